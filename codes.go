@@ -1,0 +1,123 @@
+package orgkit
+
+// Violation codes. Codes are stable: hosts may match on them. Each has an English,
+// Simplified Chinese and Traditional Chinese message; %[1]s is the record, %[2]s the
+// field, %[3]s the value and %[4]s the detail (what the value collides with).
+// Codes ending in a segment listed under the generic forms below (".required",
+// ".duplicate", ".invalid", ".too_long", ".not_found", ".inactive") may be built for
+// any field, e.g. "member.employee_number.duplicate".
+const (
+	CodeFieldRequired  = "field.required"
+	CodeFieldReadOnly  = "field.read_only"
+	CodeFieldInvalid   = "field.invalid"
+	CodeFieldTooLong   = "field.too_long"
+	CodeIDZero         = "record.id.zero"
+	CodeRecordNotFound = "record.not_found"
+	CodeRecordExists   = "record.exists"
+	CodeRecordRetired  = "record.retired"
+
+	CodeNodeKindInvalid        = "node.kind.invalid"
+	CodeNodeParentKind         = "node.parent.kind"
+	CodeNodeMultiOrgOff        = "node.organization.multi_org_off"
+	CodeNodeNameRequired       = "node.name.required"
+	CodeNodeNameDuplicate      = "node.name.duplicate_sibling"
+	CodeNodeNameLanguage       = "node.name.language.invalid"
+	CodeNodeCodeInvalid        = "node.code.invalid"
+	CodeNodeCodeDuplicate      = "node.code.duplicate"
+	CodeNodeRootImmutable      = "node.root.immutable"
+	CodeNodeInactive           = "node.inactive"
+	CodeTreeCycle              = "tree.cycle"
+	CodeNodeActiveChildren     = "node.deactivate.active_children"
+	CodeNodeActiveMembers      = "node.deactivate.active_members"
+	CodeNodeParentInactive     = "node.reactivate.parent_inactive"
+	CodeNodePostInactive       = "node.post.member_inactive"
+	CodeNodePostDuplicate      = "node.post.duplicate"
+	CodeNodeObserverRoot       = "node.observer.root"
+	CodeNodeMergeTarget        = "node.merge.target_is_source"
+	CodeNodeMergeAncestor      = "node.merge.source_is_ancestor"
+	CodeNodeMergeSynced        = "node.merge.synced_directory"
+	CodeNodeMergeNameClash     = "node.merge.child_name_clash"
+	CodeNodeWhitelistInactive  = "node.whitelist.inactive"
+	CodeNodeIsolationRoot      = "node.isolation.root"
+	CodeNodeIsolationInvalid   = "node.isolation.invalid"
+	CodeDirectoryMultiOrg      = "directory.multi_org.active_organizations"
+	CodeDirectoryLeader        = "directory.leader.inactive"
+	CodeDirectoryKeyInvalid    = "directory.key.invalid"
+	CodeDirectoryKeyDuplicate  = "directory.key.duplicate"
+	CodeDirectorySelfJoin      = "directory.self_join.disallowed"
+	CodeMemberMobileInvalid    = "member.mobile.invalid"
+	CodeMemberEmailInvalid     = "member.email.invalid"
+	CodeMemberLoginMethod      = "member.login_method.missing_contact"
+	CodeMemberSecondaryPrimary = "member.secondary.is_primary"
+	CodeMemberAffiliatedOrg    = "member.affiliated_organization.kind"
+	CodeMemberManagerSelf      = "member.reporting_manager.self"
+	CodeMemberManagerCycle     = "member.reporting_manager.cycle"
+	CodeMemberManagerInactive  = "member.reporting_manager.inactive"
+	CodeMemberLastAdmin        = "member.org_admin.last"
+	CodeMemberAvatarTooLarge   = "member.avatar.too_large"
+	CodeMemberAvatarType       = "member.avatar.type"
+	CodeRoleNameDuplicate      = "role.name.duplicate"
+	CodeRolePrimaryNotHeld     = "role.primary.not_held"
+	CodeRoleBuiltin            = "role.builtin.immutable"
+	CodeRoleRetired            = "role.retired"
+	CodeMemberInactive         = "member.inactive"
+)
+
+var violationTexts = NewTexts(
+	Text{"*.required", [3]string{"%[1]s: %[2]s is required", "%[1]s：%[2]s 为必填项", "%[1]s：%[2]s 為必填項"}},
+	Text{"*.duplicate", [3]string{"%[1]s: %[2]s %[3]q is already used by %[4]s", "%[1]s：%[2]s「%[3]s」已被 %[4]s 使用", "%[1]s：%[2]s「%[3]s」已被 %[4]s 使用"}},
+	Text{"*.invalid", [3]string{"%[1]s: %[2]s %[3]q is not valid%[4]s", "%[1]s：%[2]s「%[3]s」无效%[4]s", "%[1]s：%[2]s「%[3]s」無效%[4]s"}},
+	Text{"*.too_long", [3]string{"%[1]s: %[2]s is longer than %[4]s characters", "%[1]s：%[2]s 超过 %[4]s 个字符", "%[1]s：%[2]s 超過 %[4]s 個字元"}},
+	Text{"*.not_found", [3]string{"%[1]s: %[2]s %[3]s does not exist", "%[1]s：%[2]s %[3]s 不存在", "%[1]s：%[2]s %[3]s 不存在"}},
+	Text{"*.inactive", [3]string{"%[1]s: %[2]s %[3]s is not active", "%[1]s：%[2]s %[3]s 未启用", "%[1]s：%[2]s %[3]s 未啟用"}},
+	Text{CodeFieldReadOnly, [3]string{"%[1]s: %[2]s is owned by the synced platform and cannot be edited here", "%[1]s：%[2]s 由同步平台维护，不能在此修改", "%[1]s：%[2]s 由同步平台維護，不能在此修改"}},
+	Text{CodeIDZero, [3]string{"%[1]s: an ID is required (the zero ID is refused)", "%[1]s：必须提供 ID（不接受零值 ID）", "%[1]s：必須提供 ID（不接受零值 ID）"}},
+	Text{CodeRecordNotFound, [3]string{"%[1]s does not exist", "%[1]s 不存在", "%[1]s 不存在"}},
+	Text{CodeRecordExists, [3]string{"%[1]s already exists", "%[1]s 已存在", "%[1]s 已存在"}},
+	Text{CodeRecordRetired, [3]string{"%[1]s is retired and can no longer be changed", "%[1]s 已归档，不能再修改", "%[1]s 已歸檔，不能再修改"}},
+	Text{CodeNodeKindInvalid, [3]string{"%[1]s: kind %[3]q is not valid here%[4]s", "%[1]s：类型「%[3]s」在此无效%[4]s", "%[1]s：類型「%[3]s」在此無效%[4]s"}},
+	Text{CodeNodeParentKind, [3]string{"%[1]s: a %[3]s cannot be placed under %[4]s", "%[1]s：%[3]s 不能放在 %[4]s 之下", "%[1]s：%[3]s 不能放在 %[4]s 之下"}},
+	Text{CodeNodeMultiOrgOff, [3]string{"%[1]s: organizations exist only while multi-org is on", "%[1]s：仅在开启多组织后才能使用组织", "%[1]s：僅在開啟多組織後才能使用組織"}},
+	Text{CodeNodeNameRequired, [3]string{"%[1]s: a name is required", "%[1]s：名称为必填项", "%[1]s：名稱為必填項"}},
+	Text{CodeNodeNameDuplicate, [3]string{"%[1]s: name %[3]q (language %[2]s) is already used by sibling %[4]s", "%[1]s：名称「%[3]s」（语言 %[2]s）与同级的 %[4]s 重复", "%[1]s：名稱「%[3]s」（語言 %[2]s）與同級的 %[4]s 重複"}},
+	Text{CodeNodeNameLanguage, [3]string{"%[1]s: %[3]q is not a valid language tag", "%[1]s：「%[3]s」不是有效的语言标记", "%[1]s：「%[3]s」不是有效的語言標記"}},
+	Text{CodeNodeCodeInvalid, [3]string{"%[1]s: code %[3]q is not valid (1–64 letters, digits, '-', '_' or '.')", "%[1]s：编码「%[3]s」无效（1–64 个字母、数字、-、_ 或 .）", "%[1]s：編碼「%[3]s」無效（1–64 個字母、數字、-、_ 或 .）"}},
+	Text{CodeNodeCodeDuplicate, [3]string{"%[1]s: code %[3]q is already used by %[4]s", "%[1]s：编码「%[3]s」已被 %[4]s 使用", "%[1]s：編碼「%[3]s」已被 %[4]s 使用"}},
+	Text{CodeNodeRootImmutable, [3]string{"%[1]s: the company root cannot be %[3]s", "%[1]s：公司根节点不能%[3]s", "%[1]s：公司根節點不能%[3]s"}},
+	Text{CodeNodeInactive, [3]string{"%[1]s: node %[3]s is not active", "%[1]s：节点 %[3]s 未启用", "%[1]s：節點 %[3]s 未啟用"}},
+	Text{CodeTreeCycle, [3]string{"%[1]s: moving under %[3]s would make a cycle", "%[1]s：移动到 %[3]s 之下会形成循环", "%[1]s：移動到 %[3]s 之下會形成循環"}},
+	Text{CodeNodeActiveChildren, [3]string{"%[1]s: cannot be deactivated while it has active child nodes (%[4]s)", "%[1]s：存在启用的下级节点（%[4]s），不能停用", "%[1]s：存在啟用的下級節點（%[4]s），不能停用"}},
+	Text{CodeNodeActiveMembers, [3]string{"%[1]s: cannot be deactivated while active members belong to it (%[4]s)", "%[1]s：仍有启用的成员（%[4]s），不能停用", "%[1]s：仍有啟用的成員（%[4]s），不能停用"}},
+	Text{CodeNodeParentInactive, [3]string{"%[1]s: cannot be reactivated while its parent %[3]s is inactive", "%[1]s：上级 %[3]s 已停用，不能启用", "%[1]s：上級 %[3]s 已停用，不能啟用"}},
+	Text{CodeNodePostInactive, [3]string{"%[1]s: %[2]s %[3]s must be an active member", "%[1]s：%[2]s %[3]s 必须是启用的成员", "%[1]s：%[2]s %[3]s 必須是啟用的成員"}},
+	Text{CodeNodePostDuplicate, [3]string{"%[1]s: %[3]s is listed twice in %[2]s", "%[1]s：%[3]s 在 %[2]s 中重复", "%[1]s：%[3]s 在 %[2]s 中重複"}},
+	Text{CodeNodeObserverRoot, [3]string{"%[1]s: the company root has no observers", "%[1]s：公司根节点不能设置观察者", "%[1]s：公司根節點不能設置觀察者"}},
+	Text{CodeNodeMergeTarget, [3]string{"%[1]s: the merge target is also a source", "%[1]s：合并目标也在来源中", "%[1]s：合併目標也在來源中"}},
+	Text{CodeNodeMergeAncestor, [3]string{"%[1]s: source %[3]s is an ancestor of the merge target", "%[1]s：来源 %[3]s 是合并目标的上级", "%[1]s：來源 %[3]s 是合併目標的上級"}},
+	Text{CodeNodeMergeSynced, [3]string{"%[1]s: merging is not possible in a synced directory", "%[1]s：同步的组织架构不能合并部门", "%[1]s：同步的組織架構不能合併部門"}},
+	Text{CodeNodeMergeNameClash, [3]string{"%[1]s: child %[3]q clashes with %[4]s under the merge target", "%[1]s：下级「%[3]s」与合并目标下的 %[4]s 重名", "%[1]s：下級「%[3]s」與合併目標下的 %[4]s 重名"}},
+	Text{CodeNodeWhitelistInactive, [3]string{"%[1]s: whitelist entry %[3]s is not active", "%[1]s：白名单项 %[3]s 未启用", "%[1]s：白名單項 %[3]s 未啟用"}},
+	Text{CodeNodeIsolationRoot, [3]string{"%[1]s: the company root is never isolated", "%[1]s：公司根节点不能设置隔离", "%[1]s：公司根節點不能設置隔離"}},
+	Text{CodeNodeIsolationInvalid, [3]string{"%[1]s: isolation setting %[2]s has no value %[3]q", "%[1]s：隔离设置 %[2]s 没有取值「%[3]s」", "%[1]s：隔離設置 %[2]s 沒有取值「%[3]s」"}},
+	Text{CodeDirectoryMultiOrg, [3]string{"%[1]s: multi-org cannot be turned off while active organizations exist (%[4]s)", "%[1]s：仍有启用的组织（%[4]s），不能关闭多组织", "%[1]s：仍有啟用的組織（%[4]s），不能關閉多組織"}},
+	Text{CodeDirectoryLeader, [3]string{"%[1]s: leader %[3]s must be an active member", "%[1]s：负责人 %[3]s 必须是启用的成员", "%[1]s：負責人 %[3]s 必須是啟用的成員"}},
+	Text{CodeDirectoryKeyInvalid, [3]string{"%[1]s: key %[3]q is not valid (lower-case letters, digits and '-', 1–64)", "%[1]s：标识「%[3]s」无效（小写字母、数字和 -，1–64 位）", "%[1]s：標識「%[3]s」無效（小寫字母、數字和 -，1–64 位）"}},
+	Text{CodeDirectoryKeyDuplicate, [3]string{"%[1]s: key %[3]q is already used by another directory", "%[1]s：标识「%[3]s」已被其他组织架构使用", "%[1]s：標識「%[3]s」已被其他組織架構使用"}},
+	Text{CodeDirectorySelfJoin, [3]string{"%[1]s: this directory does not let registered users join by themselves", "%[1]s：该组织架构不允许新注册用户自行加入", "%[1]s：該組織架構不允許新註冊用戶自行加入"}},
+	Text{CodeMemberMobileInvalid, [3]string{"%[1]s: mobile %[3]q is not a valid phone number%[4]s", "%[1]s：手机号「%[3]s」无效%[4]s", "%[1]s：手機號「%[3]s」無效%[4]s"}},
+	Text{CodeMemberEmailInvalid, [3]string{"%[1]s: email %[3]q is not a valid address", "%[1]s：邮箱「%[3]s」无效", "%[1]s：郵箱「%[3]s」無效"}},
+	Text{CodeMemberLoginMethod, [3]string{"%[1]s: login method %[3]s needs a %[3]s", "%[1]s：登录方式为 %[3]s 时必须填写 %[3]s", "%[1]s：登入方式為 %[3]s 時必須填寫 %[3]s"}},
+	Text{CodeMemberSecondaryPrimary, [3]string{"%[1]s: secondary department %[3]s is the primary department", "%[1]s：附属部门 %[3]s 与主属部门相同", "%[1]s：附屬部門 %[3]s 與主屬部門相同"}},
+	Text{CodeMemberAffiliatedOrg, [3]string{"%[1]s: affiliated organization %[3]s must be an organization or the company", "%[1]s：归属组织 %[3]s 必须是组织或公司", "%[1]s：歸屬組織 %[3]s 必須是組織或公司"}},
+	Text{CodeMemberManagerSelf, [3]string{"%[1]s: a member cannot report to themselves", "%[1]s：成员不能汇报给自己", "%[1]s：成員不能匯報給自己"}},
+	Text{CodeMemberManagerCycle, [3]string{"%[1]s: reporting to %[3]s would make a cycle (%[4]s)", "%[1]s：汇报给 %[3]s 会形成循环（%[4]s）", "%[1]s：匯報給 %[3]s 會形成循環（%[4]s）"}},
+	Text{CodeMemberManagerInactive, [3]string{"%[1]s: reporting manager %[3]s must be an active member", "%[1]s：汇报对象 %[3]s 必须是启用的成员", "%[1]s：匯報對象 %[3]s 必須是啟用的成員"}},
+	Text{CodeMemberLastAdmin, [3]string{"%[1]s: the last active org admin cannot be removed or deactivated", "%[1]s：不能移除或停用最后一位启用的组织管理员", "%[1]s：不能移除或停用最後一位啟用的組織管理員"}},
+	Text{CodeMemberAvatarTooLarge, [3]string{"avatar: %[3]s bytes is over the limit of %[4]s bytes", "头像：%[3]s 字节超过上限 %[4]s 字节", "頭像：%[3]s 位元組超過上限 %[4]s 位元組"}},
+	Text{CodeMemberAvatarType, [3]string{"avatar: content is %[3]s, not JPEG, GIF or PNG", "头像：内容为 %[3]s，不是 JPEG、GIF 或 PNG", "頭像：內容為 %[3]s，不是 JPEG、GIF 或 PNG"}},
+	Text{CodeRoleNameDuplicate, [3]string{"%[1]s: name %[3]q is already used by %[4]s", "%[1]s：名称「%[3]s」已被 %[4]s 使用", "%[1]s：名稱「%[3]s」已被 %[4]s 使用"}},
+	Text{CodeRolePrimaryNotHeld, [3]string{"%[1]s: primary role %[3]s is not one of the member's roles", "%[1]s：主角色 %[3]s 不在该成员的角色中", "%[1]s：主角色 %[3]s 不在該成員的角色中"}},
+	Text{CodeRoleBuiltin, [3]string{"%[1]s: the built-in org-admin role cannot be %[3]s", "%[1]s：内置的组织管理员角色不能%[3]s", "%[1]s：內置的組織管理員角色不能%[3]s"}},
+	Text{CodeRoleRetired, [3]string{"%[1]s: role %[3]s is retired", "%[1]s：角色 %[3]s 已归档", "%[1]s：角色 %[3]s 已歸檔"}},
+	Text{CodeMemberInactive, [3]string{"%[1]s: member %[3]s is not active", "%[1]s：成员 %[3]s 未启用", "%[1]s：成員 %[3]s 未啟用"}},
+)

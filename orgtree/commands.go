@@ -1,0 +1,147 @@
+package orgtree
+
+import "github.com/orgkit/orgkit"
+
+// The commands below change the org tree. Give them to the directory service's Apply
+// or Plan; every NodeID they take may be an old ID of a merged node (it is resolved).
+
+// Create adds a node. ID is chosen by the caller (orgkit.NewNodeID) so that one batch
+// can create a department and the members inside it.
+type Create struct {
+	ID         orgkit.NodeID
+	Parent     orgkit.NodeID
+	Kind       Kind
+	Name       orgkit.Names
+	Code       string
+	Order      int
+	Manager    orgkit.MemberID
+	Assistants []orgkit.MemberID
+	Observers  []orgkit.MemberID
+	Group      GroupSettings
+	Isolation  Isolation
+	ExternalID string
+}
+
+// Rename replaces a node's names (the default and every language form).
+type Rename struct {
+	Node orgkit.NodeID
+	Name orgkit.Names
+}
+
+// SetCode sets or (with "") clears a node's code.
+type SetCode struct {
+	Node orgkit.NodeID
+	Code string
+}
+
+// SetOrder sets a node's sibling order.
+type SetOrder struct {
+	Node  orgkit.NodeID
+	Order int
+}
+
+// SetExternalID binds a node to its ID on a synced platform ("" unbinds).
+type SetExternalID struct {
+	Node       orgkit.NodeID
+	ExternalID string
+}
+
+// SetManager sets (or, with the zero MemberID, clears) a node's manager.
+type SetManager struct {
+	Node   orgkit.NodeID
+	Member orgkit.MemberID
+}
+
+// SetAssistants replaces a node's assistants.
+type SetAssistants struct {
+	Node    orgkit.NodeID
+	Members []orgkit.MemberID
+}
+
+// SetObservers replaces a node's observers (not allowed on the root).
+type SetObservers struct {
+	Node    orgkit.NodeID
+	Members []orgkit.MemberID
+}
+
+// SetGroup replaces a node's group settings.
+type SetGroup struct {
+	Node  orgkit.NodeID
+	Group GroupSettings
+}
+
+// SetIsolation replaces a node's isolation settings and whitelists (never on the root).
+type SetIsolation struct {
+	Node      orgkit.NodeID
+	Isolation Isolation
+}
+
+// Move puts a node under a new parent: no cycles, kind rules apply, and its name must
+// be unique among its new siblings.
+type Move struct {
+	Node   orgkit.NodeID
+	Parent orgkit.NodeID
+}
+
+// Deactivate makes a node inactive. Refused while it has active child nodes or active
+// members affiliated to it (primary or secondary). Inactive members keep it as primary.
+type Deactivate struct {
+	Node orgkit.NodeID
+}
+
+// Reactivate makes an inactive node active again; its parent must be active.
+type Reactivate struct {
+	Node orgkit.NodeID
+}
+
+// Merge folds the Sources into Target: their children and members move to Target,
+// their managers and assistants become Target's assistants, observers are combined,
+// whitelists naming a source are rewritten to Target, and the sources are retired with
+// a redirect to Target (their codes stay reserved). No source may be Target's
+// ancestor. Refused in synced directories.
+type Merge struct {
+	Sources []orgkit.NodeID
+	Target  orgkit.NodeID
+}
+
+// CommandName implements orgkit.Command.
+func (Create) CommandName() string { return "node.create" }
+
+// CommandName implements orgkit.Command.
+func (Rename) CommandName() string { return "node.rename" }
+
+// CommandName implements orgkit.Command.
+func (SetCode) CommandName() string { return "node.set_code" }
+
+// CommandName implements orgkit.Command.
+func (SetOrder) CommandName() string { return "node.set_order" }
+
+// CommandName implements orgkit.Command.
+func (SetExternalID) CommandName() string { return "node.set_external_id" }
+
+// CommandName implements orgkit.Command.
+func (SetManager) CommandName() string { return "node.set_manager" }
+
+// CommandName implements orgkit.Command.
+func (SetAssistants) CommandName() string { return "node.set_assistants" }
+
+// CommandName implements orgkit.Command.
+func (SetObservers) CommandName() string { return "node.set_observers" }
+
+// CommandName implements orgkit.Command.
+func (SetGroup) CommandName() string { return "node.set_group" }
+
+// CommandName implements orgkit.Command.
+func (SetIsolation) CommandName() string { return "node.set_isolation" }
+
+// CommandName implements orgkit.Command.
+func (Move) CommandName() string { return "node.move" }
+
+// CommandName implements orgkit.Command.
+func (Deactivate) CommandName() string { return "node.deactivate" }
+
+// CommandName implements orgkit.Command.
+func (Reactivate) CommandName() string { return "node.reactivate" }
+
+// CommandName implements orgkit.Command.
+func (Merge) CommandName() string { return "node.merge" }
