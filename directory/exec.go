@@ -1,0 +1,214 @@
+package directory
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/textnorm"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/role"
+)
+
+// batch runs one batch of commands against a working copy and collects violations.
+type batch struct {
+	*working
+	rules      member.Rules
+	violations []orgkit.Violation
+	adminTouch bool // an org admin's status or the admin role's holders changed
+}
+
+func (b *batch) fail(code, record, field, value, detail string) {
+	b.violations = append(b.violations, orgkit.NewViolation(code, b.cmd, record, field, value, detail))
+}
+
+// failAt reports a violation found on the final state, blamed on the command that
+// last touched the record.
+func (b *batch) failAt(k changeKey, code, record, field, value, detail string) {
+	cmd, ok := b.touched[k]
+	if !ok {
+		cmd = -1
+	}
+	b.violations = append(b.violations, orgkit.NewViolation(code, cmd, record, field, value, detail))
+}
+
+func (b *batch) failed(since int) bool { return len(b.violations) > since }
+
+func nodeRecord(n *orgtree.Node) string {
+	if n == nil {
+		return "node"
+	}
+	return fmt.Sprintf("%s %q", n.Kind, n.Name.Default)
+}
+
+func nodeIDRecord(id orgkit.NodeID) string { return "node " + id.String() }
+
+func memberRecord(m *member.Member) string { return member.Record(m) }
+
+func memberIDRecord(id orgkit.MemberID) string { return "member " + id.String() }
+
+func roleRecord(r *role.Role) string { return fmt.Sprintf("role %q", r.Name.Default) }
+
+// run executes the commands in order.
+func (b *batch) run(cmds []orgkit.Command) {
+	for i, c := range cmds {
+		b.cmd = i
+		b.exec(c)
+	}
+	b.cmd = -1
+	b.finish()
+}
+
+func (b *batch) exec(c orgkit.Command) {
+	switch c := c.(type) {
+	case orgtree.Create:
+		b.createNode(c)
+	case orgtree.Rename:
+		b.renameNode(c)
+	case orgtree.SetCode:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Code = strings.TrimSpace(c.Code) }, func(n *orgtree.Node) bool {
+			return b.checkCode(n, c.Code)
+		})
+	case orgtree.SetOrder:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Order = c.Order }, nil)
+	case orgtree.SetExternalID:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.ExternalID = strings.TrimSpace(c.ExternalID) }, nil)
+	case orgtree.SetManager:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Manager = c.Member }, nil)
+	case orgtree.SetAssistants:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Assistants = clean(c.Members) }, nil)
+	case orgtree.SetObservers:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Observers = clean(c.Members) }, func(n *orgtree.Node) bool {
+			if n.Parent.IsZero() && len(clean(c.Members)) > 0 {
+				b.fail(orgkit.CodeNodeObserverRoot, nodeRecord(n), "observers", "", "")
+				return false
+			}
+			return true
+		})
+	case orgtree.SetGroup:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Group = c.Group }, nil)
+	case orgtree.SetIsolation:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Isolation = b.cleanIsolation(c.Isolation) }, func(n *orgtree.Node) bool {
+			return b.checkIsolation(n, c.Isolation)
+		})
+	case orgtree.Move:
+		b.moveNode(c)
+	case orgtree.Deactivate:
+		b.deactivateNode(c)
+	case orgtree.Reactivate:
+		b.reactivateNode(c)
+	case orgtree.Merge:
+		b.mergeNodes(c)
+	case member.Create:
+		b.createMember(c)
+	case member.Update:
+		b.updateMember(c)
+	case member.Deactivate:
+		b.deactivateMembers(c)
+	case member.Activate:
+		b.activateMembers(c)
+	case role.Create:
+		b.createRole(c)
+	case role.Update:
+		b.updateRole(c)
+	case role.Retire:
+		b.retireRole(c)
+	case role.CreateGroup:
+		b.createGroup(c)
+	case role.RenameGroup:
+		b.renameGroup(c)
+	case role.RetireGroup:
+		b.retireGroup(c)
+	case role.Assign:
+		b.assign(c)
+	case role.Unassign:
+		b.unassign(c)
+	case role.SetPrimary:
+		b.setPrimary(c)
+	case Rename:
+		if !b.checkNames("directory", c.Name) {
+			return
+		}
+		d := b.settings
+		d.Name = cleanNames(c.Name)
+		b.putSettings(d)
+	case SetLeader:
+		d := b.settings
+		d.Leader = c.Member
+		b.putSettings(d)
+	case SetSelfJoin:
+		d := b.settings
+		d.DisallowSelfJoin = !c.Allowed
+		b.putSettings(d)
+	case SetMultiOrg:
+		d := b.settings
+		d.MultiOrg = c.On
+		b.putSettings(d)
+	case genesis:
+		b.genesis(c.rec)
+	case nil:
+		b.fail(orgkit.CodeFieldInvalid, "command", "", "nil", "")
+	default:
+		b.fail(orgkit.CodeFieldInvalid, "command", "", c.CommandName(), ": unknown command")
+	}
+}
+
+// clean drops zero IDs and duplicates, keeping the first occurrence.
+func clean[T comparable](ids []T) []T {
+	var zero T
+	out := make([]T, 0, len(ids))
+	seen := make(map[T]bool, len(ids))
+	for _, id := range ids {
+		if id == zero || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// cleanNames trims every form and writes language tags canonically.
+func cleanNames(n orgkit.Names) orgkit.Names {
+	out := orgkit.Names{Default: textnorm.Collapse(n.Default)}
+	for tag, s := range n.ByLang {
+		s = textnorm.Collapse(s)
+		if s == "" {
+			continue
+		}
+		if t, err := language.Parse(tag); err == nil {
+			tag = t.String()
+		}
+		if out.ByLang == nil {
+			out.ByLang = map[string]string{}
+		}
+		out.ByLang[tag] = s
+	}
+	return out
+}
+
+// checkNames reports a missing default name and invalid language tags.
+func (b *batch) checkNames(record string, n orgkit.Names) bool {
+	ok := true
+	if textnorm.Collapse(n.Default) == "" {
+		b.fail(orgkit.CodeNodeNameRequired, record, "name", "", "")
+		ok = false
+	}
+	if len([]rune(n.Default)) > 128 {
+		b.fail("node.name.too_long", record, "name", n.Default, "128")
+		ok = false
+	}
+	for tag := range n.ByLang {
+		if _, err := language.Parse(tag); err != nil {
+			b.fail(orgkit.CodeNodeNameLanguage, record, "name", tag, "")
+			ok = false
+		}
+	}
+	return ok
+}

@@ -1,0 +1,334 @@
+package directory
+
+import (
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/textnorm"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/role"
+	"github.com/orgkit/orgkit/store"
+)
+
+// finish checks the invariants on the final state of the batch: uniqueness, posts and
+// whitelists held by active members, affiliations, reporting lines, the last org
+// admin. Each violation is blamed on the command that last touched the record.
+func (b *batch) finish() {
+	parents := map[orgkit.NodeID]bool{}
+	var nodes []*orgtree.Node
+	var members []*member.Member
+	rolesChanged, multiOrgOff := false, false
+	for _, c := range b.changes {
+		switch a := c.After.(type) {
+		case *orgtree.Node:
+			nodes = append(nodes, a)
+			if a.Status != orgkit.Retired && !a.Parent.IsZero() {
+				parents[a.Parent] = true
+			}
+		case *member.Member:
+			members = append(members, a)
+		case *role.Role, *role.Group:
+			rolesChanged = true
+		case *store.DirectoryRecord:
+			multiOrgOff = b.base.settings.MultiOrg && !a.MultiOrg
+		}
+	}
+	for _, n := range nodes {
+		b.finishNode(n)
+	}
+	b.checkCodes(nodes)
+	for p := range parents {
+		b.checkSiblingNames(p)
+	}
+	if multiOrgOff {
+		var orgs []string
+		for n := range b.nodeRecords {
+			if n.Kind == orgtree.Organization && n.Status == orgkit.Active {
+				orgs = append(orgs, n.Name.Default)
+			}
+		}
+		if len(orgs) > 0 {
+			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryMultiOrg, "directory", "multi_org", "off", summarize(orgs))
+		}
+	}
+	for _, m := range members {
+		b.finishMember(m)
+	}
+	b.checkUnique(members)
+	if !b.settings.Leader.IsZero() && b.settings.Leader != b.base.settings.Leader {
+		if m, ok := b.member(b.settings.Leader); !ok || m.Status != orgkit.Active {
+			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryLeader, "directory", "leader", b.settings.Leader.String(), "")
+		}
+	}
+	if rolesChanged {
+		b.checkRoleNames()
+	}
+	if b.adminTouch && b.activeAdmins() == 0 && b.base.version > 0 {
+		b.violations = append(b.violations, orgkit.NewViolation(orgkit.CodeMemberLastAdmin, b.lastAdminCmd(), "directory", "org_admin", "", ""))
+	}
+}
+
+func (b *batch) lastAdminCmd() int {
+	last := -1
+	for k, cmd := range b.touched {
+		if k.kind == store.KindMember || k.kind == store.KindAssignment {
+			last = max(last, cmd)
+		}
+	}
+	return last
+}
+
+func (b *batch) activeAdmins() int {
+	n := 0
+	for id, a := range b.assigned.All() {
+		if a.Holds(b.settings.AdminRole) {
+			if m, ok := b.member(id); ok && m.Status == orgkit.Active {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func (b *batch) finishNode(n *orgtree.Node) {
+	if n.Status == orgkit.Retired {
+		return
+	}
+	k := changeKey{store.KindNode, n.ID.UUID()}
+	rec := nodeRecord(n)
+	post := func(field string, id orgkit.MemberID) {
+		if m, ok := b.member(id); !ok {
+			b.failAt(k, "node."+field+".not_found", rec, field, id.String(), "")
+		} else if m.Status != orgkit.Active {
+			b.failAt(k, orgkit.CodeNodePostInactive, rec, field, m.DisplayName(), "")
+		}
+	}
+	if !n.Manager.IsZero() {
+		post("manager", n.Manager)
+	}
+	for _, id := range n.Assistants {
+		post("assistants", id)
+	}
+	for _, id := range n.Observers {
+		post("observers", id)
+	}
+	for _, wl := range []orgtree.Whitelist{n.Isolation.VisibilityWhitelist, n.Isolation.ContactWhitelist} {
+		for _, id := range wl.Members {
+			post("whitelist", id)
+		}
+		for _, id := range wl.Nodes {
+			if x, ok := b.node(id); !ok || x.Status == orgkit.Retired {
+				b.failAt(k, "node.whitelist.not_found", rec, "whitelist", id.String(), "")
+			}
+		}
+	}
+	if n.Kind == orgtree.Organization && n.Status == orgkit.Active && !b.settings.MultiOrg {
+		b.failAt(k, orgkit.CodeNodeMultiOrgOff, rec, "kind", n.Kind.String(), "")
+	}
+}
+
+// checkCodes checks that the changed nodes' codes are unique case-insensitively,
+// retired nodes' codes included.
+func (b *batch) checkCodes(nodes []*orgtree.Node) {
+	owners := map[string][]*orgtree.Node{}
+	changed := map[orgkit.NodeID]bool{}
+	for _, n := range nodes {
+		changed[n.ID] = true
+		if n.Code != "" {
+			key := orgtree.CodeKey(n.Code)
+			owners[key] = append(owners[key], n)
+		}
+	}
+	for key, ns := range owners {
+		other := ""
+		if len(ns) > 1 {
+			other = nodeRecord(ns[0])
+		} else if b.base.tree != nil {
+			if o, ok := b.base.tree.ByCode(key); ok && o.ID != ns[0].ID && !changed[o.ID] {
+				other = nodeRecord(o)
+			}
+		}
+		if other == "" {
+			continue
+		}
+		for i, n := range ns {
+			if len(ns) > 1 && i == 0 {
+				continue
+			}
+			b.failAt(changeKey{store.KindNode, n.ID.UUID()}, orgkit.CodeNodeCodeDuplicate, nodeRecord(n), "code", n.Code, other)
+		}
+	}
+}
+
+// checkSiblingNames checks that, for every language any child of the parent has a
+// form in, the children's names as resolved in that language are unique.
+func (b *batch) checkSiblingNames(parent orgkit.NodeID) {
+	kids := b.childrenOf(parent)
+	if len(kids) < 2 {
+		return
+	}
+	ns := make([]*orgtree.Node, 0, len(kids))
+	tags := map[string]bool{}
+	for _, id := range kids {
+		n, _ := b.nodeRecord(id)
+		ns = append(ns, n)
+		for t := range n.Name.ByLang {
+			tags[t] = true
+		}
+	}
+	reported := map[orgkit.NodeID]bool{}
+	check := func(lang string, name func(*orgtree.Node) string) {
+		seen := make(map[string]*orgtree.Node, len(ns))
+		for _, n := range ns {
+			key := textnorm.Key(name(n))
+			if o, dup := seen[key]; dup && !reported[n.ID] {
+				culprit, other := n, o
+				if _, touched := b.touched[changeKey{store.KindNode, n.ID.UUID()}]; !touched {
+					culprit, other = o, n
+				}
+				reported[culprit.ID] = true
+				b.failAt(changeKey{store.KindNode, culprit.ID.UUID()}, orgkit.CodeNodeNameDuplicate, nodeRecord(culprit), lang, name(culprit), nodeRecord(other))
+				continue
+			}
+			seen[key] = n
+		}
+	}
+	check("default", func(n *orgtree.Node) string { return n.Name.Default })
+	for t := range tags {
+		tag := language.Make(t)
+		check(t, func(n *orgtree.Node) string { return n.Name.In(tag) })
+	}
+}
+
+func (b *batch) finishMember(m *member.Member) {
+	k := changeKey{store.KindMember, m.ID.UUID()}
+	rec := memberRecord(m)
+	active := m.Status == orgkit.Active
+	aff := func(field string, id orgkit.NodeID) *orgtree.Node {
+		if id.IsZero() {
+			return nil
+		}
+		n, ok := b.node(id)
+		if !ok || n.Status == orgkit.Retired {
+			b.failAt(k, "member."+field+".not_found", rec, field, id.String(), "")
+			return nil
+		}
+		if active && n.Status != orgkit.Active && b.memberChangedAffiliation(m) {
+			b.failAt(k, orgkit.CodeNodeInactive, rec, field, nodeRecord(n), "")
+		}
+		return n
+	}
+	aff("primary_department", m.Primary)
+	aff("affiliated_department", m.AffiliatedDepartment)
+	if n := aff("affiliated_organization", m.AffiliatedOrganization); n != nil && n.Kind == orgtree.Department {
+		b.failAt(k, orgkit.CodeMemberAffiliatedOrg, rec, "affiliated_organization", nodeRecord(n), "")
+	}
+	for _, id := range m.Secondary {
+		aff("secondary_departments", id)
+	}
+	if mgr := m.ReportingManager; !mgr.IsZero() {
+		boss, ok := b.member(mgr)
+		switch {
+		case !ok:
+			b.failAt(k, "member.reporting_manager.not_found", rec, "reporting_manager", mgr.String(), "")
+		case boss.Status != orgkit.Active:
+			b.failAt(k, orgkit.CodeMemberManagerInactive, rec, "reporting_manager", boss.DisplayName(), "")
+		default:
+			chain := []string{m.DisplayName()}
+			for cur, hops := boss, 0; cur != nil && hops <= b.members.Len(); hops++ {
+				chain = append(chain, cur.DisplayName())
+				if cur.ID == m.ID {
+					b.failAt(k, orgkit.CodeMemberManagerCycle, rec, "reporting_manager", boss.DisplayName(), strings.Join(chain, " → "))
+					break
+				}
+				if cur.ReportingManager.IsZero() {
+					break
+				}
+				cur, _ = b.member(cur.ReportingManager)
+			}
+		}
+	}
+}
+
+// memberChangedAffiliation reports whether the batch changed the member's affiliations
+// or status (an active member may keep an affiliation to a node deactivated before).
+func (b *batch) memberChangedAffiliation(m *member.Member) bool {
+	old, ok := b.base.Member(m.ID)
+	if !ok || old.Status != m.Status {
+		return true
+	}
+	for _, f := range []member.Field{member.Primary, member.Secondary, member.AffiliatedDepartment, member.AffiliatedOrganization} {
+		if !f.Equal(old, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkUnique checks the unique fields of the changed members against each other and
+// against the members the batch did not change.
+func (b *batch) checkUnique(members []*member.Member) {
+	changed := make(map[orgkit.MemberID]bool, len(members))
+	for _, m := range members {
+		changed[m.ID] = true
+	}
+	for k, f := range member.UniqueFields {
+		owners := map[string][]*member.Member{}
+		for _, m := range members {
+			if key := member.UniqueKey(f, m); key != "" {
+				owners[key] = append(owners[key], m)
+			}
+		}
+		for key, ms := range owners {
+			other := ""
+			if len(ms) > 1 {
+				other = memberRecord(ms[0])
+			} else if o, ok := b.base.unique[k].Get(key); ok && o != ms[0].ID && !changed[o] {
+				om, _ := b.base.Member(o)
+				other = memberRecord(om)
+			}
+			if other == "" {
+				continue
+			}
+			for i, m := range ms {
+				if len(ms) > 1 && i == 0 {
+					continue
+				}
+				value := key
+				if f == member.SystemName {
+					value = m.SystemName.Default
+				}
+				b.failAt(changeKey{store.KindMember, m.ID.UUID()}, "member."+f.String()+".duplicate", memberRecord(m), f.String(), value, other)
+			}
+		}
+	}
+}
+
+func (b *batch) checkRoleNames() {
+	seen := map[string]*role.Role{}
+	for _, r := range b.roles {
+		if r.Status == orgkit.Retired {
+			continue
+		}
+		key := textnorm.Key(r.Name.Default)
+		if o, dup := seen[key]; dup {
+			b.failAt(changeKey{store.KindRole, r.ID.UUID()}, orgkit.CodeRoleNameDuplicate, roleRecord(r), "name", r.Name.Default, roleRecord(o))
+			continue
+		}
+		seen[key] = r
+	}
+	groups := map[string]bool{}
+	for _, g := range b.groups {
+		if g.Status == orgkit.Retired {
+			continue
+		}
+		key := textnorm.Key(g.Name.Default)
+		if groups[key] {
+			b.failAt(changeKey{store.KindRoleGroup, g.ID.UUID()}, "role.group_name.duplicate", "role group "+g.Name.Default, "name", g.Name.Default, "")
+		}
+		groups[key] = true
+	}
+}

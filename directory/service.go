@@ -1,0 +1,473 @@
+package directory
+
+import (
+	"cmp"
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/role"
+	"github.com/orgkit/orgkit/store"
+	"github.com/orgkit/orgkit/store/memstore"
+)
+
+// Options configure a Service. The zero value is ready to use.
+type Options struct {
+	// Store keeps the directories; nil means a new in-memory store.
+	Store store.Store
+	// Clock stamps change sets; nil means time.Now.
+	Clock func() time.Time
+	// Logger receives debug and warning records; nil means no logging.
+	Logger *slog.Logger
+	// MaxCachedDirectories bounds how many directories' snapshots are kept in memory;
+	// the least recently used is evicted. Zero means 64.
+	MaxCachedDirectories int
+	// DefaultRegion is the region domestic mobile numbers are read in (ISO 3166-1
+	// alpha-2); empty means "CN".
+	DefaultRegion string
+	// MaxRetries bounds how often a write that lost a race is retried on fresh state;
+	// zero means 5.
+	MaxRetries int
+}
+
+// Service is the one write path to directories and the source of their snapshots.
+// It is safe for concurrent use; many Services (in many processes) may share one Store.
+type Service struct {
+	store   store.Store
+	clock   func() time.Time
+	log     *slog.Logger
+	rules   member.Rules
+	retries int
+
+	mu      sync.Mutex
+	cache   map[orgkit.DirectoryID]*list.Element
+	lru     *list.List
+	maxDirs int
+}
+
+type cached struct {
+	id   orgkit.DirectoryID
+	mu   sync.Mutex // serializes this process's writes and catch-ups of the directory
+	snap *Snapshot
+}
+
+// New returns a Service.
+func New(opts Options) *Service {
+	s := &Service{
+		store:   opts.Store,
+		clock:   opts.Clock,
+		log:     opts.Logger,
+		rules:   member.Rules{DefaultRegion: opts.DefaultRegion},
+		retries: cmp.Or(opts.MaxRetries, 5),
+		cache:   map[orgkit.DirectoryID]*list.Element{},
+		lru:     list.New(),
+		maxDirs: cmp.Or(opts.MaxCachedDirectories, 64),
+	}
+	if s.store == nil {
+		s.store = memstore.New()
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// Store returns the store the service writes to.
+func (s *Service) Store() store.Store { return s.store }
+
+// Rules returns the member field rules the service validates with.
+func (s *Service) Rules() member.Rules { return s.rules }
+
+// NewDirectory describes a directory to create.
+type NewDirectory struct {
+	// ID of the directory; zero means a new one.
+	ID orgkit.DirectoryID
+	// Name of the directory, also the initial name of its company root. Required.
+	Name orgkit.Names
+	// Key identifies the directory in the store; empty means generated from the name.
+	Key string
+	// Platform and UpstreamID bind the directory to a synced platform.
+	Platform   orgkit.Platform
+	UpstreamID string
+	// MultiOrg allows organizations; DisallowSelfJoin stops self-registration.
+	MultiOrg         bool
+	DisallowSelfJoin bool
+	// Founder, when set, becomes the first member, the leader and an org admin.
+	Founder *Founder
+	// Default makes this the store's default directory.
+	Default bool
+}
+
+// Founder is the person who creates a directory: its first member, leader and org admin.
+type Founder struct {
+	ID       orgkit.MemberID // zero means a new one
+	Name     string
+	Mobile   string
+	Email    string
+	JobTitle string
+}
+
+// Create creates a directory with its company root and built-in org-admin role (and,
+// when given, its founder) and returns its first snapshot.
+func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error) {
+	name := cleanNames(nd.Name)
+	if name.Default == "" {
+		return nil, orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeFieldRequired, -1, "directory", "name", "", "")})
+	}
+	if !nd.Platform.Valid() {
+		return nil, orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation("directory.platform.invalid", -1, "directory", "platform", string(nd.Platform), "")})
+	}
+	rec := store.DirectoryRecord{
+		ID: nd.ID, Key: nd.Key, Name: name, Platform: cmp.Or(nd.Platform, orgkit.Generic), UpstreamID: nd.UpstreamID,
+		MultiOrg: nd.MultiOrg, DisallowSelfJoin: nd.DisallowSelfJoin, Default: nd.Default,
+		Root: orgkit.NewNodeID(), AdminRole: orgkit.NewRoleID(), CreatedAt: s.clock().UTC(),
+	}
+	if rec.ID.IsZero() {
+		rec.ID = orgkit.NewDirectoryID()
+	}
+	var err error
+	if rec.Key, err = s.pickKey(ctx, nd.Key, name.Default, rec.ID); err != nil {
+		return nil, err
+	}
+	// Validate the founder before anything is written.
+	genesis := genesisCommands(rec, nd.Founder)
+	if _, err := s.plan(emptySnapshot(rec), store.Meta{Origin: store.OriginAPI}, genesis); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateDirectory(ctx, rec); err != nil {
+		return nil, err
+	}
+	if err := s.commitGenesis(ctx, rec, nd.Founder); err != nil {
+		return nil, err
+	}
+	return s.Snapshot(ctx, rec.ID)
+}
+
+// EnsureDefault returns the store's default directory, creating it (named after the
+// founder's company "Default", with the founder as leader and org admin) when there is
+// none. Concurrent calls, in one process or many, end with one default directory.
+func (s *Service) EnsureDefault(ctx context.Context, founder Founder) (*Snapshot, error) {
+	for attempt := 0; ; attempt++ {
+		dirs, err := s.store.Directories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range dirs {
+			if d.Default {
+				return s.Snapshot(ctx, d.ID)
+			}
+		}
+		f := founder
+		snap, err := s.Create(ctx, NewDirectory{Name: orgkit.Name("Default"), Key: "default", Default: true, Founder: &f})
+		if err == nil || !errors.Is(err, orgkit.ErrConflict) || attempt >= s.retries {
+			return snap, err
+		}
+	}
+}
+
+// genesisCommands are the first change set of a directory: root, admin role, founder.
+func genesisCommands(rec store.DirectoryRecord, f *Founder) []orgkit.Command {
+	cmds := []orgkit.Command{genesis{rec: rec}}
+	if f != nil {
+		id := cmp.Or(f.ID, orgkit.NewMemberID())
+		f.ID = id
+		login := member.LoginByMobile
+		if f.Mobile == "" && f.Email != "" {
+			login = member.LoginByEmail
+		}
+		cmds = append(cmds,
+			member.Create{ID: id, SystemName: orgkit.Name(f.Name), FullName: f.Name, Mobile: f.Mobile, Email: f.Email, JobTitle: f.JobTitle, LoginMethod: login},
+			role.Assign{Members: []orgkit.MemberID{id}, Roles: []orgkit.RoleID{rec.AdminRole}},
+			SetLeader{Member: id},
+		)
+	}
+	return cmds
+}
+
+// genesis writes a directory's settings, root node and org-admin role.
+type genesis struct{ rec store.DirectoryRecord }
+
+func (genesis) CommandName() string { return "directory.create" }
+
+func (b *batch) genesis(rec store.DirectoryRecord) {
+	b.putSettings(rec)
+	b.putNode(&orgtree.Node{ID: rec.Root, Kind: orgtree.Company, Name: rec.Name})
+	b.putRole(&role.Role{ID: rec.AdminRole, Name: orgkit.Names{Default: "Org admin",
+		ByLang: map[string]string{"en": "Org admin", "zh-Hans": "组织管理员", "zh-Hant": "組織管理員"}},
+		Kind: role.Admin, OrgAdmin: true, Permissions: []string{"*"}})
+}
+
+func emptySnapshot(rec store.DirectoryRecord) *Snapshot { return &Snapshot{settings: rec} }
+
+// commitGenesis commits a directory's first change set. Losing the race to another
+// process that committed it first is fine.
+func (s *Service) commitGenesis(ctx context.Context, rec store.DirectoryRecord, f *Founder) error {
+	res, err := s.plan(emptySnapshot(rec), store.Meta{Origin: store.OriginAPI, Reason: "create directory", Time: s.clock().UTC()}, genesisCommands(rec, f))
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Commit(ctx, rec.ID, 0, res.ChangeSet); err != nil && !errors.Is(err, orgkit.ErrConflict) {
+		return err
+	}
+	return nil
+}
+
+// pickKey returns the given key (validated) or one generated from the name that no
+// other directory uses.
+func (s *Service) pickKey(ctx context.Context, key, name string, id orgkit.DirectoryID) (string, error) {
+	dirs, err := s.store.Directories(ctx)
+	if err != nil {
+		return "", err
+	}
+	taken := map[string]bool{}
+	for _, d := range dirs {
+		taken[d.Key] = true
+	}
+	if key != "" {
+		if !ValidKey(key) {
+			return "", orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeDirectoryKeyInvalid, -1, "directory", "key", key, "")})
+		}
+		if taken[key] {
+			return "", fmt.Errorf("directory: key %q is taken: %w", key, orgkit.ErrConflict)
+		}
+		return key, nil
+	}
+	base := KeyFromName(name)
+	if base == "" {
+		base = "dir-" + strings.ReplaceAll(id.String(), "-", "")[20:]
+	}
+	k := base
+	for i := 2; taken[k]; i++ {
+		k = fmt.Sprintf("%s-%d", base, i)
+	}
+	return k, nil
+}
+
+// ValidKey reports whether key is a valid directory key: 1–64 lower-case ASCII
+// letters, digits and '-', starting with a letter or digit.
+func ValidKey(key string) bool {
+	if key == "" || len(key) > 64 || key[0] == '-' {
+		return false
+	}
+	for _, c := range []byte(key) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// KeyFromName turns a name into a key: ASCII letters and digits lower-cased, every
+// other run of characters one '-'. Names with no ASCII letters or digits give "".
+func KeyFromName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			if b.Len() >= 60 {
+				break
+			}
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// Directories lists the store's directories.
+func (s *Service) Directories(ctx context.Context) ([]store.DirectoryRecord, error) {
+	return s.store.Directories(ctx)
+}
+
+// Snapshot returns the latest snapshot of the directory, catching up with changes
+// other processes committed.
+func (s *Service) Snapshot(ctx context.Context, dir orgkit.DirectoryID) (*Snapshot, error) {
+	e := s.entry(dir)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return s.refresh(ctx, e)
+}
+
+func (s *Service) entry(dir orgkit.DirectoryID) *cached {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if el, ok := s.cache[dir]; ok {
+		s.lru.MoveToFront(el)
+		return el.Value.(*cached)
+	}
+	e := &cached{id: dir}
+	s.cache[dir] = s.lru.PushFront(e)
+	for s.lru.Len() > s.maxDirs {
+		old := s.lru.Back()
+		s.lru.Remove(old)
+		delete(s.cache, old.Value.(*cached).id)
+	}
+	return e
+}
+
+// refresh brings the cached snapshot up to the store's head: a full load the first
+// time, then only the change sets committed since. Call with e.mu held.
+func (s *Service) refresh(ctx context.Context, e *cached) (*Snapshot, error) {
+	if e.snap == nil {
+		recs, err := s.store.Load(ctx, e.id)
+		if err != nil {
+			return nil, err
+		}
+		if recs.Head == 0 { // created, but the first change set never landed
+			if err := s.commitGenesis(ctx, recs.Directory, nil); err != nil {
+				return nil, err
+			}
+			if recs, err = s.store.Load(ctx, e.id); err != nil {
+				return nil, err
+			}
+		}
+		snap, err := fromRecords(recs)
+		if err != nil {
+			return nil, err
+		}
+		e.snap = snap
+		return snap, nil
+	}
+	css, err := s.store.Changes(ctx, e.id, e.snap.version)
+	if err != nil {
+		return nil, err
+	}
+	if len(css) == 0 {
+		return e.snap, nil
+	}
+	w := newWorking(e.snap)
+	w.quiet = true
+	for _, cs := range css {
+		for _, c := range cs.Changes {
+			w.put(c)
+		}
+	}
+	snap, err := w.freeze(css[len(css)-1].Version)
+	if err != nil {
+		return nil, err
+	}
+	e.snap = snap
+	return snap, nil
+}
+
+// fromRecords builds a snapshot from every record of a directory.
+func fromRecords(recs *store.Records) (*Snapshot, error) {
+	w := newWorking(emptySnapshot(recs.Directory))
+	w.quiet = true
+	w.settings = recs.Directory
+	for _, n := range recs.Nodes {
+		w.putNode(n)
+	}
+	for _, m := range recs.Members {
+		w.putMember(m)
+	}
+	for _, r := range recs.Roles {
+		w.putRole(r)
+	}
+	for _, g := range recs.RoleGroups {
+		w.putGroup(g)
+	}
+	for _, a := range recs.Assignments {
+		w.putAssignment(a)
+	}
+	return w.freeze(recs.Head)
+}
+
+// Result is what Apply and Plan return.
+type Result struct {
+	// Snapshot is the directory after the batch (for Plan, as it would be).
+	Snapshot *Snapshot
+	// ChangeSet holds every record the batch changed, with before- and after-images;
+	// nil when the batch changed nothing. Its Version is set once committed.
+	ChangeSet *store.ChangeSet
+}
+
+// Apply validates the commands as one batch and commits them as one change set: all
+// or nothing. Violations come back as an *orgkit.InvalidError listing every one with
+// its command index (errors.Is(err, orgkit.ErrInvalid)). A batch that changes nothing
+// commits nothing. A write that loses a race with another writer is retried on fresh
+// state, unless meta.IfVersion pins it (then orgkit.ErrConflict).
+func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta store.Meta, cmds ...orgkit.Command) (*Result, error) {
+	e := s.entry(dir)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		base, err := s.refresh(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		if meta.IfVersion != 0 && meta.IfVersion != base.version {
+			return nil, fmt.Errorf("directory: %s is at version %d, not %d: %w", dir, base.version, meta.IfVersion, orgkit.ErrConflict)
+		}
+		res, err := s.plan(base, meta, cmds)
+		if err != nil || res.ChangeSet == nil {
+			return res, err
+		}
+		_, err = s.store.Commit(ctx, dir, base.version, res.ChangeSet)
+		if err == nil {
+			snap := res.Snapshot
+			snap.version = res.ChangeSet.Version
+			e.snap = snap
+			s.log.Debug("orgkit: committed", "directory", dir, "version", snap.version, "changes", len(res.ChangeSet.Changes))
+			return res, nil
+		}
+		if !errors.Is(err, orgkit.ErrConflict) || meta.IfVersion != 0 || attempt >= s.retries {
+			return nil, err
+		}
+		s.log.Warn("orgkit: write conflict, retrying on fresh state", "directory", dir, "attempt", attempt+1)
+	}
+}
+
+// Plan validates the commands exactly as Apply would and returns the would-be
+// snapshot and change set without committing: a dry run.
+func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta store.Meta, cmds ...orgkit.Command) (*Result, error) {
+	base, err := s.Snapshot(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return s.plan(base, meta, cmds)
+}
+
+func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
+	b := &batch{working: newWorking(base), rules: s.rules}
+	b.run(cmds)
+	if len(b.violations) > 0 {
+		return nil, orgkit.Invalid(b.violations)
+	}
+	snap, err := b.freeze(base.version)
+	if err != nil {
+		return nil, fmt.Errorf("directory: %w", err)
+	}
+	res := &Result{Snapshot: snap}
+	if len(b.changes) == 0 {
+		return res, nil
+	}
+	meta.Origin = cmp.Or(meta.Origin, store.OriginAPI)
+	if meta.Time.IsZero() {
+		meta.Time = s.clock().UTC()
+	}
+	res.ChangeSet = &store.ChangeSet{Meta: meta, Changes: b.changes}
+	return res, nil
+}
+
+// History returns the change sets committed after version after, oldest first.
+func (s *Service) History(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
+	return s.store.Changes(ctx, dir, after)
+}

@@ -1,0 +1,74 @@
+package persist
+
+import (
+	"maps"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMapMatchesBuiltin drives Maps and a plain map with the same random edits, keeping
+// every frozen version, and checks that old versions never change.
+func TestMapMatchesBuiltin(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var m Map[int, int]
+	ref := map[int]int{}
+	type version struct {
+		m   Map[int, int]
+		ref map[int]int
+	}
+	var versions []version
+	for round := 0; round < 300; round++ {
+		b := m.Edit()
+		for range r.IntN(20) + 1 {
+			k := r.IntN(3000)
+			if r.IntN(4) == 0 {
+				b.Delete(k)
+				delete(ref, k)
+			} else {
+				b.Set(k, round)
+				ref[k] = round
+			}
+		}
+		m = b.Freeze()
+		versions = append(versions, version{m, maps.Clone(ref)})
+	}
+	for i, v := range versions {
+		require.Equal(t, len(v.ref), v.m.Len(), "version %d", i)
+		got := maps.Collect(v.m.All())
+		assert.Equal(t, v.ref, got, "version %d", i)
+		for k, want := range v.ref {
+			x, ok := v.m.Get(k)
+			assert.True(t, ok)
+			assert.Equal(t, want, x)
+		}
+	}
+}
+
+func TestVecSharesAndIsolates(t *testing.T) {
+	var v Vec[int]
+	b := v.Edit()
+	for i := range 2000 {
+		assert.Equal(t, i, b.Append(i))
+	}
+	v1 := b.Freeze()
+	b = v1.Edit()
+	b.Set(5, -5)
+	b.Append(2000)
+	v2 := b.Freeze()
+	assert.Equal(t, 2000, v1.Len())
+	assert.Equal(t, 2001, v2.Len())
+	assert.Equal(t, 5, v1.At(5))
+	assert.Equal(t, -5, v2.At(5))
+	assert.Equal(t, 2000, v2.At(2000))
+	n := 0
+	for i, e := range v1.All() {
+		assert.Equal(t, i, e)
+		n++
+	}
+	assert.Equal(t, 2000, n)
+	// an untouched chunk is shared, not copied
+	assert.Same(t, &v1.chunks[1][0], &v2.chunks[1][0])
+}
