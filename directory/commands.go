@@ -1,6 +1,10 @@
 package directory
 
-import "github.com/orgkit/orgkit"
+import (
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+)
 
 // Rename renames the directory (its settings record; the root node keeps its own name).
 type Rename struct {
@@ -23,6 +27,19 @@ type SetSelfJoin struct {
 type SetMultiOrg struct {
 	On bool
 }
+
+// Bind binds the directory to an upstream platform (or, with orgkit.Generic, unbinds
+// it) and records which member and node fields the platform owns: from then on those
+// fields change only through sync, and a direct edit is a field.read_only violation.
+type Bind struct {
+	Platform     orgkit.Platform
+	UpstreamID   string
+	MemberFields []member.Field
+	NodeFields   []orgtree.Field
+}
+
+// CommandName implements orgkit.Command.
+func (Bind) CommandName() string { return "directory.bind" }
 
 // CommandName implements orgkit.Command.
 func (Rename) CommandName() string { return "directory.rename" }

@@ -11,12 +11,14 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
+	"github.com/orgkit/orgkit/store"
 )
 
 // batch runs one batch of commands against a working copy and collects violations.
 type batch struct {
 	*working
 	rules      member.Rules
+	origin     store.Origin
 	violations []orgkit.Violation
 	adminTouch bool // an org admin's status or the admin role's holders changed
 }
@@ -107,7 +109,9 @@ func (b *batch) exec(c orgkit.Command) {
 	case member.Update:
 		b.updateMember(c)
 	case member.Deactivate:
-		b.deactivateMembers(c)
+		b.deactivateMembers(c, false)
+	case member.Resign:
+		b.deactivateMembers(member.Deactivate(c), true)
 	case member.Activate:
 		b.activateMembers(c)
 	case role.Create:
@@ -135,6 +139,18 @@ func (b *batch) exec(c orgkit.Command) {
 		d := b.settings
 		d.Name = cleanNames(c.Name)
 		b.putSettings(d)
+	case Bind:
+		if !c.Platform.Valid() {
+			b.fail("directory.platform.invalid", "directory", "platform", string(c.Platform), "")
+			return
+		}
+		d := b.settings
+		d.Platform, d.UpstreamID = c.Platform, c.UpstreamID
+		d.SyncedMemberFields, d.SyncedNodeFields = clean(c.MemberFields), clean(c.NodeFields)
+		if !c.Platform.Synced() {
+			d.Platform, d.UpstreamID, d.SyncedMemberFields, d.SyncedNodeFields = orgkit.Generic, "", nil, nil
+		}
+		b.putSettings(d)
 	case SetLeader:
 		d := b.settings
 		d.Leader = c.Member
@@ -147,6 +163,8 @@ func (b *batch) exec(c orgkit.Command) {
 		d := b.settings
 		d.MultiOrg = c.On
 		b.putSettings(d)
+	case restore:
+		b.restore(c.change)
 	case genesis:
 		b.genesis(c.rec)
 	case nil:

@@ -117,7 +117,7 @@ func (b *batch) updateMember(c member.Update) {
 	}
 }
 
-func (b *batch) deactivateMembers(c member.Deactivate) {
+func (b *batch) deactivateMembers(c member.Deactivate, resign bool) {
 	since := len(b.violations)
 	var ms []*member.Member
 	for _, id := range clean(c.Members) {
@@ -129,6 +129,9 @@ func (b *batch) deactivateMembers(c member.Deactivate) {
 		return
 	}
 	for _, m := range ms {
+		if resign {
+			b.dropRoles(m.ID)
+		}
 		if m.Status != orgkit.Active {
 			continue
 		}

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -66,6 +67,7 @@ func (b *batch) finish() {
 	if rolesChanged {
 		b.checkRoleNames()
 	}
+	b.checkReadOnly()
 	if b.adminTouch && b.activeAdmins() == 0 && b.base.version > 0 {
 		b.violations = append(b.violations, orgkit.NewViolation(orgkit.CodeMemberLastAdmin, b.lastAdminCmd(), "directory", "org_admin", "", ""))
 	}
@@ -330,5 +332,47 @@ func (b *batch) checkRoleNames() {
 			b.failAt(changeKey{store.KindRoleGroup, g.ID.UUID()}, "role.group_name.duplicate", "role group "+g.Name.Default, "name", g.Name.Default, "")
 		}
 		groups[key] = true
+	}
+}
+
+// checkReadOnly refuses edits of fields the upstream platform owns, unless the batch
+// is the sync itself.
+func (b *batch) checkReadOnly() {
+	d := b.base.settings
+	if !d.Platform.Synced() || b.origin == store.OriginSync {
+		return
+	}
+	for _, c := range b.changes {
+		k := changeKey{c.Kind, c.ID()}
+		switch a := c.After.(type) {
+		case *orgtree.Node:
+			if len(d.SyncedNodeFields) == 0 {
+				continue
+			}
+			before, _ := c.Before.(*orgtree.Node)
+			if before == nil {
+				b.failAt(k, orgkit.CodeFieldReadOnly, nodeRecord(a), "node", "", "")
+				continue
+			}
+			for _, f := range orgtree.Changed(before, a) {
+				if slices.Contains(d.SyncedNodeFields, f) {
+					b.failAt(k, orgkit.CodeFieldReadOnly, nodeRecord(a), f.String(), "", "")
+				}
+			}
+		case *member.Member:
+			if len(d.SyncedMemberFields) == 0 {
+				continue
+			}
+			before, _ := c.Before.(*member.Member)
+			if before == nil {
+				b.failAt(k, orgkit.CodeFieldReadOnly, memberRecord(a), "member", "", "")
+				continue
+			}
+			for _, f := range member.Changed(before, a) {
+				if slices.Contains(d.SyncedMemberFields, f) {
+					b.failAt(k, orgkit.CodeFieldReadOnly, memberRecord(a), f.String(), "", "")
+				}
+			}
+		}
 	}
 }

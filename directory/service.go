@@ -446,7 +446,7 @@ func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta store.M
 }
 
 func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
-	b := &batch{working: newWorking(base), rules: s.rules}
+	b := &batch{working: newWorking(base), rules: s.rules, origin: cmp.Or(meta.Origin, store.OriginAPI)}
 	b.run(cmds)
 	if len(b.violations) > 0 {
 		return nil, orgkit.Invalid(b.violations)

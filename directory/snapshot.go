@@ -20,14 +20,14 @@ type Snapshot struct {
 	settings store.DirectoryRecord
 	tree     *orgtree.Tree
 
-	members   persist.Vec[*member.Member]            // dense slots in creation order
-	slots     persist.Map[orgkit.MemberID, int32]    // ID → slot
-	unique    [uniqueCount]persist.Map[string, orgkit.MemberID]
-	byNode    persist.Map[orgkit.NodeID, []int32]    // node → slots of members affiliated (primary or secondary)
-	reports   persist.Map[orgkit.MemberID, []orgkit.MemberID]
-	assigned  persist.Map[orgkit.MemberID, *role.Assignment]
-	roles     []*role.Role
-	groups    []*role.Group
+	members  persist.Vec[*member.Member]         // dense slots in creation order
+	slots    persist.Map[orgkit.MemberID, int32] // ID → slot
+	unique   [uniqueCount]persist.Map[string, orgkit.MemberID]
+	byNode   persist.Map[orgkit.NodeID, []int32] // node → slots of members affiliated (primary or secondary)
+	reports  persist.Map[orgkit.MemberID, []orgkit.MemberID]
+	assigned persist.Map[orgkit.MemberID, *role.Assignment]
+	roles    []*role.Role
+	groups   []*role.Group
 }
 
 const uniqueCount = 7 // len(member.UniqueFields)

@@ -35,9 +35,9 @@ type working struct {
 	groups   []*role.Group
 	rolesOwn bool
 
-	quiet    bool                     // replaying committed records: keep no change list
-	ownAff   map[orgkit.NodeID]bool   // byNode slices this working made (safe to append to)
-	ownRep   map[orgkit.MemberID]bool // reports slices this working made
+	quiet  bool                     // replaying committed records: keep no change list
+	ownAff map[orgkit.NodeID]bool   // byNode slices this working made (safe to append to)
+	ownRep map[orgkit.MemberID]bool // reports slices this working made
 
 	changes []store.Change
 	changed map[changeKey]int // index into changes

@@ -25,6 +25,14 @@ type Deactivate struct {
 	HandOverReports bool
 }
 
+// Resign records that members left the company: like Deactivate (posts, whitelists
+// and reporting lines removed, the primary affiliation kept), and they also lose every
+// role. The change set lists every removal; Service.Undo restores them.
+type Resign struct {
+	Members         []orgkit.MemberID
+	HandOverReports bool
+}
+
 // Activate makes inactive members active again.
 type Activate struct {
 	Members []orgkit.MemberID
@@ -38,6 +46,9 @@ func (Update) CommandName() string { return "member.update" }
 
 // CommandName implements orgkit.Command.
 func (Deactivate) CommandName() string { return "member.deactivate" }
+
+// CommandName implements orgkit.Command.
+func (Resign) CommandName() string { return "member.resign" }
 
 // CommandName implements orgkit.Command.
 func (Activate) CommandName() string { return "member.activate" }

@@ -57,6 +57,11 @@ type DirectoryRecord struct {
 	// corp ID there.
 	Platform   orgkit.Platform `json:"platform"`
 	UpstreamID string          `json:"upstream_id,omitempty"`
+	// SyncedMemberFields and SyncedNodeFields are the fields the upstream platform owns
+	// (declared by its connector when the directory is bound): read-only here except
+	// to sync.
+	SyncedMemberFields []member.Field  `json:"synced_member_fields,omitempty"`
+	SyncedNodeFields   []orgtree.Field `json:"synced_node_fields,omitempty"`
 	// Leader is the directory's leader ("organization leader").
 	Leader orgkit.MemberID `json:"leader"`
 	// DisallowSelfJoin stops newly registered users joining by themselves. The zero

@@ -1,0 +1,191 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/google/uuid"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/role"
+	"github.com/orgkit/orgkit/store"
+)
+
+// UndoResult is what Undo returns: the committed result and the records that could
+// not be restored.
+type UndoResult struct {
+	*Result
+	// Skipped lists each record of the undone change set that was left as it is, and why.
+	Skipped []UndoSkip
+}
+
+// UndoSkip is one record Undo left alone.
+type UndoSkip struct {
+	Kind store.RecordKind
+	ID   uuid.UUID
+	// Reason is "changed since" when a later change set touched the record, or the
+	// violation that restoring it would cause.
+	Reason    string
+	Violation *orgkit.Violation
+}
+
+// Undo restores the before-images of the change set committed as version: every record
+// it changed that has not changed since goes back to how it was; records it created
+// are deactivated or retired (nothing is deleted). A restoration that would break a
+// rule in today's directory (a manager post for a member who has left since, say) is
+// skipped and reported; the rest commit as one change set with origin "undo".
+func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint64, meta store.Meta) (*UndoResult, error) {
+	css, err := s.store.Changes(ctx, dir, version-1)
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 || len(css) == 0 || css[0].Version != version {
+		return nil, fmt.Errorf("directory: %s has no version %d: %w", dir, version, orgkit.ErrNotFound)
+	}
+	snap, err := s.Snapshot(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := &UndoResult{}
+	var cmds []orgkit.Command
+	// newest first, so records created under others are retired before them
+	for _, c := range backward(css[0].Changes) {
+		if !reflect.DeepEqual(current(snap, c), c.After) {
+			out.Skipped = append(out.Skipped, UndoSkip{Kind: c.Kind, ID: c.ID(), Reason: "changed since"})
+			continue
+		}
+		cmds = append(cmds, restore{c})
+	}
+	meta.Origin = store.OriginUndo
+	if meta.Reason == "" {
+		meta.Reason = fmt.Sprintf("undo version %d", version)
+	}
+	for round := 0; ; round++ {
+		res, err := s.Apply(ctx, dir, meta, cmds...)
+		var inv *orgkit.InvalidError
+		if err == nil || round > 8 || !asInvalid(err, &inv) {
+			out.Result = res
+			return out, err
+		}
+		drop := map[int]*orgkit.Violation{}
+		for i := range inv.Violations {
+			v := &inv.Violations[i]
+			if v.Command < 0 {
+				return nil, err
+			}
+			drop[v.Command] = v
+		}
+		kept := cmds[:0:0]
+		for i, c := range cmds {
+			if v, ok := drop[i]; ok {
+				ch := c.(restore).change
+				out.Skipped = append(out.Skipped, UndoSkip{Kind: ch.Kind, ID: ch.ID(), Reason: v.Message, Violation: v})
+				continue
+			}
+			kept = append(kept, c)
+		}
+		cmds = kept
+	}
+}
+
+func asInvalid(err error, inv **orgkit.InvalidError) bool {
+	e, ok := err.(*orgkit.InvalidError)
+	*inv = e
+	return ok
+}
+
+// current returns the snapshot's image of the record a change is about.
+func current(s *Snapshot, c store.Change) any {
+	switch a := c.After.(type) {
+	case *store.DirectoryRecord:
+		d := s.settings
+		return &d
+	case *orgtree.Node:
+		if n, ok := s.tree.Record(a.ID); ok {
+			return n
+		}
+	case *member.Member:
+		if m, ok := s.Member(a.ID); ok {
+			return m
+		}
+	case *role.Role:
+		if r, ok := s.Role(a.ID); ok {
+			return r
+		}
+	case *role.Group:
+		if g, ok := s.RoleGroup(a.ID); ok {
+			return g
+		}
+	case *role.Assignment:
+		return s.Assignment(a.Member)
+	}
+	return nil
+}
+
+// restore puts back a change's before-image (or retires what it created).
+type restore struct{ change store.Change }
+
+func (restore) CommandName() string { return "undo.restore" }
+
+func (b *batch) restore(c store.Change) {
+	switch before := c.Before.(type) {
+	case *store.DirectoryRecord:
+		b.putSettings(*before)
+	case *orgtree.Node:
+		b.putNode(before)
+	case *member.Member:
+		cur, _ := b.member(before.ID)
+		b.putMember(before)
+		if cur != nil && cur.Status == orgkit.Active && before.Status != orgkit.Active {
+			b.leaveActive(before.ID, false)
+		}
+	case *role.Role:
+		b.putRole(before)
+	case *role.Group:
+		b.putGroup(before)
+	case *role.Assignment:
+		if cur := b.assignment(before.Member); cur == nil || before.Holds(b.settings.AdminRole) != cur.Holds(b.settings.AdminRole) {
+			b.adminTouch = true
+		}
+		b.putAssignment(before)
+	case nil: // the change created the record: retire or deactivate it
+		switch a := c.After.(type) {
+		case *orgtree.Node:
+			e := a.Clone()
+			e.Status = orgkit.Retired
+			b.putNode(e)
+		case *member.Member:
+			e := a.Clone()
+			e.Status = orgkit.Inactive
+			b.putMember(e)
+			if a.Status == orgkit.Active {
+				b.leaveActive(a.ID, false)
+			}
+			b.dropRoles(a.ID)
+		case *role.Role:
+			e := a.Clone()
+			e.Status = orgkit.Retired
+			b.putRole(e)
+		case *role.Group:
+			e := a.Clone()
+			e.Status = orgkit.Retired
+			b.putGroup(e)
+		case *role.Assignment:
+			if a.Holds(b.settings.AdminRole) {
+				b.adminTouch = true
+			}
+			b.putAssignment(&role.Assignment{Member: a.Member})
+		}
+	}
+}
+
+func backward(cs []store.Change) []store.Change {
+	out := make([]store.Change, len(cs))
+	for i, c := range cs {
+		out[len(cs)-1-i] = c
+	}
+	return out
+}
