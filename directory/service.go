@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -449,6 +450,10 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	b := &batch{working: newWorking(base), rules: s.rules, origin: cmp.Or(meta.Origin, store.OriginAPI)}
 	b.run(cmds)
 	if len(b.violations) > 0 {
+		// in command order; violations of the final state without a command last
+		slices.SortStableFunc(b.violations, func(x, y orgkit.Violation) int {
+			return cmp.Compare(uint(x.Command), uint(y.Command))
+		})
 		return nil, orgkit.Invalid(b.violations)
 	}
 	snap, err := b.freeze(base.version)
