@@ -81,7 +81,8 @@ func (b *batch) createNode(c orgtree.Create) {
 	} else if _, exists := b.nodeRecord(c.ID); exists {
 		b.fail(orgkit.CodeRecordExists, nodeIDRecord(c.ID), "id", c.ID.String(), "")
 	}
-	if c.Kind != orgtree.Organization && c.Kind != orgtree.Department {
+	kindOK := c.Kind == orgtree.Organization || c.Kind == orgtree.Department
+	if !kindOK {
 		b.fail(orgkit.CodeNodeKindInvalid, rec, "kind", c.Kind.String(), "")
 	}
 	b.checkNames(rec, c.Name)
@@ -91,7 +92,7 @@ func (b *batch) createNode(c orgtree.Create) {
 		Order: c.Order, Manager: c.Manager, Assistants: clean(c.Assistants), Observers: clean(c.Observers),
 		Group: c.Group, ExternalID: strings.TrimSpace(c.ExternalID), Status: orgkit.Active,
 	}
-	if ok {
+	if ok && kindOK {
 		n.Parent = parent.ID
 		b.checkPlacement(rec, c.Kind, parent, true)
 	}
