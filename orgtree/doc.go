@@ -1,0 +1,31 @@
+// Package orgtree is the hierarchy of a directory: the company root, organizations and
+// departments, with their names, codes, posts, group and isolation settings, the
+// commands that change them, and Tree, an immutable indexed view.
+//
+// # Kinds
+//
+// A directory has one Company node, its root. An Organization (a subsidiary or branch;
+// only while the directory's multi-org is on) sits under the company or another
+// organization. A Department sits under any node; departments never host organizations.
+//
+// # Names and codes
+//
+// A node has a default name and optional forms per language (BCP 47). Among siblings,
+// for every language any of them has a form in, the names as resolved in that language
+// must be unique after normalization (Unicode NFKC, case folding, trimmed, inner spaces
+// collapsed), so "Sales", " sales " and "Ｓａｌｅｓ" collide. Codes are optional, unique
+// case-insensitively in the directory (retired nodes keep theirs reserved) and are the
+// key of imports and exports.
+//
+// # Posts and settings
+//
+// Each node has one manager and any number of assistants (same rights), observers (not
+// on the root) who see feeds tagged with the node, group settings and isolation
+// settings with whitelists; the visibility package gives them their effect.
+//
+// # The Tree
+//
+// Tree indexes a directory's nodes: ancestor tests in O(1) through pre-order intervals,
+// lookups by ID (following merge redirects), code, external ID and path, children in
+// sibling order or collated for a language, subtree iteration, paths and depths.
+package orgtree
