@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -461,6 +462,9 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 		return nil, fmt.Errorf("directory: %w", err)
 	}
 	res := &Result{Snapshot: snap}
+	b.changes = slices.DeleteFunc(b.changes, func(c store.Change) bool {
+		return c.Before != nil && reflect.DeepEqual(c.Before, c.After)
+	})
 	if len(b.changes) == 0 {
 		return res, nil
 	}
