@@ -182,10 +182,11 @@ func (w *working) putNode(n *orgtree.Node) {
 	oldLive := existed && old.Status != orgkit.Retired && !old.Parent.IsZero()
 	newLive := n.Status != orgkit.Retired && !n.Parent.IsZero()
 	if oldLive && (!newLive || old.Parent != n.Parent) {
-		w.children[old.Parent] = slices.DeleteFunc(slices.Clone(w.children[old.Parent]), func(c orgkit.NodeID) bool { return c == n.ID })
+		// the children map is this working's own (never published), so edit in place
+		w.children[old.Parent] = slices.DeleteFunc(w.children[old.Parent], func(c orgkit.NodeID) bool { return c == n.ID })
 	}
 	if newLive && (!oldLive || old.Parent != n.Parent) {
-		w.children[n.Parent] = append(slices.Clone(w.children[n.Parent]), n.ID)
+		w.children[n.Parent] = append(w.children[n.Parent], n.ID)
 	}
 	w.nodes[n.ID] = n
 	var before any
