@@ -4,13 +4,12 @@ go 1.26.0
 
 require (
 	github.com/google/uuid v1.6.0
+	github.com/mozillazg/go-pinyin v0.21.0
+	github.com/nyaruka/phonenumbers v1.8.1
 	golang.org/x/text v0.43.0
 )
 
-require (
-	github.com/nyaruka/phonenumbers v1.8.1 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
-)
+require google.golang.org/protobuf v1.36.11 // indirect
 
 require (
 	github.com/stretchr/testify v1.12.1

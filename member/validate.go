@@ -1,0 +1,538 @@
+package member
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/textnorm"
+)
+
+// Length limits of free-text fields, in runes (Unicode code points).
+const (
+	maxNameLength = 64   // SystemName (each form) and FullName
+	maxTextLength = 128  // every other single-line field, and each responsible line
+	maxLongLength = 2000 // Bio and WorkDetails
+	maxEmailBytes = 254  // an email address, in bytes (the SMTP limit)
+	maxURILength  = 2048 // Avatar.URI, in bytes
+)
+
+// defaultRegion is the region of domestic mobile numbers when Rules has none.
+const defaultRegion = "CN"
+
+// Rules are the format rules of member fields. The zero value is ready to use and
+// reads domestic mobile numbers as Chinese ones (region "CN").
+type Rules struct {
+	// DefaultRegion is the ISO 3166-1 alpha-2 region whose numbering plan applies to
+	// mobile numbers written without a country calling code ("13900000000").
+	// Empty means "CN".
+	DefaultRegion string
+}
+
+// region returns the effective default region, upper-cased.
+func (r Rules) region() string {
+	if r.DefaultRegion == "" {
+		return defaultRegion
+	}
+	return strings.ToUpper(strings.TrimSpace(r.DefaultRegion))
+}
+
+// Record returns how violations name member m: `member "Alice" (<id>)` when the
+// member has a display name (the full name, else the system name), `member <id>`
+// otherwise.
+func Record(m *Member) string {
+	name := textnorm.Collapse(m.DisplayName())
+	switch {
+	case name == "" && m.ID.IsZero():
+		return "member"
+	case name == "":
+		return "member " + m.ID.String()
+	case m.ID.IsZero():
+		return "member " + strconv.Quote(name)
+	}
+	return "member " + strconv.Quote(name) + " (" + m.ID.String() + ")"
+}
+
+// NormalizeAll normalizes every field of m in place; see Normalize.
+func (r Rules) NormalizeAll(m *Member) []orgkit.Violation {
+	return r.Normalize(m, Fields())
+}
+
+// Normalize normalizes the listed fields of m in place and returns every format
+// violation it finds among them (never just the first), in the order of fields.
+// Violations are not tied to a command (Command is -1); the caller sets the index.
+//
+// Free text is trimmed (single-line fields also get inner white space collapsed),
+// must be valid UTF-8 without control characters, and is limited to 64 runes (names),
+// 2000 (Bio, WorkDetails) or 128 (the rest). The mobile is stored in E.164 form (see
+// NormalizeMobile), the email lower-cased (see NormalizeEmail), language tags in
+// canonical BCP 47 form, the region as an upper-case ISO 3166-1 alpha-2 code.
+// Responsible lines are trimmed, with blank and duplicate lines dropped. Whenever
+// the login method, mobile or email is listed, the contact the login method needs
+// must be present. Uniqueness and references to other records are not checked here.
+func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
+	n := normalizer{rules: r, m: m, record: Record(m)}
+	var seen [256]bool // indexed by Field
+	login := false
+	for _, f := range fields {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		if !f.Valid() {
+			n.add(orgkit.CodeFieldInvalid, f, strconv.Itoa(int(f)), "")
+			continue
+		}
+		switch f {
+		case LoginMethodField, Mobile, Email:
+			login = true
+		}
+		n.field(f)
+	}
+	if login {
+		n.loginMethod()
+	}
+	return n.vs
+}
+
+type normalizer struct {
+	rules  Rules
+	m      *Member
+	record string
+	vs     []orgkit.Violation
+}
+
+func (n *normalizer) add(code string, f Field, value, detail string) {
+	n.vs = append(n.vs, orgkit.NewViolation(code, -1, n.record, f.String(), value, detail))
+}
+
+// violationCode returns "member.<field>.<suffix>".
+func violationCode(f Field, suffix string) string { return "member." + f.String() + "." + suffix }
+
+func (n *normalizer) field(f Field) {
+	m := n.m
+	switch f {
+	case SystemName:
+		n.systemName()
+	case FullName:
+		m.FullName = n.line(f, m.FullName, maxNameLength)
+	case LoginMethodField:
+		if m.LoginMethod > LoginByEmail {
+			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.LoginMethod)), "")
+		}
+	case Mobile:
+		m.Mobile = strings.TrimSpace(m.Mobile)
+		if m.Mobile == "" {
+			return
+		}
+		if e164, err := n.rules.NormalizeMobile(m.Mobile); err != nil {
+			n.add(orgkit.CodeMemberMobileInvalid, f, strings.ToValidUTF8(m.Mobile, "\uFFFD"), "")
+		} else {
+			m.Mobile = e164
+		}
+	case Email:
+		m.Email = strings.TrimSpace(m.Email)
+		if m.Email == "" {
+			return
+		}
+		if addr, err := NormalizeEmail(m.Email); err != nil {
+			n.add(orgkit.CodeMemberEmailInvalid, f, strings.ToValidUTF8(m.Email, "\uFFFD"), "")
+		} else {
+			m.Email = addr
+		}
+	case LoginAccount:
+		m.LoginAccount = n.line(f, m.LoginAccount, maxTextLength)
+	case GenderField:
+		if m.Gender > GenderPrivate {
+			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.Gender)), "")
+		}
+	case SSOAccount:
+		m.SSOAccount = n.line(f, m.SSOAccount, maxTextLength)
+	case StatusField:
+		if m.Status.String() == "unknown" {
+			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.Status)), "")
+		}
+	case JobTitle:
+		m.JobTitle = n.line(f, m.JobTitle, maxTextLength)
+	case HireDate:
+		n.date(f, m.HireDate)
+	case EmploymentDate:
+		n.date(f, m.EmploymentDate)
+	case Birthday:
+		n.date(f, m.Birthday)
+	case EmployeeNumber:
+		m.EmployeeNumber = n.line(f, m.EmployeeNumber, maxTextLength)
+	case ResponsibleLines:
+		n.responsibleLines()
+	case AvatarField:
+		n.avatar()
+	case OfficePhone:
+		m.OfficePhone = n.line(f, m.OfficePhone, maxTextLength)
+	case Extension:
+		m.Extension = n.line(f, m.Extension, maxTextLength)
+	case QQ:
+		m.QQ = n.line(f, m.QQ, maxTextLength)
+	case WeChat:
+		m.WeChat = n.line(f, m.WeChat, maxTextLength)
+	case Language:
+		var ok bool
+		if m.Language, ok = n.lineOK(f, m.Language, maxTextLength); !ok || m.Language == "" {
+			return
+		}
+		if tag, ok := parseLanguage(m.Language); ok {
+			m.Language = tag
+		} else {
+			n.add(violationCode(f, "invalid"), f, m.Language, "")
+		}
+	case TimeZone:
+		var ok bool
+		if m.TimeZone, ok = n.lineOK(f, m.TimeZone, maxTextLength); ok && m.TimeZone != "" && !validTimeZone(m.TimeZone) {
+			n.add(violationCode(f, "invalid"), f, m.TimeZone, "")
+		}
+	case Region:
+		var ok bool
+		if m.Region, ok = n.lineOK(f, m.Region, maxTextLength); !ok || m.Region == "" {
+			return
+		}
+		if rg, ok := parseRegion(m.Region); ok {
+			m.Region = rg
+		} else {
+			n.add(violationCode(f, "invalid"), f, m.Region, "")
+		}
+	case Bio:
+		m.Bio = n.text(f, m.Bio, maxLongLength)
+	case WorkDetails:
+		m.WorkDetails = n.text(f, m.WorkDetails, maxLongLength)
+	case WorkPlace:
+		m.WorkPlace = n.line(f, m.WorkPlace, maxTextLength)
+	case ExtendedA:
+		m.ExtendedA = n.line(f, m.ExtendedA, maxTextLength)
+	case ExtendedB:
+		m.ExtendedB = n.line(f, m.ExtendedB, maxTextLength)
+	case ExternalID:
+		// An upstream ID is kept as given apart from surrounding white space.
+		m.ExternalID = n.text(f, m.ExternalID, maxTextLength)
+	}
+	// LoginBlocked, ActivatedAt and the references to nodes and members (Primary,
+	// Secondary, AffiliatedDepartment, AffiliatedOrganization, ReportingManager)
+	// have no format of their own: they are checked against the directory.
+}
+
+// line normalizes a single-line text: trimmed, inner white space collapsed.
+func (n *normalizer) line(f Field, s string, limit int) string {
+	s, _ = n.lineOK(f, s, limit)
+	return s
+}
+
+// lineOK is line that also reports whether the text passed (or was blank).
+func (n *normalizer) lineOK(f Field, s string, limit int) (string, bool) {
+	if !utf8.ValidString(s) { // checked first: Collapse would hide it
+		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(s, "\uFFFD"), "")
+		return s, false
+	}
+	s = textnorm.Collapse(s)
+	return s, n.check(f, s, limit, false)
+}
+
+// text normalizes a multi-line text: trimmed only.
+func (n *normalizer) text(f Field, s string, limit int) string {
+	s = strings.TrimSpace(s)
+	n.check(f, s, limit, true)
+	return s
+}
+
+// check reports invalid UTF-8, control characters and texts over limit runes.
+func (n *normalizer) check(f Field, s string, limit int, multiline bool) bool {
+	switch {
+	case !validText(s, multiline):
+		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(s, "\uFFFD"), "")
+	case utf8.RuneCountInString(s) > limit:
+		n.add(violationCode(f, "too_long"), f, s, strconv.Itoa(limit))
+	default:
+		return true
+	}
+	return false
+}
+
+// validText reports whether s is valid UTF-8 without control characters (tabs and
+// line breaks are allowed in multi-line texts; single-line texts no longer have them).
+func validText(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && unicode.IsSpace(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func (n *normalizer) systemName() {
+	f, m := SystemName, n.m
+	m.SystemName.Default = n.line(f, m.SystemName.Default, maxNameLength)
+	if m.SystemName.Default == "" {
+		n.add(orgkit.CodeFieldRequired, f, "", "")
+	}
+	if m.SystemName.ByLang == nil {
+		return
+	}
+	byLang := make(map[string]string, len(m.SystemName.ByLang))
+	from := make(map[string]string, len(m.SystemName.ByLang)) // canonical tag → key given
+	for _, key := range m.SystemName.Tags() {                 // sorted: deterministic
+		value := n.line(f, m.SystemName.ByLang[key], maxNameLength)
+		tag, ok := parseLanguage(key)
+		if !ok {
+			n.add(violationCode(f, "language.invalid"), f, key, "")
+			byLang[key] = value // kept as given so that nothing is lost
+			continue
+		}
+		if value == "" {
+			continue // a blank form is no form
+		}
+		if prev, dup := from[tag]; dup {
+			if byLang[tag] != value {
+				n.add(violationCode(f, "duplicate"), f, key, prev)
+			}
+			continue
+		}
+		from[tag] = key
+		byLang[tag] = value
+	}
+	if len(byLang) == 0 {
+		byLang = nil
+	}
+	m.SystemName.ByLang = byLang
+}
+
+func (n *normalizer) date(f Field, d Date) {
+	if !d.Valid() {
+		n.add(violationCode(f, "invalid"), f, fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day), "")
+	}
+}
+
+func (n *normalizer) responsibleLines() {
+	f, m := ResponsibleLines, n.m
+	if m.ResponsibleLines == nil {
+		return
+	}
+	out := make([]string, 0, len(m.ResponsibleLines))
+	seen := make(map[string]bool, len(m.ResponsibleLines))
+	for _, s := range m.ResponsibleLines {
+		s = n.line(f, s, maxTextLength)
+		key := textnorm.Key(s)
+		if s == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	m.ResponsibleLines = slices.Clip(out)
+}
+
+func (n *normalizer) avatar() {
+	f, a := AvatarField, &n.m.Avatar
+	if a.IsZero() {
+		return
+	}
+	a.URI = strings.TrimSpace(a.URI)
+	a.MIMEType = strings.ToLower(strings.TrimSpace(a.MIMEType))
+	a.SHA256 = strings.ToLower(strings.TrimSpace(a.SHA256))
+	if len(a.URI) > maxURILength {
+		n.add(violationCode(f, "too_long"), f, a.URI, strconv.Itoa(maxURILength))
+	} else if !validText(a.URI, false) {
+		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(a.URI, "\uFFFD"), "")
+	}
+	if !avatarType(a.MIMEType) {
+		n.add(orgkit.CodeMemberAvatarType, f, a.MIMEType, "")
+	}
+	switch {
+	case a.Size < 0:
+		n.add(violationCode(f, "invalid"), f, strconv.FormatInt(a.Size, 10), "")
+	case a.Size > MaxAvatarSize:
+		n.add(orgkit.CodeMemberAvatarTooLarge, f, strconv.FormatInt(a.Size, 10), strconv.Itoa(MaxAvatarSize))
+	}
+	if a.SHA256 != "" {
+		if _, err := hex.DecodeString(a.SHA256); err != nil || len(a.SHA256) != 64 {
+			n.add(violationCode(f, "invalid"), f, a.SHA256, "")
+		}
+	}
+}
+
+// loginMethod checks that the contact the login method needs is present.
+func (n *normalizer) loginMethod() {
+	m := n.m
+	switch {
+	case m.LoginMethod == LoginByMobile && m.Mobile == "",
+		m.LoginMethod == LoginByEmail && m.Email == "":
+		n.add(orgkit.CodeMemberLoginMethod, LoginMethodField, m.LoginMethod.String(), "")
+	}
+}
+
+// parseLanguage returns the canonical form of a BCP 47 tag; "und" is refused.
+func parseLanguage(s string) (string, bool) {
+	tag, err := language.Parse(s)
+	if err != nil || tag == language.Und {
+		return "", false
+	}
+	return tag.String(), true
+}
+
+// validTimeZone reports whether s names an IANA time zone ("Local" is refused: it
+// means the server's zone, which is nobody's).
+func validTimeZone(s string) bool {
+	if s == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(s)
+	return err == nil
+}
+
+// parseRegion returns the canonical upper-case ISO 3166-1 alpha-2 code of a country
+// ("uk" → "GB"); other region codes (numeric, alpha-3, "ZZ", "EU") are refused.
+func parseRegion(s string) (string, bool) {
+	if len(s) != 2 || !isASCIILetter(s[0]) || !isASCIILetter(s[1]) {
+		return "", false
+	}
+	rg, err := language.ParseRegion(s)
+	if err != nil {
+		return "", false
+	}
+	rg = rg.Canonicalize()
+	if !rg.IsCountry() {
+		return "", false
+	}
+	return rg.String(), true
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// errMobile and errEmail are wrapped by the errors of NormalizeMobile and
+// NormalizeEmail; both match orgkit.ErrInvalid.
+var (
+	errMobile = fmt.Errorf("not a valid phone number: %w", orgkit.ErrInvalid)
+	errEmail  = fmt.Errorf("not a valid address: %w", orgkit.ErrInvalid)
+)
+
+// NormalizeMobile returns the E.164 form ("+8613900000000") of a mobile number.
+// Numbers without a country calling code are read in the rules' default region
+// ("13900000000"); international forms start with "+" or "00" ("+852-12345678",
+// "+852 1234 5678", "00852 12345678"). Full-width digits and the usual separators
+// (spaces, '-', '.', '/', parentheses) are accepted; letters, extensions and other
+// characters are not. A number in the default region's country calling code must be
+// a valid number of its numbering plan; a number in another country calling code
+// must have a length possible in that plan. The error matches orgkit.ErrInvalid.
+func (r Rules) NormalizeMobile(s string) (string, error) {
+	e164, err := r.normalizeMobile(s, true)
+	if err != nil {
+		return "", fmt.Errorf("member: mobile %q is %w", s, err)
+	}
+	return e164, nil
+}
+
+// normalizeMobile does the work of NormalizeMobile. A valid number's E.164 form
+// parses back to itself; a number accepted for its length only may not (libphonenumber
+// strips what looks like a national prefix: "+82 0000000" → "+82000000" → "+8200000"),
+// so with recheck such a result must normalize to itself or it is refused.
+func (r Rules) normalizeMobile(s string, recheck bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > phonenumbers.MAX_INPUT_STRING_LENGTH {
+		return "", errMobile
+	}
+	for _, c := range s {
+		if !mobileRune(c) {
+			return "", errMobile
+		}
+	}
+	home := r.region()
+	num, err := phonenumbers.Parse(s, home)
+	if err != nil || num.GetExtension() != "" {
+		return "", errMobile
+	}
+	valid := phonenumbers.IsValidNumber(num)
+	// libphonenumber's metadata knows the assigned ranges of every plan, which is too
+	// strict for foreign numbers (e.g. "+852 1234 5678" is not in an assigned Hong
+	// Kong range), so those need only a length possible in their plan.
+	if !valid && (int(num.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(home) ||
+		phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE) {
+		return "", errMobile
+	}
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	if len(e164) > maxE164 { // some valid Japanese toll-free numbers are longer
+		return "", errMobile
+	}
+	if !valid && recheck {
+		if again, err := r.normalizeMobile(e164, false); err != nil || again != e164 {
+			return "", errMobile
+		}
+	}
+	return e164, nil
+}
+
+// maxE164 is the longest E.164 number: "+" and 15 digits.
+const maxE164 = 1 + 15
+
+// mobileRune reports whether c may appear in a written mobile number: a decimal
+// digit of any script, white space, a plus sign or a separator.
+func mobileRune(c rune) bool {
+	if unicode.IsDigit(c) || unicode.IsSpace(c) {
+		return true
+	}
+	switch c {
+	case '+', '＋', '-', '－', '‐', '‑', '‒', '–', '—', '―', '.', '．', '/', '／',
+		'(', ')', '（', '）', '[', ']':
+		return true
+	}
+	return false
+}
+
+// NormalizeEmail returns the stored form of an email address: a bare address
+// ("alice@example.com", no display name, angle brackets, comments or quoted local
+// part) as net/mail parses it, after Unicode NFKC (so full-width "＠" is "@"), lower-
+// cased, at most 254 bytes long. The error matches orgkit.ErrInvalid.
+func NormalizeEmail(s string) (string, error) {
+	addr, err := normalizeEmail(s)
+	if err == nil {
+		// Guarantee idempotence: the stored form must normalize to itself.
+		if again, err2 := normalizeEmail(addr); err2 != nil || again != addr {
+			err = errEmail
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("member: email %q is %w", s, err)
+	}
+	return addr, nil
+}
+
+func normalizeEmail(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", errEmail
+	}
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	if s == "" || len(s) > maxEmailBytes {
+		return "", errEmail
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || !strings.EqualFold(a.Address, s) {
+		return "", errEmail
+	}
+	addr := strings.ToLower(a.Address)
+	if len(addr) > maxEmailBytes || !validText(addr, false) {
+		return "", errEmail
+	}
+	return addr, nil
+}
