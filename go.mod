@@ -1,12 +1,12 @@
 module github.com/orgkit/orgkit
 
-go 1.26.0
+go 1.24.0
 
 require (
 	github.com/google/uuid v1.6.0
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/nyaruka/phonenumbers v1.8.1
-	golang.org/x/text v0.43.0
+	golang.org/x/text v0.34.0
 )
 
 require google.golang.org/protobuf v1.36.11 // indirect
