@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,23 +18,29 @@ import (
 //
 // The contract:
 //   - A new directory's head is 0. Commit(dir, base, cs) succeeds only if the head
-//     equals base, and then sets it to base+1; otherwise it returns an error matching
-//     orgkit.ErrConflict and changes nothing.
-//   - An empty change set is never committed (ErrInvalid).
+//     equals base, and then sets it to base+1 and cs.Version; otherwise it returns an
+//     error matching orgkit.ErrConflict (and the current head) and changes nothing.
+//     orgkit.ErrConflict means exactly this: a version conflict.
+//   - An empty or malformed change set (an After of the wrong type for its Kind, a
+//     record twice, a zero ID) is never committed: orgkit.ErrInvalid.
 //   - Changes(dir, after) returns the change sets with versions after+1 … head, in
-//     ascending order with no gaps.
+//     ascending order with no gaps; after >= head gives none and no error.
 //   - Nothing is ever deleted: Load returns every record ever written (retired ones
-//     too), each as its latest after-image.
+//     too), each as its latest after-image, in any order.
+//   - Records come back exactly as given, nil and empty slices included.
 //   - A settings change (KindSettings) replaces the directory record that Directories
 //     and Load return. The directory's ID, Key, Default and CreatedAt never change.
 //   - At most one directory per store has Default set; keys are unique per store.
+//     CreateDirectory refuses a taken ID or key or a second default with
+//     orgkit.ErrPrecondition.
+//   - Load, Commit and Changes of an unknown directory fail with orgkit.ErrNotFound.
 //   - Records are immutable values: a Store must not modify what it is given, and the
 //     caller does not modify what it gets back.
 //   - Every method honors ctx cancellation.
 type Store interface {
 	// CreateDirectory registers a new directory with head 0. It fails with
-	// orgkit.ErrConflict when the ID or the key is taken, or when d.Default is set and
-	// the store already has a default directory.
+	// orgkit.ErrPrecondition when the ID or the key is taken, or when d.Default is set
+	// and the store already has a default directory.
 	CreateDirectory(ctx context.Context, d DirectoryRecord) error
 	// Directories lists every directory's latest settings, ordered by ID.
 	Directories(ctx context.Context) ([]DirectoryRecord, error)
@@ -74,6 +81,15 @@ type DirectoryRecord struct {
 	Root      orgkit.NodeID `json:"root"`
 	AdminRole orgkit.RoleID `json:"admin_role"`
 	CreatedAt time.Time     `json:"created_at"`
+}
+
+// Clone returns a copy of d that shares no slices or maps with it.
+func (d DirectoryRecord) Clone() DirectoryRecord {
+	c := d
+	c.Name = d.Name.Clone()
+	c.SyncedMemberFields = slices.Clone(d.SyncedMemberFields)
+	c.SyncedNodeFields = slices.Clone(d.SyncedNodeFields)
+	return c
 }
 
 // Records is everything a directory holds at one version.

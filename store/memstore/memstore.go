@@ -1,0 +1,349 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/role"
+	"github.com/orgkit/orgkit/store"
+)
+
+// Store keeps directories in memory. The zero value is not ready to use: call New.
+// A Store is safe for concurrent use; commits to different directories do not wait
+// for each other.
+type Store struct {
+	mu   sync.RWMutex // guards dirs, keys and def; taken before any directory's mu
+	dirs map[orgkit.DirectoryID]*directory
+	keys map[string]orgkit.DirectoryID
+	def  orgkit.DirectoryID // the default directory, zero when there is none
+}
+
+var _ store.Store = (*Store)(nil)
+
+// directory is one directory's log and its current records. The maps hold the latest
+// after-image of every record ever written, so a commit costs O(its changes).
+type directory struct {
+	mu          sync.RWMutex
+	settings    store.DirectoryRecord
+	log         []*store.ChangeSet // log[i] has version i+1
+	nodes       map[orgkit.NodeID]*orgtree.Node
+	members     map[orgkit.MemberID]*member.Member
+	roles       map[orgkit.RoleID]*role.Role
+	groups      map[orgkit.RoleGroupID]*role.Group
+	assignments map[orgkit.MemberID]*role.Assignment
+}
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{
+		dirs: make(map[orgkit.DirectoryID]*directory),
+		keys: make(map[string]orgkit.DirectoryID),
+	}
+}
+
+// CreateDirectory registers a new directory with head 0. It fails with
+// orgkit.ErrInvalid when d.ID is zero or d.Key is empty, and with orgkit.ErrPrecondition
+// when the ID or the key is taken, or when d.Default is set and the store already has
+// a default directory.
+func (s *Store) CreateDirectory(ctx context.Context, d store.DirectoryRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d.ID.IsZero() {
+		return fmt.Errorf("memstore: directory ID is zero: %w", orgkit.ErrInvalid)
+	}
+	if d.Key == "" {
+		return fmt.Errorf("memstore: directory %s has no key: %w", d.ID, orgkit.ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.dirs[d.ID]; ok {
+		return fmt.Errorf("memstore: directory %s already exists: %w", d.ID, orgkit.ErrPrecondition)
+	}
+	if other, ok := s.keys[d.Key]; ok {
+		return fmt.Errorf("memstore: key %q is taken by directory %s: %w", d.Key, other, orgkit.ErrPrecondition)
+	}
+	if d.Default && !s.def.IsZero() {
+		return fmt.Errorf("memstore: directory %s is already the default: %w", s.def, orgkit.ErrPrecondition)
+	}
+	s.dirs[d.ID] = &directory{
+		settings:    d,
+		nodes:       make(map[orgkit.NodeID]*orgtree.Node),
+		members:     make(map[orgkit.MemberID]*member.Member),
+		roles:       make(map[orgkit.RoleID]*role.Role),
+		groups:      make(map[orgkit.RoleGroupID]*role.Group),
+		assignments: make(map[orgkit.MemberID]*role.Assignment),
+	}
+	s.keys[d.Key] = d.ID
+	if d.Default {
+		s.def = d.ID
+	}
+	return nil
+}
+
+// Directories lists every directory's latest settings, ordered by ID.
+func (s *Store) Directories(ctx context.Context) ([]store.DirectoryRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]store.DirectoryRecord, 0, len(s.dirs))
+	for _, d := range s.dirs {
+		d.mu.RLock()
+		out = append(out, d.settings)
+		d.mu.RUnlock()
+	}
+	slices.SortFunc(out, func(a, b store.DirectoryRecord) int { return a.ID.Compare(b.ID) })
+	return out, nil
+}
+
+// dir returns the directory or an error matching orgkit.ErrNotFound.
+func (s *Store) dir(id orgkit.DirectoryID) (*directory, error) {
+	s.mu.RLock()
+	d, ok := s.dirs[id]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("memstore: directory %s: %w", id, orgkit.ErrNotFound)
+	}
+	return d, nil
+}
+
+// Load returns every record of the directory at its head, each kind sorted by ID
+// (orgkit.ErrNotFound for an unknown directory). The slices are fresh; the records
+// are shared and must not be modified.
+func (s *Store) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := s.dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.RLock()
+	r := &store.Records{
+		Head:        uint64(len(d.log)),
+		Directory:   d.settings,
+		Nodes:       slices.Collect(maps.Values(d.nodes)),
+		Members:     slices.Collect(maps.Values(d.members)),
+		Roles:       slices.Collect(maps.Values(d.roles)),
+		RoleGroups:  slices.Collect(maps.Values(d.groups)),
+		Assignments: slices.Collect(maps.Values(d.assignments)),
+	}
+	d.mu.RUnlock()
+	slices.SortFunc(r.Nodes, func(a, b *orgtree.Node) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(r.Members, func(a, b *member.Member) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(r.Roles, func(a, b *role.Role) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(r.RoleGroups, func(a, b *role.Group) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(r.Assignments, func(a, b *role.Assignment) int { return a.Member.Compare(b.Member) })
+	return r, nil
+}
+
+// Commit appends cs as version base+1, sets cs.Version and returns the new head. It
+// fails with orgkit.ErrConflict when the head is not base, with orgkit.ErrInvalid
+// when cs is empty or malformed (see the package documentation), and with
+// orgkit.ErrNotFound for an unknown directory. A failed Commit changes nothing. On a
+// conflict the returned head is the directory's current one.
+//
+// The store keeps its own copy of the ChangeSet value and of its Changes slice, so
+// a caller that reuses cs afterwards cannot corrupt the log; the records themselves
+// are shared and must not be modified.
+func (s *Store) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if cs == nil || len(cs.Changes) == 0 {
+		return 0, fmt.Errorf("memstore: empty change set: %w", orgkit.ErrInvalid)
+	}
+	if err := validate(dir, cs.Changes); err != nil {
+		return 0, err
+	}
+	d, err := s.dir(dir)
+	if err != nil {
+		return 0, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	head := uint64(len(d.log))
+	if head != base {
+		return head, fmt.Errorf("memstore: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
+	}
+	if err := ctx.Err(); err != nil { // waiting for the lock may have taken a while
+		return 0, err
+	}
+	version := base + 1
+	for _, c := range cs.Changes {
+		d.apply(c)
+	}
+	d.log = append(d.log, &store.ChangeSet{Version: version, Meta: cs.Meta, Changes: slices.Clone(cs.Changes)})
+	cs.Version = version
+	return version, nil
+}
+
+// apply makes c's after-image the current record. c has been validated.
+func (d *directory) apply(c store.Change) {
+	switch a := c.After.(type) {
+	case *store.DirectoryRecord:
+		next := *a
+		next.ID, next.Key, next.Default, next.CreatedAt = d.settings.ID, d.settings.Key, d.settings.Default, d.settings.CreatedAt
+		d.settings = next
+	case *orgtree.Node:
+		d.nodes[a.ID] = a
+	case *member.Member:
+		d.members[a.ID] = a
+	case *role.Role:
+		d.roles[a.ID] = a
+	case *role.Group:
+		d.groups[a.ID] = a
+	case *role.Assignment:
+		d.assignments[a.Member] = a
+	}
+}
+
+// recordKey identifies a record within a directory.
+type recordKey struct {
+	kind store.RecordKind
+	id   uuid.UUID
+}
+
+// validate checks every change: a known kind; an After of that kind's type, not nil,
+// with a non-zero ID (the directory's own for settings); a Before that is absent or of
+// the same type and ID; and at most one change per record.
+func validate(dir orgkit.DirectoryID, changes []store.Change) error {
+	seen := make(map[recordKey]int, len(changes))
+	for i, c := range changes {
+		after, ok := image(c.Kind, c.After)
+		if !ok {
+			return fmt.Errorf("memstore: change %d (%s): after-image is %T, want a non-nil %s: %w",
+				i, c.Kind, c.After, typeName(c.Kind), orgkit.ErrInvalid)
+		}
+		if after == uuid.Nil {
+			return fmt.Errorf("memstore: change %d (%s): record ID is zero: %w", i, c.Kind, orgkit.ErrInvalid)
+		}
+		if c.Kind == store.KindSettings && after != dir.UUID() {
+			return fmt.Errorf("memstore: change %d: settings of directory %s committed to directory %s: %w",
+				i, after, dir, orgkit.ErrInvalid)
+		}
+		if c.Before != nil {
+			before, ok := image(c.Kind, c.Before)
+			switch {
+			case !ok && !isTypedNil(c.Kind, c.Before):
+				return fmt.Errorf("memstore: change %d (%s): before-image is %T, want nil or a %s: %w",
+					i, c.Kind, c.Before, typeName(c.Kind), orgkit.ErrInvalid)
+			case ok && before != after:
+				return fmt.Errorf("memstore: change %d (%s): before-image is record %s, after-image record %s: %w",
+					i, c.Kind, before, after, orgkit.ErrInvalid)
+			}
+		}
+		k := recordKey{c.Kind, after}
+		if j, dup := seen[k]; dup {
+			return fmt.Errorf("memstore: changes %d and %d are both about %s %s: %w", j, i, c.Kind, after, orgkit.ErrInvalid)
+		}
+		seen[k] = i
+	}
+	return nil
+}
+
+// image returns the ID of v when v is a non-nil record of the type kind stands for.
+func image(kind store.RecordKind, v any) (uuid.UUID, bool) {
+	switch kind {
+	case store.KindSettings:
+		if r, ok := v.(*store.DirectoryRecord); ok && r != nil {
+			return r.ID.UUID(), true
+		}
+	case store.KindNode:
+		if r, ok := v.(*orgtree.Node); ok && r != nil {
+			return r.ID.UUID(), true
+		}
+	case store.KindMember:
+		if r, ok := v.(*member.Member); ok && r != nil {
+			return r.ID.UUID(), true
+		}
+	case store.KindRole:
+		if r, ok := v.(*role.Role); ok && r != nil {
+			return r.ID.UUID(), true
+		}
+	case store.KindRoleGroup:
+		if r, ok := v.(*role.Group); ok && r != nil {
+			return r.ID.UUID(), true
+		}
+	case store.KindAssignment:
+		if r, ok := v.(*role.Assignment); ok && r != nil {
+			return r.Member.UUID(), true
+		}
+	}
+	return uuid.Nil, false
+}
+
+// isTypedNil reports whether v is a nil pointer of the type kind stands for, which a
+// before-image may be (a caller wrote Before: old with old == nil).
+func isTypedNil(kind store.RecordKind, v any) bool {
+	switch kind {
+	case store.KindSettings:
+		r, ok := v.(*store.DirectoryRecord)
+		return ok && r == nil
+	case store.KindNode:
+		r, ok := v.(*orgtree.Node)
+		return ok && r == nil
+	case store.KindMember:
+		r, ok := v.(*member.Member)
+		return ok && r == nil
+	case store.KindRole:
+		r, ok := v.(*role.Role)
+		return ok && r == nil
+	case store.KindRoleGroup:
+		r, ok := v.(*role.Group)
+		return ok && r == nil
+	case store.KindAssignment:
+		r, ok := v.(*role.Assignment)
+		return ok && r == nil
+	}
+	return false
+}
+
+// typeName names the Go type of kind's images, for error messages.
+func typeName(kind store.RecordKind) string {
+	switch kind {
+	case store.KindSettings:
+		return "*store.DirectoryRecord"
+	case store.KindNode:
+		return "*orgtree.Node"
+	case store.KindMember:
+		return "*member.Member"
+	case store.KindRole:
+		return "*role.Role"
+	case store.KindRoleGroup:
+		return "*role.Group"
+	case store.KindAssignment:
+		return "*role.Assignment"
+	}
+	return fmt.Sprintf("record of a known kind (kind %d is unknown)", uint8(kind))
+}
+
+// Changes returns the change sets committed after version after, ascending: versions
+// after+1 … head. It returns none when after ≥ head, and orgkit.ErrNotFound for an
+// unknown directory. The slice is fresh; the change sets are shared and must not be
+// modified.
+func (s *Store) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := s.dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if after >= uint64(len(d.log)) {
+		return nil, nil
+	}
+	return slices.Clone(d.log[after:]), nil
+}

@@ -1,0 +1,35 @@
+// Package storetest is the conformance suite for store.Store: every implementation —
+// store/memstore, the SQL store, a host's own — must pass Run.
+//
+// # Using it
+//
+// A host calls Run from one of its tests with a constructor that returns a fresh,
+// empty store; Run calls it once per sub-test:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store {
+//			db := openEmptyTestDatabase(t) // dropped by t.Cleanup
+//			return mystore.New(db)
+//		})
+//	}
+//
+// The sub-tests run one after another, never in parallel, so stores built on one
+// shared database only need to start each sub-test empty.
+//
+// # What it checks
+//
+// Run checks the contract documented on store.Store: directories (listed by ID; a
+// taken ID or key, or a second default directory, refused with orgkit.ErrPrecondition,
+// also when the default is created from many goroutines at once); a new directory at
+// head 0; orgkit.ErrNotFound for an unknown directory; Commit only at the head
+// (orgkit.ErrConflict otherwise, changing nothing; exactly one winner among many
+// concurrent writers); empty change sets refused with orgkit.ErrInvalid; a gap-free,
+// ascending history; exact round trips of every record type with every field set, and
+// of sparse records with nil slices and maps, through both Load and Changes; the
+// latest image of an updated record, retired records kept; settings changes that
+// keep a directory's ID, key, default flag and creation time; directories isolated
+// from each other; a change set of 20,000 members; and cancellation of every method.
+//
+// Load may return records in any order: the suite sorts them by ID before comparing.
+// Times in the fixtures are UTC with microsecond precision, which SQL databases keep.
+package storetest
