@@ -221,10 +221,12 @@ func (w *working) putMember(m *member.Member) {
 	for k, f := range member.UniqueFields {
 		newKey := member.UniqueKey(f, m)
 		if old != nil {
-			if oldKey := member.UniqueKey(f, old); oldKey != newKey && oldKey != "" {
-				if owner, ok := w.unique[k].Get(oldKey); ok && owner == m.ID {
-					w.unique[k].Delete(oldKey)
-				}
+			oldKey := member.UniqueKey(f, old)
+			if oldKey == newKey {
+				continue
+			}
+			if owner, ok := w.unique[k].Get(oldKey); ok && oldKey != "" && owner == m.ID {
+				w.unique[k].Delete(oldKey)
 			}
 		}
 		if newKey != "" {

@@ -15,7 +15,7 @@ const maxOverlay = 1024
 // Map is an immutable map made of a large shared base and a small overlay of recent
 // changes. The zero Map is empty and ready to use.
 type Map[K comparable, V any] struct {
-	base map[K]V
+	base map[K]slot[V] // never holds deleted slots
 	over map[K]slot[V]
 	n    int
 }
@@ -33,8 +33,8 @@ func (m Map[K, V]) Get(k K) (V, bool) {
 	if s, ok := m.over[k]; ok {
 		return s.v, !s.deleted
 	}
-	v, ok := m.base[k]
-	return v, ok
+	s, ok := m.base[k]
+	return s.v, ok
 }
 
 // All yields every key and value, in no particular order.
@@ -45,11 +45,11 @@ func (m Map[K, V]) All() iter.Seq2[K, V] {
 				return
 			}
 		}
-		for k, v := range m.base {
+		for k, s := range m.base {
 			if _, shadowed := m.over[k]; shadowed {
 				continue
 			}
-			if !yield(k, v) {
+			if !yield(k, s.v) {
 				return
 			}
 		}
@@ -112,10 +112,15 @@ func (b *MapBuilder[K, V]) Delete(k K) {
 // Freeze returns the edited Map. The builder must not be used afterwards.
 func (b *MapBuilder[K, V]) Freeze() Map[K, V] {
 	m := b.m
-	if len(m.over) > maxOverlay {
-		base := make(map[K]V, m.n)
+	switch {
+	case len(m.base) == 0 && len(m.over) > maxOverlay:
+		// a map built from nothing (a snapshot loaded from records) adopts its overlay
+		// as its base; with no base there are no deleted slots in it
+		m = Map[K, V]{base: m.over, n: m.n}
+	case len(m.over) > maxOverlay:
+		base := make(map[K]slot[V], m.n)
 		for k, v := range m.All() {
-			base[k] = v
+			base[k] = slot[V]{v: v}
 		}
 		m = Map[K, V]{base: base, n: m.n}
 	}
