@@ -1,6 +1,7 @@
 package orgkit
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -117,14 +118,4 @@ func (id *ID[K]) UnmarshalText(b []byte) error {
 }
 
 // Compare orders IDs by their bytes, which for version-7 IDs is creation order.
-func (id ID[K]) Compare(other ID[K]) int {
-	for i := range id {
-		if id[i] != other[i] {
-			if id[i] < other[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
+func (id ID[K]) Compare(other ID[K]) int { return bytes.Compare(id[:], other[:]) }

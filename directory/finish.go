@@ -288,7 +288,7 @@ func (b *batch) checkUnique(members []*member.Member) {
 			other := ""
 			if len(ms) > 1 {
 				other = memberRecord(ms[0])
-			} else if o, ok := b.base.unique[k].Get(key); ok && o != ms[0].ID && !changed[o] {
+			} else if o, ok := b.base.uniqueMaps()[k].Get(key); ok && o != ms[0].ID && !changed[o] {
 				om, _ := b.base.Member(o)
 				other = memberRecord(om)
 			}

@@ -173,7 +173,8 @@ func (s *Service) EnsureDefault(ctx context.Context, founder Founder) (*Snapshot
 		}
 		f := founder
 		snap, err := s.Create(ctx, NewDirectory{Name: orgkit.Name("Default"), Key: "default", Default: true, Founder: &f})
-		if err == nil || !errors.Is(err, orgkit.ErrConflict) || attempt >= s.retries {
+		// a default created meanwhile by another caller: take that one
+		if err == nil || !errors.Is(err, orgkit.ErrPrecondition) || attempt >= s.retries {
 			return snap, err
 		}
 	}
@@ -211,7 +212,9 @@ func (b *batch) genesis(rec store.DirectoryRecord) {
 		Kind: role.Admin, OrgAdmin: true, Permissions: []string{"*"}})
 }
 
-func emptySnapshot(rec store.DirectoryRecord) *Snapshot { return &Snapshot{settings: rec} }
+func emptySnapshot(rec store.DirectoryRecord) *Snapshot {
+	return &Snapshot{settings: rec, unique: &uniqueIndex{}}
+}
 
 // commitGenesis commits a directory's first change set. Losing the race to another
 // process that committed it first is fine.
@@ -242,7 +245,7 @@ func (s *Service) pickKey(ctx context.Context, key, name string, id orgkit.Direc
 			return "", orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeDirectoryKeyInvalid, -1, "directory", "key", key, "")})
 		}
 		if taken[key] {
-			return "", fmt.Errorf("directory: key %q is taken: %w", key, orgkit.ErrConflict)
+			return "", fmt.Errorf("directory: key %q is taken: %w", key, orgkit.ErrPrecondition)
 		}
 		return key, nil
 	}
@@ -370,16 +373,21 @@ func (s *Service) refresh(ctx context.Context, e *cached) (*Snapshot, error) {
 }
 
 // fromRecords builds a snapshot from every record of a directory.
+// Records are put in ID order (creation order for version-7 IDs), so member slots
+// and tree record order are the same in every process, whatever order the store
+// returned them in.
 func fromRecords(recs *store.Records) (*Snapshot, error) {
+	slices.SortFunc(recs.Nodes, func(a, b *orgtree.Node) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(recs.Members, func(a, b *member.Member) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(recs.Roles, func(a, b *role.Role) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(recs.RoleGroups, func(a, b *role.Group) int { return a.ID.Compare(b.ID) })
 	w := newWorking(emptySnapshot(recs.Directory))
-	w.quiet = true
+	w.quiet, w.lazyUnique = true, true
 	w.settings = recs.Directory
 	for _, n := range recs.Nodes {
 		w.putNode(n)
 	}
-	for _, m := range recs.Members {
-		w.putMember(m)
-	}
+	w.loadMembers(recs.Members)
 	for _, r := range recs.Roles {
 		w.putRole(r)
 	}

@@ -3,6 +3,7 @@ package directory
 import (
 	"iter"
 	"slices"
+	"sync"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/internal/persist"
@@ -22,7 +23,7 @@ type Snapshot struct {
 
 	members  persist.Vec[*member.Member]         // dense slots in creation order
 	slots    persist.Map[orgkit.MemberID, int32] // ID → slot
-	unique   [uniqueCount]persist.Map[string, orgkit.MemberID]
+	unique   *uniqueIndex                        // built on first use for a snapshot loaded from records
 	byNode   persist.Map[orgkit.NodeID, []int32] // node → slots of members affiliated (primary or secondary)
 	reports  persist.Map[orgkit.MemberID, []orgkit.MemberID]
 	assigned persist.Map[orgkit.MemberID, *role.Assignment]
@@ -31,6 +32,36 @@ type Snapshot struct {
 }
 
 const uniqueCount = 7 // len(member.UniqueFields)
+
+// uniqueIndex maps each unique field's normalized values to their members. Only
+// writes and MemberBy need it, so a snapshot loaded from records builds it on first
+// use: read-only replicas never pay for it.
+type uniqueIndex struct {
+	once sync.Once
+	maps [uniqueCount]persist.Map[string, orgkit.MemberID]
+}
+
+// uniqueMaps returns the unique-field indexes, building them on first use.
+func (s *Snapshot) uniqueMaps() *[uniqueCount]persist.Map[string, orgkit.MemberID] {
+	s.unique.once.Do(func() {
+		var bs [uniqueCount]*persist.MapBuilder[string, orgkit.MemberID]
+		for k := range bs {
+			bs[k] = s.unique.maps[k].Edit()
+			bs[k].Grow(s.members.Len())
+		}
+		for _, m := range s.members.All() {
+			for k, f := range member.UniqueFields {
+				if key := member.UniqueKey(f, m); key != "" {
+					bs[k].SetNew(key, m.ID)
+				}
+			}
+		}
+		for k := range bs {
+			s.unique.maps[k] = bs[k].Freeze()
+		}
+	})
+	return &s.unique.maps
+}
 
 // Version is the store version this snapshot reflects (0 before genesis).
 func (s *Snapshot) Version() uint64 { return s.version }
@@ -93,7 +124,7 @@ func (s *Snapshot) MemberBy(f member.Field, value string) (*member.Member, bool)
 	}
 	probe := &member.Member{}
 	f.Copy(probe, valueOf(f, value))
-	id, ok := s.unique[k].Get(member.UniqueKey(f, probe))
+	id, ok := s.uniqueMaps()[k].Get(member.UniqueKey(f, probe))
 	if !ok {
 		return nil, false
 	}

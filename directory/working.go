@@ -35,9 +35,10 @@ type working struct {
 	groups   []*role.Group
 	rolesOwn bool
 
-	quiet  bool                     // replaying committed records: keep no change list
-	ownAff map[orgkit.NodeID]bool   // byNode slices this working made (safe to append to)
-	ownRep map[orgkit.MemberID]bool // reports slices this working made
+	quiet      bool                     // replaying committed records: keep no change list
+	lazyUnique bool                     // loading from records: the unique indexes are built on first use
+	ownAff     map[orgkit.NodeID]bool   // byNode slices this working made (safe to append to)
+	ownRep     map[orgkit.MemberID]bool // reports slices this working made
 
 	changes []store.Change
 	changed map[changeKey]int // index into changes
@@ -67,8 +68,8 @@ func newWorking(base *Snapshot) *working {
 		touched:  map[changeKey]int{},
 		cmd:      -1,
 	}
-	for i := range w.unique {
-		w.unique[i] = base.unique[i].Edit()
+	for i, m := range base.uniqueMaps() {
+		w.unique[i] = m.Edit()
 	}
 	return w
 }
@@ -270,6 +271,35 @@ func (w *working) putMember(m *member.Member) {
 	w.record(store.KindMember, m.ID.UUID(), before, m)
 }
 
+// loadMembers adds the members of a directory being loaded from its records: the same
+// indexes putMember keeps, built in bulk.
+func (w *working) loadMembers(ms []*member.Member) {
+	w.slots.Grow(len(ms))
+	byNode := map[orgkit.NodeID][]int32{}
+	reports := map[orgkit.MemberID][]orgkit.MemberID{}
+	for _, m := range ms {
+		slot := int32(w.members.Append(m))
+		w.slots.SetNew(m.ID, slot)
+		if !m.Primary.IsZero() {
+			byNode[m.Primary] = append(byNode[m.Primary], slot)
+		}
+		for _, n := range m.Secondary {
+			byNode[n] = append(byNode[n], slot)
+		}
+		if !m.ReportingManager.IsZero() {
+			reports[m.ReportingManager] = append(reports[m.ReportingManager], m.ID)
+		}
+	}
+	w.byNode.Grow(len(byNode))
+	for n, s := range byNode {
+		w.byNode.SetNew(n, s)
+	}
+	w.reports.Grow(len(reports))
+	for m, r := range reports {
+		w.reports.SetNew(m, r)
+	}
+}
+
 // ownSlice returns the slice stored under k, copied the first time this working
 // touches it, so that later edits may change it in place.
 func ownSlice[K comparable, E any](m *persist.MapBuilder[K, []E], owned map[K]bool, k K) []E {
@@ -383,8 +413,12 @@ func (w *working) freeze(version uint64) (*Snapshot, error) {
 		roles:    w.roles,
 		groups:   w.groups,
 	}
-	for i := range w.unique {
-		s.unique[i] = w.unique[i].Freeze()
+	s.unique = &uniqueIndex{}
+	if !w.lazyUnique {
+		for i := range w.unique {
+			s.unique.maps[i] = w.unique[i].Freeze()
+		}
+		s.unique.once.Do(func() {}) // built already
 	}
 	if w.nodes != nil {
 		recs := make([]*orgtree.Node, len(w.nodeOrder))

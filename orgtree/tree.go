@@ -81,8 +81,24 @@ func Build(nodes []*Node) (*Tree, error) {
 	if t.root < 0 {
 		return nil, fmt.Errorf("orgtree: no root")
 	}
+	keys := make([]string, n) // normalized default names, computed once for sorting
 	for i := range t.children {
-		slices.SortFunc(t.children[i], t.compareSiblings)
+		if len(t.children[i]) < 2 {
+			continue
+		}
+		for _, c := range t.children[i] {
+			keys[c] = textnorm.Key(nodes[c].Name.Default)
+		}
+		slices.SortFunc(t.children[i], func(a, b int32) int {
+			na, nb := nodes[a], nodes[b]
+			if c := cmp.Compare(na.Order, nb.Order); c != 0 {
+				return c
+			}
+			if c := strings.Compare(keys[a], keys[b]); c != 0 {
+				return c
+			}
+			return na.ID.Compare(nb.ID)
+		})
 	}
 	t.preorder = make([]int32, 0, n)
 	stack := []int32{t.root}
@@ -109,17 +125,6 @@ func Build(nodes []*Node) (*Tree, error) {
 		}
 	}
 	return t, nil
-}
-
-func (t *Tree) compareSiblings(a, b int32) int {
-	na, nb := t.nodes[a], t.nodes[b]
-	if c := cmp.Compare(na.Order, nb.Order); c != 0 {
-		return c
-	}
-	if c := strings.Compare(textnorm.Key(na.Name.Default), textnorm.Key(nb.Name.Default)); c != 0 {
-		return c
-	}
-	return na.ID.Compare(nb.ID)
 }
 
 // Len returns the number of nodes, retired ones included.

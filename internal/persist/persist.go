@@ -77,6 +77,18 @@ func (b *MapBuilder[K, V]) own() {
 	b.owned = true
 }
 
+// Grow makes room for n more keys.
+func (b *MapBuilder[K, V]) Grow(n int) {
+	if !b.owned {
+		over := make(map[K]slot[V], len(b.m.over)+n)
+		for k, s := range b.m.over {
+			over[k] = s
+		}
+		b.m.over = over
+		b.owned = true
+	}
+}
+
 // Get returns the value for k.
 func (b *MapBuilder[K, V]) Get(k K) (V, bool) { return b.m.Get(k) }
 
@@ -92,6 +104,13 @@ func (b *MapBuilder[K, V]) Set(k K, v V) {
 	if _, ok := b.m.Get(k); !ok {
 		b.m.n++
 	}
+	b.m.over[k] = slot[V]{v: v}
+}
+
+// SetNew sets k, which must not be in the map yet, to v: Set without the lookup.
+func (b *MapBuilder[K, V]) SetNew(k K, v V) {
+	b.own()
+	b.m.n++
 	b.m.over[k] = slot[V]{v: v}
 }
 

@@ -5,6 +5,7 @@ package textnorm
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -16,6 +17,9 @@ import (
 func Key(s string) string {
 	if isSimpleASCII(s) {
 		return s
+	}
+	if k, ok := simpleKey(s); ok {
+		return k
 	}
 	s = norm.NFKC.String(s)
 	s = cases.Fold().String(s)
@@ -56,4 +60,28 @@ func isSimpleASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// simpleKey handles the common names that NFKC and case folding leave alone but for
+// ASCII upper case: ASCII and CJK unified ideographs, with clean single spaces.
+func simpleKey(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	for i, r := range s {
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF:
+			b = utf8.AppendRune(b, r)
+		case r >= 'A' && r <= 'Z':
+			b = append(b, byte(r)+'a'-'A')
+		case r == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return "", false
+			}
+			b = append(b, ' ')
+		case r < 0x80 && r > 0x20 && r != 0x7f:
+			b = append(b, byte(r))
+		default:
+			return "", false
+		}
+	}
+	return string(b), true
 }

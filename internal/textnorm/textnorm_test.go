@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestKey(t *testing.T) {
@@ -25,13 +27,18 @@ func TestKey(t *testing.T) {
 }
 
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"Sales", " sales ", "Ｓａｌｅｓ", "研发中心", "a  b", "\u00a0x", "ǅ"} {
+	for _, s := range []string{"Sales", " sales ", "Ｓａｌｅｓ", "研发中心", "a  b", "\u00a0x", "ǅ", "张伟 Li", "研发ABC"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		k := Key(s)
 		if utf8.ValidString(s) && Key(k) != k {
 			t.Fatalf("Key not idempotent: %q → %q → %q", s, k, Key(k))
+		}
+		if sk, ok := simpleKey(s); ok {
+			if slow := Collapse(cases.Fold().String(norm.NFKC.String(s))); sk != slow {
+				t.Fatalf("fast path %q differs from %q for %q", sk, slow, s)
+			}
 		}
 		if k != Collapse(k) {
 			t.Fatalf("Key(%q) = %q has untrimmed or repeated spaces", s, k)

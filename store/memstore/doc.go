@@ -9,7 +9,7 @@
 // store/storetest.Run. Each directory keeps its log of change sets and, beside it,
 // the latest after-image of every record, updated as change sets are committed, so a
 // commit costs time proportional to its own changes, never to the size of the
-// directory. Load builds fresh slices, each sorted by ID; the records in them are
+// directory. Load builds fresh slices, in no particular order; the records in them are
 // shared with the store and with every other reader, which is safe because records
 // are immutable values: nobody may modify a record after giving it to Commit or
 // getting it from Load or Changes.

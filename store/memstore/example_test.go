@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/orgkit/orgkit"
@@ -45,6 +46,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
+	slices.SortFunc(recs.Nodes, func(a, b *orgtree.Node) int { return a.ID.Compare(b.ID) }) // Load's order is any
 	for _, n := range recs.Nodes {
 		fmt.Println(n.Kind, n.Name.Default)
 	}

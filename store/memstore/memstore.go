@@ -117,7 +117,7 @@ func (s *Store) dir(id orgkit.DirectoryID) (*directory, error) {
 	return d, nil
 }
 
-// Load returns every record of the directory at its head, each kind sorted by ID
+// Load returns every record of the directory at its head, in no particular order
 // (orgkit.ErrNotFound for an unknown directory). The slices are fresh; the records
 // are shared and must not be modified.
 func (s *Store) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {
@@ -139,12 +139,7 @@ func (s *Store) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Record
 		Assignments: slices.Collect(maps.Values(d.assignments)),
 	}
 	d.mu.RUnlock()
-	slices.SortFunc(r.Nodes, func(a, b *orgtree.Node) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(r.Members, func(a, b *member.Member) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(r.Roles, func(a, b *role.Role) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(r.RoleGroups, func(a, b *role.Group) int { return a.ID.Compare(b.ID) })
-	slices.SortFunc(r.Assignments, func(a, b *role.Assignment) int { return a.Member.Compare(b.Member) })
-	return r, nil
+	return r, nil // in no particular order, as the contract allows
 }
 
 // Commit appends cs as version base+1, sets cs.Version and returns the new head. It

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"slices"
 	"sync"
 	"testing"
 
@@ -92,29 +90,6 @@ func TestCommitAcceptsTypedNilBefore(t *testing.T) {
 	}})
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), head)
-}
-
-func TestLoadSortedByID(t *testing.T) {
-	s := memstore.New()
-	d := newDir(t, s)
-	var changes []store.Change
-	ids := make([]orgkit.MemberID, 50)
-	for i := range ids {
-		ids[i] = orgkit.NewMemberID()
-	}
-	for _, i := range rand.Perm(len(ids)) {
-		changes = append(changes, store.Change{Kind: store.KindMember, After: &member.Member{ID: ids[i]}})
-	}
-	_, err := s.Commit(t.Context(), d.ID, 0, &store.ChangeSet{Changes: changes})
-	require.NoError(t, err)
-	recs, err := s.Load(t.Context(), d.ID)
-	require.NoError(t, err)
-	got := make([]orgkit.MemberID, len(recs.Members))
-	for i, m := range recs.Members {
-		got[i] = m.ID
-	}
-	slices.SortFunc(ids, func(a, b orgkit.MemberID) int { return a.Compare(b) })
-	assert.Equal(t, ids, got)
 }
 
 func TestConflictReturnsHead(t *testing.T) {
