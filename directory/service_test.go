@@ -33,7 +33,7 @@ func TestCreateAndListDirectories(t *testing.T) {
 	assert.NotEmpty(t, c.Settings().Key)
 	assert.True(t, directory.ValidKey(c.Settings().Key))
 	_, err = svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("X"), Key: "acme-holdings"})
-	assert.ErrorIs(t, err, orgkit.ErrConflict)
+	assert.ErrorIs(t, err, orgkit.ErrPrecondition)
 	_, err = svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("X"), Key: "Bad Key"})
 	assert.ErrorIs(t, err, orgkit.ErrInvalid)
 	_, err = svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("  ")})
