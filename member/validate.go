@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -398,9 +399,18 @@ func validTimeZone(s string) bool {
 	if s == "Local" {
 		return false
 	}
-	_, err := time.LoadLocation(s)
-	return err == nil
+	if _, ok := knownZones.Load(s); ok {
+		return true
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return false
+	}
+	knownZones.Store(s, struct{}{}) // LoadLocation reads the zone database each time
+	return true
 }
+
+// knownZones remembers the time zone names found valid; there are a few hundred.
+var knownZones sync.Map
 
 // parseRegion returns the canonical upper-case ISO 3166-1 alpha-2 code of a country
 // ("uk" → "GB"); other region codes (numeric, alpha-3, "ZZ", "EU") are refused.
