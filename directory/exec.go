@@ -114,6 +114,14 @@ func (b *batch) exec(c orgkit.Command) {
 		b.deactivateMembers(member.Deactivate(c), true)
 	case member.Activate:
 		b.activateMembers(c)
+	case member.SetLoginBlocked:
+		b.setLoginBlocked(c)
+	case member.SetReportingManager:
+		b.setReportingManager(c)
+	case member.SetDepartments:
+		b.setDepartments(c)
+	case join:
+		b.join(c)
 	case role.Create:
 		b.createRole(c)
 	case role.Update:

@@ -182,7 +182,7 @@ func (b *batch) leaveActive(id orgkit.MemberID, handOver bool) {
 	}
 	var edits []*orgtree.Node
 	for n := range b.nodeRecords {
-		if n.Status == orgkit.Retired {
+		if n.Status == orgkit.Retired || !namesMember(n, id) {
 			continue
 		}
 		e := n.Clone()
@@ -223,6 +223,12 @@ func (b *batch) leaveActive(id orgkit.MemberID, handOver bool) {
 		d.Leader = orgkit.MemberID{}
 		b.putSettings(d)
 	}
+}
+
+// namesMember reports whether the node names the member in a post or a whitelist.
+func namesMember(n *orgtree.Node, id orgkit.MemberID) bool {
+	return n.Manager == id || slices.Contains(n.Assistants, id) || slices.Contains(n.Observers, id) ||
+		slices.Contains(n.Isolation.VisibilityWhitelist.Members, id) || slices.Contains(n.Isolation.ContactWhitelist.Members, id)
 }
 
 // dropRoles takes every role from the member (resignation).

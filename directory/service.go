@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +35,10 @@ type Options struct {
 	// DefaultRegion is the region domestic mobile numbers are read in (ISO 3166-1
 	// alpha-2); empty means "CN".
 	DefaultRegion string
+	// Transliterator, when set, romanizes Chinese directory names into keys
+	// ("研发中心" → "yan-fa-zhong-xin"); github.com/orgkit/orgkit/pinyin provides one.
+	// Without it such names get a key made from the directory's ID.
+	Transliterator Transliterator
 	// MaxRetries bounds how often a write that lost a race is retried on fresh state;
 	// zero means 5.
 	MaxRetries int
@@ -44,11 +47,12 @@ type Options struct {
 // Service is the one write path to directories and the source of their snapshots.
 // It is safe for concurrent use; many Services (in many processes) may share one Store.
 type Service struct {
-	store   store.Store
-	clock   func() time.Time
-	log     *slog.Logger
-	rules   member.Rules
-	retries int
+	store    store.Store
+	clock    func() time.Time
+	log      *slog.Logger
+	rules    member.Rules
+	translit Transliterator
+	retries  int
 
 	mu      sync.Mutex
 	cache   map[orgkit.DirectoryID]*list.Element
@@ -65,14 +69,15 @@ type cached struct {
 // New returns a Service.
 func New(opts Options) *Service {
 	s := &Service{
-		store:   opts.Store,
-		clock:   opts.Clock,
-		log:     opts.Logger,
-		rules:   member.Rules{DefaultRegion: opts.DefaultRegion},
-		retries: cmp.Or(opts.MaxRetries, 5),
-		cache:   map[orgkit.DirectoryID]*list.Element{},
-		lru:     list.New(),
-		maxDirs: cmp.Or(opts.MaxCachedDirectories, 64),
+		store:    opts.Store,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+		rules:    member.Rules{DefaultRegion: opts.DefaultRegion},
+		translit: opts.Transliterator,
+		retries:  cmp.Or(opts.MaxRetries, 5),
+		cache:    map[orgkit.DirectoryID]*list.Element{},
+		lru:      list.New(),
+		maxDirs:  cmp.Or(opts.MaxCachedDirectories, 64),
 	}
 	if s.store == nil {
 		s.store = memstore.New()
@@ -213,7 +218,7 @@ func (b *batch) genesis(rec store.DirectoryRecord) {
 }
 
 func emptySnapshot(rec store.DirectoryRecord) *Snapshot {
-	return &Snapshot{settings: rec, unique: &uniqueIndex{}}
+	return &Snapshot{settings: rec, unique: &uniqueIndex{}, lazy: &derivedIndexes{}}
 }
 
 // commitGenesis commits a directory's first change set. Losing the race to another
@@ -249,7 +254,7 @@ func (s *Service) pickKey(ctx context.Context, key, name string, id orgkit.Direc
 		}
 		return key, nil
 	}
-	base := KeyFromName(name)
+	base := KeyFromName(romanize(s.translit, name))
 	if base == "" {
 		base = "dir-" + strings.ReplaceAll(id.String(), "-", "")[20:]
 	}
@@ -274,24 +279,46 @@ func ValidKey(key string) bool {
 	return true
 }
 
-// KeyFromName turns a name into a key: ASCII letters and digits lower-cased, every
-// other run of characters one '-'. Names with no ASCII letters or digits give "".
+// KeyFromName turns a name into a key: letters and digits lower-cased, Latin letters
+// with accents or in full width folded to plain ASCII ("Café Zürich" → "cafe-zurich",
+// "ß" → "ss"), every other run of characters one '-', at most about 60 characters.
+// Names with no such letters or digits give "". Chinese names need a transliteration
+// first: pass pinyin.DirectoryKey(name) (package github.com/orgkit/orgkit/pinyin) as
+// NewDirectory.Key, or give KeyFromName a romanized name.
 func KeyFromName(name string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(name) {
+	for _, r := range foldLatin(name) {
 		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
 			}
 			dash = false
-			b.WriteRune(r)
+			b.WriteRune(unicode.ToLower(r))
 			if b.Len() >= 60 {
 				break
 			}
 			continue
 		}
 		dash = true
+	}
+	return b.String()
+}
+
+// romanize writes each character that has a reading as its first reading, a word of
+// its own: "研发部 Sales" → "yan fa bu Sales". Without a transliterator it is s.
+func romanize(t Transliterator, s string) string {
+	if t == nil {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		rs := t.Readings(string(r))
+		if len(rs) == 1 && len(rs[0]) > 0 {
+			b.WriteString(" " + rs[0][0] + " ")
+		} else {
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }
@@ -335,8 +362,15 @@ func (s *Service) refresh(ctx context.Context, e *cached) (*Snapshot, error) {
 		if err != nil {
 			return nil, err
 		}
-		if recs.Head == 0 { // created, but the first change set never landed
-			if err := s.commitGenesis(ctx, recs.Directory, nil); err != nil {
+		// A directory at head 0 is being created by someone whose first change set (with
+		// its founder) has not landed yet: wait for it. Only when it never comes (its
+		// creator died) is the first change set written here, without a founder.
+		for wait := time.Millisecond; recs.Head == 0; wait *= 2 {
+			if wait > 2*time.Second {
+				if err := s.commitGenesis(ctx, recs.Directory, nil); err != nil {
+					return nil, err
+				}
+			} else if err := sleep(ctx, wait); err != nil {
 				return nil, err
 			}
 			if recs, err = s.store.Load(ctx, e.id); err != nil {
@@ -370,6 +404,17 @@ func (s *Service) refresh(ctx context.Context, e *cached) (*Snapshot, error) {
 	}
 	e.snap = snap
 	return snap, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // fromRecords builds a snapshot from every record of a directory.
@@ -471,7 +516,7 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	}
 	res := &Result{Snapshot: snap}
 	b.changes = slices.DeleteFunc(b.changes, func(c store.Change) bool {
-		return c.Before != nil && reflect.DeepEqual(c.Before, c.After)
+		return c.Before != nil && sameRecord(c.Before, c.After)
 	})
 	if len(b.changes) == 0 {
 		return res, nil

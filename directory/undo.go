@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -53,7 +54,7 @@ func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint
 	var cmds []orgkit.Command
 	// newest first, so records created under others are retired before them
 	for _, c := range backward(css[0].Changes) {
-		if !reflect.DeepEqual(current(snap, c), c.After) {
+		if cur := current(snap, c); cur == nil || !sameRecord(cur, c.After) {
 			out.Skipped = append(out.Skipped, UndoSkip{Kind: c.Kind, ID: c.ID(), Reason: "changed since"})
 			continue
 		}
@@ -89,6 +90,28 @@ func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint
 		}
 		cmds = kept
 	}
+}
+
+// sameRecord reports whether two images of one record hold the same values. Times
+// compare as instants, so images that went through a store's encoding still match.
+func sameRecord(a, b any) bool {
+	switch a := a.(type) {
+	case *member.Member:
+		b, ok := b.(*member.Member)
+		return ok && a.ID == b.ID && len(member.Changed(a, b)) == 0
+	case *orgtree.Node:
+		b, ok := b.(*orgtree.Node)
+		return ok && a.ID == b.ID && a.Kind == b.Kind && len(orgtree.Changed(a, b)) == 0
+	case *store.DirectoryRecord:
+		b, ok := b.(*store.DirectoryRecord)
+		if !ok {
+			return false
+		}
+		x, y := a.Clone(), b.Clone()
+		x.CreatedAt, y.CreatedAt = time.Time{}, time.Time{}
+		return a.CreatedAt.Equal(b.CreatedAt) && reflect.DeepEqual(x, y)
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 func asInvalid(err error, inv **orgkit.InvalidError) bool {

@@ -413,7 +413,7 @@ func (w *working) freeze(version uint64) (*Snapshot, error) {
 		roles:    w.roles,
 		groups:   w.groups,
 	}
-	s.unique = &uniqueIndex{}
+	s.unique, s.lazy = &uniqueIndex{}, &derivedIndexes{}
 	if !w.lazyUnique {
 		for i := range w.unique {
 			s.unique.maps[i] = w.unique[i].Freeze()

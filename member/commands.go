@@ -52,3 +52,60 @@ func (Resign) CommandName() string { return "member.resign" }
 
 // CommandName implements orgkit.Command.
 func (Activate) CommandName() string { return "member.activate" }
+
+// SetLoginBlocked blocks (Blocked true) or allows (false) login for members. Blocking
+// the last active org admin who may still log in is refused (member.org_admin.last).
+type SetLoginBlocked struct {
+	Members []orgkit.MemberID // the members; zero IDs and repeats are ignored
+	Blocked bool              // true blocks login, false allows it
+}
+
+// SetReportingManager makes Manager the reporting manager of every listed member, or,
+// with the zero Manager, leaves them with none. The manager must be an active member
+// of the same directory, cannot be one of the listed members, and the reporting line
+// must not become a cycle.
+type SetReportingManager struct {
+	Members []orgkit.MemberID // the members; zero IDs and repeats are ignored
+	Manager orgkit.MemberID   // their new reporting manager; zero for none
+}
+
+// SecondaryMode says how SetDepartments changes the secondary departments.
+type SecondaryMode uint8
+
+const (
+	// KeepSecondary leaves the secondary departments as they are (the default). A
+	// secondary department that becomes the primary one is dropped from them.
+	KeepSecondary SecondaryMode = iota
+	// ReplaceSecondary makes Secondary the member's secondary departments.
+	ReplaceSecondary
+	// AddSecondary adds Secondary to the member's secondary departments.
+	AddSecondary
+	// RemoveSecondary removes Secondary from the member's secondary departments.
+	RemoveSecondary
+)
+
+// SetDepartments reassigns the primary and secondary departments of every listed
+// member ("reassign primary/secondary departments" in the employee list).
+//
+// When SetPrimary is true, Primary becomes each member's primary department; the zero
+// NodeID leaves them unassigned. A secondary department that becomes the primary is
+// dropped from the secondary ones. Secondary and SecondaryMode then edit the
+// secondary departments; listing the primary department there explicitly is a
+// member.secondary.is_primary violation. Derived affiliations (affiliated department
+// and organization left at their defaults) follow the new primary department.
+type SetDepartments struct {
+	Members       []orgkit.MemberID // the members; zero IDs and repeats are ignored
+	SetPrimary    bool              // whether to change the primary department
+	Primary       orgkit.NodeID     // the new primary department (with SetPrimary); zero unassigns it
+	Secondary     []orgkit.NodeID   // the departments SecondaryMode replaces with, adds or removes
+	SecondaryMode SecondaryMode     // what to do with Secondary; KeepSecondary leaves them
+}
+
+// CommandName implements orgkit.Command.
+func (SetLoginBlocked) CommandName() string { return "member.set_login_blocked" }
+
+// CommandName implements orgkit.Command.
+func (SetReportingManager) CommandName() string { return "member.set_reporting_manager" }
+
+// CommandName implements orgkit.Command.
+func (SetDepartments) CommandName() string { return "member.set_departments" }

@@ -1,0 +1,1148 @@
+package directory
+
+import (
+	"bytes"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+)
+
+// Transliterator gives the readings of text in Latin letters, so that names written in
+// Chinese characters can be found by their pinyin ("zhangsan", "zs" → 张三). The
+// package github.com/orgkit/orgkit/pinyin provides one; hosts that do not need it do
+// not load its dictionary.
+type Transliterator interface {
+	// Readings returns one element per rune of s, in order: every reading of that rune
+	// in lower-case ASCII letters, most common first (a polyphonic character has
+	// several: 曾 → zeng, ceng), or nil when the rune has no reading (letters, digits,
+	// punctuation).
+	Readings(s string) [][]string
+}
+
+// Search is a query for members and nodes (DESIGN §3; 000 "Searching members and
+// departments").
+//
+// Members are found by system name (every language form), full name, employee
+// number, mobile and email; nodes by name (every language form) and code. Text is
+// compared after normalization (NFKC, case folded, white space collapsed). A query
+// that looks like a phone number ("139 0000 0000", "+86-139…") is compared, digits
+// only, with the mobiles in both international and national form. With a
+// Transliterator, a query of Latin letters also finds names by their full readings
+// ("zhangsan", "zhang san", or a prefix such as "zhangs"; from any syllable on, e.g.
+// "san", as a substring) and by their initials ("zs"), each polyphonic character with
+// every reading (up to 16 reading combinations per name, fewest uncommon readings
+// first). Names made only of ASCII characters are not transliterated.
+type Search struct {
+	// Text is what the user typed.
+	Text string
+	// Limit is the number of members and the number of nodes returned at most: zero
+	// means 20, at most 200.
+	Limit int
+	// SkipMembers and SkipNodes leave members or nodes out of the search.
+	SkipMembers, SkipNodes bool
+	// IncludeInactive finds inactive members and nodes too; by default only active
+	// ones are found. Retired nodes are never found.
+	IncludeInactive bool
+	// Within limits the search to a node's subtree (members affiliated to it, primary
+	// or secondary, and the nodes in it); zero means the whole directory.
+	Within orgkit.NodeID
+	// Transliterator, when set, finds names by their readings (pinyin).
+	Transliterator Transliterator
+}
+
+// Rank orders hits: every exact hit comes before every prefix hit, and those before
+// every substring hit.
+type Rank uint8
+
+// The ranks.
+const (
+	// Exact: the whole value (or its whole reading, or its initials) equals the query.
+	Exact Rank = iota
+	// Prefix: the value starts with the query.
+	Prefix
+	// Substring: the value contains the query elsewhere.
+	Substring
+)
+
+// String returns "exact", "prefix" or "substring".
+func (r Rank) String() string {
+	switch r {
+	case Exact:
+		return "exact"
+	case Prefix:
+		return "prefix"
+	case Substring:
+		return "substring"
+	}
+	return "unknown"
+}
+
+// Via says how a hit matched.
+type Via uint8
+
+// The ways a value matches.
+const (
+	// ViaText: the value's text.
+	ViaText Via = iota
+	// ViaReading: the value's full reading (pinyin), e.g. "zhangsan".
+	ViaReading
+	// ViaInitials: the initials of the value's reading, e.g. "zs".
+	ViaInitials
+)
+
+// String returns "text", "reading" or "initials".
+func (v Via) String() string {
+	switch v {
+	case ViaText:
+		return "text"
+	case ViaReading:
+		return "reading"
+	case ViaInitials:
+		return "initials"
+	}
+	return "unknown"
+}
+
+// Range is a matched part of Match.Value in byte offsets: Value[Start:End].
+type Range struct {
+	Start, End int // byte offsets: Value[Start:End] matched
+}
+
+// Match is how a hit matched, with what to highlight.
+type Match struct {
+	Rank Rank // exact, prefix or substring
+	Via  Via  // text, reading or initials
+	// Lang is the language tag of the name form that matched; "" for the default form
+	// and for fields other than names.
+	Lang string
+	// Value is the matched field's value as stored (the name form, the E.164 mobile…).
+	Value string
+	// Ranges are the parts of Value to highlight, in byte offsets, ascending and not
+	// overlapping. For a reading match they cover the characters whose readings
+	// matched (both characters of 张三 for "zs").
+	Ranges []Range
+}
+
+// MemberHit is a member found by a search.
+type MemberHit struct {
+	Member *member.Member // the member found
+	// Field is the field that matched: SystemName, FullName, EmployeeNumber, Mobile
+	// or Email.
+	Field member.Field
+	Match
+}
+
+// NodeHit is a node found by a search.
+type NodeHit struct {
+	Node *orgtree.Node // the node found
+	// Field is orgtree.NameField or orgtree.CodeField.
+	Field orgtree.Field
+	Match
+}
+
+// SearchResult holds the best hits, best first: by Rank; then by field (system name,
+// full name, employee number, email, mobile for members; name, code for nodes; text
+// before readings before initials); then exact hits and substring hits of text in
+// creation order (members) or tree order (nodes), and prefix hits and substring hits
+// of readings by the value matched (in code-point order, so "zhang" before
+// "zhangsan" before "zhao"). Each member or node is listed once, with its best match.
+type SearchResult struct {
+	Members []MemberHit // at most Search.Limit, best first
+	Nodes   []NodeHit   // at most Search.Limit, best first
+	// MoreMembers and MoreNodes report that more hits than Limit exist.
+	MoreMembers, MoreNodes bool
+}
+
+const (
+	defaultSearchLimit = 20
+	maxSearchLimit     = 200
+	maxCombos          = 16
+)
+
+// Index groups, in rank order within a class. Each group is one haystack.
+const (
+	gSysName = iota // member system name, every form
+	gFullName
+	gEmpNo
+	gEmail
+	gNodeName
+	gNodeCode
+	gMobile // digits
+	gSysNameRead
+	gFullNameRead
+	gNodeNameRead
+	gSysNameInit
+	gFullNameInit
+	gNodeNameInit
+	groupCount
+	firstReadingGroup = gSysNameRead
+)
+
+func nodeGroup(g int) bool {
+	return g == gNodeName || g == gNodeCode || g == gNodeNameRead || g == gNodeNameInit
+}
+
+// entry is one indexed value.
+type entry struct {
+	owner int32 // member slot, or node position in tree order
+	form  uint8 // name form: 0 default, k the k-th language tag; mobile: 0 international, 1 national
+	part  uint8 // reading suffix entries: the syllable the suffix starts at
+	combo uint8 // reading entries: the reading combination
+}
+
+// hay is one group's keys: every key followed by a 0 byte (for substring scans), and
+// the keys' order (for exact and prefix lookups by binary search).
+type hay struct {
+	buf    []byte
+	off    []int32 // off[i] is where key i starts; a final element closes the last key
+	ent    []entry
+	sorted []int32 // entry indexes by key, then by index
+	freq   [256]int32
+}
+
+func (h *hay) add(key []byte, e entry) {
+	if len(key) == 0 {
+		return
+	}
+	h.off = append(h.off, int32(len(h.buf)))
+	h.buf = append(h.buf, key...)
+	h.buf = append(h.buf, 0)
+	h.ent = append(h.ent, e)
+}
+
+func (h *hay) key(i int32) []byte {
+	if int(i)+1 == len(h.off) { // the last key, before seal
+		return h.buf[h.off[i] : len(h.buf)-1]
+	}
+	return h.buf[h.off[i] : h.off[i+1]-1]
+}
+
+// has reports whether one of the entries from index first on has the key.
+func (h *hay) has(first int, key []byte) bool {
+	for j := first; j < len(h.ent); j++ {
+		if bytes.Equal(h.key(int32(j)), key) {
+			return true
+		}
+	}
+	return false
+}
+
+// seal closes the last key, counts the bytes and sorts the keys.
+func (h *hay) seal() {
+	h.off = append(h.off, int32(len(h.buf)))
+	for _, c := range h.buf {
+		h.freq[c]++
+	}
+	h.sorted = h.sortKeys()
+}
+
+// sortKeys returns the entry indexes ordered by key, then by index: a stable radix
+// sort on the keys' first 8 bytes, then a stable sort of each run that shares them
+// by the rest of the keys.
+func (h *hay) sortKeys() []int32 {
+	type headed struct {
+		head uint64 // the key's first 8 bytes, big-endian, zero-padded
+		i    int32
+	}
+	n := len(h.ent)
+	if n == 0 {
+		return nil
+	}
+	a, b := make([]headed, n), make([]headed, n)
+	long := false
+	for i := range a {
+		k := h.key(int32(i))
+		var head uint64
+		for j := 0; j < 8; j++ {
+			head <<= 8
+			if j < len(k) {
+				head |= uint64(k[j])
+			}
+		}
+		a[i] = headed{head, int32(i)}
+		long = long || len(k) > 8
+	}
+	count := make([]int32, 1<<16)
+	for shift := 0; shift < 64; shift += 16 {
+		clear(count)
+		for _, x := range a {
+			count[x.head>>shift&0xffff]++
+		}
+		if count[a[0].head>>shift&0xffff] == int32(n) {
+			continue // every key has the same digit here
+		}
+		sum := int32(0)
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for _, x := range a {
+			d := x.head >> shift & 0xffff
+			b[count[d]] = x
+			count[d]++
+		}
+		a, b = b, a
+	}
+	out := make([]int32, n)
+	for i, x := range a {
+		out[i] = x.i
+	}
+	if !long {
+		return out
+	}
+	rest := func(i int32) []byte {
+		k := h.key(i)
+		return k[min(8, len(k)):]
+	}
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && a[hi].head == a[lo].head {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortStableFunc(out[lo:hi], func(x, y int32) int { return bytes.Compare(rest(x), rest(y)) })
+		}
+		lo = hi
+	}
+	return out
+}
+
+// prefixRange returns the positions in sorted of the keys starting with q: those
+// equal to q first, from lo to eq, then the longer ones up to hi.
+func (h *hay) prefixRange(q []byte) (lo, eq, hi int) {
+	n := len(h.sorted)
+	lo = sort.Search(n, func(i int) bool { return bytes.Compare(h.key(h.sorted[i]), q) >= 0 })
+	hi = lo + sort.Search(n-lo, func(i int) bool { return !bytes.HasPrefix(h.key(h.sorted[lo+i]), q) })
+	eq = lo + sort.Search(hi-lo, func(i int) bool { return len(h.key(h.sorted[lo+i])) > len(q) })
+	return lo, eq, hi
+}
+
+// searchIndex is a snapshot's text index; readingIndex adds one transliterator's.
+type searchIndex struct {
+	hays  [firstReadingGroup]hay
+	nodes []*orgtree.Node // tree order
+}
+
+type readingIndex struct {
+	once sync.Once
+	hays [groupCount - firstReadingGroup]hay
+}
+
+func (s *Snapshot) textIndex() *searchIndex {
+	d := s.derived()
+	d.text.Do(func() { d.search = buildTextIndex(s) })
+	return d.search
+}
+
+func (s *Snapshot) readingIndex(t Transliterator) *readingIndex {
+	var ri *readingIndex
+	if isComparable(t) {
+		v, _ := s.derived().pinyin.LoadOrStore(t, &readingIndex{})
+		ri = v.(*readingIndex)
+	} else {
+		ri = &readingIndex{}
+	}
+	ri.once.Do(func() { buildReadingIndex(s, ri, t) })
+	return ri
+}
+
+// keyScratch builds keys without allocating.
+type keyScratch struct {
+	b, forms []byte
+	ends     []int
+}
+
+// nameForms calls f with each form of a name (default first, then by sorted tag)
+// whose key differs from the forms before it. The key is valid during the call.
+func (sc *keyScratch) nameForms(n orgkit.Names, f func(form uint8, value string, key []byte)) {
+	sc.forms = appendKey(sc.forms[:0], n.Default)
+	sc.ends = append(sc.ends[:0], len(sc.forms))
+	f(0, n.Default, sc.forms)
+	if len(n.ByLang) == 0 {
+		return
+	}
+	for i, tag := range n.Tags() {
+		if i >= 254 {
+			break
+		}
+		v := n.ByLang[tag]
+		start := len(sc.forms)
+		sc.forms = appendKey(sc.forms, v)
+		k := sc.forms[start:]
+		seen := false
+		for j, from := 0, 0; j < len(sc.ends) && !seen; j++ {
+			seen = bytes.Equal(sc.forms[from:sc.ends[j]], k)
+			from = sc.ends[j]
+		}
+		if seen {
+			sc.forms = sc.forms[:start]
+			continue
+		}
+		sc.ends = append(sc.ends, len(sc.forms))
+		f(uint8(i+1), v, k)
+	}
+}
+
+func buildTextIndex(s *Snapshot) *searchIndex {
+	idx := &searchIndex{}
+	h := &idx.hays
+	var sc keyScratch
+	var sys []byte
+	for slot, m := range s.members.All() {
+		e := entry{owner: int32(slot)}
+		sc.nameForms(m.SystemName, func(form uint8, _ string, key []byte) {
+			if form == 0 {
+				sys = append(sys[:0], key...)
+			}
+			e.form = form
+			h[gSysName].add(key, e)
+		})
+		e.form = 0
+		if sc.b = appendKey(sc.b[:0], m.FullName); !bytes.Equal(sc.b, sys) {
+			h[gFullName].add(sc.b, e)
+		}
+		h[gEmpNo].add(appendKey(sc.b[:0], m.EmployeeNumber), e)
+		h[gEmail].add(appendKey(sc.b[:0], m.Email), e)
+		if sc.b = appendDigits(sc.b[:0], m.Mobile); len(sc.b) > 0 {
+			h[gMobile].add(sc.b, e)
+			if cc := callingCodeLen(sc.b); cc > 0 && cc < len(sc.b) {
+				e.form = 1
+				h[gMobile].add(sc.b[cc:], e)
+			}
+		}
+	}
+	if s.tree != nil {
+		for n := range s.tree.All() {
+			e := entry{owner: int32(len(idx.nodes))}
+			idx.nodes = append(idx.nodes, n)
+			sc.nameForms(n.Name, func(form uint8, _ string, key []byte) {
+				e.form = form
+				h[gNodeName].add(key, e)
+			})
+			e.form = 0
+			h[gNodeCode].add(appendKey(sc.b[:0], n.Code), e)
+		}
+	}
+	for i := range h {
+		h[i].seal()
+	}
+	return idx
+}
+
+func buildReadingIndex(s *Snapshot, ri *readingIndex, t Transliterator) {
+	h := &ri.hays
+	const base = firstReadingGroup
+	var sc readingScratch
+	var ks keyScratch
+	addName := func(full, init int, owner int32, n orgkit.Names) {
+		ks.nameForms(n, func(form uint8, value string, _ []byte) {
+			sc.add(t, value, entry{owner: owner, form: form}, &h[full-base], &h[init-base])
+		})
+	}
+	var sys []byte
+	for slot, m := range s.members.All() {
+		addName(gSysNameRead, gSysNameInit, int32(slot), m.SystemName)
+		if m.FullName != "" {
+			sys = appendKey(sys[:0], m.SystemName.Default)
+			if ks.b = appendKey(ks.b[:0], m.FullName); !bytes.Equal(ks.b, sys) {
+				addName(gFullNameRead, gFullNameInit, int32(slot), orgkit.Name(m.FullName))
+			}
+		}
+	}
+	idx := s.textIndex()
+	for pos, n := range idx.nodes {
+		addName(gNodeNameRead, gNodeNameInit, int32(pos), n.Name)
+	}
+	for i := range h {
+		h[i].seal()
+	}
+}
+
+// readingScratch reuses buffers while building reading entries.
+type readingScratch struct {
+	syl    []syllable
+	combos []uint8 // len(syl) per combination
+	b      []byte
+}
+
+// add indexes value's full readings (with their suffixes from each later syllable) and
+// initials, one entry per distinct string.
+func (sc *readingScratch) add(t Transliterator, value string, e entry, full, init *hay) {
+	if !hasNonASCII(value) {
+		return
+	}
+	var ok bool
+	if sc.syl, ok = appendSyllables(sc.syl[:0], t, value); !ok {
+		return
+	}
+	syl := sc.syl
+	sc.combos = appendCombos(sc.combos[:0], syl, maxCombos)
+	firstFull, firstInit := len(full.ent), len(init.ent)
+	for ci := 0; ci*len(syl) < len(sc.combos); ci++ {
+		c := sc.combos[ci*len(syl) : (ci+1)*len(syl)]
+		e.combo = uint8(ci)
+		for part := range syl {
+			sc.b = sc.b[:0]
+			for k := part; k < len(syl); k++ {
+				sc.b = append(sc.b, syl[k].readings[c[k]]...)
+			}
+			if !full.has(firstFull, sc.b) {
+				e.part = uint8(part)
+				full.add(sc.b, e)
+			}
+		}
+		e.part = 0
+		sc.b = sc.b[:0]
+		for k := range syl {
+			sc.b = append(sc.b, syl[k].readings[c[k]][0])
+		}
+		if !init.has(firstInit, sc.b) {
+			init.add(sc.b, e)
+		}
+	}
+}
+
+// syllable is a unit of a reading: one transliterated character, or one word of
+// letters and digits; start and end are its byte offsets in the value.
+type syllable struct {
+	readings   []string
+	start, end int
+}
+
+// appendSyllables splits a value into syllables; ok reports whether any rune had a
+// reading. At most 255 syllables are kept.
+func appendSyllables(out []syllable, t Transliterator, s string) (_ []syllable, ok bool) {
+	rs := t.Readings(s)
+	k := 0
+	word := -1 // start of the current word, or -1
+	flush := func(end int) {
+		if word >= 0 {
+			out = append(out, syllable{readings: []string{strings.ToLower(s[word:end])}, start: word, end: end})
+		}
+		word = -1
+	}
+	for i, r := range s {
+		var rd []string
+		if k < len(rs) {
+			rd = rs[k]
+		}
+		k++
+		if len(rd) > 0 {
+			if rd = cleanReadings(rd); len(rd) > 0 {
+				flush(i)
+				out = append(out, syllable{readings: rd, start: i, end: i + utf8.RuneLen(r)})
+				ok = true
+				continue
+			}
+		}
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if word < 0 {
+				word = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
+	if len(out) > 255 {
+		out = out[:255]
+	}
+	return out, ok
+}
+
+// cleanReadings returns the readings as distinct, non-empty lower-case ASCII letter
+// strings ("ü" written "v"); rd itself when it already is.
+func cleanReadings(rd []string) []string {
+	clean := true
+	for i, x := range rd {
+		if x == "" {
+			clean = false
+		}
+		for j := 0; j < len(x) && clean; j++ {
+			clean = x[j] >= 'a' && x[j] <= 'z'
+		}
+		for j := 0; j < i && clean; j++ {
+			clean = rd[j] != x
+		}
+	}
+	if clean {
+		return rd
+	}
+	var out []string
+	for _, x := range rd {
+		if x = asciiLetters(x); x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// asciiLetters lower-cases s and keeps its ASCII letters ("ü" becomes "v").
+func asciiLetters(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case r == 'ü' || r == 'Ü':
+			b.WriteByte('v')
+		}
+	}
+	return b.String()
+}
+
+// appendCombos appends reading combinations (one reading index per syllable, each
+// combination len(syl) bytes), those using fewer uncommon readings first, at most
+// limit of them.
+func appendCombos(out []uint8, syl []syllable, limit int) []uint8 {
+	n := len(syl)
+	if n == 0 {
+		return out
+	}
+	maxSum := 0
+	for _, s := range syl {
+		maxSum += min(len(s.readings), 256) - 1
+	}
+	cur := make([]uint8, n)
+	count := 0
+	var rec func(k, rem int)
+	rec = func(k, rem int) {
+		if count >= limit {
+			return
+		}
+		if k == n {
+			if rem == 0 {
+				out = append(out, cur...)
+				count++
+			}
+			return
+		}
+		m := min(len(syl[k].readings), 256)
+		for i := 0; i < m && i <= rem; i++ {
+			cur[k] = uint8(i)
+			rec(k+1, rem-i)
+		}
+		cur[k] = 0
+	}
+	for d := 0; d <= maxSum && count < limit; d++ {
+		rec(0, d)
+	}
+	return out
+}
+
+// Search finds members and nodes; see Search for what is compared and SearchResult for
+// the order. The index it searches is built once per snapshot (and once more per
+// transliterator) on first use. An unknown or retired Within node is
+// orgkit.ErrNotFound.
+func (s *Snapshot) Search(q Search) (SearchResult, error) {
+	var res SearchResult
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultSearchLimit
+	}
+	limit = min(limit, maxSearchLimit)
+	var scope bitmap
+	nodeLo, nodeHi := 0, int(^uint(0)>>1)
+	if !q.Within.IsZero() {
+		var err error
+		if scope, _, err = s.scopeBits(q.Within, false, false); err != nil {
+			return res, err
+		}
+		i, _ := s.tree.Index(q.Within)
+		nodeLo, nodeHi = s.tree.Interval(i)
+	}
+	text := normKey(q.Text)
+	if text == "" {
+		return res, nil
+	}
+	queries := [groupCount][]byte{}
+	for g := range firstReadingGroup {
+		queries[g] = []byte(text)
+	}
+	queries[gMobile] = []byte(phoneQuery(q.Text))
+	idx := s.textIndex()
+	var ri *readingIndex
+	if q.Transliterator != nil {
+		if rq := readingQuery(q.Text); rq != "" {
+			ri = s.readingIndex(q.Transliterator)
+			for g := firstReadingGroup; g < groupCount; g++ {
+				queries[g] = []byte(rq)
+			}
+		}
+	}
+	hays := make([]*hay, groupCount)
+	for g := range firstReadingGroup {
+		hays[g] = &idx.hays[g]
+	}
+	if ri != nil {
+		for g := firstReadingGroup; g < groupCount; g++ {
+			hays[g] = &ri.hays[g-firstReadingGroup]
+		}
+	}
+	mem := collector{limit: limit, skip: q.SkipMembers, ok: func(owner int32) bool {
+		m := s.members.At(int(owner))
+		return (q.IncludeInactive || m.Status == orgkit.Active) && (scope == nil || scope.has(int(owner)))
+	}}
+	nod := collector{limit: limit, skip: q.SkipNodes, ok: func(owner int32) bool {
+		n := idx.nodes[owner]
+		return (q.IncludeInactive || n.Status == orgkit.Active) && int(owner) >= nodeLo && int(owner) < nodeHi
+	}}
+	col := func(g int) *collector {
+		if nodeGroup(g) {
+			return &nod
+		}
+		return &mem
+	}
+	// Pass 1: exact. Pass 2: prefix. Pass 3: substring. Groups in rank order; the
+	// first hit found for an owner is its best.
+	var ranges [groupCount][3]int
+	for g, h := range hays {
+		if h != nil && len(queries[g]) > 0 {
+			lo, eq, hi := h.prefixRange(queries[g])
+			ranges[g] = [3]int{lo, eq, hi}
+		}
+	}
+	for pass := Exact; pass <= Substring; pass++ {
+		for g, h := range hays {
+			c, qb := col(g), queries[g]
+			if h == nil || len(qb) == 0 || c.full() {
+				continue
+			}
+			lo, eq, hi := ranges[g][0], ranges[g][1], ranges[g][2]
+			switch pass {
+			case Exact:
+				h.collect(c, uint8(g), Exact, lo, eq, false)
+			case Prefix:
+				h.collect(c, uint8(g), Prefix, eq, hi, false)
+			case Substring:
+				if g < firstReadingGroup {
+					h.scanSubstrings(qb, c, uint8(g))
+				} else {
+					h.collect(c, uint8(g), Substring, lo, hi, true)
+				}
+			}
+		}
+	}
+	res.MoreMembers, res.MoreNodes = len(mem.hits) > limit, len(nod.hits) > limit
+	for _, h := range mem.hits[:min(limit, len(mem.hits))] {
+		res.Members = append(res.Members, s.memberHit(h, hays[h.group], queries[h.group], q.Transliterator))
+	}
+	for _, h := range nod.hits[:min(limit, len(nod.hits))] {
+		res.Nodes = append(res.Nodes, nodeHit(idx.nodes[h.owner], h, hays[h.group], queries[h.group], q.Transliterator))
+	}
+	return res, nil
+}
+
+// hit is a found owner with the entry that matched.
+type hit struct {
+	rank  Rank
+	group uint8
+	owner int32
+	entry int32
+}
+
+type collector struct {
+	limit int
+	skip  bool
+	ok    func(owner int32) bool
+	seen  map[int32]bool
+	hits  []hit
+}
+
+func (c *collector) full() bool { return c.skip || len(c.hits) > c.limit }
+
+func (c *collector) add(h hit) {
+	if c.seen[h.owner] || c.full() || !c.ok(h.owner) {
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[int32]bool{}
+	}
+	c.seen[h.owner] = true
+	c.hits = append(c.hits, h)
+}
+
+// collect adds the entries at sorted positions [from, to): those of the whole value
+// (part 0), or with suffixes the reading suffixes (part > 0).
+func (h *hay) collect(c *collector, g uint8, rank Rank, from, to int, suffixes bool) {
+	for k := from; k < to && !c.full(); k++ {
+		i := h.sorted[k]
+		if e := h.ent[i]; (e.part != 0) == suffixes {
+			c.add(hit{rank: rank, group: g, owner: e.owner, entry: i})
+		}
+	}
+}
+
+// scanSubstrings finds keys containing q other than at their start, in entry order.
+// It looks for q's rarest byte in this haystack with bytes.IndexByte and compares q
+// around each occurrence.
+func (h *hay) scanSubstrings(q []byte, c *collector, g uint8) {
+	r := 0
+	for i := range q {
+		if h.freq[q[i]] < h.freq[q[r]] {
+			r = i
+		}
+	}
+	if h.freq[q[r]] == 0 {
+		return
+	}
+	if int(h.freq[q[r]])*32 > len(h.buf) && len(q) > 1 {
+		// no rare byte: bytes.Index, which turns to a vectorized search of the whole
+		// of q when its first byte is common, is faster
+		h.scanIndex(q, c, g)
+		return
+	}
+	b, pos, e := q[r], r, 0
+	for pos < len(h.buf) {
+		j := bytes.IndexByte(h.buf[pos:], b)
+		if j < 0 {
+			return
+		}
+		p := pos + j - r // where q would start
+		pos += j + 1
+		if p+len(q) > len(h.buf) || !bytes.Equal(h.buf[p:p+len(q)], q) {
+			continue
+		}
+		for int(h.off[e+1]) <= p {
+			e++
+		}
+		if p == int(h.off[e]) {
+			continue // a prefix: found by the prefix pass
+		}
+		c.add(hit{rank: Substring, group: g, owner: h.ent[e].owner, entry: int32(e)})
+		if c.full() {
+			return
+		}
+		pos = max(pos, int(h.off[e+1])+r) // on to the next key
+	}
+}
+
+// scanIndex is scanSubstrings with bytes.Index.
+func (h *hay) scanIndex(q []byte, c *collector, g uint8) {
+	pos, e := 0, 0
+	for pos < len(h.buf) {
+		j := bytes.Index(h.buf[pos:], q)
+		if j < 0 {
+			return
+		}
+		p := int32(pos + j)
+		for h.off[e+1] <= p {
+			e++
+		}
+		if p != h.off[e] {
+			c.add(hit{rank: Substring, group: g, owner: h.ent[e].owner, entry: int32(e)})
+			if c.full() {
+				return
+			}
+			pos = int(h.off[e+1])
+			continue
+		}
+		pos = int(p) + 1
+	}
+}
+
+func groupVia(g uint8) Via {
+	switch {
+	case g >= gSysNameInit:
+		return ViaInitials
+	case g >= firstReadingGroup:
+		return ViaReading
+	}
+	return ViaText
+}
+
+func formOf(n orgkit.Names, form uint8) (lang, value string) {
+	if form == 0 {
+		return "", n.Default
+	}
+	tags := n.Tags()
+	if int(form) > len(tags) {
+		return "", n.Default
+	}
+	return tags[form-1], n.ByLang[tags[form-1]]
+}
+
+func (s *Snapshot) memberHit(h hit, hy *hay, q []byte, t Transliterator) MemberHit {
+	m := s.members.At(int(h.owner))
+	e := hy.ent[h.entry]
+	out := MemberHit{Member: m, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
+	switch h.group {
+	case gSysName, gSysNameRead, gSysNameInit:
+		out.Field = member.SystemName
+		out.Lang, out.Value = formOf(m.SystemName, e.form)
+	case gFullName, gFullNameRead, gFullNameInit:
+		out.Field, out.Value = member.FullName, m.FullName
+	case gEmpNo:
+		out.Field, out.Value = member.EmployeeNumber, m.EmployeeNumber
+	case gEmail:
+		out.Field, out.Value = member.Email, m.Email
+	case gMobile:
+		out.Field, out.Value = member.Mobile, m.Mobile
+	}
+	out.Ranges = highlight(out.Value, h, e, q, t)
+	return out
+}
+
+func nodeHit(n *orgtree.Node, h hit, hy *hay, q []byte, t Transliterator) NodeHit {
+	e := hy.ent[h.entry]
+	out := NodeHit{Node: n, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
+	if h.group == gNodeCode {
+		out.Field, out.Value = orgtree.CodeField, n.Code
+	} else {
+		out.Field = orgtree.NameField
+		out.Lang, out.Value = formOf(n.Name, e.form)
+	}
+	out.Ranges = highlight(out.Value, h, e, q, t)
+	return out
+}
+
+// highlight computes the byte ranges of value that matched.
+func highlight(value string, h hit, e entry, q []byte, t Transliterator) []Range {
+	whole := []Range{{0, len(value)}}
+	switch {
+	case h.group == gMobile:
+		var pos []int
+		var d []byte
+		for i := 0; i < len(value); i++ {
+			if value[i] >= '0' && value[i] <= '9' {
+				d = append(d, value[i])
+				pos = append(pos, i)
+			}
+		}
+		from := 0
+		if e.form == 1 {
+			from = callingCodeLen(d)
+		}
+		j := bytes.Index(d[from:], q)
+		if j < 0 {
+			return whole
+		}
+		j += from
+		return []Range{{pos[j], pos[j+len(q)-1] + 1}}
+	case h.group < firstReadingGroup:
+		key, start, end := keyMap(value)
+		j := strings.Index(key, string(q))
+		if h.rank != Substring && !strings.HasPrefix(key, string(q)) {
+			j = -1
+		}
+		if j < 0 {
+			return whole
+		}
+		return []Range{{start[j], end[j+len(q)-1]}}
+	}
+	if t == nil {
+		return whole
+	}
+	syl, _ := appendSyllables(nil, t, value)
+	cs := appendCombos(nil, syl, maxCombos)
+	if (int(e.combo)+1)*len(syl) > len(cs) {
+		return whole
+	}
+	c := cs[int(e.combo)*len(syl) : (int(e.combo)+1)*len(syl)]
+	var out []Range
+	mark := func(k int) {
+		r := Range{syl[k].start, syl[k].end}
+		if n := len(out); n > 0 && out[n-1].End == r.Start {
+			out[n-1].End = r.End
+			return
+		}
+		out = append(out, r)
+	}
+	if groupVia(h.group) == ViaInitials {
+		for k := 0; k < len(q) && k < len(syl); k++ {
+			mark(k)
+		}
+		return out
+	}
+	for k, n := int(e.part), 0; k < len(syl) && n < len(q); k++ {
+		mark(k)
+		n += len(syl[k].readings[c[k]])
+	}
+	return out
+}
+
+// normKey is the comparison form of a value; see appendKey.
+func normKey(s string) string { return string(appendKey(nil, s)) }
+
+// appendKey appends the comparison form of s: textnorm.Key (NFKC, case folded, white
+// space collapsed), computed rune by rune for ASCII and CJK text, which normalization
+// leaves as it is, and with control characters taken as spaces.
+func appendKey(dst []byte, s string) []byte {
+	start, space := len(dst), false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c <= ' ' || c == 0x7f {
+				space = len(dst) > start
+				continue
+			}
+			if space {
+				dst, space = append(dst, ' '), false
+			}
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !stableRune(r) {
+			key, _, _ := keyMap(s)
+			return append(dst[:start], key...)
+		}
+		if space {
+			dst, space = append(dst, ' '), false
+		}
+		dst = append(dst, s[i:i+size]...)
+		i += size
+	}
+	return dst
+}
+
+// stableRune reports whether NFKC and case folding leave r as it is (CJK ideographs,
+// kana, Hangul syllables).
+func stableRune(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF || r >= 0x20000 && r <= 0x2A6DF ||
+		r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA || r >= 0xAC00 && r <= 0xD7A3 || r == 0xB7
+}
+
+// keyMap returns the comparison form of s built rune by rune, with, for each byte of
+// the key, the byte offsets in s of the rune it came from.
+func keyMap(s string) (key string, start, end []int) {
+	var b []byte
+	var fold cases.Caser
+	folded := false
+	space := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		rEnd := i + size
+		var piece string
+		switch {
+		case r < utf8.RuneSelf:
+			c := byte(r)
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			piece = string(rune(c))
+		case stableRune(r):
+			piece = string(r)
+		default:
+			if !folded {
+				fold, folded = cases.Fold(), true
+			}
+			piece = fold.String(norm.NFKC.String(string(r)))
+		}
+		for _, pr := range piece {
+			if unicode.IsSpace(pr) || unicode.IsControl(pr) {
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				start, end = append(start, i), append(end, i)
+				space = false
+			}
+			n := len(b)
+			b = utf8.AppendRune(b, pr)
+			for range len(b) - n {
+				start, end = append(start, i), append(end, rEnd)
+			}
+		}
+		i = rEnd
+	}
+	return string(b), start, end
+}
+
+func appendDigits(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			dst = append(dst, s[i])
+		}
+	}
+	return dst
+}
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneQuery returns the digits of a query that looks like a phone number (digits
+// and the usual separators, at least three digits; "00" before a country calling
+// code dropped), or "".
+func phoneQuery(s string) string {
+	s = norm.NFKC.String(strings.TrimSpace(s))
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			n++
+		case r == '+' || r == '-' || r == ' ' || r == '(' || r == ')' || r == '.' || r == '/':
+		default:
+			return ""
+		}
+	}
+	if n < 3 {
+		return ""
+	}
+	d := string(appendDigits(nil, s))
+	if strings.HasPrefix(s, "00") && len(d) >= 8 && d[2] != '0' { // an international prefix
+		d = d[2:]
+	}
+	return d
+}
+
+// readingQuery returns a query as reading text (lower-case ASCII letters; spaces and
+// apostrophes dropped), or "" when it has other characters.
+func readingQuery(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			b = append(b, c)
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c == ' ' || c == '\'' || c == '\t':
+		default:
+			return ""
+		}
+	}
+	return string(b)
+}
+
+// callingCodeLen returns the length of the country calling code that starts the
+// digits of an E.164 number (ITU-T E.164 codes are prefix-free), or 0.
+func callingCodeLen(d []byte) int {
+	if len(d) < 4 {
+		return 0
+	}
+	switch d[0] {
+	case '1', '7':
+		return 1
+	}
+	switch string(d[:2]) {
+	case "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+		"51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66",
+		"81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98":
+		return 2
+	}
+	return 3
+}
