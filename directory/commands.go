@@ -38,6 +38,16 @@ type Bind struct {
 	NodeFields   []orgtree.Field
 }
 
+// SetCardLayout sets the directory's layout of one member card kind (the hover card or
+// the profile page): the admin's choice and order of custom fields, validated with
+// member.Layout.Validate.
+type SetCardLayout struct {
+	Layout member.Layout
+}
+
+// CommandName implements orgkit.Command.
+func (SetCardLayout) CommandName() string { return "directory.set_card_layout" }
+
 // CommandName implements orgkit.Command.
 func (Bind) CommandName() string { return "directory.bind" }
 

@@ -187,13 +187,15 @@ func ExampleService_RemindActivation() {
 
 // A member's hover card in Simplified Chinese, laid out by the admin.
 func ExampleSnapshot_Card() {
-	_, snap, _, grace := exampleOrg()
-	m, _ := snap.Member(grace)
-	layout := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Primary, member.Email, member.ReportingManager}}
-	if err := layout.Validate(); err != nil {
+	svc, snap, _, grace := exampleOrg()
+	res, err := svc.Apply(context.Background(), snap.ID(), store.Meta{Actor: "admin"}, directory.SetCardLayout{
+		Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Primary, member.Email, member.ReportingManager}}})
+	if err != nil {
 		panic(err)
 	}
-	for _, it := range snap.Card(m, layout, language.SimplifiedChinese) {
+	snap = res.Snapshot
+	m, _ := snap.Member(grace)
+	for _, it := range snap.Card(m, member.HoverCard, language.SimplifiedChinese) {
 		fmt.Printf("%s: %s\n", it.Label, it.Value)
 	}
 	// Output:

@@ -159,6 +159,8 @@ func (b *batch) exec(c orgkit.Command) {
 			d.Platform, d.UpstreamID, d.SyncedMemberFields, d.SyncedNodeFields = orgkit.Generic, "", nil, nil
 		}
 		b.putSettings(d)
+	case SetCardLayout:
+		b.setCardLayout(c.Layout)
 	case SetLeader:
 		d := b.settings
 		d.Leader = c.Member

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -500,8 +501,36 @@ var _ member.Resolver = (*Snapshot)(nil)
 // Card renders the member's card with the layout in the language best matching tag:
 // ordered, localized label/value pairs with blank fields left out, department and
 // manager names looked up in this snapshot. See member.Layout.
-func (s *Snapshot) Card(m *member.Member, l member.Layout, tag language.Tag) []member.CardItem {
-	return l.Render(m, tag, s)
+func (s *Snapshot) Card(m *member.Member, kind member.CardKind, tag language.Tag) []member.CardItem {
+	return s.CardLayout(kind).Render(m, tag, s)
+}
+
+// CardLayout returns the directory's layout of the card kind (member.DefaultLayout
+// until an admin sets one with SetCardLayout).
+func (s *Snapshot) CardLayout(kind member.CardKind) member.Layout {
+	for _, l := range s.settings.CardLayouts {
+		if l.Kind == kind {
+			return l
+		}
+	}
+	return member.DefaultLayout(kind)
+}
+
+func (b *batch) setCardLayout(l member.Layout) {
+	var inv *orgkit.InvalidError
+	if err := l.Validate(); errors.As(err, &inv) {
+		for _, v := range inv.Violations {
+			v.Command = b.cmd
+			b.violations = append(b.violations, v)
+		}
+		return
+	}
+	d := b.settings.Clone()
+	l.Fields = slices.Clone(l.Fields)
+	d.CardLayouts = slices.DeleteFunc(d.CardLayouts, func(x member.Layout) bool { return x.Kind == l.Kind })
+	d.CardLayouts = append(d.CardLayouts, l)
+	slices.SortFunc(d.CardLayouts, func(a, b member.Layout) int { return int(a.Kind) - int(b.Kind) })
+	b.putSettings(d)
 }
 
 // foldLatin lower-cases s and folds Latin letters with accents or in full width to

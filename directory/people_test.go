@@ -785,7 +785,14 @@ func TestCardFromSnapshot(t *testing.T) {
 		member.SetReportingManager{Members: []orgkit.MemberID{a}, Manager: boss})
 	snap := f.snap(t)
 	m, _ := snap.Member(a)
-	card := snap.Card(m, member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ReportingManager, member.Primary, member.ExtendedA, member.Email}}, language.SimplifiedChinese)
+	f.apply(t, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ReportingManager, member.Primary, member.ExtendedA, member.Email}}})
+	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Bio, member.Email, member.Email}}})
+	var inv *orgkit.InvalidError
+	require.ErrorAs(t, err, &inv, "a layout is validated")
+	assert.Len(t, inv.Violations, 2, "bio is not allowed on the hover card; email twice")
+	snap = f.snap(t)
+	assert.Equal(t, member.DefaultLayout(member.ProfilePage), snap.CardLayout(member.ProfilePage))
+	card := snap.Card(m, member.HoverCard, language.SimplifiedChinese)
 	var lines []string
 	for _, it := range card {
 		lines = append(lines, it.Label+": "+it.Value)

@@ -69,6 +69,9 @@ type DirectoryRecord struct {
 	// to sync.
 	SyncedMemberFields []member.Field  `json:"synced_member_fields,omitempty"`
 	SyncedNodeFields   []orgtree.Field `json:"synced_node_fields,omitempty"`
+	// CardLayouts are the directory's member card layouts (hover card, profile page);
+	// a kind not listed uses member.DefaultLayout.
+	CardLayouts []member.Layout `json:"card_layouts,omitempty"`
 	// Leader is the directory's leader ("organization leader").
 	Leader orgkit.MemberID `json:"leader"`
 	// DisallowSelfJoin stops newly registered users joining by themselves. The zero
@@ -89,6 +92,10 @@ func (d DirectoryRecord) Clone() DirectoryRecord {
 	c.Name = d.Name.Clone()
 	c.SyncedMemberFields = slices.Clone(d.SyncedMemberFields)
 	c.SyncedNodeFields = slices.Clone(d.SyncedNodeFields)
+	c.CardLayouts = slices.Clone(d.CardLayouts)
+	for i := range c.CardLayouts {
+		c.CardLayouts[i].Fields = slices.Clone(d.CardLayouts[i].Fields)
+	}
 	return c
 }
 

@@ -679,13 +679,17 @@ func fullDirectory() *store.DirectoryRecord {
 		UpstreamID:         "ding-corp-0042",
 		SyncedMemberFields: []member.Field{member.FullName, member.Mobile, member.Email, member.Primary},
 		SyncedNodeFields:   []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.ManagerField},
-		Leader:             orgkit.NewMemberID(),
-		DisallowSelfJoin:   true,
-		MultiOrg:           true,
-		Default:            true,
-		Root:               orgkit.NewNodeID(),
-		AdminRole:          orgkit.NewRoleID(),
-		CreatedAt:          time.Date(2021, time.June, 30, 23, 59, 58, 123456000, time.UTC),
+		CardLayouts: []member.Layout{
+			{Kind: member.HoverCard, Fields: []member.Field{member.Primary, member.Mobile}},
+			{Kind: member.ProfilePage, Fields: []member.Field{member.Bio, member.HireDate, member.ExtendedA}},
+		},
+		Leader:           orgkit.NewMemberID(),
+		DisallowSelfJoin: true,
+		MultiOrg:         true,
+		Default:          true,
+		Root:             orgkit.NewNodeID(),
+		AdminRole:        orgkit.NewRoleID(),
+		CreatedAt:        time.Date(2021, time.June, 30, 23, 59, 58, 123456000, time.UTC),
 	}
 }
 
