@@ -31,4 +31,24 @@
 // predecessors, so an edit costs time in proportion to the edit, not the directory.
 // The service caches one snapshot per directory (bounded, least recently used evicted)
 // and catches up from the store's change log rather than reloading.
+//
+// # People
+//
+// Member commands cover the quick actions of an employee list: member.Resign,
+// Deactivate and Activate, SetLoginBlocked, SetReportingManager and SetDepartments,
+// each for one member or many. Leaving active status removes posts, whitelist entries
+// and reporting lines in the same change set, and Service.Undo restores any change
+// set's before-images where they are still valid, reporting the rest. ResetPasswords
+// and RemindActivation pick the eligible members and call host interfaces;
+// Service.Join lets a registered user join when the directory allows it.
+//
+// # Lists, search and cards
+//
+// Snapshot.List pages through members by scope (a subtree or a node only),
+// affiliation (any or primary only), status filters and role, with stable cursors.
+// Snapshot.Search finds members and nodes by name in every language, system name,
+// employee number, mobile, email and code, ranked exact, prefix, substring, with
+// ranges to highlight; given a Transliterator (package pinyin) it also finds Chinese
+// names by full pinyin and initials. Snapshot.Card renders a member's hover card or
+// profile page by the directory's layout (SetCardLayout).
 package directory
