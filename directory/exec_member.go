@@ -119,12 +119,7 @@ func (b *batch) updateMember(c member.Update) {
 
 func (b *batch) deactivateMembers(c member.Deactivate, resign bool) {
 	since := len(b.violations)
-	var ms []*member.Member
-	for _, id := range clean(c.Members) {
-		if m, ok := b.liveMember(id, memberIDRecord(id), "members"); ok {
-			ms = append(ms, m)
-		}
-	}
+	ms := b.liveMembers(c.Members)
 	if b.failed(since) {
 		return
 	}
@@ -144,12 +139,7 @@ func (b *batch) deactivateMembers(c member.Deactivate, resign bool) {
 
 func (b *batch) activateMembers(c member.Activate) {
 	since := len(b.violations)
-	var ms []*member.Member
-	for _, id := range clean(c.Members) {
-		if m, ok := b.liveMember(id, memberIDRecord(id), "members"); ok {
-			ms = append(ms, m)
-		}
-	}
+	ms := b.liveMembers(c.Members)
 	if b.failed(since) {
 		return
 	}

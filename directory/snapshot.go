@@ -219,12 +219,8 @@ func (s *Snapshot) Roles() iter.Seq[*role.Role] { return slices.Values(s.roles) 
 
 // Role returns the role with the ID.
 func (s *Snapshot) Role(id orgkit.RoleID) (*role.Role, bool) {
-	for _, r := range s.roles {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return nil, false
+	r, _ := find(s.roles, id, roleID)
+	return r, r != nil
 }
 
 // RoleGroups yields every role group (retired ones too).
@@ -232,12 +228,8 @@ func (s *Snapshot) RoleGroups() iter.Seq[*role.Group] { return slices.Values(s.g
 
 // RoleGroup returns the role group with the ID.
 func (s *Snapshot) RoleGroup(id orgkit.RoleGroupID) (*role.Group, bool) {
-	for _, g := range s.groups {
-		if g.ID == id {
-			return g, true
-		}
-	}
-	return nil, false
+	g, _ := find(s.groups, id, groupID)
+	return g, g != nil
 }
 
 // Assignment returns the roles the member holds (nil when none ever).

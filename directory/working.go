@@ -321,50 +321,52 @@ func (w *working) ownRoles() {
 	}
 }
 
-func (w *working) role(id orgkit.RoleID) (*role.Role, int) {
-	for i, r := range w.roles {
-		if r.ID == id {
-			return r, i
+func roleID(r *role.Role) orgkit.RoleID        { return r.ID }
+func groupID(g *role.Group) orgkit.RoleGroupID { return g.ID }
+
+// find returns the element of list with the key, and its index (nil and -1 when absent).
+func find[T any, K comparable](list []*T, k K, key func(*T) K) (*T, int) {
+	for i, e := range list {
+		if key(e) == k {
+			return e, i
 		}
 	}
 	return nil, -1
 }
 
-func (w *working) group(id orgkit.RoleGroupID) (*role.Group, int) {
-	for i, g := range w.groups {
-		if g.ID == id {
-			return g, i
-		}
+// upsert replaces the element of list with v's key by v, or appends v.
+func upsert[T any, K comparable](list []*T, v *T, key func(*T) K) []*T {
+	if _, i := find(list, key(v), key); i >= 0 {
+		list[i] = v
+		return list
 	}
-	return nil, -1
+	return append(list, v)
 }
+
+func (w *working) role(id orgkit.RoleID) (*role.Role, int) { return find(w.roles, id, roleID) }
+
+func (w *working) group(id orgkit.RoleGroupID) (*role.Group, int) { return find(w.groups, id, groupID) }
 
 func (w *working) putRole(r *role.Role) {
 	w.ownRoles()
-	var before any
-	if b, ok := w.base.Role(r.ID); ok {
-		before = b
-	}
-	if _, i := w.role(r.ID); i >= 0 {
-		w.roles[i] = r
-	} else {
-		w.roles = append(w.roles, r)
-	}
-	w.record(store.KindRole, r.ID.UUID(), before, r)
+	before, _ := find(w.base.roles, r.ID, roleID)
+	w.roles = upsert(w.roles, r, roleID)
+	w.record(store.KindRole, r.ID.UUID(), recordOrNil(before), r)
 }
 
 func (w *working) putGroup(g *role.Group) {
 	w.ownRoles()
-	var before any
-	if b, ok := w.base.RoleGroup(g.ID); ok {
-		before = b
+	before, _ := find(w.base.groups, g.ID, groupID)
+	w.groups = upsert(w.groups, g, groupID)
+	w.record(store.KindRoleGroup, g.ID.UUID(), recordOrNil(before), g)
+}
+
+// recordOrNil turns a nil record pointer into an untyped nil before-image.
+func recordOrNil[T any](p *T) any {
+	if p == nil {
+		return nil
 	}
-	if _, i := w.group(g.ID); i >= 0 {
-		w.groups[i] = g
-	} else {
-		w.groups = append(w.groups, g)
-	}
-	w.record(store.KindRoleGroup, g.ID.UUID(), before, g)
+	return p
 }
 
 func (w *working) assignment(m orgkit.MemberID) *role.Assignment {

@@ -155,21 +155,41 @@ type Change struct {
 // ID returns the ID of the changed record (the member's ID for an assignment, the
 // directory's for settings).
 func (c Change) ID() uuid.UUID {
-	switch a := c.After.(type) {
+	_, id, _ := Identify(c.After)
+	return id
+}
+
+// Identify returns the kind and ID of a record image (the member's ID for an
+// assignment, the directory's for settings); ok is false for anything that is not a
+// non-nil record.
+func Identify(v any) (kind RecordKind, id uuid.UUID, ok bool) {
+	switch r := v.(type) {
 	case *DirectoryRecord:
-		return a.ID.UUID()
+		if r != nil {
+			return KindSettings, r.ID.UUID(), true
+		}
 	case *orgtree.Node:
-		return a.ID.UUID()
+		if r != nil {
+			return KindNode, r.ID.UUID(), true
+		}
 	case *member.Member:
-		return a.ID.UUID()
+		if r != nil {
+			return KindMember, r.ID.UUID(), true
+		}
 	case *role.Role:
-		return a.ID.UUID()
+		if r != nil {
+			return KindRole, r.ID.UUID(), true
+		}
 	case *role.Group:
-		return a.ID.UUID()
+		if r != nil {
+			return KindRoleGroup, r.ID.UUID(), true
+		}
 	case *role.Assignment:
-		return a.Member.UUID()
+		if r != nil {
+			return KindAssignment, r.Member.UUID(), true
+		}
 	}
-	return uuid.Nil
+	return 0, uuid.Nil, false
 }
 
 // Origin says which path a change set came through.

@@ -249,33 +249,8 @@ func validate(dir orgkit.DirectoryID, changes []store.Change) error {
 
 // image returns the ID of v when v is a non-nil record of the type kind stands for.
 func image(kind store.RecordKind, v any) (uuid.UUID, bool) {
-	switch kind {
-	case store.KindSettings:
-		if r, ok := v.(*store.DirectoryRecord); ok && r != nil {
-			return r.ID.UUID(), true
-		}
-	case store.KindNode:
-		if r, ok := v.(*orgtree.Node); ok && r != nil {
-			return r.ID.UUID(), true
-		}
-	case store.KindMember:
-		if r, ok := v.(*member.Member); ok && r != nil {
-			return r.ID.UUID(), true
-		}
-	case store.KindRole:
-		if r, ok := v.(*role.Role); ok && r != nil {
-			return r.ID.UUID(), true
-		}
-	case store.KindRoleGroup:
-		if r, ok := v.(*role.Group); ok && r != nil {
-			return r.ID.UUID(), true
-		}
-	case store.KindAssignment:
-		if r, ok := v.(*role.Assignment); ok && r != nil {
-			return r.Member.UUID(), true
-		}
-	}
-	return uuid.Nil, false
+	k, id, ok := store.Identify(v)
+	return id, ok && k == kind
 }
 
 // isTypedNil reports whether v is a nil pointer of the type kind stands for, which a
