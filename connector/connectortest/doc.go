@@ -1,0 +1,24 @@
+// Package connectortest provides an in-memory connector.Source for tests, benchmarks
+// and examples, and a generator of upstream directories of any size.
+//
+// # Source
+//
+// New returns an empty Source; PutDepartment, PutMember, EditDepartment, EditMember,
+// RemoveDepartment, RemoveMember, RestoreDepartment and RestoreMember change it between
+// syncs, as an administrator would on the platform. It implements every optional
+// capability: FetchChanges (connector.DeltaSource) returns what changed after the
+// cursor of an earlier snapshot, and FetchDepartment (connector.DepartmentFetcher) a
+// department's members. FailNextFetch and PartialNextFetch make the next fetch fail
+// or come back partial.
+//
+// # Generated directories
+//
+// Generate builds a realistic upstream from a seed: departments up to eight deep,
+// members with contacts, job details and secondary departments, leaders on a third of
+// the departments, and reporting lines that follow them. The same options always give
+// the same data, from a handful of people to 100,000 and more.
+//
+// Depart and Churn make rounds of upstream change for benchmarks and tests: Churn
+// spreads a share of changes over every kind the planner knows, choosing records so
+// that no two changes interact, and returns the plan item counts to expect.
+package connectortest

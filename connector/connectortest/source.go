@@ -1,0 +1,473 @@
+package connectortest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+)
+
+// Compile-time checks: Source has every optional capability.
+var (
+	_ connector.Source            = (*Source)(nil)
+	_ connector.DeltaSource       = (*Source)(nil)
+	_ connector.DepartmentFetcher = (*Source)(nil)
+)
+
+// Options describe an in-memory source. The zero value is a DingTalk tenant "test-corp"
+// with root department "1" owning DefaultFields.
+type Options struct {
+	// Platform the source pretends to be; empty means orgkit.DingTalk.
+	Platform orgkit.Platform
+	// TenantID; empty means "test-corp".
+	TenantID string
+	// Fields the source owns; nil means DefaultFields().
+	Fields *connector.Fields
+	// RootID is the upstream ID of the company; empty means "1".
+	RootID string
+}
+
+// DefaultFields are the fields an in-memory source owns: what DingTalk and WeCom give
+// (names, contacts, job details, departments, reporting line; department names,
+// parents, order and leaders). Members' system names, extended fields, roles and the
+// nodes' observers, group and isolation settings stay local.
+func DefaultFields() connector.Fields {
+	return connector.Fields{
+		Member: []member.Field{member.FullName, member.Mobile, member.Email, member.JobTitle, member.EmployeeNumber,
+			member.GenderField, member.HireDate, member.WorkPlace, member.OfficePhone,
+			member.Primary, member.Secondary, member.ReportingManager},
+		Node: []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField},
+	}
+}
+
+// Source is an in-memory connector.Source whose departments and members tests edit
+// between syncs. It supports deltas (FetchChanges with the cursor of an earlier fetch)
+// and per-department fetches, and can be told to fail or return a partial snapshot.
+// It is safe for concurrent use; everything it hands out is a copy.
+type Source struct {
+	mu       sync.Mutex
+	platform orgkit.Platform
+	tenant   string
+	fields   connector.Fields
+	rootID   string
+
+	depts     map[string]*entry[connector.Department]
+	deptOrder []string
+	mems      map[string]*entry[connector.Member]
+	memOrder  []string
+	departed  map[string]connector.Member // removed members, for RestoreMember
+	version   uint64
+
+	failNext    error
+	partialNext bool
+	fetches     int
+}
+
+// entry is a department or member with the version that last changed it; removed
+// entries stay as tombstones so that deltas can report them.
+type entry[T any] struct {
+	v       T
+	version uint64
+	removed bool
+}
+
+// New returns an empty source.
+func New(opts Options) *Source {
+	s := &Source{
+		platform: cmp.Or(opts.Platform, orgkit.DingTalk),
+		tenant:   cmp.Or(opts.TenantID, "test-corp"),
+		rootID:   cmp.Or(opts.RootID, "1"),
+		depts:    map[string]*entry[connector.Department]{},
+		mems:     map[string]*entry[connector.Member]{},
+		departed: map[string]connector.Member{},
+	}
+	if opts.Fields != nil {
+		s.fields = *opts.Fields
+	} else {
+		s.fields = DefaultFields()
+	}
+	return s
+}
+
+// Platform implements connector.Source.
+func (s *Source) Platform() orgkit.Platform { return s.platform }
+
+// TenantID implements connector.Source.
+func (s *Source) TenantID() string { return s.tenant }
+
+// Fields implements connector.Source.
+func (s *Source) Fields() connector.Fields {
+	return connector.Fields{Member: slices.Clone(s.fields.Member), Node: slices.Clone(s.fields.Node)}
+}
+
+// RootID is the upstream ID of the company.
+func (s *Source) RootID() string { return s.rootID }
+
+// Fetches returns how many fetches (of any kind) the source has answered.
+func (s *Source) Fetches() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fetches
+}
+
+// FailNextFetch makes the next fetch of any kind return err.
+func (s *Source) FailNextFetch(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext = err
+}
+
+// PartialNextFetch makes the next Fetch or FetchChanges return a snapshot marked
+// Partial that misses its last member (as a connector would after a failed page).
+func (s *Source) PartialNextFetch() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.partialNext = true
+}
+
+// begin starts a fetch: it honors ctx and the injected failure. Call with s.mu held.
+func (s *Source) begin(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.fetches++
+	if err := s.failNext; err != nil {
+		s.failNext = nil
+		return err
+	}
+	return nil
+}
+
+// Fetch implements connector.Source: a copy of every department and member.
+func (s *Source) Fetch(ctx context.Context) (*connector.Snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	return s.snapshot(0), nil
+}
+
+// FetchChanges implements connector.DeltaSource: what changed after the cursor (the
+// Cursor of an earlier snapshot).
+func (s *Source) FetchChanges(ctx context.Context, cursor string) (*connector.Snapshot, error) {
+	after, err := strconv.ParseUint(cursor, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("connectortest: bad cursor %q: %w", cursor, orgkit.ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	snap := s.snapshot(after)
+	snap.Delta = true
+	return snap, nil
+}
+
+// snapshot copies what changed after version after (everything for 0). Call with
+// s.mu held.
+func (s *Source) snapshot(after uint64) *connector.Snapshot {
+	snap := &connector.Snapshot{Platform: s.platform, TenantID: s.tenant, Fields: s.Fields(), RootID: s.rootID,
+		Cursor: strconv.FormatUint(s.version, 10)}
+	snap.Departments = make([]connector.Department, 0, len(s.depts))
+	for _, ext := range s.deptOrder {
+		e := s.depts[ext]
+		switch {
+		case e.version <= after:
+		case e.removed:
+			if after > 0 {
+				snap.RemovedDepartments = append(snap.RemovedDepartments, ext)
+			}
+		default:
+			snap.Departments = append(snap.Departments, e.v.Clone())
+		}
+	}
+	snap.Members = make([]connector.Member, 0, len(s.mems))
+	for _, ext := range s.memOrder {
+		e := s.mems[ext]
+		switch {
+		case e.version <= after:
+		case e.removed:
+			if after > 0 {
+				snap.RemovedMembers = append(snap.RemovedMembers, ext)
+			}
+		default:
+			snap.Members = append(snap.Members, e.v.Clone())
+		}
+	}
+	if s.partialNext {
+		s.partialNext = false
+		snap.Partial = true
+		if n := len(snap.Members); n > 0 {
+			snap.Members = snap.Members[:n-1]
+		}
+	}
+	return snap
+}
+
+// FetchDepartment implements connector.DepartmentFetcher: the members whose
+// departments include ext.
+func (s *Source) FetchDepartment(ctx context.Context, ext string) ([]connector.Member, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx); err != nil {
+		return nil, err
+	}
+	if e, ok := s.depts[ext]; (!ok || e.removed) && ext != s.rootID {
+		return nil, fmt.Errorf("connectortest: department %q: %w", ext, orgkit.ErrNotFound)
+	}
+	var out []connector.Member
+	for _, me := range s.memOrder {
+		e := s.mems[me]
+		if !e.removed && slices.Contains(e.v.Departments, ext) {
+			out = append(out, e.v.Clone())
+		}
+	}
+	return out, nil
+}
+
+// Snapshot returns a copy of everything, as Fetch would, without counting as a fetch
+// or triggering injected failures.
+func (s *Source) Snapshot() *connector.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	partial := s.partialNext
+	s.partialNext = false
+	defer func() { s.partialNext = partial }()
+	return s.snapshot(0)
+}
+
+// PutDepartment adds or replaces a department.
+func (s *Source) PutDepartment(d connector.Department) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	e, ok := s.depts[d.ExternalID]
+	if !ok {
+		e = &entry[connector.Department]{}
+		s.depts[d.ExternalID] = e
+		s.deptOrder = append(s.deptOrder, d.ExternalID)
+	}
+	e.v, e.version, e.removed = d.Clone(), s.version, false
+}
+
+// Department returns a copy of the department.
+func (s *Source) Department(ext string) (connector.Department, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.depts[ext]
+	if !ok || e.removed {
+		return connector.Department{}, false
+	}
+	return e.v.Clone(), true
+}
+
+// EditDepartment changes a department in place; it reports whether it exists.
+func (s *Source) EditDepartment(ext string, edit func(*connector.Department)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.depts[ext]
+	if !ok || e.removed {
+		return false
+	}
+	s.version++
+	edit(&e.v)
+	e.version = s.version
+	return true
+}
+
+// RemoveDepartment deletes a department (its members keep listing it unless edited:
+// the planner then drops it from their departments, with a warning).
+func (s *Source) RemoveDepartment(ext string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.depts[ext]
+	if !ok || e.removed {
+		return false
+	}
+	s.version++
+	e.removed, e.version = true, s.version
+	return true
+}
+
+func (s *Source) hasDepartment(ext string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.depts[ext]
+	return ok && !e.removed
+}
+
+func (s *Source) departedMember(ext string) connector.Member {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.departed[ext]
+}
+
+// RestoreDepartment brings back a removed department as it was, if its parent is
+// there.
+func (s *Source) RestoreDepartment(ext string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.depts[ext]
+	if !ok || !e.removed {
+		return false
+	}
+	if p, ok := s.depts[e.v.Parent]; e.v.Parent != s.rootID && e.v.Parent != "" && (!ok || p.removed) {
+		return false
+	}
+	s.version++
+	e.removed, e.version = false, s.version
+	return true
+}
+
+// RemovedDepartmentIDs returns the external IDs of removed departments, sorted.
+func (s *Source) RemovedDepartmentIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for ext, e := range s.depts {
+		if e.removed {
+			out = append(out, ext)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// DepartmentIDs returns the external IDs of the departments, in insertion order.
+func (s *Source) DepartmentIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ext := range s.deptOrder {
+		if !s.depts[ext].removed {
+			out = append(out, ext)
+		}
+	}
+	return out
+}
+
+// PutMember adds or replaces a member.
+func (s *Source) PutMember(m connector.Member) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putMember(m)
+}
+
+func (s *Source) putMember(m connector.Member) {
+	s.version++
+	e, ok := s.mems[m.ExternalID]
+	if !ok {
+		e = &entry[connector.Member]{}
+		s.mems[m.ExternalID] = e
+		s.memOrder = append(s.memOrder, m.ExternalID)
+	}
+	e.v, e.version, e.removed = m.Clone(), s.version, false
+	delete(s.departed, m.ExternalID)
+}
+
+// Member returns a copy of the member.
+func (s *Source) Member(ext string) (connector.Member, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.mems[ext]
+	if !ok || e.removed {
+		return connector.Member{}, false
+	}
+	return e.v.Clone(), true
+}
+
+// EditMember changes a member in place; it reports whether it exists.
+func (s *Source) EditMember(ext string, edit func(*connector.Member)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.mems[ext]
+	if !ok || e.removed {
+		return false
+	}
+	s.version++
+	if e.v.Values == nil {
+		e.v.Values = &member.Member{}
+	}
+	edit(&e.v)
+	e.version = s.version
+	return true
+}
+
+// RemoveMember deletes a member, as platforms do with people who left; RestoreMember
+// brings them back.
+func (s *Source) RemoveMember(ext string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.mems[ext]
+	if !ok || e.removed {
+		return false
+	}
+	s.version++
+	e.removed, e.version = true, s.version
+	s.departed[ext] = e.v.Clone()
+	return true
+}
+
+// RestoreMember brings back a removed member as they were (a re-hire).
+func (s *Source) RestoreMember(ext string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.departed[ext]
+	if !ok {
+		return false
+	}
+	s.putMember(m)
+	return true
+}
+
+// Departed returns the external IDs of removed members that RestoreMember can bring
+// back, sorted.
+func (s *Source) Departed() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for ext := range s.departed {
+		out = append(out, ext)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// MemberIDs returns the external IDs of the members, in insertion order.
+func (s *Source) MemberIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ext := range s.memOrder {
+		if !s.mems[ext].removed {
+			out = append(out, ext)
+		}
+	}
+	return out
+}
+
+// Len returns the number of departments and members.
+func (s *Source) Len() (departments, members int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.depts {
+		if !e.removed {
+			departments++
+		}
+	}
+	for _, e := range s.mems {
+		if !e.removed {
+			members++
+		}
+	}
+	return departments, members
+}

@@ -1,0 +1,81 @@
+package connector
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orgkit/orgkit"
+)
+
+// Errors of the sync. Each wraps orgkit.ErrPrecondition: the upstream data or the
+// directory's state does not allow the sync, and nothing was applied.
+var (
+	// ErrTooManyDeactivations: the plan would take more members out of active status
+	// than PlanOptions allow (500, or 20 % of the active members, unless Force).
+	ErrTooManyDeactivations = fmt.Errorf("connector: too many deactivations: %w", orgkit.ErrPrecondition)
+	// ErrAmbiguousMatch: on a first sync into a populated directory, an upstream
+	// member matched several local members, or several upstream members matched one.
+	// The error is an *AmbiguousMatchError naming them.
+	ErrAmbiguousMatch = fmt.Errorf("connector: ambiguous member match: %w", orgkit.ErrPrecondition)
+	// ErrPartialFetch: the Source returned an incomplete snapshot.
+	ErrPartialFetch = fmt.Errorf("connector: partial fetch: %w", orgkit.ErrPrecondition)
+	// ErrBoundElsewhere: the directory is bound to another platform or tenant.
+	ErrBoundElsewhere = fmt.Errorf("connector: directory bound to another upstream: %w", orgkit.ErrPrecondition)
+	// ErrUnrepairable: upstream data breaks a rule that no documented repair can fix
+	// without losing local data (see the package documentation).
+	ErrUnrepairable = fmt.Errorf("connector: upstream data cannot be repaired: %w", orgkit.ErrPrecondition)
+)
+
+// AmbiguousMatchError lists every ambiguous match of a first sync. It matches
+// ErrAmbiguousMatch and orgkit.ErrPrecondition with errors.Is.
+type AmbiguousMatchError struct {
+	Matches []Ambiguity // every ambiguous match found
+}
+
+// Ambiguity is one ambiguous match: the upstream members and the local members they
+// matched.
+type Ambiguity struct {
+	// ExternalIDs are the upstream members concerned.
+	ExternalIDs []string
+	// Candidates are the local members they matched, with the key that matched each.
+	Candidates []Candidate
+}
+
+// Candidate is a local member that an upstream member matched by a key.
+type Candidate struct {
+	Member orgkit.MemberID // the local member
+	Name   string          // its display name
+	Key    string          // the member field that matched, e.g. "mobile"
+}
+
+// Error names every upstream member and local candidate (up to ten ambiguities).
+func (e *AmbiguousMatchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "connector: %d ambiguous member match(es)", len(e.Matches))
+	for i, a := range e.Matches {
+		if i == 10 {
+			fmt.Fprintf(&b, "; … and %d more", len(e.Matches)-10)
+			break
+		}
+		b.WriteString("; upstream ")
+		for j, x := range a.ExternalIDs {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%q", x)
+		}
+		b.WriteString(" matched ")
+		for j, c := range a.Candidates {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%q (%s) by %s", c.Name, c.Member, c.Key)
+		}
+	}
+	return b.String()
+}
+
+// Is matches ErrAmbiguousMatch and orgkit.ErrPrecondition.
+func (e *AmbiguousMatchError) Is(target error) bool {
+	return target == ErrAmbiguousMatch || target == orgkit.ErrPrecondition
+}

@@ -1,0 +1,75 @@
+package connector_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/member"
+)
+
+// FuzzSync builds an upstream from arbitrary bytes — odd names, external IDs, mobiles,
+// parents, managers and leaders — and syncs it twice. The sync either applies (and then
+// the second run plans nothing) or is refused with one of the documented
+// preconditions; the directory's write path never rejects a plan.
+func FuzzSync(f *testing.F) {
+	f.Add([]byte("d1\x00R&D\x001\x00d2\x00Sales\x00d1\x00u1\x00Ada\x00d1\x0013900000001\x00u2\x00Bob\x00d2\x00bad"))
+	f.Add([]byte("x\x00x\x00x\x00y\x00 \x00x\x00u\x00\x00y\x00+852 1234 5678\x00u\x00u\x00u\x00u"))
+	f.Add([]byte("a\x00Ｓａｌｅｓ\x001\x00b\x00sales\x001\x00c\x00SALES \x001\x00m\x00\t\x00zz\x0013900000002"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parts := strings.Split(string(data), "\x00")
+		if len(parts) > 60 {
+			parts = parts[:60]
+		}
+		next := func() string {
+			if len(parts) == 0 {
+				return ""
+			}
+			s := parts[0]
+			parts = parts[1:]
+			return s
+		}
+		src := connectortest.New(connectortest.Options{})
+		var depts, people []string
+		for i := 0; len(parts) > 0 && i < 6; i++ {
+			ext, name, parent := next(), next(), next()
+			src.PutDepartment(connector.Department{ExternalID: ext, Name: orgkit.Name(name), Parent: parent, Order: i, Leaders: []string{next()}})
+			depts = append(depts, ext)
+		}
+		for i := 0; len(parts) > 0; i++ {
+			ext, name, dept, mobile := next(), next(), next(), next()
+			m := connectortest.NewMember(ext, name, mobile, dept)
+			m.Values.Email = fmt.Sprintf("p%d@example.com", i)
+			m.Present = append(m.Present, member.Email)
+			m.Manager = next()
+			m.LeaderIn = depts
+			src.PutMember(m)
+			people = append(people, ext)
+		}
+		e := newEnv(t, src)
+		opts := connector.SyncOptions{PlanOptions: connector.PlanOptions{Force: true}}
+		_, err := connector.Sync(e.ctx, e.svc, e.dir, src, opts)
+		if err != nil {
+			require.True(t, errors.Is(err, orgkit.ErrPrecondition), "%v", err)
+			return
+		}
+		rep, err := connector.Sync(e.ctx, e.svc, e.dir, src, opts)
+		require.NoError(t, err)
+		require.True(t, rep.Plan.Empty(), "%s", rep.Plan)
+		// and everyone leaving at once is fine too
+		for _, p := range people {
+			src.RemoveMember(p)
+		}
+		for _, d := range depts {
+			src.RemoveDepartment(d)
+		}
+		_, err = connector.Sync(e.ctx, e.svc, e.dir, src, opts)
+		require.NoError(t, err)
+	})
+}

@@ -1,0 +1,241 @@
+package connector
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+)
+
+// The safety rule's defaults.
+const (
+	DefaultMaxDeactivations     = 500
+	DefaultMaxDeactivationShare = 0.20
+)
+
+// PlanOptions tune the planner. The zero value matches members by external ID only,
+// refuses mass deactivations, and reads domestic mobile numbers as Chinese ones.
+type PlanOptions struct {
+	// MatchKeys are the member fields, in order, by which a first sync into a
+	// populated directory matches upstream members to local members that have no
+	// external ID yet: one of member.UniqueFields each (typically member.ExternalID,
+	// member.Mobile, member.Email, member.EmployeeNumber). The external ID is always
+	// tried first. An upstream member that matches no local member is created; one
+	// that matches exactly one local member no other upstream member matched is bound
+	// to it; anything else refuses the plan with an *AmbiguousMatchError.
+	MatchKeys []member.Field
+	// Force lets a plan deactivate more members than the safety rule allows.
+	Force bool
+	// MaxDeactivations and MaxDeactivationShare are the safety rule: a plan taking
+	// more than MaxDeactivations members, or more than MaxDeactivationShare of the
+	// active members, out of active status is refused unless Force. Zero means
+	// DefaultMaxDeactivations (500) and DefaultMaxDeactivationShare (20 %).
+	MaxDeactivations     int
+	MaxDeactivationShare float64
+	// ResignMissing makes members who disappeared upstream resign (they also lose
+	// their roles) instead of being deactivated. DingTalk, for one, drops resigned
+	// users from its lists.
+	ResignMissing bool
+	// Rules are the member field rules (the directory service's: Sync uses
+	// Service.Rules when this is the zero value).
+	Rules member.Rules
+}
+
+// Plan diffs the upstream snapshot against the directory snapshot and returns the
+// plan that makes the directory match upstream. It never modifies up. See the package
+// documentation for the rules it follows and the repairs it makes.
+//
+// Plan refuses (nothing would be applied) with ErrPartialFetch for a partial
+// snapshot, ErrBoundElsewhere when the directory is bound to another platform or
+// tenant, an *AmbiguousMatchError for ambiguous first-sync matches, ErrUnrepairable,
+// and ErrTooManyDeactivations; with that last one the plan is returned too, so a host
+// can show what it would have done.
+func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts PlanOptions) (*SyncPlan, error) {
+	if snap == nil || up == nil {
+		return nil, fmt.Errorf("connector: Plan needs a directory snapshot and an upstream snapshot: %w", orgkit.ErrInvalid)
+	}
+	if up.Partial {
+		return nil, ErrPartialFetch
+	}
+	if !up.Platform.Valid() || !up.Platform.Synced() {
+		return nil, fmt.Errorf("connector: upstream platform %q is not a synced platform: %w", up.Platform, orgkit.ErrInvalid)
+	}
+	for _, f := range opts.MatchKeys {
+		if !slices.Contains(member.UniqueFields, f) {
+			return nil, fmt.Errorf("connector: match key %s is not a unique member field: %w", f, orgkit.ErrInvalid)
+		}
+	}
+	set := snap.Settings()
+	if set.Platform.Synced() && (set.Platform != up.Platform || set.UpstreamID != up.TenantID) {
+		return nil, fmt.Errorf("connector: directory %s is bound to %s %q, not %s %q: %w",
+			set.ID, set.Platform, set.UpstreamID, up.Platform, up.TenantID, ErrBoundElsewhere)
+	}
+	if up.Delta {
+		up = overlay(snap, up)
+	}
+	p := newPlanner(ctx, snap, up, opts)
+	if err := p.run(); err != nil {
+		return nil, err
+	}
+	out := p.assemble()
+	if err := p.safety(out); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// bindCommand is the directory.Bind that declares the upstream's fields.
+func bindCommand(platform orgkit.Platform, tenant string, f Fields) directory.Bind {
+	n := f.Normalized()
+	return directory.Bind{Platform: platform, UpstreamID: tenant, MemberFields: n.Member, NodeFields: n.Node}
+}
+
+type planner struct {
+	ctx    context.Context
+	snap   *directory.Snapshot
+	up     *Snapshot
+	opts   PlanOptions
+	fields Fields
+	tree   *orgtree.Tree
+	root   *orgtree.Node
+	rootID string
+	cc     string
+
+	main sink // warnings, and the scratch space of work done outside parallel
+
+	// departments
+	depts     []*dept // valid upstream departments, top-down
+	deptByExt map[string]*dept
+	matched   map[orgkit.NodeID]*dept // local node → upstream department
+	goneDeact map[orgkit.NodeID]bool  // synced nodes gone upstream, to deactivate
+	goneKept  map[orgkit.NodeID]bool  // … kept active for their local sub-departments
+	goneOrder []*orgtree.Node         // goneDeact, deepest first
+
+	// members
+	members      []*mem // valid upstream members, in snapshot order
+	memByExt     map[string]*mem
+	extra        map[orgkit.MemberID]*mem // upstream members new or matched by a key
+	gone         []*member.Member         // local members whose external IDs are not upstream
+	active       int
+	claims       map[member.Field]map[string]orgkit.MemberID
+	mgr          map[orgkit.MemberID]orgkit.MemberID // planned reporting managers
+	strip        []*member.Member                    // local-only members losing gone departments
+	released     map[orgkit.MemberID]*member.Member  // members gone upstream giving up unique values
+	releaseOrder []orgkit.MemberID
+
+	// items, by phase
+	bind, nodes, creates, binds, activations, updates, moves, managers, leaders, leaving, nodeDeact []Item
+}
+
+func newPlanner(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts PlanOptions) *planner {
+	tree := snap.Tree()
+	return &planner{
+		ctx: ctx, snap: snap, up: up, opts: opts,
+		fields: up.Fields.Normalized(),
+		tree:   tree,
+		root:   tree.Root(),
+		rootID: strings.TrimSpace(up.RootID),
+	}
+}
+
+func (p *planner) warn(code, ext, format string, args ...any) {
+	p.main.warn(code, ext, format, args...)
+}
+
+// sink collects one worker's warnings and holds its scratch space.
+type sink struct {
+	warnings []Warning
+	affBuf   []orgkit.NodeID
+}
+
+func (s *sink) warn(code, ext, format string, args ...any) {
+	s.warnings = append(s.warnings, Warning{Code: code, ExternalID: ext, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *planner) run() error {
+	p.planBinding()
+	if err := p.planDepartments(); err != nil {
+		return err
+	}
+	if err := p.planMembers(); err != nil {
+		return err
+	}
+	p.planLeaders()
+	p.planNodeDeactivations()
+	return p.ctx.Err()
+}
+
+// planBinding binds the directory in the same change set when it is not bound yet or
+// the source now declares other fields.
+func (p *planner) planBinding() {
+	set := p.snap.Settings()
+	want := bindCommand(p.up.Platform, p.up.TenantID, p.up.Fields)
+	if set.Platform == want.Platform && set.UpstreamID == want.UpstreamID &&
+		slices.Equal(set.SyncedMemberFields, want.MemberFields) && slices.Equal(set.SyncedNodeFields, want.NodeFields) {
+		return
+	}
+	reason := fmt.Sprintf("bind to %s %q", want.Platform, want.UpstreamID)
+	if len(set.SyncedMemberFields)+len(set.SyncedNodeFields) > 0 {
+		reason = fmt.Sprintf("the %s source now declares other fields", want.Platform)
+		p.warn(WarnDirectoryFieldsNew, "", "%s", reason)
+	}
+	p.bind = append(p.bind, Item{Kind: BindDirectory, Name: set.Name.Default, Reason: reason, Command: want})
+}
+
+// assemble puts the items in the order the write path accepts them.
+func (p *planner) assemble() *SyncPlan {
+	out := &SyncPlan{Warnings: p.main.warnings, ActiveMembers: p.active,
+		UpstreamDepartments: len(p.up.Departments), UpstreamMembers: len(p.up.Members)}
+	n := len(p.bind) + len(p.nodes) + len(p.creates) + len(p.binds) + len(p.activations) + len(p.updates) +
+		len(p.moves) + len(p.managers) + len(p.leaders) + len(p.leaving) + len(p.nodeDeact)
+	out.Items = make([]Item, 0, n)
+	for _, items := range [][]Item{p.bind, p.nodes, p.creates, p.binds, p.activations, p.updates, p.moves,
+		p.managers, p.leaders, p.leaving, p.nodeDeact} {
+		out.Items = append(out.Items, items...)
+	}
+	for _, it := range p.leaving {
+		if it.Kind == MemberDeactivate || it.Kind == MemberResign {
+			if m, ok := p.snap.Member(it.Member); ok && m.Status == orgkit.Active {
+				out.Deactivations++
+			}
+		}
+	}
+	return out
+}
+
+// safety refuses plans that deactivate too many members.
+func (p *planner) safety(out *SyncPlan) error {
+	if p.opts.Force || out.Deactivations == 0 {
+		return nil
+	}
+	limit := cmp.Or(p.opts.MaxDeactivations, DefaultMaxDeactivations)
+	share := p.opts.MaxDeactivationShare
+	if share <= 0 {
+		share = DefaultMaxDeactivationShare
+	}
+	if out.Deactivations > limit || float64(out.Deactivations) > share*float64(out.ActiveMembers) {
+		return fmt.Errorf("connector: the plan would deactivate %d of %d active members (limit %d or %g %%); use Force to apply it: %w",
+			out.Deactivations, out.ActiveMembers, limit, share*100, ErrTooManyDeactivations)
+	}
+	return nil
+}
+
+// nodeName is a node's default name for messages.
+func (p *planner) nodeName(id orgkit.NodeID) string {
+	if id.IsZero() {
+		return "(unassigned)"
+	}
+	if d, ok := p.matchedOrNew(id); ok {
+		return d.finalName.Default
+	}
+	if n, ok := p.tree.Node(id); ok {
+		return n.Name.Default
+	}
+	return id.String()
+}

@@ -1,0 +1,214 @@
+package connector
+
+import (
+	"context"
+	"slices"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+)
+
+// Source is an upstream directory: DingTalk, WeCom, Microsoft Graph, or a fake.
+//
+// Fetch returns the whole upstream directory as a Snapshot. A Source that cannot
+// get everything (a page failed, a permission is missing for a department) returns an
+// error or a Snapshot with Partial set: either way the sync applies nothing, because a
+// member missing from an incomplete snapshot is indistinguishable from one who left.
+type Source interface {
+	// Platform is the platform the data comes from (orgkit.DingTalk, …).
+	Platform() orgkit.Platform
+	// TenantID is the tenant, corp or organization ID on that platform.
+	TenantID() string
+	// Fields declares the member and node fields the platform owns: the sync keeps
+	// them up to date, and in the bound directory they are read-only to everyone else.
+	Fields() Fields
+	// Fetch reads the whole upstream directory.
+	Fetch(ctx context.Context) (*Snapshot, error)
+}
+
+// DeltaSource is a Source that can also return only what changed since a cursor
+// (Microsoft Graph's delta query, an event log). Sync uses it when
+// SyncOptions.Cursor is set.
+type DeltaSource interface {
+	Source
+	// FetchChanges returns the departments and members that changed after cursor,
+	// with Delta set, RemovedDepartments and RemovedMembers listing what was
+	// deleted, and Cursor set to the cursor of the next call. Departments and members
+	// it does not mention are unchanged.
+	FetchChanges(ctx context.Context, cursor string) (*Snapshot, error)
+}
+
+// DepartmentFetcher is a Source that can read one department's direct members
+// (DingTalk's and WeCom's per-department member lists). Sync uses it when
+// SyncOptions.Departments is set, to refresh those departments' members only.
+type DepartmentFetcher interface {
+	Source
+	// FetchDepartment returns the members directly in the department with the
+	// external ID, or an error (orgkit.ErrNotFound for an unknown department).
+	FetchDepartment(ctx context.Context, externalID string) ([]Member, error)
+}
+
+// Fields are the fields an upstream platform owns.
+type Fields struct {
+	Member []member.Field  // member fields the platform owns
+	Node   []orgtree.Field // node fields the platform owns
+}
+
+// Normalized returns the fields the sync owns in fact: the declared ones plus the
+// binding itself (member.ExternalID, member.StatusField, orgtree.ExternalIDField and
+// orgtree.StatusField, since members and departments come and go with upstream),
+// without duplicates and in canonical order. Bind declares these.
+func (f Fields) Normalized() Fields {
+	m := append(slices.Clone(f.Member), member.ExternalID, member.StatusField)
+	n := append(slices.Clone(f.Node), orgtree.ExternalIDField, orgtree.StatusField)
+	m = slices.DeleteFunc(m, func(x member.Field) bool { return !x.Valid() })
+	n = slices.DeleteFunc(n, func(x orgtree.Field) bool { return x.String() == "unknown" })
+	slices.Sort(m)
+	slices.Sort(n)
+	return Fields{Member: slices.Compact(m), Node: slices.Compact(n)}
+}
+
+// OwnsMember reports whether f lists the member field.
+func (f Fields) OwnsMember(x member.Field) bool { return slices.Contains(f.Member, x) }
+
+// OwnsNode reports whether f lists the node field.
+func (f Fields) OwnsNode(x orgtree.Field) bool { return slices.Contains(f.Node, x) }
+
+// Snapshot is the upstream directory as a Source read it.
+type Snapshot struct {
+	// Platform, TenantID and Fields describe where the snapshot comes from. Sync
+	// fills them from the Source; callers of Plan set them.
+	Platform orgkit.Platform
+	TenantID string
+	Fields   Fields
+	// RootID is the upstream ID of the company itself (DingTalk's and WeCom's
+	// department 1), if the platform has one: it maps to the directory's root node,
+	// departments whose Parent is RootID sit directly under the root, and members
+	// listing it belong to the root. It is not listed in Departments.
+	RootID string
+	// Departments in any order; parents need not come before children.
+	Departments []Department
+	// Members in any order. A member appears once (connectors deduplicate members
+	// listed under several departments).
+	Members []Member
+	// Partial marks a snapshot the Source knows to be incomplete: nothing is applied.
+	Partial bool
+	// Delta marks a snapshot of changes only (DeltaSource.FetchChanges): departments
+	// and members it does not list are unchanged, and only those in
+	// RemovedDepartments and RemovedMembers are gone.
+	Delta              bool
+	RemovedDepartments []string
+	RemovedMembers     []string
+	// Cursor, when the Source supports deltas, is where the next FetchChanges starts.
+	Cursor string
+}
+
+// Department is one upstream department.
+type Department struct {
+	// ExternalID is the department's ID upstream; required and unique.
+	ExternalID string
+	// Parent is the parent's external ID; "" or the snapshot's RootID for a department
+	// directly under the company.
+	Parent string
+	// Name is the department's name (the default form plus any languages).
+	Name orgkit.Names
+	// Order sorts siblings, smaller first (connectors convert platforms that sort the
+	// other way).
+	Order int
+	// Leaders are the external IDs of the department's leaders, in order: the first
+	// becomes the node's manager, the others its assistants. Members flagged with
+	// LeaderIn for the department are added after them.
+	Leaders []string
+}
+
+// Member is one upstream member.
+type Member struct {
+	// ExternalID is the member's ID upstream (DingTalk userid, WeCom userid, Graph id);
+	// required and unique.
+	ExternalID string
+	// Values holds the member's field values. Only the fields listed in Present are
+	// read; ID, ExternalID, Status, the affiliations and ReportingManager are ignored
+	// (Departments, Manager and Status below say those).
+	Values *member.Member
+	// Present lists the fields upstream supplied. A field that is absent keeps the
+	// local value; a present, empty value clears it. member.Primary or
+	// member.Secondary in Present means Departments was supplied, and
+	// member.ReportingManager that Manager was.
+	Present []member.Field
+	// Departments are the external IDs of the member's departments, the primary one
+	// first. The snapshot's RootID stands for the root.
+	Departments []string
+	// LeaderIn lists departments (external IDs) the member leads.
+	LeaderIn []string
+	// Manager is the external ID of the member's reporting manager.
+	Manager string
+	// Status is the member's status upstream.
+	Status MemberStatus
+}
+
+// Has reports whether upstream supplied field f.
+func (m *Member) Has(f member.Field) bool { return slices.Contains(m.Present, f) }
+
+func (m *Member) hasDepartments() bool { return m.Has(member.Primary) || m.Has(member.Secondary) }
+
+// MemberStatus is a member's status upstream.
+type MemberStatus uint8
+
+const (
+	// Enabled members are active here.
+	Enabled MemberStatus = iota
+	// Disabled members are deactivated here (member.Deactivate).
+	Disabled
+	// Resigned members are deactivated and lose their roles here (member.Resign).
+	Resigned
+)
+
+// String returns "enabled", "disabled" or "resigned".
+func (s MemberStatus) String() string {
+	switch s {
+	case Enabled:
+		return "enabled"
+	case Disabled:
+		return "disabled"
+	case Resigned:
+		return "resigned"
+	}
+	return "unknown"
+}
+
+// Clone returns a deep copy of the snapshot: a Source that keeps its snapshot hands
+// out clones, and the planner never modifies what it is given.
+func (s *Snapshot) Clone() *Snapshot {
+	c := *s
+	c.Fields = Fields{Member: slices.Clone(s.Fields.Member), Node: slices.Clone(s.Fields.Node)}
+	c.Departments = make([]Department, len(s.Departments))
+	for i, d := range s.Departments {
+		c.Departments[i] = d.Clone()
+	}
+	c.Members = make([]Member, len(s.Members))
+	for i := range s.Members {
+		c.Members[i] = s.Members[i].Clone()
+	}
+	c.RemovedDepartments = slices.Clone(s.RemovedDepartments)
+	c.RemovedMembers = slices.Clone(s.RemovedMembers)
+	return &c
+}
+
+// Clone returns a deep copy of d.
+func (d Department) Clone() Department {
+	d.Name = d.Name.Clone()
+	d.Leaders = slices.Clone(d.Leaders)
+	return d
+}
+
+// Clone returns a deep copy of m.
+func (m Member) Clone() Member {
+	if m.Values != nil {
+		m.Values = m.Values.Clone()
+	}
+	m.Present = slices.Clone(m.Present)
+	m.Departments = slices.Clone(m.Departments)
+	m.LeaderIn = slices.Clone(m.LeaderIn)
+	return m
+}

@@ -1,0 +1,82 @@
+// Command sync syncs a directory from an in-memory upstream (a fake DingTalk tenant),
+// changes things upstream, shows the plan, applies it, and shows the report.
+//
+//	go run ./examples/sync
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/store"
+)
+
+func main() {
+	ctx := context.Background()
+	svc := directory.New(directory.Options{}) // the in-memory store
+	dir, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
+	check(err)
+
+	// An upstream of 12 departments and 60 people.
+	src := connectortest.Generate(connectortest.GenerateOptions{Seed: 2024, Departments: 12, Members: 60})
+
+	fmt.Println("== first sync")
+	rep, err := connector.Sync(ctx, svc, dir.ID(), src, connector.SyncOptions{Actor: "sync-bot"})
+	check(err)
+	fmt.Print(rep)
+
+	// Things change upstream.
+	ids, depts := src.MemberIDs(), src.DepartmentIDs()
+	src.EditDepartment(depts[3], func(d *connector.Department) { d.Name = orgkit.Name(d.Name.Default + " (EMEA)") })
+	src.EditDepartment(depts[7], func(d *connector.Department) { d.Parent = depts[0] })
+	src.EditMember(ids[5], func(m *connector.Member) { m.Values.JobTitle = "Principal Engineer" })
+	src.EditMember(ids[6], func(m *connector.Member) { m.Departments = []string{depts[2]} })
+	src.EditMember(ids[7], func(m *connector.Member) { m.Status = connector.Resigned })
+	src.RemoveMember(ids[8])
+	hire := connectortest.NewMember("u-new", "Grace Hopper", "13800000042", depts[1])
+	hire.Values.Email = "grace@example.com"
+	hire.Present = append(hire.Present, member.Email)
+	src.PutMember(hire)
+	// and some upstream data breaks the directory's rules: a duplicate mobile
+	first, _ := src.Member(ids[0])
+	src.EditMember(ids[9], func(m *connector.Member) { m.Values.Mobile = first.Values.Mobile })
+
+	fmt.Println("\n== plan (dry run)")
+	rep, err = connector.Sync(ctx, svc, dir.ID(), src, connector.SyncOptions{DryRun: true})
+	check(err)
+	fmt.Print(rep.Plan)
+
+	fmt.Println("\n== second sync")
+	rep, err = connector.Sync(ctx, svc, dir.ID(), src, connector.SyncOptions{Actor: "sync-bot"})
+	check(err)
+	fmt.Print(rep)
+
+	fmt.Println("\n== third sync (nothing changed upstream)")
+	rep, err = connector.Sync(ctx, svc, dir.ID(), src, connector.SyncOptions{Actor: "sync-bot"})
+	check(err)
+	fmt.Print(rep)
+
+	fmt.Println("\n== synced fields are read-only here")
+	snap, err := svc.Snapshot(ctx, dir.ID())
+	check(err)
+	m, _ := snap.MemberBy(member.ExternalID, ids[0])
+	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+		member.Update{ID: m.ID, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "CEO"}})
+	fmt.Println("edit job title:", errors.Is(err, orgkit.ErrReadOnly), "-", err)
+	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+		member.Update{ID: m.ID, Fields: []member.Field{member.ExtendedA}, Value: member.Member{ExtendedA: "badge 7"}})
+	fmt.Println("edit extended field A:", err == nil)
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
