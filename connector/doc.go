@@ -86,15 +86,13 @@
 //     name) that several upstream members want goes to the one with the smallest
 //     external ID; the others lose it (the field is emptied; a system name gets the
 //     suffix " (<external ID>)"). A member gone upstream gives up such a value in an
-//     owned field (a mobile or email only if it keeps the other: the directory
-//     requires one); a local member keeps it. Apart from these two contact rules, the
-//     outcome depends only on the upstream data, not on the directory's past: syncing
-//     A then B gives the same synced data as syncing B into an empty directory.
+//     owned field; a local member keeps it. The outcome depends only on the upstream
+//     data, not on the directory's past: syncing A then B gives the same synced data
+//     as syncing B into an empty directory.
 //   - A new member without a system name gets their full name (else their external ID).
-//   - A login method whose contact is missing switches to the other contact. A new
-//     member with neither mobile nor email is not created (the directory requires one);
-//     an existing one keeps its local contacts, and if that is impossible the plan is
-//     refused with ErrUnrepairable.
+//   - A login method whose contact is missing switches to the other contact; a member
+//     with neither mobile nor email logs in through the platform
+//     (member.LoginByPlatform), as members of WeCom apps made since 2022 do.
 //   - A reporting manager or leader who is not an active upstream member is dropped. A
 //     reporting cycle is broken by dropping the line of the member with the greatest
 //     external ID in it.

@@ -21,9 +21,6 @@ var (
 	ErrPartialFetch = fmt.Errorf("connector: partial fetch: %w", orgkit.ErrPrecondition)
 	// ErrBoundElsewhere: the directory is bound to another platform or tenant.
 	ErrBoundElsewhere = fmt.Errorf("connector: directory bound to another upstream: %w", orgkit.ErrPrecondition)
-	// ErrUnrepairable: upstream data breaks a rule that no documented repair can fix
-	// without losing local data (see the package documentation).
-	ErrUnrepairable = fmt.Errorf("connector: upstream data cannot be repaired: %w", orgkit.ErrPrecondition)
 )
 
 // AmbiguousMatchError lists every ambiguous match of a first sync. It matches

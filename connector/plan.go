@@ -92,7 +92,6 @@ const (
 	WarnManagerDropped     = "sync.member.manager_dropped"     // reporting manager not an active upstream member
 	WarnManagerCycle       = "sync.member.manager_cycle"       // reporting cycle: broken
 	WarnMemberLoginMethod  = "sync.member.login_method"        // login method without its contact: switched
-	WarnMemberNoContact    = "sync.member.no_contact"          // neither mobile nor email: not created
 	WarnDirectoryFieldsNew = "sync.directory.fields_changed"   // the source declares other fields than the binding
 )
 

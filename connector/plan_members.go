@@ -495,7 +495,7 @@ func (p *planner) release(o *member.Member, f member.Field) bool {
 		case v.LoginMethod == member.LoginByEmail && v.Email == "" && v.Mobile != "":
 			v.LoginMethod = member.LoginByMobile
 		case v.Mobile == "" && v.Email == "":
-			return false
+			v.LoginMethod = member.LoginByPlatform
 		}
 	default:
 		copyField(f, v, emptyMember)
@@ -510,9 +510,8 @@ func (p *planner) release(o *member.Member, f member.Field) bool {
 
 // checkContacts makes sure every member can log in: the login method needs its
 // contact (mobile or email). When it is missing and the other contact is there, the
-// login method switches; a new member with neither is not created (warning); an
-// existing member keeps its local contacts, and when even that is impossible the plan
-// is refused.
+// login method switches; a member with neither logs in through the platform
+// (member.LoginByPlatform), as WeCom apps made since 2022 give no contacts.
 func (p *planner) checkContacts() error {
 	for _, m := range p.members {
 		if m.value == nil {
@@ -525,7 +524,7 @@ func (p *planner) checkContacts() error {
 			return m.local
 		}
 		method, mobile, email := get(member.LoginMethodField).LoginMethod, get(member.Mobile).Mobile, get(member.Email).Email
-		if method == member.LoginByMobile && mobile != "" || method == member.LoginByEmail && email != "" {
+		if method == member.LoginByMobile && mobile != "" || method == member.LoginByEmail && email != "" || method == member.LoginByPlatform {
 			continue
 		}
 		if mobile != "" || email != "" {
@@ -546,23 +545,15 @@ func (p *planner) checkContacts() error {
 			}
 			continue
 		}
-		if m.local == nil {
-			m.skip = true
-			p.warn(WarnMemberNoContact, m.ext, "member %q has neither mobile nor email, which the directory requires: not created", m.value.DisplayName())
-			continue
-		}
-		for _, f := range []member.Field{member.Mobile, member.Email} {
-			lk := member.UniqueKey(f, m.local)
-			if o, ok := p.claims[f][lk]; lk != "" && ok && o != m.id {
-				continue
+		// neither contact: the member logs in through the platform
+		m.value.LoginMethod = member.LoginByPlatform
+		if m.local == nil || m.local.LoginMethod != member.LoginByPlatform {
+			if !slices.Contains(m.set, member.LoginMethodField) {
+				m.set = append(m.set, member.LoginMethodField)
 			}
-			copyField(f, m.value, m.local)
-			m.set = slices.DeleteFunc(m.set, func(x member.Field) bool { return x == f })
+		} else {
+			m.set = slices.DeleteFunc(m.set, func(x member.Field) bool { return x == member.LoginMethodField })
 		}
-		if get(member.Mobile).Mobile == "" && get(member.Email).Email == "" {
-			return fmt.Errorf("connector: upstream member %q would be left with neither mobile nor email, and its local ones are taken: %w", m.ext, ErrUnrepairable)
-		}
-		p.warn(WarnMemberNoContact, m.ext, "upstream clears both mobile and email, which the directory requires: local contacts kept")
 	}
 	return nil
 }

@@ -53,8 +53,8 @@ type PlanOptions struct {
 //
 // Plan refuses (nothing would be applied) with ErrPartialFetch for a partial
 // snapshot, ErrBoundElsewhere when the directory is bound to another platform or
-// tenant, an *AmbiguousMatchError for ambiguous first-sync matches, ErrUnrepairable,
-// and ErrTooManyDeactivations; with that last one the plan is returned too, so a host
+// tenant, an *AmbiguousMatchError for ambiguous first-sync matches, and
+// ErrTooManyDeactivations; with that last one the plan is returned too, so a host
 // can show what it would have done.
 func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts PlanOptions) (*SyncPlan, error) {
 	if snap == nil || up == nil {

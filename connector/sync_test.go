@@ -484,11 +484,11 @@ func TestDuplicateContactsDropped(t *testing.T) {
 	u5 := e.member("u5")
 	assert.Empty(t, u5.Mobile, "dropped from the later member")
 	assert.Equal(t, member.LoginByEmail, u5.LoginMethod, "logs in by the contact it has")
-	_, ok := e.snap().MemberBy(member.ExternalID, "u6")
-	assert.False(t, ok, "neither contact left: not created")
+	u6 := e.member("u6")
+	assert.Empty(t, u6.Mobile+u6.Email, "neither contact left")
+	assert.Equal(t, member.LoginByPlatform, u6.LoginMethod, "so u6 logs in through the platform")
 	codes := warningCodes(rep.Warnings)
 	assert.Contains(t, codes, connector.WarnMemberDuplicate)
-	assert.Contains(t, codes, connector.WarnMemberNoContact)
 	assert.Equal(t, e.member("u1").ID, e.node("rd").Manager, "leaders are unaffected")
 	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())
 }
@@ -506,15 +506,14 @@ func TestBrokenUpstreamRepaired(t *testing.T) {
 	require.True(t, rep.Committed)
 	codes := warningCodes(rep.Warnings)
 	for _, c := range []string{connector.WarnDepartmentCycle, connector.WarnDepartmentParent, connector.WarnDepartmentName,
-		connector.WarnDepartmentInvalid, connector.WarnMemberDepartment, connector.WarnMemberValue, connector.WarnMemberNoContact} {
+		connector.WarnDepartmentInvalid, connector.WarnMemberDepartment, connector.WarnMemberValue} {
 		assert.Contains(t, codes, c)
 	}
 	assert.Equal(t, e.snap().Root(), e.node("y").Parent, "the cycle breaks at the greatest external ID")
 	assert.Equal(t, e.node("y").ID, e.node("x").Parent)
 	assert.Equal(t, "orphan", e.node("orphan").Name.Default)
 	assert.Equal(t, e.node("x").ID, e.member("u11").Primary)
-	_, ok := e.snap().MemberBy(member.ExternalID, "u12")
-	assert.False(t, ok, "no valid contact: not created")
+	assert.Equal(t, member.LoginByPlatform, e.member("u12").LoginMethod, "no valid contact: logs in through the platform")
 	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())
 }
 

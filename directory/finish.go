@@ -335,8 +335,10 @@ func (b *batch) checkRoleNames() {
 	}
 }
 
-// checkReadOnly refuses edits of fields the upstream platform owns, unless the batch
-// is the sync itself.
+// checkReadOnly refuses, in a directory bound to a platform, edits of the fields the
+// platform owns on the records it synced (those with an external ID), and the
+// creation of nodes and members outside sync — unless the batch is the sync itself.
+// Records the platform does not know (no external ID) stay editable.
 func (b *batch) checkReadOnly() {
 	d := b.base.settings
 	if !d.Platform.Synced() || b.origin == store.OriginSync {
@@ -354,6 +356,9 @@ func (b *batch) checkReadOnly() {
 				b.failAt(k, orgkit.CodeFieldReadOnly, nodeRecord(a), "node", "", "")
 				continue
 			}
+			if before.ExternalID == "" && a.ExternalID == "" {
+				continue // a local node, not the platform's
+			}
 			for _, f := range orgtree.Changed(before, a) {
 				if slices.Contains(d.SyncedNodeFields, f) {
 					b.failAt(k, orgkit.CodeFieldReadOnly, nodeRecord(a), f.String(), "", "")
@@ -367,6 +372,9 @@ func (b *batch) checkReadOnly() {
 			if before == nil {
 				b.failAt(k, orgkit.CodeFieldReadOnly, memberRecord(a), "member", "", "")
 				continue
+			}
+			if before.ExternalID == "" && a.ExternalID == "" {
+				continue // a local member, not the platform's
 			}
 			for _, f := range member.Changed(before, a) {
 				if slices.Contains(d.SyncedMemberFields, f) {

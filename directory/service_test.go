@@ -272,3 +272,30 @@ func TestUndo(t *testing.T) {
 	_, err = f.svc.Undo(f.ctx, f.dir, 999, store.Meta{})
 	assert.ErrorIs(t, err, orgkit.ErrNotFound)
 }
+
+func TestSyncedFieldsAreReadOnly(t *testing.T) {
+	f := newFixture(t)
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.ExternalID}, Value: member.Member{ExternalID: "u-bob"}},
+		orgtree.SetExternalID{Node: f.product, ExternalID: "d-product"},
+		directory.Bind{Platform: orgkit.WeCom, UpstreamID: "corp-1",
+			MemberFields: []member.Field{member.FullName, member.Mobile, member.Primary},
+			NodeFields:   []orgtree.Field{orgtree.NameField, orgtree.ParentField}})
+	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, member.Update{ID: f.bob, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "Robert"}})
+	require.ErrorIs(t, err, orgkit.ErrReadOnly)
+	require.ErrorIs(t, err, orgkit.ErrInvalid)
+	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.product, Name: orgkit.Name("Products")})
+	require.ErrorIs(t, err, orgkit.ErrReadOnly)
+	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{}, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("new"), Mobile: "13900000088"})
+	require.ErrorIs(t, err, orgkit.ErrReadOnly, "members come from the platform")
+	vs := f.refuse(orgtree.Merge{Sources: []orgkit.NodeID{f.qa}, Target: f.product})
+	assert.Equal(t, []string{orgkit.CodeNodeMergeSynced}, codes(vs))
+	// undeclared fields, and records the platform does not know, stay editable
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.ExtendedA}, Value: member.Member{ExtendedA: "local note"}},
+		orgtree.SetIsolation{Node: f.product, Isolation: orgtree.Isolation{HideFromOutside: true}},
+		orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")},
+		member.Update{ID: f.dave, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "David"}})
+	// the sync itself may change them
+	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{Origin: store.OriginSync}, member.Update{ID: f.bob, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "Robert"}})
+	require.NoError(t, err)
+	assert.Equal(t, "Robert", f.member(f.bob).FullName)
+}

@@ -119,12 +119,19 @@ const (
 	LoginByMobile LoginMethod = iota
 	// LoginByEmail needs an email address.
 	LoginByEmail
+	// LoginByPlatform logs in through the synced platform (its QR code or single
+	// sign-on) and needs an external ID; it is how members synced without a mobile or
+	// an email log in.
+	LoginByPlatform
 )
 
-// String returns "mobile" or "email".
+// String returns "mobile", "email" or "platform".
 func (l LoginMethod) String() string {
-	if l == LoginByEmail {
+	switch l {
+	case LoginByEmail:
 		return "email"
+	case LoginByPlatform:
+		return "platform"
 	}
 	return "mobile"
 }

@@ -96,7 +96,7 @@ func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
 			continue
 		}
 		switch f {
-		case LoginMethodField, Mobile, Email:
+		case LoginMethodField, Mobile, Email, ExternalID:
 			login = true
 		}
 		n.field(f)
@@ -129,7 +129,7 @@ func (n *normalizer) field(f Field) {
 	case FullName:
 		m.FullName = n.line(f, m.FullName, maxNameLength)
 	case LoginMethodField:
-		if m.LoginMethod > LoginByEmail {
+		if m.LoginMethod > LoginByPlatform {
 			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.LoginMethod)), "")
 		}
 	case Mobile:
@@ -379,7 +379,8 @@ func (n *normalizer) loginMethod() {
 	m := n.m
 	switch {
 	case m.LoginMethod == LoginByMobile && m.Mobile == "",
-		m.LoginMethod == LoginByEmail && m.Email == "":
+		m.LoginMethod == LoginByEmail && m.Email == "",
+		m.LoginMethod == LoginByPlatform && m.ExternalID == "":
 		n.add(orgkit.CodeMemberLoginMethod, LoginMethodField, m.LoginMethod.String(), "")
 	}
 }
