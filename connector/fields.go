@@ -1,7 +1,6 @@
 package connector
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,152 +21,6 @@ func structural(f member.Field) bool {
 	return false
 }
 
-// fieldEqual reports whether a and b hold the same value in f, without reflection
-// (member.Field.Equal reflects, which costs too much across 100,000 members).
-func fieldEqual(f member.Field, a, b *member.Member) bool {
-	switch f {
-	case member.SystemName:
-		return a.SystemName.Equal(b.SystemName)
-	case member.FullName:
-		return a.FullName == b.FullName
-	case member.LoginMethodField:
-		return a.LoginMethod == b.LoginMethod
-	case member.Mobile:
-		return a.Mobile == b.Mobile
-	case member.Email:
-		return a.Email == b.Email
-	case member.LoginAccount:
-		return a.LoginAccount == b.LoginAccount
-	case member.GenderField:
-		return a.Gender == b.Gender
-	case member.SSOAccount:
-		return a.SSOAccount == b.SSOAccount
-	case member.StatusField:
-		return a.Status == b.Status
-	case member.LoginBlocked:
-		return a.LoginBlocked == b.LoginBlocked
-	case member.ActivatedAt:
-		return a.ActivatedAt.Equal(b.ActivatedAt)
-	case member.Primary:
-		return a.Primary == b.Primary
-	case member.Secondary:
-		return slices.Equal(a.Secondary, b.Secondary)
-	case member.AffiliatedDepartment:
-		return a.AffiliatedDepartment == b.AffiliatedDepartment
-	case member.AffiliatedOrganization:
-		return a.AffiliatedOrganization == b.AffiliatedOrganization
-	case member.JobTitle:
-		return a.JobTitle == b.JobTitle
-	case member.ReportingManager:
-		return a.ReportingManager == b.ReportingManager
-	case member.HireDate:
-		return a.HireDate == b.HireDate
-	case member.EmploymentDate:
-		return a.EmploymentDate == b.EmploymentDate
-	case member.EmployeeNumber:
-		return a.EmployeeNumber == b.EmployeeNumber
-	case member.ResponsibleLines:
-		return slices.Equal(a.ResponsibleLines, b.ResponsibleLines)
-	case member.AvatarField:
-		return a.Avatar == b.Avatar
-	case member.Birthday:
-		return a.Birthday == b.Birthday
-	case member.OfficePhone:
-		return a.OfficePhone == b.OfficePhone
-	case member.Extension:
-		return a.Extension == b.Extension
-	case member.QQ:
-		return a.QQ == b.QQ
-	case member.WeChat:
-		return a.WeChat == b.WeChat
-	case member.Language:
-		return a.Language == b.Language
-	case member.TimeZone:
-		return a.TimeZone == b.TimeZone
-	case member.Region:
-		return a.Region == b.Region
-	case member.Bio:
-		return a.Bio == b.Bio
-	case member.WorkDetails:
-		return a.WorkDetails == b.WorkDetails
-	case member.WorkPlace:
-		return a.WorkPlace == b.WorkPlace
-	case member.ExtendedA:
-		return a.ExtendedA == b.ExtendedA
-	case member.ExtendedB:
-		return a.ExtendedB == b.ExtendedB
-	case member.ExternalID:
-		return a.ExternalID == b.ExternalID
-	}
-	return f.Equal(a, b)
-}
-
-// copyField sets field f of dst to its value in src.
-func copyField(f member.Field, dst, src *member.Member) {
-	switch f {
-	case member.SystemName:
-		dst.SystemName = src.SystemName.Clone()
-	case member.FullName:
-		dst.FullName = src.FullName
-	case member.LoginMethodField:
-		dst.LoginMethod = src.LoginMethod
-	case member.Mobile:
-		dst.Mobile = src.Mobile
-	case member.Email:
-		dst.Email = src.Email
-	case member.LoginAccount:
-		dst.LoginAccount = src.LoginAccount
-	case member.GenderField:
-		dst.Gender = src.Gender
-	case member.SSOAccount:
-		dst.SSOAccount = src.SSOAccount
-	case member.LoginBlocked:
-		dst.LoginBlocked = src.LoginBlocked
-	case member.ActivatedAt:
-		dst.ActivatedAt = src.ActivatedAt
-	case member.JobTitle:
-		dst.JobTitle = src.JobTitle
-	case member.HireDate:
-		dst.HireDate = src.HireDate
-	case member.EmploymentDate:
-		dst.EmploymentDate = src.EmploymentDate
-	case member.EmployeeNumber:
-		dst.EmployeeNumber = src.EmployeeNumber
-	case member.ResponsibleLines:
-		dst.ResponsibleLines = slices.Clone(src.ResponsibleLines)
-	case member.AvatarField:
-		dst.Avatar = src.Avatar
-	case member.Birthday:
-		dst.Birthday = src.Birthday
-	case member.OfficePhone:
-		dst.OfficePhone = src.OfficePhone
-	case member.Extension:
-		dst.Extension = src.Extension
-	case member.QQ:
-		dst.QQ = src.QQ
-	case member.WeChat:
-		dst.WeChat = src.WeChat
-	case member.Language:
-		dst.Language = src.Language
-	case member.TimeZone:
-		dst.TimeZone = src.TimeZone
-	case member.Region:
-		dst.Region = src.Region
-	case member.Bio:
-		dst.Bio = src.Bio
-	case member.WorkDetails:
-		dst.WorkDetails = src.WorkDetails
-	case member.WorkPlace:
-		dst.WorkPlace = src.WorkPlace
-	case member.ExtendedA:
-		dst.ExtendedA = src.ExtendedA
-	case member.ExtendedB:
-		dst.ExtendedB = src.ExtendedB
-	default:
-		f.Copy(dst, src)
-	}
-}
-
 // sameAsStored reports, cheaply, whether the raw upstream value of f in raw would
 // normalize to the stored value in local. False means "maybe not": the caller then
 // normalizes and compares again. Stored values are normalized, and normalization is
@@ -175,7 +28,7 @@ func copyField(f member.Field, dst, src *member.Member) {
 // further fast path because platforms give them in other forms (a domestic
 // "13900000000" for "+8613900000000", "Alice@Example.com").
 func (p *planner) sameAsStored(f member.Field, raw, local *member.Member) bool {
-	if fieldEqual(f, raw, local) {
+	if f.Equal(raw, local) {
 		return true
 	}
 	switch f {

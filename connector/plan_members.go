@@ -198,7 +198,7 @@ func (p *planner) matchMembers() error {
 				continue
 			}
 			probe := &member.Member{}
-			copyField(f, probe, m.src.Values)
+			f.Copy(probe, m.src.Values)
 			if vs := p.opts.Rules.Normalize(probe, []member.Field{f}); len(vs) > 0 && vs[0].Code != orgkit.CodeMemberLoginMethod {
 				continue
 			}
@@ -293,12 +293,12 @@ func (p *planner) newValues(m *mem, w *sink) {
 			continue
 		}
 		seen |= 1 << f
-		copyField(f, v, raw)
+		f.Copy(v, raw)
 		m.set = append(m.set, f)
 	}
 	for _, vi := range p.opts.Rules.Normalize(v, m.set) {
 		if f, ok := member.FieldByName(vi.Field); ok && vi.Code != orgkit.CodeMemberLoginMethod {
-			copyField(f, v, emptyMember)
+			f.Copy(v, emptyMember)
 			w.warn(WarnMemberValue, m.ext, "%s %q: %s; left empty", f, vi.Value, vi.Code)
 		}
 	}
@@ -343,16 +343,16 @@ func (p *planner) diffValues(m *mem, owned *[64]bool, w *sink) {
 	}
 	v := m.local.Clone()
 	for _, f := range cand {
-		copyField(f, v, raw)
+		f.Copy(v, raw)
 	}
 	for _, vi := range p.opts.Rules.Normalize(v, cand) {
 		if f, ok := member.FieldByName(vi.Field); ok && vi.Code != orgkit.CodeMemberLoginMethod {
-			copyField(f, v, m.local)
+			f.Copy(v, m.local)
 			w.warn(WarnMemberValue, m.ext, "%s %q: %s; local value kept", f, vi.Value, vi.Code)
 		}
 	}
 	for _, f := range cand {
-		if !fieldEqual(f, v, m.local) {
+		if !f.Equal(v, m.local) {
 			m.set = append(m.set, f)
 		}
 	}
@@ -440,12 +440,12 @@ func (p *planner) lose(m *mem, f member.Field, key, who string, claimed map[stri
 		m.value = m.local.Clone()
 	}
 	if f != member.SystemName {
-		copyField(f, m.value, emptyMember)
+		f.Copy(m.value, emptyMember)
 	} else {
 		m.value.SystemName = p.suffixedSystemName(m.value.SystemName, m.ext, m.id, f, claimed, isCh)
 	}
 	m.set = slices.DeleteFunc(m.set, func(x member.Field) bool { return x == f })
-	if m.local == nil || !fieldEqual(f, m.value, m.local) {
+	if m.local == nil || !f.Equal(m.value, m.local) {
 		m.set = append(m.set, f)
 	}
 }
@@ -488,7 +488,7 @@ func (p *planner) release(o *member.Member, f member.Field) bool {
 	case member.SystemName:
 		v.SystemName = orgkit.Name(truncate(o.SystemName.Default, maxSystemName-len(o.ExternalID)-3) + " (" + o.ExternalID + ")")
 	case member.Mobile, member.Email:
-		copyField(f, v, emptyMember)
+		f.Copy(v, emptyMember)
 		switch {
 		case v.LoginMethod == member.LoginByMobile && v.Mobile == "" && v.Email != "":
 			v.LoginMethod = member.LoginByEmail
@@ -498,7 +498,7 @@ func (p *planner) release(o *member.Member, f member.Field) bool {
 			v.LoginMethod = member.LoginByPlatform
 		}
 	default:
-		copyField(f, v, emptyMember)
+		f.Copy(v, emptyMember)
 	}
 	if !ok {
 		p.releaseOrder = append(p.releaseOrder, o.ID)
@@ -893,7 +893,7 @@ func (p *planner) releaseItems() {
 		var fields []member.Field
 		for _, f := range []member.Field{member.SystemName, member.LoginMethodField, member.Mobile, member.Email,
 			member.LoginAccount, member.SSOAccount, member.EmployeeNumber} {
-			if !fieldEqual(f, o, v) {
+			if !f.Equal(o, v) {
 				fields = append(fields, f)
 			}
 		}

@@ -234,9 +234,9 @@ func (p *planner) matchNodes(order []*dept) {
 				cs = p.tree.Children(parent.ID)
 				kids[parent.ID] = cs
 			}
-			key := nameKey(d.name.Default)
+			key := textnorm.Key(d.name.Default)
 			for _, c := range cs {
-				if c.ExternalID == "" && p.matched[c.ID] == nil && nameKey(c.Name.Default) == key {
+				if c.ExternalID == "" && p.matched[c.ID] == nil && textnorm.Key(c.Name.Default) == key {
 					d.node, d.pathBound = c, true
 					break
 				}
@@ -449,25 +449,14 @@ func (p *planner) nameNodes(order []*dept) {
 // the default form and the form resolved in each tag, normalized.
 func nameKeys(n orgkit.Names, tags []string) []string {
 	if len(tags) == 0 {
-		return []string{nameKey(n.Default)}
+		return []string{textnorm.Key(n.Default)}
 	}
 	keys := make([]string, 0, 1+len(tags))
-	keys = append(keys, nameKey(n.Default))
+	keys = append(keys, textnorm.Key(n.Default))
 	for _, t := range tags {
-		keys = append(keys, t+"\x00"+nameKey(n.In(language.Make(t))))
+		keys = append(keys, t+"\x00"+textnorm.Key(n.In(language.Make(t))))
 	}
 	return keys
-}
-
-// nameKey is textnorm.Key, faster for ASCII text (where NFKC changes nothing and case
-// folding is lower-casing).
-func nameKey(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || c < ' ' || c == 0x7f {
-			return textnorm.Key(s)
-		}
-	}
-	return textnorm.Collapse(strings.ToLower(s))
 }
 
 // suffixed appends " (<ext>)" to every form of the name (cutting it to fit), then

@@ -1,9 +1,7 @@
 package member
 
 import (
-	"reflect"
 	"slices"
-	"sync"
 
 	"golang.org/x/text/language"
 
@@ -56,63 +54,47 @@ const (
 )
 
 type fieldDef struct {
-	name   string // stable snake_case name
-	goName string // Member struct field
-	index  []int
-	label  [3]string
+	name  string // stable snake_case name
+	label [3]string
 }
 
 var fieldDefs = [fieldCount]fieldDef{
-	SystemName:             {"system_name", "SystemName", nil, [3]string{"System name", "系统名", "系統名"}},
-	FullName:               {"full_name", "FullName", nil, [3]string{"Full name", "姓名", "姓名"}},
-	LoginMethodField:       {"login_method", "LoginMethod", nil, [3]string{"Login method", "登录方式", "登入方式"}},
-	Mobile:                 {"mobile", "Mobile", nil, [3]string{"Mobile", "手机号", "手機號"}},
-	Email:                  {"email", "Email", nil, [3]string{"Email", "邮箱", "郵箱"}},
-	LoginAccount:           {"login_account", "LoginAccount", nil, [3]string{"Login account", "登录账号", "登入帳號"}},
-	GenderField:            {"gender", "Gender", nil, [3]string{"Gender", "性别", "性別"}},
-	SSOAccount:             {"sso_account", "SSOAccount", nil, [3]string{"SSO account", "SSO 账号", "SSO 帳號"}},
-	StatusField:            {"status", "Status", nil, [3]string{"Status", "状态", "狀態"}},
-	LoginBlocked:           {"login_blocked", "LoginBlocked", nil, [3]string{"Login blocked", "禁止登录", "禁止登入"}},
-	ActivatedAt:            {"activated_at", "ActivatedAt", nil, [3]string{"Activated at", "激活时间", "啟用時間"}},
-	Primary:                {"primary_department", "Primary", nil, [3]string{"Primary department", "主属部门", "主屬部門"}},
-	Secondary:              {"secondary_departments", "Secondary", nil, [3]string{"Secondary departments", "附属部门", "附屬部門"}},
-	AffiliatedDepartment:   {"affiliated_department", "AffiliatedDepartment", nil, [3]string{"Affiliated department", "归属部门", "歸屬部門"}},
-	AffiliatedOrganization: {"affiliated_organization", "AffiliatedOrganization", nil, [3]string{"Affiliated organization", "归属组织", "歸屬組織"}},
-	JobTitle:               {"job_title", "JobTitle", nil, [3]string{"Job title", "职位", "職位"}},
-	ReportingManager:       {"reporting_manager", "ReportingManager", nil, [3]string{"Reporting manager", "汇报对象", "匯報對象"}},
-	HireDate:               {"hire_date", "HireDate", nil, [3]string{"Hire date", "入职日期", "入職日期"}},
-	EmploymentDate:         {"employment_date", "EmploymentDate", nil, [3]string{"Employment date", "参加工作日期", "參加工作日期"}},
-	EmployeeNumber:         {"employee_number", "EmployeeNumber", nil, [3]string{"Employee number", "员工编号", "員工編號"}},
-	ResponsibleLines:       {"responsible_lines", "ResponsibleLines", nil, [3]string{"Responsible lines", "负责业务线", "負責業務線"}},
-	AvatarField:            {"avatar", "Avatar", nil, [3]string{"Avatar", "头像", "頭像"}},
-	Birthday:               {"birthday", "Birthday", nil, [3]string{"Birthday", "生日", "生日"}},
-	OfficePhone:            {"office_phone", "OfficePhone", nil, [3]string{"Office phone", "办公电话", "辦公電話"}},
-	Extension:              {"extension", "Extension", nil, [3]string{"Extension", "分机号", "分機號"}},
-	QQ:                     {"qq", "QQ", nil, [3]string{"QQ", "QQ", "QQ"}},
-	WeChat:                 {"wechat", "WeChat", nil, [3]string{"WeChat", "微信", "微信"}},
-	Language:               {"language", "Language", nil, [3]string{"Language", "语言", "語言"}},
-	TimeZone:               {"time_zone", "TimeZone", nil, [3]string{"Time zone", "时区", "時區"}},
-	Region:                 {"region", "Region", nil, [3]string{"Region", "地区", "地區"}},
-	Bio:                    {"bio", "Bio", nil, [3]string{"Bio", "个人简介", "個人簡介"}},
-	WorkDetails:            {"work_details", "WorkDetails", nil, [3]string{"Work details", "工作详情", "工作詳情"}},
-	WorkPlace:              {"work_place", "WorkPlace", nil, [3]string{"Work place", "办公地点", "辦公地點"}},
-	ExtendedA:              {"extended_a", "ExtendedA", nil, [3]string{"Extended field A", "扩展字段A", "擴展欄位A"}},
-	ExtendedB:              {"extended_b", "ExtendedB", nil, [3]string{"Extended field B", "扩展字段B", "擴展欄位B"}},
-	ExternalID:             {"external_id", "ExternalID", nil, [3]string{"External ID", "外部 ID", "外部 ID"}},
-}
-
-var indexOnce sync.Once
-
-// indexFields looks the struct fields up once, on first use (never at package init).
-func indexFields() {
-	t := reflect.TypeFor[Member]()
-	for f := SystemName; f < fieldCount; f++ {
-		sf, ok := t.FieldByName(fieldDefs[f].goName)
-		if !ok {
-			panic("member: no struct field " + fieldDefs[f].goName)
-		}
-		fieldDefs[f].index = sf.Index
-	}
+	SystemName:             {"system_name", [3]string{"System name", "系统名", "系統名"}},
+	FullName:               {"full_name", [3]string{"Full name", "姓名", "姓名"}},
+	LoginMethodField:       {"login_method", [3]string{"Login method", "登录方式", "登入方式"}},
+	Mobile:                 {"mobile", [3]string{"Mobile", "手机号", "手機號"}},
+	Email:                  {"email", [3]string{"Email", "邮箱", "郵箱"}},
+	LoginAccount:           {"login_account", [3]string{"Login account", "登录账号", "登入帳號"}},
+	GenderField:            {"gender", [3]string{"Gender", "性别", "性別"}},
+	SSOAccount:             {"sso_account", [3]string{"SSO account", "SSO 账号", "SSO 帳號"}},
+	StatusField:            {"status", [3]string{"Status", "状态", "狀態"}},
+	LoginBlocked:           {"login_blocked", [3]string{"Login blocked", "禁止登录", "禁止登入"}},
+	ActivatedAt:            {"activated_at", [3]string{"Activated at", "激活时间", "啟用時間"}},
+	Primary:                {"primary_department", [3]string{"Primary department", "主属部门", "主屬部門"}},
+	Secondary:              {"secondary_departments", [3]string{"Secondary departments", "附属部门", "附屬部門"}},
+	AffiliatedDepartment:   {"affiliated_department", [3]string{"Affiliated department", "归属部门", "歸屬部門"}},
+	AffiliatedOrganization: {"affiliated_organization", [3]string{"Affiliated organization", "归属组织", "歸屬組織"}},
+	JobTitle:               {"job_title", [3]string{"Job title", "职位", "職位"}},
+	ReportingManager:       {"reporting_manager", [3]string{"Reporting manager", "汇报对象", "匯報對象"}},
+	HireDate:               {"hire_date", [3]string{"Hire date", "入职日期", "入職日期"}},
+	EmploymentDate:         {"employment_date", [3]string{"Employment date", "参加工作日期", "參加工作日期"}},
+	EmployeeNumber:         {"employee_number", [3]string{"Employee number", "员工编号", "員工編號"}},
+	ResponsibleLines:       {"responsible_lines", [3]string{"Responsible lines", "负责业务线", "負責業務線"}},
+	AvatarField:            {"avatar", [3]string{"Avatar", "头像", "頭像"}},
+	Birthday:               {"birthday", [3]string{"Birthday", "生日", "生日"}},
+	OfficePhone:            {"office_phone", [3]string{"Office phone", "办公电话", "辦公電話"}},
+	Extension:              {"extension", [3]string{"Extension", "分机号", "分機號"}},
+	QQ:                     {"qq", [3]string{"QQ", "QQ", "QQ"}},
+	WeChat:                 {"wechat", [3]string{"WeChat", "微信", "微信"}},
+	Language:               {"language", [3]string{"Language", "语言", "語言"}},
+	TimeZone:               {"time_zone", [3]string{"Time zone", "时区", "時區"}},
+	Region:                 {"region", [3]string{"Region", "地区", "地區"}},
+	Bio:                    {"bio", [3]string{"Bio", "个人简介", "個人簡介"}},
+	WorkDetails:            {"work_details", [3]string{"Work details", "工作详情", "工作詳情"}},
+	WorkPlace:              {"work_place", [3]string{"Work place", "办公地点", "辦公地點"}},
+	ExtendedA:              {"extended_a", [3]string{"Extended field A", "扩展字段A", "擴展欄位A"}},
+	ExtendedB:              {"extended_b", [3]string{"Extended field B", "扩展字段B", "擴展欄位B"}},
+	ExternalID:             {"external_id", [3]string{"External ID", "外部 ID", "外部 ID"}},
 }
 
 // Fields returns every member field in their canonical order.
@@ -156,54 +138,166 @@ func (f Field) Label(tag language.Tag) string {
 // Labels returns the field's labels in English, Simplified and Traditional Chinese.
 func (f Field) Labels() [3]string { return fieldDefs[f].label }
 
-func (f Field) value(m *Member) reflect.Value {
-	indexOnce.Do(indexFields)
-	return reflect.ValueOf(m).Elem().FieldByIndex(fieldDefs[f].index)
-}
-
 // Copy sets field f of dst to its value in src (slices and names are copied).
 func (f Field) Copy(dst, src *Member) {
-	v := f.value(src)
-	switch v.Kind() {
-	case reflect.Slice:
-		if v.IsNil() {
-			f.value(dst).SetZero()
-			return
-		}
-		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		reflect.Copy(c, v)
-		f.value(dst).Set(c)
-	default:
-		if f == SystemName {
-			dst.SystemName = src.SystemName.Clone()
-			return
-		}
-		f.value(dst).Set(v)
+	switch f {
+	case SystemName:
+		dst.SystemName = src.SystemName.Clone()
+	case FullName:
+		dst.FullName = src.FullName
+	case LoginMethodField:
+		dst.LoginMethod = src.LoginMethod
+	case Mobile:
+		dst.Mobile = src.Mobile
+	case Email:
+		dst.Email = src.Email
+	case LoginAccount:
+		dst.LoginAccount = src.LoginAccount
+	case GenderField:
+		dst.Gender = src.Gender
+	case SSOAccount:
+		dst.SSOAccount = src.SSOAccount
+	case LoginBlocked:
+		dst.LoginBlocked = src.LoginBlocked
+	case ActivatedAt:
+		dst.ActivatedAt = src.ActivatedAt
+	case JobTitle:
+		dst.JobTitle = src.JobTitle
+	case HireDate:
+		dst.HireDate = src.HireDate
+	case EmploymentDate:
+		dst.EmploymentDate = src.EmploymentDate
+	case EmployeeNumber:
+		dst.EmployeeNumber = src.EmployeeNumber
+	case ResponsibleLines:
+		dst.ResponsibleLines = slices.Clone(src.ResponsibleLines)
+	case AvatarField:
+		dst.Avatar = src.Avatar
+	case Birthday:
+		dst.Birthday = src.Birthday
+	case OfficePhone:
+		dst.OfficePhone = src.OfficePhone
+	case Extension:
+		dst.Extension = src.Extension
+	case QQ:
+		dst.QQ = src.QQ
+	case WeChat:
+		dst.WeChat = src.WeChat
+	case Language:
+		dst.Language = src.Language
+	case TimeZone:
+		dst.TimeZone = src.TimeZone
+	case Region:
+		dst.Region = src.Region
+	case Bio:
+		dst.Bio = src.Bio
+	case WorkDetails:
+		dst.WorkDetails = src.WorkDetails
+	case WorkPlace:
+		dst.WorkPlace = src.WorkPlace
+	case ExtendedA:
+		dst.ExtendedA = src.ExtendedA
+	case ExtendedB:
+		dst.ExtendedB = src.ExtendedB
+	case StatusField:
+		dst.Status = src.Status
+	case Primary:
+		dst.Primary = src.Primary
+	case Secondary:
+		dst.Secondary = slices.Clone(src.Secondary)
+	case AffiliatedDepartment:
+		dst.AffiliatedDepartment = src.AffiliatedDepartment
+	case AffiliatedOrganization:
+		dst.AffiliatedOrganization = src.AffiliatedOrganization
+	case ReportingManager:
+		dst.ReportingManager = src.ReportingManager
+	case ExternalID:
+		dst.ExternalID = src.ExternalID
 	}
 }
 
-// Equal reports whether a and b have the same value in field f.
+// Equal reports whether a and b have the same value in field f (times compare as
+// instants, nil and empty lists and names alike).
 func (f Field) Equal(a, b *Member) bool {
 	switch f {
 	case SystemName:
 		return a.SystemName.Equal(b.SystemName)
-	case Secondary:
-		return slices.Equal(a.Secondary, b.Secondary)
-	case ResponsibleLines:
-		return slices.Equal(a.ResponsibleLines, b.ResponsibleLines)
+	case FullName:
+		return a.FullName == b.FullName
+	case LoginMethodField:
+		return a.LoginMethod == b.LoginMethod
+	case Mobile:
+		return a.Mobile == b.Mobile
+	case Email:
+		return a.Email == b.Email
+	case LoginAccount:
+		return a.LoginAccount == b.LoginAccount
+	case GenderField:
+		return a.Gender == b.Gender
+	case SSOAccount:
+		return a.SSOAccount == b.SSOAccount
+	case StatusField:
+		return a.Status == b.Status
+	case LoginBlocked:
+		return a.LoginBlocked == b.LoginBlocked
 	case ActivatedAt:
 		return a.ActivatedAt.Equal(b.ActivatedAt)
+	case Primary:
+		return a.Primary == b.Primary
+	case Secondary:
+		return slices.Equal(a.Secondary, b.Secondary)
+	case AffiliatedDepartment:
+		return a.AffiliatedDepartment == b.AffiliatedDepartment
+	case AffiliatedOrganization:
+		return a.AffiliatedOrganization == b.AffiliatedOrganization
+	case JobTitle:
+		return a.JobTitle == b.JobTitle
+	case ReportingManager:
+		return a.ReportingManager == b.ReportingManager
+	case HireDate:
+		return a.HireDate == b.HireDate
+	case EmploymentDate:
+		return a.EmploymentDate == b.EmploymentDate
+	case EmployeeNumber:
+		return a.EmployeeNumber == b.EmployeeNumber
+	case ResponsibleLines:
+		return slices.Equal(a.ResponsibleLines, b.ResponsibleLines)
+	case AvatarField:
+		return a.Avatar == b.Avatar
+	case Birthday:
+		return a.Birthday == b.Birthday
+	case OfficePhone:
+		return a.OfficePhone == b.OfficePhone
+	case Extension:
+		return a.Extension == b.Extension
+	case QQ:
+		return a.QQ == b.QQ
+	case WeChat:
+		return a.WeChat == b.WeChat
+	case Language:
+		return a.Language == b.Language
+	case TimeZone:
+		return a.TimeZone == b.TimeZone
+	case Region:
+		return a.Region == b.Region
+	case Bio:
+		return a.Bio == b.Bio
+	case WorkDetails:
+		return a.WorkDetails == b.WorkDetails
+	case WorkPlace:
+		return a.WorkPlace == b.WorkPlace
+	case ExtendedA:
+		return a.ExtendedA == b.ExtendedA
+	case ExtendedB:
+		return a.ExtendedB == b.ExtendedB
+	case ExternalID:
+		return a.ExternalID == b.ExternalID
 	}
-	return f.value(a).Equal(f.value(b))
+	return false
 }
 
-// IsBlank reports whether field f of m holds its zero value.
-func (f Field) IsBlank(m *Member) bool {
-	if f == SystemName {
-		return m.SystemName.Default == "" && len(m.SystemName.ByLang) == 0
-	}
-	return f.value(m).IsZero() || (f.value(m).Kind() == reflect.Slice && f.value(m).Len() == 0)
-}
+// IsBlank reports whether field f of m holds no value.
+func (f Field) IsBlank(m *Member) bool { return f.Equal(m, &Member{}) }
 
 // Changed returns the fields in which a and b differ, in canonical order.
 func Changed(a, b *Member) []Field {

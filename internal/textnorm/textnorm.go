@@ -21,6 +21,9 @@ func Key(s string) string {
 	if k, ok := simpleKey(s); ok {
 		return k
 	}
+	if isASCII(s) { // NFKC changes nothing and folding is lower-casing
+		return Collapse(strings.ToLower(s))
+	}
 	s = norm.NFKC.String(s)
 	s = cases.Fold().String(s)
 	return Collapse(s)
@@ -84,4 +87,13 @@ func simpleKey(s string) (string, bool) {
 		}
 	}
 	return string(b), true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
