@@ -174,7 +174,8 @@ func (s *Snapshot) MembersAt(node orgkit.NodeID) iter.Seq[*member.Member] {
 // AffiliatedDepartment returns the member's data-owning department: the explicit one,
 // or derived, the primary department.
 func (s *Snapshot) AffiliatedDepartment(m *member.Member) orgkit.NodeID {
-	return derivedDepartment(m)
+	id, _ := s.tree.Resolve(derivedDepartment(m)) // an old ID of a merged node
+	return id
 }
 
 // AffiliatedOrganization returns the member's data-owning organization: the explicit

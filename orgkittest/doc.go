@@ -50,4 +50,11 @@
 // from: departments, organizations, isolated nodes, members (all, active, inactive),
 // org admins, managers, holders of posts, observers and business roles, with lookups
 // by ID, node depths and summary Stats.
+//
+// # The reference evaluator
+//
+// Reference answers every visibility check (data scope, feeds, contacts, reception,
+// groups) the slow, literal way: sentence by sentence from the rules, walking paths,
+// precomputing nothing. The visibility package's compiled index must agree with it on
+// every query; hosts can use it the same way to check their own policies.
 package orgkittest
