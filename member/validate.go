@@ -83,7 +83,7 @@ func (r Rules) NormalizeAll(m *Member) []orgkit.Violation {
 // the login method, mobile or email is listed, the contact the login method needs
 // must be present. Uniqueness and references to other records are not checked here.
 func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
-	n := normalizer{rules: r, m: m, record: Record(m)}
+	n := normalizer{rules: r, m: m}
 	var seen [256]bool // indexed by Field
 	login := false
 	for _, f := range fields {
@@ -108,14 +108,13 @@ func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
 }
 
 type normalizer struct {
-	rules  Rules
-	m      *Member
-	record string
-	vs     []orgkit.Violation
+	rules Rules
+	m     *Member
+	vs    []orgkit.Violation
 }
 
 func (n *normalizer) add(code string, f Field, value, detail string) {
-	n.vs = append(n.vs, orgkit.NewViolation(code, -1, n.record, f.String(), value, detail))
+	n.vs = append(n.vs, orgkit.NewViolation(code, -1, Record(n.m), f.String(), value, detail))
 }
 
 // violationCode returns "member.<field>.<suffix>".

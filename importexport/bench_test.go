@@ -1,0 +1,319 @@
+package importexport
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgkittest"
+	"github.com/orgkit/orgkit/store"
+	"github.com/orgkit/orgkit/store/memstore"
+)
+
+// The benchmarks of DESIGN §4 on the large generated directory (10,000 departments,
+// 100,000 members): import of a 100,000 × 15 workbook with a full Apply against
+// excelize reading the same file (Rows + Columns, same options), and export against
+// excelize's StreamWriter writing the same cells and styles. Each iteration times both
+// sides back to back and reports their ratio and peak heap. Skipped with -short; they
+// take minutes: go test -run '^$' -bench 'Import100k|Export100k' -benchtime 2x ./importexport/
+
+// benchColumns are the 15 columns of the benchmark sheets.
+var benchColumns = []Column{
+	FieldColumn(member.SystemName), FieldColumn(member.FullName), FieldColumn(member.EmployeeNumber),
+	FieldColumn(member.Mobile), FieldColumn(member.Email), FieldColumn(member.GenderField),
+	FieldColumn(member.LoginMethodField), FieldColumn(member.StatusField), FieldColumn(member.Primary),
+	FieldColumn(member.Secondary), FieldColumn(member.JobTitle), FieldColumn(member.ReportingManager),
+	FieldColumn(member.HireDate), FieldColumn(member.WorkPlace), ColRoles,
+}
+
+type largeFixture struct {
+	gen    *orgkittest.Directory
+	snap   *directory.Snapshot
+	file   []byte           // the 100,000-row member workbook
+	cells  [][]string       // its cells, header first
+	target *store.ChangeSet // the directory without members: settings, nodes, roles
+}
+
+var (
+	largeOnce sync.Once
+	large     *largeFixture
+)
+
+func largeData(b *testing.B) *largeFixture {
+	if testing.Short() {
+		b.Skip("large benchmark")
+	}
+	largeOnce.Do(func() {
+		ctx := context.Background()
+		gen := orgkittest.Generate(orgkittest.LargeShape())
+		st := memstore.New()
+		if err := gen.Seed(ctx, st); err != nil {
+			b.Fatal(err)
+		}
+		snap, err := directory.New(directory.Options{Store: st}).Snapshot(ctx, gen.ID())
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := Export(ctx, &buf, snap, ExportOptions{Columns: benchColumns}); err != nil {
+			b.Fatal(err)
+		}
+		lf := &largeFixture{gen: gen, snap: snap, file: buf.Bytes()}
+		f, err := excelize.OpenReader(bytes.NewReader(lf.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, _ := f.Rows("Members")
+		for rows.Next() {
+			cols, _ := rows.Columns()
+			lf.cells = append(lf.cells, cols)
+		}
+		_ = rows.Close()
+		_ = f.Close()
+		// The import's target: the same directory without members (posts and
+		// whitelists of members cleared), its roles kept.
+		rec := gen.Records.Directory
+		rec.Leader = orgkit.MemberID{}
+		cs := &store.ChangeSet{Meta: store.Meta{Origin: store.OriginAPI, Time: rec.CreatedAt}}
+		cs.Changes = append(cs.Changes, store.Change{Kind: store.KindSettings, After: &rec})
+		for _, n := range gen.Records.Nodes {
+			c := n.Clone()
+			c.Manager, c.Assistants, c.Observers = orgkit.MemberID{}, nil, nil
+			c.Isolation.VisibilityWhitelist.Members, c.Isolation.ContactWhitelist.Members = nil, nil
+			cs.Changes = append(cs.Changes, store.Change{Kind: store.KindNode, After: c})
+		}
+		for _, g := range gen.Records.RoleGroups {
+			cs.Changes = append(cs.Changes, store.Change{Kind: store.KindRoleGroup, After: g})
+		}
+		for _, r := range gen.Records.Roles {
+			cs.Changes = append(cs.Changes, store.Change{Kind: store.KindRole, After: r})
+		}
+		lf.target = cs
+		large = lf
+	})
+	if large == nil {
+		b.Fatal("large fixture failed")
+	}
+	return large
+}
+
+// emptyTarget makes a fresh store holding the directory without members, and a
+// service that has it loaded.
+func (lf *largeFixture) emptyTarget(b *testing.B) (*directory.Service, orgkit.DirectoryID) {
+	ctx := context.Background()
+	st := memstore.New()
+	rec := *lf.target.Changes[0].After.(*store.DirectoryRecord)
+	if err := st.CreateDirectory(ctx, rec); err != nil {
+		b.Fatal(err)
+	}
+	cs := *lf.target
+	if _, err := st.Commit(ctx, rec.ID, 0, &cs); err != nil {
+		b.Fatal(err)
+	}
+	svc := directory.New(directory.Options{Store: st})
+	if _, err := svc.Snapshot(ctx, rec.ID); err != nil {
+		b.Fatal(err)
+	}
+	return svc, rec.ID
+}
+
+// cost is what one run of one side took: wall time, CPU time of the process (user +
+// system, all threads, the garbage collector's included) and peak heap.
+type cost struct {
+	wall, cpu time.Duration
+	peak      uint64
+}
+
+// measure runs f and returns its cost. CPU time is immune to other processes' load on
+// a shared machine; wall time is not.
+func measure(f func()) cost {
+	var r0, r1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
+	t0 := time.Now()
+	peak := peakHeap(f)
+	wall := time.Since(t0)
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
+	cpu := time.Duration(r1.Utime.Nano()-r0.Utime.Nano()) + time.Duration(r1.Stime.Nano()-r0.Stime.Nano())
+	return cost{wall, cpu, peak}
+}
+
+// costs accumulates the costs of one side over the iterations.
+type costs struct {
+	sum, min cost
+	n        int
+}
+
+func (c *costs) add(x cost) {
+	if c.n == 0 || x.wall < c.min.wall {
+		c.min.wall = x.wall
+	}
+	if c.n == 0 || x.cpu < c.min.cpu {
+		c.min.cpu = x.cpu
+	}
+	c.sum.wall += x.wall
+	c.sum.cpu += x.cpu
+	c.sum.peak = max(c.sum.peak, x.peak)
+	c.n++
+}
+
+// report reports both sides' mean wall and CPU times, peaks, and the ratios of the
+// means and of the minimums (the least disturbed runs).
+func report(b *testing.B, name string, base, ours *costs) {
+	n := float64(base.n)
+	ms := func(d time.Duration) float64 { return float64(d.Milliseconds()) / n }
+	b.ReportMetric(ms(base.sum.wall), "excelize-ms/op")
+	b.ReportMetric(ms(ours.sum.wall), name+"-ms/op")
+	b.ReportMetric(ms(base.sum.cpu), "excelize-cpu-ms/op")
+	b.ReportMetric(ms(ours.sum.cpu), name+"-cpu-ms/op")
+	b.ReportMetric(float64(ours.sum.wall)/float64(base.sum.wall), "ratio")
+	b.ReportMetric(float64(ours.sum.cpu)/float64(base.sum.cpu), "cpu-ratio")
+	b.ReportMetric(float64(ours.min.wall)/float64(base.min.wall), "min-ratio")
+	b.ReportMetric(float64(base.sum.peak)/(1<<20), "excelize-peak-MB")
+	b.ReportMetric(float64(ours.sum.peak)/(1<<20), name+"-peak-MB")
+}
+
+// peakHeap samples the heap in use while f runs and returns its peak in bytes.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	var peak atomic.Uint64
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := make([]metrics.Sample, 1)
+		copy(s, sample)
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	wg.Wait()
+	return peak.Load()
+}
+
+func BenchmarkImport100k(b *testing.B) {
+	lf := largeData(b)
+	ctx := context.Background()
+	var base, imp costs
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		svc, dir := lf.emptyTarget(b)
+		runtime.GC()
+		b.StartTimer()
+
+		base.add(measure(func() {
+			f, err := excelize.OpenReader(bytes.NewReader(lf.file), xlsxOptions(DefaultLimits()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows, err := f.Rows("Members")
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				cols, err := rows.Columns()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(cols)
+			}
+			_ = rows.Close()
+			_ = f.Close()
+			if n < 100_000 {
+				b.Fatalf("excelize read %d cells", n)
+			}
+		}))
+
+		var rep *Report
+		imp.add(measure(func() {
+			var err error
+			rep, err = Import(ctx, svc, dir, bytes.NewReader(lf.file), ImportOptions{})
+			if err != nil {
+				b.Fatalf("%v\n%s", err, dumpProblems(rep))
+			}
+		}))
+		if !rep.Committed || rep.Members.Created != lf.snap.MemberCount() {
+			b.Fatalf("imported %+v of %d", rep.Members, lf.snap.MemberCount())
+		}
+	}
+	report(b, "import", &base, &imp)
+}
+
+func BenchmarkExport100k(b *testing.B) {
+	lf := largeData(b)
+	ctx := context.Background()
+	var base, exp costs
+	var out bytes.Buffer
+	b.ResetTimer()
+	for range b.N {
+		out.Reset()
+		runtime.GC()
+		base.add(measure(func() {
+			f := excelize.NewFile()
+			defer f.Close()
+			_ = f.SetDocProps(fixedDocProps)
+			hs, _ := headerStyle(f)
+			_ = f.SetSheetName("Sheet1", "Members")
+			sw, err := f.NewStreamWriter("Members")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := startSheet(sw, lf.cells[0], hs); err != nil {
+				b.Fatal(err)
+			}
+			row := make([]any, len(lf.cells[0]))
+			for i, cells := range lf.cells[1:] {
+				clear(row)
+				for k, s := range cells {
+					row[k] = s
+				}
+				if err := sw.SetRow(cellName(1, i+2), row); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := sw.Flush(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := f.WriteTo(&out); err != nil {
+				b.Fatal(err)
+			}
+		}))
+		baseLen := out.Len()
+
+		out.Reset()
+		runtime.GC()
+		exp.add(measure(func() {
+			if err := Export(ctx, &out, lf.snap, ExportOptions{Columns: benchColumns}); err != nil {
+				b.Fatal(err)
+			}
+		}))
+		if out.Len() < baseLen*9/10 {
+			b.Fatalf("export wrote %d bytes, excelize %d", out.Len(), baseLen)
+		}
+	}
+	report(b, "export", &base, &exp)
+}

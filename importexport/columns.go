@@ -1,0 +1,485 @@
+package importexport
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+)
+
+// Sheets selects kinds of sheet: the member sheet, the department sheet, or both.
+type Sheets uint8
+
+const (
+	// Members is the member sheet: one member per row.
+	Members Sheets = 1 << iota
+	// Departments is the department sheet: one node per row, keyed by code.
+	Departments
+)
+
+// String returns "members", "departments", "members+departments" or "".
+func (s Sheets) String() string {
+	switch s {
+	case Members:
+		return "members"
+	case Departments:
+		return "departments"
+	case Members | Departments:
+		return "members+departments"
+	}
+	return ""
+}
+
+// Column names a column of a sheet by its stable name: the snake_case name of a member
+// field ("mobile", "primary_department"), "roles", a department column ("code",
+// "parent", "manager", …), or a language form of a multilingual name:
+// "system_name:zh-Hant" on the member sheet, "name:en" on the department sheet.
+// Headers are localized (see Column.Header); the stable name is also accepted as a
+// header.
+type Column string
+
+// The columns of the member sheet that are not member fields.
+const (
+	// ColRoles holds role names separated by ";", the primary role first.
+	ColRoles Column = "roles"
+)
+
+// The columns of the department sheet. Members are named by the import's key, nodes
+// by code or path; lists are separated by ";".
+const (
+	ColCode              Column = "code"                             // the department's code: its key
+	ColParent            Column = "parent"                           // the parent, by code or path; blank: the company
+	ColName              Column = "name"                             // the default name; "name:<tag>" for a language
+	ColKind              Column = "kind"                             // Company (the root's row), Organization or Department
+	ColOrder             Column = "order"                            // sibling order, a whole number
+	ColManager           Column = "manager"                          // the manager
+	ColAssistants        Column = "assistants"                       // the assistants
+	ColObservers         Column = "observers"                        // the observers
+	ColIncludeSubMembers Column = "include_sub_members"              // group setting, yes/no
+	ColIncludeIsolated   Column = "include_isolated_sub_members"     // group setting, yes/no
+	ColHideFromOutside   Column = "hide_from_outside"                // isolation, yes/no
+	ColVisibilityMembers Column = "visibility_whitelist_members"     // isolation: who may still see it
+	ColVisibilityNodes   Column = "visibility_whitelist_departments" // isolation: which departments may
+	ColContactView       Column = "contact_view"                     // isolation: what its people see
+	ColContactMembers    Column = "contact_whitelist_members"        // isolation: exceptions, members
+	ColContactNodes      Column = "contact_whitelist_departments"    // isolation: exceptions, departments
+	ColReception         Column = "reception"                        // isolation: which messages reach it
+	ColStatus            Column = "status"                           // Active or Inactive
+	ColExternalID        Column = "external_id"                      // the ID on a synced platform
+	colProblems          Column = "import_problems"                  // the error workbook's own column; ignored on import
+)
+
+const colMultilingualMarker = ":"
+
+// FieldColumn returns the member sheet's column of a member field.
+func FieldColumn(f member.Field) Column { return Column(f.String()) }
+
+// LanguageColumn returns the column of one language form of a multilingual name:
+// LanguageColumn(FieldColumn(member.SystemName), "zh-Hant") or
+// LanguageColumn(ColName, "en").
+func LanguageColumn(base Column, tag string) Column {
+	if t, err := language.Parse(tag); err == nil {
+		tag = t.String()
+	}
+	return base + colMultilingualMarker + Column(tag)
+}
+
+// split returns the base column and the language tag of a language column.
+func (c Column) split() (Column, string) {
+	if i := strings.IndexByte(string(c), ':'); i >= 0 {
+		return c[:i], string(c[i+1:])
+	}
+	return c, ""
+}
+
+// colType says how a column's cells are read and written.
+type colType uint8
+
+const (
+	tText       colType = iota // single-line text
+	tLongText                  // multi-line text (bio, work details)
+	tNumText                   // text often typed as a number: keys, phones
+	tDate                      // calendar date
+	tBool                      // yes / no
+	tEnum                      // one of a few values
+	tInt                       // whole number
+	tCode                      // node code
+	tNodeRef                   // a node by code or path
+	tNodeList                  // nodes by code or path, separated by ';'
+	tMemberRef                 // a member by the import's key
+	tMemberList                // members by key, separated by ';'
+	tRoleList                  // role names, separated by ';'
+	tTextList                  // texts separated by ';'
+	tIgnored                   // read and ignored (the error workbook's problem column)
+)
+
+// colSpec describes one column.
+type colSpec struct {
+	col      Column
+	sheet    Sheets
+	typ      colType
+	field    member.Field  // member sheet: the member field (0 for roles)
+	node     orgtree.Field // department sheet: the node field it edits
+	labels   [3]string
+	synonyms []string // more headers people use for it
+	enum     *enumSpec
+	lang     string // a language form of a multilingual name
+	required bool   // marked * in templates: required for new records
+}
+
+func (s *colSpec) multilingual() bool {
+	return s.col == FieldColumn(member.SystemName) || s.col == ColName
+}
+
+// memberColumnDefs lists the member sheet's columns in canonical order.
+func memberColumnDefs() []*colSpec {
+	f := func(fl member.Field, typ colType, syn ...string) *colSpec {
+		return &colSpec{col: FieldColumn(fl), sheet: Members, typ: typ, field: fl, labels: fl.Labels(), synonyms: syn}
+	}
+	defs := []*colSpec{
+		f(member.SystemName, tText, "nickname", "username", "user name", "昵称", "用户名", "暱稱", "使用者名稱"),
+		f(member.FullName, tText, "name", "display name", "real name", "真实姓名", "员工姓名", "真實姓名", "員工姓名"),
+		f(member.EmployeeNumber, tNumText, "employee no", "employee id", "staff number", "staff no", "工号", "员工工号", "工號", "員工工號", "员工号", "員工號"),
+		f(member.Mobile, tNumText, "mobile phone", "mobile number", "cell phone", "phone", "手机", "手机号码", "手機", "手機號碼", "电话号码", "電話號碼"),
+		f(member.Email, tText, "e-mail", "email address", "mail", "邮箱地址", "电子邮箱", "電子郵件", "郵箱地址", "電子郵箱"),
+		f(member.GenderField, tEnum, "sex"),
+		f(member.LoginMethodField, tEnum),
+		f(member.LoginAccount, tNumText, "account", "账号", "帳號", "登录名", "登入名"),
+		f(member.SSOAccount, tText, "sso"),
+		f(member.StatusField, tEnum, "account status", "账号状态", "帳號狀態"),
+		f(member.LoginBlocked, tBool),
+		f(member.Primary, tNodeRef, "department", "dept", "main department", "部门", "主部门", "所属部门", "部門", "主部門", "所屬部門"),
+		f(member.Secondary, tNodeList, "other departments", "其他部门", "兼职部门", "其他部門", "兼職部門"),
+		f(member.AffiliatedDepartment, tNodeRef),
+		f(member.AffiliatedOrganization, tNodeRef),
+		f(member.JobTitle, tText, "title", "position", "职务", "岗位", "職務", "崗位"),
+		f(member.ReportingManager, tMemberRef, "manager", "supervisor", "direct manager", "直属上级", "上级", "直屬上級", "上級"),
+		f(member.HireDate, tDate, "start date", "date of hire", "入职时间", "入職時間"),
+		f(member.EmploymentDate, tDate, "参加工作时间", "參加工作時間"),
+		f(member.ResponsibleLines, tTextList),
+		f(member.Birthday, tDate, "date of birth", "birth date", "出生日期", "出生日期"),
+		f(member.OfficePhone, tNumText, "work phone", "telephone", "座机", "办公电话号码", "座機"),
+		f(member.Extension, tNumText, "ext", "分机", "分機"),
+		f(member.QQ, tNumText, "qq number", "qq号", "qq號"),
+		f(member.WeChat, tText, "wechat id", "微信号", "微信號"),
+		f(member.Language, tText),
+		f(member.TimeZone, tText),
+		f(member.Region, tText, "country", "国家", "國家"),
+		f(member.Bio, tLongText),
+		f(member.WorkDetails, tLongText),
+		f(member.WorkPlace, tText, "office", "location", "工作地点", "工作地點"),
+		f(member.ExtendedA, tText),
+		f(member.ExtendedB, tText),
+		f(member.ExternalID, tText),
+		{col: ColRoles, sheet: Members, typ: tRoleList, labels: [3]string{"Roles", "角色", "角色"}, synonyms: []string{"role"}},
+	}
+	for _, d := range defs {
+		switch d.field {
+		case member.SystemName:
+			d.required = true
+		case member.GenderField:
+			d.enum = genderEnum
+		case member.LoginMethodField:
+			d.enum = loginMethodEnum
+		case member.StatusField:
+			d.enum = statusEnum
+		}
+	}
+	return defs
+}
+
+// departmentColumnDefs lists the department sheet's columns in canonical order.
+func departmentColumnDefs() []*colSpec {
+	c := func(col Column, typ colType, node orgtree.Field, labels [3]string, syn ...string) *colSpec {
+		return &colSpec{col: col, sheet: Departments, typ: typ, node: node, labels: labels, synonyms: syn}
+	}
+	defs := []*colSpec{
+		c(ColCode, tCode, orgtree.CodeField, [3]string{"Code", "编码", "編碼"}, "department code", "dept code", "部门编码", "部门代码", "代码", "部門編碼", "部門代碼", "代碼"),
+		c(ColParent, tNodeRef, orgtree.ParentField, [3]string{"Parent", "上级", "上級"}, "parent department", "parent code", "上级部门", "上级部门编码", "父部门", "上級部門", "上級部門編碼", "父部門"),
+		c(ColName, tText, orgtree.NameField, [3]string{"Name", "名称", "名稱"}, "department name", "dept name", "部门名称", "部门", "部門名稱", "部門"),
+		c(ColKind, tEnum, 0, [3]string{"Kind", "类型", "類型"}, "type"),
+		c(ColOrder, tInt, orgtree.OrderField, [3]string{"Order", "排序", "排序"}, "sort", "sort order", "顺序", "順序"),
+		c(ColManager, tMemberRef, orgtree.ManagerField, [3]string{"Manager", "负责人", "負責人"}, "head", "leader", "主管", "部门负责人", "部門負責人"),
+		c(ColAssistants, tMemberList, orgtree.AssistantsField, [3]string{"Assistants", "助理", "助理"}),
+		c(ColObservers, tMemberList, orgtree.ObserversField, [3]string{"Observers", "观察者", "觀察者"}),
+		c(ColIncludeSubMembers, tBool, orgtree.GroupField, [3]string{"Group includes sub-department members", "群组包含下级部门成员", "群組包含下級部門成員"}),
+		c(ColIncludeIsolated, tBool, orgtree.GroupField, [3]string{"Group includes isolated sub-department members", "群组包含隔离的下级部门成员", "群組包含隔離的下級部門成員"}),
+		c(ColHideFromOutside, tBool, orgtree.IsolationField, [3]string{"Hidden from outside", "对外隐藏", "對外隱藏"}),
+		c(ColVisibilityMembers, tMemberList, orgtree.IsolationField, [3]string{"Visible to members", "可见成员白名单", "可見成員白名單"}),
+		c(ColVisibilityNodes, tNodeList, orgtree.IsolationField, [3]string{"Visible to departments", "可见部门白名单", "可見部門白名單"}),
+		c(ColContactView, tEnum, orgtree.IsolationField, [3]string{"Contact view", "通讯录查看范围", "通訊錄查看範圍"}),
+		c(ColContactMembers, tMemberList, orgtree.IsolationField, [3]string{"Contact whitelist members", "通讯录白名单成员", "通訊錄白名單成員"}),
+		c(ColContactNodes, tNodeList, orgtree.IsolationField, [3]string{"Contact whitelist departments", "通讯录白名单部门", "通訊錄白名單部門"}),
+		c(ColReception, tEnum, orgtree.IsolationField, [3]string{"Message reception", "工作消息接收范围", "工作訊息接收範圍"}),
+		c(ColStatus, tEnum, orgtree.StatusField, [3]string{"Status", "状态", "狀態"}),
+		c(ColExternalID, tText, orgtree.ExternalIDField, [3]string{"External ID", "外部 ID", "外部 ID"}),
+	}
+	for _, d := range defs {
+		switch d.col {
+		case ColName:
+			d.required = true
+		case ColKind:
+			d.enum = kindEnum
+		case ColContactView:
+			d.enum = contactViewEnum
+		case ColReception:
+			d.enum = receptionEnum
+		case ColStatus:
+			d.enum = statusEnum
+		}
+	}
+	return defs
+}
+
+// problemsColumnDef is the column the error workbook adds; importing ignores it.
+var problemsColumnDef = &colSpec{col: colProblems, typ: tIgnored, labels: [3]string{"Problems", "错误信息", "錯誤訊息"}}
+
+// catalog is the lazily built index of every column and header.
+type catalog struct {
+	members, departments []*colSpec
+	byCol                map[Sheets]map[Column]*colSpec
+	byHeader             map[Sheets]map[string]*colSpec
+	langs                map[string]string // normalized language label → tag
+}
+
+var (
+	catalogOnce sync.Once
+	theCatalog  *catalog
+)
+
+func cat() *catalog {
+	catalogOnce.Do(func() {
+		c := &catalog{
+			members:     memberColumnDefs(),
+			departments: departmentColumnDefs(),
+			byCol:       map[Sheets]map[Column]*colSpec{Members: {}, Departments: {}},
+			byHeader:    map[Sheets]map[string]*colSpec{Members: {}, Departments: {}},
+			langs:       map[string]string{},
+		}
+		add := func(kind Sheets, s *colSpec) {
+			c.byCol[kind][s.col] = s
+			h := c.byHeader[kind]
+			keys := append([]string{string(s.col)}, s.labels[:]...)
+			keys = append(keys, s.synonyms...)
+			for _, k := range keys {
+				if nk := headerKey(k); nk != "" {
+					if _, taken := h[nk]; !taken {
+						h[nk] = s
+					}
+				}
+			}
+		}
+		for _, s := range c.members {
+			add(Members, s)
+		}
+		for _, s := range c.departments {
+			add(Departments, s)
+		}
+		add(Members, problemsColumnDef)
+		add(Departments, problemsColumnDef)
+		for i, tag := range langTags {
+			for _, l := range langLabels[i] {
+				c.langs[headerKey(l)] = tag
+			}
+			c.langs[headerKey(tag)] = tag
+		}
+		theCatalog = c
+	})
+	return theCatalog
+}
+
+// spec returns the description of column col of a sheet kind, language forms
+// included; nil when the column does not exist.
+func (c *catalog) spec(kind Sheets, col Column) *colSpec {
+	if s, ok := c.byCol[kind][col]; ok {
+		return s
+	}
+	base, tag := col.split()
+	s, ok := c.byCol[kind][base]
+	if !ok || !s.multilingual() || tag == "" {
+		return nil
+	}
+	t, err := language.Parse(tag)
+	if err != nil || t == language.Und {
+		return nil
+	}
+	ls := *s
+	ls.col = LanguageColumn(base, t.String())
+	ls.lang = t.String()
+	ls.required = false
+	ls.synonyms = nil
+	return &ls
+}
+
+// langTags are the tags of orgkit.Languages as written in names.
+var langTags = [3]string{"en", "zh-Hans", "zh-Hant"}
+
+// langLabels are each language's name in English, Simplified and Traditional Chinese.
+var langLabels = [3][3]string{
+	{"English", "英文", "英文"},
+	{"Simplified Chinese", "简体中文", "簡體中文"},
+	{"Traditional Chinese", "繁体中文", "繁體中文"},
+}
+
+// headerKey is the comparison form of a header: NFKC, case folded, without white
+// space, '_', '-', '*' and the marks people add to say a column is required.
+func headerKey(s string) string {
+	s = strings.ToLower(norm.NFKC.String(s))
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '_' || r == '-' || r == '*' || r == '\u00a0' || r == '\u3000' || r == '\u200b' || r == '\ufeff':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	for _, mark := range []string{"(required)", "(必填)", "(必填项)", "(必填項)", "(optional)", "(选填)", "(選填)"} {
+		out = strings.TrimSuffix(out, mark)
+	}
+	return out
+}
+
+// match finds the column a header names on a sheet of the kind: a label in any of the
+// three languages, a common synonym, the stable name, or a multilingual name's
+// language form ("Name (English)", "名称（英文）", "name:en"). A trailing note in
+// parentheses ("Hire date (YYYY-MM-DD)") is ignored.
+func (c *catalog) match(kind Sheets, header string) *colSpec {
+	k := headerKey(header)
+	if k == "" {
+		return nil
+	}
+	if s, ok := c.byHeader[kind][k]; ok {
+		return s
+	}
+	// "system_name:en"
+	if i := strings.IndexByte(k, ':'); i > 0 {
+		if s, ok := c.byHeader[kind][k[:i]]; ok && s.multilingual() {
+			if ls := c.spec(kind, LanguageColumn(s.col, c.langTag(k[i+1:]))); ls != nil {
+				return ls
+			}
+		}
+	}
+	// "Name (English)", or a note in parentheses
+	if strings.HasSuffix(k, ")") {
+		if i := strings.LastIndexByte(k, '('); i > 0 {
+			base, inner := k[:i], k[i+1:len(k)-1]
+			if s, ok := c.byHeader[kind][base]; ok {
+				if s.multilingual() {
+					if tag := c.langTag(inner); tag != "" {
+						if ls := c.spec(kind, LanguageColumn(s.col, tag)); ls != nil {
+							return ls
+						}
+					}
+				}
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// langTag reads a language label ("English", "繁体中文") or a BCP 47 tag.
+func (c *catalog) langTag(s string) string {
+	if tag, ok := c.langs[s]; ok {
+		return tag
+	}
+	if t, err := language.Parse(s); err == nil && t != language.Und {
+		return t.String()
+	}
+	return ""
+}
+
+// header returns the column's header in the language best matching tag; required
+// columns get a leading "*" when mark is set.
+func (s *colSpec) header(tag language.Tag, mark bool) string {
+	i := orgkit.MatchLanguage(tag)
+	h := s.labels[i]
+	if s.lang != "" {
+		h += langSuffix(s.lang, i)
+	}
+	if mark && s.required {
+		h = "*" + h
+	}
+	return h
+}
+
+// langSuffix is " (English)" or "（英文）" for a language form's header.
+func langSuffix(tag string, lang int) string {
+	label := tag
+	for k, t := range langTags {
+		if t == tag {
+			label = langLabels[k][lang]
+		}
+	}
+	if lang == 0 {
+		return " (" + label + ")"
+	}
+	return "（" + label + "）"
+}
+
+// Header returns the column's header on a sheet of the kind in the language best
+// matching tag, or "" when the sheet has no such column.
+func (c Column) Header(kind Sheets, tag language.Tag) string {
+	s := cat().spec(kind, c)
+	if s == nil {
+		return ""
+	}
+	return s.header(tag, false)
+}
+
+// MemberColumns returns every column of the member sheet in canonical order (member
+// fields, then roles). Avatar and activation time are not imported or exported.
+func MemberColumns() []Column { return columnsOf(cat().members) }
+
+// DepartmentColumns returns every column of the department sheet in canonical order.
+func DepartmentColumns() []Column { return columnsOf(cat().departments) }
+
+func columnsOf(specs []*colSpec) []Column {
+	out := make([]Column, len(specs))
+	for i, s := range specs {
+		out[i] = s.col
+	}
+	return out
+}
+
+// TemplateMemberColumns are the columns of the default member template: the ones most
+// imports need.
+func TemplateMemberColumns() []Column {
+	return []Column{
+		FieldColumn(member.SystemName), FieldColumn(member.FullName), FieldColumn(member.EmployeeNumber),
+		FieldColumn(member.Mobile), FieldColumn(member.Email), FieldColumn(member.GenderField),
+		FieldColumn(member.LoginMethodField), FieldColumn(member.Primary), FieldColumn(member.Secondary),
+		FieldColumn(member.JobTitle), FieldColumn(member.ReportingManager), FieldColumn(member.HireDate),
+		FieldColumn(member.StatusField), FieldColumn(member.WorkPlace), ColRoles,
+	}
+}
+
+// TemplateDepartmentColumns are the columns of the default department template.
+func TemplateDepartmentColumns() []Column {
+	return []Column{ColCode, ColName, ColParent, LanguageColumn(ColName, "en"), ColKind, ColOrder, ColManager, ColStatus}
+}
+
+// keyFields are the member fields an import may match members by, in the order the
+// automatic choice tries them.
+var keyFields = [...]member.Field{member.EmployeeNumber, member.Mobile, member.Email, member.SystemName, member.LoginAccount, member.ExternalID}
+
+// KeyFields returns the member fields an import may match members by (employee
+// number, mobile, email, system name, login account, external ID), in the order the
+// automatic choice of ImportOptions.Key tries them.
+func KeyFields() []member.Field { return slices.Clone(keyFields[:]) }
+
+func isKeyField(f member.Field) bool {
+	for _, k := range keyFields {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}

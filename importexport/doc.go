@@ -1,0 +1,94 @@
+// Package importexport reads and writes members and departments as xlsx workbooks
+// (through excelize) and CSV: templates to fill in, validated all-or-nothing imports
+// with a report and an error workbook, and streaming exports.
+//
+// # Templates
+//
+// WriteTemplate writes an xlsx template: a member sheet and/or a department sheet
+// with headers in English, Simplified or Traditional Chinese, required columns marked
+// "*", dropdowns for enumerated columns (gender, login method, status, yes/no, kind,
+// contact view, message reception), text format for columns of digits so that
+// leading zeros stay, and an instruction sheet describing every column.
+//
+// # Columns
+//
+// A column is named by a stable Column ("employee_number", "primary_department",
+// "roles", "name:en", …). On import, columns are found by their header in any of the
+// three languages (or a common synonym, or the stable name), in any order; a header
+// may carry a "*" or a note in parentheses. A header merged over several rows is read
+// from its top cell, and title rows above the header are skipped (the header is the
+// row, among the first ten, that names the most known columns). Columns no header
+// names are problems unless ImportOptions.AllowUnknownColumns is set.
+//
+// Departments are referred to by code, or by path of names from the company
+// ("Acme/Beijing R&D", the company's name optional), or by a name only one department
+// has. Members are referred to (reporting manager, department posts, whitelists) by
+// the import's match key, or else by any other key field when exactly one member
+// matches (export names a member whose key is blank by system name); they may be
+// members of the directory or rows of the same import, before or after the referring
+// row. Roles are referred to by name. Lists are separated by ";" (also "；"
+// or line breaks); a member's roles list its primary role first.
+//
+// # Importing
+//
+// Import reads a file (xlsx or CSV, sniffed), ImportFiles several files as one
+// import, and Plan and PlanFiles preview without writing. The mode is Add, Update or
+// Upsert, with one match key per import (employee number, mobile, email, system name,
+// login account or external ID, compared after the directory's normalization, so
+// "139 0000 0000" finds "+8613900000000"). On update a blank cell leaves a field
+// unchanged and "#clear" empties it.
+//
+// Real spreadsheets are read forgivingly: cells are read raw, so that Excel serial
+// dates convert exactly (in the workbook's 1900 or 1904 date system) and numbers stay
+// whole ("13912345678", never "1.39E+10"); text cells keep their leading zeros;
+// full-width digits and stray spaces are folded; text dates may be written
+// 2024-03-01, 2024/3/1, 2024年3月1日, 1 Mar 2024 or D/M/YYYY (day first unless
+// ImportOptions.MonthFirst); blank rows are skipped. Values a spreadsheet has already
+// damaged are refused rather than guessed at: a number shortened to scientific
+// notation ("1.39E+10"), a formula error ("#N/A"), a two-digit year.
+//
+// Every row is validated before anything is written — cell formats, the key (blank,
+// unknown, taken, twice in the file), references, columns of fields a synced
+// directory's platform owns (field.read_only), and then every rule of the directory
+// service, whose violations are mapped back from their command to the row and column.
+// When there is any problem nothing is written and Report.Problems lists each with
+// its row, column letter, header, value, violation code and a message in
+// ImportOptions.Language. Otherwise the whole import is one change set with origin
+// "import", and the report counts the rows created, updated and unchanged.
+//
+// WriteErrorWorkbook re-streams the upload with the bad cells in red, a column saying
+// what is wrong on each row, and a sheet listing every problem.
+//
+// Limits (file size, rows, columns, cell length, unzip size, zip entries) guard
+// against hostile files: a zip bomb is refused from its central directory before
+// anything is inflated; each part is then inflated once to nowhere, so that a part
+// that inflates to more than it declares, or is damaged, is refused rather than read
+// truncated; rows are streamed and reading stops at the first row over the limit;
+// CSV is read as a stream.
+//
+// # Exporting
+//
+// Export writes the members of the directory, of a node's subtree, a selection of IDs
+// or any iter.Seq of members, and/or the departments (codes, parents, names in every
+// language, posts, group and isolation settings), with the columns and order the
+// caller chooses and localized headers, as xlsx (excelize's StreamWriter) or CSV
+// (UTF-8 with a byte order mark). Derived defaults — an affiliated department or
+// organization that follows the primary department — are left blank.
+//
+// # Formula safety
+//
+// In xlsx every value is written as a string cell, never a formula. In CSV a value
+// starting with '=', '+', '-', '@', tab or carriage return gets a leading "'", and
+// import strips exactly one leading "'" when one of those characters follows
+// (EscapeCSV, UnescapeCSV). A value that itself starts with "'" followed by one of
+// those characters gets a second "'" on export, so that every value survives the
+// round trip (an addition to the DESIGN rule, which would otherwise lose that "'").
+//
+// # Round trip
+//
+// Export, import into an empty directory, export again: the two files are
+// byte-identical, in both formats (xlsx documents carry fixed properties and their
+// parts are written in a fixed order). A workbook with both sheets, or a department
+// CSV and a member CSV given together to ImportFiles, imports as one change set in
+// which departments are created before the members in them and posts are set after.
+package importexport

@@ -1,0 +1,872 @@
+package importexport
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/store"
+)
+
+// Mode says what an import does with rows that match an existing record.
+type Mode uint8
+
+const (
+	// Add creates a record per row; a row whose key matches an existing record is a
+	// problem. It is the default.
+	Add Mode = iota
+	// Update changes the records the rows match; a row matching none is a problem, and
+	// so is a blank key. Blank cells leave fields unchanged; #clear empties them.
+	Update
+	// Upsert updates the records rows match and creates the others; a blank key is a
+	// problem.
+	Upsert
+)
+
+// String returns "add", "update" or "upsert".
+func (m Mode) String() string {
+	switch m {
+	case Update:
+		return "update"
+	case Upsert:
+		return "upsert"
+	}
+	return "add"
+}
+
+// ImportOptions configure Import and Plan. The zero value adds members from a file
+// whose format and sheets are recognized automatically.
+type ImportOptions struct {
+	// Format of the file; FormatAuto sniffs it.
+	Format Format
+	// Sheets restricts which sheets are read; zero reads every sheet recognized by its
+	// name or headers (instruction sheets and the error workbook's problem sheet are
+	// skipped). A CSV file holds one sheet, recognized by its headers.
+	Sheets Sheets
+	// Mode is Add, Update or Upsert.
+	Mode Mode
+	// Key is the member field rows are matched by, and by which reporting managers,
+	// posts and whitelists name members: one of KeyFields. Zero picks the first of
+	// KeyFields that has a column on the member sheet, else the system name.
+	Key member.Field
+	// AllowUnknownColumns ignores columns whose header names no known column; by
+	// default each one is a problem.
+	AllowUnknownColumns bool
+	// Language is the language of problem messages; the zero value means English.
+	Language language.Tag
+	// MonthFirst reads ambiguous text dates such as 01/03/2024 month first (3 January
+	// 2024); by default they are read day first (1 March 2024). See ParseDate.
+	MonthFirst bool
+	// Meta is recorded on the change set (actor, reason); Origin is always "import".
+	// Meta.IfVersion pins the import to a version of the directory.
+	Meta store.Meta
+	// Limits bound what is read; zero fields take the defaults of Limits.
+	Limits Limits
+}
+
+// Input is one file of a multi-file import (ImportFiles): a department CSV and a
+// member CSV, say, imported as one change set.
+type Input struct {
+	// Name names the file in problems and errors (a file name, say).
+	Name string
+	// R reads the file.
+	R io.Reader
+	// Format of the file; FormatAuto sniffs it.
+	Format Format
+	// Sheets restricts which sheets are read; zero means ImportOptions.Sheets.
+	Sheets Sheets
+}
+
+// Counts are the rows an import created, updated and left unchanged.
+type Counts struct {
+	Created   int
+	Updated   int
+	Unchanged int
+}
+
+// Report is what an import found and did.
+type Report struct {
+	// Mode and Key are the mode and the match key the import used.
+	Mode Mode
+	Key  member.Field
+	// Language is the language of the messages.
+	Language language.Tag
+	// Sheets lists every sheet read, in the order read.
+	Sheets []SheetReport
+	// Members and Departments count the rows of member and department sheets.
+	Members     Counts
+	Departments Counts
+	// Problems lists every problem, by input, sheet, row and column. When there is
+	// any, nothing was written.
+	Problems []Problem
+	// Committed reports whether the import wrote its change set (never for Plan).
+	Committed bool
+	// Result is the directory service's result: the would-be snapshot and change set
+	// of a Plan, or the committed ones of an Import. Nil when there were problems.
+	Result *directory.Result
+
+	inputs []inputInfo
+	limits Limits
+}
+
+// inputInfo is what the error workbook needs to know about an input.
+type inputInfo struct {
+	name     string
+	format   Format
+	date1904 bool
+}
+
+// SheetReport describes one sheet an import read.
+type SheetReport struct {
+	Input  int    // index of the input (0 for Import and Plan)
+	File   string // the input's name
+	Name   string // the sheet's name; "" for CSV
+	Kind   Sheets // Members or Departments
+	Format Format
+	// HeaderRow is the 1-based row of the header.
+	HeaderRow int
+	// Rows is the number of data rows read (blank rows not counted).
+	Rows int
+	// Columns lists the columns found, in file order.
+	Columns []ColumnReport
+
+	width int             // the widest row seen, in columns
+	types map[int]colType // physical column → type, for the error workbook
+}
+
+// ColumnReport is one column of a sheet.
+type ColumnReport struct {
+	Letter string // "A", "B", …
+	Header string // as written in the file
+	Column Column // the column it was recognized as; "" when ignored
+}
+
+// Problem is one thing wrong with an import. Problems with no row concern the whole
+// file or a column (Row is then the header row, or 0).
+type Problem struct {
+	Input  int    // index of the input (0 for Import and Plan)
+	File   string // the input's name
+	Sheet  string // the sheet's name; "" for CSV
+	Row    int    // 1-based row number; 0 when the problem is not tied to a row
+	Column string // column letter ("C"); "" when the problem is not tied to a column
+	Header string // the column's header as written in the file
+	Value  string // the cell's value as read
+	Code   string // the violation code, e.g. "member.hire_date.invalid"
+	// Message is the localized message (ImportOptions.Language).
+	Message string
+	// Violation is the underlying violation. Its Command is the index of the command
+	// in the import's batch, or -1 when the problem was found before the batch ran.
+	Violation orgkit.Violation
+}
+
+// String renders the problem as "sheet!C5: message".
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File)
+		b.WriteString(": ")
+	}
+	if p.Sheet != "" {
+		b.WriteString(p.Sheet)
+		b.WriteString("!")
+	}
+	if p.Column != "" || p.Row > 0 {
+		b.WriteString(p.Column)
+		if p.Row > 0 {
+			fmt.Fprint(&b, p.Row)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// String summarizes the report in English: counts, then each problem on a line.
+func (r *Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s by %s: members %d created, %d updated, %d unchanged; departments %d created, %d updated, %d unchanged",
+		r.Mode, r.Key, r.Members.Created, r.Members.Updated, r.Members.Unchanged,
+		r.Departments.Created, r.Departments.Updated, r.Departments.Unchanged)
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(&b, "; %d problem(s), nothing written", len(r.Problems))
+		for _, p := range r.Problems {
+			b.WriteString("\n  ")
+			b.WriteString(p.String())
+		}
+	}
+	return b.String()
+}
+
+// OK reports whether the import found no problem.
+func (r *Report) OK() bool { return len(r.Problems) == 0 }
+
+// ForInput returns the part of a multi-file report about input i (its sheets and
+// problems, renumbered as input 0), for WriteErrorWorkbook.
+func (r *Report) ForInput(i int) *Report {
+	c := *r
+	c.Sheets, c.Problems, c.inputs = nil, nil, nil
+	for _, s := range r.Sheets {
+		if s.Input == i {
+			s.Input = 0
+			c.Sheets = append(c.Sheets, s)
+		}
+	}
+	for _, p := range r.Problems {
+		if p.Input == i {
+			p.Input = 0
+			c.Problems = append(c.Problems, p)
+		}
+	}
+	if i >= 0 && i < len(r.inputs) {
+		c.inputs = []inputInfo{r.inputs[i]}
+	}
+	return &c
+}
+
+// problemsError is the error of an import with problems.
+type problemsError struct {
+	n        int
+	readOnly bool
+}
+
+func (e *problemsError) Error() string {
+	return fmt.Sprintf("importexport: %d problem(s) found; nothing was written (see Report.Problems)", e.n)
+}
+
+func (e *problemsError) Is(target error) bool {
+	return target == orgkit.ErrInvalid || (target == orgkit.ErrReadOnly && e.readOnly)
+}
+
+// Import reads a member or department sheet (xlsx or CSV, or a workbook holding both)
+// and writes it to the directory as one change set (origin "import"), or not at all.
+//
+// Every row is validated before anything is written: cell formats, duplicates inside
+// the file, conflicts with existing members, references to departments, managers and
+// roles, columns of fields a synced platform owns, and every rule the directory
+// service checks. When anything is wrong nothing is written, the report lists every
+// problem, and the error matches orgkit.ErrInvalid (and orgkit.ErrReadOnly when a
+// problem is a read-only one). Files over a limit fail with a *LimitError, unreadable
+// ones with ErrFormat; the report is then nil.
+func Import(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, r io.Reader, opts ImportOptions) (*Report, error) {
+	return run(ctx, svc, dir, []Input{{R: r, Format: opts.Format, Sheets: opts.Sheets}}, opts, true)
+}
+
+// Plan is Import without the write: the same reading and validation, and the would-be
+// change set in Report.Result (a preview).
+func Plan(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, r io.Reader, opts ImportOptions) (*Report, error) {
+	return run(ctx, svc, dir, []Input{{R: r, Format: opts.Format, Sheets: opts.Sheets}}, opts, false)
+}
+
+// ImportFiles imports several files as one change set: a department file and a member
+// file whose members are those departments' managers, say. References resolve across
+// the files. Problems name their input (Problem.Input, Problem.File).
+func ImportFiles(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, inputs []Input, opts ImportOptions) (*Report, error) {
+	return run(ctx, svc, dir, inputs, opts, true)
+}
+
+// PlanFiles is ImportFiles without the write.
+func PlanFiles(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, inputs []Input, opts ImportOptions) (*Report, error) {
+	return run(ctx, svc, dir, inputs, opts, false)
+}
+
+func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, inputs []Input, opts ImportOptions, commit bool) (*Report, error) {
+	if opts.Key != 0 && !isKeyField(opts.Key) {
+		return nil, fmt.Errorf("importexport: %s cannot be a match key (use one of KeyFields): %w", opts.Key, orgkit.ErrInvalid)
+	}
+	if opts.Mode > Upsert {
+		return nil, fmt.Errorf("importexport: unknown mode %d: %w", opts.Mode, orgkit.ErrInvalid)
+	}
+	im := &importer{
+		ctx: ctx, svc: svc, dir: dir, opts: opts, lim: opts.Limits.withDefaults(),
+		tag: opts.Language, rules: svc.Rules(),
+	}
+	if im.tag == (language.Tag{}) {
+		im.tag = language.English
+	}
+	for i, in := range inputs {
+		if err := im.read(i, in); err != nil {
+			return nil, err
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		rep, err := im.build(commit)
+		if !errors.Is(err, orgkit.ErrConflict) || opts.Meta.IfVersion != 0 || attempt >= 3 {
+			return rep, err
+		}
+	}
+}
+
+// importer holds one import: the sheets read, then the batch built from them.
+type importer struct {
+	ctx   context.Context
+	svc   *directory.Service
+	dir   orgkit.DirectoryID
+	opts  ImportOptions
+	lim   Limits
+	tag   language.Tag
+	rules member.Rules
+
+	inputs   []inputInfo
+	sheets   []*sheetData
+	readErrs []Problem // problems found while reading (headers, cells)
+	dataRows int
+
+	// per build
+	snap       *directory.Snapshot
+	key        member.Field
+	problems   []Problem
+	cmds       []orgkit.Command
+	refs       []cmdRef
+	rep        *Report
+	res        *resolver
+	idRows     map[uuid.UUID]rowLoc // IDs of the import's records → their rows, built on demand
+	memberRows []*memberRow
+	deptRows   []*deptRow
+}
+
+// sheetData is one sheet as read: its columns and its data rows' cells.
+type sheetData struct {
+	input  int
+	file   string
+	name   string
+	format Format
+	kind   Sheets
+	header int         // 1-based header row
+	binds  []binding   // the recognized columns
+	nums   []int       // row numbers of the data rows
+	cells  []string    // len(binds) cells per data row, cleaned
+	report SheetReport // what the report says about it
+}
+
+// binding is one recognized column of a sheet.
+type binding struct {
+	phys     int // 0-based physical column
+	letter   string
+	header   string
+	spec     *colSpec
+	readOnly bool // refused: a synced platform owns the field
+}
+
+func (s *sheetData) rows() int { return len(s.nums) }
+
+func (s *sheetData) cell(row, b int) string { return s.cells[row*len(s.binds)+b] }
+
+// bindingOf returns the binding of a column, or -1.
+func (s *sheetData) bindingOf(col Column) int {
+	for i, b := range s.binds {
+		if b.spec.col == col {
+			return i
+		}
+	}
+	return -1
+}
+
+// read reads one input's sheets into memory (cells only), checking limits.
+func (im *importer) read(idx int, in Input) error {
+	if in.R == nil {
+		return fmt.Errorf("importexport: input %d has no reader: %w", idx, orgkit.ErrInvalid)
+	}
+	kinds := cmp.Or(in.Sheets, im.opts.Sheets, Members|Departments)
+	format := cmp.Or(in.Format, im.opts.Format)
+	br := bufio.NewReaderSize(in.R, 4096)
+	if format == FormatAuto {
+		head, _ := br.Peek(8)
+		var err error
+		if format, err = sniff(head); err != nil {
+			return err
+		}
+	}
+	info := inputInfo{name: in.Name, format: format}
+	switch format {
+	case XLSX:
+		data, err := readLimited(br, im.lim.MaxFileSize, in.Name)
+		if err != nil {
+			return err
+		}
+		f, err := openXLSX(data, im.lim, in.Name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		info.date1904 = date1904(f)
+		im.inputs = append(im.inputs, info)
+		found := false
+		for _, name := range f.GetSheetList() {
+			if visible, _ := f.GetSheetVisible(name); !visible || skipSheet(name) {
+				continue
+			}
+			kind := kinds
+			if k := sheetKindByName(name); k != 0 {
+				if k&kinds == 0 {
+					continue
+				}
+				kind = k
+			}
+			rows, err := f.Rows(name)
+			if err != nil {
+				return fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
+			}
+			ok, err := im.readSheet(idx, in.Name, name, XLSX, kind, &xlsxRows{rows: rows})
+			_ = rows.Close()
+			if err != nil {
+				return err
+			}
+			found = found || ok
+		}
+		if !found {
+			im.readErrs = append(im.readErrs, im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
+		}
+		return nil
+	case CSV:
+		im.inputs = append(im.inputs, info)
+		rows, err := openCSV(br, im.lim, in.Name)
+		if err != nil {
+			return err
+		}
+		ok, err := im.readSheet(idx, in.Name, "", CSV, kinds, rows)
+		if err == nil && !ok {
+			im.readErrs = append(im.readErrs, im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
+		}
+		return err
+	}
+	return fmt.Errorf("importexport: unknown format %d: %w", format, orgkit.ErrInvalid)
+}
+
+// skipSheet reports sheets that are never data: instructions, the problem list.
+func skipSheet(name string) bool {
+	k := headerKey(name)
+	for _, t := range []tr{wordInstr, wordProblems, {"Readme", "说明", "說明"}} {
+		for _, s := range t {
+			if headerKey(s) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sheetKindByName recognizes "Members", "成员", "Departments", "部门"… as sheet names.
+func sheetKindByName(name string) Sheets {
+	k := headerKey(name)
+	for _, s := range append(wordMembers[:], "员工", "員工", "employees", "people", "人员", "人員", "通讯录", "通訊錄") {
+		if headerKey(s) == k {
+			return Members
+		}
+	}
+	for _, s := range append(wordDepts[:], "组织架构", "組織架構", "departments", "部门列表", "部門列表", "nodes") {
+		if headerKey(s) == k {
+			return Departments
+		}
+	}
+	return 0
+}
+
+// headerScan is how many leading non-blank rows may precede and include the header.
+const headerScan = 10
+
+type bufRow struct {
+	num   int
+	cells []string
+}
+
+// readSheet finds a sheet's header among its first non-blank rows, binds the columns
+// and reads the data rows. It reports whether the sheet was recognized.
+func (im *importer) readSheet(idx int, file, name string, format Format, kinds Sheets, src rowSource) (bool, error) {
+	var buf []bufRow
+	for len(buf) < headerScan {
+		num, cells, ok, err := src.next()
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			break
+		}
+		if blankRow(cells) {
+			continue
+		}
+		if len(cells) > im.lim.MaxColumns {
+			return false, &LimitError{Limit: "columns", Max: int64(im.lim.MaxColumns), File: file}
+		}
+		buf = append(buf, bufRow{num, cells})
+	}
+	h, kind := detectHeader(buf, kinds)
+	if h < 0 {
+		return false, nil
+	}
+	sh := &sheetData{input: idx, file: file, name: name, format: format, kind: kind, header: buf[h].num}
+	sh.report = SheetReport{Input: idx, File: file, Name: name, Kind: kind, Format: format, HeaderRow: buf[h].num,
+		types: map[int]colType{}}
+	// Header texts: a blank header cell takes the nearest text above it (a header
+	// merged over several rows keeps its text in the top cell).
+	width := 0
+	for _, r := range buf[:h+1] {
+		width = max(width, len(r.cells))
+	}
+	texts := headerTexts(buf, h, width)
+	seen := map[Column]int{}
+	var noHeader []int // columns without a header: their values are problems
+	for c := 0; c < width; c++ {
+		text := texts[c]
+		letter, _ := excelize.ColumnNumberToName(c + 1)
+		if text == "" {
+			noHeader = append(noHeader, c)
+			continue
+		}
+		spec := cat().match(kind, text)
+		cr := ColumnReport{Letter: letter, Header: text}
+		switch {
+		case spec == nil:
+			if !im.opts.AllowUnknownColumns {
+				im.readErrs = append(im.readErrs, im.columnProblem(sh, letter, text, CodeColumnUnknown, text, ""))
+			}
+		case spec.typ == tIgnored:
+		default:
+			if first, dup := seen[spec.col]; dup {
+				im.readErrs = append(im.readErrs, im.columnProblem(sh, letter, text, CodeColumnDuplicate, text, sh.binds[first].letter))
+				break
+			}
+			seen[spec.col] = len(sh.binds)
+			sh.binds = append(sh.binds, binding{phys: c, letter: letter, header: text, spec: spec})
+			sh.report.types[c] = spec.typ
+			cr.Column = spec.col
+		}
+		sh.report.Columns = append(sh.report.Columns, cr)
+	}
+	sh.report.width = width
+	im.sheets = append(im.sheets, sh)
+	reported := map[int]bool{}
+	headerless := func(num, c int, cells []string) {
+		if reported[c] || im.opts.AllowUnknownColumns {
+			return
+		}
+		if v := cleanCell(cells[c]); v != "" {
+			reported[c] = true
+			letter, _ := excelize.ColumnNumberToName(c + 1)
+			p := im.columnProblem(sh, letter, "", CodeColumnNoHeader, truncate(v, 200), letter)
+			p.Row = num
+			im.readErrs = append(im.readErrs, p)
+		}
+	}
+	add := func(num int, cells []string) error {
+		if len(cells) > max(width, im.lim.MaxColumns) {
+			return &LimitError{Limit: "columns", Max: int64(im.lim.MaxColumns), File: file}
+		}
+		sh.report.width = max(sh.report.width, len(cells))
+		for _, c := range noHeader {
+			if c < len(cells) {
+				headerless(num, c, cells)
+			}
+		}
+		for c := width; c < len(cells); c++ {
+			headerless(num, c, cells)
+		}
+		blank := true
+		start := len(sh.cells)
+		for _, b := range sh.binds {
+			v := ""
+			if b.phys < len(cells) {
+				v = cleanCell(cells[b.phys])
+			}
+			if v != "" {
+				blank = false
+			}
+			sh.cells = append(sh.cells, v)
+		}
+		if blank {
+			sh.cells = sh.cells[:start]
+			return nil
+		}
+		im.dataRows++
+		if im.dataRows > im.lim.MaxRows {
+			return &LimitError{Limit: "rows", Max: int64(im.lim.MaxRows), File: file}
+		}
+		sh.nums = append(sh.nums, num)
+		row := len(sh.nums) - 1
+		for i := range sh.binds {
+			v := sh.cells[start+i]
+			switch {
+			case v == "":
+			case len(v) > im.lim.MaxCellLength && utf8RuneCountOver(v, im.lim.MaxCellLength):
+				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellTooLong, truncate(v, 200), fmt.Sprint(im.lim.MaxCellLength)))
+				sh.cells[start+i] = ""
+			case isExcelError(v):
+				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellError, v, ""))
+				sh.cells[start+i] = ""
+			}
+		}
+		return nil
+	}
+	for _, r := range buf[h+1:] {
+		if err := add(r.num, r.cells); err != nil {
+			return true, err
+		}
+	}
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := im.ctx.Err(); err != nil {
+				return true, err
+			}
+		}
+		num, cells, ok, err := src.next()
+		if err != nil {
+			return true, err
+		}
+		if !ok {
+			break
+		}
+		if err := add(num, cells); err != nil {
+			return true, err
+		}
+	}
+	sh.report.Rows = len(sh.nums)
+	return true, nil
+}
+
+func blankRow(cells []string) bool {
+	for _, c := range cells {
+		if cleanCell(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// detectHeader picks the buffered row whose headers name the most known columns (the
+// first of equals), and the kind of sheet they name. A blank header cell takes the
+// nearest text above it, as a header merged over several rows keeps its text in its
+// top cell.
+func detectHeader(buf []bufRow, kinds Sheets) (int, Sheets) {
+	best, bestKind, bestN := -1, Sheets(0), 0
+	width := 0
+	for i, r := range buf {
+		width = max(width, len(r.cells))
+		texts := headerTexts(buf, i, width)
+		for _, kind := range []Sheets{Members, Departments} {
+			if kinds&kind == 0 {
+				continue
+			}
+			n := 0
+			for _, t := range texts {
+				if s := cat().match(kind, t); s != nil && s.typ != tIgnored {
+					n++
+				}
+			}
+			if n > bestN {
+				best, bestKind, bestN = i, kind, n
+			}
+		}
+	}
+	return best, bestKind
+}
+
+// headerTexts are the header texts of row h: each column's nearest non-blank text at
+// or above it.
+func headerTexts(buf []bufRow, h, width int) []string {
+	out := make([]string, width)
+	for c := range out {
+		for k := h; k >= 0 && out[c] == ""; k-- {
+			if c < len(buf[k].cells) {
+				out[c] = cleanCell(buf[k].cells[c])
+			}
+		}
+	}
+	return out
+}
+
+func utf8RuneCountOver(s string, limit int) bool {
+	n := 0
+	for range s {
+		n++
+		if n > limit {
+			return true
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k] + "…"
+		}
+		i++
+	}
+	return s
+}
+
+// build resolves the rows against the latest snapshot, runs the batch (a plan, or the
+// commit) and fills the report.
+func (im *importer) build(commit bool) (*Report, error) {
+	snap, err := im.svc.Snapshot(im.ctx, im.dir)
+	if err != nil {
+		return nil, err
+	}
+	im.snap = snap
+	im.problems = slices.Clone(im.readErrs)
+	im.cmds, im.refs = nil, nil
+	im.rep = &Report{Mode: im.opts.Mode, Language: im.tag, inputs: im.inputs, limits: im.lim}
+	for _, sh := range im.sheets {
+		im.rep.Sheets = append(im.rep.Sheets, sh.report)
+	}
+	im.key = im.chooseKey()
+	im.rep.Key = im.key
+	im.markReadOnly()
+	im.res = newResolver(im)
+	plan := im.plan()
+	meta := im.opts.Meta
+	meta.Origin = store.OriginImport
+	if meta.IfVersion == 0 {
+		meta.IfVersion = snap.Version()
+	}
+	if len(im.problems) > 0 {
+		// Run the batch anyway (a plan), so that the rules only the directory service
+		// checks are reported together with the rest.
+		if _, err := im.svc.Plan(im.ctx, im.dir, meta, im.cmds...); err != nil {
+			if !im.absorb(err) {
+				return nil, err
+			}
+		}
+		return im.fail()
+	}
+	var res *directory.Result
+	if commit {
+		res, err = im.svc.Apply(im.ctx, im.dir, meta, im.cmds...)
+	} else {
+		res, err = im.svc.Plan(im.ctx, im.dir, meta, im.cmds...)
+	}
+	if err != nil {
+		if errors.Is(err, orgkit.ErrConflict) && im.opts.Meta.IfVersion == 0 {
+			return nil, err
+		}
+		if !im.absorb(err) {
+			return nil, err
+		}
+		return im.fail()
+	}
+	plan.count(im.rep)
+	im.rep.Result = res
+	im.rep.Committed = commit && res.ChangeSet != nil
+	return im.rep, nil
+}
+
+// absorb turns the service's violations into problems; it reports false for any other
+// error. A violation at a cell that already has a problem of its own is a consequence
+// of it (the cell was left out) and is dropped.
+func (im *importer) absorb(err error) bool {
+	var inv *orgkit.InvalidError
+	if !errors.As(err, &inv) {
+		return false
+	}
+	type at struct {
+		input      int
+		sheet, col string
+		row        int
+	}
+	own := map[at]bool{}
+	for _, p := range im.problems {
+		if p.Column != "" {
+			own[at{p.Input, p.Sheet, p.Column, p.Row}] = true
+		}
+	}
+	for _, v := range inv.Violations {
+		p := im.fromViolation(v)
+		if p.Column != "" && own[at{p.Input, p.Sheet, p.Column, p.Row}] {
+			continue
+		}
+		im.problems = append(im.problems, p)
+	}
+	return true
+}
+
+// fail finishes a report with problems.
+func (im *importer) fail() (*Report, error) {
+	ps := im.problems
+	order := map[*sheetData]int{}
+	for i, sh := range im.sheets {
+		order[sh] = i
+	}
+	sheetIdx := func(p Problem) int {
+		for i, sh := range im.sheets {
+			if sh.input == p.Input && sh.name == p.Sheet {
+				return i
+			}
+		}
+		return -1
+	}
+	colIdx := func(p Problem) int {
+		n, _ := excelize.ColumnNameToNumber(p.Column)
+		return n
+	}
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Input, b.Input), cmp.Compare(sheetIdx(a), sheetIdx(b)), cmp.Compare(a.Row, b.Row), cmp.Compare(colIdx(a), colIdx(b)))
+	})
+	ps = slices.CompactFunc(ps, func(a, b Problem) bool {
+		return a.Input == b.Input && a.Sheet == b.Sheet && a.Row == b.Row && a.Column == b.Column && a.Code == b.Code && a.Message == b.Message
+	})
+	im.rep.Problems = ps
+	ro := false
+	for _, p := range ps {
+		ro = ro || p.Code == orgkit.CodeFieldReadOnly
+	}
+	return im.rep, &problemsError{n: len(ps), readOnly: ro}
+}
+
+// chooseKey returns ImportOptions.Key, or the first key field with a column on a
+// member sheet, or the system name.
+func (im *importer) chooseKey() member.Field {
+	if im.opts.Key != 0 {
+		return im.opts.Key
+	}
+	for _, f := range keyFields {
+		for _, sh := range im.sheets {
+			if sh.kind == Members && sh.bindingOf(FieldColumn(f)) >= 0 {
+				return f
+			}
+		}
+	}
+	return member.SystemName
+}
+
+// markReadOnly refuses the columns of fields the directory's upstream platform owns
+// (DirectoryRecord.SyncedMemberFields and SyncedNodeFields of a synced directory),
+// except the match key used only to find rows. One problem per column; the column is
+// then ignored so that its rows are not reported again.
+func (im *importer) markReadOnly() {
+	d := im.snap.Settings()
+	if !d.Platform.Synced() {
+		return
+	}
+	for _, sh := range im.sheets {
+		for i := range sh.binds {
+			b := &sh.binds[i]
+			b.readOnly = false
+			owned := false
+			switch sh.kind {
+			case Members:
+				isKey := b.spec.field == im.key && b.spec.lang == "" && im.opts.Mode != Add
+				owned = b.spec.field != 0 && !isKey && slices.Contains(d.SyncedMemberFields, b.spec.field)
+			case Departments:
+				isKey := b.spec.col == ColCode && im.opts.Mode != Add
+				owned = b.spec.node != 0 && !isKey && slices.Contains(d.SyncedNodeFields, b.spec.node)
+			}
+			if owned {
+				b.readOnly = true
+				v := orgkit.NewViolation(orgkit.CodeFieldReadOnly, -1, im.sheetRecord(sh), string(b.spec.col), "", "")
+				im.problems = append(im.problems, im.newProblem(sh, sh.header, b.letter, b.header, b.header, v))
+			}
+		}
+	}
+}

@@ -1,0 +1,244 @@
+package importexport
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit"
+)
+
+// minimalXLSX assembles a workbook by hand: the parts Excel needs and a worksheet
+// whose XML is streamed from sheet. rawSheet, when set, replaces the worksheet's
+// entry with pre-compressed data and declared sizes (to lie about them).
+func minimalXLSX(t testing.TB, sheet func(w io.Writer), rawSheet *zip.FileHeader, rawData []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	put := func(name, body string) {
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, err = io.WriteString(w, body)
+		require.NoError(t, err)
+	}
+	put("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
+	put("_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	put("xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	put("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	if rawSheet != nil {
+		w, err := zw.CreateRaw(rawSheet)
+		require.NoError(t, err)
+		_, err = w.Write(rawData)
+		require.NoError(t, err)
+	} else {
+		w, err := zw.Create("xl/worksheets/sheet1.xml")
+		require.NoError(t, err)
+		sheet(w)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+const sheetHead = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
+
+func deflate(t testing.TB, data []byte) []byte {
+	var b bytes.Buffer
+	fw, err := flate.NewWriter(&b, flate.BestSpeed)
+	require.NoError(t, err)
+	_, err = fw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, fw.Close())
+	return b.Bytes()
+}
+
+// heapGrowth runs f and reports how much the live heap grew at most, sampling
+// HeapAlloc after f (with a GC first) — enough to show a refusal did not load the file.
+func heapAfter(f func()) uint64 {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	if after.TotalAlloc < before.TotalAlloc {
+		return 0
+	}
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+func TestZipBombDeclaredSize(t *testing.T) {
+	fx := newFixture(t)
+	// A worksheet declaring 8 GiB uncompressed: refused from the central directory.
+	body := deflate(t, []byte(sheetHead+`<sheetData/></worksheet>`))
+	h := &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: 0,
+		CompressedSize64: uint64(len(body)), UncompressedSize64: 8 << 30}
+	data := minimalXLSX(t, nil, h, body)
+	var err error
+	alloc := heapAfter(func() {
+		_, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
+	})
+	var le *LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "unzip size", le.Limit)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.ErrorIs(t, err, orgkit.ErrInvalid)
+	assert.Less(t, alloc, uint64(8<<20))
+	t.Logf("refused: %v (%d KiB allocated)", err, alloc>>10)
+}
+
+func TestZipBombHonest(t *testing.T) {
+	fx := newFixture(t)
+	// 24 MiB of one repeated row inflates from about a hundred KiB: over a 4 MiB limit.
+	row := `<row><c t="inlineStr"><is><t>x</t></is></c></row>`
+	data := minimalXLSX(t, func(w io.Writer) {
+		io.WriteString(w, sheetHead+"<sheetData>")
+		chunk := strings.Repeat(row, 1<<14)
+		for n := 0; n < (24<<20)/len(chunk); n++ {
+			io.WriteString(w, chunk)
+		}
+		io.WriteString(w, "</sheetData></worksheet>")
+	}, nil, nil)
+	assert.Less(t, len(data), 2<<20)
+	_, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: Limits{MaxUnzipSize: 4 << 20}})
+	var le *LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "unzip size", le.Limit)
+}
+
+func TestZipBombLyingSize(t *testing.T) {
+	fx := newFixture(t)
+	// A worksheet declaring 1 KiB that inflates to 16 MiB: reading stops at the lie.
+	plain := []byte(sheetHead + "<sheetData>" + strings.Repeat("<row/>", (16<<20)/6) + "</sheetData></worksheet>")
+	body := deflate(t, plain)
+	h := &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(plain),
+		CompressedSize64: uint64(len(body)), UncompressedSize64: 1024}
+	data := minimalXLSX(t, nil, h, body)
+	var err error
+	alloc := heapAfter(func() {
+		_, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
+	})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrFormat)
+	assert.Less(t, alloc, uint64(16<<20), "the lie is caught before the part is inflated")
+	t.Logf("refused: %v (%d KiB allocated)", err, alloc>>10)
+}
+
+// rowsReader streams a CSV of n rows without holding it.
+type rowsReader struct {
+	n, i int
+	buf  []byte
+}
+
+func (r *rowsReader) Read(p []byte) (int, error) {
+	for len(r.buf) < len(p) && r.i <= r.n {
+		if r.i == 0 {
+			r.buf = append(r.buf, "System name,Mobile\n"...)
+		} else {
+			r.buf = fmt.Appendf(r.buf, "u%d,1%010d\n", r.i, r.i)
+		}
+		r.i++
+	}
+	if len(r.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+func TestTwoMillionRowCSV(t *testing.T) {
+	fx := newFixture(t)
+	src := &rowsReader{n: 2_000_000}
+	var err error
+	alloc := heapAfter(func() {
+		_, err = Import(fx.ctx, fx.svc, fx.dir, src, ImportOptions{Limits: Limits{MaxFileSize: 1 << 30}})
+	})
+	var le *LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "rows", le.Limit)
+	assert.EqualValues(t, DefaultLimits().MaxRows, le.Max)
+	assert.Less(t, src.i, 250_000, "reading stopped at the limit")
+	assert.Less(t, alloc, uint64(300<<20))
+	t.Logf("refused after %d rows, %d MiB allocated in all", src.i, alloc>>20)
+	assert.Contains(t, err.Error(), "rows limit of 200000")
+}
+
+func TestXLSXRowLimit(t *testing.T) {
+	fx := newFixture(t)
+	// The sheet declares two million rows; reading stops at the first row over the limit.
+	rows := 0
+	data := minimalXLSX(t, func(w io.Writer) {
+		io.WriteString(w, sheetHead+`<dimension ref="A1:B2000000"/><sheetData>`)
+		io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is><t>System name</t></is></c><c r="B1" t="inlineStr"><is><t>Mobile</t></is></c></row>`)
+		for r := 2; r <= 6_000; r++ {
+			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>u%d</t></is></c><c r="B%d"><v>%d</v></c></row>`, r, r, r, r, 13800000000+r)
+			rows++
+		}
+		io.WriteString(w, `<row r="2000000"><c r="A2000000" t="inlineStr"><is><t>last</t></is></c></row></sheetData></worksheet>`)
+	}, nil, nil)
+	_, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: Limits{MaxRows: 2000}})
+	var le *LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "rows", le.Limit)
+
+	// Under the limit, the row beyond Excel's last row is refused too.
+	_, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: Limits{MaxRows: 10_000}})
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, ErrTooLarge) || errors.Is(err, ErrFormat), err)
+}
+
+func TestOtherLimits(t *testing.T) {
+	fx := newFixture(t)
+	t.Run("file size", func(t *testing.T) {
+		_, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(strings.Repeat("a,b\n", 1000)), ImportOptions{Limits: Limits{MaxFileSize: 100}})
+		var le *LimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, "file size", le.Limit)
+	})
+	t.Run("xlsx file size", func(t *testing.T) {
+		data := makeXLSX(t, false, sheetSpec{name: "Sheet1", rows: [][]any{{"System name"}, {"x"}}})
+		_, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: Limits{MaxFileSize: 1000}})
+		assert.ErrorIs(t, err, ErrTooLarge)
+	})
+	t.Run("columns", func(t *testing.T) {
+		hdr := make([]string, 300)
+		for i := range hdr {
+			hdr[i] = fmt.Sprintf("c%d", i)
+		}
+		_, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(makeCSV(t, [][]string{hdr})), ImportOptions{})
+		var le *LimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, "columns", le.Limit)
+	})
+	t.Run("cell length", func(t *testing.T) {
+		long := strings.Repeat("长", 10_001)
+		rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(makeCSV(t, [][]string{{"System name", "Mobile", "Bio"}, {"x", "13800000001", long}})), ImportOptions{})
+		require.Error(t, err)
+		assert.Equal(t, []string{"C2 import.cell.too_long"}, problemsOf(rep), dumpProblems(rep))
+		assert.Less(t, len(rep.Problems[0].Value), 1000)
+	})
+	t.Run("legacy xls", func(t *testing.T) {
+		_, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)), ImportOptions{})
+		assert.ErrorIs(t, err, ErrFormat)
+	})
+	t.Run("damaged zip", func(t *testing.T) {
+		_, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader("PK\x03\x04garbage"), ImportOptions{})
+		assert.ErrorIs(t, err, ErrFormat)
+	})
+	t.Run("zip entries", func(t *testing.T) {
+		data := makeXLSX(t, false, sheetSpec{name: "Sheet1", rows: [][]any{{"System name"}, {"x"}}})
+		_, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: Limits{MaxZipEntries: 3}})
+		var le *LimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, "zip entries", le.Limit)
+	})
+}

@@ -1,0 +1,580 @@
+package importexport
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/role"
+)
+
+// cmdRef says where a command of the batch comes from: a row of a sheet, and the
+// column its violations belong to when their field names none.
+type cmdRef struct {
+	sh  *sheetData
+	row int // index of the data row; -1 for the header
+	col int // binding index; -1 when none
+}
+
+type pending struct {
+	cmd orgkit.Command
+	ref cmdRef
+}
+
+type section []pending
+
+func (s *section) add(c orgkit.Command, sh *sheetData, row, col int) {
+	*s = append(*s, pending{c, cmdRef{sh, row, col}})
+}
+
+// batchPlan collects the commands of an import in the order the service must run
+// them, and the counts of the report.
+type batchPlan struct {
+	deptCreate, memberFirst, members, deptPosts, deptDeactivate section
+	mCounts, dCounts                                            Counts
+}
+
+func (p *batchPlan) count(rep *Report) {
+	rep.Members, rep.Departments = p.mCounts, p.dCounts
+}
+
+// plan resolves every row and builds the batch: departments created, moved and
+// renamed (parents first); members created with roles and inactive (so that nobody
+// refers to them yet); the other members; department posts and isolation, which
+// name members; department deactivations (children first).
+func (im *importer) plan() *batchPlan {
+	p := &batchPlan{}
+	im.idRows = nil
+	depts := im.prepareDepartments()
+	members := im.prepareMembers()
+	im.memberRows, im.deptRows = members, depts
+	im.memberCommands(members, p)
+	im.departmentCommands(depts, p)
+	for _, s := range []section{p.deptCreate, p.memberFirst, p.members, p.deptPosts, p.deptDeactivate} {
+		for _, x := range s {
+			im.cmds = append(im.cmds, x.cmd)
+			im.refs = append(im.refs, x.ref)
+		}
+	}
+	return p
+}
+
+// rowLoc is a row of the import, to name records in messages.
+type rowLoc struct {
+	sh  *sheetData
+	row int
+}
+
+// memberRow is one row of a member sheet, matched.
+type memberRow struct {
+	sh  *sheetData
+	row int
+	id  orgkit.MemberID
+	cur *member.Member // nil: the row creates a member
+}
+
+// prepareMembers matches every member row by the key, assigns IDs to new members and
+// indexes the rows by key and system name for references. Key problems (blank in
+// update and upsert, unknown in update, taken in add, twice in the file) are reported
+// here and their rows dropped.
+func (im *importer) prepareMembers() []*memberRow {
+	var rows []*memberRow
+	kf := im.key
+	for _, sh := range im.sheets {
+		if sh.kind != Members {
+			continue
+		}
+		kb := sh.bindingOf(FieldColumn(kf))
+		if kb < 0 && im.opts.Mode != Add {
+			v := orgkit.NewViolation(CodeColumnRequired, -1, im.sheetRecord(sh), "", "", detailKeyForUpdate.in(im.tag))
+			p := im.newProblem(sh, sh.header, "", "", "", v)
+			p.Header = kf.Label(im.tag)
+			v.Field = p.Header
+			p.Message = message(v, im.tag)
+			im.problems = append(im.problems, p)
+			continue
+		}
+		for row := range sh.rows() {
+			raw := ""
+			if kb >= 0 {
+				raw = sh.cell(row, kb)
+			}
+			key, keyOK := "", false
+			if raw != "" {
+				key, keyOK = im.res.memberKey(kf, raw)
+			}
+			mr := &memberRow{sh: sh, row: row}
+			switch {
+			case raw == "" && im.opts.Mode != Add:
+				im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".required", "", ""))
+				continue
+			case raw != "" && !keyOK && im.opts.Mode != Add:
+				code := "member." + kf.String() + ".invalid"
+				im.problems = append(im.problems, im.cellProblem(sh, row, kb, code, raw, ""))
+				continue
+			case keyOK:
+				if prev, dup := im.res.keyIdx[key]; dup {
+					im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.locWord(prev.loc)))
+					continue
+				}
+				existing, found := im.memberBy(kf, key)
+				switch {
+				case found && im.opts.Mode == Add:
+					im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.replaceIDs(member.Record(existing))))
+					continue
+				case !found && im.opts.Mode == Update:
+					im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".not_found", raw, ""))
+					continue
+				case found:
+					mr.cur, mr.id = existing, existing.ID
+				}
+			}
+			if mr.id.IsZero() {
+				mr.id = orgkit.NewMemberID()
+			}
+			if keyOK {
+				im.res.keyIdx[key] = keyEntry{mr.id, rowLoc{sh, row}}
+			}
+			rows = append(rows, mr)
+		}
+	}
+	return rows
+}
+
+// memberCommands builds each member row's commands.
+func (im *importer) memberCommands(rows []*memberRow, p *batchPlan) {
+	for _, mr := range rows {
+		im.memberRowCommands(mr, p)
+	}
+}
+
+func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
+	sh, row := mr.sh, mr.row
+	var m member.Member
+	if mr.cur != nil {
+		m = *mr.cur.Clone()
+	}
+	m.ID = mr.id
+	var fields []member.Field
+	var want []orgkit.RoleID
+	rolesSet := false
+	rolesCol := -1
+	for bi, b := range sh.binds {
+		v := sh.cell(row, bi)
+		if v == "" || b.readOnly {
+			continue
+		}
+		clear := isClear(v)
+		if clear && mr.cur == nil {
+			continue // creating: #clear is blank
+		}
+		if b.spec.col == ColRoles {
+			rolesCol = bi
+			want, rolesSet = im.roleCell(sh, row, bi, v, clear)
+			continue
+		}
+		f := b.spec.field
+		if f == 0 || (f == im.key && b.spec.lang == "" && mr.cur != nil) {
+			continue // the key only matches
+		}
+		if im.memberCell(&m, sh, row, bi, v, clear) && mr.cur != nil && !slices.Contains(fields, f) {
+			fields = append(fields, f)
+		}
+	}
+	if mr.cur == nil {
+		p.mCounts.Created++
+		if rolesSet && len(want) > 0 && m.Status != orgkit.Active {
+			// Roles can only be given to an active member: create it active, give the
+			// roles, then deactivate it, before any other row refers to it.
+			m.Status = orgkit.Active
+			p.memberFirst.add(member.Create(m), sh, row, -1)
+			p.memberFirst.add(role.Assign{Members: []orgkit.MemberID{m.ID}, Roles: want, Primary: want[0]}, sh, row, rolesCol)
+			p.memberFirst.add(member.Deactivate{Members: []orgkit.MemberID{m.ID}}, sh, row, sh.bindingOf(FieldColumn(member.StatusField)))
+			return
+		}
+		p.members.add(member.Create(m), sh, row, -1)
+		if rolesSet && len(want) > 0 {
+			p.members.add(role.Assign{Members: []orgkit.MemberID{m.ID}, Roles: want, Primary: want[0]}, sh, row, rolesCol)
+		}
+		return
+	}
+	var roleCmds []orgkit.Command
+	if rolesSet {
+		roleCmds = roleCommands(m.ID, im.snap.Assignment(m.ID), want)
+	}
+	slices.Sort(fields)
+	changed := len(fields) > 0 && !im.memberUnchanged(mr.cur, &m, fields)
+	if !changed && len(roleCmds) == 0 {
+		p.mCounts.Unchanged++
+		return
+	}
+	p.mCounts.Updated++
+	addRoles := func() {
+		for _, c := range roleCmds {
+			p.members.add(c, sh, row, rolesCol)
+		}
+	}
+	if mr.cur.Status == orgkit.Active {
+		addRoles()
+	}
+	if changed {
+		p.members.add(member.Update{ID: m.ID, Fields: fields, Value: m}, sh, row, -1)
+	}
+	if mr.cur.Status != orgkit.Active {
+		addRoles()
+	}
+}
+
+// memberUnchanged reports whether updating the fields of cur to their values in m
+// would change nothing (after the service's normalization).
+func (im *importer) memberUnchanged(cur, m *member.Member, fields []member.Field) bool {
+	cand := cur.Clone()
+	for _, f := range fields {
+		f.Copy(cand, m)
+	}
+	if vs := im.rules.Normalize(cand, fields); len(vs) > 0 {
+		return false
+	}
+	if cand.AffiliatedDepartment == cand.Primary {
+		cand.AffiliatedDepartment = orgkit.NodeID{}
+	}
+	if !cand.AffiliatedOrganization.IsZero() && cand.AffiliatedOrganization == im.res.nearestOrg(cand.Primary) {
+		cand.AffiliatedOrganization = orgkit.NodeID{}
+	}
+	for _, f := range fields {
+		if !f.Equal(cand, cur) {
+			return false
+		}
+	}
+	return true
+}
+
+// roleCommands are the commands that make a member's roles exactly want, want[0]
+// primary (none when they already are).
+func roleCommands(id orgkit.MemberID, a *role.Assignment, want []orgkit.RoleID) []orgkit.Command {
+	var have []orgkit.RoleID
+	var primary orgkit.RoleID
+	if a != nil {
+		have, primary = a.Roles, a.Primary
+	}
+	ids := []orgkit.MemberID{id}
+	if len(want) == 0 {
+		if len(have) == 0 {
+			return nil
+		}
+		return []orgkit.Command{role.Unassign{Members: ids, Roles: slices.Clone(have)}}
+	}
+	var remove, add []orgkit.RoleID
+	for _, r := range have {
+		if !slices.Contains(want, r) {
+			remove = append(remove, r)
+		}
+	}
+	for _, r := range want {
+		if !slices.Contains(have, r) {
+			add = append(add, r)
+		}
+	}
+	if len(remove) == 0 && len(add) == 0 && primary == want[0] {
+		return nil
+	}
+	var cmds []orgkit.Command
+	after := slices.DeleteFunc(slices.Clone(have), func(r orgkit.RoleID) bool { return slices.Contains(remove, r) })
+	if len(remove) > 0 {
+		cmds = append(cmds, role.Unassign{Members: ids, Roles: remove})
+		if slices.Contains(remove, primary) {
+			primary = orgkit.RoleID{}
+			if len(after) > 0 {
+				primary = after[0]
+			}
+		}
+	}
+	if len(add) > 0 {
+		as := role.Assign{Members: ids, Roles: add}
+		if add[0] == want[0] {
+			as.Primary = want[0]
+		}
+		cmds = append(cmds, as)
+		if primary.IsZero() {
+			primary = append(after, add...)[0]
+			if !as.Primary.IsZero() {
+				primary = as.Primary
+			}
+		}
+	}
+	if primary != want[0] {
+		cmds = append(cmds, role.SetPrimary{Member: id, Role: want[0]})
+	}
+	return cmds
+}
+
+// roleCell reads a roles cell: role names, the primary first.
+func (im *importer) roleCell(sh *sheetData, row, bi int, v string, clear bool) ([]orgkit.RoleID, bool) {
+	if clear {
+		return nil, true
+	}
+	var out []orgkit.RoleID
+	ok := true
+	for _, name := range splitList(v) {
+		id, found := im.res.role(name)
+		if !found {
+			im.problems = append(im.problems, im.cellProblem(sh, row, bi, "member.roles.not_found", name, ""))
+			ok = false
+			continue
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, ok
+}
+
+// memberCell sets the field of a cell on m; it reports false (after reporting a
+// problem) when the cell cannot be read.
+func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v string, clear bool) bool {
+	b := sh.binds[bi]
+	f := b.spec.field
+	bad := func(code, detail string) bool {
+		im.problems = append(im.problems, im.cellProblem(sh, row, bi, code, v, detail))
+		return false
+	}
+	invalid := func() string { return "member." + f.String() + ".invalid" }
+	switch b.spec.typ {
+	case tText, tLongText, tNumText:
+		s := v
+		if clear {
+			s = ""
+		} else if b.spec.typ == tNumText {
+			var rounded bool
+			if s, rounded = ParseNumberText(v); rounded {
+				return bad(CodeCellRounded, "")
+			}
+		}
+		if b.spec.lang != "" {
+			byLang := maps.Clone(m.SystemName.ByLang)
+			if byLang == nil {
+				byLang = map[string]string{}
+			}
+			if s == "" {
+				delete(byLang, b.spec.lang)
+			} else {
+				byLang[b.spec.lang] = s
+			}
+			if len(byLang) == 0 {
+				byLang = nil
+			}
+			m.SystemName.ByLang = byLang
+			return true
+		}
+		setText(m, f, s)
+	case tEnum:
+		x := 0
+		if !clear {
+			var ok bool
+			if x, ok = b.spec.enum.parse(v); !ok {
+				return bad(invalid(), fmt.Sprintf(detailOneOf.in(im.tag), strings.Join(b.spec.enum.labelsIn(im.tag), ", ")))
+			}
+		}
+		switch f {
+		case member.GenderField:
+			m.Gender = member.Gender(x)
+		case member.LoginMethodField:
+			m.LoginMethod = member.LoginMethod(x)
+		case member.StatusField:
+			m.Status = orgkit.Status(x)
+		}
+	case tBool:
+		on := false
+		if !clear {
+			var ok bool
+			if on, ok = ParseBool(v); !ok {
+				return bad(invalid(), fmt.Sprintf(detailOneOf.in(im.tag), wordYes.in(im.tag)+", "+wordNo.in(im.tag)))
+			}
+		}
+		m.LoginBlocked = on
+	case tDate:
+		var d member.Date
+		if !clear {
+			var ok bool
+			if d, ok = ParseDate(v, im.dateOptions(sh)); !ok {
+				return bad(invalid(), detailDateExample.in(im.tag))
+			}
+		}
+		switch f {
+		case member.HireDate:
+			m.HireDate = d
+		case member.EmploymentDate:
+			m.EmploymentDate = d
+		case member.Birthday:
+			m.Birthday = d
+		}
+	case tNodeRef:
+		var id orgkit.NodeID
+		if !clear {
+			r := im.res.node(v)
+			if !r.ok {
+				if r.ambiguous != "" {
+					return bad(CodeReferenceAmbiguous, r.ambiguous)
+				}
+				return bad("member."+f.String()+".not_found", "")
+			}
+			id = r.node
+		}
+		switch f {
+		case member.Primary:
+			m.Primary = id
+		case member.AffiliatedDepartment:
+			m.AffiliatedDepartment = id
+		case member.AffiliatedOrganization:
+			m.AffiliatedOrganization = id
+		}
+	case tNodeList:
+		var ids []orgkit.NodeID
+		ok := true
+		if !clear {
+			for _, item := range splitList(v) {
+				r := im.res.node(item)
+				switch {
+				case r.ok:
+					ids = append(ids, r.node)
+				case r.ambiguous != "":
+					im.problems = append(im.problems, im.cellProblem(sh, row, bi, CodeReferenceAmbiguous, item, r.ambiguous))
+					ok = false
+				default:
+					im.problems = append(im.problems, im.cellProblem(sh, row, bi, "member."+f.String()+".not_found", item, ""))
+					ok = false
+				}
+			}
+		}
+		if !ok {
+			return false
+		}
+		m.Secondary = ids
+	case tMemberRef:
+		var id orgkit.MemberID
+		if !clear {
+			var ok bool
+			if id, ok = im.res.member(v); !ok {
+				return bad("member."+f.String()+".not_found", "")
+			}
+		}
+		m.ReportingManager = id
+	case tTextList:
+		var lines []string
+		if !clear {
+			lines = splitList(v)
+		}
+		m.ResponsibleLines = lines
+	default:
+		return false
+	}
+	return true
+}
+
+func (im *importer) dateOptions(sh *sheetData) DateOptions {
+	o := DateOptions{MonthFirst: im.opts.MonthFirst}
+	if sh.input < len(im.inputs) {
+		o.Date1904 = im.inputs[sh.input].date1904
+	}
+	return o
+}
+
+// setText sets a text field of m.
+func setText(m *member.Member, f member.Field, s string) {
+	switch f {
+	case member.SystemName:
+		m.SystemName.Default = s
+	case member.FullName:
+		m.FullName = s
+	case member.Mobile:
+		m.Mobile = s
+	case member.Email:
+		m.Email = s
+	case member.LoginAccount:
+		m.LoginAccount = s
+	case member.SSOAccount:
+		m.SSOAccount = s
+	case member.JobTitle:
+		m.JobTitle = s
+	case member.EmployeeNumber:
+		m.EmployeeNumber = s
+	case member.OfficePhone:
+		m.OfficePhone = s
+	case member.Extension:
+		m.Extension = s
+	case member.QQ:
+		m.QQ = s
+	case member.WeChat:
+		m.WeChat = s
+	case member.Language:
+		m.Language = s
+	case member.TimeZone:
+		m.TimeZone = s
+	case member.Region:
+		m.Region = s
+	case member.Bio:
+		m.Bio = s
+	case member.WorkDetails:
+		m.WorkDetails = s
+	case member.WorkPlace:
+		m.WorkPlace = s
+	case member.ExtendedA:
+		m.ExtendedA = s
+	case member.ExtendedB:
+		m.ExtendedB = s
+	case member.ExternalID:
+		m.ExternalID = s
+	}
+}
+
+// textOf returns a text field of m.
+func textOf(m *member.Member, f member.Field) string {
+	switch f {
+	case member.SystemName:
+		return m.SystemName.Default
+	case member.FullName:
+		return m.FullName
+	case member.Mobile:
+		return m.Mobile
+	case member.Email:
+		return m.Email
+	case member.LoginAccount:
+		return m.LoginAccount
+	case member.SSOAccount:
+		return m.SSOAccount
+	case member.JobTitle:
+		return m.JobTitle
+	case member.EmployeeNumber:
+		return m.EmployeeNumber
+	case member.OfficePhone:
+		return m.OfficePhone
+	case member.Extension:
+		return m.Extension
+	case member.QQ:
+		return m.QQ
+	case member.WeChat:
+		return m.WeChat
+	case member.Language:
+		return m.Language
+	case member.TimeZone:
+		return m.TimeZone
+	case member.Region:
+		return m.Region
+	case member.Bio:
+		return m.Bio
+	case member.WorkDetails:
+		return m.WorkDetails
+	case member.WorkPlace:
+		return m.WorkPlace
+	case member.ExtendedA:
+		return m.ExtendedA
+	case member.ExtendedB:
+		return m.ExtendedB
+	case member.ExternalID:
+		return m.ExternalID
+	}
+	return ""
+}

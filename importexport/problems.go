@@ -1,0 +1,212 @@
+package importexport
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"golang.org/x/text/language"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+)
+
+// sheetRecord names a sheet in messages: `sheet "Members"`, or the file for CSV.
+func (im *importer) sheetRecord(sh *sheetData) string {
+	if sh.name != "" {
+		return fmt.Sprintf(wordSheet.in(im.tag), sh.name)
+	}
+	if sh.file != "" {
+		return sh.file
+	}
+	return "CSV"
+}
+
+// locWord names a row in messages: "row 5" (with the sheet when there are several).
+func (im *importer) locWord(l rowLoc) string {
+	w := rowWord(l.sh.nums[l.row], im.tag)
+	if len(im.sheets) > 1 {
+		w = im.sheetRecord(l.sh) + " " + w
+	}
+	return w
+}
+
+// newProblem makes a problem at a row (its number) and column of a sheet.
+func (im *importer) newProblem(sh *sheetData, num int, letter, header, value string, v orgkit.Violation) Problem {
+	p := Problem{Input: sh.input, File: sh.file, Sheet: sh.name, Row: num, Column: letter, Header: header, Value: value, Code: v.Code, Violation: v}
+	disp := v
+	if header != "" {
+		disp.Field = header
+	}
+	p.Message = message(disp, im.tag)
+	return p
+}
+
+// fileProblem is a problem of a whole file or sheet.
+func (im *importer) fileProblem(input int, file, sheet string, num int, code, value, detail string) Problem {
+	rec := file
+	if sheet != "" {
+		rec = fmt.Sprintf(wordSheet.in(im.tag), sheet)
+	}
+	if rec == "" {
+		rec = "CSV"
+	}
+	v := orgkit.NewViolation(code, -1, rec, "", value, detail)
+	return Problem{Input: input, File: file, Sheet: sheet, Row: num, Value: value, Code: code, Message: message(v, im.tag), Violation: v}
+}
+
+// columnProblem is a problem of a column, reported at the header row.
+func (im *importer) columnProblem(sh *sheetData, letter, header, code, value, detail string) Problem {
+	v := orgkit.NewViolation(code, -1, im.sheetRecord(sh), "", value, detail)
+	return im.newProblem(sh, sh.header, letter, header, value, v)
+}
+
+// cellProblem is a problem of a cell (bi < 0: of the row).
+func (im *importer) cellProblem(sh *sheetData, row, bi int, code, value, detail string) Problem {
+	letter, header, field := "", "", ""
+	if bi >= 0 {
+		b := sh.binds[bi]
+		letter, header, field = b.letter, b.header, string(b.spec.col)
+	}
+	v := orgkit.NewViolation(code, -1, rowWord(sh.nums[row], im.tag), field, value, detail)
+	return im.newProblem(sh, sh.nums[row], letter, header, value, v)
+}
+
+// fromViolation places a violation of the directory service at the row of its
+// command and the column of its field, and names the import's own records by row.
+func (im *importer) fromViolation(v orgkit.Violation) Problem {
+	if v.Command < 0 || v.Command >= len(im.refs) {
+		var sh *sheetData
+		if len(im.sheets) > 0 {
+			sh = im.sheets[0]
+		}
+		p := Problem{Code: v.Code, Value: v.Value, Violation: v, Message: message(im.rename(v), im.tag)}
+		if sh != nil {
+			p.Input, p.File, p.Sheet = sh.input, sh.file, sh.name
+		}
+		return p
+	}
+	ref := im.refs[v.Command]
+	sh := ref.sh
+	bi := fieldBinding(sh, v.Field)
+	if bi < 0 {
+		bi = ref.col
+	}
+	letter, header, value := "", "", v.Value
+	disp := im.rename(v)
+	if bi >= 0 {
+		b := sh.binds[bi]
+		letter, header = b.letter, b.header
+		if c := sh.cell(ref.row, bi); c != "" {
+			value = c
+			if _, err := uuid.Parse(v.Value); err == nil {
+				disp.Value = c // a reference: say it as the cell does
+			}
+		}
+	}
+	p := im.newProblem(sh, sh.nums[ref.row], letter, header, value, disp)
+	p.Violation = v
+	return p
+}
+
+// rename replaces the IDs of the import's records in a violation's record and detail
+// with their rows: `member "Alice" (row 5)`.
+func (im *importer) rename(v orgkit.Violation) orgkit.Violation {
+	v.Record = im.replaceIDs(v.Record)
+	v.Detail = im.replaceIDs(v.Detail)
+	return v
+}
+
+func (im *importer) replaceIDs(s string) string {
+	const n = 36
+	if len(s) < n {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if i+n <= len(s) && s[i+8] == '-' && s[i+13] == '-' {
+			if u, err := uuid.Parse(s[i : i+n]); err == nil {
+				if loc, ok := im.rowOf(u); ok {
+					b.WriteString(im.locWord(loc))
+					i += n
+					continue
+				}
+				if m, ok := im.snap.Member(orgkit.MemberID(u)); ok {
+					b.WriteString(cmp.Or(textOf(m, im.key), m.SystemName.Default))
+					i += n
+					continue
+				}
+				if nd, ok := im.snap.Node(orgkit.NodeID(u)); ok {
+					b.WriteString(cmp.Or(nd.Code, im.snap.Tree().PathString(nd.ID, im.tag)))
+					i += n
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// fieldBinding finds the column a violation's field names on a sheet, or -1.
+func fieldBinding(sh *sheetData, field string) int {
+	if field == "" {
+		return -1
+	}
+	if b := sh.bindingOf(Column(field)); b >= 0 {
+		return b
+	}
+	first := func(cols ...Column) int { return firstCol(sh, cols) }
+	switch sh.kind {
+	case Members:
+		switch field {
+		case "login_method":
+			return first(FieldColumn(member.Mobile), FieldColumn(member.Email))
+		case "members", "role", "primary":
+			return first(ColRoles)
+		case "system_name":
+			for i, b := range sh.binds {
+				if b.spec.field == member.SystemName {
+					return i
+				}
+			}
+		}
+	case Departments:
+		switch field {
+		case "default":
+			return first(ColName)
+		case "whitelist":
+			return first(ColVisibilityMembers, ColContactMembers, ColVisibilityNodes, ColContactNodes)
+		case "group":
+			return first(ColIncludeSubMembers, ColIncludeIsolated)
+		case "isolation":
+			return firstCol(sh, isolationCols)
+		case "node", "id", "member":
+			return -1
+		}
+		if b := sh.bindingOf(LanguageColumn(ColName, field)); b >= 0 {
+			return b
+		}
+		if t, err := language.Parse(field); err == nil && t != language.Und {
+			return first(ColName)
+		}
+	}
+	return -1
+}
+
+// rowOf finds the row of a record the import creates or changes.
+func (im *importer) rowOf(id uuid.UUID) (rowLoc, bool) {
+	if im.idRows == nil {
+		im.idRows = make(map[uuid.UUID]rowLoc, len(im.memberRows)+len(im.deptRows))
+		for _, r := range im.memberRows {
+			im.idRows[r.id.UUID()] = rowLoc{r.sh, r.row}
+		}
+		for _, r := range im.deptRows {
+			im.idRows[r.id.UUID()] = rowLoc{r.sh, r.row}
+		}
+	}
+	loc, ok := im.idRows[id]
+	return loc, ok
+}

@@ -1,0 +1,255 @@
+package importexport
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Format is a file format.
+type Format uint8
+
+const (
+	// FormatAuto: on import, xlsx when the file starts with a zip signature, CSV
+	// otherwise; on export and for templates, xlsx.
+	FormatAuto Format = iota
+	// XLSX is an Office Open XML workbook (Excel 2007 and later, WPS, LibreOffice).
+	XLSX
+	// CSV is comma-separated values: UTF-8 (with or without a byte order mark),
+	// UTF-16 with a byte order mark, or GB18030/GBK as Chinese Excel saves it;
+	// separated by commas, semicolons or tabs (sniffed from the first line).
+	CSV
+)
+
+// String returns "auto", "xlsx" or "csv".
+func (f Format) String() string {
+	switch f {
+	case XLSX:
+		return "xlsx"
+	case CSV:
+		return "csv"
+	}
+	return "auto"
+}
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// rowSource yields the rows of one sheet: the 1-based row number and the cells (raw
+// text, "" for blank cells; the slice may be shorter than the row).
+type rowSource interface {
+	next() (num int, cells []string, ok bool, err error)
+}
+
+// xlsxRows streams a worksheet through excelize's row iterator.
+type xlsxRows struct {
+	rows *excelize.Rows
+	n    int
+}
+
+func (x *xlsxRows) next() (int, []string, bool, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			if errors.Is(err, excelize.ErrMaxRows) {
+				return 0, nil, false, &LimitError{Limit: "rows", Max: excelize.TotalRows}
+			}
+			return 0, nil, false, fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		return 0, nil, false, nil
+	}
+	x.n++
+	cells, err := x.rows.Columns()
+	if err != nil {
+		return 0, nil, false, fmt.Errorf("%w: row %d: %v", ErrFormat, x.n, err)
+	}
+	return x.n, cells, true, nil
+}
+
+// csvRows streams CSV records; row numbers are the records' first lines.
+type csvRows struct {
+	r *csv.Reader
+}
+
+func (c *csvRows) next() (int, []string, bool, error) {
+	rec, err := c.r.Read()
+	if err == io.EOF {
+		return 0, nil, false, nil
+	}
+	if err != nil {
+		var le *LimitError
+		if errors.As(err, &le) {
+			return 0, nil, false, le
+		}
+		return 0, nil, false, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	line, _ := c.r.FieldPos(0)
+	for i, s := range rec {
+		rec[i] = UnescapeCSV(s)
+	}
+	return line, rec, true, nil
+}
+
+// openCSV prepares a CSV stream: the file size limit, the encoding (byte order marks,
+// else UTF-8 when the start of the file is valid UTF-8, else GB18030) and the
+// separator (the most frequent of ',', ';' and tab on the first line).
+func openCSV(r io.Reader, lim Limits, file string) (*csvRows, error) {
+	br := bufio.NewReaderSize(&limitedReader{r: r, max: lim.MaxFileSize, file: file}, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		var le *LimitError
+		if errors.As(err, &le) {
+			return nil, le
+		}
+		return nil, err
+	}
+	var src io.Reader = br
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
+		head = head[3:]
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		src = transform.NewReader(br, dec)
+		head, _, _ = transform.Bytes(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), head[:len(head)&^1])
+	case !validUTF8Prefix(head):
+		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		head, _, _ = transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), head)
+	}
+	cr := csv.NewReader(src)
+	cr.Comma = sniffSeparator(head)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	return &csvRows{r: cr}, nil
+}
+
+// validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut at the end.
+func validUTF8Prefix(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			return len(b) < utf8.UTFMax && !utf8.FullRune(b)
+		}
+		b = b[size:]
+	}
+	return true
+}
+
+// sniffSeparator counts ',', ';' and tabs outside quotes on the first line.
+func sniffSeparator(head []byte) rune {
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range head {
+		if c == '"' {
+			quoted = !quoted
+			continue
+		}
+		if quoted {
+			continue
+		}
+		if c == '\n' {
+			break
+		}
+		if c == ',' || c == ';' || c == '\t' {
+			counts[c]++
+		}
+	}
+	best, n := byte(','), counts[',']
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > n {
+			best, n = c, counts[c]
+		}
+	}
+	return rune(best)
+}
+
+// checkZip looks at an xlsx file's central directory before excelize inflates
+// anything: too many parts or a declared uncompressed size over the limit is refused.
+// Then every part is inflated once to nowhere, so that a part that inflates to more
+// than it declares (a lying zip bomb: the zip reader stops at the declared size) or is
+// damaged (its checksum fails) is refused as ErrFormat, rather than read truncated —
+// excelize ignores such read errors and would import the rows before the damage.
+func checkZip(data []byte, lim Limits, file string) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if len(zr.File) > lim.MaxZipEntries {
+		return &LimitError{Limit: "zip entries", Max: int64(lim.MaxZipEntries), File: file}
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(lim.MaxUnzipSize) || f.UncompressedSize64 > uint64(lim.MaxUnzipSize) {
+			return &LimitError{Limit: "unzip size", Max: lim.MaxUnzipSize, File: file}
+		}
+	}
+	buf := make([]byte, 32<<10)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrFormat, f.Name, err)
+		}
+		_, err = io.CopyBuffer(io.Discard, rc, buf)
+		_ = rc.Close()
+		if err != nil {
+			return fmt.Errorf("%w: part %s is damaged or inflates to more than it declares (%v)", ErrFormat, f.Name, err)
+		}
+	}
+	return nil
+}
+
+// openXLSX opens a workbook with the limits as excelize options, reading cells raw
+// (numbers as stored, not as formatted) so that dates, leading zeros and long numbers
+// are read exactly.
+func openXLSX(data []byte, lim Limits, file string) (*excelize.File, error) {
+	if err := checkZip(data, lim, file); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxOptions(lim))
+	if err != nil {
+		if f != nil {
+			_ = f.Close()
+		}
+		if strings.Contains(err.Error(), "unzip size") {
+			return nil, &LimitError{Limit: "unzip size", Max: lim.MaxUnzipSize, File: file}
+		}
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	return f, nil
+}
+
+// xlsxOptions are the excelize options an import reads with.
+func xlsxOptions(lim Limits) excelize.Options {
+	return excelize.Options{RawCellValue: true, UnzipSizeLimit: lim.MaxUnzipSize, UnzipXMLSizeLimit: lim.MaxUnzipXMLSize}
+}
+
+// date1904 reports whether the workbook counts dates from 1904.
+func date1904(f *excelize.File) bool {
+	p, err := f.GetWorkbookProps()
+	return err == nil && p.Date1904 != nil && *p.Date1904
+}
+
+// sniff tells xlsx from CSV by the first bytes; legacy .xls and encrypted workbooks
+// (OLE compound files) are refused.
+func sniff(head []byte) (Format, error) {
+	switch {
+	case bytes.HasPrefix(head, zipMagic):
+		return XLSX, nil
+	case bytes.HasPrefix(head, oleMagic):
+		return 0, fmt.Errorf("%w: a legacy .xls or encrypted workbook; save it as .xlsx or CSV", ErrFormat)
+	}
+	return CSV, nil
+}
