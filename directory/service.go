@@ -501,7 +501,7 @@ func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta store.M
 }
 
 func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
-	b := &batch{working: newWorking(base), rules: s.rules, origin: cmp.Or(meta.Origin, store.OriginAPI)}
+	b := &batch{working: newWorking(base), rules: prepareMobiles(s.rules, cmds), origin: cmp.Or(meta.Origin, store.OriginAPI)}
 	b.run(cmds)
 	if len(b.violations) > 0 {
 		// in command order; violations of the final state without a command last
@@ -527,6 +527,29 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	}
 	res.ChangeSet = &store.ChangeSet{Meta: meta, Changes: b.changes}
 	return res, nil
+}
+
+// prepareMobiles normalizes the mobiles of a large batch's member commands ahead of
+// time, in parallel (see member.Rules.Prepare).
+func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
+	if len(cmds) < 256 {
+		return r
+	}
+	var mobiles []string
+	for _, c := range cmds {
+		switch c := c.(type) {
+		case member.Create:
+			mobiles = append(mobiles, c.Mobile)
+		case member.Update:
+			if slices.Contains(c.Fields, member.Mobile) {
+				mobiles = append(mobiles, c.Value.Mobile)
+			}
+		}
+	}
+	if len(mobiles) < 256 {
+		return r
+	}
+	return r.Prepare(mobiles)
 }
 
 // History returns the change sets committed after version after, oldest first.

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,51 @@ type Rules struct {
 	// mobile numbers written without a country calling code ("13900000000").
 	// Empty means "CN".
 	DefaultRegion string
+
+	mobiles map[string]mobileResult // numbers normalized ahead of time (Prepare)
+}
+
+type mobileResult struct {
+	e164 string
+	err  error
+}
+
+// Prepare returns rules that have the given mobile numbers normalized already, worked
+// out in parallel on every processor: parsing a number against its numbering plan
+// costs tens of microseconds, so a batch of 100,000 members prepares its mobiles
+// first. The answers are exactly those of NormalizeMobile.
+func (r Rules) Prepare(mobiles []string) Rules {
+	todo := make([]string, 0, len(mobiles))
+	seen := make(map[string]bool, len(mobiles))
+	for _, s := range mobiles {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			todo = append(todo, s)
+		}
+	}
+	results := make([]mobileResult, len(todo))
+	workers := min(runtime.GOMAXPROCS(0), len(todo)/64+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(todo); i += workers {
+				e, err := r.NormalizeMobile(todo[i])
+				results[i] = mobileResult{e, err}
+			}
+		}()
+	}
+	wg.Wait()
+	out := r
+	out.mobiles = make(map[string]mobileResult, len(todo)+len(r.mobiles))
+	for k, v := range r.mobiles {
+		out.mobiles[k] = v
+	}
+	for i, s := range todo {
+		out.mobiles[s] = results[i]
+	}
+	return out
 }
 
 // region returns the effective default region, upper-cased.
@@ -447,6 +493,9 @@ var (
 // a valid number of its numbering plan; a number in another country calling code
 // must have a length possible in that plan. The error matches orgkit.ErrInvalid.
 func (r Rules) NormalizeMobile(s string) (string, error) {
+	if res, ok := r.mobiles[s]; ok {
+		return res.e164, res.err
+	}
 	e164, err := r.normalizeMobile(s, true)
 	if err != nil {
 		return "", fmt.Errorf("member: mobile %q is %w", s, err)
