@@ -130,7 +130,7 @@ type keyEntry struct {
 }
 
 func newKeyTable(n int) keyTable {
-	size, shift := tableSize(n)
+	size, shift := tableSize(2 * n) // at most half full: short probes
 	return keyTable{e: make([]keyEntry, size), seed: rand.Uint64(), shift: shift}
 }
 
@@ -172,7 +172,7 @@ type nodeTable struct {
 }
 
 func newNodeTable(n int) nodeTable {
-	size, shift := tableSize(n)
+	size, shift := tableSize(2 * n) // at most half full: short probes
 	return nodeTable{e: make([]nodeEntry, size), seed: rand.Uint64(), shift: shift}
 }
 
