@@ -41,7 +41,7 @@ type Rules struct {
 	// Empty means "CN".
 	DefaultRegion string
 
-	mobiles map[string]mobileResult // numbers normalized ahead of time (Prepare)
+	mobiles *map[string]mobileResult // numbers normalized ahead of time (Prepare); a pointer keeps Rules comparable
 }
 
 type mobileResult struct {
@@ -76,14 +76,17 @@ func (r Rules) Prepare(mobiles []string) Rules {
 		}()
 	}
 	wg.Wait()
-	out := r
-	out.mobiles = make(map[string]mobileResult, len(todo)+len(r.mobiles))
-	for k, v := range r.mobiles {
-		out.mobiles[k] = v
+	known := make(map[string]mobileResult, len(todo))
+	if r.mobiles != nil {
+		for k, v := range *r.mobiles {
+			known[k] = v
+		}
 	}
 	for i, s := range todo {
-		out.mobiles[s] = results[i]
+		known[s] = results[i]
 	}
+	out := r
+	out.mobiles = &known
 	return out
 }
 
@@ -493,8 +496,10 @@ var (
 // a valid number of its numbering plan; a number in another country calling code
 // must have a length possible in that plan. The error matches orgkit.ErrInvalid.
 func (r Rules) NormalizeMobile(s string) (string, error) {
-	if res, ok := r.mobiles[s]; ok {
-		return res.e164, res.err
+	if r.mobiles != nil {
+		if res, ok := (*r.mobiles)[s]; ok {
+			return res.e164, res.err
+		}
 	}
 	e164, err := r.normalizeMobile(s, true)
 	if err != nil {
