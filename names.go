@@ -39,6 +39,24 @@ func (n Names) In(tag language.Tag) string {
 	return n.ByLang[tags[i-1]]
 }
 
+// WithForm returns a copy of n whose form in the language tag is s; an empty s removes
+// that form. n itself does not change.
+func (n Names) WithForm(tag, s string) Names {
+	out := n.Clone()
+	if s == "" {
+		delete(out.ByLang, tag)
+	} else {
+		if out.ByLang == nil {
+			out.ByLang = map[string]string{}
+		}
+		out.ByLang[tag] = s
+	}
+	if len(out.ByLang) == 0 {
+		out.ByLang = nil
+	}
+	return out
+}
+
 // Tags returns the language tags that have a form of their own, sorted.
 func (n Names) Tags() []string { return slices.Sorted(maps.Keys(n.ByLang)) }
 

@@ -2,7 +2,6 @@ package importexport
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -228,19 +227,7 @@ func (im *importer) deptNames(dr *deptRow) {
 			dr.names.Default = v
 			continue
 		}
-		byLang := maps.Clone(dr.names.ByLang)
-		if byLang == nil {
-			byLang = map[string]string{}
-		}
-		if v == "" {
-			delete(byLang, b.spec.lang)
-		} else {
-			byLang[b.spec.lang] = v
-		}
-		if len(byLang) == 0 {
-			byLang = nil
-		}
-		dr.names.ByLang = byLang
+		dr.names = dr.names.WithForm(b.spec.lang, v)
 	}
 }
 

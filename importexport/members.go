@@ -2,7 +2,6 @@ package importexport
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -354,19 +353,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 			}
 		}
 		if b.spec.lang != "" {
-			byLang := maps.Clone(m.SystemName.ByLang)
-			if byLang == nil {
-				byLang = map[string]string{}
-			}
-			if s == "" {
-				delete(byLang, b.spec.lang)
-			} else {
-				byLang[b.spec.lang] = s
-			}
-			if len(byLang) == 0 {
-				byLang = nil
-			}
-			m.SystemName.ByLang = byLang
+			m.SystemName = m.SystemName.WithForm(b.spec.lang, s)
 			return true
 		}
 		setText(m, f, s)
