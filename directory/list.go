@@ -7,7 +7,9 @@ import (
 	"iter"
 	"math/bits"
 	"reflect"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
@@ -87,8 +89,10 @@ const (
 // List returns one page of the members the query selects, in creation order.
 //
 // Paging is by cursor and costs time in proportion to the page, not to its position:
-// the scope is a bitmap over member slots (built once per snapshot and scope, in time
-// proportional to the scope's members) and a cursor is the last slot returned.
+// the scope is a bitmap over member slots and a cursor is the last slot returned. The
+// bitmap is made once per snapshot and scope: in time proportional to the scope's
+// members, or, on a snapshot that follows an edit of members only, copied from the
+// predecessor's with the changed members tested again.
 //
 // Errors: an unknown or retired node or role (orgkit.ErrNotFound), an invalid cursor
 // or a contradictory status filter (StatusActive|StatusInactive) (orgkit.ErrInvalid).
@@ -286,25 +290,56 @@ func (s *Snapshot) scopeBits(node orgkit.NodeID, nodeOnly, primaryOnly bool) (bi
 	}
 	key := scopeKey{nd.ID, nodeOnly}
 	d := s.derived()
-	if b, ok := d.scopes.Load(key); ok {
+	cache := d.scopeCache()
+	if b, ok := cache.m.Load(key); ok {
 		return b.(bitmap), primary, nil
 	}
-	b := newBitmap(s.members.Len())
-	add := func(id orgkit.NodeID) {
-		slots, _ := s.byNode.Get(id)
-		for _, sl := range slots {
-			b.set(int(sl))
+	b, ok := deriveBitmap(d.source().scopes, key, s.members.Len(), func(slot int32) bool {
+		return s.affiliatedWithin(s.members.At(int(slot)), nd.ID, nodeOnly, pre, end)
+	})
+	if !ok {
+		b = newBitmap(s.members.Len())
+		add := func(id orgkit.NodeID) {
+			slots, _ := s.byNode.Get(id)
+			for _, sl := range slots {
+				b.set(int(sl))
+			}
+		}
+		if nodeOnly {
+			add(nd.ID)
+		} else {
+			for n := range s.tree.Subtree(nd.ID) {
+				add(n.ID)
+			}
 		}
 	}
-	if nodeOnly {
-		add(nd.ID)
-	} else {
-		for n := range s.tree.Subtree(nd.ID) {
-			add(n.ID)
-		}
-	}
-	v, _ := d.scopes.LoadOrStore(key, b)
+	v, _ := cache.m.LoadOrStore(key, b)
+	cache.used.Store(true)
 	return v.(bitmap), primary, nil
+}
+
+// affiliatedWithin reports whether one of the member's departments (primary or
+// secondary, as recorded) is the node (nodeOnly) or a live node of the subtree whose
+// pre-order interval is [pre, end): the test scopeBits's bitmap answers for every slot.
+func (s *Snapshot) affiliatedWithin(m *member.Member, node orgkit.NodeID, nodeOnly bool, pre, end int) bool {
+	test := func(a orgkit.NodeID) bool {
+		if a.IsZero() {
+			return false
+		}
+		if nodeOnly {
+			return a == node
+		}
+		i, ok := s.tree.Index(a)
+		if !ok || s.tree.At(i).ID != a { // unknown, or retired and merged away
+			return false
+		}
+		p, _ := s.tree.Interval(i)
+		return p >= pre && p < end
+	}
+	if test(m.Primary) {
+		return true
+	}
+	return slices.ContainsFunc(m.Secondary, test)
 }
 
 // roleBits returns the slots of the members holding the role.
@@ -314,18 +349,25 @@ func (s *Snapshot) roleBits(id orgkit.RoleID) (bitmap, error) {
 		return nil, fmt.Errorf("directory: role %s: %w", id, orgkit.ErrNotFound)
 	}
 	d := s.derived()
-	if b, ok := d.roles.Load(id); ok {
+	cache := d.roleCache()
+	if b, ok := cache.m.Load(id); ok {
 		return b.(bitmap), nil
 	}
-	b := newBitmap(s.members.Len())
-	for mid, a := range s.assigned.All() {
-		if a.Holds(id) {
-			if sl, ok := s.slots.Get(mid); ok {
-				b.set(int(sl))
+	// Holding a role depends on assignments only, so an older bitmap stays right
+	// until roles or assignments change.
+	b, ok := deriveBitmap(d.source().roles, id, s.members.Len(), nil)
+	if !ok {
+		b = newBitmap(s.members.Len())
+		for mid, a := range s.assigned.All() {
+			if a.Holds(id) {
+				if sl, ok := s.slots.Get(mid); ok {
+					b.set(int(sl))
+				}
 			}
 		}
 	}
-	v, _ := d.roles.LoadOrStore(id, b)
+	v, _ := cache.m.LoadOrStore(id, b)
+	cache.used.Store(true)
 	return v.(bitmap), nil
 }
 
@@ -350,16 +392,225 @@ func decodeCursor(c string) (int, error) {
 
 // derivedIndexes are the indexes a snapshot builds lazily for lists and searches.
 // Snapshots are immutable, so each index, once built, stays right for the snapshot.
+//
+// A snapshot frozen from another one does not start from nothing: from holds, per
+// kind of index, an older snapshot's index and what changed since (indexDiff), and
+// the first use derives from it in time proportional to the change: a scope bitmap is
+// shared, or copied with the changed slots tested again; a role bitmap is shared
+// until roles or assignments change; the search indexes keep their shared base and
+// index only the changed members (memberLayers). Node changes rebuild what depends on
+// the tree: scope bitmaps and the node part of the search indexes.
+//
+// No chains: a source is the predecessor's index when the predecessor built that
+// kind, else the predecessor's own source, with the two diffs merged. It points at
+// index values only (never at a Snapshot or a derivedIndexes), and those hold no
+// sources, so a snapshot keeps at most one older generation of each index alive; the
+// text index's source is dropped once the text index is built. A diff that grows past
+// maxDiffSlots drops the source: rebuilding from scratch is then as cheap.
 type derivedIndexes struct {
-	scopes sync.Map // scopeKey → bitmap
-	roles  sync.Map // orgkit.RoleID → bitmap
+	scopes atomic.Pointer[bitmapCache] // scopeKey → bitmap; nil until first used
+	roles  atomic.Pointer[bitmapCache] // orgkit.RoleID → bitmap
 	text   sync.Once
-	search *searchIndex
-	pinyin sync.Map // Transliterator → *readingIndex (comparable transliterators only)
+	search atomic.Pointer[searchIndex]
+	pinyin atomic.Pointer[readingCache] // by Transliterator (comparable ones only)
+
+	mu   sync.Mutex
+	from sources
+}
+
+// The caches are separate values (not fields) so that a source holding one keeps
+// nothing else of its snapshot alive; made on first use, the zero derivedIndexes is
+// ready to use.
+func (d *derivedIndexes) scopeCache() *bitmapCache    { return made(&d.scopes) }
+func (d *derivedIndexes) roleCache() *bitmapCache     { return made(&d.roles) }
+func (d *derivedIndexes) readingCache() *readingCache { return made(&d.pinyin) }
+
+// made returns *p, set to a new T first if nil.
+func made[T any](p *atomic.Pointer[T]) *T {
+	if v := p.Load(); v != nil {
+		return v
+	}
+	p.CompareAndSwap(nil, new(T))
+	return p.Load()
+}
+
+// bitmapCache holds a snapshot's bitmaps by key. Each is built once and never changed,
+// so snapshots derived later may share it.
+type bitmapCache struct {
+	m    sync.Map
+	used atomic.Bool // some bitmap was built
+}
+
+// readingCache holds a snapshot's reading indexes by transliterator.
+type readingCache struct {
+	m    sync.Map    // Transliterator → *readingIndex
+	used atomic.Bool // some reading index was built
+}
+
+// sources are what a snapshot's indexes not built yet may be derived from.
+type sources struct {
+	scopes, roles source[*bitmapCache]
+	text          source[*searchIndex]
+	pinyin        source[*readingCache]
+}
+
+// source is an index of an older snapshot and what changed since that snapshot; the
+// zero source has neither.
+type source[T comparable] struct {
+	index T
+	diff  *indexDiff
+}
+
+// indexDiff is what changed between two snapshots, as far as derived indexes care.
+type indexDiff struct {
+	slots []int32 // slots of the members changed or added, ascending
+	nodes bool    // node records changed: the tree is another one
+	roles bool    // roles, role groups or assignments changed
 }
 
 // derived returns the snapshot's lazily built indexes.
 func (s *Snapshot) derived() *derivedIndexes { return s.lazy }
+
+// source returns what the indexes may be derived from.
+func (d *derivedIndexes) source() sources {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.from
+}
+
+// derivable reports whether a successor's indexes could derive from these: some
+// index is built, or has a source.
+func (d *derivedIndexes) derivable() bool {
+	if d.scopes.Load().built() || d.roles.Load().built() || d.search.Load() != nil || d.pinyin.Load().built() {
+		return true
+	}
+	return d.source() != sources{}
+}
+
+// built reports whether the cache holds a bitmap (false for nil).
+func (c *bitmapCache) built() bool { return c != nil && c.used.Load() }
+
+// built reports whether the cache holds a built reading index (false for nil).
+func (c *readingCache) built() bool { return c != nil && c.used.Load() }
+
+// next returns the (empty) indexes of a successor snapshot with the members given
+// that differs from this one by diff (nil: too much for deriving to pay).
+func (d *derivedIndexes) next(diff *indexDiff, members int) *derivedIndexes {
+	n := &derivedIndexes{}
+	if diff == nil {
+		return n
+	}
+	from := d.source()
+	var u unions
+	scopes, roles, pinyin, idx := d.scopes.Load(), d.roles.Load(), d.pinyin.Load(), d.search.Load()
+	n.from.scopes = carry(scopes, scopes.built(), from.scopes, diff, &u, members)
+	n.from.roles = carry(roles, roles.built(), from.roles, diff, &u, members)
+	n.from.text = carry(idx, idx != nil, from.text, diff, &u, members)
+	n.from.pinyin = carry(pinyin, pinyin.built(), from.pinyin, diff, &u, members)
+	return n
+}
+
+// carry returns a successor's source for one kind of index: this snapshot's own
+// index when built, else this snapshot's source with diff merged in (none when the
+// merged diff is too large).
+func carry[T comparable](own T, built bool, old source[T], diff *indexDiff, u *unions, members int) source[T] {
+	if built {
+		return source[T]{own, diff}
+	}
+	if old.diff == nil {
+		return source[T]{}
+	}
+	merged := u.merge(old.diff, diff, members)
+	if merged == nil {
+		return source[T]{}
+	}
+	return source[T]{old.index, merged}
+}
+
+// unions merges diffs, once per distinct older diff (the sources of one snapshot
+// usually share theirs).
+type unions []struct{ old, merged *indexDiff }
+
+func (u *unions) merge(old, diff *indexDiff, members int) *indexDiff {
+	for _, x := range *u {
+		if x.old == old {
+			return x.merged
+		}
+	}
+	var merged *indexDiff
+	if slots := unionSlots(old.slots, diff.slots); len(slots) <= maxDiffSlots(members) {
+		merged = &indexDiff{slots: slots, nodes: old.nodes || diff.nodes, roles: old.roles || diff.roles}
+	}
+	*u = append(*u, struct{ old, merged *indexDiff }{old, merged})
+	return merged
+}
+
+// maxDiffSlots is how many changed members a derived index absorbs at most; past it,
+// building from scratch costs about as much.
+func maxDiffSlots(members int) int { return members/4 + 64 }
+
+// unionSlots returns the ascending union of two ascending slot lists (one of them
+// when the other is empty).
+func unionSlots(a, b []int32) []int32 {
+	switch {
+	case len(a) == 0:
+		return b
+	case len(b) == 0:
+		return a
+	}
+	out := make([]int32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// deriveBitmap returns the bitmap under key for a snapshot of n members from an older
+// snapshot's, and whether there was one to derive from. in, when set, tells whether
+// a changed slot belongs now (nil: a role bitmap, which only role or assignment
+// changes affect); node changes rule scope bitmaps out.
+func deriveBitmap(src source[*bitmapCache], key any, n int, in func(slot int32) bool) (bitmap, bool) {
+	if src.index == nil || in != nil && src.diff.nodes || in == nil && src.diff.roles {
+		return nil, false
+	}
+	v, ok := src.index.m.Load(key)
+	if !ok {
+		return nil, false
+	}
+	b := v.(bitmap)
+	if in == nil {
+		return b, true
+	}
+	copied := false
+	for _, slot := range src.diff.slots {
+		i := int(slot)
+		if want := in(slot); want != b.has(i) {
+			if !copied { // b is shared: copy it first (members only ever grow)
+				nb := newBitmap(n)
+				copy(nb, b)
+				b, copied = nb, true
+			}
+			if want {
+				b.set(i)
+			} else {
+				b[i>>6] &^= 1 << (i & 63)
+			}
+		}
+	}
+	return b, true
+}
 
 // isComparable reports whether v may be a map key.
 func isComparable(v any) bool {

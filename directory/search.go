@@ -2,10 +2,13 @@ package directory
 
 import (
 	"bytes"
+	"iter"
+	"math"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -239,16 +242,22 @@ func (h *hay) has(first int, key []byte) bool {
 
 // seal closes the last key, counts the bytes and sorts the keys.
 func (h *hay) seal() {
+	h.close()
+	h.sorted = h.sortKeys()
+}
+
+// close closes the last key and counts the bytes.
+func (h *hay) close() {
 	h.off = append(h.off, int32(len(h.buf)))
 	for _, c := range h.buf {
 		h.freq[c]++
 	}
-	h.sorted = h.sortKeys()
 }
 
 // sortKeys returns the entry indexes ordered by key, then by index: a stable radix
 // sort on the keys' first 8 bytes, then a stable sort of each run that shares them
-// by the rest of the keys.
+// by the rest of the keys. A few keys (the changed members' of a derived index) are
+// sorted by comparison instead.
 func (h *hay) sortKeys() []int32 {
 	type headed struct {
 		head uint64 // the key's first 8 bytes, big-endian, zero-padded
@@ -257,6 +266,14 @@ func (h *hay) sortKeys() []int32 {
 	n := len(h.ent)
 	if n == 0 {
 		return nil
+	}
+	if n < 256 {
+		out := make([]int32, n)
+		for i := range out {
+			out[i] = int32(i)
+		}
+		slices.SortStableFunc(out, func(x, y int32) int { return bytes.Compare(h.key(x), h.key(y)) })
+		return out
 	}
 	a, b := make([]headed, n), make([]headed, n)
 	long := false
@@ -327,32 +344,227 @@ func (h *hay) prefixRange(q []byte) (lo, eq, hi int) {
 	return lo, eq, hi
 }
 
+// hays holds one haystack per group; an index fills only its own groups.
+type hays [groupCount]hay
+
+func (h *hays) seal() {
+	for g := range h {
+		h[g].seal()
+	}
+}
+
 // searchIndex is a snapshot's text index; readingIndex adds one transliterator's.
+// Each is layered: see memberLayers.
 type searchIndex struct {
-	hays  [firstReadingGroup]hay
+	layered
 	nodes []*orgtree.Node // tree order
 }
 
 type readingIndex struct {
-	once sync.Once
-	hays [groupCount - firstReadingGroup]hay
+	once  sync.Once
+	ready atomic.Bool // built: snapshots derived later may derive from it
+	layered
+}
+
+// layered is an index's haystacks: the member groups' in layers, the node groups'
+// (a few entries per node, rebuilt whenever the tree changes) whole.
+type layered struct {
+	members  *memberLayers
+	nodeHays *hays
+}
+
+// memberLayers are the member groups' haystacks in two layers. base holds every
+// member's entries as of some snapshot and is shared with the snapshots derived from
+// it; top holds the entries of the members changed since (changed; nil when none),
+// whose entries in base are stale (dead). A search reads both layers and merges them
+// in the order of one haystack built from scratch, so layering never shows in
+// results. Once more than compactAfter members changed, the layers are merged into a
+// new base (mergeHay: linear, no key is computed again).
+type memberLayers struct {
+	base    *hays
+	top     *hays
+	changed []int32 // ascending
+	dead    bitmap  // changed, as a bitmap
+}
+
+// compactAfter is how many changed members the top layer holds at most before it is
+// merged into a new base.
+func compactAfter(members int) int { return members/256 + 64 }
+
+// layer is one haystack a group is searched in, with the owners whose entries in it
+// are stale.
+type layer struct {
+	h    *hay
+	dead bitmap
+}
+
+// layers returns the haystacks group g is searched in: one or two.
+func (x *layered) layers(g int) [2]layer {
+	if nodeGroup(g) {
+		return [2]layer{{h: &x.nodeHays[g]}}
+	}
+	m := x.members
+	ls := [2]layer{{h: &m.base[g], dead: m.dead}}
+	if m.top != nil {
+		ls[1].h = &m.top[g]
+	}
+	return ls
+}
+
+// deriveMembers returns the member layers of snapshot s from an older snapshot's (nil:
+// none) and the slots changed since; build adds the entries of the members in slots
+// (every member when nil) to a haystack set.
+func deriveMembers(s *Snapshot, old *memberLayers, diff []int32, build func(h *hays, slots []int32)) *memberLayers {
+	n := s.members.Len()
+	var changed []int32
+	if old != nil {
+		if len(diff) == 0 {
+			return old
+		}
+		changed = unionSlots(old.changed, diff)
+	}
+	if old == nil || len(changed) > maxDiffSlots(n) {
+		base := &hays{}
+		build(base, nil)
+		base.seal()
+		return &memberLayers{base: base}
+	}
+	top := &hays{}
+	build(top, diff)
+	top.seal()
+	if old.top != nil { // the older top, without the members changed again
+		top = mergeHays(old.top, bitmapOf(diff, n), top)
+	}
+	dead := bitmapOf(changed, n)
+	if len(changed) > compactAfter(n) {
+		return &memberLayers{base: mergeHays(old.base, dead, top)}
+	}
+	return &memberLayers{base: old.base, top: top, changed: changed, dead: dead}
+}
+
+// bitmapOf returns the slots as a bitmap over n slots.
+func bitmapOf(slots []int32, n int) bitmap {
+	b := newBitmap(n)
+	for _, i := range slots {
+		b.set(int(i))
+	}
+	return b
+}
+
+// mergeHays merges every group with mergeHay.
+func mergeHays(a *hays, drop bitmap, b *hays) *hays {
+	c := &hays{}
+	for g := range c {
+		c[g] = mergeHay(&a[g], drop, &b[g])
+	}
+	return c
+}
+
+// mergeHay returns the haystack holding a's entries but those of the owners in drop,
+// and b's entries (b's owners are all in drop), exactly as one built from scratch
+// would hold them: entries by owner, sorted by key, then entry. Both are sealed, with
+// their entries by owner. It copies runs of entries in bulk and finds where each of
+// b's keys goes in a's order by binary search, so merging a few changed members into
+// a large haystack costs little more than copying it.
+func mergeHay(a *hay, drop bitmap, b *hay) hay {
+	na, nb := len(a.ent), len(b.ent)
+	c := hay{
+		buf:  make([]byte, 0, len(a.buf)+len(b.buf)),
+		off:  make([]int32, 0, na+nb+1),
+		ent:  make([]entry, 0, na+nb),
+		freq: a.freq,
+	}
+	at, bt := make([]int32, na), make([]int32, nb)   // entry in a or b → entry in c, -1 dropped
+	run := func(h *hay, from, to int, idx []int32) { // appends h's entries [from, to)
+		shift := int32(len(c.buf)) - h.off[from]
+		for i := from; i < to; i++ {
+			idx[i] = int32(len(c.off))
+			c.off = append(c.off, h.off[i]+shift)
+		}
+		c.ent = append(c.ent, h.ent[from:to]...)
+		c.buf = append(c.buf, h.buf[h.off[from]:h.off[to]]...)
+	}
+	dropped := func(i int) bool { return drop.has(int(a.ent[i].owner)) }
+	for i, j := 0, 0; i < na || j < nb; {
+		switch {
+		case i < na && dropped(i):
+			at[i] = -1
+			for _, x := range a.buf[a.off[i]:a.off[i+1]] {
+				c.freq[x]--
+			}
+			i++
+		case j < nb && (i == na || b.ent[j].owner < a.ent[i].owner): // b's entries of one owner
+			r := j + 1
+			for r < nb && b.ent[r].owner == b.ent[j].owner {
+				r++
+			}
+			run(b, j, r, bt)
+			j = r
+		default: // a's entries kept before b's next owner
+			r := i + 1
+			for r < na && !dropped(r) && (j == nb || a.ent[r].owner < b.ent[j].owner) {
+				r++
+			}
+			run(a, i, r, at)
+			i = r
+		}
+	}
+	c.off = append(c.off, int32(len(c.buf)))
+	for i, x := range b.freq {
+		c.freq[i] += x
+	}
+	// sorted: a's order, without the dropped entries, with each of b's entries put
+	// after a's entries of smaller (key, owner)
+	c.sorted = make([]int32, 0, len(c.ent))
+	i := 0
+	for _, y := range b.sorted {
+		ky, oy := b.key(y), b.ent[y].owner
+		p := i + sort.Search(len(a.sorted)-i, func(k int) bool {
+			x := a.sorted[i+k]
+			cmp := bytes.Compare(a.key(x), ky)
+			return cmp > 0 || cmp == 0 && a.ent[x].owner > oy
+		})
+		for ; i < p; i++ {
+			if n := at[a.sorted[i]]; n >= 0 {
+				c.sorted = append(c.sorted, n)
+			}
+		}
+		c.sorted = append(c.sorted, bt[y])
+	}
+	for ; i < len(a.sorted); i++ {
+		if n := at[a.sorted[i]]; n >= 0 {
+			c.sorted = append(c.sorted, n)
+		}
+	}
+	return c
 }
 
 func (s *Snapshot) textIndex() *searchIndex {
 	d := s.derived()
-	d.text.Do(func() { d.search = buildTextIndex(s) })
-	return d.search
+	d.text.Do(func() {
+		d.search.Store(buildTextIndex(s, d.source().text))
+		d.mu.Lock()
+		d.from.text = source[*searchIndex]{} // built: the older index may go
+		d.mu.Unlock()
+	})
+	return d.search.Load()
 }
 
 func (s *Snapshot) readingIndex(t Transliterator) *readingIndex {
-	var ri *readingIndex
-	if isComparable(t) {
-		v, _ := s.derived().pinyin.LoadOrStore(t, &readingIndex{})
-		ri = v.(*readingIndex)
-	} else {
-		ri = &readingIndex{}
+	if !isComparable(t) {
+		ri := &readingIndex{}
+		buildReadingIndex(s, ri, t, source[*readingCache]{})
+		return ri
 	}
-	ri.once.Do(func() { buildReadingIndex(s, ri, t) })
+	d := s.derived()
+	cache := d.readingCache()
+	v, _ := cache.m.LoadOrStore(t, &readingIndex{})
+	ri := v.(*readingIndex)
+	ri.once.Do(func() {
+		buildReadingIndex(s, ri, t, d.source().pinyin)
+		ri.ready.Store(true)
+		cache.used.Store(true)
+	})
 	return ri
 }
 
@@ -393,12 +605,57 @@ func (sc *keyScratch) nameForms(n orgkit.Names, f func(form uint8, value string,
 	}
 }
 
-func buildTextIndex(s *Snapshot) *searchIndex {
+// membersIn yields the members in the slots, or every member when slots is nil.
+func membersIn(s *Snapshot, slots []int32) iter.Seq2[int, *member.Member] {
+	if slots == nil {
+		return s.members.All()
+	}
+	return func(yield func(int, *member.Member) bool) {
+		for _, i := range slots {
+			if !yield(int(i), s.members.At(int(i))) {
+				return
+			}
+		}
+	}
+}
+
+// buildTextIndex builds the text index of s, from an older snapshot's when src has one.
+func buildTextIndex(s *Snapshot, src source[*searchIndex]) *searchIndex {
 	idx := &searchIndex{}
-	h := &idx.hays
+	var old *memberLayers
+	var diff []int32
+	if src.index != nil {
+		old, diff = src.index.members, src.diff.slots
+	}
+	idx.members = deriveMembers(s, old, diff, func(h *hays, slots []int32) { addMemberText(s, h, slots) })
+	if src.index != nil && !src.diff.nodes {
+		idx.nodes, idx.nodeHays = src.index.nodes, src.index.nodeHays
+		return idx
+	}
+	h := &hays{}
+	var sc keyScratch
+	if s.tree != nil {
+		for n := range s.tree.All() {
+			e := entry{owner: int32(len(idx.nodes))}
+			idx.nodes = append(idx.nodes, n)
+			sc.nameForms(n.Name, func(form uint8, _ string, key []byte) {
+				e.form = form
+				h[gNodeName].add(key, e)
+			})
+			e.form = 0
+			h[gNodeCode].add(appendKey(sc.b[:0], n.Code), e)
+		}
+	}
+	h.seal()
+	idx.nodeHays = h
+	return idx
+}
+
+// addMemberText adds the text entries of the members in slots (all when nil).
+func addMemberText(s *Snapshot, h *hays, slots []int32) {
 	var sc keyScratch
 	var sys []byte
-	for slot, m := range s.members.All() {
+	for slot, m := range membersIn(s, slots) {
 		e := entry{owner: int32(slot)}
 		sc.nameForms(m.SystemName, func(form uint8, _ string, key []byte) {
 			if form == 0 {
@@ -421,51 +678,65 @@ func buildTextIndex(s *Snapshot) *searchIndex {
 			}
 		}
 	}
-	if s.tree != nil {
-		for n := range s.tree.All() {
-			e := entry{owner: int32(len(idx.nodes))}
-			idx.nodes = append(idx.nodes, n)
-			sc.nameForms(n.Name, func(form uint8, _ string, key []byte) {
-				e.form = form
-				h[gNodeName].add(key, e)
-			})
-			e.form = 0
-			h[gNodeCode].add(appendKey(sc.b[:0], n.Code), e)
-		}
-	}
-	for i := range h {
-		h[i].seal()
-	}
-	return idx
 }
 
-func buildReadingIndex(s *Snapshot, ri *readingIndex, t Transliterator) {
-	h := &ri.hays
-	const base = firstReadingGroup
-	var sc readingScratch
-	var ks keyScratch
-	addName := func(full, init int, owner int32, n orgkit.Names) {
-		ks.nameForms(n, func(form uint8, value string, _ []byte) {
-			sc.add(t, value, entry{owner: owner, form: form}, &h[full-base], &h[init-base])
-		})
+// buildReadingIndex builds ri, the reading index of s for t, from an older
+// snapshot's when src has one for t.
+func buildReadingIndex(s *Snapshot, ri *readingIndex, t Transliterator, src source[*readingCache]) {
+	var old *readingIndex
+	if src.index != nil {
+		if v, ok := src.index.m.Load(t); ok && v.(*readingIndex).ready.Load() {
+			old = v.(*readingIndex)
+		}
 	}
+	var oldMembers *memberLayers
+	var diff []int32
+	if old != nil {
+		oldMembers, diff = old.members, src.diff.slots
+	}
+	ri.members = deriveMembers(s, oldMembers, diff, func(h *hays, slots []int32) { addMemberReadings(s, h, t, slots) })
+	if old != nil && !src.diff.nodes {
+		ri.nodeHays = old.nodeHays
+		return
+	}
+	h := &hays{}
+	rb := readingBuilder{t: t, h: h}
+	for pos, n := range s.textIndex().nodes {
+		rb.addName(gNodeNameRead, gNodeNameInit, int32(pos), n.Name)
+	}
+	h.seal()
+	ri.nodeHays = h
+}
+
+// addMemberReadings adds the reading entries of the members in slots (all when nil).
+func addMemberReadings(s *Snapshot, h *hays, t Transliterator, slots []int32) {
+	rb := readingBuilder{t: t, h: h}
 	var sys []byte
-	for slot, m := range s.members.All() {
-		addName(gSysNameRead, gSysNameInit, int32(slot), m.SystemName)
+	for slot, m := range membersIn(s, slots) {
+		rb.addName(gSysNameRead, gSysNameInit, int32(slot), m.SystemName)
 		if m.FullName != "" {
 			sys = appendKey(sys[:0], m.SystemName.Default)
-			if ks.b = appendKey(ks.b[:0], m.FullName); !bytes.Equal(ks.b, sys) {
-				addName(gFullNameRead, gFullNameInit, int32(slot), orgkit.Name(m.FullName))
+			if rb.ks.b = appendKey(rb.ks.b[:0], m.FullName); !bytes.Equal(rb.ks.b, sys) {
+				rb.addName(gFullNameRead, gFullNameInit, int32(slot), orgkit.Name(m.FullName))
 			}
 		}
 	}
-	idx := s.textIndex()
-	for pos, n := range idx.nodes {
-		addName(gNodeNameRead, gNodeNameInit, int32(pos), n.Name)
-	}
-	for i := range h {
-		h[i].seal()
-	}
+}
+
+// readingBuilder adds names' reading entries to haystacks.
+type readingBuilder struct {
+	t  Transliterator
+	h  *hays
+	sc readingScratch
+	ks keyScratch
+}
+
+// addName adds every form of a name to the full-reading group full and the initials
+// group init.
+func (rb *readingBuilder) addName(full, init int, owner int32, n orgkit.Names) {
+	rb.ks.nameForms(n, func(form uint8, value string, _ []byte) {
+		rb.sc.add(rb.t, value, entry{owner: owner, form: form}, &rb.h[full], &rb.h[init])
+	})
 }
 
 // readingScratch reuses buffers while building reading entries.
@@ -643,8 +914,10 @@ func appendCombos(out []uint8, syl []syllable, limit int) []uint8 {
 }
 
 // Search finds members and nodes; see Search for what is compared and SearchResult for
-// the order. The index it searches is built once per snapshot (and once more per
-// transliterator) on first use. An unknown or retired Within node is
+// the order. The index it searches is made once per snapshot (and once more per
+// transliterator) on first use: built from every member and node when loaded, or
+// derived from the predecessor's in time proportional to the members changed (node
+// edits rebuild the nodes' part). An unknown or retired Within node is
 // orgkit.ErrNotFound.
 func (s *Snapshot) Search(q Search) (SearchResult, error) {
 	var res SearchResult
@@ -682,13 +955,13 @@ func (s *Snapshot) Search(q Search) (SearchResult, error) {
 			}
 		}
 	}
-	hays := make([]*hay, groupCount)
+	var layers [groupCount][2]layer // nil haystacks: not searched
 	for g := range firstReadingGroup {
-		hays[g] = &idx.hays[g]
+		layers[g] = idx.layers(g)
 	}
 	if ri != nil {
 		for g := firstReadingGroup; g < groupCount; g++ {
-			hays[g] = &ri.hays[g-firstReadingGroup]
+			layers[g] = ri.layers(g)
 		}
 	}
 	mem := collector{limit: limit, skip: q.SkipMembers, ok: func(owner int32) bool {
@@ -707,40 +980,45 @@ func (s *Snapshot) Search(q Search) (SearchResult, error) {
 	}
 	// Pass 1: exact. Pass 2: prefix. Pass 3: substring. Groups in rank order; the
 	// first hit found for an owner is its best.
-	var ranges [groupCount][3]int
-	for g, h := range hays {
-		if h != nil && len(queries[g]) > 0 {
-			lo, eq, hi := h.prefixRange(queries[g])
-			ranges[g] = [3]int{lo, eq, hi}
+	var ranges [groupCount][2][3]int // per layer: lo, eq, hi
+	for g := range layers {
+		for k, l := range layers[g] {
+			if l.h != nil && len(queries[g]) > 0 {
+				lo, eq, hi := l.h.prefixRange(queries[g])
+				ranges[g][k] = [3]int{lo, eq, hi}
+			}
 		}
 	}
+	span := func(g, from, to int) [2][2]int {
+		r := &ranges[g]
+		return [2][2]int{{r[0][from], r[0][to]}, {r[1][from], r[1][to]}}
+	}
 	for pass := Exact; pass <= Substring; pass++ {
-		for g, h := range hays {
-			c, qb := col(g), queries[g]
-			if h == nil || len(qb) == 0 || c.full() {
+		for g := range layers {
+			ls, c, qb := &layers[g], col(g), queries[g]
+			if ls[0].h == nil || len(qb) == 0 || c.full() {
 				continue
 			}
-			lo, eq, hi := ranges[g][0], ranges[g][1], ranges[g][2]
 			switch pass {
 			case Exact:
-				h.collect(c, uint8(g), Exact, lo, eq, false)
+				collect(c, uint8(g), Exact, ls, span(g, 0, 1), false)
 			case Prefix:
-				h.collect(c, uint8(g), Prefix, eq, hi, false)
+				collect(c, uint8(g), Prefix, ls, span(g, 1, 2), false)
 			case Substring:
 				if g < firstReadingGroup {
-					h.scanSubstrings(qb, c, uint8(g))
+					scanSubstrings(qb, c, uint8(g), ls)
 				} else {
-					h.collect(c, uint8(g), Substring, lo, hi, true)
+					collect(c, uint8(g), Substring, ls, span(g, 0, 2), true)
 				}
 			}
 		}
 	}
 	res.MoreMembers, res.MoreNodes = len(mem.hits) > limit, len(nod.hits) > limit
 	for _, h := range mem.hits[:min(limit, len(mem.hits))] {
-		res.Members = append(res.Members, s.memberHit(h, hays[h.group], queries[h.group], q.Transliterator))
+		res.Members = append(res.Members, s.memberHit(h, layers[h.group][h.layer].h, queries[h.group], q.Transliterator))
 	}
 	for _, h := range nod.hits[:min(limit, len(nod.hits))] {
-		res.Nodes = append(res.Nodes, nodeHit(idx.nodes[h.owner], h, hays[h.group], queries[h.group], q.Transliterator))
+		res.Nodes = append(res.Nodes, nodeHit(idx.nodes[h.owner], h, layers[h.group][h.layer].h, queries[h.group], q.Transliterator))
 	}
 	return res, nil
 }
@@ -749,6 +1027,7 @@ func (s *Snapshot) Search(q Search) (SearchResult, error) {
 type hit struct {
 	rank  Rank
 	group uint8
+	layer uint8 // the layer holding the entry
 	owner int32
 	entry int32
 }
@@ -774,21 +1053,84 @@ func (c *collector) add(h hit) {
 	c.hits = append(c.hits, h)
 }
 
-// collect adds the entries at sorted positions [from, to): those of the whole value
-// (part 0), or with suffixes the reading suffixes (part > 0).
-func (h *hay) collect(c *collector, g uint8, rank Rank, from, to int, suffixes bool) {
-	for k := from; k < to && !c.full(); k++ {
-		i := h.sorted[k]
-		if e := h.ent[i]; (e.part != 0) == suffixes {
-			c.add(hit{rank: rank, group: g, owner: e.owner, entry: i})
+// collect adds the entries at sorted positions [span[k][0], span[k][1]) of each layer
+// k: those of the whole value (part 0), or with suffixes the reading suffixes (part >
+// 0); stale entries left out. It takes them in the order of one haystack holding both
+// layers: by key, then by owner (no owner has entries in both).
+func collect(c *collector, g uint8, rank Rank, ls *[2]layer, span [2][2]int, suffixes bool) {
+	a, b := ls[0], ls[1]
+	i, j := span[0][0], span[1][0]
+	for !c.full() {
+		i, j = a.next(i, span[0][1], suffixes), b.next(j, span[1][1], suffixes)
+		inA, inB := i < span[0][1], j < span[1][1]
+		switch {
+		case inA && (!inB || a.before(i, b, j)):
+			e := a.h.sorted[i]
+			c.add(hit{rank: rank, group: g, owner: a.h.ent[e].owner, entry: e})
+			i++
+		case inB:
+			e := b.h.sorted[j]
+			c.add(hit{rank: rank, group: g, layer: 1, owner: b.h.ent[e].owner, entry: e})
+			j++
+		default:
+			return
 		}
 	}
 }
 
-// scanSubstrings finds keys containing q other than at their start, in entry order.
-// It looks for q's rarest byte in this haystack with bytes.IndexByte and compares q
-// around each occurrence.
-func (h *hay) scanSubstrings(q []byte, c *collector, g uint8) {
+// next returns the first sorted position from k on (end when none before it) whose
+// entry counts: not stale, and a reading suffix exactly when suffixes.
+func (l layer) next(k, end int, suffixes bool) int {
+	for ; k < end; k++ {
+		e := l.h.ent[l.h.sorted[k]]
+		if (e.part != 0) == suffixes && !l.dead.has(int(e.owner)) {
+			break
+		}
+	}
+	return k
+}
+
+// before reports whether the entry at sorted position i of l comes before the one at
+// position j of m: by key, then by owner.
+func (l layer) before(i int, m layer, j int) bool {
+	x, y := l.h.sorted[i], m.h.sorted[j]
+	k := bytes.Compare(l.h.key(x), m.h.key(y))
+	return k < 0 || k == 0 && l.h.ent[x].owner < m.h.ent[y].owner
+}
+
+// scanSubstrings adds the entries whose keys contain q other than at their start, in
+// the order of one haystack holding both layers (by owner); stale entries left out.
+func scanSubstrings(q []byte, c *collector, g uint8, ls *[2]layer) {
+	var pending []hit // the top layer's hits, by owner
+	if top := ls[1].h; top != nil {
+		top.substrings(q, func(e int32) bool {
+			pending = append(pending, hit{rank: Substring, group: g, layer: 1, owner: top.ent[e].owner, entry: e})
+			return true
+		})
+	}
+	flush := func(before int32) {
+		for len(pending) > 0 && pending[0].owner < before {
+			c.add(pending[0])
+			pending = pending[1:]
+		}
+	}
+	base := ls[0]
+	base.h.substrings(q, func(e int32) bool {
+		owner := base.h.ent[e].owner
+		if base.dead.has(int(owner)) {
+			return true
+		}
+		flush(owner)
+		c.add(hit{rank: Substring, group: g, owner: owner, entry: e})
+		return !c.full()
+	})
+	flush(math.MaxInt32)
+}
+
+// substrings calls f with each entry whose key contains q other than at its start, in
+// entry order, until f returns false. It looks for q's rarest byte in this haystack
+// with bytes.IndexByte and compares q around each occurrence.
+func (h *hay) substrings(q []byte, f func(e int32) bool) {
 	r := 0
 	for i := range q {
 		if h.freq[q[i]] < h.freq[q[r]] {
@@ -801,7 +1143,7 @@ func (h *hay) scanSubstrings(q []byte, c *collector, g uint8) {
 	if int(h.freq[q[r]])*32 > len(h.buf) && len(q) > 1 {
 		// no rare byte: bytes.Index, which turns to a vectorized search of the whole
 		// of q when its first byte is common, is faster
-		h.scanIndex(q, c, g)
+		h.substringsIndex(q, f)
 		return
 	}
 	b, pos, e := q[r], r, 0
@@ -821,16 +1163,15 @@ func (h *hay) scanSubstrings(q []byte, c *collector, g uint8) {
 		if p == int(h.off[e]) {
 			continue // a prefix: found by the prefix pass
 		}
-		c.add(hit{rank: Substring, group: g, owner: h.ent[e].owner, entry: int32(e)})
-		if c.full() {
+		if !f(int32(e)) {
 			return
 		}
 		pos = max(pos, int(h.off[e+1])+r) // on to the next key
 	}
 }
 
-// scanIndex is scanSubstrings with bytes.Index.
-func (h *hay) scanIndex(q []byte, c *collector, g uint8) {
+// substringsIndex is substrings with bytes.Index.
+func (h *hay) substringsIndex(q []byte, f func(e int32) bool) {
 	pos, e := 0, 0
 	for pos < len(h.buf) {
 		j := bytes.Index(h.buf[pos:], q)
@@ -842,8 +1183,7 @@ func (h *hay) scanIndex(q []byte, c *collector, g uint8) {
 			e++
 		}
 		if p != h.off[e] {
-			c.add(hit{rank: Substring, group: g, owner: h.ent[e].owner, entry: int32(e)})
-			if c.full() {
+			if !f(int32(e)) {
 				return
 			}
 			pos = int(h.off[e+1])

@@ -24,7 +24,7 @@ type Snapshot struct {
 	members  persist.Vec[*member.Member]         // dense slots in creation order
 	slots    persist.Map[orgkit.MemberID, int32] // ID → slot
 	unique   *uniqueIndex                        // built on first use for a snapshot loaded from records
-	lazy     *derivedIndexes                     // list and search indexes, built on first use
+	lazy     *derivedIndexes                     // list and search indexes, made on first use (see derivedIndexes)
 	byNode   persist.Map[orgkit.NodeID, []int32] // node → slots of members affiliated (primary or secondary)
 	reports  persist.Map[orgkit.MemberID, []orgkit.MemberID]
 	assigned persist.Map[orgkit.MemberID, *role.Assignment]

@@ -403,6 +403,7 @@ func (w *working) put(c store.Change) {
 
 // freeze makes the next snapshot at the given version.
 func (w *working) freeze(version uint64) (*Snapshot, error) {
+	lazy := w.nextIndexes() // before the builders are frozen
 	s := &Snapshot{
 		version:  version,
 		settings: w.settings,
@@ -415,7 +416,7 @@ func (w *working) freeze(version uint64) (*Snapshot, error) {
 		roles:    w.roles,
 		groups:   w.groups,
 	}
-	s.unique, s.lazy = &uniqueIndex{}, &derivedIndexes{}
+	s.unique, s.lazy = &uniqueIndex{}, lazy
 	if !w.lazyUnique {
 		for i := range w.unique {
 			s.unique.maps[i] = w.unique[i].Freeze()
@@ -434,4 +435,53 @@ func (w *working) freeze(version uint64) (*Snapshot, error) {
 		s.tree = t
 	}
 	return s, nil
+}
+
+// nextIndexes returns the derived indexes of the snapshot being frozen: none built
+// yet, but derivable from the base snapshot's (see derivedIndexes). It reads the
+// builders, so it runs before they are frozen.
+func (w *working) nextIndexes() *derivedIndexes {
+	prev := w.base.lazy
+	if prev == nil || !prev.derivable() {
+		return &derivedIndexes{}
+	}
+	return prev.next(w.indexDiff(), w.members.Len())
+}
+
+// indexDiff returns what changed since the base snapshot as derived indexes need it,
+// or nil when more members changed than deriving pays for (maxDiffSlots).
+func (w *working) indexDiff() *indexDiff {
+	d := &indexDiff{nodes: w.nodes != nil}
+	limit := maxDiffSlots(w.members.Len())
+	if w.quiet {
+		// Replaying committed records keeps no change list. A changed member is a new
+		// record, so compare the records slot by slot; roles are taken as changed.
+		d.roles = true
+		n := w.base.members.Len()
+		for i := range w.members.Len() {
+			if i >= n || w.members.At(i) != w.base.members.At(i) {
+				if d.slots = append(d.slots, int32(i)); len(d.slots) > limit {
+					return nil
+				}
+			}
+		}
+		return d
+	}
+	for _, c := range w.changes {
+		switch c.Kind {
+		case store.KindMember:
+			if m, ok := c.After.(*member.Member); ok {
+				if slot, ok := w.slots.Get(m.ID); ok {
+					if d.slots = append(d.slots, slot); len(d.slots) > limit {
+						return nil
+					}
+				}
+			}
+		case store.KindRole, store.KindRoleGroup, store.KindAssignment:
+			d.roles = true
+		}
+	}
+	slices.Sort(d.slots)
+	d.slots = slices.Compact(d.slots)
+	return d
 }
