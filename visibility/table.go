@@ -172,7 +172,7 @@ type nodeTable struct {
 }
 
 func newNodeTable(n int) nodeTable {
-	size, shift := tableSize(2 * n) // at most half full: short probes
+	size, shift := tableSize(n)
 	return nodeTable{e: make([]nodeEntry, size), seed: rand.Uint64(), shift: shift}
 }
 
