@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -253,47 +254,27 @@ func image(kind store.RecordKind, v any) (uuid.UUID, bool) {
 	return id, ok && k == kind
 }
 
+// imageTypes are the Go types of each kind's images.
+var imageTypes = map[store.RecordKind]reflect.Type{
+	store.KindSettings:   reflect.TypeFor[*store.DirectoryRecord](),
+	store.KindNode:       reflect.TypeFor[*orgtree.Node](),
+	store.KindMember:     reflect.TypeFor[*member.Member](),
+	store.KindRole:       reflect.TypeFor[*role.Role](),
+	store.KindRoleGroup:  reflect.TypeFor[*role.Group](),
+	store.KindAssignment: reflect.TypeFor[*role.Assignment](),
+}
+
 // isTypedNil reports whether v is a nil pointer of the type kind stands for, which a
 // before-image may be (a caller wrote Before: old with old == nil).
 func isTypedNil(kind store.RecordKind, v any) bool {
-	switch kind {
-	case store.KindSettings:
-		r, ok := v.(*store.DirectoryRecord)
-		return ok && r == nil
-	case store.KindNode:
-		r, ok := v.(*orgtree.Node)
-		return ok && r == nil
-	case store.KindMember:
-		r, ok := v.(*member.Member)
-		return ok && r == nil
-	case store.KindRole:
-		r, ok := v.(*role.Role)
-		return ok && r == nil
-	case store.KindRoleGroup:
-		r, ok := v.(*role.Group)
-		return ok && r == nil
-	case store.KindAssignment:
-		r, ok := v.(*role.Assignment)
-		return ok && r == nil
-	}
-	return false
+	rv := reflect.ValueOf(v)
+	return rv.IsValid() && rv.Type() == imageTypes[kind] && rv.IsNil()
 }
 
 // typeName names the Go type of kind's images, for error messages.
 func typeName(kind store.RecordKind) string {
-	switch kind {
-	case store.KindSettings:
-		return "*store.DirectoryRecord"
-	case store.KindNode:
-		return "*orgtree.Node"
-	case store.KindMember:
-		return "*member.Member"
-	case store.KindRole:
-		return "*role.Role"
-	case store.KindRoleGroup:
-		return "*role.Group"
-	case store.KindAssignment:
-		return "*role.Assignment"
+	if t, ok := imageTypes[kind]; ok {
+		return t.String()
 	}
 	return fmt.Sprintf("record of a known kind (kind %d is unknown)", uint8(kind))
 }
