@@ -346,41 +346,48 @@ func (b *batch) checkReadOnly() {
 	}
 	for _, c := range b.changes {
 		k := changeKey{c.Kind, c.ID()}
+		var rec string
+		var fields []string
 		switch a := c.After.(type) {
 		case *orgtree.Node:
-			if len(d.SyncedNodeFields) == 0 {
-				continue
-			}
 			before, _ := c.Before.(*orgtree.Node)
-			if before == nil {
-				b.failAt(k, orgkit.CodeFieldReadOnly, nodeRecord(a), "node", "", "")
-				continue
-			}
-			if before.ExternalID == "" && a.ExternalID == "" {
+			if before != nil && before.ExternalID == "" && a.ExternalID == "" {
 				continue // a local node, not the platform's
 			}
-			for _, f := range orgtree.Changed(before, a) {
-				if slices.Contains(d.SyncedNodeFields, f) {
-					b.failAt(k, orgkit.CodeFieldReadOnly, nodeRecord(a), f.String(), "", "")
-				}
-			}
+			rec = nodeRecord(a)
+			fields = ownedChanges(d.SyncedNodeFields, before == nil, "node", func() []orgtree.Field { return orgtree.Changed(before, a) })
 		case *member.Member:
-			if len(d.SyncedMemberFields) == 0 {
-				continue
-			}
 			before, _ := c.Before.(*member.Member)
-			if before == nil {
-				b.failAt(k, orgkit.CodeFieldReadOnly, memberRecord(a), "member", "", "")
-				continue
-			}
-			if before.ExternalID == "" && a.ExternalID == "" {
+			if before != nil && before.ExternalID == "" && a.ExternalID == "" {
 				continue // a local member, not the platform's
 			}
-			for _, f := range member.Changed(before, a) {
-				if slices.Contains(d.SyncedMemberFields, f) {
-					b.failAt(k, orgkit.CodeFieldReadOnly, memberRecord(a), f.String(), "", "")
-				}
-			}
+			rec = memberRecord(a)
+			fields = ownedChanges(d.SyncedMemberFields, before == nil, "member", func() []member.Field { return member.Changed(before, a) })
+		}
+		for _, f := range fields {
+			b.failAt(k, orgkit.CodeFieldReadOnly, rec, f, "", "")
 		}
 	}
+}
+
+// ownedChanges names what a change did to fields the platform owns: the whole record
+// (kind) when it was created and the platform owns any of its fields, else each owned
+// field that changed.
+func ownedChanges[F interface {
+	comparable
+	String() string
+}](owned []F, created bool, kind string, changed func() []F) []string {
+	if len(owned) == 0 {
+		return nil
+	}
+	if created {
+		return []string{kind}
+	}
+	var out []string
+	for _, f := range changed() {
+		if slices.Contains(owned, f) {
+			out = append(out, f.String())
+		}
+	}
+	return out
 }
