@@ -368,24 +368,11 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 			}
 		case ColVisibilityNodes, ColContactNodes:
 			var ids []orgkit.NodeID
-			ok := true
 			if !clear {
-				for _, item := range splitList(v) {
-					r := im.res.node(item)
-					switch {
-					case r.ok:
-						ids = append(ids, r.node)
-					case r.ambiguous != "":
-						im.problems = append(im.problems, im.cellProblem(sh, row, bi, CodeReferenceAmbiguous, item, r.ambiguous))
-						ok = false
-					default:
-						im.problems = append(im.problems, im.cellProblem(sh, row, bi, "node."+string(b.spec.col)+".not_found", item, ""))
-						ok = false
-					}
+				var ok bool
+				if ids, ok = im.nodeList(sh, row, bi, v, "node."+string(b.spec.col)+".not_found"); !ok {
+					continue
 				}
-			}
-			if !ok {
-				continue
 			}
 			if b.spec.col == ColVisibilityNodes {
 				iso.VisibilityWhitelist.Nodes = ids

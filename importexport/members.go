@@ -420,24 +420,11 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		}
 	case tNodeList:
 		var ids []orgkit.NodeID
-		ok := true
 		if !clear {
-			for _, item := range splitList(v) {
-				r := im.res.node(item)
-				switch {
-				case r.ok:
-					ids = append(ids, r.node)
-				case r.ambiguous != "":
-					im.problems = append(im.problems, im.cellProblem(sh, row, bi, CodeReferenceAmbiguous, item, r.ambiguous))
-					ok = false
-				default:
-					im.problems = append(im.problems, im.cellProblem(sh, row, bi, "member."+f.String()+".not_found", item, ""))
-					ok = false
-				}
+			var ok bool
+			if ids, ok = im.nodeList(sh, row, bi, v, "member."+f.String()+".not_found"); !ok {
+				return false
 			}
-		}
-		if !ok {
-			return false
 		}
 		m.Secondary = ids
 	case tMemberRef:

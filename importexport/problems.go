@@ -210,3 +210,24 @@ func (im *importer) rowOf(id uuid.UUID) (rowLoc, bool) {
 	loc, ok := im.idRows[id]
 	return loc, ok
 }
+
+// nodeList resolves a cell listing departments (by code or path), reporting every item
+// that names no department (notFound) or several (CodeReferenceAmbiguous); ok is false
+// when any item failed.
+func (im *importer) nodeList(sh *sheetData, row, bi int, v, notFound string) (ids []orgkit.NodeID, ok bool) {
+	ok = true
+	for _, item := range splitList(v) {
+		r := im.res.node(item)
+		switch {
+		case r.ok:
+			ids = append(ids, r.node)
+		case r.ambiguous != "":
+			im.problems = append(im.problems, im.cellProblem(sh, row, bi, CodeReferenceAmbiguous, item, r.ambiguous))
+			ok = false
+		default:
+			im.problems = append(im.problems, im.cellProblem(sh, row, bi, notFound, item, ""))
+			ok = false
+		}
+	}
+	return ids, ok
+}
