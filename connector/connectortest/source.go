@@ -58,12 +58,10 @@ type Source struct {
 	fields   connector.Fields
 	rootID   string
 
-	depts     map[string]*entry[connector.Department]
-	deptOrder []string
-	mems      map[string]*entry[connector.Member]
-	memOrder  []string
-	departed  map[string]connector.Member // removed members, for RestoreMember
-	version   uint64
+	depts    table[connector.Department]
+	mems     table[connector.Member]
+	departed map[string]connector.Member // removed members, for RestoreMember
+	version  uint64
 
 	failNext    error
 	partialNext bool
@@ -78,14 +76,50 @@ type entry[T any] struct {
 	removed bool
 }
 
+// table holds the departments or the members by external ID, in insertion order.
+type table[T any] struct {
+	byID  map[string]*entry[T]
+	order []string
+}
+
+func newTable[T any]() table[T] { return table[T]{byID: map[string]*entry[T]{}} }
+
+// put adds or replaces (and revives) the entry with the external ID.
+func (t *table[T]) put(ext string, v T, version uint64) {
+	e, ok := t.byID[ext]
+	if !ok {
+		e = &entry[T]{}
+		t.byID[ext] = e
+		t.order = append(t.order, ext)
+	}
+	e.v, e.version, e.removed = v, version, false
+}
+
+// live returns the entry with the external ID unless it is missing or removed.
+func (t *table[T]) live(ext string) (*entry[T], bool) {
+	e, ok := t.byID[ext]
+	return e, ok && !e.removed
+}
+
+// ids returns the external IDs of the live entries, in insertion order.
+func (t *table[T]) ids() []string {
+	var out []string
+	for _, ext := range t.order {
+		if !t.byID[ext].removed {
+			out = append(out, ext)
+		}
+	}
+	return out
+}
+
 // New returns an empty source.
 func New(opts Options) *Source {
 	s := &Source{
 		platform: cmp.Or(opts.Platform, orgkit.DingTalk),
 		tenant:   cmp.Or(opts.TenantID, "test-corp"),
 		rootID:   cmp.Or(opts.RootID, "1"),
-		depts:    map[string]*entry[connector.Department]{},
-		mems:     map[string]*entry[connector.Member]{},
+		depts:    newTable[connector.Department](),
+		mems:     newTable[connector.Member](),
 		departed: map[string]connector.Member{},
 	}
 	if opts.Fields != nil {
@@ -177,9 +211,9 @@ func (s *Source) FetchChanges(ctx context.Context, cursor string) (*connector.Sn
 func (s *Source) snapshot(after uint64) *connector.Snapshot {
 	snap := &connector.Snapshot{Platform: s.platform, TenantID: s.tenant, Fields: s.Fields(), RootID: s.rootID,
 		Cursor: strconv.FormatUint(s.version, 10)}
-	snap.Departments = make([]connector.Department, 0, len(s.depts))
-	for _, ext := range s.deptOrder {
-		e := s.depts[ext]
+	snap.Departments = make([]connector.Department, 0, len(s.depts.byID))
+	for _, ext := range s.depts.order {
+		e := s.depts.byID[ext]
 		switch {
 		case e.version <= after:
 		case e.removed:
@@ -190,9 +224,9 @@ func (s *Source) snapshot(after uint64) *connector.Snapshot {
 			snap.Departments = append(snap.Departments, e.v.Clone())
 		}
 	}
-	snap.Members = make([]connector.Member, 0, len(s.mems))
-	for _, ext := range s.memOrder {
-		e := s.mems[ext]
+	snap.Members = make([]connector.Member, 0, len(s.mems.byID))
+	for _, ext := range s.mems.order {
+		e := s.mems.byID[ext]
 		switch {
 		case e.version <= after:
 		case e.removed:
@@ -221,12 +255,12 @@ func (s *Source) FetchDepartment(ctx context.Context, ext string) ([]connector.M
 	if err := s.begin(ctx); err != nil {
 		return nil, err
 	}
-	if e, ok := s.depts[ext]; (!ok || e.removed) && ext != s.rootID {
+	if _, ok := s.depts.live(ext); !ok && ext != s.rootID {
 		return nil, fmt.Errorf("connectortest: department %q: %w", ext, orgkit.ErrNotFound)
 	}
 	var out []connector.Member
-	for _, me := range s.memOrder {
-		e := s.mems[me]
+	for _, me := range s.mems.order {
+		e := s.mems.byID[me]
 		if !e.removed && slices.Contains(e.v.Departments, ext) {
 			out = append(out, e.v.Clone())
 		}
@@ -250,21 +284,15 @@ func (s *Source) PutDepartment(d connector.Department) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.version++
-	e, ok := s.depts[d.ExternalID]
-	if !ok {
-		e = &entry[connector.Department]{}
-		s.depts[d.ExternalID] = e
-		s.deptOrder = append(s.deptOrder, d.ExternalID)
-	}
-	e.v, e.version, e.removed = d.Clone(), s.version, false
+	s.depts.put(d.ExternalID, d.Clone(), s.version)
 }
 
 // Department returns a copy of the department.
 func (s *Source) Department(ext string) (connector.Department, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts[ext]
-	if !ok || e.removed {
+	e, ok := s.depts.live(ext)
+	if !ok {
 		return connector.Department{}, false
 	}
 	return e.v.Clone(), true
@@ -274,8 +302,8 @@ func (s *Source) Department(ext string) (connector.Department, bool) {
 func (s *Source) EditDepartment(ext string, edit func(*connector.Department)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts[ext]
-	if !ok || e.removed {
+	e, ok := s.depts.live(ext)
+	if !ok {
 		return false
 	}
 	s.version++
@@ -289,8 +317,8 @@ func (s *Source) EditDepartment(ext string, edit func(*connector.Department)) bo
 func (s *Source) RemoveDepartment(ext string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts[ext]
-	if !ok || e.removed {
+	e, ok := s.depts.live(ext)
+	if !ok {
 		return false
 	}
 	s.version++
@@ -301,8 +329,8 @@ func (s *Source) RemoveDepartment(ext string) bool {
 func (s *Source) hasDepartment(ext string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts[ext]
-	return ok && !e.removed
+	_, ok := s.depts.live(ext)
+	return ok
 }
 
 func (s *Source) departedMember(ext string) connector.Member {
@@ -316,11 +344,11 @@ func (s *Source) departedMember(ext string) connector.Member {
 func (s *Source) RestoreDepartment(ext string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts[ext]
+	e, ok := s.depts.byID[ext]
 	if !ok || !e.removed {
 		return false
 	}
-	if p, ok := s.depts[e.v.Parent]; e.v.Parent != s.rootID && e.v.Parent != "" && (!ok || p.removed) {
+	if _, ok := s.depts.live(e.v.Parent); e.v.Parent != s.rootID && e.v.Parent != "" && !ok {
 		return false
 	}
 	s.version++
@@ -333,7 +361,7 @@ func (s *Source) RemovedDepartmentIDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
-	for ext, e := range s.depts {
+	for ext, e := range s.depts.byID {
 		if e.removed {
 			out = append(out, ext)
 		}
@@ -346,13 +374,7 @@ func (s *Source) RemovedDepartmentIDs() []string {
 func (s *Source) DepartmentIDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for _, ext := range s.deptOrder {
-		if !s.depts[ext].removed {
-			out = append(out, ext)
-		}
-	}
-	return out
+	return s.depts.ids()
 }
 
 // PutMember adds or replaces a member.
@@ -364,13 +386,7 @@ func (s *Source) PutMember(m connector.Member) {
 
 func (s *Source) putMember(m connector.Member) {
 	s.version++
-	e, ok := s.mems[m.ExternalID]
-	if !ok {
-		e = &entry[connector.Member]{}
-		s.mems[m.ExternalID] = e
-		s.memOrder = append(s.memOrder, m.ExternalID)
-	}
-	e.v, e.version, e.removed = m.Clone(), s.version, false
+	s.mems.put(m.ExternalID, m.Clone(), s.version)
 	delete(s.departed, m.ExternalID)
 }
 
@@ -378,8 +394,8 @@ func (s *Source) putMember(m connector.Member) {
 func (s *Source) Member(ext string) (connector.Member, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.mems[ext]
-	if !ok || e.removed {
+	e, ok := s.mems.live(ext)
+	if !ok {
 		return connector.Member{}, false
 	}
 	return e.v.Clone(), true
@@ -389,8 +405,8 @@ func (s *Source) Member(ext string) (connector.Member, bool) {
 func (s *Source) EditMember(ext string, edit func(*connector.Member)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.mems[ext]
-	if !ok || e.removed {
+	e, ok := s.mems.live(ext)
+	if !ok {
 		return false
 	}
 	s.version++
@@ -407,8 +423,8 @@ func (s *Source) EditMember(ext string, edit func(*connector.Member)) bool {
 func (s *Source) RemoveMember(ext string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.mems[ext]
-	if !ok || e.removed {
+	e, ok := s.mems.live(ext)
+	if !ok {
 		return false
 	}
 	s.version++
@@ -446,25 +462,19 @@ func (s *Source) Departed() []string {
 func (s *Source) MemberIDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for _, ext := range s.memOrder {
-		if !s.mems[ext].removed {
-			out = append(out, ext)
-		}
-	}
-	return out
+	return s.mems.ids()
 }
 
 // Len returns the number of departments and members.
 func (s *Source) Len() (departments, members int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, e := range s.depts {
+	for _, e := range s.depts.byID {
 		if !e.removed {
 			departments++
 		}
 	}
-	for _, e := range s.mems {
+	for _, e := range s.mems.byID {
 		if !e.removed {
 			members++
 		}
