@@ -71,6 +71,7 @@ type Texts struct {
 	once     sync.Once
 	catalog  *catalog.Builder
 	printers [3]*message.Printer
+	keys     map[string]bool
 }
 
 // NewTexts makes a table of texts.
@@ -93,7 +94,9 @@ func MatchLanguage(tag language.Tag) int {
 func (t *Texts) Printer(tag language.Tag) *message.Printer {
 	t.once.Do(func() {
 		b := catalog.NewBuilder(catalog.Fallback(language.English))
+		t.keys = make(map[string]bool, len(t.entries))
 		for _, e := range t.entries {
+			t.keys[e.Key] = true
 			for i, lang := range Languages {
 				if e.Forms[i] != "" {
 					_ = b.SetString(lang, e.Key, e.Forms[i])
@@ -110,12 +113,8 @@ func (t *Texts) Printer(tag language.Tag) *message.Printer {
 
 // Has reports whether the table has a text with the key.
 func (t *Texts) Has(key string) bool {
-	for _, e := range t.entries {
-		if e.Key == key {
-			return true
-		}
-	}
-	return false
+	t.Printer(language.English) // builds the table's index once
+	return t.keys[key]
 }
 
 // Sprintf formats the text with the given key in the language best matching tag.

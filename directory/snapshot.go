@@ -123,9 +123,7 @@ func (s *Snapshot) MemberBy(f member.Field, value string) (*member.Member, bool)
 	if k < 0 {
 		return nil, false
 	}
-	probe := &member.Member{}
-	f.Copy(probe, valueOf(f, value))
-	id, ok := s.uniqueMaps()[k].Get(member.UniqueKey(f, probe))
+	id, ok := s.uniqueMaps()[k].Get(member.UniqueKey(f, valueOf(f, value)))
 	if !ok {
 		return nil, false
 	}
