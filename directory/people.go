@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
@@ -531,37 +528,4 @@ func (b *batch) setCardLayout(l member.Layout) {
 	d.CardLayouts = append(d.CardLayouts, l)
 	slices.SortFunc(d.CardLayouts, func(a, b member.Layout) int { return int(a.Kind) - int(b.Kind) })
 	b.putSettings(d)
-}
-
-// foldLatin lower-cases s and folds Latin letters with accents or in full width to
-// plain ASCII ("Café" → "cafe", "Ｚürich" → "zurich", "ß" → "ss"); other characters
-// are kept. KeyFromName uses it.
-func foldLatin(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
-		if unicode.Is(unicode.Mn, r) { // accents left by the decomposition
-			continue
-		}
-		switch r {
-		case 'ß':
-			b.WriteString("ss")
-		case 'æ':
-			b.WriteString("ae")
-		case 'œ':
-			b.WriteString("oe")
-		case 'ø':
-			b.WriteByte('o')
-		case 'đ', 'ð':
-			b.WriteByte('d')
-		case 'ł':
-			b.WriteByte('l')
-		case 'þ':
-			b.WriteString("th")
-		case 'ı':
-			b.WriteByte('i')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
@@ -317,6 +319,39 @@ func romanize(t Transliterator, s string) string {
 		if len(rs) == 1 && len(rs[0]) > 0 {
 			b.WriteString(" " + rs[0][0] + " ")
 		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// foldLatin lower-cases s and folds Latin letters with accents or in full width to
+// plain ASCII ("Café" → "cafe", "Ｚürich" → "zurich", "ß" → "ss"); other characters
+// are kept. KeyFromName uses it.
+func foldLatin(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+		if unicode.Is(unicode.Mn, r) { // accents left by the decomposition
+			continue
+		}
+		switch r {
+		case 'ß':
+			b.WriteString("ss")
+		case 'æ':
+			b.WriteString("ae")
+		case 'œ':
+			b.WriteString("oe")
+		case 'ø':
+			b.WriteByte('o')
+		case 'đ', 'ð':
+			b.WriteByte('d')
+		case 'ł':
+			b.WriteByte('l')
+		case 'þ':
+			b.WriteString("th")
+		case 'ı':
+			b.WriteByte('i')
+		default:
 			b.WriteRune(r)
 		}
 	}
