@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -120,18 +121,17 @@ func BenchmarkMemberEdit(b *testing.B) {
 			}
 			ids := d.ActiveMembers()
 			r := rand.New(rand.NewPCG(1, 2))
-			i := 0
 			edit := func() {
 				id := ids[r.IntN(len(ids))]
+				i := int(editCount.Add(1)) // new values on every run of the benchmark too
 				cmd, ok := memberEdit(i, id, c.mobile)
 				res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "bench"}, cmd)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if m, found := res.Snapshot.Member(id); !found || !ok(m) {
-					b.Fatalf("edit %d of %s not visible in the new snapshot", i, id)
+				if m, found := res.Snapshot.Member(id); res.ChangeSet == nil || !found || !ok(m) {
+					b.Fatalf("edit %d of %s not committed and visible in the new snapshot", i, id)
 				}
-				i++
 			}
 			// Warm up: the first edits after a full load are cheaper than the steady
 			// state (the snapshots' persistent maps start with empty overlays).
@@ -144,6 +144,10 @@ func BenchmarkMemberEdit(b *testing.B) {
 		})
 	}
 }
+
+// editCount numbers the edits of every run of BenchmarkMemberEdit in the process, so
+// that a repeated run (-count) sets new values instead of replaying no-ops.
+var editCount atomic.Int64
 
 // memberEditWarmUp is how many edits BenchmarkMemberEdit makes before timing.
 const memberEditWarmUp = 1000

@@ -482,7 +482,8 @@ func fromRecords(recs *store.Records) (*Snapshot, error) {
 
 // Result is what Apply and Plan return.
 type Result struct {
-	// Snapshot is the directory after the batch (for Plan, as it would be).
+	// Snapshot is the directory after the batch (for Plan, as it would be); the
+	// snapshot the batch started from when it changed nothing.
 	Snapshot *Snapshot
 	// ChangeSet holds every record the batch changed, with before- and after-images;
 	// nil when the batch changed nothing. Its Version is set once committed.
@@ -545,17 +546,17 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 		})
 		return nil, orgkit.Invalid(b.violations)
 	}
+	b.changes = slices.DeleteFunc(b.changes, func(c store.Change) bool {
+		return c.Before != nil && sameRecord(c.Before, c.After)
+	})
+	if len(b.changes) == 0 {
+		return &Result{Snapshot: base}, nil // nothing changed: the same snapshot
+	}
 	snap, err := b.freeze(base.version)
 	if err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}
 	res := &Result{Snapshot: snap}
-	b.changes = slices.DeleteFunc(b.changes, func(c store.Change) bool {
-		return c.Before != nil && sameRecord(c.Before, c.After)
-	})
-	if len(b.changes) == 0 {
-		return res, nil
-	}
 	meta.Origin = cmp.Or(meta.Origin, store.OriginAPI)
 	if meta.Time.IsZero() {
 		meta.Time = s.clock().UTC()

@@ -150,11 +150,13 @@ func TestPlanIsADryRun(t *testing.T) {
 
 func TestEmptyBatchNeverCommits(t *testing.T) {
 	f := newFixture(t)
-	v := f.snap().Version()
+	before := f.snap()
+	v := before.Version()
 	res := f.apply()
 	assert.Nil(t, res.ChangeSet)
 	res = f.apply(orgtree.Rename{Node: f.rd, Name: f.node(f.rd).Name}, member.Deactivate{Members: []orgkit.MemberID{}})
-	assert.NotNil(t, res.Snapshot)
+	assert.Nil(t, res.ChangeSet)
+	assert.Same(t, before, res.Snapshot, "a batch that changes nothing returns the snapshot it started from")
 	assert.Equal(t, v, f.snap().Version())
 }
 

@@ -335,13 +335,16 @@ func BenchmarkMemberEdit(b *testing.B) {
 		m := active[r.IntN(len(active))]
 		cur, _ := x.Snapshot().Member(m)
 		dept := depts[r.IntN(len(depts))]
-		if slices.Contains(cur.Secondary, dept) {
-			continue
+		for dept == cur.Primary || slices.Contains(cur.Secondary, dept) { // a real move, also when -count replays the draws
+			dept = depts[r.IntN(len(depts))]
 		}
 		res, err := svc.Apply(ctx, l.dir.ID(), store.Meta{Actor: "bench"},
 			member.Update{ID: m, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: dept}})
 		if err != nil {
 			b.Fatal(err)
+		}
+		if res.ChangeSet == nil {
+			b.Fatal("the edit changed nothing")
 		}
 		start := time.Now()
 		x = x.UpdateWith(res.Snapshot, res.ChangeSet)

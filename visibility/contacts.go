@@ -21,38 +21,34 @@ import (
 //
 // Unknown members get false.
 func (x *Index) CanSee(v, t orgkit.MemberID) bool {
-	vs, _ := x.candidate(&v)
-	if vs < 0 {
+	vw, tw := x.who(&v), x.who(&t)
+	if vw.slot < 0 {
 		return false
 	}
 	if v == t {
 		return true
 	}
 	mp := x.mp
-	if !mp.active.has(vs) {
+	if !mp.active.has(vw.slot) || tw.slot < 0 {
 		return false
 	}
-	ts, _ := x.candidate(&t)
-	if ts < 0 {
-		return false
-	}
-	return mp.admin.has(vs) || mp.active.has(ts) && x.sees(vs, ts)
+	return mp.admin.has(vw.slot) || mp.active.has(tw.slot) && x.sees(&vw, &tw)
 }
 
-// sees applies rules (a) and (b) to active, non-admin viewer vs and active target ts.
-func (x *Index) sees(vs, ts int32) bool {
+// sees applies rules (a) and (b) to active, non-admin viewer v and active target t.
+func (x *Index) sees(v, t *who) bool {
 	mp := x.mp
-	if mp.hidden.has(ts) && !x.passHiding(vs, ts) {
+	if mp.hidden.has(t.slot) && !x.passHiding(v, t) {
 		return false
 	}
-	return !mp.restricted.has(vs) || x.passContactView(vs, ts)
+	return !mp.restricted.has(v.slot) || x.passContactView(v, t)
 }
 
 // passHiding is rule (a): through one of t's affiliations, every hiding node above it
 // (or at it) has v inside or whitelisted.
-func (x *Index) passHiding(vs, ts int32) bool {
-	for _, a := range x.mp.affs(ts) {
-		if x.passHidingAt(vs, x.np.hideAt[a]) {
+func (x *Index) passHiding(v, t *who) bool {
+	for _, a := range x.mp.affsOf(t) {
+		if x.passHidingAt(v, x.np.hideAt[a]) {
 			return true
 		}
 	}
@@ -60,10 +56,10 @@ func (x *Index) passHiding(vs, ts int32) bool {
 }
 
 // passHidingAt walks the chain of hiding nodes from h outwards.
-func (x *Index) passHidingAt(vs, h int32) bool {
+func (x *Index) passHidingAt(v *who, h int32) bool {
 	for h >= 0 {
 		hd := &x.np.hiders[h]
-		if !x.mp.inside(vs, hd.pre, hd.end) && !x.mp.admits(&hd.wl, vs) {
+		if !x.mp.inside(v, hd.pre, hd.end) && !x.mp.admits(&hd.wl, v) {
 			return false
 		}
 		h = hd.outer
@@ -73,11 +69,11 @@ func (x *Index) passHidingAt(vs, h int32) bool {
 
 // passContactView is rule (b): every restricting node containing one of v's
 // affiliations allows t.
-func (x *Index) passContactView(vs, ts int32) bool {
-	for _, a := range x.mp.affs(vs) {
+func (x *Index) passContactView(v, t *who) bool {
+	for _, a := range x.mp.affsOf(v) {
 		for c := x.np.contactAt[a]; c >= 0; {
 			r := &x.np.restrictors[c]
-			if !(r.view == orgtree.WithinNode && x.mp.inside(ts, r.pre, r.end)) && !x.mp.admits(&r.wl, ts) {
+			if !(r.view == orgtree.WithinNode && x.mp.inside(t, r.pre, r.end)) && !x.mp.admits(&r.wl, t) {
 				return false
 			}
 			c = r.outer
@@ -90,21 +86,22 @@ func (x *Index) passContactView(vs, ts int32) bool {
 // inactive viewers see none; anyone else sees n unless a node hidden from outside at
 // or above n has v neither inside it nor on its visibility whitelist.
 func (x *Index) CanSeeNode(v orgkit.MemberID, n orgkit.NodeID) bool {
-	vs := x.slot(v)
-	if vs < 0 || !x.mp.active.has(vs) {
+	vw := x.who(&v)
+	if vw.slot < 0 || !x.mp.active.has(vw.slot) {
 		return false
 	}
 	p := x.node(n)
 	if p < 0 {
 		return false
 	}
-	return x.mp.admin.has(vs) || x.passHidingAt(vs, x.np.hideAt[p])
+	return x.mp.admin.has(vw.slot) || x.passHidingAt(&vw, x.np.hideAt[p])
 }
 
 // Visible yields every member v sees in contacts (see CanSee), in slot order.
 func (x *Index) Visible(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
 	return func(yield func(orgkit.MemberID) bool) {
-		vs := x.slot(v)
+		vw := x.who(&v)
+		vs := vw.slot
 		if vs < 0 {
 			return
 		}
@@ -115,7 +112,8 @@ func (x *Index) Visible(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
 		}
 		admin := mp.admin.has(vs)
 		for ts := range int32(mp.n) {
-			if ts == vs || admin || mp.active.has(ts) && x.sees(vs, ts) {
+			tw := mp.whoAt(ts)
+			if ts == vs || admin || mp.active.has(ts) && x.sees(&vw, &tw) {
 				if !yield(mp.id(ts)) {
 					return
 				}

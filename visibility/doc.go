@@ -66,16 +66,16 @@
 //
 // Nodes are numbered in tree pre-order, so a subtree is an interval and "d lies
 // below a post of v" is an interval test; each member's posts are precomputed as
-// merged intervals. IDs are resolved through open-addressing tables rather than Go
-// maps (whose hash and probes cost 70–80 ns per random look-up at 100,000 keys): the
-// data-scope checks look the viewer up in a small exact table of the org admins and
-// post holders only, which stays in cache; the contact checks use the table of all
-// members, whose 16-byte buckets hold a 39-bit fingerprint and a 64-bit check from
-// two hashes keyed by seeds drawn at compile time, so that a hit is one cache line
-// (an ID that is no member would pass both only with probability 2⁻¹⁰³; every other
-// look-up compares the full ID). Members are dense slots with their affiliations
-// inline, flags such as "inside a hidden node" are bitsets that stay in cache, and
-// each node knows its nearest hiding, restricting, reception-limiting and isolated
+// merged intervals. IDs are resolved through perfect hash functions built at compile
+// time rather than Go maps (whose hash and probes cost 70–80 ns per random look-up at
+// 100,000 keys) or probing tables (whose loops end at places the processor cannot
+// predict): an ID's hash picks a bucket, the bucket's 2-byte pilot from a small array
+// that stays in cache places it, and the record at that position holds the full ID,
+// compared exactly, beside what the check needs — for data scope, the offset of the
+// posts of an org admin or post holder (a small map that stays in cache) and a node's
+// pre-order position; for contacts, a member's slot and affiliation, so that a
+// look-up is one read of memory outside the cache. Members are dense slots, flags
+// such as "inside a hidden node" are bitsets that stay in cache, and each node knows its nearest hiding, restricting, reception-limiting and isolated
 // ancestor, so a check walks a chain of a few nodes at most. The package orgkittest
 // holds a slow, literal evaluator of the same rules, and the index is tested to agree
 // with it on random directories.

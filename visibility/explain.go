@@ -165,8 +165,9 @@ func (x *Index) entry(w *whitelist, s int32) (string, orgkit.Names) {
 	if slices.Contains(w.members, s) {
 		return "member:" + id.String(), x.memberNames(s, id)
 	}
+	sw := x.mp.whoAt(s)
 	for _, n := range w.src.Nodes {
-		if p := x.node(n); p >= 0 && x.mp.inside(s, p, x.np.end[p]) {
+		if p := x.node(n); p >= 0 && x.mp.inside(&sw, p, x.np.end[p]) {
 			return "node:" + x.np.at[p].ID.String(), x.np.at[p].Name
 		}
 	}
@@ -328,15 +329,16 @@ func (x *Index) ExplainCanSee(v, t orgkit.MemberID) Decision {
 		}
 	}
 	// (b) contact-view restrictions above v's affiliations.
+	tw := mp.whoAt(ts)
 	for _, a := range mp.affs(vs) {
 		for c := x.np.contactAt[a]; c >= 0; c = x.np.restrictors[c].outer {
 			r := &x.np.restrictors[c]
 			switch {
-			case r.view == orgtree.WithinNode && mp.inside(ts, r.pre, r.end):
+			case r.view == orgtree.WithinNode && mp.inside(&tw, r.pre, r.end):
 				if rank(best.Rule) < rank(RuleWithinNode) {
 					best = x.decide(true, RuleWithinNode, r.pre)
 				}
-			case mp.admits(&r.wl, ts):
+			case mp.admits(&r.wl, &tw):
 				if rank(best.Rule) < rank(RuleContactWhitelist) {
 					best = x.decide(true, RuleContactWhitelist, r.pre).withEntry(x.entry(&r.wl, ts))
 				}
@@ -371,14 +373,15 @@ func rank(rule string) int {
 func (x *Index) explainHiding(vs, h int32) (Decision, bool) {
 	best := x.decide(true, RuleOpen, -1)
 	blocked := int32(-1)
+	vw := x.mp.whoAt(vs)
 	for ; h >= 0; h = x.np.hiders[h].outer {
 		hd := &x.np.hiders[h]
 		switch {
-		case x.mp.inside(vs, hd.pre, hd.end):
+		case x.mp.inside(&vw, hd.pre, hd.end):
 			if rank(best.Rule) < rank(RuleInsideHidden) {
 				best = x.decide(true, RuleInsideHidden, hd.pre)
 			}
-		case x.mp.admits(&hd.wl, vs):
+		case x.mp.admits(&hd.wl, &vw):
 			if rank(best.Rule) < rank(RuleVisibilityWhitelist) {
 				best = x.decide(true, RuleVisibilityWhitelist, hd.pre).withEntry(x.entry(&hd.wl, vs))
 			}

@@ -24,7 +24,7 @@ type Index struct {
 // names): it is rebuilt only when the tree changes in a way that matters here.
 type nodePart struct {
 	tree  *orgtree.Tree
-	table nodeTable
+	nodes idMap           // node IDs (live ones, and merged ones redirecting to them) to positions
 	at    []*orgtree.Node // by pre-order position
 	end   []int32         // end of the subtree (exclusive)
 	up    []int32         // pre-order position of the parent; -1 for the root
@@ -44,11 +44,12 @@ type nodePart struct {
 	holderOff, holders     []int32
 	observerOff, observers []int32
 
-	// members known when the part was built (slots [0, known)) and their posts:
+	// members known when the part was built (slots [0, known)): their perfect hash
+	// (memberPart.at holds the record at each position) and their posts:
 	// postAt[slot] is the offset in posts of readN, writeN, readN merged [pre, end)
 	// intervals of the subtrees they may read, then writeN positions of the nodes
 	// they hold a post at, ascending; 0 for members with no post.
-	members memberTable
+	members phf
 	postAt  []int32
 	posts   []int32
 	known   int
@@ -86,15 +87,19 @@ const (
 // memberPart is everything derived from the member records. Per-member data lives in
 // chunks, so that an update copies only the chunks of the members it touches.
 type memberPart struct {
-	n      int
-	recs   [][]mrec
-	ids    [][]orgkit.MemberID
-	active bitset
-	admin  bitset
+	n    int
+	recs [][]mrec
+	ids  [][]orgkit.MemberID
+	// entries holds, by position in nodePart.members, the ID, slot and affiliation of each
+	// member known to it: the contact checks find a member and what they need of it in
+	// one read.
+	entries [][]memberEntry
+	active  bitset
+	admin   bitset
 	// privileged maps the ID of every org admin and post holder to the offset of its
 	// posts (0 for none), with privAdmin set for admins: the data-scope checks look
 	// members up here, in a table small enough to stay in cache.
-	privileged keyTable
+	privileged idMap
 	// hidden: an affiliation lies in a node hidden from outside; restricted: an
 	// affiliation lies in a node restricting the contact view. Bitsets (12.5 KB per
 	// 100,000 members) stay in cache, so most checks never touch a member's record.
@@ -106,6 +111,26 @@ type memberPart struct {
 	atNode [][][]int32
 	extra  map[orgkit.MemberID]int32
 }
+
+// memberEntry is a member's record at its position in the member hash.
+type memberEntry struct {
+	id    orgkit.MemberID
+	slot1 int32 // slot plus one; zero marks a position no member has
+	aff   int32 // see who.aff
+}
+
+// who is a member as the contact checks read it: its slot (-1 for an unknown member)
+// and in aff[0] its affiliation when it has exactly one, or affNone or affSeveral
+// (then memberPart.affs has them).
+type who struct {
+	slot int32
+	aff  [1]int32
+}
+
+const (
+	affNone    = -1
+	affSeveral = -2
+)
 
 // mrec is one member's affiliations as pre-order positions (ascending; affN is 255
 // when there are more than three, kept in memberPart.more), and the position of the
@@ -148,7 +173,8 @@ func buildNodes(snap *directory.Snapshot) *nodePart {
 			np.up[pre] = int32(pp)
 		}
 	}
-	np.table = newNodeTable(t.Len())
+	var keys [][16]byte
+	var positions []int32
 	for i := range t.Len() {
 		rec := t.At(i)
 		j, ok := t.Index(rec.ID)
@@ -156,20 +182,28 @@ func buildNodes(snap *directory.Snapshot) *nodePart {
 			continue
 		}
 		if pre, _ := t.Interval(j); pre >= 0 {
-			np.table.insert([16]byte(rec.ID), int32(pre))
+			keys, positions = append(keys, rec.ID), append(positions, int32(pre))
 		}
 	}
+	np.nodes = newIDMap(keys, positions)
 
 	n := snap.MemberCount()
 	ids := make([][16]byte, n)
 	for s := range n {
 		ids[s] = [16]byte(snap.MemberAt(s).ID)
 	}
-	np.members = newMemberTable(ids)
+	var pos []uint32
+	np.members, pos = newPHF(ids)
 	np.known = n
+	slotAt := make([]int32, np.members.size)
+	for s, p := range pos {
+		slotAt[p] = int32(s) + 1
+	}
 	slot := func(id orgkit.MemberID) int32 {
-		s, _ := np.members.find((*[16]byte)(&id))
-		return s
+		if s := slotAt[np.members.pos((*[16]byte)(&id))] - 1; s >= 0 && ids[s] == id {
+			return s
+		}
+		return -1
 	}
 
 	np.hideAt = make([]int32, live)
@@ -249,7 +283,6 @@ func buildNodes(snap *directory.Snapshot) *nodePart {
 		if len(mine) == 0 {
 			continue
 		}
-		np.members.markPost(s)
 		at := int32(len(np.posts))
 		np.postAt[s] = at
 		np.posts = append(np.posts, 0, int32(len(mine)))
@@ -278,7 +311,7 @@ func (np *nodePart) compileWhitelist(w *orgtree.Whitelist, slot func(orgkit.Memb
 	c.members = slices.Compact(c.members)
 	var pres []int32
 	for _, id := range w.Nodes {
-		if p := np.table.find((*[16]byte)(&id)); p >= 0 {
+		if p := np.nodes.get((*[16]byte)(&id)); p >= 0 {
 			pres = append(pres, p)
 		}
 	}
@@ -295,34 +328,44 @@ func (np *nodePart) compileWhitelist(w *orgtree.Whitelist, slot func(orgkit.Memb
 	return c
 }
 
-// lookup returns the member's slot (-1 when unknown) and the offset of its posts in
-// nodePart.posts (0 when it holds none; members that joined after the member table
-// was built hold none).
-func (x *Index) lookup(id *orgkit.MemberID) (int32, int32) {
-	s, holds := x.np.members.find((*[16]byte)(id))
-	if s >= 0 {
-		if holds {
-			return s, x.np.postAt[s]
-		}
-		return s, 0
+// who finds a member (see who); members that joined after the member hash was
+// built are found in memberPart.extra.
+func (x *Index) who(id *orgkit.MemberID) who { return x.mp.who(x.np, id) }
+
+func (mp *memberPart) who(np *nodePart, id *orgkit.MemberID) who {
+	p := np.members.pos((*[16]byte)(id))
+	if e := &mp.entries[p>>chunkShift][p&chunkMask]; e.id == *id {
+		return who{e.slot1 - 1, [1]int32{e.aff}} // slot -1 at a free position, which holds the zero ID
 	}
-	if len(x.mp.extra) > 0 {
-		if s, ok := x.mp.extra[*id]; ok {
-			return s, 0
+	if len(mp.extra) > 0 {
+		if s, ok := mp.extra[*id]; ok {
+			return mp.whoAt(s)
 		}
 	}
-	return -1, 0
+	return who{-1, [1]int32{affNone}}
 }
 
-// candidate is lookup for the hot paths: the member table's probe, without comparing
-// the full ID (see memberTable), falling back to lookup once members have joined
-// since the table was built.
-func (x *Index) candidate(id *orgkit.MemberID) (int32, bool) {
-	if len(x.mp.extra) == 0 {
-		return x.np.members.probe((*[16]byte)(id))
+// whoAt returns the member in slot s.
+func (mp *memberPart) whoAt(s int32) who {
+	r := &mp.recs[s>>chunkShift][s&chunkMask]
+	switch r.affN {
+	case 0:
+		return who{s, [1]int32{affNone}}
+	case 1:
+		return who{s, [1]int32{r.aff[0]}}
 	}
-	s, posts := x.lookup(id)
-	return s, posts > 0
+	return who{s, [1]int32{affSeveral}}
+}
+
+// lookup returns the member's slot (-1 when unknown) and the offset of its posts in
+// nodePart.posts (0 when it holds none; members that joined after the member hash
+// was built hold none).
+func (x *Index) lookup(id *orgkit.MemberID) (int32, int32) {
+	s := x.who(id).slot
+	if s >= 0 && int(s) < len(x.np.postAt) {
+		return s, x.np.postAt[s]
+	}
+	return s, 0
 }
 
 func (x *Index) slot(id orgkit.MemberID) int32 {
@@ -330,7 +373,7 @@ func (x *Index) slot(id orgkit.MemberID) int32 {
 	return s
 }
 
-func (x *Index) node(id orgkit.NodeID) int32 { return x.np.table.find((*[16]byte)(&id)) }
+func (x *Index) node(id orgkit.NodeID) int32 { return x.np.nodes.get((*[16]byte)(&id)) }
 
 func buildMembers(snap *directory.Snapshot, np *nodePart) *memberPart {
 	n := snap.MemberCount()
@@ -346,6 +389,10 @@ func buildMembers(snap *directory.Snapshot, np *nodePart) *memberPart {
 		size := min(chunkSize, n-c<<chunkShift)
 		mp.recs[c] = make([]mrec, size, chunkSize)
 		mp.ids[c] = make([]orgkit.MemberID, size, chunkSize)
+	}
+	mp.entries = make([][]memberEntry, (np.members.size+chunkMask)>>chunkShift)
+	for c := range mp.entries {
+		mp.entries[c] = make([]memberEntry, min(chunkSize, int(np.members.size)-c<<chunkShift))
 	}
 	counts := make([]int32, len(np.at))
 	var buf []int32
@@ -374,7 +421,8 @@ func buildMembers(snap *directory.Snapshot, np *nodePart) *memberPart {
 		}
 		mp.extra[mp.id(int32(s))] = int32(s)
 	}
-	mp.setAdmins(snap, np, nil)
+	mp.setAdmins(snap, np)
+	mp.indexPrivileged(np)
 	return mp
 }
 
@@ -396,12 +444,12 @@ func (mp *memberPart) setRec(snap *directory.Snapshot, np *nodePart, s int32, bu
 	}
 	buf = buf[:0]
 	if !m.Primary.IsZero() {
-		if p := np.table.find((*[16]byte)(&m.Primary)); p >= 0 {
+		if p := np.nodes.get((*[16]byte)(&m.Primary)); p >= 0 {
 			buf = append(buf, p)
 		}
 	}
 	for _, id := range m.Secondary {
-		if p := np.table.find((*[16]byte)(&id)); p >= 0 && !slices.Contains(buf, p) {
+		if p := np.nodes.get((*[16]byte)(&id)); p >= 0 && !slices.Contains(buf, p) {
 			buf = append(buf, p)
 		}
 	}
@@ -431,36 +479,28 @@ func (mp *memberPart) setRec(snap *directory.Snapshot, np *nodePart, s int32, bu
 		}
 	}
 	if d := snap.AffiliatedDepartment(m); !d.IsZero() {
-		if p := np.table.find((*[16]byte)(&d)); p >= 0 {
+		if p := np.nodes.get((*[16]byte)(&d)); p >= 0 {
 			r.owner = p
 		}
+	}
+	if int(s) < np.known {
+		p := np.members.pos((*[16]byte)(&m.ID))
+		mp.entries[p>>chunkShift][p&chunkMask] = memberEntry{m.ID, s + 1, mp.whoAt(s).aff[0]}
 	}
 	return buf
 }
 
 // setAdmins recomputes the admin bits: every active holder of the org-admin role.
-func (mp *memberPart) setAdmins(snap *directory.Snapshot, np *nodePart, slotOf func(orgkit.MemberID) int32) {
-	if slotOf == nil {
-		slotOf = func(id orgkit.MemberID) int32 {
-			if s, _ := np.members.find((*[16]byte)(&id)); s >= 0 {
-				return s
-			}
-			if s, ok := mp.extra[id]; ok {
-				return s
-			}
-			return -1
-		}
-	}
+func (mp *memberPart) setAdmins(snap *directory.Snapshot, np *nodePart) {
 	clear(mp.admin)
 	role := snap.Settings().AdminRole
 	for a := range snap.Assignments() {
 		if a.Holds(role) {
-			if s := slotOf(a.Member); s >= 0 && mp.active.has(s) {
+			if s := mp.who(np, &a.Member).slot; s >= 0 && mp.active.has(s) {
 				mp.admin.set(s)
 			}
 		}
 	}
-	mp.indexPrivileged(np)
 }
 
 // privAdmin marks an org admin in memberPart.privileged.
@@ -468,28 +508,22 @@ const privAdmin = 1 << 30
 
 // indexPrivileged builds memberPart.privileged from the admin bits and the posts.
 func (mp *memberPart) indexPrivileged(np *nodePart) {
-	n := 0
-	mp.admin.each(func(int32) bool { n++; return true })
-	for _, off := range np.postAt {
-		if off > 0 {
-			n++
-		}
-	}
-	mp.privileged = newKeyTable(n)
+	var keys [][16]byte
+	var offs []int32
 	for s, off := range np.postAt {
-		if off > 0 {
-			mp.privileged.put(&np.members.ids[s], off)
+		if off > 0 && !mp.admin.has(int32(s)) {
+			keys, offs = append(keys, mp.id(int32(s))), append(offs, off)
 		}
 	}
 	mp.admin.each(func(s int32) bool {
-		id := mp.id(s)
 		off := int32(0)
 		if int(s) < len(np.postAt) {
 			off = np.postAt[s]
 		}
-		mp.privileged.put((*[16]byte)(&id), off|privAdmin)
+		keys, offs = append(keys, mp.id(s)), append(offs, off|privAdmin)
 		return true
 	})
+	mp.privileged = newIDMap(keys, offs)
 }
 
 const nodeChunk = 256
@@ -510,22 +544,27 @@ func (mp *memberPart) affs(s int32) []int32 {
 	return r.aff[:r.affN]
 }
 
-// inside reports whether member s is inside the subtree [pre, end): one of its
+// affsOf returns the member's affiliations as pre-order positions, ascending.
+func (mp *memberPart) affsOf(w *who) []int32 {
+	switch w.aff[0] {
+	case affNone:
+		return nil
+	case affSeveral:
+		return mp.affs(w.slot)
+	}
+	return w.aff[:]
+}
+
+// inside reports whether member w is inside the subtree [pre, end): one of its
 // affiliations lies in it; a member with no affiliation is inside the root only.
-func (mp *memberPart) inside(s int32, pre, end int32) bool {
-	r := &mp.recs[s>>chunkShift][s&chunkMask]
-	if r.affN == 0 {
+func (mp *memberPart) inside(w *who, pre, end int32) bool {
+	if a := w.aff[0]; a >= 0 {
+		return a >= pre && a < end
+	}
+	if w.aff[0] == affNone {
 		return pre == 0
 	}
-	if r.affN == 255 {
-		for _, a := range mp.more[s] {
-			if a >= pre && a < end {
-				return true
-			}
-		}
-		return false
-	}
-	for _, a := range r.aff[:r.affN] {
+	for _, a := range mp.affs(w.slot) {
 		if a >= pre && a < end {
 			return true
 		}
@@ -533,24 +572,23 @@ func (mp *memberPart) inside(s int32, pre, end int32) bool {
 	return false
 }
 
-// admits reports whether the whitelist admits member s: a member entry names it, or
+// admits reports whether the whitelist admits member w: a member entry names it, or
 // a node entry has it inside.
-func (mp *memberPart) admits(w *whitelist, s int32) bool {
-	if len(w.members) > 0 {
-		if _, found := slices.BinarySearch(w.members, s); found {
+func (mp *memberPart) admits(wl *whitelist, w *who) bool {
+	if len(wl.members) > 0 {
+		if _, found := slices.BinarySearch(wl.members, w.slot); found {
 			return true
 		}
 	}
-	if len(w.starts) == 0 {
+	if len(wl.starts) == 0 {
 		return false
 	}
-	r := &mp.recs[s>>chunkShift][s&chunkMask]
-	if r.affN == 0 {
-		return w.starts[0] == 0
+	if w.aff[0] == affNone {
+		return wl.starts[0] == 0
 	}
-	for _, a := range mp.affs(s) {
-		i, found := slices.BinarySearch(w.starts, a)
-		if found || i > 0 && a < w.ends[i-1] {
+	for _, a := range mp.affsOf(w) {
+		i, found := slices.BinarySearch(wl.starts, a)
+		if found || i > 0 && a < wl.ends[i-1] {
 			return true
 		}
 	}

@@ -67,20 +67,20 @@ func TestUpdateReuses(t *testing.T) {
 	x = y
 	y = edit(orgtree.Rename{Node: b, Name: orgkit.Name("B2")})
 	assert.NotSame(t, x.np, y.np)
-	assert.Same(t, &x.np.members.e[0], &y.np.members.e[0], "a rename keeps the member table")
+	assert.Same(t, &x.np.members.pilots[0], &y.np.members.pilots[0], "a rename keeps the member hash")
 	assert.Same(t, x.mp, y.mp, "a rename keeps the member part")
 	assert.Equal(t, "B2", y.ExplainInGroup(b, ids[2500]).names[1].Default)
 
 	x = y
 	y = edit(orgtree.SetIsolation{Node: b, Isolation: orgtree.Isolation{HideFromOutside: true}})
-	assert.NotSame(t, &x.np.members.e[0], &y.np.members.e[0], "an isolation change compiles afresh")
+	assert.NotSame(t, &x.np.members.pilots[0], &y.np.members.pilots[0], "an isolation change compiles afresh")
 	assert.False(t, y.CanSee(ids[0], ids[2500]))
 }
 
-// TestSharedFingerprints shrinks the fingerprints to 4 bits so that members share
-// them: the 64-bit check must still tell them apart, and unknown IDs must match
-// nobody.
-func TestSharedFingerprints(t *testing.T) {
+// TestMemberHash checks the look-up of members through the perfect hash: every
+// member is found at its own slot, and IDs of no member (the zero ID among them) are
+// found nowhere, whatever record their position holds.
+func TestMemberHash(t *testing.T) {
 	ctx := context.Background()
 	svc := directory.New(directory.Options{})
 	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
@@ -94,26 +94,30 @@ func TestSharedFingerprints(t *testing.T) {
 	res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, cmds...)
 	require.NoError(t, err)
 	x := Compile(res.Snapshot)
-	ids := x.np.members.ids
-	tiny := memberTable{e: make([]mbucket, 128), ids: ids, seed: [3]uint64{1, 2, 3}, shift: 64 - 7, slotBits: 59}
-	shared := map[uint64]int{}
-	for s := range ids {
-		tiny.add(&ids[s], s)
-		shared[hash64(&ids[s], 1)&(1<<4-1)]++
+	for s := range res.Snapshot.MemberCount() {
+		id := res.Snapshot.MemberAt(s).ID
+		require.Equal(t, int32(s), x.slot(id))
 	}
-	require.Less(t, len(shared), len(ids), "fingerprints are shared")
-	x.np.members = tiny
-	for s := range ids {
-		got, _ := tiny.probe(&ids[s])
-		require.Equal(t, int32(s), got)
+	ada := res.Snapshot.MemberAt(0).ID
+	require.True(t, x.CanSee(ada, res.Snapshot.MemberAt(1).ID))
+	free := 0
+	for _, chunk := range x.mp.entries {
+		for _, e := range chunk {
+			if e.slot1 == 0 {
+				free++
+			}
+		}
 	}
-	ada := orgkit.MemberID(ids[0])
-	require.True(t, x.CanSee(ada, orgkit.MemberID(ids[1])))
+	require.Positive(t, free, "some positions hold no member")
+	unknown := []orgkit.MemberID{{}}
 	for range 2000 {
-		u := orgkit.NewMemberID()
-		s, _ := tiny.probe((*[16]byte)(&u))
-		require.Equal(t, int32(-1), s)
+		unknown = append(unknown, orgkit.NewMemberID())
+	}
+	for _, u := range unknown {
+		require.Equal(t, int32(-1), x.slot(u))
 		assert.False(t, x.CanRead(u, res.Snapshot.Root()))
 		assert.False(t, x.CanSee(ada, u))
+		assert.False(t, x.CanSee(u, ada))
+		assert.False(t, x.CanSee(u, u))
 	}
 }

@@ -4,201 +4,170 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 )
 
-// The hot path turns IDs into dense positions. Go maps keyed by 16-byte IDs cost
-// 70–80 ns per random lookup at 100k entries (the hash plus two cache misses); the
-// open-addressing tables below cost about 20 ns: one multiply of the ID's two halves
-// picks a bucket and the key sits beside its value, so a hit is usually one cache line.
+// The hot paths turn IDs into dense positions. Go maps keyed by 16-byte IDs cost
+// 70–80 ns per random look-up at 100,000 entries, and an open-addressing table tens of
+// nanoseconds more than the memory it touches: its probe loops end at random places,
+// which the processor mispredicts. A perfect hash function has no loop: a key's hash
+// picks a bucket, the bucket's pilot (2 bytes, from a small array that stays in cache)
+// places the key, and the record at that position holds the key itself, compared in
+// full. A look-up is two multiplications, one read of the pilot array and one read of
+// the record; an ID outside the set lands on a record holding another key (or none)
+// and is not found.
 
-const fib = 0x9E3779B97F4A7C15
-
-// tableSize returns a power of two holding n keys at a load of at most 0.8: with
-// buckets of 8 to 20 bytes, the few extra probes of a full table cost less than the
-// cache misses of a larger one.
-func tableSize(n int) (size int, shift uint8) {
-	size = 16
-	for size*4 < n*5 {
-		size <<= 1
-	}
-	return size, uint8(64 - bits.TrailingZeros(uint(size)))
+// phf is a perfect hash function over a fixed set of distinct 16-byte keys: every key
+// of the set has its own position in [0, size); any other key gets some position.
+type phf struct {
+	seed   [2]uint64
+	pilots []uint16 // by bucket
+	size   uint64   // positions: a few percent more than keys
 }
 
-// memberTable maps member IDs to slots. A bucket is 16 bytes: a 39-bit fingerprint
-// of the ID, a "holds a post" bit and the slot plus one (zero marks an empty bucket),
-// then a 64-bit check — both from hashes keyed with seeds drawn when the table is
-// built. A hit is one cache line, with no second look-up to confirm the ID: an ID
-// that is no member matches a member's 103 bits only with probability 2⁻¹⁰³ per
-// look-up, far below the odds of two UUIDs colliding. find, used off the hot
-// paths, also compares the full ID.
-type memberTable struct {
-	e        []mbucket
-	ids      [][16]byte // by slot
-	seed     [3]uint64
-	shift    uint8 // bucket = hash >> shift
-	slotBits uint8 // low bits: slot+1; the next bit: holds a post; the rest: fingerprint
-}
+const (
+	phfBucketKeys = 3 // keys per bucket on average
+	pilotMul      = 0x9E3779B97F4A7C15
+	placeMul      = 0xD6E8FEB86659FD93
+	maxPilot      = 1<<16 - 1
+)
 
-type mbucket struct{ meta, check uint64 }
-
-func newMemberTable(ids [][16]byte) memberTable {
-	size, shift := tableSize(len(ids))
-	t := memberTable{e: make([]mbucket, size), ids: ids, shift: shift,
-		slotBits: uint8(max(24, bits.Len(uint(len(ids)+1)))),
-		seed:     [3]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64()}}
-	for s := range ids {
-		t.add(&ids[s], s)
-	}
-	return t
-}
-
-// check is the second, independent keyed hash of an ID.
-func (t *memberTable) check(k *[16]byte) uint64 {
-	hi, lo := bits.Mul64(binary.LittleEndian.Uint64(k[0:8])^t.seed[1], binary.LittleEndian.Uint64(k[8:16])^t.seed[2])
+// hash mixes the key's 128 bits into 64 with the seed (the folded 128-bit product of
+// its two halves).
+func (f *phf) hash(k *[16]byte) uint64 {
+	hi, lo := bits.Mul64(binary.LittleEndian.Uint64(k[0:8])^f.seed[0], binary.LittleEndian.Uint64(k[8:16])^f.seed[1])
 	return hi ^ lo
 }
 
-// add puts the member with the slot in the table.
-func (t *memberTable) add(k *[16]byte, slot int) {
-	h := hash64(k, t.seed[0])
-	mask := uint64(len(t.e) - 1)
-	i := h >> t.shift
-	for t.e[i].meta != 0 {
-		i = (i + 1) & mask
-	}
-	t.e[i] = mbucket{h<<(t.slotBits+1) | uint64(slot+1), t.check(k)}
+// bucket maps a hash to a bucket: the high bits of hash × buckets.
+func (f *phf) bucket(h uint64) uint64 {
+	b, _ := bits.Mul64(h, uint64(len(f.pilots)))
+	return b
 }
 
-// markPost records that the member in slot s holds a post.
-func (t *memberTable) markPost(s int) {
-	k := &t.ids[s]
-	mask := uint64(len(t.e) - 1)
-	for i := hash64(k, t.seed[0]) >> t.shift; ; i = (i + 1) & mask {
-		if int(t.e[i].meta&(1<<t.slotBits-1)) == s+1 {
-			t.e[i].meta |= 1 << t.slotBits
-			return
+// place maps a hash and a pilot to a position.
+func (f *phf) place(h uint64, pilot uint16) uint64 {
+	p, _ := bits.Mul64((h^uint64(pilot)*pilotMul)*placeMul, f.size)
+	return p
+}
+
+// pos returns the position of key k.
+func (f *phf) pos(k *[16]byte) uint64 {
+	h := f.hash(k)
+	return f.place(h, f.pilots[f.bucket(h)])
+}
+
+// newPHF builds the function for keys, which must be distinct, and returns each key's
+// position. Buckets are placed largest first, each with the first pilot that sends all
+// its keys to free, distinct positions; should a bucket find none (two keys with the
+// same 64-bit hash), the build starts again with new seeds.
+func newPHF(keys [][16]byte) (phf, []uint32) {
+	n := len(keys)
+	hs := make([]uint64, n)
+	pos := make([]uint32, n)
+	for {
+		f := phf{seed: [2]uint64{rand.Uint64(), rand.Uint64()},
+			pilots: make([]uint16, max(1, (n+phfBucketKeys-1)/phfBucketKeys)),
+			size:   uint64(max(1, n+n/16))}
+		for i := range keys {
+			hs[i] = f.hash(&keys[i])
+		}
+		if f.fill(hs, pos) {
+			return f, pos
 		}
 	}
 }
 
-// probe returns the slot of the member whose fingerprint and check match the ID (-1
-// when none does) and whether it holds a post.
-func (t *memberTable) probe(k *[16]byte) (int32, bool) {
-	h := hash64(k, t.seed[0])
-	c := t.check(k)
-	fpShift := t.slotBits + 1
-	fp := h << fpShift
-	mask := uint64(len(t.e) - 1)
-	for i := h >> t.shift; ; i = (i + 1) & mask {
-		e := &t.e[i]
-		if e.meta == 0 {
-			return -1, false
-		}
-		if e.meta>>fpShift<<fpShift == fp && e.check == c {
-			return int32(e.meta&(1<<t.slotBits-1)) - 1, e.meta&(1<<t.slotBits) != 0
+// fill chooses the pilots for the hashes and records each key's position; it reports
+// false when some bucket has no pilot.
+func (f *phf) fill(hs []uint64, pos []uint32) bool {
+	nb := len(f.pilots)
+	// keys grouped by bucket (a counting sort), buckets ordered by size, largest first
+	start := make([]int32, nb+1)
+	for _, h := range hs {
+		start[f.bucket(h)+1]++
+	}
+	largest := int32(0)
+	for b := range nb {
+		largest = max(largest, start[b+1])
+		start[b+1] += start[b]
+	}
+	byBucket := make([]int32, len(hs))
+	next := slices.Clone(start[:nb])
+	for i, h := range hs {
+		b := f.bucket(h)
+		byBucket[next[b]] = int32(i)
+		next[b]++
+	}
+	order := make([]int32, 0, nb)
+	for size := largest; size > 0; size-- {
+		for b := range int32(nb) {
+			if start[b+1]-start[b] == size {
+				order = append(order, b)
+			}
 		}
 	}
-}
-
-// find is probe confirmed against the full ID.
-func (t *memberTable) find(k *[16]byte) (int32, bool) {
-	s, holds := t.probe(k)
-	if s >= 0 && t.ids[s] == *k {
-		return s, holds
+	taken := newBitset(int(f.size))
+	var at []uint64
+	for _, b := range order {
+		members := byBucket[start[b]:start[b+1]]
+		found := false
+		for pilot := 0; pilot <= maxPilot && !found; pilot++ {
+			at = at[:0]
+			found = true
+			for _, i := range members {
+				p := f.place(hs[i], uint16(pilot))
+				if taken.has(int32(p)) || slices.Contains(at, p) {
+					found = false
+					break
+				}
+				at = append(at, p)
+			}
+			if found {
+				f.pilots[b] = uint16(pilot)
+				for j, i := range members {
+					taken.set(int32(at[j]))
+					pos[i] = uint32(at[j])
+				}
+			}
+		}
+		if !found {
+			return false
+		}
 	}
-	return -1, false
+	return true
 }
 
-func hash64(k *[16]byte, seed uint64) uint64 {
-	lo := binary.LittleEndian.Uint64(k[0:8])
-	hi := binary.LittleEndian.Uint64(k[8:16])
-	return ((lo^seed)*fib ^ hi) * fib
+// idMap maps a fixed set of IDs to int32 values: node IDs to pre-order positions,
+// org admins and post holders to the offsets of their posts. The record at a key's
+// position holds the key and its value.
+type idMap struct {
+	f  phf
+	at []idEntry // by position
 }
 
-// keyTable is an exact set of IDs with an int32 value each: the post holders with the
-// offset of their posts, the org admins. Small (a few thousand keys), so it stays in
-// cache; the key sits beside its value.
-type keyTable struct {
-	e     []keyEntry
-	seed  uint64
-	shift uint8
-}
-
-type keyEntry struct {
+type idEntry struct {
 	key [16]byte
-	v1  int32 // value plus one; zero marks an empty bucket
+	v1  int32 // value plus one; zero marks a position no key has
 }
 
-func newKeyTable(n int) keyTable {
-	size, shift := tableSize(2 * n) // at most half full: short probes
-	return keyTable{e: make([]keyEntry, size), seed: rand.Uint64(), shift: shift}
-}
-
-func (t *keyTable) put(k *[16]byte, v int32) {
-	mask := uint64(len(t.e) - 1)
-	for i := hash64(k, t.seed) >> t.shift; ; i = (i + 1) & mask {
-		if e := &t.e[i]; e.v1 == 0 || e.key == *k {
-			e.key, e.v1 = *k, v+1
-			return
-		}
+// newIDMap maps keys[i] to values[i]; the keys must be distinct.
+func newIDMap(keys [][16]byte, values []int32) idMap {
+	f, pos := newPHF(keys)
+	m := idMap{f: f, at: make([]idEntry, f.size)}
+	for i, p := range pos {
+		m.at[p] = idEntry{keys[i], values[i] + 1}
 	}
+	return m
 }
 
 // get returns the key's value, or -1.
-func (t *keyTable) get(k *[16]byte) int32 {
-	mask := uint64(len(t.e) - 1)
-	for i := hash64(k, t.seed) >> t.shift; ; i = (i + 1) & mask {
-		e := &t.e[i]
-		if e.v1 == 0 {
-			return -1
-		}
-		if e.key == *k {
-			return e.v1 - 1
-		}
+func (m *idMap) get(k *[16]byte) int32 {
+	e := &m.at[m.f.pos(k)]
+	if e.key == *k {
+		return e.v1 - 1 // -1 at a free position, which holds the zero key
 	}
-}
-
-// nodeEntry maps a node ID (a live node, or a merged one redirecting to it) to the
-// node's pre-order position plus one (zero marks an empty bucket).
-type nodeEntry struct {
-	key  [16]byte
-	pre1 int32
-}
-
-type nodeTable struct {
-	e     []nodeEntry
-	seed  uint64
-	shift uint8
-}
-
-func newNodeTable(n int) nodeTable {
-	size, shift := tableSize(n)
-	return nodeTable{e: make([]nodeEntry, size), seed: rand.Uint64(), shift: shift}
-}
-
-func (t *nodeTable) insert(k [16]byte, pre int32) {
-	mask := uint64(len(t.e) - 1)
-	for h := hash64(&k, t.seed) >> t.shift; ; h = (h + 1) & mask {
-		e := &t.e[h]
-		if e.pre1 == 0 || e.key == k {
-			e.key, e.pre1 = k, pre+1
-			return
-		}
-	}
-}
-
-// find returns the pre-order position, or -1.
-func (t *nodeTable) find(k *[16]byte) int32 {
-	mask := uint64(len(t.e) - 1)
-	for h := hash64(k, t.seed) >> t.shift; ; h = (h + 1) & mask {
-		e := &t.e[h]
-		if e.key == *k && e.pre1 != 0 {
-			return e.pre1 - 1
-		}
-		if e.pre1 == 0 {
-			return -1
-		}
-	}
+	return -1
 }
 
 // bitset is a fixed set of small non-negative integers.

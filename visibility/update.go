@@ -169,6 +169,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		n:          n,
 		recs:       slices.Clone(mp.recs),
 		ids:        slices.Clone(mp.ids),
+		entries:    mp.entries,
 		active:     mp.active.grow(n),
 		admin:      newBitset(n),
 		hidden:     mp.hidden.grow(n),
@@ -186,7 +187,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 			}
 		}()
 		if d == nil {
-			c.setAdmins(next, np, nil)
+			c.setAdmins(next, np)
 			return
 		}
 		c.admin = mp.admin.grow(n)
@@ -213,7 +214,16 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 	// affiliations, the overflow map.
 	ownRec := map[int]bool{}
 	ownIDs := map[int]bool{}
+	ownEntries := map[uint64]bool{}
+	c.entries = slices.Clone(mp.entries)
 	for _, s := range changed {
+		if int(s) < np.known {
+			id := next.MemberAt(int(s)).ID
+			if k := np.members.pos((*[16]byte)(&id)) >> chunkShift; !ownEntries[k] {
+				c.entries[k] = slices.Clone(c.entries[k])
+				ownEntries[k] = true
+			}
+		}
 		k := int(s >> chunkShift)
 		if k >= len(c.recs) {
 			c.recs = append(c.recs, make([]mrec, 0, chunkSize))
