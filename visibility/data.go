@@ -104,6 +104,27 @@ func (x *Index) readIntervals(v orgkit.MemberID) []int32 {
 	return x.np.posts[posts+2 : posts+2+2*x.np.posts[posts]]
 }
 
+// writeIntervals is readIntervals for the write scope: one [p, p+1) interval per node
+// v holds a post at.
+func (x *Index) writeIntervals(v orgkit.MemberID) []int32 {
+	s, posts := x.lookup(&v)
+	switch {
+	case s < 0:
+		return nil
+	case x.mp.admin.has(s):
+		return []int32{0, int32(len(x.np.at))}
+	case posts == 0:
+		return nil
+	}
+	start := posts + 2 + 2*x.np.posts[posts]
+	at := x.np.posts[start : start+x.np.posts[posts+1]]
+	iv := make([]int32, 0, 2*len(at))
+	for _, p := range at {
+		iv = append(iv, p, p+1)
+	}
+	return iv
+}
+
 // ReadScope returns the roots of the subtrees whose data v may read, in tree order:
 // the company root for an org admin; otherwise the outermost nodes at which v is the
 // manager or an assistant. It is empty for members with no post.
@@ -119,7 +140,29 @@ func (x *Index) ReadScope(v orgkit.MemberID) []orgkit.NodeID {
 // ReadNodes yields every node whose data v may read, in tree order (parents before
 // children).
 func (x *Index) ReadNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
-	iv := x.readIntervals(v)
+	return x.nodesIn(x.readIntervals(v))
+}
+
+// ReadMembers yields every member (active or not) whose data v may read — whose
+// affiliated department lies in v's read scope — in slot order.
+func (x *Index) ReadMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
+	return x.membersIn(x.readIntervals(v))
+}
+
+// WriteNodes yields every node whose data v may change, in tree order: every node for
+// an org admin, otherwise the nodes at which v is the manager or an assistant.
+func (x *Index) WriteNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
+	return x.nodesIn(x.writeIntervals(v))
+}
+
+// WriteMembers yields every member (active or not) whose data v may change — whose
+// affiliated department is one of WriteNodes(v) — in slot order.
+func (x *Index) WriteMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
+	return x.membersIn(x.writeIntervals(v))
+}
+
+// nodesIn yields the nodes in the disjoint, ascending [pre, end) intervals.
+func (x *Index) nodesIn(iv []int32) iter.Seq[orgkit.NodeID] {
 	return func(yield func(orgkit.NodeID) bool) {
 		for i := 0; i+1 < len(iv); i += 2 {
 			for _, nd := range x.np.at[iv[i]:iv[i+1]] {
@@ -131,10 +174,9 @@ func (x *Index) ReadNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
 	}
 }
 
-// ReadMembers yields every member (active or not) whose data v may read — whose
-// affiliated department lies in v's read scope — in slot order.
-func (x *Index) ReadMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
-	iv := x.readIntervals(v)
+// membersIn yields, in slot order, the members whose data is owned by a node in the
+// disjoint, ascending [pre, end) intervals.
+func (x *Index) membersIn(iv []int32) iter.Seq[orgkit.MemberID] {
 	return func(yield func(orgkit.MemberID) bool) {
 		if len(iv) == 0 {
 			return

@@ -26,7 +26,8 @@
 // departments. CanWrite(v, d): v is an org admin, or the manager or an assistant of d
 // itself. A member's data belongs to its affiliated department (CanReadMember,
 // CanWriteMember). ReadScope lists the subtrees v may read; ReadNodes and
-// ReadMembers iterate them.
+// ReadMembers iterate them, WriteNodes and WriteMembers the nodes and members v may
+// change.
 //
 // # Feeds
 //

@@ -49,3 +49,39 @@ func Example() {
 	// false
 	// Secret 设置了对外隐藏，Eve 既不在该部门内，也不在其可见白名单中
 }
+
+// The whole data scope of a manager: the subtree of the post to read, the post's node
+// itself to change.
+func ExampleIndex_WriteNodes() {
+	ctx := context.Background()
+	svc := directory.New(directory.Options{})
+	dir, _ := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
+		Founder: &directory.Founder{Name: "Ada", Email: "ada@acme.test"}})
+	sales, east, sam := orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewMemberID()
+	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+		orgtree.Create{ID: sales, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Sales")},
+		orgtree.Create{ID: east, Parent: sales, Kind: orgtree.Department, Name: orgkit.Name("East")},
+		member.Create{ID: sam, SystemName: orgkit.Name("Sam"), Email: "sam@acme.test",
+			LoginMethod: member.LoginByEmail, Primary: sales},
+		orgtree.SetManager{Node: sales, Member: sam},
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	idx := visibility.Compile(res.Snapshot)
+	name := func(id orgkit.NodeID) string {
+		n, _ := res.Snapshot.Tree().Node(id)
+		return n.Name.Default
+	}
+	for n := range idx.ReadNodes(sam) {
+		fmt.Println("reads", name(n))
+	}
+	for n := range idx.WriteNodes(sam) {
+		fmt.Println("changes", name(n))
+	}
+	// Output:
+	// reads Sales
+	// reads East
+	// changes Sales
+}

@@ -91,6 +91,23 @@ func disagreement(snap *directory.Snapshot, x *visibility.Index, members []orgki
 		if got := slices.Collect(x.ReadMembers(v)); !slices.Equal(got, wantMembers) {
 			return fmt.Sprintf("ReadMembers(%s) = %v, reference says %v", v, got, wantMembers)
 		}
+		wantNodes, wantMembers = nil, nil
+		for nd := range snap.Tree().All() {
+			if ref.CanWrite(v, nd.ID) {
+				wantNodes = append(wantNodes, nd.ID)
+			}
+		}
+		if got := slices.Collect(x.WriteNodes(v)); !slices.Equal(got, wantNodes) {
+			return fmt.Sprintf("WriteNodes(%s) = %v, reference says %v", v, got, wantNodes)
+		}
+		for mm := range snap.Members() {
+			if ref.CanWriteMember(v, mm.ID) {
+				wantMembers = append(wantMembers, mm.ID)
+			}
+		}
+		if got := slices.Collect(x.WriteMembers(v)); !slices.Equal(got, wantMembers) {
+			return fmt.Sprintf("WriteMembers(%s) = %v, reference says %v", v, got, wantMembers)
+		}
 	}
 	return ""
 }
