@@ -89,9 +89,10 @@ func (x *Index) CanWriteMember(v, t orgkit.MemberID) bool {
 	return x.mp.admin.has(s) || x.writesAt(posts, x.mp.rec(ts).owner)
 }
 
-// readIntervals returns v's read scope as disjoint [pre, end) intervals in ascending
-// order: the whole tree for an org admin, nothing for an unknown member.
-func (x *Index) readIntervals(v orgkit.MemberID) []int32 {
+// scopeIntervals returns v's read scope (or, with write, its write scope) as disjoint
+// [pre, end) intervals in ascending order: the whole tree for an org admin, nothing
+// for an unknown member; for writing, one [p, p+1) per node v holds a post at.
+func (x *Index) scopeIntervals(v orgkit.MemberID, write bool) []int32 {
 	s, posts := x.lookup(&v)
 	switch {
 	case s < 0:
@@ -101,23 +102,11 @@ func (x *Index) readIntervals(v orgkit.MemberID) []int32 {
 	case posts == 0:
 		return nil
 	}
-	return x.np.posts[posts+2 : posts+2+2*x.np.posts[posts]]
-}
-
-// writeIntervals is readIntervals for the write scope: one [p, p+1) interval per node
-// v holds a post at.
-func (x *Index) writeIntervals(v orgkit.MemberID) []int32 {
-	s, posts := x.lookup(&v)
-	switch {
-	case s < 0:
-		return nil
-	case x.mp.admin.has(s):
-		return []int32{0, int32(len(x.np.at))}
-	case posts == 0:
-		return nil
+	reads := x.np.posts[posts+2 : posts+2+2*x.np.posts[posts]]
+	if !write {
+		return reads
 	}
-	start := posts + 2 + 2*x.np.posts[posts]
-	at := x.np.posts[start : start+x.np.posts[posts+1]]
+	at := x.np.posts[posts+2+int32(len(reads)):][:x.np.posts[posts+1]]
 	iv := make([]int32, 0, 2*len(at))
 	for _, p := range at {
 		iv = append(iv, p, p+1)
@@ -129,7 +118,7 @@ func (x *Index) writeIntervals(v orgkit.MemberID) []int32 {
 // the company root for an org admin; otherwise the outermost nodes at which v is the
 // manager or an assistant. It is empty for members with no post.
 func (x *Index) ReadScope(v orgkit.MemberID) []orgkit.NodeID {
-	iv := x.readIntervals(v)
+	iv := x.scopeIntervals(v, false)
 	out := make([]orgkit.NodeID, 0, len(iv)/2)
 	for i := 0; i+1 < len(iv); i += 2 {
 		out = append(out, x.np.at[iv[i]].ID)
@@ -140,25 +129,25 @@ func (x *Index) ReadScope(v orgkit.MemberID) []orgkit.NodeID {
 // ReadNodes yields every node whose data v may read, in tree order (parents before
 // children).
 func (x *Index) ReadNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
-	return x.nodesIn(x.readIntervals(v))
+	return x.nodesIn(x.scopeIntervals(v, false))
 }
 
 // ReadMembers yields every member (active or not) whose data v may read — whose
 // affiliated department lies in v's read scope — in slot order.
 func (x *Index) ReadMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
-	return x.membersIn(x.readIntervals(v))
+	return x.membersIn(x.scopeIntervals(v, false))
 }
 
 // WriteNodes yields every node whose data v may change, in tree order: every node for
 // an org admin, otherwise the nodes at which v is the manager or an assistant.
 func (x *Index) WriteNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
-	return x.nodesIn(x.writeIntervals(v))
+	return x.nodesIn(x.scopeIntervals(v, true))
 }
 
 // WriteMembers yields every member (active or not) whose data v may change — whose
 // affiliated department is one of WriteNodes(v) — in slot order.
 func (x *Index) WriteMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
-	return x.membersIn(x.writeIntervals(v))
+	return x.membersIn(x.scopeIntervals(v, true))
 }
 
 // nodesIn yields the nodes in the disjoint, ascending [pre, end) intervals.
