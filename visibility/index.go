@@ -100,9 +100,10 @@ type memberPart struct {
 	// posts (0 for none), with privAdmin set for admins: the data-scope checks look
 	// members up here, in a table small enough to stay in cache.
 	privileged idMap
-	// hidden: an affiliation lies in a node hidden from outside; restricted: an
-	// affiliation lies in a node restricting the contact view. Bitsets (12.5 KB per
-	// 100,000 members) stay in cache, so most checks never touch a member's record.
+	// hidden: every affiliation lies in a node hidden from outside (one that does not
+	// leaves the member visible through it); restricted: an affiliation lies in a node
+	// restricting the contact view. Bitsets (12.5 KB per 100,000 members) stay in
+	// cache, so most checks never look further.
 	hidden, restricted bitset
 	more               map[int32][]int32 // affiliations of members with more than three
 	// atNode holds, by pre-order position, the slots affiliated to the node itself,
@@ -470,13 +471,15 @@ func (mp *memberPart) setRec(snap *directory.Snapshot, np *nodePart, s int32, bu
 	}
 	mp.hidden.clear(s)
 	mp.restricted.clear(s)
+	open := len(buf) == 0
 	for _, a := range buf {
-		if np.hideAt[a] >= 0 {
-			mp.hidden.set(s)
-		}
+		open = open || np.hideAt[a] < 0
 		if np.contactAt[a] >= 0 {
 			mp.restricted.set(s)
 		}
+	}
+	if !open {
+		mp.hidden.set(s)
 	}
 	if d := snap.AffiliatedDepartment(m); !d.IsZero() {
 		if p := np.nodes.get((*[16]byte)(&d)); p >= 0 {
