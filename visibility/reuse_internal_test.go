@@ -121,3 +121,33 @@ func TestMemberHash(t *testing.T) {
 		assert.False(t, x.CanSee(u, u))
 	}
 }
+
+// TestJoinersAreHashed adds members one at a time: each is found at once, through
+// memberPart.extra, and once joiners are many the index is compiled afresh, so the
+// map stays small.
+func TestJoinersAreHashed(t *testing.T) {
+	ctx := context.Background()
+	svc := directory.New(directory.Options{})
+	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
+		Founder: &directory.Founder{Name: "ada", Email: "ada@acme.test"}})
+	require.NoError(t, err)
+	ada := snap.MemberAt(0).ID
+	x := Compile(snap)
+	compiles := 0
+	for i := range 600 {
+		id := orgkit.NewMemberID()
+		res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("m" + strconv.Itoa(i)),
+			Email: "m" + strconv.Itoa(i) + "@acme.test", LoginMethod: member.LoginByEmail, Primary: snap.Root()})
+		require.NoError(t, err)
+		y := x.UpdateWith(res.Snapshot, res.ChangeSet)
+		if y.np != x.np {
+			compiles++
+		}
+		x = y
+		require.Equal(t, int32(i+1), x.slot(id))
+		require.True(t, x.CanSee(id, ada))
+		require.True(t, x.CanSee(ada, id))
+		require.LessOrEqual(t, len(x.mp.extra), x.np.known/16+256)
+	}
+	assert.Equal(t, 2, compiles, "compiled afresh at 258 and at 531 members")
+}

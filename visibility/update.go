@@ -16,8 +16,9 @@ import (
 // what the change allows: when the tree is unchanged, or changed only in ways that do
 // not matter here (names, codes, order, external IDs), everything derived from it is
 // shared and only the members whose records changed (and the org admins) are
-// recomputed; any other change compiles next from scratch. x itself is never changed
-// and stays valid, so readers holding it are never blocked.
+// recomputed; any other change compiles next from scratch, as does a member joining
+// once more than 256 and a sixteenth of the others have joined since the last compile.
+// x itself is never changed and stays valid, so readers holding it are never blocked.
 //
 // Without change sets Update finds the changed members by comparing the two
 // snapshots' member records (pointer comparisons, a fraction of a millisecond for
@@ -70,7 +71,10 @@ func (x *Index) update(next *directory.Snapshot, d *delta) *Index {
 	switch {
 	case next == prev:
 		return x
-	case next.ID() != prev.ID() || next.Settings().AdminRole != prev.Settings().AdminRole:
+	case next.ID() != prev.ID() || next.Settings().AdminRole != prev.Settings().AdminRole,
+		next.MemberCount()-x.np.known > x.np.known/16+256:
+		// another directory or admin role; or so many members joined since the member
+		// hash was built (they are looked up in a Go map) that it is time to hash all
 		return Compile(next)
 	}
 	np := x.np
