@@ -60,12 +60,17 @@ func (f *phf) pos(k *[16]byte) uint64 {
 // newPHF builds the function for keys, which must be distinct, and returns each key's
 // position. Buckets are placed largest first, each with the first pilot that sends all
 // its keys to free, distinct positions; should a bucket find none (two keys with the
-// same 64-bit hash), the build starts again with new seeds.
+// same 64-bit hash), the build starts again with new seeds. Distinct keys need a
+// second attempt with odds of about n²/2⁶⁵; a key given twice never succeeds, and
+// after 16 attempts newPHF panics rather than loop forever.
 func newPHF(keys [][16]byte) (phf, []uint32) {
 	n := len(keys)
 	hs := make([]uint64, n)
 	pos := make([]uint32, n)
-	for {
+	for attempt := 0; ; attempt++ {
+		if attempt == 16 {
+			panic("visibility: an ID is given twice to the perfect hash")
+		}
 		f := phf{seed: [2]uint64{rand.Uint64(), rand.Uint64()},
 			pilots: make([]uint16, max(1, (n+phfBucketKeys-1)/phfBucketKeys)),
 			size:   uint64(max(1, n+n/16))}

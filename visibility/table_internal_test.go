@@ -47,3 +47,11 @@ func TestPerfectHashRetries(t *testing.T) {
 	require.False(t, f.fill([]uint64{42, 42}, make([]uint32, 2)))
 	require.True(t, f.fill([]uint64{42, 43}, make([]uint32, 2)))
 }
+
+// TestPerfectHashRefusesDuplicates: a key given twice panics instead of looping.
+func TestPerfectHashRefusesDuplicates(t *testing.T) {
+	keys := make([][16]byte, 3)
+	rand.Read(keys[0][:])
+	keys[2] = keys[0]
+	require.PanicsWithValue(t, "visibility: an ID is given twice to the perfect hash", func() { newPHF(keys) })
+}
