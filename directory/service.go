@@ -74,7 +74,7 @@ func New(opts Options) *Service {
 		store:    opts.Store,
 		clock:    opts.Clock,
 		log:      opts.Logger,
-		rules:    member.Rules{DefaultRegion: opts.DefaultRegion},
+		rules:    member.Rules{DefaultRegion: opts.DefaultRegion}.Remember(),
 		translit: opts.Transliterator,
 		retries:  cmp.Or(opts.MaxRetries, 5),
 		cache:    map[orgkit.DirectoryID]*list.Element{},
@@ -96,7 +96,10 @@ func New(opts Options) *Service {
 // Store returns the store the service writes to.
 func (s *Service) Store() store.Store { return s.store }
 
-// Rules returns the member field rules the service validates with.
+// Rules returns the member field rules the service validates with. They remember the
+// mobile numbers they normalize (member.Rules.Remember), shared with the service:
+// numbers a caller normalizes with them ahead of a large batch — an importer while it
+// reads its file — are not parsed again by the batch.
 func (s *Service) Rules() member.Rules { return s.rules }
 
 // NewDirectory describes a directory to create.

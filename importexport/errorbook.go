@@ -78,7 +78,9 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 			if err != nil {
 				return fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
 			}
-			err = eb.copySheet(name, name, &xlsxRows{rows: rows}, lim)
+			src := readXLSXRows(rows)
+			err = eb.copySheet(name, name, src, lim)
+			src.close()
 			_ = rows.Close()
 			if err != nil {
 				return err

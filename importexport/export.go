@@ -536,13 +536,13 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		row := make([]any, len(ex.mcols))
-		for i, m := range ex.members {
+		for i, cells := range ahead(ex.members, ex.memberRow) {
 			if i%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 			}
-			for k, s := range ex.memberRow(m) {
+			for k, s := range cells {
 				row[k] = s
 			}
 			if err := sw.SetRow(cellName(1, i+2), row); err != nil {
@@ -562,8 +562,8 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		row := make([]any, len(ex.dcols))
-		for i, n := range ex.nodes {
-			for k, s := range ex.nodeRow(n) {
+		for i, cells := range ahead(ex.nodes, ex.nodeRow) {
+			for k, s := range cells {
 				row[k] = s
 			}
 			if err := sw.SetRow(cellName(1, i+2), row); err != nil {
@@ -575,6 +575,53 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 		}
 	}
 	return writeWorkbook(f, w, ex.sheets == Members|Departments)
+}
+
+// ahead yields the cells of each item's row with its index, worked out on another
+// goroutine a few hundred rows ahead of the caller, so that formatting the cells and
+// writing the sheet (excelize, on one processor) run side by side. row may reuse the
+// slice it returns; it is called on that goroutine only.
+func ahead[T any](items []T, row func(T) []string) iter.Seq2[int, []string] {
+	const chunk = 256
+	return func(yield func(int, []string) bool) {
+		type rows struct {
+			cells []string // the rows' cells one after the other
+			width []int
+		}
+		ch := make(chan rows, 4)
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(ch)
+			for start := 0; start < len(items); start += chunk {
+				var c rows
+				for _, it := range items[start:min(start+chunk, len(items))] {
+					r := row(it)
+					c.cells = append(c.cells, r...)
+					c.width = append(c.width, len(r))
+				}
+				select {
+				case ch <- c:
+				case <-stop:
+					return
+				}
+			}
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
+		i := 0
+		for c := range ch {
+			for _, w := range c.width {
+				if !yield(i, c.cells[:w:w]) {
+					return
+				}
+				c.cells = c.cells[w:]
+				i++
+			}
+		}
+	}
 }
 
 // startSheet sets column widths, freezes the header row and writes it.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -295,11 +296,14 @@ func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, in
 	if im.tag == (language.Tag{}) {
 		im.tag = language.English
 	}
+	im.mobiles = newMobileWarmer(im.rules)
+	defer im.mobiles.finish()
 	for i, in := range inputs {
 		if err := im.read(i, in); err != nil {
 			return nil, err
 		}
 	}
+	im.mobiles.finish()
 	for attempt := 0; ; attempt++ {
 		rep, err := im.build(commit)
 		if !errors.Is(err, orgkit.ErrConflict) || opts.Meta.IfVersion != 0 || attempt >= 3 {
@@ -319,6 +323,7 @@ type importer struct {
 	rules member.Rules
 
 	inputs   []inputInfo
+	mobiles  *mobileWarmer
 	sheets   []*sheetData
 	readErrs []Problem // problems found while reading (headers, cells)
 	dataRows int
@@ -418,7 +423,9 @@ func (im *importer) read(idx int, in Input) error {
 			if err != nil {
 				return fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
 			}
-			ok, err := im.readSheet(idx, in.Name, name, XLSX, kind, &xlsxRows{rows: rows})
+			src := readXLSXRows(rows)
+			ok, err := im.readSheet(idx, in.Name, name, XLSX, kind, src)
+			src.close()
 			_ = rows.Close()
 			if err != nil {
 				return err
@@ -594,7 +601,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		}
 		sh.nums = append(sh.nums, num)
 		row := len(sh.nums) - 1
-		for i := range sh.binds {
+		for i, b := range sh.binds {
 			v := sh.cells[start+i]
 			switch {
 			case v == "":
@@ -604,6 +611,10 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			case isExcelError(v):
 				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellError, v, ""))
 				sh.cells[start+i] = ""
+			case format == XLSX && kind == Members && b.spec.field == member.Mobile && b.spec.lang == "" && !isClear(v):
+				if m, rounded := ParseNumberText(v); !rounded {
+					im.mobiles.add(m) // the value memberCell gives the batch
+				}
 			}
 		}
 		return nil
@@ -869,4 +880,69 @@ func (im *importer) markReadOnly() {
 			}
 		}
 	}
+}
+
+// mobileWarmer normalizes the mobile numbers of xlsx member sheets on another
+// goroutine while the file is read (an XML decode on one processor; a CSV file is
+// read too fast for it to matter): the service's rules remember the results
+// (member.Rules.Remember), so the batch finds those numbers done instead of parsing
+// them after the read. It never holds the reader up, and stops when the read ends:
+// numbers it did not reach are left to the batch, which parses them in parallel.
+type mobileWarmer struct {
+	rules member.Rules
+	buf   []string
+	ch    chan []string
+	quit  chan struct{}
+	done  chan struct{}
+}
+
+const warmChunk = 1024
+
+func newMobileWarmer(rules member.Rules) *mobileWarmer {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return nil
+	}
+	w := &mobileWarmer{rules: rules, ch: make(chan []string, 256), quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for {
+			select {
+			case <-w.quit:
+				return
+			case chunk := <-w.ch:
+				for _, m := range chunk {
+					select {
+					case <-w.quit:
+						return
+					default:
+						_, _ = w.rules.NormalizeMobile(m) // remembered by the rules
+					}
+				}
+			}
+		}
+	}()
+	return w
+}
+
+func (w *mobileWarmer) add(m string) {
+	if w == nil {
+		return
+	}
+	if w.buf = append(w.buf, m); len(w.buf) == warmChunk {
+		select {
+		case w.ch <- w.buf:
+		default: // the warmer is behind: the batch will parse these
+		}
+		w.buf = make([]string, 0, warmChunk)
+	}
+}
+
+// finish stops the warmer and waits for it; it may be called again.
+func (w *mobileWarmer) finish() {
+	if w == nil || w.quit == nil {
+		return
+	}
+	close(w.quit)
+	<-w.done
+	w.quit = nil
 }

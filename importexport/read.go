@@ -54,28 +54,86 @@ type rowSource interface {
 	next() (num int, cells []string, ok bool, err error)
 }
 
-// xlsxRows streams a worksheet through excelize's row iterator.
+// xlsxRows streams a worksheet through excelize's row iterator. A goroutine decodes
+// the sheet's XML (the bulk of reading a workbook, on one processor) a few hundred
+// rows ahead, so that what the caller does with each row runs beside it.
 type xlsxRows struct {
-	rows *excelize.Rows
-	n    int
+	ch   chan xlsxChunk
+	stop chan struct{}
+	done chan struct{}
+	cur  xlsxChunk
+	i, n int
+}
+
+// xlsxChunk is a run of rows, and after them, why the sheet ended early.
+type xlsxChunk struct {
+	rows [][]string
+	err  error
+}
+
+const xlsxChunkRows = 256
+
+// readXLSXRows starts decoding the rows; the caller must call close before closing
+// rows.
+func readXLSXRows(rows *excelize.Rows) *xlsxRows {
+	x := &xlsxRows{ch: make(chan xlsxChunk, 8), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(x.done)
+		defer close(x.ch)
+		var c xlsxChunk
+		send := func() bool {
+			select {
+			case x.ch <- c:
+				c = xlsxChunk{}
+				return true
+			case <-x.stop:
+				return false
+			}
+		}
+		for n := 1; rows.Next(); n++ {
+			cells, err := rows.Columns()
+			if err != nil {
+				c.err = fmt.Errorf("%w: row %d: %v", ErrFormat, n, err)
+				send()
+				return
+			}
+			if c.rows = append(c.rows, cells); len(c.rows) == xlsxChunkRows && !send() {
+				return
+			}
+		}
+		if err := rows.Error(); err != nil {
+			c.err = fmt.Errorf("%w: %v", ErrFormat, err)
+			if errors.Is(err, excelize.ErrMaxRows) {
+				c.err = &LimitError{Limit: "rows", Max: excelize.TotalRows}
+			}
+		}
+		if len(c.rows) > 0 || c.err != nil {
+			send()
+		}
+	}()
+	return x
 }
 
 func (x *xlsxRows) next() (int, []string, bool, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			if errors.Is(err, excelize.ErrMaxRows) {
-				return 0, nil, false, &LimitError{Limit: "rows", Max: excelize.TotalRows}
-			}
-			return 0, nil, false, fmt.Errorf("%w: %v", ErrFormat, err)
+	for x.i == len(x.cur.rows) {
+		if x.cur.err != nil {
+			return 0, nil, false, x.cur.err
 		}
-		return 0, nil, false, nil
+		c, ok := <-x.ch
+		if !ok {
+			return 0, nil, false, nil
+		}
+		x.cur, x.i = c, 0
 	}
+	x.i++
 	x.n++
-	cells, err := x.rows.Columns()
-	if err != nil {
-		return 0, nil, false, fmt.Errorf("%w: row %d: %v", ErrFormat, x.n, err)
-	}
-	return x.n, cells, true, nil
+	return x.n, x.cur.rows[x.i-1], true, nil
+}
+
+// close stops the decoding and waits for it to end.
+func (x *xlsxRows) close() {
+	close(x.stop)
+	<-x.done
 }
 
 // csvRows streams CSV records; row numbers are the records' first lines.

@@ -2,6 +2,7 @@ package member_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,4 +29,52 @@ func TestPrepareAnswersLikeNormalizeMobile(t *testing.T) {
 	got, err := prepared.NormalizeMobile("13811112222")
 	assert.NoError(t, err)
 	assert.Equal(t, "+8613811112222", got)
+}
+
+// Rules that remember share what they normalize with their copies, answer as rules
+// that do not, and stop using the memo when a copy reads numbers in another region.
+func TestRememberedMobiles(t *testing.T) {
+	plain := member.Rules{}
+	r := plain.Remember()
+	copyOf := r
+	in := []string{"13900000000", "139 0000 0001", "12345", "+852 5123 4567", "0085251234567"}
+	for _, s := range in {
+		want, wantErr := plain.NormalizeMobile(s)
+		got, gotErr := r.NormalizeMobile(s)
+		assert.Equal(t, want, got, s)
+		assert.Equal(t, wantErr, gotErr, s)
+		again, againErr := copyOf.NormalizeMobile(s) // from the shared memo
+		assert.Equal(t, want, again, s)
+		assert.Equal(t, wantErr, againErr, s)
+	}
+	assert.Equal(t, r, r.Remember(), "rules that remember are returned as they are")
+	hk := r
+	hk.DefaultRegion = "HK"
+	got, err := hk.NormalizeMobile("51234567") // a Hong Kong number, not the memo's
+	assert.NoError(t, err)
+	assert.Equal(t, "+85251234567", got)
+	_, err = r.NormalizeMobile("51234567")
+	assert.Error(t, err, "the CN rules did not learn the HK answer")
+}
+
+// Rules that remember are safe for concurrent use (run with -race).
+func TestRememberedMobilesConcurrently(t *testing.T) {
+	r := member.Rules{}.Remember()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var batch []string
+			for i := range 200 {
+				s := fmt.Sprintf("139%08d", i)
+				got, err := r.NormalizeMobile(s)
+				assert.NoError(t, err)
+				assert.Equal(t, "+86"+s, got)
+				batch = append(batch, fmt.Sprintf("138%04d%04d", w, i))
+			}
+			r.Prepare(batch)
+		}()
+	}
+	wg.Wait()
 }

@@ -41,7 +41,7 @@ type Rules struct {
 	// Empty means "CN".
 	DefaultRegion string
 
-	mobiles *map[string]mobileResult // numbers normalized ahead of time (Prepare); a pointer keeps Rules comparable
+	memo *mobileMemo // numbers normalized before (Remember, Prepare); a pointer keeps Rules comparable
 }
 
 type mobileResult struct {
@@ -49,16 +49,75 @@ type mobileResult struct {
 	err  error
 }
 
-// Prepare returns rules that have the given mobile numbers normalized already, worked
-// out in parallel on every processor: parsing a number against its numbering plan
-// costs tens of microseconds, so a batch of 100,000 members prepares its mobiles
-// first. The answers are exactly those of NormalizeMobile.
+// mobileMemo holds the results of NormalizeMobile for one region, shared by every
+// copy of the rules that made it.
+type mobileMemo struct {
+	region string
+	mu     sync.RWMutex
+	m      map[string]mobileResult
+}
+
+// memoCapacity is how many mobile numbers rules that Remember hold at most; once
+// full, they start afresh.
+var memoCapacity = 1 << 18
+
+// Remember returns rules that remember the mobile numbers they normalize, up to
+// 262,144 of them (then they start afresh), in a memo shared by every copy of the returned rules and
+// safe for concurrent use: parsing a number against its numbering plan costs tens of
+// microseconds, and a number seen once is not parsed again. A directory.Service
+// validates with such rules, so numbers that an importer normalizes while it reads
+// its file are found done by the batch it then applies. Rules whose DefaultRegion is
+// changed after Remember stop using the memo. Rules that remember already are
+// returned as they are.
+func (r Rules) Remember() Rules {
+	if r.memo == nil || r.memo.region != r.region() {
+		r.memo = &mobileMemo{region: r.region(), m: map[string]mobileResult{}}
+	}
+	return r
+}
+
+// memoized returns the memo the rules may use, or nil.
+func (r Rules) memoized() *mobileMemo {
+	if r.memo == nil || r.memo.region != r.region() {
+		return nil
+	}
+	return r.memo
+}
+
+func (m *mobileMemo) get(s string) (mobileResult, bool) {
+	m.mu.RLock()
+	res, ok := m.m[s]
+	m.mu.RUnlock()
+	return res, ok
+}
+
+// put remembers results, starting afresh when the memo would overflow.
+func (m *mobileMemo) put(keys []string, results []mobileResult) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m)+len(keys) > memoCapacity {
+		clear(m.m)
+	}
+	skip := max(0, len(keys)-memoCapacity)
+	for i, k := range keys[skip:] {
+		m.m[k] = results[skip+i]
+	}
+}
+
+// Prepare returns rules that remember (see Remember) the given mobile numbers
+// normalized, worked out in parallel on every processor, so that a batch of 100,000
+// members does not parse its mobiles one by one. Numbers the rules remember already
+// are not parsed again. The answers are exactly those of NormalizeMobile.
 func (r Rules) Prepare(mobiles []string) Rules {
+	r = r.Remember()
 	todo := make([]string, 0, len(mobiles))
 	seen := make(map[string]bool, len(mobiles))
 	for _, s := range mobiles {
-		if s != "" && !seen[s] {
-			seen[s] = true
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		if _, ok := r.memo.get(s); !ok {
 			todo = append(todo, s)
 		}
 	}
@@ -70,24 +129,13 @@ func (r Rules) Prepare(mobiles []string) Rules {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(todo); i += workers {
-				e, err := r.NormalizeMobile(todo[i])
-				results[i] = mobileResult{e, err}
+				results[i] = r.normalizeMobileResult(todo[i])
 			}
 		}()
 	}
 	wg.Wait()
-	known := make(map[string]mobileResult, len(todo))
-	if r.mobiles != nil {
-		for k, v := range *r.mobiles {
-			known[k] = v
-		}
-	}
-	for i, s := range todo {
-		known[s] = results[i]
-	}
-	out := r
-	out.mobiles = &known
-	return out
+	r.memo.put(todo, results)
+	return r
 }
 
 // region returns the effective default region, upper-cased.
@@ -496,16 +544,25 @@ var (
 // a valid number of its numbering plan; a number in another country calling code
 // must have a length possible in that plan. The error matches orgkit.ErrInvalid.
 func (r Rules) NormalizeMobile(s string) (string, error) {
-	if r.mobiles != nil {
-		if res, ok := (*r.mobiles)[s]; ok {
+	memo := r.memoized()
+	if memo != nil {
+		if res, ok := memo.get(s); ok {
 			return res.e164, res.err
 		}
 	}
+	res := r.normalizeMobileResult(s)
+	if memo != nil {
+		memo.put([]string{s}, []mobileResult{res})
+	}
+	return res.e164, res.err
+}
+
+func (r Rules) normalizeMobileResult(s string) mobileResult {
 	e164, err := r.normalizeMobile(s, true)
 	if err != nil {
-		return "", fmt.Errorf("member: mobile %q is %w", s, err)
+		return mobileResult{"", fmt.Errorf("member: mobile %q is %w", s, err)}
 	}
-	return e164, nil
+	return mobileResult{e164, nil}
 }
 
 // normalizeMobile does the work of NormalizeMobile. A valid number's E.164 form
