@@ -20,7 +20,15 @@ type batch struct {
 	rules      member.Rules
 	origin     store.Origin
 	violations []orgkit.Violation
-	adminTouch bool // an org admin's status or the admin role's holders changed
+	adminTouch bool          // an org admin's status or the admin role's holders changed
+	normalized []*normalized // member.Create commands normalized ahead (normalizeCreates)
+}
+
+// normalized is the member of a member.Create command, normalized, and the violations
+// normalizing it found.
+type normalized struct {
+	m  *member.Member
+	vs []orgkit.Violation
 }
 
 func (b *batch) fail(code, record, field, value, detail string) {

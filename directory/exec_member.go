@@ -12,11 +12,16 @@ import (
 // normalize runs the member's field rules and attaches the command index.
 func (b *batch) normalize(m *member.Member, fields []member.Field) bool {
 	vs := b.rules.Normalize(m, fields)
+	b.report(vs)
+	return len(vs) == 0
+}
+
+// report adds violations of the current command.
+func (b *batch) report(vs []orgkit.Violation) {
 	for i := range vs {
 		vs[i].Command = b.cmd
 	}
 	b.violations = append(b.violations, vs...)
-	return len(vs) == 0
 }
 
 // resolveAffiliations rewrites the member's node references to live nodes (following
@@ -68,7 +73,13 @@ func (b *batch) createMember(c member.Create) {
 	if m.Status == orgkit.Retired {
 		b.fail("member.status.invalid", memberRecord(m), "status", m.Status.String(), "")
 	}
-	b.normalize(m, member.Fields())
+	if b.cmd < len(b.normalized) && b.normalized[b.cmd] != nil {
+		pre := b.normalized[b.cmd]
+		m = pre.m
+		b.report(pre.vs)
+	} else {
+		b.normalize(m, member.Fields())
+	}
 	b.resolveAffiliations(m)
 	if b.failed(since) {
 		return

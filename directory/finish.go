@@ -277,14 +277,28 @@ func (b *batch) checkUnique(members []*member.Member) {
 	for _, m := range members {
 		changed[m.ID] = true
 	}
+	first := make(map[string]*member.Member, len(members))
 	for k, f := range member.UniqueFields {
-		owners := map[string][]*member.Member{}
+		clear(first)
+		shared := map[string][]*member.Member{} // keys of more than one member: all of them
 		for _, m := range members {
-			if key := member.UniqueKey(f, m); key != "" {
-				owners[key] = append(owners[key], m)
+			key := member.UniqueKey(f, m)
+			if key == "" {
+				continue
+			}
+			if o, taken := first[key]; !taken {
+				first[key] = m
+			} else if len(shared[key]) == 0 {
+				shared[key] = []*member.Member{o, m}
+			} else {
+				shared[key] = append(shared[key], m)
 			}
 		}
-		for key, ms := range owners {
+		for key, m := range first {
+			ms := shared[key]
+			if ms == nil {
+				ms = []*member.Member{m}
+			}
 			other := ""
 			if len(ms) > 1 {
 				other = memberRecord(ms[0])

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,6 +120,42 @@ func TestBatchWithThreeMistakes(t *testing.T) {
 	_, exists := f.snap().Node(ok)
 	assert.False(t, exists, "nothing written")
 	assert.Same(t, before, f.snap())
+}
+
+// A batch of many new members is normalized ahead in parallel: it reports the same
+// violations, with the same command indexes, as member by member, and stores the
+// normalized values.
+func TestLargeBatchOfNewMembers(t *testing.T) {
+	f := newFixture(t)
+	var cmds []orgkit.Command
+	var ids []orgkit.MemberID
+	for i := range 300 {
+		id := orgkit.NewMemberID()
+		ids = append(ids, id)
+		c := member.Create{ID: id, SystemName: orgkit.Name(fmt.Sprintf("  user %d ", i)), Email: fmt.Sprintf("U%d@Example.COM", i),
+			Mobile: fmt.Sprintf("137 %08d", i), LoginMethod: member.LoginByMobile, Primary: f.sales}
+		switch i {
+		case 17:
+			c.Email = "u17@"
+		case 150:
+			c.Mobile = "12345"
+		}
+		cmds = append(cmds, orgtree.SetOrder{Node: f.sales, Order: i}, c) // creates at odd indexes
+	}
+	vs := f.refuse(cmds...)
+	require.Len(t, vs, 2)
+	assert.Equal(t, []int{2*17 + 1, 2*150 + 1}, []int{vs[0].Command, vs[1].Command})
+	assert.Equal(t, []string{orgkit.CodeMemberEmailInvalid, "member.mobile.invalid"}, codes(vs))
+
+	cmds[2*17+1] = member.Create{ID: ids[17], SystemName: orgkit.Name("user 17"), Email: "u17@example.com",
+		Mobile: "13700000017", LoginMethod: member.LoginByMobile, Primary: f.sales}
+	cmds[2*150+1] = member.Create{ID: ids[150], SystemName: orgkit.Name("user 150"), Email: "u150@example.com",
+		Mobile: "13700000150", LoginMethod: member.LoginByMobile, Primary: f.sales}
+	f.apply(cmds...)
+	m := f.member(ids[3])
+	assert.Equal(t, "user 3", m.SystemName.Default)
+	assert.Equal(t, "u3@example.com", m.Email)
+	assert.Equal(t, "+8613700000003", m.Mobile)
 }
 
 func TestAffiliationsDeriveAndFollowMoves(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -540,7 +541,9 @@ func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta store.M
 }
 
 func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
-	b := &batch{working: newWorking(base), rules: prepareMobiles(s.rules, cmds), origin: cmp.Or(meta.Origin, store.OriginAPI)}
+	rules := prepareMobiles(s.rules, cmds)
+	b := &batch{working: newWorking(base), rules: rules, origin: cmp.Or(meta.Origin, store.OriginAPI),
+		normalized: normalizeCreates(rules, cmds)}
 	b.run(cmds)
 	if len(b.violations) > 0 {
 		// in command order; violations of the final state without a command last
@@ -589,6 +592,37 @@ func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
 		return r
 	}
 	return r.Prepare(mobiles)
+}
+
+// normalizeCreates normalizes the members of a large batch's member.Create commands
+// ahead of time, in parallel on every processor (normalizing does not depend on the
+// other commands); nil for a small batch. By command index; nil for other commands.
+func normalizeCreates(r member.Rules, cmds []orgkit.Command) []*normalized {
+	var at []int
+	for i, c := range cmds {
+		if _, ok := c.(member.Create); ok {
+			at = append(at, i)
+		}
+	}
+	if len(at) < 256 {
+		return nil
+	}
+	out := make([]*normalized, len(cmds))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(at); k += workers {
+				c := cmds[at[k]].(member.Create)
+				m := (*member.Member)(&c).Clone()
+				out[at[k]] = &normalized{m, r.Normalize(m, member.Fields())}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // History returns the change sets committed after version after, oldest first.
