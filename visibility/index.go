@@ -98,7 +98,7 @@ type memberPart struct {
 	admin   bitset
 	// privileged maps the ID of every org admin and post holder to the offset of its
 	// posts (0 for none), with privAdmin set for admins: the data-scope checks look
-	// members up here, in a table small enough to stay in cache.
+	// members up here, in a map small enough to stay in cache.
 	privileged idMap
 	// hidden: every affiliation lies in a node hidden from outside (one that does not
 	// leaves the member visible through it); restricted: an affiliation lies in a node
@@ -416,7 +416,7 @@ func buildMembers(snap *directory.Snapshot, np *nodePart) *memberPart {
 			*l = append(*l, int32(s))
 		}
 	}
-	for s := np.known; s < n; s++ { // members the table does not know (see Update)
+	for s := np.known; s < n; s++ { // members the member hash does not know (see Update)
 		if mp.extra == nil {
 			mp.extra = map[orgkit.MemberID]int32{}
 		}
