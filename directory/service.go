@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -608,20 +608,11 @@ func normalizeCreates(r member.Rules, cmds []orgkit.Command) []*normalized {
 		return nil
 	}
 	out := make([]*normalized, len(cmds))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := w; k < len(at); k += workers {
-				c := cmds[at[k]].(member.Create)
-				m := (*member.Member)(&c).Clone()
-				out[at[k]] = &normalized{m, r.Normalize(m, member.Fields())}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(at), 64, func(k int) {
+		c := cmds[at[k]].(member.Create)
+		m := (*member.Member)(&c).Clone()
+		out[at[k]] = &normalized{m, r.Normalize(m, member.Fields())}
+	})
 	return out
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/internal/textnorm"
 )
 
@@ -122,18 +122,7 @@ func (r Rules) Prepare(mobiles []string) Rules {
 		}
 	}
 	results := make([]mobileResult, len(todo))
-	workers := min(runtime.GOMAXPROCS(0), len(todo)/64+1)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(todo); i += workers {
-				results[i] = r.normalizeMobileResult(todo[i])
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(todo), 64, func(i int) { results[i] = r.normalizeMobileResult(todo[i]) })
 	r.memo.put(todo, results)
 	return r
 }

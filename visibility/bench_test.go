@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgkittest"
 	"github.com/orgkit/orgkit/store"
@@ -108,26 +110,13 @@ var (
 // countParallel counts the indexes in [0, n) for which f holds, on every core: the
 // reference evaluator is slow.
 func countParallel(n int, f func(i int) bool) int {
-	workers := runtime.GOMAXPROCS(0)
-	counts := make([]int, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				if f(i) {
-					counts[w]++
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for _, c := range counts {
-		total += c
-	}
-	return total
+	var total atomic.Int64
+	parallel.For(n, 1024, func(i int) {
+		if f(i) {
+			total.Add(1)
+		}
+	})
+	return int(total.Load())
 }
 
 func BenchmarkCanRead(b *testing.B) {

@@ -20,10 +20,7 @@ import (
 // change; and member chunks other than the edited member's.
 func TestUpdateReuses(t *testing.T) {
 	ctx := context.Background()
-	svc := directory.New(directory.Options{})
-	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
-		Founder: &directory.Founder{Name: "ada", Email: "ada@acme.test"}})
-	require.NoError(t, err)
+	svc, snap := newAcmeDirectory(t)
 	a, b := orgkit.NewNodeID(), orgkit.NewNodeID()
 	var cmds []orgkit.Command
 	cmds = append(cmds,
@@ -82,10 +79,7 @@ func TestUpdateReuses(t *testing.T) {
 // found nowhere, whatever record their position holds.
 func TestMemberHash(t *testing.T) {
 	ctx := context.Background()
-	svc := directory.New(directory.Options{})
-	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
-		Founder: &directory.Founder{Name: "ada", Email: "ada@acme.test"}})
-	require.NoError(t, err)
+	svc, snap := newAcmeDirectory(t)
 	var cmds []orgkit.Command
 	for i := range 40 {
 		cmds = append(cmds, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("m" + strconv.Itoa(i)),
@@ -127,10 +121,7 @@ func TestMemberHash(t *testing.T) {
 // map stays small.
 func TestJoinersAreHashed(t *testing.T) {
 	ctx := context.Background()
-	svc := directory.New(directory.Options{})
-	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
-		Founder: &directory.Founder{Name: "ada", Email: "ada@acme.test"}})
-	require.NoError(t, err)
+	svc, snap := newAcmeDirectory(t)
 	ada := snap.MemberAt(0).ID
 	x := Compile(snap)
 	compiles := 0
@@ -150,4 +141,14 @@ func TestJoinersAreHashed(t *testing.T) {
 		require.LessOrEqual(t, len(x.mp.extra), x.np.known/16+256)
 	}
 	assert.Equal(t, 2, compiles, "compiled afresh at 258 and at 531 members")
+}
+
+// newAcmeDirectory creates a directory in memory whose one member is its founder, ada.
+func newAcmeDirectory(t *testing.T) (*directory.Service, *directory.Snapshot) {
+	t.Helper()
+	svc := directory.New(directory.Options{})
+	snap, err := svc.Create(context.Background(), directory.NewDirectory{Name: orgkit.Name("Acme"),
+		Founder: &directory.Founder{Name: "ada", Email: "ada@acme.test"}})
+	require.NoError(t, err)
+	return svc, snap
 }
