@@ -27,7 +27,7 @@ func (x *Index) readsAt(off, p int32) bool {
 	if p < 0 || off <= 0 {
 		return false
 	}
-	iv := x.np.posts[off+2 : off+2+2*x.np.posts[off]]
+	iv := x.np.reads(off)
 	for i := 0; i+1 < len(iv); i += 2 {
 		if p < iv[i] {
 			return false
@@ -44,8 +44,7 @@ func (x *Index) writesAt(off, p int32) bool {
 	if p < 0 || off <= 0 {
 		return false
 	}
-	start := off + 2 + 2*x.np.posts[off]
-	for _, q := range x.np.posts[start : start+x.np.posts[off+1]] {
+	for _, q := range x.np.writes(off) {
 		if q >= p {
 			return q == p
 		}
@@ -102,11 +101,10 @@ func (x *Index) scopeIntervals(v orgkit.MemberID, write bool) []int32 {
 	case posts == 0:
 		return nil
 	}
-	reads := x.np.posts[posts+2 : posts+2+2*x.np.posts[posts]]
 	if !write {
-		return reads
+		return x.np.reads(posts)
 	}
-	at := x.np.posts[posts+2+int32(len(reads)):][:x.np.posts[posts+1]]
+	at := x.np.writes(posts)
 	iv := make([]int32, 0, 2*len(at))
 	for _, p := range at {
 		iv = append(iv, p, p+1)

@@ -45,7 +45,7 @@ type nodePart struct {
 	observerOff, observers []int32
 
 	// members known when the part was built (slots [0, known)): their perfect hash
-	// (memberPart.at holds the record at each position) and their posts:
+	// (memberPart.entries holds the record at each position) and their posts:
 	// postAt[slot] is the offset in posts of readN, writeN, readN merged [pre, end)
 	// intervals of the subtrees they may read, then writeN positions of the nodes
 	// they hold a post at, ascending; 0 for members with no post.
@@ -358,6 +358,19 @@ func (mp *memberPart) whoAt(s int32) who {
 	return who{s, [1]int32{affSeveral}}
 }
 
+// reads returns the read intervals of the posts at offset off in posts (see postAt):
+// disjoint [pre, end) pairs, ascending.
+func (np *nodePart) reads(off int32) []int32 {
+	return np.posts[off+2 : off+2+2*np.posts[off]]
+}
+
+// writes returns the positions of the nodes the posts at offset off are held at,
+// ascending.
+func (np *nodePart) writes(off int32) []int32 {
+	start := off + 2 + 2*np.posts[off]
+	return np.posts[start : start+np.posts[off+1]]
+}
+
 // lookup returns the member's slot (-1 when unknown) and the offset of its posts in
 // nodePart.posts (0 when it holds none; members that joined after the member hash
 // was built hold none).
@@ -561,13 +574,10 @@ func (mp *memberPart) affsOf(w *who) []int32 {
 // inside reports whether member w is inside the subtree [pre, end): one of its
 // affiliations lies in it; a member with no affiliation is inside the root only.
 func (mp *memberPart) inside(w *who, pre, end int32) bool {
-	if a := w.aff[0]; a >= 0 {
-		return a >= pre && a < end
-	}
 	if w.aff[0] == affNone {
 		return pre == 0
 	}
-	for _, a := range mp.affs(w.slot) {
+	for _, a := range mp.affsOf(w) {
 		if a >= pre && a < end {
 			return true
 		}

@@ -216,17 +216,13 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 	}
 	// copy-on-write: chunks holding a changed member, node lists of old and new
 	// affiliations, the overflow map.
-	ownRec := map[int]bool{}
-	ownIDs := map[int]bool{}
-	ownEntries := map[uint64]bool{}
+	ownRec, ownIDs, ownEntries := map[int]bool{}, map[int]bool{}, map[int]bool{}
 	c.entries = slices.Clone(mp.entries)
 	for _, s := range changed {
 		if int(s) < np.known {
 			id := next.MemberAt(int(s)).ID
-			if k := np.members.pos((*[16]byte)(&id)) >> chunkShift; !ownEntries[k] {
-				c.entries[k] = slices.Clone(c.entries[k])
-				ownEntries[k] = true
-			}
+			k := int(np.members.pos((*[16]byte)(&id)) >> chunkShift)
+			own(ownEntries, k, &c.entries[k])
 		}
 		k := int(s >> chunkShift)
 		if k >= len(c.recs) {
@@ -234,15 +230,9 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 			c.ids = append(c.ids, make([]orgkit.MemberID, 0, chunkSize))
 			ownRec[k], ownIDs[k] = true, true
 		}
-		if !ownRec[k] {
-			c.recs[k] = slices.Clone(c.recs[k])
-			ownRec[k] = true
-		}
+		own(ownRec, k, &c.recs[k])
 		if int(s) >= mp.n {
-			if !ownIDs[k] {
-				c.ids[k] = slices.Clip(slices.Clone(c.ids[k]))
-				ownIDs[k] = true
-			}
+			own(ownIDs, k, &c.ids[k])
 			c.recs[k] = append(c.recs[k], mrec{})
 			c.ids[k] = append(c.ids[k], next.MemberAt(int(s)).ID)
 			if int(s) >= np.known {
@@ -260,18 +250,12 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		c.more = maps.Clone(c.more)
 	}
 	c.atNode = slices.Clone(mp.atNode)
-	ownChunk, ownList := map[int32]bool{}, map[int32]bool{}
+	ownChunk, ownList := map[int]bool{}, map[int]bool{}
 	edit := func(p int32, f func([]int32) []int32) {
-		k := p / nodeChunk
-		if !ownChunk[k] {
-			c.atNode[k] = slices.Clone(c.atNode[k])
-			ownChunk[k] = true
-		}
+		k := int(p / nodeChunk)
+		own(ownChunk, k, &c.atNode[k])
 		l := &c.atNode[k][p%nodeChunk]
-		if !ownList[p] {
-			*l = slices.Clone(*l)
-			ownList[p] = true
-		}
+		own(ownList, int(p), l)
 		*l = f(*l)
 	}
 	var buf, old []int32
@@ -305,4 +289,13 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 	}
 	admins()
 	return c, true
+}
+
+// own makes *chunk a copy of its own the first time key is asked for: a new index
+// writes only to chunks it owns, never to those it shares with the index it came from.
+func own[T any](owned map[int]bool, key int, chunk *[]T) {
+	if !owned[key] {
+		*chunk = slices.Clone(*chunk)
+		owned[key] = true
+	}
 }
