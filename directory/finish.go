@@ -286,13 +286,15 @@ func (b *batch) checkUnique(members []*member.Member) {
 			if key == "" {
 				continue
 			}
-			if o, taken := first[key]; !taken {
+			o, taken := first[key]
+			if !taken {
 				first[key] = m
-			} else if len(shared[key]) == 0 {
-				shared[key] = []*member.Member{o, m}
-			} else {
-				shared[key] = append(shared[key], m)
+				continue
 			}
+			if shared[key] == nil {
+				shared[key] = []*member.Member{o}
+			}
+			shared[key] = append(shared[key], m)
 		}
 		for key, m := range first {
 			ms := shared[key]

@@ -62,15 +62,15 @@ type mobileMemo struct {
 var memoCapacity = 1 << 18
 
 // Remember returns rules that remember the mobile numbers they normalize, up to
-// 262,144 of them (then they start afresh), in a memo shared by every copy of the returned rules and
-// safe for concurrent use: parsing a number against its numbering plan costs tens of
-// microseconds, and a number seen once is not parsed again. A directory.Service
-// validates with such rules, so numbers that an importer normalizes while it reads
-// its file are found done by the batch it then applies. Rules whose DefaultRegion is
-// changed after Remember stop using the memo. Rules that remember already are
-// returned as they are.
+// 262,144 of them (then they start afresh), in a memo shared by every copy of the
+// returned rules and safe for concurrent use: parsing a number against its numbering
+// plan costs tens of microseconds, and a number seen once is not parsed again. A
+// directory.Service validates with such rules, so numbers that an importer
+// normalizes while it reads its file are found done by the batch it then applies.
+// Rules whose DefaultRegion is changed after Remember stop using the memo. Rules that
+// remember already are returned as they are.
 func (r Rules) Remember() Rules {
-	if r.memo == nil || r.memo.region != r.region() {
+	if r.memoized() == nil {
 		r.memo = &mobileMemo{region: r.region(), m: map[string]mobileResult{}}
 	}
 	return r
@@ -272,30 +272,11 @@ func (n *normalizer) field(f Field) {
 	case WeChat:
 		m.WeChat = n.line(f, m.WeChat, maxTextLength)
 	case Language:
-		var ok bool
-		if m.Language, ok = n.lineOK(f, m.Language, maxTextLength); !ok || m.Language == "" {
-			return
-		}
-		if tag, ok := parseLanguage(m.Language); ok {
-			m.Language = tag
-		} else {
-			n.add(violationCode(f, "invalid"), f, m.Language, "")
-		}
+		n.code(f, &m.Language, parseLanguage)
 	case TimeZone:
-		var ok bool
-		if m.TimeZone, ok = n.lineOK(f, m.TimeZone, maxTextLength); ok && m.TimeZone != "" && !validTimeZone(m.TimeZone) {
-			n.add(violationCode(f, "invalid"), f, m.TimeZone, "")
-		}
+		n.code(f, &m.TimeZone, func(s string) (string, bool) { return s, validTimeZone(s) })
 	case Region:
-		var ok bool
-		if m.Region, ok = n.lineOK(f, m.Region, maxTextLength); !ok || m.Region == "" {
-			return
-		}
-		if rg, ok := parseRegion(m.Region); ok {
-			m.Region = rg
-		} else {
-			n.add(violationCode(f, "invalid"), f, m.Region, "")
-		}
+		n.code(f, &m.Region, parseRegion)
 	case Bio:
 		m.Bio = n.text(f, m.Bio, maxLongLength)
 	case WorkDetails:
@@ -329,6 +310,20 @@ func (n *normalizer) lineOK(f Field, s string, limit int) (string, bool) {
 	}
 	s = textnorm.Collapse(s)
 	return s, n.check(f, s, limit, false)
+}
+
+// code normalizes a single-line code field (language tag, time zone, region) to the
+// canonical form parse gives, or reports it invalid; blank stays blank.
+func (n *normalizer) code(f Field, v *string, parse func(string) (string, bool)) {
+	var ok bool
+	if *v, ok = n.lineOK(f, *v, maxTextLength); !ok || *v == "" {
+		return
+	}
+	if c, ok := parse(*v); ok {
+		*v = c
+	} else {
+		n.add(violationCode(f, "invalid"), f, *v, "")
+	}
 }
 
 // text normalizes a multi-line text: trimmed only.
