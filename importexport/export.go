@@ -536,7 +536,7 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		row := make([]any, len(ex.mcols))
-		for i, cells := range ahead(ex.members, ex.memberRow) {
+		for i, cells := range rowsAhead(ex.members, ex.memberRow) {
 			if i%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -562,7 +562,7 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		row := make([]any, len(ex.dcols))
-		for i, cells := range ahead(ex.nodes, ex.nodeRow) {
+		for i, cells := range rowsAhead(ex.nodes, ex.nodeRow) {
 			for k, s := range cells {
 				row[k] = s
 			}
@@ -577,48 +577,30 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 	return writeWorkbook(f, w, ex.sheets == Members|Departments)
 }
 
-// ahead yields the cells of each item's row with its index, worked out on another
-// goroutine a few hundred rows ahead of the caller, so that formatting the cells and
-// writing the sheet (excelize, on one processor) run side by side. row may reuse the
-// slice it returns; it is called on that goroutine only.
-func ahead[T any](items []T, row func(T) []string) iter.Seq2[int, []string] {
-	const chunk = 256
+// rowsAhead yields the cells of each item's row with its index, formatted a few
+// hundred rows ahead on a goroutine of its own (see ahead), which alone calls row;
+// row may reuse the slice it returns.
+func rowsAhead[T any](items []T, row func(T) []string) iter.Seq2[int, []string] {
 	return func(yield func(int, []string) bool) {
-		type rows struct {
-			cells []string // the rows' cells one after the other
-			width []int
-		}
-		ch := make(chan rows, 4)
-		stop, done := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			defer close(ch)
-			for start := 0; start < len(items); start += chunk {
-				var c rows
-				for _, it := range items[start:min(start+chunk, len(items))] {
-					r := row(it)
-					c.cells = append(c.cells, r...)
-					c.width = append(c.width, len(r))
+		a := runAhead(func(emit func([]string) bool) {
+			var cells []string // rows are copied here, a few hundred to an allocation
+			for _, it := range items {
+				r := row(it)
+				if cap(cells)-len(cells) < len(r) {
+					cells = make([]string, 0, aheadChunk*len(r))
 				}
-				select {
-				case ch <- c:
-				case <-stop:
+				start := len(cells)
+				cells = append(cells, r...)
+				if !emit(cells[start:len(cells):len(cells)]) {
 					return
 				}
 			}
-		}()
-		defer func() {
-			close(stop)
-			<-done
-		}()
-		i := 0
-		for c := range ch {
-			for _, w := range c.width {
-				if !yield(i, c.cells[:w:w]) {
-					return
-				}
-				c.cells = c.cells[w:]
-				i++
+		})
+		defer a.close()
+		for i := 0; ; i++ {
+			cells, ok := a.next()
+			if !ok || !yield(i, cells) {
+				return
 			}
 		}
 	}

@@ -51,14 +51,14 @@ func TestXLSXRowsAhead(t *testing.T) {
 	require.True(t, ok)
 	src.close() // the reader stops after one row
 	select {
-	case <-src.done:
+	case <-src.a.done:
 	default:
 		t.Fatal("the decoding goroutine still runs")
 	}
 	require.NoError(t, it.Close())
 }
 
-// ahead yields each item's row in order, also when row reuses its slice, and ends its
+// rowsAhead yields each item's row in order, also when row reuses its slice, and ends its
 // goroutine when the caller stops early.
 func TestRowsAhead(t *testing.T) {
 	items := make([]int, 1000)
@@ -71,13 +71,13 @@ func TestRowsAhead(t *testing.T) {
 		return buf
 	}
 	n := 0
-	for i, cells := range ahead(items, row) {
+	for i, cells := range rowsAhead(items, row) {
 		require.Equal(t, n, i)
 		require.Equal(t, []string{strconv.Itoa(i), fmt.Sprint(i * i)}, cells)
 		n++
 	}
 	require.Equal(t, len(items), n)
-	for i := range ahead(items, row) {
+	for i := range rowsAhead(items, row) {
 		if i == 300 {
 			break // the deferred stop waits for the goroutine: no leak, no hang
 		}

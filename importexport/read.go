@@ -54,87 +54,60 @@ type rowSource interface {
 	next() (num int, cells []string, ok bool, err error)
 }
 
-// xlsxRows streams a worksheet through excelize's row iterator. A goroutine decodes
-// the sheet's XML (the bulk of reading a workbook, on one processor) a few hundred
-// rows ahead, so that what the caller does with each row runs beside it.
+// xlsxRows streams a worksheet through excelize's row iterator, decoded a few hundred
+// rows ahead on a goroutine of its own (see ahead).
 type xlsxRows struct {
-	ch   chan xlsxChunk
-	stop chan struct{}
-	done chan struct{}
-	cur  xlsxChunk
-	i, n int
+	a   *ahead[xlsxRow]
+	n   int
+	err error // why the sheet ended early
 }
 
-// xlsxChunk is a run of rows, and after them, why the sheet ended early.
-type xlsxChunk struct {
-	rows [][]string
-	err  error
+// xlsxRow is a row's cells, or why the sheet cannot be read further.
+type xlsxRow struct {
+	cells []string
+	err   error
 }
-
-const xlsxChunkRows = 256
 
 // readXLSXRows starts decoding the rows; the caller must call close before closing
 // rows.
 func readXLSXRows(rows *excelize.Rows) *xlsxRows {
-	x := &xlsxRows{ch: make(chan xlsxChunk, 8), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(x.done)
-		defer close(x.ch)
-		var c xlsxChunk
-		send := func() bool {
-			select {
-			case x.ch <- c:
-				c = xlsxChunk{}
-				return true
-			case <-x.stop:
-				return false
-			}
-		}
+	return &xlsxRows{a: runAhead(func(emit func(xlsxRow) bool) {
 		for n := 1; rows.Next(); n++ {
 			cells, err := rows.Columns()
 			if err != nil {
-				c.err = fmt.Errorf("%w: row %d: %v", ErrFormat, n, err)
-				send()
+				emit(xlsxRow{err: fmt.Errorf("%w: row %d: %v", ErrFormat, n, err)})
 				return
 			}
-			if c.rows = append(c.rows, cells); len(c.rows) == xlsxChunkRows && !send() {
+			if !emit(xlsxRow{cells: cells}) {
 				return
 			}
 		}
-		if err := rows.Error(); err != nil {
-			c.err = fmt.Errorf("%w: %v", ErrFormat, err)
-			if errors.Is(err, excelize.ErrMaxRows) {
-				c.err = &LimitError{Limit: "rows", Max: excelize.TotalRows}
-			}
+		if err := rows.Error(); errors.Is(err, excelize.ErrMaxRows) {
+			emit(xlsxRow{err: &LimitError{Limit: "rows", Max: excelize.TotalRows}})
+		} else if err != nil {
+			emit(xlsxRow{err: fmt.Errorf("%w: %v", ErrFormat, err)})
 		}
-		if len(c.rows) > 0 || c.err != nil {
-			send()
-		}
-	}()
-	return x
+	})}
 }
 
 func (x *xlsxRows) next() (int, []string, bool, error) {
-	for x.i == len(x.cur.rows) {
-		if x.cur.err != nil {
-			return 0, nil, false, x.cur.err
-		}
-		c, ok := <-x.ch
-		if !ok {
-			return 0, nil, false, nil
-		}
-		x.cur, x.i = c, 0
+	if x.err != nil {
+		return 0, nil, false, x.err
 	}
-	x.i++
+	r, ok := x.a.next()
+	if !ok {
+		return 0, nil, false, nil
+	}
+	if r.err != nil {
+		x.err = r.err
+		return 0, nil, false, r.err
+	}
 	x.n++
-	return x.n, x.cur.rows[x.i-1], true, nil
+	return x.n, r.cells, true, nil
 }
 
 // close stops the decoding and waits for it to end.
-func (x *xlsxRows) close() {
-	close(x.stop)
-	<-x.done
-}
+func (x *xlsxRows) close() { x.a.close() }
 
 // csvRows streams CSV records; row numbers are the records' first lines.
 type csvRows struct {
