@@ -101,6 +101,18 @@ func (t *table[T]) live(ext string) (*entry[T], bool) {
 	return e, ok && !e.removed
 }
 
+// touch returns the live entry with the external ID, stamped with the source's next
+// version (it moves *version on); false, and no new version, when there is none.
+func (t *table[T]) touch(ext string, version *uint64) (*entry[T], bool) {
+	e, ok := t.live(ext)
+	if !ok {
+		return nil, false
+	}
+	*version++
+	e.version = *version
+	return e, true
+}
+
 // ids returns the external IDs of the live entries, in insertion order.
 func (t *table[T]) ids() []string {
 	var out []string
@@ -291,25 +303,21 @@ func (s *Source) PutDepartment(d connector.Department) {
 func (s *Source) Department(ext string) (connector.Department, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts.live(ext)
-	if !ok {
-		return connector.Department{}, false
+	if e, ok := s.depts.live(ext); ok {
+		return e.v.Clone(), true
 	}
-	return e.v.Clone(), true
+	return connector.Department{}, false
 }
 
 // EditDepartment changes a department in place; it reports whether it exists.
 func (s *Source) EditDepartment(ext string, edit func(*connector.Department)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts.live(ext)
-	if !ok {
-		return false
+	e, ok := s.depts.touch(ext, &s.version)
+	if ok {
+		edit(&e.v)
 	}
-	s.version++
-	edit(&e.v)
-	e.version = s.version
-	return true
+	return ok
 }
 
 // RemoveDepartment deletes a department (its members keep listing it unless edited:
@@ -317,13 +325,11 @@ func (s *Source) EditDepartment(ext string, edit func(*connector.Department)) bo
 func (s *Source) RemoveDepartment(ext string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.depts.live(ext)
-	if !ok {
-		return false
+	e, ok := s.depts.touch(ext, &s.version)
+	if ok {
+		e.removed = true
 	}
-	s.version++
-	e.removed, e.version = true, s.version
-	return true
+	return ok
 }
 
 func (s *Source) hasDepartment(ext string) bool {
@@ -394,27 +400,24 @@ func (s *Source) putMember(m connector.Member) {
 func (s *Source) Member(ext string) (connector.Member, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.mems.live(ext)
-	if !ok {
-		return connector.Member{}, false
+	if e, ok := s.mems.live(ext); ok {
+		return e.v.Clone(), true
 	}
-	return e.v.Clone(), true
+	return connector.Member{}, false
 }
 
 // EditMember changes a member in place; it reports whether it exists.
 func (s *Source) EditMember(ext string, edit func(*connector.Member)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.mems.live(ext)
+	e, ok := s.mems.touch(ext, &s.version)
 	if !ok {
 		return false
 	}
-	s.version++
 	if e.v.Values == nil {
 		e.v.Values = &member.Member{}
 	}
 	edit(&e.v)
-	e.version = s.version
 	return true
 }
 
@@ -423,14 +426,12 @@ func (s *Source) EditMember(ext string, edit func(*connector.Member)) bool {
 func (s *Source) RemoveMember(ext string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.mems.live(ext)
-	if !ok {
-		return false
+	e, ok := s.mems.touch(ext, &s.version)
+	if ok {
+		e.removed = true
+		s.departed[ext] = e.v.Clone()
 	}
-	s.version++
-	e.removed, e.version = true, s.version
-	s.departed[ext] = e.v.Clone()
-	return true
+	return ok
 }
 
 // RestoreMember brings back a removed member as they were (a re-hire).
