@@ -143,41 +143,23 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 				ex.members = append(ex.members, m)
 			}
 		}
-		cols := opts.Columns
-		if cols == nil {
-			cols = withLanguageColumns(MemberColumns(), FieldColumn(member.SystemName), func(yield func(orgkit.Names) bool) {
-				for _, m := range ex.members {
-					if !yield(m.SystemName) {
-						return
-					}
-				}
-			})
-		}
-		specs, err := specsOf(Members, cols)
+		var err error
+		ex.mcols, err = sheetColumns(Members, opts.Columns, MemberColumns(), FieldColumn(member.SystemName), ex.members,
+			func(m *member.Member) orgkit.Names { return m.SystemName })
 		if err != nil {
 			return nil, err
 		}
-		ex.mcols = specs
 	}
 	if ex.sheets&Departments != 0 {
 		for n := range snap.Tree().Subtree(root) {
 			ex.nodes = append(ex.nodes, n)
 		}
-		cols := opts.DepartmentColumns
-		if cols == nil {
-			cols = withLanguageColumns(DepartmentColumns(), ColName, func(yield func(orgkit.Names) bool) {
-				for _, n := range ex.nodes {
-					if !yield(n.Name) {
-						return
-					}
-				}
-			})
-		}
-		specs, err := specsOf(Departments, cols)
+		var err error
+		ex.dcols, err = sheetColumns(Departments, opts.DepartmentColumns, DepartmentColumns(), ColName, ex.nodes,
+			func(n *orgtree.Node) orgkit.Names { return n.Name })
 		if err != nil {
 			return nil, err
 		}
-		ex.dcols = specs
 	}
 	ex.key = opts.Key
 	if ex.key == 0 {
@@ -195,6 +177,22 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 		}
 	}
 	return ex, nil
+}
+
+// sheetColumns returns the columns of a sheet of the kind: the given ones, or the
+// defaults with a column after base for each language form the items' names use.
+func sheetColumns[T any](kind Sheets, given, defaults []Column, base Column, items []T,
+	names func(T) orgkit.Names) ([]*colSpec, error) {
+	if given == nil {
+		given = withLanguageColumns(defaults, base, func(yield func(orgkit.Names) bool) {
+			for _, it := range items {
+				if !yield(names(it)) {
+					return
+				}
+			}
+		})
+	}
+	return specsOf(kind, given)
 }
 
 // withLanguageColumns inserts after base a column per language form in use, sorted.
@@ -294,11 +292,7 @@ func (ex *exporter) yesNo(b bool) string {
 
 // memberRow fills ex.buf with a member's cells.
 func (ex *exporter) memberRow(m *member.Member) []string {
-	ex.buf = ex.buf[:0]
-	for _, s := range ex.mcols {
-		ex.buf = append(ex.buf, ex.memberValue(m, s))
-	}
-	return ex.buf
+	return rowOf(ex, m, ex.mcols, ex.memberValue)
 }
 
 func (ex *exporter) memberValue(m *member.Member, s *colSpec) string {
@@ -380,13 +374,7 @@ func (ex *exporter) role(id orgkit.RoleID) string {
 }
 
 // nodeRow fills ex.buf with a node's cells.
-func (ex *exporter) nodeRow(n *orgtree.Node) []string {
-	ex.buf = ex.buf[:0]
-	for _, s := range ex.dcols {
-		ex.buf = append(ex.buf, ex.nodeValue(n, s))
-	}
-	return ex.buf
-}
+func (ex *exporter) nodeRow(n *orgtree.Node) []string { return rowOf(ex, n, ex.dcols, ex.nodeValue) }
 
 func (ex *exporter) nodeValue(n *orgtree.Node, s *colSpec) string {
 	iso := n.Isolation
@@ -698,4 +686,13 @@ func appendPadded(b []byte, n, width int) []byte {
 		b = append(b, '0')
 	}
 	return append(b, s...)
+}
+
+// rowOf fills ex.buf with the value of each column for x.
+func rowOf[T any](ex *exporter, x T, cols []*colSpec, value func(T, *colSpec) string) []string {
+	ex.buf = ex.buf[:0]
+	for _, c := range cols {
+		ex.buf = append(ex.buf, value(x, c))
+	}
+	return ex.buf
 }
