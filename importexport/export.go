@@ -441,35 +441,14 @@ func (ex *exporter) writeCSV(ctx context.Context, w io.Writer) error {
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	escaped := func(row []string) []string {
-		for i, s := range row {
-			row[i] = EscapeCSV(s)
-		}
-		return row
-	}
+	var err error
 	if ex.sheets == Members {
-		if err := cw.Write(escaped(headers(ex.mcols, ex.tag))); err != nil {
-			return err
-		}
-		for i, m := range ex.members {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			if err := cw.Write(escaped(ex.memberRow(m))); err != nil {
-				return err
-			}
-		}
+		err = csvSheet(ctx, cw, headers(ex.mcols, ex.tag), ex.members, ex.memberRow)
 	} else {
-		if err := cw.Write(escaped(headers(ex.dcols, ex.tag))); err != nil {
-			return err
-		}
-		for _, n := range ex.nodes {
-			if err := cw.Write(escaped(ex.nodeRow(n))); err != nil {
-				return err
-			}
-		}
+		err = csvSheet(ctx, cw, headers(ex.dcols, ex.tag), ex.nodes, ex.nodeRow)
+	}
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -520,24 +499,7 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := startSheet(sw, headers(ex.mcols, ex.tag), hs); err != nil {
-			return err
-		}
-		row := make([]any, len(ex.mcols))
-		for i, cells := range rowsAhead(ex.members, ex.memberRow) {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			for k, s := range cells {
-				row[k] = s
-			}
-			if err := sw.SetRow(cellName(1, i+2), row); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
+		if err := xlsxSheet(ctx, sw, headers(ex.mcols, ex.tag), hs, ex.members, ex.memberRow); err != nil {
 			return err
 		}
 	}
@@ -546,23 +508,62 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := startSheet(sw, headers(ex.dcols, ex.tag), hs); err != nil {
-			return err
-		}
-		row := make([]any, len(ex.dcols))
-		for i, cells := range rowsAhead(ex.nodes, ex.nodeRow) {
-			for k, s := range cells {
-				row[k] = s
-			}
-			if err := sw.SetRow(cellName(1, i+2), row); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
+		if err := xlsxSheet(ctx, sw, headers(ex.dcols, ex.tag), hs, ex.nodes, ex.nodeRow); err != nil {
 			return err
 		}
 	}
 	return writeWorkbook(f, w, ex.sheets == Members|Departments)
+}
+
+// csvSheet writes the header and a row per item, formula-safe (EscapeCSV).
+func csvSheet[T any](ctx context.Context, cw *csv.Writer, header []string, items []T, row func(T) []string) error {
+	escaped := func(cells []string) []string {
+		for i, s := range cells {
+			cells[i] = EscapeCSV(s)
+		}
+		return cells
+	}
+	if err := cw.Write(escaped(header)); err != nil {
+		return err
+	}
+	for i, it := range items {
+		if err := checkEvery(ctx, i); err != nil {
+			return err
+		}
+		if err := cw.Write(escaped(row(it))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// xlsxSheet writes the header and a row per item, formatted ahead (rowsAhead), and
+// flushes the sheet.
+func xlsxSheet[T any](ctx context.Context, sw *excelize.StreamWriter, header []string, style int, items []T, row func(T) []string) error {
+	if err := startSheet(sw, header, style); err != nil {
+		return err
+	}
+	cells := make([]any, len(header))
+	for i, r := range rowsAhead(items, row) {
+		if err := checkEvery(ctx, i); err != nil {
+			return err
+		}
+		for k, s := range r {
+			cells[k] = s
+		}
+		if err := sw.SetRow(cellName(1, i+2), cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// checkEvery returns ctx's error every 1,024 rows.
+func checkEvery(ctx context.Context, row int) error {
+	if row%1024 == 0 {
+		return ctx.Err()
+	}
+	return nil
 }
 
 // rowsAhead yields the cells of each item's row with its index, formatted a few

@@ -218,25 +218,9 @@ func (n *normalizer) field(f Field) {
 			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.LoginMethod)), "")
 		}
 	case Mobile:
-		m.Mobile = strings.TrimSpace(m.Mobile)
-		if m.Mobile == "" {
-			return
-		}
-		if e164, err := n.rules.NormalizeMobile(m.Mobile); err != nil {
-			n.add(orgkit.CodeMemberMobileInvalid, f, strings.ToValidUTF8(m.Mobile, "\uFFFD"), "")
-		} else {
-			m.Mobile = e164
-		}
+		n.contact(f, &m.Mobile, n.rules.NormalizeMobile, orgkit.CodeMemberMobileInvalid)
 	case Email:
-		m.Email = strings.TrimSpace(m.Email)
-		if m.Email == "" {
-			return
-		}
-		if addr, err := NormalizeEmail(m.Email); err != nil {
-			n.add(orgkit.CodeMemberEmailInvalid, f, strings.ToValidUTF8(m.Email, "\uFFFD"), "")
-		} else {
-			m.Email = addr
-		}
+		n.contact(f, &m.Email, NormalizeEmail, orgkit.CodeMemberEmailInvalid)
 	case LoginAccount:
 		m.LoginAccount = n.line(f, m.LoginAccount, maxTextLength)
 	case GenderField:
@@ -310,6 +294,19 @@ func (n *normalizer) lineOK(f Field, s string, limit int) (string, bool) {
 	}
 	s = textnorm.Collapse(s)
 	return s, n.check(f, s, limit, false)
+}
+
+// contact replaces a mobile or email by its stored form, or reports it with the code;
+// blank stays blank.
+func (n *normalizer) contact(f Field, v *string, normalize func(string) (string, error), code string) {
+	if *v = strings.TrimSpace(*v); *v == "" {
+		return
+	}
+	if s, err := normalize(*v); err != nil {
+		n.add(code, f, strings.ToValidUTF8(*v, "\uFFFD"), "")
+	} else {
+		*v = s
+	}
 }
 
 // code normalizes a single-line code field (language tag, time zone, region) to the
