@@ -1,6 +1,6 @@
 module github.com/orgkit/orgkit/bench
 
-go 1.24.0
+go 1.26.0
 
 require (
 	github.com/casbin/casbin/v2 v2.135.0
@@ -14,7 +14,7 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/nyaruka/phonenumbers v1.8.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/text v0.34.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
 
