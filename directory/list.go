@@ -15,8 +15,8 @@ import (
 	"github.com/orgkit/orgkit/member"
 )
 
-// StatusFilter narrows a member list by status (the employee list's scenarios, 003
-// §4.2). Filters are bits: combined with |, a member must pass every one set. The
+// StatusFilter narrows a member list by status (the employee list's
+// scenarios). Filters are bits: combined with |, a member must pass every one set. The
 // zero value, StatusAll, lets everyone through.
 type StatusFilter uint8
 
@@ -47,8 +47,8 @@ func (f StatusFilter) match(m *member.Member) bool {
 	return true
 }
 
-// List is a query for a page of members: scope × affiliation × status × role (DESIGN
-// §3 "Members": the employee list's scenarios and the "select by role" picker).
+// List is a query for a page of members: scope × affiliation × status × role (the
+// employee list's scenarios and the "select by role" picker).
 type List struct {
 	// Node is the node listed; zero means the whole directory. Merged nodes' IDs
 	// resolve to the node they were merged into.

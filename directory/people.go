@@ -14,7 +14,7 @@ import (
 	"github.com/orgkit/orgkit/store"
 )
 
-// This file holds the people operations of the employee list (003 §4.2 quick
+// This file holds the people operations of the employee list (its quick
 // actions): the execution of member.SetLoginBlocked, member.SetReportingManager and
 // member.SetDepartments, self-join, password resets and activation reminders through
 // host interfaces, and member cards rendered from a snapshot.
@@ -388,8 +388,8 @@ func (s *Service) ResetPasswords(ctx context.Context, dir orgkit.DirectoryID, ho
 	})
 }
 
-// RemindActivation asks the host to send activation reminders (003 §4.2: "SMS/email
-// for inactive accounts") to the listed members. Eligible are active members whose
+// RemindActivation asks the host to send activation reminders (SMS or email
+// for accounts never activated) to the listed members. Eligible are active members whose
 // login is not blocked and who never activated their account (ActivatedAt zero), and
 // who have a mobile (for ChannelSMS) or an email address (for ChannelEmail);
 // ChannelAuto picks SMS or email by the member's login method. Every other member is

@@ -32,8 +32,7 @@ type Transliterator interface {
 	Readings(s string) [][]string
 }
 
-// Search is a query for members and nodes (DESIGN §3; 000 "Searching members and
-// departments").
+// Search is a query for members and nodes.
 //
 // Members are found by system name (every language form), full name, employee
 // number, mobile and email; nodes by name (every language form) and code. Text is

@@ -82,7 +82,7 @@
 // import strips exactly one leading "'" when one of those characters follows
 // (EscapeCSV, UnescapeCSV). A value that itself starts with "'" followed by one of
 // those characters gets a second "'" on export, so that every value survives the
-// round trip (an addition to the DESIGN rule, which would otherwise lose that "'").
+// round trip.
 //
 // # Round trip
 //

@@ -10,7 +10,7 @@ import (
 	"github.com/orgkit/orgkit"
 )
 
-// CardKind is one of the two member cards a directory lays out (003 §4.3): the hover
+// CardKind is one of the two member cards a directory lays out: the hover
 // card shown over a member's name, and the profile page.
 type CardKind uint8
 
@@ -48,8 +48,8 @@ func (k CardKind) Label(tag language.Tag) string {
 // fixedCardFields open every card, in this order; a layout cannot move or hide them.
 var fixedCardFields = [...]Field{AvatarField, SystemName, GenderField, JobTitle}
 
-// allowedCardFields are the custom fields each card may show, in the order 003 §4.3
-// lists them.
+// allowedCardFields are the custom fields each card may show, in the order an
+// employee profile lists them.
 var allowedCardFields = [...][]Field{
 	HoverCard: {Primary, Mobile, Email, LoginAccount, ReportingManager, ExtendedA, ExtendedB},
 	ProfilePage: {ReportingManager, OfficePhone, QQ, HireDate, Mobile, Bio, WorkDetails, Birthday,

@@ -70,7 +70,7 @@ type Shape struct {
 	Seed uint64
 }
 
-// LargeShape is the directory of the performance targets (DESIGN §4): 10,000
+// LargeShape is the directory of the library's performance targets: 10,000
 // departments up to 8 levels deep, 100,000 members, 20 % of them with secondary
 // departments, a third of the departments with a manager, and isolation (nested)
 // on the paths of at least a fifth of the members.

@@ -10,7 +10,7 @@ import (
 	"github.com/orgkit/orgkit/orgtree"
 )
 
-// Reference is the slow, literal evaluator of the visibility rules of DESIGN §3,
+// Reference is the slow, literal evaluator of the visibility rules,
 // written sentence by sentence against a directory.Snapshot: it walks paths from the
 // root and precomputes nothing. Package visibility's compiled index must agree with it
 // on every question. Like the index, it treats unknown members and nodes as "no" and

@@ -1,6 +1,6 @@
 // Package visibility answers who may see and change what in a directory: data scope,
-// feeds, contacts under isolation, message reception and groups — the rules of DESIGN
-// §3 "Visibility" — from an index compiled once per directory.Snapshot.
+// feeds, contacts under isolation, message reception and groups — from an index
+// compiled once per directory.Snapshot.
 //
 // # Compiling
 //
@@ -65,19 +65,11 @@
 //
 // # Performance
 //
-// Nodes are numbered in tree pre-order, so a subtree is an interval and "d lies
-// below a post of v" is an interval test; each member's posts are precomputed as
-// merged intervals. IDs are resolved through perfect hash functions built at compile
-// time rather than Go maps (whose hash and probes cost 70–80 ns per random look-up at
-// 100,000 keys) or probing tables (whose loops end at places the processor cannot
-// predict): an ID's hash picks a bucket, the bucket's 2-byte pilot from a small array
-// that stays in cache places it, and the record at that position holds the full ID,
-// compared exactly, beside what the check needs — for data scope, the offset of the
-// posts of an org admin or post holder (a small map that stays in cache) and a node's
-// pre-order position; for contacts, a member's slot and affiliation, so that a
-// look-up is one read of memory outside the cache. Members are dense slots, flags
-// such as "inside a hidden node" are bitsets that stay in cache, and each node knows its nearest hiding, restricting, reception-limiting and isolated
-// ancestor, so a check walks a chain of a few nodes at most. The package orgkittest
-// holds a slow, literal evaluator of the same rules, and the index is tested to agree
-// with it on random directories.
+// Every check answers in constant time from memory and allocates nothing: a subtree
+// is an interval of the tree's pre-order, IDs are resolved through perfect hash
+// functions built when the index is compiled, and a check walks a chain of a few
+// isolated ancestors at most. Iterators allocate once. The package orgkittest holds a
+// slow, literal evaluator of the same rules, and the index is tested to agree with it
+// on random directories. How the index is laid out, and what was measured on the way
+// there, is written down in the file DESIGN.md beside this package's source.
 package visibility
