@@ -423,27 +423,43 @@ func (s *Service) refresh(ctx context.Context, e *cached) (*Snapshot, error) {
 		e.snap = snap
 		return snap, nil
 	}
-	css, err := s.store.Changes(ctx, e.id, e.snap.version)
-	if err != nil {
-		return nil, err
-	}
-	if len(css) == 0 {
-		return e.snap, nil
-	}
-	w := newWorking(e.snap)
-	w.quiet = true
-	for _, cs := range css {
-		for _, c := range cs.Changes {
-			w.put(c)
+	var w *working
+	version := e.snap.version
+	for {
+		css, err := s.store.Changes(ctx, e.id, version, changesPage)
+		if err != nil {
+			return nil, err
+		}
+		if len(css) == 0 {
+			break
+		}
+		if w == nil {
+			w = newWorking(e.snap)
+			w.quiet = true
+		}
+		for _, cs := range css {
+			for _, c := range cs.Changes {
+				w.put(c)
+			}
+		}
+		version = css[len(css)-1].Version
+		if len(css) < changesPage {
+			break
 		}
 	}
-	snap, err := w.freeze(css[len(css)-1].Version)
+	if w == nil {
+		return e.snap, nil
+	}
+	snap, err := w.freeze(version)
 	if err != nil {
 		return nil, err
 	}
 	e.snap = snap
 	return snap, nil
 }
+
+// changesPage is how many change sets the service reads from the store at a time.
+const changesPage = 64
 
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
@@ -567,7 +583,7 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	if meta.Time.IsZero() {
 		meta.Time = s.clock().UTC()
 	}
-	res.ChangeSet = &store.ChangeSet{Meta: meta, Changes: b.changes}
+	res.ChangeSet = &store.ChangeSet{ID: store.NewChangeSetID(), Meta: meta, Changes: b.changes}
 	return res, nil
 }
 
@@ -618,5 +634,16 @@ func normalizeCreates(r member.Rules, cmds []orgkit.Command) []*normalized {
 
 // History returns the change sets committed after version after, oldest first.
 func (s *Service) History(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
-	return s.store.Changes(ctx, dir, after)
+	var out []*store.ChangeSet
+	for {
+		page, err := s.store.Changes(ctx, dir, after, changesPage)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < changesPage {
+			return out, nil
+		}
+		after = page[len(page)-1].Version
+	}
 }

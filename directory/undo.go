@@ -39,7 +39,7 @@ type UndoSkip struct {
 // rule in today's directory (a manager post for a member who has left since, say) is
 // skipped and reported; the rest commit as one change set with origin "undo".
 func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint64, meta store.Meta) (*UndoResult, error) {
-	css, err := s.store.Changes(ctx, dir, version-1)
+	css, err := s.store.Changes(ctx, dir, version-1, 1)
 	if err != nil {
 		return nil, err
 	}

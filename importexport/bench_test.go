@@ -85,7 +85,7 @@ func largeData(b *testing.B) *largeFixture {
 		// whitelists of members cleared), its roles kept.
 		rec := gen.Records.Directory
 		rec.Leader = orgkit.MemberID{}
-		cs := &store.ChangeSet{Meta: store.Meta{Origin: store.OriginAPI, Time: rec.CreatedAt}}
+		cs := &store.ChangeSet{ID: store.NewChangeSetID(), Meta: store.Meta{Origin: store.OriginAPI, Time: rec.CreatedAt}}
 		cs.Changes = append(cs.Changes, store.Change{Kind: store.KindSettings, After: &rec})
 		for _, n := range gen.Records.Nodes {
 			c := n.Clone()

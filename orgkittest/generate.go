@@ -415,6 +415,7 @@ func (d *Directory) Seed(ctx context.Context, st store.Store) error {
 	}
 	r := d.Records
 	cs := &store.ChangeSet{
+		ID:      store.NewChangeSetID(),
 		Meta:    store.Meta{Actor: "orgkittest", Reason: "seed a generated directory", Origin: store.OriginImport, Time: rec.CreatedAt},
 		Changes: make([]store.Change, 0, 1+len(r.Nodes)+len(r.Members)+len(r.Roles)+len(r.RoleGroups)+len(r.Assignments)),
 	}
@@ -474,6 +475,7 @@ func (d *Directory) SeedGenesis(ctx context.Context, st store.Store) error {
 		}
 	}
 	cs := &store.ChangeSet{
+		ID:   store.NewChangeSetID(),
 		Meta: store.Meta{Actor: "orgkittest", Reason: "create directory", Origin: store.OriginAPI, Time: rec.CreatedAt},
 		Changes: []store.Change{
 			{Kind: store.KindSettings, After: &rec},

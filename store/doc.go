@@ -9,9 +9,22 @@
 // before- and after-image, which is enough to show, audit and undo it. Nothing is
 // deleted: records end retired or inactive.
 //
+// # Reading the log
+//
+// Changes reads the log in pages of at most a given number of change sets, so that
+// catching up never holds an unbounded slice. Every change set carries an ID, its
+// idempotency key: after a Commit that ended in ErrOutcomeUnknown, reading version
+// base+1 tells whether the change set landed.
+//
+// # Notifications
+//
+// A store may implement Notifier, found by type assertion, to tell its users of every
+// commit — their own and other processes' — so that they serve reads from memory and
+// still see other instances' commits at once.
+//
 // # Implementations
 //
 // store/memstore keeps everything in memory and is the default. A host that runs many
-// instances of its application implements Store over its database (or uses the SQL
-// store) and proves it with store/storetest.Run, the conformance suite.
+// instances of its application implements Store over its database and proves it with
+// store/storetest.Run, the conformance suite.
 package store

@@ -21,7 +21,7 @@ func ExampleChangeSet() {
 	_, _ = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "rename"},
 		orgtree.Rename{Node: rd, Name: orgkit.Name("Research")})
 
-	log, _ := svc.Store().Changes(ctx, dir.ID(), 1) // after the directory's creation
+	log, _ := svc.Store().Changes(ctx, dir.ID(), 1, 100) // after the directory's creation
 	for _, cs := range log {
 		c := cs.Changes[0]
 		before := "(new)"

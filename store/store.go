@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -20,23 +21,46 @@ import (
 //   - A new directory's head is 0. Commit(dir, base, cs) succeeds only if the head
 //     equals base, and then sets it to base+1 and cs.Version; otherwise it returns an
 //     error matching orgkit.ErrConflict (and the current head) and changes nothing.
-//     orgkit.ErrConflict means exactly this: a version conflict.
-//   - An empty or malformed change set (an After of the wrong type for its Kind, a
-//     record twice, a zero ID) is never committed: orgkit.ErrInvalid.
-//   - Changes(dir, after) returns the change sets with versions after+1 … head, in
-//     ascending order with no gaps; after >= head gives none and no error.
+//     orgkit.ErrConflict means exactly this: a version conflict. A commit is atomic:
+//     no reader ever sees part of a change set.
+//   - An empty or malformed change set (a zero ID, an After of the wrong type for its
+//     Kind, a record twice, a zero record ID) is never committed: orgkit.ErrInvalid.
+//   - Changes(dir, after, limit) returns the change sets with versions after+1 …
+//     min(head, after+limit), in ascending order with no gaps: exactly limit of them
+//     unless the head comes first, so a page shorter than limit is the last one.
+//     after >= head gives none and no error; limit < 1 is orgkit.ErrInvalid. A caller
+//     catches up page by page and never holds more than limit change sets at once.
+//   - A change set comes back as committed: its ID, Version, Meta and every Change.
+//     The ID is the change set's idempotency key: it lets a caller whose Commit
+//     ended in ErrOutcomeUnknown find out, by reading version base+1, whether that
+//     change set landed.
+//   - Commit returns an error matching ErrOutcomeUnknown, and only then, when it
+//     cannot tell whether the change set was committed (the connection dropped while
+//     the database was committing). The change set may or may not have landed as
+//     version base+1, but it lands nowhere else, and nothing else changes.
 //   - Nothing is ever deleted: Load returns every record ever written (retired ones
-//     too), each as its latest after-image, in any order.
+//     too), each as its latest after-image, in any order, with the head it is current
+//     at.
 //   - Records come back exactly as given, nil and empty slices included.
+//   - A store shares nothing with its callers: it keeps its own copy of what it is
+//     given (or serializes it), never modifies it, and every record, slice and map it
+//     returns is the caller's, so that a caller that modifies a result changes nothing
+//     the store holds or returns later.
 //   - A settings change (KindSettings) replaces the directory record that Directories
 //     and Load return. The directory's ID, Key, Default and CreatedAt never change.
 //   - At most one directory per store has Default set; keys are unique per store.
 //     CreateDirectory refuses a taken ID or key or a second default with
 //     orgkit.ErrPrecondition.
 //   - Load, Commit and Changes of an unknown directory fail with orgkit.ErrNotFound.
-//   - Records are immutable values: a Store must not modify what it is given, and the
-//     caller does not modify what it gets back.
-//   - Every method honors ctx cancellation.
+//   - Every method honors ctx cancellation and is safe for concurrent use, by many
+//     goroutines and by many processes sharing the store's database.
+//
+// A store may also implement Notifier, so that its users learn of commits made by
+// others without asking.
+//
+// A user of a store (directory.Service) checks what it relies on: a Changes page that
+// is not contiguous from the version asked for is reloaded, and a store that still
+// contradicts itself gets an error matching ErrContract instead of a commit.
 type Store interface {
 	// CreateDirectory registers a new directory with head 0. It fails with
 	// orgkit.ErrPrecondition when the ID or the key is taken, or when d.Default is set
@@ -48,10 +72,69 @@ type Store interface {
 	// an unknown directory).
 	Load(ctx context.Context, dir orgkit.DirectoryID) (*Records, error)
 	// Commit appends cs as version base+1 and returns the new head; cs.Version is set.
+	// cs.ID must be set (the caller's idempotency key).
 	Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *ChangeSet) (head uint64, err error)
-	// Changes returns the change sets committed after version after, ascending.
-	Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*ChangeSet, error)
+	// Changes returns the change sets committed after version after, ascending and
+	// contiguous, at most limit of them (exactly limit unless the head comes first).
+	Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64, limit int) ([]*ChangeSet, error)
 }
+
+// Notifier is a Store that tells its users about commits, its own process's and other
+// processes', so that they need not ask the store before each read. Users find it by
+// type assertion. memstore implements it in-process; a database store implements it
+// with the database's notifications (PostgreSQL LISTEN/NOTIFY, for instance).
+//
+// The contract:
+//   - Watch registers notify and returns at once. From then until ctx is done, notify
+//     is called for every commit to any directory of the store, with the directory and
+//     its head after the commit, once that commit is visible to Load and Changes.
+//     Notices may be coalesced (one notice for several commits, with the latest head)
+//     and may come more than once; a notice's Head is never ahead of what Changes
+//     returns.
+//   - notify may be called from several goroutines at once, and notices about one
+//     directory may arrive out of order (a subscriber keeps the highest head). It
+//     must return quickly and must not call the store: a store does not wait for
+//     slow subscribers.
+//   - A notice with a zero Directory reports a break in delivery. Interrupted set
+//     means notices stopped arriving (the store lost its connection to the
+//     database): until delivery resumes, subscribers must ask the store themselves.
+//     Interrupted clear means delivery resumed (or notices were dropped for a slow
+//     subscriber): notices may have been missed, so subscribers re-check the head of
+//     every directory they cache.
+//   - After ctx is done notify is no longer called (a call already under way may
+//     finish). Watch returns an error, and registers nothing, only when it cannot
+//     start (ctx already done, the store closed).
+type Notifier interface {
+	Store
+	// Watch calls notify for every commit until ctx is done.
+	Watch(ctx context.Context, notify func(Notice)) error
+}
+
+// Notice is what a Notifier tells its subscribers: Directory's head is now at least
+// Head. A notice with a zero Directory reports a break in delivery (see Notifier).
+type Notice struct {
+	Directory orgkit.DirectoryID
+	Head      uint64
+	// Interrupted, in a notice with a zero Directory, says delivery stopped; clear, it
+	// says delivery resumed and notices may have been missed.
+	Interrupted bool
+}
+
+// ErrOutcomeUnknown is returned (wrapped) by Commit when the store cannot tell
+// whether the change set was committed. A caller resolves it by reading version
+// base+1 (Changes(ctx, dir, base, 1)): the change set landed when that version
+// carries its ID, and never will when it carries another ID. While the head is still
+// base the change set has not landed but still may; committing the same change set
+// (same ID) again at base is then safe, since only one commit can become base+1. A
+// caller never resolves it by committing a re-planned change set on a later base
+// before it has seen version base+1.
+var ErrOutcomeUnknown = errors.New("store: outcome of the commit is unknown")
+
+// ErrContract matches errors that report a store breaking its contract: a Changes
+// page that skips or repeats a version after a reload, a head that went backwards, a
+// commit that returned another version than base+1. A user of the store returns it
+// rather than write on a base it could not verify.
+var ErrContract = errors.New("store: contract broken")
 
 // DirectoryRecord is a directory's settings: the versioned settings record.
 type DirectoryRecord struct {
@@ -217,7 +300,68 @@ type Meta struct {
 
 // ChangeSet is one committed batch: its metadata and every record it changed.
 type ChangeSet struct {
-	Version uint64   `json:"version"` // set by Commit
-	Meta    Meta     `json:"meta"`
-	Changes []Change `json:"changes"`
+	// ID identifies the change set and is its idempotency key: the writer sets a fresh
+	// one (version 7) for every change set it plans, and the store keeps it.
+	ID      uuid.UUID `json:"id"`
+	Version uint64    `json:"version"` // set by Commit
+	Meta    Meta      `json:"meta"`
+	Changes []Change  `json:"changes"`
+}
+
+// NewChangeSetID returns a fresh change-set ID (a version 7 UUID, time-ordered).
+func NewChangeSetID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+// Clone returns a deep copy of cs: its Changes slice and every image are copied, so
+// the copy shares nothing with cs.
+func (cs *ChangeSet) Clone() *ChangeSet {
+	if cs == nil {
+		return nil
+	}
+	c := *cs
+	if cs.Changes != nil {
+		c.Changes = make([]Change, len(cs.Changes))
+		for i, ch := range cs.Changes {
+			c.Changes[i] = ch.Clone()
+		}
+	}
+	return &c
+}
+
+// Clone returns a copy of c whose images are deep copies of c's. An image that is not
+// a record of a known type is kept as it is.
+func (c Change) Clone() Change {
+	return Change{Kind: c.Kind, Before: cloneImage(c.Before), After: cloneImage(c.After)}
+}
+
+// cloneImage returns a deep copy of a record image; nil pointers stay nil pointers of
+// their type, and anything else is returned as it is.
+func cloneImage(v any) any {
+	switch r := v.(type) {
+	case *DirectoryRecord:
+		if r != nil {
+			c := r.Clone()
+			return &c
+		}
+	case *orgtree.Node:
+		if r != nil {
+			return r.Clone()
+		}
+	case *member.Member:
+		if r != nil {
+			return r.Clone()
+		}
+	case *role.Role:
+		if r != nil {
+			return r.Clone()
+		}
+	case *role.Group:
+		if r != nil {
+			return r.Clone()
+		}
+	case *role.Assignment:
+		if r != nil {
+			return r.Clone()
+		}
+	}
+	return v
 }

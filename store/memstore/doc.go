@@ -9,15 +9,21 @@
 // store/storetest.Run. Each directory keeps its log of change sets and, beside it,
 // the latest after-image of every record, updated as change sets are committed, so a
 // commit costs time proportional to its own changes, never to the size of the
-// directory. Load builds fresh slices, in no particular order; the records in them are
-// shared with the store and with every other reader, which is safe because records
-// are immutable values: nobody may modify a record after giving it to Commit or
-// getting it from Load or Changes.
+// directory. The store shares nothing with its callers: Commit and CreateDirectory
+// keep deep copies of what they are given, and Load, Changes and Directories return
+// deep copies (Load in no particular order), which callers may modify. Commit never
+// returns store.ErrOutcomeUnknown.
+//
+// # Notifications
+//
+// Store implements store.Notifier in-process: Watch's notify function is called by
+// each committing goroutine, after the commit is visible and before Commit returns,
+// so every Service sharing one Store sees the others' commits at once.
 //
 // # Validation
 //
 // Commit refuses, with an error matching orgkit.ErrInvalid and without changing
-// anything, a change set that is nil or empty, and any change whose After is nil or
+// anything, a change set that is nil, empty or without an ID, and any change whose After is nil or
 // not of its Kind's type (*store.DirectoryRecord, *orgtree.Node, *member.Member,
 // *role.Role, *role.Group, *role.Assignment), whose record ID is zero, whose Before is
 // of another type or another record, or that repeats a record (kind and ID) already

@@ -30,6 +30,7 @@ func Example() {
 
 	rd := orgkit.NewNodeID()
 	cs := &store.ChangeSet{
+		ID:   store.NewChangeSetID(),
 		Meta: store.Meta{Actor: "admin", Reason: "set up", Origin: store.OriginAPI},
 		Changes: []store.Change{
 			{Kind: store.KindNode, After: &orgtree.Node{ID: root, Kind: orgtree.Company, Name: orgkit.Name("Acme")}},
@@ -52,12 +53,12 @@ func Example() {
 	}
 
 	// A writer still based on version 0 loses.
-	_, err = s.Commit(ctx, dir, 0, &store.ChangeSet{Changes: []store.Change{
+	_, err = s.Commit(ctx, dir, 0, &store.ChangeSet{ID: store.NewChangeSetID(), Changes: []store.Change{
 		{Kind: store.KindNode, After: &orgtree.Node{ID: rd, Kind: orgtree.Department, Parent: root, Name: orgkit.Name("Research")}},
 	}})
 	fmt.Println("conflict:", errors.Is(err, orgkit.ErrConflict))
 
-	log, err := s.Changes(ctx, dir, 0)
+	log, err := s.Changes(ctx, dir, 0, 100)
 	if err != nil {
 		panic(err)
 	}

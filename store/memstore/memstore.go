@@ -3,10 +3,10 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 
@@ -25,9 +25,18 @@ type Store struct {
 	dirs map[orgkit.DirectoryID]*directory
 	keys map[string]orgkit.DirectoryID
 	def  orgkit.DirectoryID // the default directory, zero when there is none
+
+	watchMu  sync.Mutex                 // serializes changes of watchers
+	watchers atomic.Pointer[[]*watcher] // copied on change, read without a lock
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Notifier = (*Store)(nil)
+
+// watcher is one Watch registration.
+type watcher struct {
+	ctx    context.Context
+	notify func(store.Notice)
+}
 
 // directory is one directory's log and its current records. The maps hold the latest
 // after-image of every record ever written, so a commit costs O(its changes).
@@ -76,7 +85,7 @@ func (s *Store) CreateDirectory(ctx context.Context, d store.DirectoryRecord) er
 		return fmt.Errorf("memstore: directory %s is already the default: %w", s.def, orgkit.ErrPrecondition)
 	}
 	s.dirs[d.ID] = &directory{
-		settings:    d,
+		settings:    d.Clone(),
 		nodes:       make(map[orgkit.NodeID]*orgtree.Node),
 		members:     make(map[orgkit.MemberID]*member.Member),
 		roles:       make(map[orgkit.RoleID]*role.Role),
@@ -100,7 +109,7 @@ func (s *Store) Directories(ctx context.Context) ([]store.DirectoryRecord, error
 	out := make([]store.DirectoryRecord, 0, len(s.dirs))
 	for _, d := range s.dirs {
 		d.mu.RLock()
-		out = append(out, d.settings)
+		out = append(out, d.settings.Clone())
 		d.mu.RUnlock()
 	}
 	slices.SortFunc(out, func(a, b store.DirectoryRecord) int { return a.ID.Compare(b.ID) })
@@ -119,8 +128,8 @@ func (s *Store) dir(id orgkit.DirectoryID) (*directory, error) {
 }
 
 // Load returns every record of the directory at its head, in no particular order
-// (orgkit.ErrNotFound for an unknown directory). The slices are fresh; the records
-// are shared and must not be modified.
+// (orgkit.ErrNotFound for an unknown directory). Everything returned is a fresh copy,
+// the caller's to keep or modify.
 func (s *Store) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -132,32 +141,49 @@ func (s *Store) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Record
 	d.mu.RLock()
 	r := &store.Records{
 		Head:        uint64(len(d.log)),
-		Directory:   d.settings,
-		Nodes:       slices.Collect(maps.Values(d.nodes)),
-		Members:     slices.Collect(maps.Values(d.members)),
-		Roles:       slices.Collect(maps.Values(d.roles)),
-		RoleGroups:  slices.Collect(maps.Values(d.groups)),
-		Assignments: slices.Collect(maps.Values(d.assignments)),
+		Directory:   d.settings.Clone(),
+		Nodes:       clones(d.nodes, (*orgtree.Node).Clone),
+		Members:     clones(d.members, (*member.Member).Clone),
+		Roles:       clones(d.roles, (*role.Role).Clone),
+		RoleGroups:  clones(d.groups, (*role.Group).Clone),
+		Assignments: clones(d.assignments, (*role.Assignment).Clone),
 	}
 	d.mu.RUnlock()
 	return r, nil // in no particular order, as the contract allows
+}
+
+// clones returns a copy of every value of m, in no particular order; nil when m is
+// empty.
+func clones[K comparable, V any](m map[K]*V, clone func(*V) *V) []*V {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]*V, 0, len(m))
+	for _, v := range m {
+		out = append(out, clone(v))
+	}
+	return out
 }
 
 // Commit appends cs as version base+1, sets cs.Version and returns the new head. It
 // fails with orgkit.ErrConflict when the head is not base, with orgkit.ErrInvalid
 // when cs is empty or malformed (see the package documentation), and with
 // orgkit.ErrNotFound for an unknown directory. A failed Commit changes nothing. On a
-// conflict the returned head is the directory's current one.
+// conflict the returned head is the directory's current one. Commit never returns
+// store.ErrOutcomeUnknown.
 //
-// The store keeps its own copy of the ChangeSet value and of its Changes slice, so
-// a caller that reuses cs afterwards cannot corrupt the log; the records themselves
-// are shared and must not be modified.
+// The store keeps a deep copy of cs: a caller that modifies cs or its records
+// afterwards changes nothing in the store. Every Watch subscriber is notified before
+// Commit returns.
 func (s *Store) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	if cs == nil || len(cs.Changes) == 0 {
 		return 0, fmt.Errorf("memstore: empty change set: %w", orgkit.ErrInvalid)
+	}
+	if cs.ID == uuid.Nil {
+		return 0, fmt.Errorf("memstore: change set has no ID: %w", orgkit.ErrInvalid)
 	}
 	if err := validate(dir, cs.Changes); err != nil {
 		return 0, err
@@ -166,21 +192,26 @@ func (s *Store) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	if err != nil {
 		return 0, err
 	}
+	kept := cs.Clone() // outside the lock: a large change set takes a while to copy
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	head := uint64(len(d.log))
 	if head != base {
+		d.mu.Unlock()
 		return head, fmt.Errorf("memstore: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
 	}
 	if err := ctx.Err(); err != nil { // waiting for the lock may have taken a while
+		d.mu.Unlock()
 		return 0, err
 	}
 	version := base + 1
-	for _, c := range cs.Changes {
+	for _, c := range kept.Changes {
 		d.apply(c)
 	}
-	d.log = append(d.log, &store.ChangeSet{Version: version, Meta: cs.Meta, Changes: slices.Clone(cs.Changes)})
+	kept.Version = version
+	d.log = append(d.log, kept)
+	d.mu.Unlock()
 	cs.Version = version
+	s.notify(store.Notice{Directory: dir, Head: version})
 	return version, nil
 }
 
@@ -280,21 +311,77 @@ func typeName(kind store.RecordKind) string {
 }
 
 // Changes returns the change sets committed after version after, ascending: versions
-// after+1 … head. It returns none when after ≥ head, and orgkit.ErrNotFound for an
-// unknown directory. The slice is fresh; the change sets are shared and must not be
-// modified.
-func (s *Store) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
+// after+1 … min(head, after+limit). It returns none when after ≥ head,
+// orgkit.ErrInvalid when limit < 1, and orgkit.ErrNotFound for an unknown directory.
+// The change sets are deep copies, the caller's to keep or modify.
+func (s *Store) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64, limit int) ([]*store.ChangeSet, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if limit < 1 {
+		return nil, fmt.Errorf("memstore: Changes limit %d: want at least 1: %w", limit, orgkit.ErrInvalid)
 	}
 	d, err := s.dir(dir)
 	if err != nil {
 		return nil, err
 	}
 	d.mu.RLock()
-	defer d.mu.RUnlock()
-	if after >= uint64(len(d.log)) {
+	head := uint64(len(d.log))
+	if after >= head {
+		d.mu.RUnlock()
 		return nil, nil
 	}
-	return slices.Clone(d.log[after:]), nil
+	page := slices.Clone(d.log[after:min(head, after+uint64(limit))])
+	d.mu.RUnlock()
+	for i, cs := range page { // the log's change sets are never modified: copy them unlocked
+		page[i] = cs.Clone()
+	}
+	return page, nil
+}
+
+// Watch calls notify with the directory and its new head after every commit to the
+// store, until ctx is done (see store.Notifier). notify is called by the committing
+// goroutine, after the commit is visible and before Commit returns, so it must be
+// quick and must not call the store. In-process delivery never breaks: memstore
+// sends no notices with a zero Directory.
+func (s *Store) Watch(ctx context.Context, notify func(store.Notice)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if notify == nil {
+		return fmt.Errorf("memstore: Watch with a nil notify function: %w", orgkit.ErrInvalid)
+	}
+	w := &watcher{ctx: ctx, notify: notify}
+	s.editWatchers(func(ws []*watcher) []*watcher { return append(ws, w) })
+	context.AfterFunc(ctx, func() {
+		s.editWatchers(func(ws []*watcher) []*watcher {
+			return slices.DeleteFunc(ws, func(x *watcher) bool { return x == w })
+		})
+	})
+	return nil
+}
+
+// editWatchers replaces the list of watchers with edit's result on a copy of it.
+func (s *Store) editWatchers(edit func([]*watcher) []*watcher) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	var cur []*watcher
+	if p := s.watchers.Load(); p != nil {
+		cur = slices.Clone(*p)
+	}
+	next := edit(cur)
+	s.watchers.Store(&next)
+}
+
+// notify tells every watcher whose context is not done about n.
+func (s *Store) notify(n store.Notice) {
+	p := s.watchers.Load()
+	if p == nil {
+		return
+	}
+	for _, w := range *p {
+		if w.ctx.Err() == nil {
+			w.notify(n)
+		}
+	}
 }

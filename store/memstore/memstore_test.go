@@ -64,7 +64,7 @@ func TestCommitValidation(t *testing.T) {
 		"other directory's settings": {{Kind: store.KindSettings, After: &other}},
 		"valid then invalid":         {{Kind: store.KindNode, After: n}, {Kind: store.KindRole, After: &role.Group{ID: orgkit.NewRoleGroupID()}}},
 	} {
-		cs := &store.ChangeSet{Changes: changes}
+		cs := &store.ChangeSet{ID: store.NewChangeSetID(), Changes: changes}
 		_, err := s.Commit(t.Context(), d.ID, 0, cs)
 		assert.ErrorIs(t, err, orgkit.ErrInvalid, name)
 		assert.Zero(t, cs.Version, name)
@@ -84,7 +84,7 @@ func TestCommitAcceptsTypedNilBefore(t *testing.T) {
 	// Same record kind and ID under different kinds is no duplicate: an assignment's
 	// ID is its member's.
 	a := &role.Assignment{Member: m.ID}
-	head, err := s.Commit(t.Context(), d.ID, 0, &store.ChangeSet{Changes: []store.Change{
+	head, err := s.Commit(t.Context(), d.ID, 0, &store.ChangeSet{ID: store.NewChangeSetID(), Changes: []store.Change{
 		{Kind: store.KindMember, Before: none, After: m},
 		{Kind: store.KindAssignment, After: a},
 	}})
@@ -96,7 +96,7 @@ func TestConflictReturnsHead(t *testing.T) {
 	s := memstore.New()
 	d := newDir(t, s)
 	cs := func() *store.ChangeSet {
-		return &store.ChangeSet{Changes: []store.Change{{Kind: store.KindMember, After: &member.Member{ID: orgkit.NewMemberID()}}}}
+		return &store.ChangeSet{ID: store.NewChangeSetID(), Changes: []store.Change{{Kind: store.KindMember, After: &member.Member{ID: orgkit.NewMemberID()}}}}
 	}
 	for base := range uint64(3) {
 		_, err := s.Commit(t.Context(), d.ID, base, cs())
@@ -108,35 +108,40 @@ func TestConflictReturnsHead(t *testing.T) {
 	assert.Contains(t, err.Error(), "is at version 3, not 1")
 }
 
-// The store keeps its own ChangeSet and Changes slice: a caller reusing either after
-// Commit, or editing a slice Load or Changes returned, does not change the log.
+// The store keeps its own deep copy of a change set: a caller reusing it after Commit,
+// or editing what Load or Changes returned, does not change the log.
 func TestCallerCannotCorruptLog(t *testing.T) {
 	s := memstore.New()
 	d := newDir(t, s)
 	m := &member.Member{ID: orgkit.NewMemberID(), FullName: "Ada"}
-	cs := &store.ChangeSet{Meta: store.Meta{Actor: "a"}, Changes: []store.Change{{Kind: store.KindMember, After: m}}}
+	cs := &store.ChangeSet{ID: store.NewChangeSetID(), Meta: store.Meta{Actor: "a"}, Changes: []store.Change{{Kind: store.KindMember, After: m}}}
 	_, err := s.Commit(t.Context(), d.ID, 0, cs)
 	require.NoError(t, err)
 
+	given := m.Clone()
 	cs.Version, cs.Meta.Actor = 99, "b"
+	m.FullName = "Eve"
 	cs.Changes[0] = store.Change{Kind: store.KindNode, After: &orgtree.Node{ID: orgkit.NewNodeID()}}
-	log, err := s.Changes(t.Context(), d.ID, 0)
+	log, err := s.Changes(t.Context(), d.ID, 0, 10)
 	require.NoError(t, err)
 	require.Len(t, log, 1)
 	assert.Equal(t, uint64(1), log[0].Version)
 	assert.Equal(t, "a", log[0].Meta.Actor)
-	assert.Same(t, m, log[0].Changes[0].After)
+	assert.Equal(t, given, log[0].Changes[0].After)
 
+	log[0].Changes[0].After.(*member.Member).FullName = "Mallory"
 	log[0] = nil
 	recs, err := s.Load(t.Context(), d.ID)
 	require.NoError(t, err)
+	recs.Members[0].FullName = "Trudy"
 	recs.Members[0] = nil
-	log, err = s.Changes(t.Context(), d.ID, 0)
+	log, err = s.Changes(t.Context(), d.ID, 0, 10)
 	require.NoError(t, err)
-	assert.NotNil(t, log[0])
+	require.NotNil(t, log[0])
+	assert.Equal(t, given, log[0].Changes[0].After)
 	recs, err = s.Load(t.Context(), d.ID)
 	require.NoError(t, err)
-	assert.Same(t, m, recs.Members[0])
+	assert.Equal(t, given, recs.Members[0])
 }
 
 // Readers and writers of several directories at once, for the race detector.
@@ -156,7 +161,7 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				settings := recs.Directory
 				settings.Name = orgkit.Name(fmt.Sprintf("writer %d", w))
-				_, err = s.Commit(t.Context(), d.ID, recs.Head, &store.ChangeSet{Changes: []store.Change{
+				_, err = s.Commit(t.Context(), d.ID, recs.Head, &store.ChangeSet{ID: store.NewChangeSetID(), Changes: []store.Change{
 					{Kind: store.KindMember, After: &member.Member{ID: orgkit.NewMemberID()}},
 					{Kind: store.KindSettings, After: &settings},
 				}})
@@ -166,7 +171,7 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				_, err = s.Directories(t.Context())
 				assert.NoError(t, err)
-				_, err = s.Changes(t.Context(), d.ID, recs.Head/2)
+				_, err = s.Changes(t.Context(), d.ID, recs.Head/2, 10)
 				assert.NoError(t, err)
 			}
 		}()
@@ -176,7 +181,7 @@ func TestConcurrentUse(t *testing.T) {
 		recs, err := s.Load(t.Context(), d.ID)
 		require.NoError(t, err)
 		assert.Len(t, recs.Members, int(recs.Head), "one member per committed change set")
-		log, err := s.Changes(t.Context(), d.ID, 0)
+		log, err := s.Changes(t.Context(), d.ID, 0, 1000)
 		require.NoError(t, err)
 		assert.Len(t, log, int(recs.Head))
 	}
@@ -195,14 +200,14 @@ func BenchmarkCommit(b *testing.B) {
 		changes[i] = store.Change{Kind: store.KindMember, After: members[i]}
 	}
 	ctx := context.Background()
-	head, err := s.Commit(ctx, d.ID, 0, &store.ChangeSet{Changes: changes})
+	head, err := s.Commit(ctx, d.ID, 0, &store.ChangeSet{ID: store.NewChangeSetID(), Changes: changes})
 	require.NoError(b, err)
 	i := 0
 	for b.Loop() {
 		old := members[i%size]
 		next := old.Clone()
 		next.JobTitle = "edited"
-		head, err = s.Commit(ctx, d.ID, head, &store.ChangeSet{Changes: []store.Change{{Kind: store.KindMember, Before: old, After: next}}})
+		head, err = s.Commit(ctx, d.ID, head, &store.ChangeSet{ID: store.NewChangeSetID(), Changes: []store.Change{{Kind: store.KindMember, Before: old, After: next}}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,5 +1,5 @@
 // Package storetest is the conformance suite for store.Store: every implementation —
-// store/memstore, the SQL store, a host's own — must pass Run.
+// store/memstore, a database store, a host's own — must pass Run.
 //
 // # Using it
 //
@@ -23,12 +23,20 @@
 // also when the default is created from many goroutines at once); a new directory at
 // head 0; orgkit.ErrNotFound for an unknown directory; Commit only at the head
 // (orgkit.ErrConflict otherwise, changing nothing; exactly one winner among many
-// concurrent writers); empty change sets refused with orgkit.ErrInvalid; a gap-free,
-// ascending history; exact round trips of every record type with every field set, and
-// of sparse records with nil slices and maps, through both Load and Changes; the
-// latest image of an updated record, retired records kept; settings changes that
-// keep a directory's ID, key, default flag and creation time; directories isolated
-// from each other; a change set of 20,000 members; and cancellation of every method.
+// concurrent writers); empty change sets and change sets without an ID refused with
+// orgkit.ErrInvalid; a gap-free, ascending history read in pages, each exactly as
+// long as its limit unless the head comes first (limit < 1 refused); change-set IDs
+// kept; exact round trips of every record type with every field set, and of sparse
+// records with nil slices and maps, through both Load and Changes; the latest image
+// of an updated record, retired records kept; settings changes that keep a
+// directory's ID, key, default flag and creation time; directories isolated from
+// each other; a change set of 20,000 members; cancellation of every method; no
+// aliasing: after every record, slice and map given to CreateDirectory and Commit,
+// and returned by Load, Changes and Directories, has been modified, the store still
+// returns what was committed. When the store implements store.Notifier, Run also
+// checks that a subscriber hears of every commit, from many goroutines to several
+// directories, never ahead of what Changes returns, and hears nothing once its
+// context is done; notices with a zero Directory are allowed at any time.
 //
 // Load may return records in any order: the suite sorts them by ID before comparing.
 // Times in the fixtures are UTC with microsecond precision, which SQL databases keep.

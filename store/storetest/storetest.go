@@ -45,6 +45,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"LargeChangeSet", testLargeChangeSet},
 		{"Cancellation", testCancellation},
 		{"ConcurrentDefault", testConcurrentDefault},
+		{"Paging", testPaging},
+		{"ChangeSetID", testChangeSetID},
+		{"NoAliasing", testNoAliasing},
+		{"Notifications", testNotifications},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
@@ -123,7 +127,7 @@ func testNewDirectory(t *testing.T, s store.Store) {
 	assert.Empty(t, recs.RoleGroups)
 	assert.Empty(t, recs.Assignments)
 
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assert.Empty(t, log, "a new directory has no history")
 
@@ -140,7 +144,7 @@ func testUnknownDirectory(t *testing.T, s store.Store) {
 
 	_, err := s.Load(ctx, unknown)
 	assert.ErrorIs(t, err, orgkit.ErrNotFound, "Load")
-	_, err = s.Changes(ctx, unknown, 0)
+	_, err = s.Changes(ctx, unknown, 0, 10)
 	assert.ErrorIs(t, err, orgkit.ErrNotFound, "Changes")
 	_, err = s.Commit(ctx, unknown, 0, changeSet(memberChange(nil, newMember("Ada"))))
 	assert.ErrorIs(t, err, orgkit.ErrNotFound, "Commit")
@@ -193,7 +197,7 @@ func testCommitConflict(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	before, err := s.Load(ctx, d.ID)
 	require.NoError(t, err)
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 
 	for _, base := range []uint64{0, 2, 7} {
@@ -208,7 +212,7 @@ func testCommitConflict(t *testing.T, s store.Store) {
 	after, err := s.Load(ctx, d.ID)
 	require.NoError(t, err)
 	assertRecords(t, before, after)
-	log2, err := s.Changes(ctx, d.ID, 0)
+	log2, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assertChangeSets(t, log, log2, "history after refused commits")
 
@@ -236,7 +240,7 @@ func testEmptyChangeSet(t *testing.T, s store.Store) {
 	recs, err := s.Load(ctx, d.ID)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(0), recs.Head, "an empty change set never commits")
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assert.Empty(t, log)
 
@@ -269,7 +273,7 @@ func testHistory(t *testing.T, s store.Store) {
 	}
 
 	for after := range uint64(n + 1) {
-		got, err := s.Changes(ctx, d.ID, after)
+		got, err := allChanges(ctx, s, d.ID, after)
 		require.NoError(t, err)
 		require.Len(t, got, n-int(after), "Changes(%d) returns versions %d…%d", after, after+1, n)
 		for i, cs := range got {
@@ -278,7 +282,7 @@ func testHistory(t *testing.T, s store.Store) {
 		assertChangeSets(t, committed[after:], got, fmt.Sprintf("Changes(%d)", after))
 	}
 	for _, after := range []uint64{n + 1, n + 100} {
-		got, err := s.Changes(ctx, d.ID, after)
+		got, err := allChanges(ctx, s, d.ID, after)
 		require.NoError(t, err, "Changes after the head is no error")
 		assert.Empty(t, got, "Changes(%d) with head %d", after, n)
 	}
@@ -305,7 +309,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	}
 	m1 := meta("create everything")
 	requireComplete(t, m1)
-	cs1 := &store.ChangeSet{Meta: m1, Changes: []store.Change{
+	cs1 := &store.ChangeSet{ID: newChangeSetID(), Meta: m1, Changes: []store.Change{
 		{Kind: store.KindSettings, Before: &d, After: settings},
 		nodeChange(nil, sparseNode), nodeChange(nil, node),
 		memberChange(nil, mem), memberChange(nil, sparseMember),
@@ -320,7 +324,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	recs, err := s.Load(ctx, d.ID)
 	require.NoError(t, err)
 	assertRecords(t, expect(1, *settings, sparseNode, node, mem, sparseMember, rl, sparseRole, grp, sparseGroup, asg, sparseAsg), recs)
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assertChangeSets(t, []*store.ChangeSet{cs1}, log, "Changes(0) after version 1")
 
@@ -343,7 +347,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	settings2 := &store.DirectoryRecord{ID: d.ID, Key: d.Key, Name: orgkit.Name("Acme Ltd"), Default: d.Default, CreatedAt: d.CreatedAt}
 	m2 := meta("update everything")
 	m2.Origin, m2.IfVersion = store.OriginImport, 1
-	cs2 := &store.ChangeSet{Meta: m2, Changes: []store.Change{
+	cs2 := &store.ChangeSet{ID: newChangeSetID(), Meta: m2, Changes: []store.Change{
 		{Kind: store.KindAssignment, Before: sparseAsg, After: asg2}, {Kind: store.KindAssignment, Before: asg, After: asgSparse},
 		{Kind: store.KindRoleGroup, Before: sparseGroup, After: grp2}, {Kind: store.KindRoleGroup, Before: grp, After: grpSparse},
 		{Kind: store.KindRole, Before: sparseRole, After: rl2}, {Kind: store.KindRole, Before: rl, After: rlSparse},
@@ -359,10 +363,10 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	recs, err = s.Load(ctx, d.ID)
 	require.NoError(t, err)
 	assertRecords(t, expect(2, *settings2, node2, nodeSparse, mem2, memSparse, rl2, rlSparse, grp2, grpSparse, asg2, asgSparse), recs)
-	log, err = s.Changes(ctx, d.ID, 0)
+	log, err = allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assertChangeSets(t, []*store.ChangeSet{cs1, cs2}, log, "Changes(0) after version 2")
-	log, err = s.Changes(ctx, d.ID, 1)
+	log, err = allChanges(ctx, s, d.ID, 1)
 	require.NoError(t, err)
 	assertChangeSets(t, []*store.ChangeSet{cs2}, log, "Changes(1) after version 2")
 
@@ -439,7 +443,7 @@ func testSettings(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), recs.Head)
 	assert.Equal(t, want, recs.Directory)
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assertChangeSets(t, []*store.ChangeSet{cs}, log, "the log keeps the after-image as committed")
 
@@ -498,7 +502,7 @@ func testConcurrentCommits(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), recs.Head)
 	assert.Equal(t, []*member.Member{sets[winner].Changes[0].After.(*member.Member)}, recs.Members, "only the winner's change is stored")
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assertChangeSets(t, []*store.ChangeSet{sets[winner]}, log, "the winner's change set")
 }
@@ -520,7 +524,7 @@ func testDirectoriesIsolated(t *testing.T, s store.Store) {
 	recs, err := s.Load(ctx, b.ID)
 	require.NoError(t, err)
 	assertRecords(t, expect(0, b), recs)
-	log, err := s.Changes(ctx, b.ID, 0)
+	log, err := allChanges(ctx, s, b.ID, 0)
 	require.NoError(t, err)
 	assert.Empty(t, log, "a commit to A is not in B's history")
 
@@ -571,7 +575,7 @@ func testLargeChangeSet(t *testing.T, s store.Store) {
 		records = append(records, m)
 		changes = append(changes, memberChange(nil, m))
 	}
-	cs := &store.ChangeSet{Meta: meta("import"), Changes: changes}
+	cs := &store.ChangeSet{ID: newChangeSetID(), Meta: meta("import"), Changes: changes}
 	head, err := s.Commit(ctx, d.ID, 0, cs)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), head)
@@ -581,7 +585,7 @@ func testLargeChangeSet(t *testing.T, s store.Store) {
 	require.Equal(t, largeMembers, len(recs.Members))
 	assertRecords(t, expect(1, d, records...), recs)
 
-	log, err := s.Changes(ctx, d.ID, 0)
+	log, err := allChanges(ctx, s, d.ID, 0)
 	require.NoError(t, err)
 	assertChangeSets(t, []*store.ChangeSet{cs}, log, "Changes(0)")
 }
@@ -602,7 +606,7 @@ func testCancellation(t *testing.T, s store.Store) {
 	assert.ErrorIs(t, err, context.Canceled, "Load")
 	_, err = s.Commit(ctx, d.ID, 1, changeSet(memberChange(nil, newMember("Bob"))))
 	assert.ErrorIs(t, err, context.Canceled, "Commit")
-	_, err = s.Changes(ctx, d.ID, 0)
+	_, err = s.Changes(ctx, d.ID, 0, 10)
 	assert.ErrorIs(t, err, context.Canceled, "Changes")
 
 	dirs, err := s.Directories(t.Context())
@@ -647,6 +651,400 @@ func testConcurrentDefault(t *testing.T, s store.Store) {
 	got, err := s.Directories(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []store.DirectoryRecord{dirs[winner]}, got)
+}
+
+func testPaging(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	d := newDirectory()
+	require.NoError(t, s.CreateDirectory(ctx, d))
+	const n = 7
+	var committed []*store.ChangeSet
+	for i := range n {
+		cs := changeSet(memberChange(nil, newMember(fmt.Sprintf("Member %d", i+1))))
+		_, err := s.Commit(ctx, d.ID, uint64(i), cs)
+		require.NoError(t, err)
+		committed = append(committed, deepCopy(cs))
+	}
+	for _, limit := range []int{1, 2, 3, n - 1, n, n + 1, 1 << 20} {
+		for after := range uint64(n + 2) {
+			page, err := s.Changes(ctx, d.ID, after, limit)
+			require.NoError(t, err, "Changes(%d, limit %d)", after, limit)
+			from, to := min(after, n), min(after+uint64(limit), n)
+			want := committed[from:to]
+			assert.Len(t, page, len(want), "Changes(%d, limit %d) returns versions %d…%d: exactly limit of them unless the head comes first", after, limit, after+1, to)
+			for i, cs := range page {
+				if assert.NotNil(t, cs, "Changes(%d, limit %d)[%d]", after, limit, i) {
+					assert.Equal(t, after+uint64(i)+1, cs.Version, "Changes(%d, limit %d)[%d] is contiguous from version %d", after, limit, i, after+1)
+				}
+			}
+			if len(page) == len(want) {
+				assertChangeSets(t, want, page, fmt.Sprintf("Changes(%d, limit %d)", after, limit))
+			}
+		}
+	}
+	for _, limit := range []int{0, -1} {
+		_, err := s.Changes(ctx, d.ID, 0, limit)
+		assert.ErrorIs(t, err, orgkit.ErrInvalid, "limit %d", limit)
+	}
+}
+
+func testChangeSetID(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	d := newDirectory()
+	require.NoError(t, s.CreateDirectory(ctx, d))
+
+	noID := changeSet(memberChange(nil, newMember("Nobody")))
+	noID.ID = uuid.Nil
+	_, err := s.Commit(ctx, d.ID, 0, noID)
+	assert.ErrorIs(t, err, orgkit.ErrInvalid, "a change set without an ID is refused")
+
+	ids := []uuid.UUID{newChangeSetID(), newChangeSetID(), uuid.New()} // version 7 and version 4
+	for i, id := range ids {
+		cs := changeSet(memberChange(nil, newMember(fmt.Sprintf("Member %d", i))))
+		cs.ID = id
+		_, err := s.Commit(ctx, d.ID, uint64(i), cs)
+		require.NoError(t, err)
+		assert.Equal(t, id, cs.ID, "Commit leaves the ID as given")
+	}
+	log, err := allChanges(ctx, s, d.ID, 0)
+	require.NoError(t, err)
+	require.Len(t, log, len(ids))
+	for i, cs := range log {
+		assert.Equal(t, ids[i], cs.ID, "version %d keeps its change set's ID", i+1)
+	}
+	// The resolution of an unknown outcome: version base+1 tells whether a change
+	// set landed.
+	page, err := s.Changes(ctx, d.ID, 1, 1)
+	require.NoError(t, err)
+	require.Len(t, page, 1)
+	assert.Equal(t, ids[1], page[0].ID, "Changes(base, 1) returns version base+1 with its ID")
+}
+
+func testNoAliasing(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	d := *fullDirectory()
+	created := d.Clone()
+	require.NoError(t, s.CreateDirectory(ctx, d))
+	scramble(&d) // what CreateDirectory was given is the caller's again
+
+	node, mem, rl, grp := fullNode(), fullMember(), fullRole(), fullGroup()
+	asg := fullAssignment(mem.ID)
+	settings := fullDirectory()
+	settings.ID, settings.Key, settings.Default, settings.CreatedAt = created.ID, created.Key, created.Default, created.CreatedAt
+	cs1 := &store.ChangeSet{ID: newChangeSetID(), Meta: meta("create"), Changes: []store.Change{
+		{Kind: store.KindSettings, Before: &created, After: settings},
+		nodeChange(nil, node), memberChange(nil, mem),
+		{Kind: store.KindRole, After: rl}, {Kind: store.KindRoleGroup, After: grp}, {Kind: store.KindAssignment, After: asg},
+	}}
+	_, err := s.Commit(ctx, created.ID, 0, cs1)
+	require.NoError(t, err)
+	mem2 := mem.Clone()
+	mem2.JobTitle = "Fellow"
+	cs2 := changeSet(memberChange(mem, mem2))
+	_, err = s.Commit(ctx, created.ID, 1, cs2)
+	require.NoError(t, err)
+
+	wantRecs, err := s.Load(ctx, created.ID)
+	require.NoError(t, err)
+	wantRecs = deepRecords(wantRecs)
+	wantLog, err := allChanges(ctx, s, created.ID, 0)
+	require.NoError(t, err)
+	for i := range wantLog {
+		wantLog[i] = deepCopy(wantLog[i])
+	}
+	wantDirs, err := s.Directories(ctx)
+	require.NoError(t, err)
+	for i := range wantDirs {
+		wantDirs[i] = wantDirs[i].Clone()
+	}
+
+	// Modify everything given to Commit, and everything the store returned.
+	for _, cs := range []*store.ChangeSet{cs1, cs2} {
+		scrambleChangeSet(cs)
+	}
+	recs, err := s.Load(ctx, created.ID)
+	require.NoError(t, err)
+	scrambleRecords(recs)
+	log, err := allChanges(ctx, s, created.ID, 0)
+	require.NoError(t, err)
+	for _, cs := range log {
+		scrambleChangeSet(cs)
+	}
+	page, err := s.Changes(ctx, created.ID, 0, 1)
+	require.NoError(t, err)
+	for _, cs := range page {
+		scrambleChangeSet(cs)
+	}
+	dirs, err := s.Directories(ctx)
+	require.NoError(t, err)
+	for i := range dirs {
+		scramble(&dirs[i])
+	}
+
+	got, err := s.Load(ctx, created.ID)
+	require.NoError(t, err)
+	assertRecords(t, wantRecs, got)
+	gotLog, err := allChanges(ctx, s, created.ID, 0)
+	require.NoError(t, err)
+	assertChangeSets(t, wantLog, gotLog, "the log after its readers and writers modified their copies")
+	gotDirs, err := s.Directories(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, wantDirs, gotDirs, "Directories after its readers modified their copies")
+}
+
+func testNotifications(t *testing.T, s store.Store) {
+	n, ok := s.(store.Notifier)
+	if !ok {
+		t.Skip("the store does not implement store.Notifier")
+	}
+	ctx := t.Context()
+	a, b := newDirectory(), newDirectory()
+	require.NoError(t, s.CreateDirectory(ctx, a))
+	require.NoError(t, s.CreateDirectory(ctx, b))
+
+	watch := func(ctx context.Context) <-chan store.Notice {
+		ch := make(chan store.Notice, 1024)
+		require.NoError(t, n.Watch(ctx, func(n store.Notice) {
+			select {
+			case ch <- n:
+			default: // the test's buffer is full: the test fails on a missing notice
+			}
+		}))
+		return ch
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	early := watch(cancelled)
+	seen := watch(ctx)
+
+	// Commits to both directories from several goroutines.
+	const perDir = 5
+	var wg sync.WaitGroup
+	for _, d := range []store.DirectoryRecord{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perDir {
+				_, err := s.Commit(ctx, d.ID, uint64(i), changeSet(memberChange(nil, newMember(fmt.Sprintf("Member %d", i)))))
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	awaitHeads(t, s, seen, map[orgkit.DirectoryID]uint64{a.ID: perDir, b.ID: perDir})
+	awaitHeads(t, s, early, map[orgkit.DirectoryID]uint64{a.ID: perDir, b.ID: perDir})
+
+	// A cancelled subscription hears nothing more.
+	cancel()
+	_, err := s.Commit(ctx, a.ID, perDir, changeSet(memberChange(nil, newMember("Late"))))
+	require.NoError(t, err)
+	awaitHeads(t, s, seen, map[orgkit.DirectoryID]uint64{a.ID: perDir + 1})
+	for {
+		select {
+		case got := <-early:
+			assert.False(t, got.Directory == a.ID && got.Head > perDir, "a notice after the subscription's context was done: %+v", got)
+			continue
+		default:
+		}
+		break
+	}
+
+	err = n.Watch(cancelled, func(store.Notice) {})
+	assert.Error(t, err, "Watch with a context already done")
+}
+
+// noticeWait bounds how long the notification sub-test waits for a notice before it
+// fails: a store that delivers notices asynchronously gets ample time.
+const noticeWait = 30 * time.Second
+
+// awaitHeads receives notices until each directory's notified head reaches want,
+// checking that no notice is ahead of what Changes returns.
+func awaitHeads(t *testing.T, s store.Store, ch <-chan store.Notice, want map[orgkit.DirectoryID]uint64) {
+	t.Helper()
+	ctx := t.Context()
+	got := map[orgkit.DirectoryID]uint64{}
+	timeout := time.NewTimer(noticeWait)
+	defer timeout.Stop()
+	for done := 0; done < len(want); {
+		select {
+		case n := <-ch:
+			if n.Directory.IsZero() {
+				continue // a break in delivery: allowed at any time
+			}
+			page, err := s.Changes(ctx, n.Directory, n.Head-1, 1)
+			require.NoError(t, err)
+			assert.Len(t, page, 1, "the notice %+v is ahead of what Changes returns", n)
+			w, ok := want[n.Directory]
+			if !ok || got[n.Directory] >= w {
+				continue
+			}
+			if n.Head >= w {
+				done++
+			}
+			got[n.Directory] = max(got[n.Directory], n.Head)
+		case <-timeout.C:
+			t.Fatalf("notified heads %v after %v, want %v", got, noticeWait, want)
+		}
+	}
+}
+
+// ---- scrambling: modify everything a caller holds ----
+
+// scramble modifies every field of d, and every element of its slices and maps.
+func scramble(d *store.DirectoryRecord) {
+	d.Name.Default += "!"
+	for k := range d.Name.ByLang {
+		d.Name.ByLang[k] += "!"
+	}
+	if d.Name.ByLang != nil {
+		d.Name.ByLang["xx"] = "scrambled"
+	}
+	d.UpstreamID += "!"
+	for i := range d.SyncedMemberFields {
+		d.SyncedMemberFields[i]++
+	}
+	for i := range d.SyncedNodeFields {
+		d.SyncedNodeFields[i]++
+	}
+	for i := range d.CardLayouts {
+		d.CardLayouts[i].Kind++
+		for j := range d.CardLayouts[i].Fields {
+			d.CardLayouts[i].Fields[j]++
+		}
+	}
+	d.Leader, d.Root = orgkit.NewMemberID(), orgkit.NewNodeID()
+	d.MultiOrg = !d.MultiOrg
+}
+
+// scrambleChangeSet modifies cs, its metadata and every image in it.
+func scrambleChangeSet(cs *store.ChangeSet) {
+	if cs == nil {
+		return
+	}
+	cs.ID, cs.Version = uuid.New(), cs.Version+100
+	cs.Meta.Actor += "!"
+	cs.Meta.Reason += "!"
+	for i := range cs.Changes {
+		scrambleImage(cs.Changes[i].Before)
+		scrambleImage(cs.Changes[i].After)
+	}
+	if len(cs.Changes) > 0 {
+		cs.Changes[0].Kind++
+	}
+}
+
+// scrambleRecords modifies every record of r.
+func scrambleRecords(r *store.Records) {
+	r.Head += 100
+	scramble(&r.Directory)
+	for _, v := range r.Nodes {
+		scrambleImage(v)
+	}
+	for _, v := range r.Members {
+		scrambleImage(v)
+	}
+	for _, v := range r.Roles {
+		scrambleImage(v)
+	}
+	for _, v := range r.RoleGroups {
+		scrambleImage(v)
+	}
+	for _, v := range r.Assignments {
+		scrambleImage(v)
+	}
+	if len(r.Members) > 0 {
+		r.Members[0] = nil
+	}
+}
+
+// scrambleImage modifies a record in place: a field of each kind, and every element
+// of its slices and maps.
+func scrambleImage(v any) {
+	names := func(n *orgkit.Names) {
+		n.Default += "!"
+		for k := range n.ByLang {
+			n.ByLang[k] += "!"
+		}
+	}
+	switch r := v.(type) {
+	case *store.DirectoryRecord:
+		if r != nil {
+			scramble(r)
+		}
+	case *orgtree.Node:
+		if r == nil {
+			return
+		}
+		names(&r.Name)
+		r.Code += "!"
+		for i := range r.Assistants {
+			r.Assistants[i] = orgkit.NewMemberID()
+		}
+		for i := range r.Observers {
+			r.Observers[i] = orgkit.NewMemberID()
+		}
+		for _, w := range []*orgtree.Whitelist{&r.Isolation.VisibilityWhitelist, &r.Isolation.ContactWhitelist} {
+			for i := range w.Members {
+				w.Members[i] = orgkit.NewMemberID()
+			}
+			for i := range w.Nodes {
+				w.Nodes[i] = orgkit.NewNodeID()
+			}
+		}
+	case *member.Member:
+		if r == nil {
+			return
+		}
+		names(&r.SystemName)
+		r.FullName += "!"
+		r.Mobile += "9"
+		for i := range r.Secondary {
+			r.Secondary[i] = orgkit.NewNodeID()
+		}
+		for i := range r.ResponsibleLines {
+			r.ResponsibleLines[i] += "!"
+		}
+	case *role.Role:
+		if r == nil {
+			return
+		}
+		names(&r.Name)
+		for i := range r.Permissions {
+			r.Permissions[i] += "!"
+		}
+	case *role.Group:
+		if r != nil {
+			names(&r.Name)
+		}
+	case *role.Assignment:
+		if r == nil {
+			return
+		}
+		for i := range r.Roles {
+			r.Roles[i] = orgkit.NewRoleID()
+		}
+		r.Primary = orgkit.NewRoleID()
+	}
+}
+
+// deepRecords returns a copy of r sharing nothing with it.
+func deepRecords(r *store.Records) *store.Records {
+	c := &store.Records{Head: r.Head, Directory: r.Directory.Clone()}
+	for _, v := range r.Nodes {
+		c.Nodes = append(c.Nodes, v.Clone())
+	}
+	for _, v := range r.Members {
+		c.Members = append(c.Members, v.Clone())
+	}
+	for _, v := range r.Roles {
+		c.Roles = append(c.Roles, v.Clone())
+	}
+	for _, v := range r.RoleGroups {
+		c.RoleGroups = append(c.RoleGroups, v.Clone())
+	}
+	for _, v := range r.Assignments {
+		c.Assignments = append(c.Assignments, v.Clone())
+	}
+	return c
 }
 
 // ---- fixtures ----
@@ -808,7 +1206,48 @@ func meta(reason string) store.Meta {
 
 // changeSet returns a change set of changes with metadata.
 func changeSet(changes ...store.Change) *store.ChangeSet {
-	return &store.ChangeSet{Meta: meta("test"), Changes: changes}
+	return &store.ChangeSet{ID: newChangeSetID(), Meta: meta("test"), Changes: changes}
+}
+
+// newChangeSetID returns a fresh change-set ID, as the service sets one.
+func newChangeSetID() uuid.UUID { return store.NewChangeSetID() }
+
+// pageSize is the limit allChanges reads pages with: small, so that every sub-test
+// reading a log reads it in several pages.
+const pageSize = 2
+
+// allChanges reads every change set after version after, page by page, checking on
+// the way that each page is contiguous, starts where asked and is full unless it is
+// the last.
+func allChanges(ctx context.Context, s store.Store, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
+	var out []*store.ChangeSet
+	for {
+		page, err := s.Changes(ctx, dir, after, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		if len(page) > pageSize {
+			return nil, fmt.Errorf("Changes(%d, limit %d) returned %d change sets", after, pageSize, len(page))
+		}
+		for i, cs := range page {
+			if cs == nil || cs.Version != after+uint64(i)+1 {
+				return nil, fmt.Errorf("Changes(%d, limit %d)[%d] is %s, want version %d", after, pageSize, i, describe(cs), after+uint64(i)+1)
+			}
+		}
+		out = append(out, page...)
+		if len(page) < pageSize {
+			return out, nil
+		}
+		after += uint64(len(page))
+	}
+}
+
+// describe names a change set by its version, for messages.
+func describe(cs *store.ChangeSet) string {
+	if cs == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("version %d", cs.Version)
 }
 
 // memberChange returns a member change; before is nil for a creation.
@@ -905,6 +1344,7 @@ func assertChangeSets(t *testing.T, want, got []*store.ChangeSet, what string) {
 		if !assert.NotNil(t, g, "%s[%d]", what, i) {
 			continue
 		}
+		assert.Equal(t, w.ID, g.ID, "%s[%d].ID", what, i)
 		assert.Equal(t, w.Version, g.Version, "%s[%d].Version", what, i)
 		assert.Equal(t, w.Meta, g.Meta, "%s[%d].Meta", what, i)
 		assertSlice(t, w.Changes, g.Changes, fmt.Sprintf("%s[%d].Changes", what, i))
@@ -970,34 +1410,5 @@ func sortedBy[T any](s []*T, id func(*T) uuid.UUID) []*T {
 }
 
 // deepCopy returns a copy of cs sharing nothing with it, to check later that the
-// store did not modify what it was given.
-func deepCopy(cs *store.ChangeSet) *store.ChangeSet {
-	c := *cs
-	c.Meta = cs.Meta
-	c.Changes = make([]store.Change, len(cs.Changes))
-	for i, ch := range cs.Changes {
-		c.Changes[i] = store.Change{Kind: ch.Kind, Before: copyRecord(ch.Before), After: copyRecord(ch.After)}
-	}
-	return &c
-}
-
-func copyRecord(v any) any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case *store.DirectoryRecord:
-		c := v.Clone()
-		return &c
-	case *orgtree.Node:
-		return v.Clone()
-	case *member.Member:
-		return v.Clone()
-	case *role.Role:
-		return v.Clone()
-	case *role.Group:
-		return v.Clone()
-	case *role.Assignment:
-		return v.Clone()
-	}
-	panic(fmt.Sprintf("storetest: %T is not a record", v))
-}
+// store did not modify what it was given, or that it shares nothing with its callers.
+func deepCopy(cs *store.ChangeSet) *store.ChangeSet { return cs.Clone() }
