@@ -64,7 +64,23 @@
 // anything is inflated; each part is then inflated once to nowhere, so that a part
 // that inflates to more than it declares, or is damaged, is refused rather than read
 // truncated; rows are streamed and reading stops at the first row over the limit;
-// CSV is read as a stream.
+// CSV is read as a stream and decoded as it is read.
+//
+// # CSV encodings
+//
+// A CSV file's encoding is detected or refused, never guessed: a byte order mark
+// names UTF-8 or UTF-16 (Excel's "Unicode Text", tab-separated); otherwise the text
+// passes as ASCII until its first non-ASCII byte, where the encodings the next 64 KiB
+// are valid in (UTF-8, GB18030/GBK, Big5, Shift_JIS) are the candidates. Byte
+// validity alone does not tell them apart (GBK text is often valid Big5), so the
+// candidate whose decoded header row names the most known columns wins; then UTF-8;
+// then a candidate whose text is clearly more plausible (mostly common characters of
+// its script) than every other's. A file still undecided is refused with an
+// *EncodingError naming the candidates, and ImportOptions.Encoding (or
+// Input.Encoding) reads it. Whatever the encoding, the whole file must be valid in
+// it: the first invalid sequence refuses the import, naming its line. The separator
+// is ',', ';' or tab (the one that splits a line among the first ten into the most
+// known headers); lines end in LF, CRLF or a bare CR.
 //
 // # Exporting
 //

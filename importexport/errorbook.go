@@ -87,7 +87,7 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 			}
 		}
 	default:
-		rows, err := openCSV(br, lim, info.name)
+		rows, err := openCSV(br, lim, info.name, info.encoding)
 		if err != nil {
 			return err
 		}

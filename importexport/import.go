@@ -52,6 +52,17 @@ func (m Mode) String() string {
 type ImportOptions struct {
 	// Format of the file; FormatAuto sniffs it.
 	Format Format
+	// Encoding is the character encoding of CSV files. EncodingAuto (the zero value)
+	// detects it: a byte order mark names UTF-8 or UTF-16; otherwise the text is
+	// ASCII until its first non-ASCII byte, from where the candidates (UTF-8,
+	// GB18030, Big5, Shift_JIS) are those the next 64 KiB are valid in; among
+	// several, the one whose header row names the most known columns wins, then
+	// UTF-8, then a candidate whose text reads as clearly more plausible (mostly
+	// common characters) than every other's. A file that leaves more than one
+	// candidate is refused with an *EncodingError naming them; set Encoding to read
+	// it. Whatever the encoding, the whole file must be valid in it: the first
+	// invalid sequence refuses the import (an *EncodingError naming its line).
+	Encoding Encoding
 	// Sheets restricts which sheets are read; zero reads every sheet recognized by its
 	// name or headers (instruction sheets and the error workbook's problem sheet are
 	// skipped). A CSV file holds one sheet, recognized by its headers.
@@ -86,6 +97,8 @@ type Input struct {
 	R io.Reader
 	// Format of the file; FormatAuto sniffs it.
 	Format Format
+	// Encoding of a CSV file; EncodingAuto means ImportOptions.Encoding.
+	Encoding Encoding
 	// Sheets restricts which sheets are read; zero means ImportOptions.Sheets.
 	Sheets Sheets
 }
@@ -126,6 +139,7 @@ type Report struct {
 type inputInfo struct {
 	name     string
 	format   Format
+	encoding Encoding // CSV: the encoding it was read in
 	date1904 bool
 }
 
@@ -136,6 +150,9 @@ type SheetReport struct {
 	Name   string // the sheet's name; "" for CSV
 	Kind   Sheets // Members or Departments
 	Format Format
+	// Encoding is the encoding a CSV file was read in: as given, or detected
+	// (EncodingAuto for a file that is all ASCII).
+	Encoding Encoding
 	// HeaderRow is the 1-based row of the header.
 	HeaderRow int
 	// Rows is the number of data rows read (blank rows not counted).
@@ -438,11 +455,17 @@ func (im *importer) read(idx int, in Input) error {
 		return nil
 	case CSV:
 		im.inputs = append(im.inputs, info)
-		rows, err := openCSV(br, im.lim, in.Name)
+		rows, err := openCSV(br, im.lim, in.Name, cmp.Or(in.Encoding, im.opts.Encoding))
 		if err != nil {
 			return err
 		}
 		ok, err := im.readSheet(idx, in.Name, "", CSV, kinds, rows)
+		enc := rows.encoding()
+		im.inputs[len(im.inputs)-1].encoding = enc
+		if ok {
+			sh := im.sheets[len(im.sheets)-1]
+			sh.report.Encoding = enc
+		}
 		if err == nil && !ok {
 			im.readErrs = append(im.readErrs, im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
 		}

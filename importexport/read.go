@@ -2,19 +2,14 @@ package importexport
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
 )
 
 // Format is a file format.
@@ -27,8 +22,9 @@ const (
 	// XLSX is an Office Open XML workbook (Excel 2007 and later, WPS, LibreOffice).
 	XLSX
 	// CSV is comma-separated values: UTF-8 (with or without a byte order mark),
-	// UTF-16 with a byte order mark, or GB18030/GBK as Chinese Excel saves it;
-	// separated by commas, semicolons or tabs (sniffed from the first line).
+	// UTF-16 with a byte order mark, GB18030/GBK, Big5 or Shift_JIS as Chinese and
+	// Japanese Excel save it (see ImportOptions.Encoding); separated by commas,
+	// semicolons or tabs; lines ending in LF, CRLF or a bare CR.
 	CSV
 )
 
@@ -111,7 +107,8 @@ func (x *xlsxRows) close() { x.a.close() }
 
 // csvRows streams CSV records; row numbers are the records' first lines.
 type csvRows struct {
-	r *csv.Reader
+	r    *csv.Reader
+	text *csvText
 }
 
 func (c *csvRows) next() (int, []string, bool, error) {
@@ -124,6 +121,10 @@ func (c *csvRows) next() (int, []string, bool, error) {
 		if errors.As(err, &le) {
 			return 0, nil, false, le
 		}
+		var ee *EncodingError
+		if errors.As(err, &ee) {
+			return 0, nil, false, ee
+		}
 		return 0, nil, false, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	line, _ := c.r.FieldPos(0)
@@ -133,77 +134,22 @@ func (c *csvRows) next() (int, []string, bool, error) {
 	return line, rec, true, nil
 }
 
-// openCSV prepares a CSV stream: the file size limit, the encoding (byte order marks,
-// else UTF-8 when the start of the file is valid UTF-8, else GB18030) and the
-// separator (the most frequent of ',', ';' and tab on the first line).
-func openCSV(r io.Reader, lim Limits, file string) (*csvRows, error) {
-	br := bufio.NewReaderSize(&limitedReader{r: r, max: lim.MaxFileSize, file: file}, 64<<10)
-	head, err := br.Peek(64 << 10)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		var le *LimitError
-		if errors.As(err, &le) {
-			return nil, le
-		}
+// encoding returns the encoding the file was read in (EncodingAuto while all of it
+// read so far is ASCII).
+func (c *csvRows) encoding() Encoding { return c.text.encoding() }
+
+// openCSV prepares a CSV stream: the file size limit, the text decoded to UTF-8 (see
+// decodeCSV) and the separator.
+func openCSV(r io.Reader, lim Limits, file string, enc Encoding) (*csvRows, error) {
+	text, err := decodeCSV(&limitedReader{r: r, max: lim.MaxFileSize, file: file}, enc, file)
+	if err != nil {
 		return nil, err
 	}
-	var src io.Reader = br
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		_, _ = br.Discard(3)
-		head = head[3:]
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
-		src = transform.NewReader(br, dec)
-		head, _, _ = transform.Bytes(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), head[:len(head)&^1])
-	case !validUTF8Prefix(head):
-		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
-		head, _, _ = transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), head)
-	}
-	cr := csv.NewReader(src)
-	cr.Comma = sniffSeparator(head)
+	cr := csv.NewReader(text)
+	cr.Comma = text.sep
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	return &csvRows{r: cr}, nil
-}
-
-// validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut at the end.
-func validUTF8Prefix(b []byte) bool {
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size <= 1 {
-			return len(b) < utf8.UTFMax && !utf8.FullRune(b)
-		}
-		b = b[size:]
-	}
-	return true
-}
-
-// sniffSeparator counts ',', ';' and tabs outside quotes on the first line.
-func sniffSeparator(head []byte) rune {
-	counts := map[byte]int{}
-	quoted := false
-	for _, c := range head {
-		if c == '"' {
-			quoted = !quoted
-			continue
-		}
-		if quoted {
-			continue
-		}
-		if c == '\n' {
-			break
-		}
-		if c == ',' || c == ';' || c == '\t' {
-			counts[c]++
-		}
-	}
-	best, n := byte(','), counts[',']
-	for _, c := range []byte{';', '\t'} {
-		if counts[c] > n {
-			best, n = c, counts[c]
-		}
-	}
-	return rune(best)
+	return &csvRows{r: cr, text: text}, nil
 }
 
 // checkZip looks at an xlsx file's central directory before excelize inflates
