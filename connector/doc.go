@@ -105,4 +105,12 @@
 // that would take more than 500 members or 20 % of the active members out of active
 // status is refused with ErrTooManyDeactivations unless PlanOptions.Force. Running the
 // same upstream again plans nothing and commits nothing.
+//
+// # Deltas
+//
+// A DeltaSource fetches only what changed since a cursor (SyncOptions.Cursor). The
+// cursor in the Report moves on only when the sync succeeded — committed, or nothing
+// to do — never after a dry run, a refusal or an error, so the next sync from it sees
+// every change again. A cursor the platform has forgotten is ErrCursorExpired: Sync
+// then fetches everything (Report.CursorExpired) and returns a fresh cursor.
 package connector

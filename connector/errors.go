@@ -19,6 +19,11 @@ var (
 	ErrAmbiguousMatch = fmt.Errorf("connector: ambiguous member match: %w", orgkit.ErrPrecondition)
 	// ErrPartialFetch: the Source returned an incomplete snapshot.
 	ErrPartialFetch = fmt.Errorf("connector: partial fetch: %w", orgkit.ErrPrecondition)
+	// ErrCursorExpired: the cursor given to DeltaSource.FetchChanges is no longer
+	// valid (Microsoft Graph answers an old delta link with HTTP 400
+	// syncStateNotFound, other platforms with 410 Gone). A DeltaSource returns an
+	// error that matches it; Sync then fetches everything instead.
+	ErrCursorExpired = fmt.Errorf("connector: cursor expired: %w", orgkit.ErrPrecondition)
 	// ErrBoundElsewhere: the directory is bound to another platform or tenant.
 	ErrBoundElsewhere = fmt.Errorf("connector: directory bound to another upstream: %w", orgkit.ErrPrecondition)
 )

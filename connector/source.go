@@ -35,7 +35,8 @@ type DeltaSource interface {
 	// FetchChanges returns the departments and members that changed after cursor,
 	// with Delta set, RemovedDepartments and RemovedMembers listing what was
 	// deleted, and Cursor set to the cursor of the next call. Departments and members
-	// it does not mention are unchanged.
+	// it does not mention are unchanged. A cursor the platform no longer knows gives
+	// an error matching ErrCursorExpired (Sync then fetches everything).
 	FetchChanges(ctx context.Context, cursor string) (*Snapshot, error)
 }
 
@@ -100,7 +101,9 @@ type Snapshot struct {
 	Delta              bool
 	RemovedDepartments []string
 	RemovedMembers     []string
-	// Cursor, when the Source supports deltas, is where the next FetchChanges starts.
+	// Cursor, when the Source supports deltas, is where the next FetchChanges starts
+	// (a full Fetch sets it too). Sync hands it on in Report.Cursor only once the
+	// snapshot has been applied.
 	Cursor string
 }
 

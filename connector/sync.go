@@ -65,8 +65,13 @@ type Report struct {
 	Warnings []Warning
 	// Durations of the three phases.
 	Fetch, Planning, Apply time.Duration
-	// Cursor is where the next delta sync starts, when the source supports deltas.
+	// Cursor is where the next delta sync starts, when the source supports deltas:
+	// the source's new cursor after a successful sync, else the cursor the sync was
+	// given (see Sync).
 	Cursor string
+	// CursorExpired reports that the source refused the cursor as expired
+	// (ErrCursorExpired), so Sync fetched everything instead.
+	CursorExpired bool
 }
 
 // String summarizes the report on a few lines.
@@ -94,40 +99,62 @@ func (r *Report) String() string {
 // Plan refuses; the error says why, and the returned Report (never nil) holds what is
 // known so far — with ErrTooManyDeactivations, the refused plan. A directory that
 // changed between planning and applying is planned again (up to three times).
+//
+// With SyncOptions.Cursor, Sync fetches only the changes since the cursor. When the
+// source answers that the cursor has expired (ErrCursorExpired), Sync fetches
+// everything instead and sets Report.CursorExpired. Report.Cursor is where the next
+// sync starts: the source's new cursor once the sync succeeded (committed, or nothing
+// to do), else — after a dry run, a refusal or an error — the cursor it was given
+// ("" after an expired one: start with a full sync), so that no change is skipped.
 func Sync(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, src Source, opts SyncOptions) (*Report, error) {
 	now := opts.Clock
 	if now == nil {
 		now = time.Now
 	}
-	rep := &Report{Directory: dir, Platform: src.Platform(), TenantID: src.TenantID(), Counts: map[ItemKind]int{}}
-	if opts.Rules == (member.Rules{}) {
-		opts.Rules = svc.Rules()
-	}
+	rep := &Report{Directory: dir, Platform: src.Platform(), TenantID: src.TenantID(), Counts: map[ItemKind]int{}, Cursor: opts.Cursor}
 	t := now()
-	up, err := fetch(ctx, src, opts)
+	up, err := fetch(ctx, src, opts, rep)
 	rep.Fetch = now().Sub(t)
 	if err != nil {
 		return rep, err
 	}
-	rep.Cursor = cmp.Or(up.Cursor, opts.Cursor)
-	meta := store.Meta{Actor: opts.Actor, Reason: cmp.Or(opts.Reason, "sync from "+string(src.Platform())), Origin: store.OriginSync}
+	if err := apply(ctx, svc, dir, up, opts, rep); err != nil {
+		return rep, err
+	}
+	if !opts.DryRun {
+		rep.Cursor = cmp.Or(up.Cursor, rep.Cursor)
+	}
+	return rep, nil
+}
+
+// apply plans up against the directory and, unless opts.DryRun, applies the plan,
+// filling rep.
+func apply(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, up *Snapshot, opts SyncOptions, rep *Report) error {
+	now := opts.Clock
+	if now == nil {
+		now = time.Now
+	}
+	if opts.Rules == (member.Rules{}) {
+		opts.Rules = svc.Rules()
+	}
+	meta := store.Meta{Actor: opts.Actor, Reason: cmp.Or(opts.Reason, "sync from "+string(up.Platform)), Origin: store.OriginSync}
 	for attempt := 0; ; attempt++ {
 		snap, err := svc.Snapshot(ctx, dir)
 		if err != nil {
-			return rep, err
+			return err
 		}
-		t = now()
+		t := now()
 		plan, err := Plan(ctx, snap, up, opts.PlanOptions)
 		rep.Planning += now().Sub(t)
 		if plan != nil {
 			rep.Plan, rep.Counts, rep.Warnings = plan, plan.Counts(), plan.Warnings
 		}
 		if err != nil {
-			return rep, err
+			return err
 		}
 		rep.Version = snap.Version()
 		if plan.Empty() || opts.DryRun {
-			return rep, nil
+			return nil
 		}
 		meta.IfVersion = snap.Version()
 		t = now()
@@ -137,12 +164,12 @@ func Sync(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, s
 			continue // the directory moved on: plan again on the fresh state
 		}
 		if err != nil {
-			return rep, fmt.Errorf("connector: applying the sync plan: %w", err)
+			return fmt.Errorf("connector: applying the sync plan: %w", err)
 		}
 		if res.ChangeSet != nil {
 			rep.Version, rep.Committed = res.ChangeSet.Version, true
 		}
-		return rep, nil
+		return nil
 	}
 }
 
@@ -150,13 +177,19 @@ func Sync(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, s
 // snapshot's Platform, TenantID and Fields are the source's, and a partial snapshot
 // is an error (ErrPartialFetch). Give the result to Plan for a dry run.
 func Fetch(ctx context.Context, src Source) (*Snapshot, error) {
-	return fetch(ctx, src, SyncOptions{})
+	return fetch(ctx, src, SyncOptions{}, &Report{})
 }
 
 // fetch reads the source (a delta from the cursor, some departments' members, or
 // everything) and stamps the snapshot with the source's platform, tenant and fields.
-func fetch(ctx context.Context, src Source, opts SyncOptions) (*Snapshot, error) {
+// After an expired cursor it reads everything, sets rep.CursorExpired and clears
+// rep.Cursor.
+func fetch(ctx context.Context, src Source, opts SyncOptions, rep *Report) (*Snapshot, error) {
 	up, err := fetchRaw(ctx, src, opts)
+	if err != nil && errors.Is(err, ErrCursorExpired) && len(opts.Departments) == 0 {
+		rep.CursorExpired, rep.Cursor = true, ""
+		up, err = nilSnapshot(src.Fetch(ctx))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connector: fetch from %s %q: %w", src.Platform(), src.TenantID(), err)
 	}

@@ -9,7 +9,7 @@
 // capability: FetchChanges (connector.DeltaSource) returns what changed after the
 // cursor of an earlier snapshot, and FetchDepartment (connector.DepartmentFetcher) a
 // department's members. FailNextFetch and PartialNextFetch make the next fetch fail
-// or come back partial.
+// or come back partial; ExpireCursors makes every earlier cursor expire.
 //
 // # Generated directories
 //

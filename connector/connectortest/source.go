@@ -63,9 +63,10 @@ type Source struct {
 	departed map[string]connector.Member // removed members, for RestoreMember
 	version  uint64
 
-	failNext    error
-	partialNext bool
-	fetches     int
+	failNext      error
+	partialNext   bool
+	fetches       int
+	expiredBefore uint64 // cursors before this version are expired
 }
 
 // entry is a department or member with the version that last changed it; removed
@@ -178,6 +179,15 @@ func (s *Source) PartialNextFetch() {
 	s.partialNext = true
 }
 
+// ExpireCursors makes every cursor handed out so far expire, as a platform forgets
+// old delta tokens: FetchChanges refuses them with connector.ErrCursorExpired.
+func (s *Source) ExpireCursors() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	s.expiredBefore = s.version
+}
+
 // begin starts a fetch: it honors ctx and the injected failure. Call with s.mu held.
 func (s *Source) begin(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
@@ -202,7 +212,8 @@ func (s *Source) Fetch(ctx context.Context) (*connector.Snapshot, error) {
 }
 
 // FetchChanges implements connector.DeltaSource: what changed after the cursor (the
-// Cursor of an earlier snapshot).
+// Cursor of an earlier snapshot). A cursor from before ExpireCursors is refused with
+// connector.ErrCursorExpired.
 func (s *Source) FetchChanges(ctx context.Context, cursor string) (*connector.Snapshot, error) {
 	after, err := strconv.ParseUint(cursor, 10, 64)
 	if err != nil {
@@ -212,6 +223,9 @@ func (s *Source) FetchChanges(ctx context.Context, cursor string) (*connector.Sn
 	defer s.mu.Unlock()
 	if err := s.begin(ctx); err != nil {
 		return nil, err
+	}
+	if after < s.expiredBefore {
+		return nil, fmt.Errorf("connectortest: cursor %q: %w", cursor, connector.ErrCursorExpired)
 	}
 	snap := s.snapshot(after)
 	snap.Delta = true
