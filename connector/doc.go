@@ -36,8 +36,17 @@
 // ever deleted.
 //
 //   - Values: a field upstream did not supply keeps the local value; a supplied empty
-//     value clears it. Updates touch only the fields the source owns; a new member gets
-//     every field upstream supplied (a new department its name, parent and order).
+//     value clears it — for members (Member.Present) and departments
+//     (Department.Present) alike: a department listing without leaders keeps the
+//     managers and assistants, one without names the names. Updates touch only the
+//     fields the source owns; a new member gets every field upstream supplied (a new
+//     department its name, parent and order; without a name it is named after its
+//     external ID, without a parent it sits under the root).
+//   - Leaders: where upstream gave a department's leaders, the first is its manager
+//     and the others, then the members flagged as leading it (Member.LeaderIn), its
+//     assistants. Where it did not, the posts stay, but members whose flags no longer
+//     name the department lose them and newly flagged members gain them — in a delta
+//     too.
 //     Values are compared after the directory's normalization (a domestic
 //     "13900000000" is the stored "+8613900000000").
 //   - Status: a member disabled upstream is deactivated (member.Deactivate), one who

@@ -21,7 +21,7 @@ func Example() {
 	dir, _ := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
 
 	src := connectortest.New(connectortest.Options{})
-	src.PutDepartment(connector.Department{ExternalID: "rd", Parent: "1", Name: orgkit.Name("R&D"), Leaders: []string{"ada"}})
+	src.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "rd", Parent: "1", Name: orgkit.Name("R&D"), Leaders: []string{"ada"}})
 	src.PutMember(connectortest.NewMember("ada", "Ada Lovelace", "13900000001", "rd"))
 	src.PutMember(connectortest.NewMember("alan", "Alan Turing", "13900000002", "rd"))
 

@@ -39,7 +39,7 @@ func FuzzSync(f *testing.F) {
 		var depts, people []string
 		for i := 0; len(parts) > 0 && i < 6; i++ {
 			ext, name, parent := next(), next(), next()
-			src.PutDepartment(connector.Department{ExternalID: ext, Name: orgkit.Name(name), Parent: parent, Order: i, Leaders: []string{next()}})
+			src.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: ext, Name: orgkit.Name(name), Parent: parent, Order: i, Leaders: []string{next()}})
 			depts = append(depts, ext)
 		}
 		for i := 0; len(parts) > 0; i++ {
@@ -48,7 +48,7 @@ func FuzzSync(f *testing.F) {
 			m.Values.Email = fmt.Sprintf("p%d@example.com", i)
 			m.Present = append(m.Present, member.Email)
 			m.Manager = next()
-			m.LeaderIn = depts
+			m.LeaderIn, m.LeaderInPresent = depts, true
 			src.PutMember(m)
 			people = append(people, ext)
 		}

@@ -57,10 +57,10 @@ func (e *env) member(ext string) *member.Member {
 // company "1", ten people.
 func smallSource() *connectortest.Source {
 	s := connectortest.New(connectortest.Options{})
-	s.PutDepartment(connector.Department{ExternalID: "rd", Parent: "1", Name: orgkit.Name("R&D"), Order: 1, Leaders: []string{"u1", "u2"}})
-	s.PutDepartment(connector.Department{ExternalID: "be", Parent: "rd", Name: orgkit.Name("Backend"), Order: 1, Leaders: []string{"u3"}})
-	s.PutDepartment(connector.Department{ExternalID: "fe", Parent: "rd", Name: orgkit.Name("Frontend"), Order: 2})
-	s.PutDepartment(connector.Department{ExternalID: "sales", Parent: "1", Name: orgkit.Name("Sales"), Order: 2, Leaders: []string{"u7"}})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "rd", Parent: "1", Name: orgkit.Name("R&D"), Order: 1, Leaders: []string{"u1", "u2"}})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "be", Parent: "rd", Name: orgkit.Name("Backend"), Order: 1, Leaders: []string{"u3"}})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "fe", Parent: "rd", Name: orgkit.Name("Frontend"), Order: 2})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "sales", Parent: "1", Name: orgkit.Name("Sales"), Order: 2, Leaders: []string{"u7"}})
 	people := []struct {
 		ext, name, mgr string
 		depts          []string

@@ -3,13 +3,12 @@ package connector
 import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
-	"github.com/orgkit/orgkit/orgtree"
 )
 
 // overlay turns a delta snapshot into a full one: the directory's synced departments
 // and members as they are now, with the delta's departments and members laid over
-// them and its removed ones left out. Members taken from the directory supply no
-// fields, so the planner leaves them as they are.
+// them and its removed ones left out. Departments and members taken from the
+// directory supply no fields, so the planner leaves them as they are.
 func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 	tree := snap.Tree()
 	root := tree.Root()
@@ -24,17 +23,13 @@ func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 	for _, d := range delta.Departments {
 		skipDept[d.ExternalID] = true
 	}
-	memberExt := func(id orgkit.MemberID) string {
-		if m, ok := snap.Member(id); ok {
-			return m.ExternalID
-		}
-		return ""
-	}
 	for n := range tree.All() {
 		if n.ExternalID == "" || n.Parent.IsZero() || n.Status != orgkit.Active || skipDept[n.ExternalID] {
 			continue
 		}
-		full.Departments = append(full.Departments, localDepartment(tree, n, full.RootID, memberExt))
+		// no fields supplied: the department stays as it is (its leaders too, but for
+		// the members of the delta that no longer lead it)
+		full.Departments = append(full.Departments, Department{ExternalID: n.ExternalID})
 	}
 	full.Departments = append(full.Departments, delta.Departments...)
 
@@ -57,23 +52,4 @@ func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 	}
 	full.Members = append(full.Members, delta.Members...)
 	return full
-}
-
-// localDepartment describes a synced node as upstream would.
-func localDepartment(tree *orgtree.Tree, n *orgtree.Node, rootID string, memberExt func(orgkit.MemberID) string) Department {
-	d := Department{ExternalID: n.ExternalID, Name: n.Name, Order: n.Order}
-	if p, ok := tree.Node(n.Parent); ok && !p.Parent.IsZero() {
-		d.Parent = p.ExternalID
-	} else {
-		d.Parent = rootID
-	}
-	for _, id := range append([]orgkit.MemberID{n.Manager}, n.Assistants...) {
-		if id.IsZero() {
-			continue
-		}
-		if e := memberExt(id); e != "" {
-			d.Leaders = append(d.Leaders, e)
-		}
-	}
-	return d
 }

@@ -953,8 +953,12 @@ func (p *planner) planLeaving() {
 }
 
 // planLeaders sets each department's manager (its first leader) and assistants (the
-// others) from upstream. Leaders that are not active upstream members are dropped,
-// with a warning.
+// others). Where upstream gave the department's leaders, they are its Leaders, then
+// the members flagged as leading it. Where it did not, the local posts stay, except
+// for members leaving active status and members whose flags (LeaderIn) no longer
+// name the department; members newly flagged fill an empty manager post, then join
+// the assistants. Leaders that are not active upstream members are dropped, with a
+// warning.
 func (p *planner) planLeaders() {
 	ownMgr, ownAsst := p.fields.OwnsNode(orgtree.ManagerField), p.fields.OwnsNode(orgtree.AssistantsField)
 	if !ownMgr && !ownAsst {
@@ -962,6 +966,9 @@ func (p *planner) planLeaders() {
 	}
 	flagged := map[string][]*mem{}
 	for _, m := range p.members {
+		if !m.src.LeaderInPresent {
+			continue
+		}
 		for _, e := range m.src.LeaderIn {
 			e = strings.TrimSpace(e)
 			if !slices.Contains(flagged[e], m) {
@@ -973,33 +980,39 @@ func (p *planner) planLeaders() {
 		slices.SortFunc(ms, func(a, b *mem) int { return strings.Compare(a.ext, b.ext) })
 	}
 	for _, d := range p.depts {
-		var ids []orgkit.MemberID
-		add := func(m *mem, e string) {
-			switch {
-			case m == nil:
-				p.warn(WarnLeaderDropped, d.ext, "leader %q of %q is not upstream: dropped", e, d.finalName.Default)
-			case !m.activeFinal:
-				p.warn(WarnLeaderDropped, d.ext, "leader %q of %q is not active: dropped", e, d.finalName.Default)
-			case !slices.Contains(ids, m.id):
-				ids = append(ids, m.id)
-			}
-		}
-		for _, e := range d.src.Leaders {
-			e = strings.TrimSpace(e)
-			if e != "" {
-				add(p.memByExt[e], e)
-			}
-		}
-		for _, m := range flagged[d.ext] {
-			add(m, m.ext)
-		}
 		var mgr orgkit.MemberID
 		var asst []orgkit.MemberID
-		if len(ids) > 0 {
-			mgr = ids[0]
-			if len(ids) > 1 {
-				asst = ids[1:]
+		if d.src.hasLeaders() || d.node == nil {
+			var ids []orgkit.MemberID
+			add := func(m *mem, e string) {
+				switch {
+				case m == nil:
+					p.warn(WarnLeaderDropped, d.ext, "leader %q of %q is not upstream: dropped", e, d.finalName.Default)
+				case !m.activeFinal:
+					p.warn(WarnLeaderDropped, d.ext, "leader %q of %q is not active: dropped", e, d.finalName.Default)
+				case !slices.Contains(ids, m.id):
+					ids = append(ids, m.id)
+				}
 			}
+			if d.src.hasLeaders() {
+				for _, e := range d.src.Leaders {
+					e = strings.TrimSpace(e)
+					if e != "" {
+						add(p.memByExt[e], e)
+					}
+				}
+			}
+			for _, m := range flagged[d.ext] {
+				add(m, m.ext)
+			}
+			if len(ids) > 0 {
+				mgr = ids[0]
+				if len(ids) > 1 {
+					asst = ids[1:]
+				}
+			}
+		} else {
+			mgr, asst = p.keptLeaders(d, flagged[d.ext])
 		}
 		var curMgr orgkit.MemberID
 		var curAsst []orgkit.MemberID
@@ -1012,7 +1025,7 @@ func (p *planner) planLeaders() {
 			m.Kind, m.Command = NodeManager, orgtree.SetManager{Node: d.id, Member: mgr}
 			m.Reason = "no leader upstream"
 			if !mgr.IsZero() {
-				m.Reason = "first leader upstream is " + quote(p.memOf(mgr).ext)
+				m.Reason = "first leader upstream is " + quote(p.extOf(mgr))
 			}
 			p.leaders = append(p.leaders, m)
 		}
@@ -1023,4 +1036,53 @@ func (p *planner) planLeaders() {
 			p.leaders = append(p.leaders, a)
 		}
 	}
+}
+
+// keptLeaders are the leaders of a department whose leaders upstream did not give:
+// its local manager and assistants, without those leaving active status or no
+// longer flagged as leading it, then the members flagged as leading it (the first
+// fills an empty manager post).
+func (p *planner) keptLeaders(d *dept, flagged []*mem) (orgkit.MemberID, []orgkit.MemberID) {
+	stays := func(id orgkit.MemberID) bool {
+		if m := p.memOf(id); m != nil {
+			return m.activeFinal && (!m.src.LeaderInPresent || slices.ContainsFunc(m.src.LeaderIn, func(e string) bool {
+				return strings.TrimSpace(e) == d.ext
+			}))
+		}
+		l, ok := p.snap.Member(id)
+		return ok && l.ExternalID == "" && l.Status == orgkit.Active // a local member: not upstream's to change
+	}
+	var mgr orgkit.MemberID
+	if id := d.node.Manager; !id.IsZero() && stays(id) {
+		mgr = id
+	}
+	var asst []orgkit.MemberID
+	for _, id := range d.node.Assistants {
+		if stays(id) {
+			asst = append(asst, id)
+		}
+	}
+	for _, m := range flagged {
+		switch {
+		case !m.activeFinal:
+			p.warn(WarnLeaderDropped, d.ext, "leader %q of %q is not active: dropped", m.ext, d.finalName.Default)
+		case m.id == mgr || slices.Contains(asst, m.id):
+		case mgr.IsZero():
+			mgr = m.id
+		default:
+			asst = append(asst, m.id)
+		}
+	}
+	return mgr, asst
+}
+
+// extOf is the external ID of a member the plan makes a leader.
+func (p *planner) extOf(id orgkit.MemberID) string {
+	if m := p.memOf(id); m != nil {
+		return m.ext
+	}
+	if l, ok := p.snap.Member(id); ok {
+		return l.DisplayName()
+	}
+	return id.String()
 }

@@ -27,10 +27,13 @@ type dept struct {
 	state     uint8 // cycle detection
 	node      *orgtree.Node
 	id        orgkit.NodeID
-	name      orgkit.Names // the cleaned upstream name
+	name      orgkit.Names // the cleaned upstream name (the local one when upstream gave none)
 	finalName orgkit.Names
 	finalPar  orgkit.NodeID
 	pathBound bool
+	// hasName: upstream gave the name; keepParent: upstream gave no parent, so the
+	// department keeps its local one; noParent: … and it is new (under the root).
+	hasName, keepParent, noParent bool
 }
 
 func (p *planner) matchedOrNew(id orgkit.NodeID) (*dept, bool) {
@@ -72,14 +75,40 @@ func (p *planner) readDepartments() {
 			continue
 		}
 		d := &backing[i]
-		d.src, d.ext, d.parentExt = src, ext, strings.TrimSpace(src.Parent)
-		d.name = p.cleanDeptName(src.Name, ext)
+		d.src, d.ext = src, ext
+		local, _ := p.tree.ByExternalID(ext)
+		if local != nil && local.Parent.IsZero() {
+			local = nil // the root is never an upstream department
+		}
+		switch d.hasName = src.Has(orgtree.NameField); {
+		case d.hasName:
+			d.name = p.cleanDeptName(src.Name, ext)
+		case local != nil:
+			d.name = local.Name
+		default:
+			d.name = p.cleanDeptName(orgkit.Names{}, ext)
+		}
+		switch {
+		case src.Has(orgtree.ParentField):
+			d.parentExt = strings.TrimSpace(src.Parent)
+		case local != nil:
+			d.keepParent = true
+			if pn, ok := p.tree.Node(local.Parent); ok && !pn.Parent.IsZero() {
+				d.parentExt = pn.ExternalID // "" for a local node: kept all the same
+			}
+		default:
+			d.noParent = true
+		}
 		p.depts = append(p.depts, d)
 		p.deptByExt[ext] = d
 	}
 	for _, d := range p.depts {
 		switch pe := d.parentExt; {
+		case d.noParent:
+			p.warn(WarnDepartmentParent, d.ext, "department %q has no parent upstream: placed under the root", d.name.Default)
 		case pe == "" || pe == p.rootID:
+		case d.keepParent && p.deptByExt[pe] == nil:
+			// stays under its local parent, gone upstream or never synced
 		case pe == d.ext:
 			p.warn(WarnDepartmentCycle, d.ext, "department %q is its own parent: placed under the root", d.name.Default)
 		case p.deptByExt[pe] == nil:
@@ -174,7 +203,7 @@ func (p *planner) breakCycles() {
 			brk := slices.MaxFunc(cyc, func(a, b *dept) int { return strings.Compare(a.ext, b.ext) })
 			p.warn(WarnDepartmentCycle, brk.ext, "departments %s form a parent cycle: %q placed under the root",
 				joinExt(cyc), brk.name.Default)
-			brk.parent = nil
+			brk.parent, brk.keepParent = nil, false
 		}
 		for _, x := range path {
 			x.state = done
@@ -225,7 +254,7 @@ func (p *planner) matchNodes(order []*dept) {
 	for _, d := range order {
 		if n, ok := p.tree.ByExternalID(d.ext); ok && !n.Parent.IsZero() {
 			d.node = n
-		} else if parent := p.localParent(d); parent != nil {
+		} else if parent := p.localParent(d); parent != nil && d.hasName && !d.noParent {
 			if kids == nil {
 				kids = map[orgkit.NodeID][]*orgtree.Node{}
 			}
@@ -254,7 +283,7 @@ func (p *planner) matchNodes(order []*dept) {
 		if d.parent != nil {
 			d.finalPar = d.parent.id
 		}
-		if d.node != nil && !p.fields.OwnsNode(orgtree.ParentField) {
+		if d.node != nil && (!p.fields.OwnsNode(orgtree.ParentField) || d.keepParent) {
 			d.finalPar = d.node.Parent
 		}
 	}
@@ -418,9 +447,14 @@ func (p *planner) nameNodes(order []*dept) {
 		}
 		ups = slices.Clone(ups)
 		slices.SortFunc(ups, func(a, b *dept) int { return strings.Compare(a.ext, b.ext) })
+		notOurs := func(d *dept) bool { return d.node != nil && !p.fields.OwnsNode(orgtree.NameField) }
 		for _, d := range ups {
-			if d.node != nil && !p.fields.OwnsNode(orgtree.NameField) {
-				claim(d.finalName) // not ours to rename
+			if notOurs(d) {
+				claim(d.finalName)
+			}
+		}
+		for _, d := range ups {
+			if notOurs(d) {
 				continue
 			}
 			if !free(d.finalName) {
@@ -502,8 +536,12 @@ func (p *planner) nodeItems(order []*dept) {
 			items = append(items, it)
 		}
 		if n == nil {
+			order := 0
+			if d.src.Has(orgtree.OrderField) {
+				order = d.src.Order
+			}
 			add(NodeCreate, "new upstream under "+quote(p.nodeName(d.finalPar)), orgtree.Create{
-				ID: d.id, Parent: d.finalPar, Kind: orgtree.Department, Name: d.finalName, Order: d.src.Order, ExternalID: d.ext})
+				ID: d.id, Parent: d.finalPar, Kind: orgtree.Department, Name: d.finalName, Order: order, ExternalID: d.ext})
 			continue
 		}
 		if d.pathBound {
@@ -519,7 +557,7 @@ func (p *planner) nodeItems(order []*dept) {
 		if p.fields.OwnsNode(orgtree.NameField) && !d.finalName.Equal(n.Name) {
 			add(NodeRename, "renamed upstream from "+quote(n.Name.Default), orgtree.Rename{Node: n.ID, Name: d.finalName})
 		}
-		if p.fields.OwnsNode(orgtree.OrderField) && d.src.Order != n.Order {
+		if p.fields.OwnsNode(orgtree.OrderField) && d.src.Has(orgtree.OrderField) && d.src.Order != n.Order {
 			add(NodeReorder, "order "+strconv.Itoa(n.Order)+" → "+strconv.Itoa(d.src.Order), orgtree.SetOrder{Node: n.ID, Order: d.src.Order})
 		}
 	}

@@ -123,6 +123,35 @@ type Department struct {
 	// becomes the node's manager, the others its assistants. Members flagged with
 	// LeaderIn for the department are added after them.
 	Leaders []string
+	// Present lists the fields upstream supplied: orgtree.NameField (Name),
+	// orgtree.ParentField (Parent), orgtree.OrderField (Order), and
+	// orgtree.ManagerField or orgtree.AssistantsField (Leaders). A field that is
+	// absent keeps the local value — a listing without leaders (DingTalk's listsub,
+	// WeCom's simplelist) keeps the managers and assistants, one without names the
+	// names; a present, empty value clears it (present, empty Leaders: no manager
+	// and no assistants). A new department without a name is named after its
+	// external ID; one without a parent sits under the root. DepartmentFields lists
+	// them all.
+	Present []orgtree.Field
+}
+
+// DepartmentFields returns the department fields a Source can supply (for
+// Department.Present): name, parent, order and leaders (manager and assistants).
+func DepartmentFields() []orgtree.Field {
+	return []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField}
+}
+
+// Has reports whether upstream supplied field f of the department (ManagerField and
+// AssistantsField both stand for Leaders).
+func (d *Department) Has(f orgtree.Field) bool {
+	if f == orgtree.ManagerField || f == orgtree.AssistantsField {
+		return d.hasLeaders()
+	}
+	return slices.Contains(d.Present, f)
+}
+
+func (d *Department) hasLeaders() bool {
+	return slices.Contains(d.Present, orgtree.ManagerField) || slices.Contains(d.Present, orgtree.AssistantsField)
 }
 
 // Member is one upstream member.
@@ -142,8 +171,16 @@ type Member struct {
 	// Departments are the external IDs of the member's departments, the primary one
 	// first. The snapshot's RootID stands for the root.
 	Departments []string
-	// LeaderIn lists departments (external IDs) the member leads.
+	// LeaderIn lists departments (external IDs) the member leads (DingTalk's leader
+	// flags, WeCom's is_leader_in_dept). It is read only when LeaderInPresent is
+	// set: then a department listed here gets the member as a leader (after the
+	// department's own Leaders), and one not listed whose Leaders upstream did not
+	// give loses the member as its manager or assistant — so a delta can take a
+	// leader's post away.
 	LeaderIn []string
+	// LeaderInPresent reports that upstream said which departments the member leads
+	// (LeaderIn, possibly empty).
+	LeaderInPresent bool
 	// Manager is the external ID of the member's reporting manager.
 	Manager string
 	// Status is the member's status upstream.
@@ -202,6 +239,7 @@ func (s *Snapshot) Clone() *Snapshot {
 func (d Department) Clone() Department {
 	d.Name = d.Name.Clone()
 	d.Leaders = slices.Clone(d.Leaders)
+	d.Present = slices.Clone(d.Present)
 	return d
 }
 

@@ -76,7 +76,7 @@ func TestRename(t *testing.T) {
 func TestSubtreeMove(t *testing.T) {
 	e := newEnv(t, smallSource())
 	e.sync(connector.SyncOptions{})
-	e.src.PutDepartment(connector.Department{ExternalID: "eng", Parent: "1", Name: orgkit.Name("Engineering"), Order: 3})
+	e.src.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "eng", Parent: "1", Name: orgkit.Name("Engineering"), Order: 3})
 	e.src.EditDepartment("rd", func(d *connector.Department) { d.Parent = "eng" })
 	e.src.EditDepartment("sales", func(d *connector.Department) { d.Parent = "be" }) // under a moving subtree
 	rep := e.sync(connector.SyncOptions{})
@@ -219,8 +219,8 @@ func TestLocalMembersLeaveGoneDepartment(t *testing.T) {
 func TestNameCollisionSuffixStable(t *testing.T) {
 	build := func() *connectortest.Source {
 		s := smallSource()
-		s.PutDepartment(connector.Department{ExternalID: "s2", Parent: "1", Name: orgkit.Name("sales "), Order: 5})
-		s.PutDepartment(connector.Department{ExternalID: "s3", Parent: "1", Name: orgkit.Name("ＳＡＬＥＳ"), Order: 6})
+		s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "s2", Parent: "1", Name: orgkit.Name("sales "), Order: 5})
+		s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "s3", Parent: "1", Name: orgkit.Name("ＳＡＬＥＳ"), Order: 6})
 		return s
 	}
 	e := newEnv(t, build())
@@ -253,7 +253,7 @@ func TestGoneDepartmentYieldsItsName(t *testing.T) {
 	e.sync(connector.SyncOptions{})
 	// Sales is replaced upstream by a new department with the same name
 	e.src.RemoveDepartment("sales")
-	e.src.PutDepartment(connector.Department{ExternalID: "sales2", Parent: "1", Name: orgkit.Name("Sales")})
+	e.src.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "sales2", Parent: "1", Name: orgkit.Name("Sales")})
 	for _, u := range []string{"u7", "u8", "u9"} {
 		e.src.EditMember(u, func(m *connector.Member) { m.Departments[0] = "sales2" })
 	}
@@ -495,10 +495,10 @@ func TestDuplicateContactsDropped(t *testing.T) {
 
 func TestBrokenUpstreamRepaired(t *testing.T) {
 	s := smallSource()
-	s.PutDepartment(connector.Department{ExternalID: "x", Parent: "y", Name: orgkit.Name("X")})
-	s.PutDepartment(connector.Department{ExternalID: "y", Parent: "x", Name: orgkit.Name("Y")})
-	s.PutDepartment(connector.Department{ExternalID: "orphan", Parent: "nowhere", Name: orgkit.Name("  ")})
-	s.PutDepartment(connector.Department{ExternalID: "", Name: orgkit.Name("no id")})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "x", Parent: "y", Name: orgkit.Name("X")})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "y", Parent: "x", Name: orgkit.Name("Y")})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "orphan", Parent: "nowhere", Name: orgkit.Name("  ")})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "", Name: orgkit.Name("no id")})
 	s.PutMember(connectortest.NewMember("u11", "Ghost", "13900000011", "nowhere", "x"))
 	s.PutMember(connectortest.NewMember("u12", "Bad Phone", "12345", "y"))
 	e := newEnv(t, s)
@@ -524,7 +524,7 @@ func TestDeltaSync(t *testing.T) {
 	require.NotEmpty(t, cursor)
 	e.src.EditMember("u4", func(m *connector.Member) { m.Values.JobTitle = "Kernel Hacker" })
 	e.src.RemoveMember("u10")
-	e.src.PutDepartment(connector.Department{ExternalID: "ops", Parent: "rd", Name: orgkit.Name("Ops")})
+	e.src.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "ops", Parent: "rd", Name: orgkit.Name("Ops")})
 	rep = e.sync(connector.SyncOptions{Cursor: cursor})
 	assert.Equal(t, map[connector.ItemKind]int{connector.MemberUpdate: 1, connector.MemberDeactivate: 1, connector.NodeCreate: 1}, rep.Counts)
 	assert.Equal(t, "Kernel Hacker", e.member("u4").JobTitle)

@@ -155,7 +155,7 @@ func Churn(s *Source, opts ChurnOptions) map[connector.ItemKind]int {
 			continue
 		}
 		ext := fmt.Sprintf("n%d-%05d", opts.Seed, i)
-		s.PutDepartment(connector.Department{ExternalID: ext, Parent: p, Name: orgkit.Name(fmt.Sprintf("New %d-%d", opts.Seed, i))})
+		s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: ext, Parent: p, Name: orgkit.Name(fmt.Sprintf("New %d-%d", opts.Seed, i))})
 		exp[connector.NodeCreate]++
 	}
 	n = 0

@@ -103,7 +103,7 @@ func FromDirectory(d *orgkittest.Directory, opts Options) *Source {
 		}
 		n++
 		ext[nd.ID] = deptExt(n)
-		dep := connector.Department{ExternalID: ext[nd.ID], Parent: ext[nd.Parent], Name: nd.Name.Clone(), Order: nd.Order}
+		dep := connector.Department{Present: connector.DepartmentFields(), ExternalID: ext[nd.ID], Parent: ext[nd.Parent], Name: nd.Name.Clone(), Order: nd.Order}
 		for _, id := range append([]orgkit.MemberID{nd.Manager}, nd.Assistants...) {
 			if e, ok := mext[id]; ok {
 				dep.Leaders = append(dep.Leaders, e)

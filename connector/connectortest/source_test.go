@@ -47,7 +47,7 @@ func TestSourceEditsAndDeltas(t *testing.T) {
 	s := connectortest.New(connectortest.Options{Platform: orgkit.WeCom, TenantID: "ww1"})
 	assert.Equal(t, orgkit.WeCom, s.Platform())
 	assert.Equal(t, "ww1", s.TenantID())
-	s.PutDepartment(connector.Department{ExternalID: "a", Parent: "1", Name: orgkit.Name("A")})
+	s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "a", Parent: "1", Name: orgkit.Name("A")})
 	s.PutMember(connectortest.NewMember("u1", "Ada", "13900000001", "a"))
 	s.PutMember(connectortest.NewMember("u2", "Alan", "13900000002", "a"))
 	full, err := s.Fetch(ctx)
