@@ -1,0 +1,241 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"runtime"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/role"
+	"github.com/orgkit/orgkit/store"
+)
+
+// recordKey identifies a record within a directory.
+type recordKey struct {
+	kind store.RecordKind
+	id   uuid.UUID
+}
+
+// validate checks every change: a known kind; an After of that kind's type, not nil,
+// with a non-zero ID (the directory's own for settings); a Before that is absent or of
+// the same type and ID; and at most one change per record.
+func validate(dir orgkit.DirectoryID, cs *store.ChangeSet) error {
+	if cs == nil || len(cs.Changes) == 0 {
+		return fmt.Errorf("empty change set: %w", orgkit.ErrInvalid)
+	}
+	seen := make(map[recordKey]int, len(cs.Changes))
+	for i, c := range cs.Changes {
+		after, ok := image(c.Kind, c.After)
+		if !ok {
+			return fmt.Errorf("change %d (%s): after-image is %T, want a non-nil %s: %w",
+				i, c.Kind, c.After, typeName(c.Kind), orgkit.ErrInvalid)
+		}
+		if after == uuid.Nil {
+			return fmt.Errorf("change %d (%s): record ID is zero: %w", i, c.Kind, orgkit.ErrInvalid)
+		}
+		if c.Kind == store.KindSettings && after != dir.UUID() {
+			return fmt.Errorf("change %d: settings of directory %s committed to directory %s: %w",
+				i, after, dir, orgkit.ErrInvalid)
+		}
+		if c.Before != nil {
+			before, ok := image(c.Kind, c.Before)
+			switch {
+			case !ok && !isTypedNil(c.Kind, c.Before):
+				return fmt.Errorf("change %d (%s): before-image is %T, want nil or a %s: %w",
+					i, c.Kind, c.Before, typeName(c.Kind), orgkit.ErrInvalid)
+			case ok && before != after:
+				return fmt.Errorf("change %d (%s): before-image is record %s, after-image record %s: %w",
+					i, c.Kind, before, after, orgkit.ErrInvalid)
+			}
+		}
+		k := recordKey{c.Kind, after}
+		if j, dup := seen[k]; dup {
+			return fmt.Errorf("changes %d and %d are both about %s %s: %w", j, i, c.Kind, after, orgkit.ErrInvalid)
+		}
+		seen[k] = i
+	}
+	return nil
+}
+
+// image returns the ID of v when v is a non-nil record of the type kind stands for.
+func image(kind store.RecordKind, v any) (uuid.UUID, bool) {
+	k, id, ok := store.Identify(v)
+	return id, ok && k == kind
+}
+
+// imageTypes are the Go types of each kind's images.
+var imageTypes = map[store.RecordKind]reflect.Type{
+	store.KindSettings:   reflect.TypeFor[*store.DirectoryRecord](),
+	store.KindNode:       reflect.TypeFor[*orgtree.Node](),
+	store.KindMember:     reflect.TypeFor[*member.Member](),
+	store.KindRole:       reflect.TypeFor[*role.Role](),
+	store.KindRoleGroup:  reflect.TypeFor[*role.Group](),
+	store.KindAssignment: reflect.TypeFor[*role.Assignment](),
+}
+
+// isTypedNil reports whether v is a nil pointer of the type kind stands for.
+func isTypedNil(kind store.RecordKind, v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.IsValid() && rv.Type() == imageTypes[kind] && rv.IsNil()
+}
+
+// typeName names the Go type of kind's images, for error messages.
+func typeName(kind store.RecordKind) string {
+	if t, ok := imageTypes[kind]; ok {
+		return t.String()
+	}
+	return fmt.Sprintf("record of a known kind (kind %d is unknown)", uint8(kind))
+}
+
+// encodedChange is one change ready for the database.
+type encodedChange struct {
+	kind   store.RecordKind
+	id     uuid.UUID
+	before []byte // nil for a creation
+	after  []byte
+}
+
+// encoded is a change set ready for the database.
+type encoded struct {
+	meta    []byte
+	changes []encodedChange
+}
+
+// encodeChangeSet validates cs and encodes its metadata and images, the images on
+// every processor when there are many.
+func encodeChangeSet(ctx context.Context, dir orgkit.DirectoryID, cs *store.ChangeSet) (*encoded, error) {
+	if err := validate(dir, cs); err != nil {
+		return nil, err
+	}
+	meta, err := json.Marshal(cs.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("encode meta: %w", err)
+	}
+	out := &encoded{meta: meta, changes: make([]encodedChange, len(cs.Changes))}
+	err = parallel(ctx, len(cs.Changes), func(i int) error {
+		c := cs.Changes[i]
+		e := encodedChange{kind: c.Kind}
+		e.id, _ = image(c.Kind, c.After)
+		var err error
+		if e.after, err = encodeRecord(c.After); err != nil {
+			return fmt.Errorf("change %d (%s %s): encode after-image: %w", i, c.Kind, e.id, err)
+		}
+		if c.Before != nil && !isTypedNil(c.Kind, c.Before) {
+			if e.before, err = encodeRecord(c.Before); err != nil {
+				return fmt.Errorf("change %d (%s %s): encode before-image: %w", i, c.Kind, e.id, err)
+			}
+		}
+		out.changes[i] = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// parallelMin is the number of items below which parallel runs on one goroutine.
+const parallelMin = 256
+
+// parallel calls f(0) … f(n-1) on every processor and returns the first error.
+func parallel(ctx context.Context, n int, f func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), (n+parallelMin-1)/parallelMin)
+	if workers <= 1 {
+		for i := range n {
+			if i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+		next  = make(chan int, workers)
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	const chunk = 128
+	for range workers {
+		wg.Go(func() {
+			for start := range next {
+				for i := start; i < min(start+chunk, n); i++ {
+					if err := f(i); err != nil {
+						once.Do(func() { first = err; cancel() })
+						return
+					}
+				}
+			}
+		})
+	}
+feed:
+	for start := 0; start < n; start += chunk {
+		select {
+		case next <- start:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// records collects decoded records into store.Records.
+func (r *recordsBuilder) add(v any) {
+	switch v := v.(type) {
+	case *orgtree.Node:
+		r.Nodes = append(r.Nodes, v)
+	case *member.Member:
+		r.Members = append(r.Members, v)
+	case *role.Role:
+		r.Roles = append(r.Roles, v)
+	case *role.Group:
+		r.RoleGroups = append(r.RoleGroups, v)
+	case *role.Assignment:
+		r.Assignments = append(r.Assignments, v)
+	}
+}
+
+// recordsBuilder builds a store.Records.
+type recordsBuilder struct{ store.Records }
+
+// rawRecord is a record read from the database, not yet decoded.
+type rawRecord struct {
+	kind store.RecordKind
+	data []byte
+}
+
+// decodeRecords decodes raw records on every processor.
+func decodeRecords(ctx context.Context, raw []rawRecord) (*recordsBuilder, error) {
+	images := make([]any, len(raw))
+	err := parallel(ctx, len(raw), func(i int) error {
+		v, err := decodeImage(raw[i].kind, raw[i].data)
+		images[i] = v
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b := &recordsBuilder{}
+	for _, v := range images {
+		b.add(v)
+	}
+	return b, nil
+}

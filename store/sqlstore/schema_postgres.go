@@ -1,0 +1,137 @@
+package sqlstore
+
+// pgLockKey is the advisory lock that serializes migrations between instances.
+const pgLockKey = 0x6f72676b6974 // "orgkit"
+
+// pgMigrations are the PostgreSQL schema's versions; migration i brings the schema
+// from version i to version i+1. Never edit a released migration: append a new one.
+var pgMigrations = []string{
+	// 1: tables, indexes, the head-advancing function and the read-only views.
+	`
+CREATE TABLE orgkit_directories (
+	id          uuid PRIMARY KEY,
+	key         text NOT NULL UNIQUE,
+	is_default  boolean NOT NULL DEFAULT false,
+	head        bigint NOT NULL DEFAULT 0,
+	created_at  timestamptz NOT NULL,
+	created     json NOT NULL, -- the record as created: ID, key, default and creation time come from it
+	record      json NOT NULL  -- the latest settings
+);
+CREATE UNIQUE INDEX orgkit_directories_one_default ON orgkit_directories (is_default) WHERE is_default;
+
+CREATE TABLE orgkit_change_sets (
+	directory_id    uuid NOT NULL REFERENCES orgkit_directories (id),
+	version         bigint NOT NULL,
+	idempotency_key text,
+	actor           text NOT NULL,
+	reason          text NOT NULL,
+	origin          text NOT NULL,
+	at              timestamptz NOT NULL,
+	change_count    integer NOT NULL,
+	meta            json NOT NULL,
+	PRIMARY KEY (directory_id, version)
+);
+CREATE UNIQUE INDEX orgkit_change_sets_idempotency ON orgkit_change_sets (directory_id, idempotency_key)
+	WHERE idempotency_key IS NOT NULL;
+CREATE INDEX orgkit_change_sets_at ON orgkit_change_sets (directory_id, at);
+
+CREATE TABLE orgkit_changes (
+	directory_id uuid NOT NULL,
+	version      bigint NOT NULL,
+	seq          integer NOT NULL,
+	kind         smallint NOT NULL,
+	record_id    uuid NOT NULL,
+	before       json,
+	after        json NOT NULL,
+	PRIMARY KEY (directory_id, version, seq),
+	FOREIGN KEY (directory_id, version) REFERENCES orgkit_change_sets (directory_id, version)
+);
+CREATE INDEX orgkit_changes_record ON orgkit_changes (directory_id, kind, record_id);
+
+CREATE TABLE orgkit_records (
+	directory_id uuid NOT NULL REFERENCES orgkit_directories (id),
+	kind         smallint NOT NULL,
+	record_id    uuid NOT NULL,
+	version      bigint NOT NULL,
+	record       json NOT NULL,
+	PRIMARY KEY (directory_id, kind, record_id)
+);
+
+CREATE TABLE orgkit_purges (
+	directory_id uuid NOT NULL,
+	key          text NOT NULL,
+	head         bigint NOT NULL,
+	forced       boolean NOT NULL,
+	actor        text NOT NULL,
+	reason       text NOT NULL,
+	at           timestamptz NOT NULL
+);
+
+-- orgkit_advance moves a directory's head from base to base+1, or raises OK404 (no
+-- such directory) or OK409 (the head is not base; DETAIL holds the head).
+CREATE FUNCTION orgkit_advance(dir uuid, base bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE h bigint;
+BEGIN
+	UPDATE orgkit_directories SET head = head + 1 WHERE id = dir AND head = base RETURNING head INTO h;
+	IF h IS NULL THEN
+		SELECT head INTO h FROM orgkit_directories WHERE id = dir;
+		IF h IS NULL THEN
+			RAISE EXCEPTION 'directory % does not exist', dir USING ERRCODE = 'OK404';
+		END IF;
+		RAISE EXCEPTION 'directory % is at version %, not %', dir, h, base USING ERRCODE = 'OK409', DETAIL = h::text;
+	END IF;
+	RETURN h;
+END $$;
+` + pgViews,
+}
+
+// pgViews are the documented read-only views (see the package documentation).
+const pgViews = `
+CREATE VIEW orgkit_directory AS
+SELECT id, key, is_default, head, created_at,
+	record->'name'->>'default' AS name, record->>'platform' AS platform,
+	record->>'upstream_id' AS upstream_id, record AS record
+FROM orgkit_directories;
+
+CREATE VIEW orgkit_node AS
+SELECT directory_id, record_id AS id, version,
+	CASE record->>'kind' WHEN '1' THEN 'company' WHEN '2' THEN 'organization' ELSE 'department' END AS kind,
+	NULLIF(record->>'parent', '')::uuid AS parent,
+	record->'name'->>'default' AS name, NULLIF(record->>'code', '') AS code,
+	COALESCE((record->>'order')::integer, 0) AS sort_order,
+	NULLIF(record->>'manager', '')::uuid AS manager,
+	CASE COALESCE(record->>'status', '0') WHEN '0' THEN 'active' WHEN '1' THEN 'inactive' ELSE 'retired' END AS status, NULLIF(record->>'external_id', '') AS external_id,
+	record AS record
+FROM orgkit_records WHERE kind = 2;
+
+CREATE VIEW orgkit_member AS
+SELECT directory_id, record_id AS id, version,
+	record->'system_name'->>'default' AS system_name, record->>'full_name' AS full_name,
+	NULLIF(record->>'mobile', '') AS mobile, NULLIF(record->>'email', '') AS email,
+	NULLIF(record->>'employee_number', '') AS employee_number,
+	NULLIF(record->>'job_title', '') AS job_title,
+	NULLIF(record->>'primary', '')::uuid AS primary_node,
+	CASE COALESCE(record->>'status', '0') WHEN '0' THEN 'active' WHEN '1' THEN 'inactive' ELSE 'retired' END AS status, NULLIF(record->>'external_id', '') AS external_id,
+	record AS record
+FROM orgkit_records WHERE kind = 3;
+
+CREATE VIEW orgkit_role AS
+SELECT directory_id, record_id AS id, version,
+	record->'name'->>'default' AS name, NULLIF(record->>'group', '')::uuid AS role_group,
+	COALESCE((record->>'org_admin')::boolean, false) AS org_admin,
+	CASE COALESCE(record->>'status', '0') WHEN '0' THEN 'active' WHEN '1' THEN 'inactive' ELSE 'retired' END AS status, record AS record
+FROM orgkit_records WHERE kind = 4;
+
+CREATE VIEW orgkit_assignment AS
+SELECT r.directory_id, r.record_id AS member_id, role_id::uuid AS role_id,
+	role_id = r.record->>'primary' AS is_primary
+FROM orgkit_records r, json_array_elements_text(COALESCE(r.record->'roles', '[]'::json)) AS role_id
+WHERE r.kind = 6;
+
+CREATE VIEW orgkit_history AS
+SELECT s.directory_id, s.version, s.at, s.actor, s.reason, s.origin,
+	CASE c.kind WHEN 1 THEN 'settings' WHEN 2 THEN 'node' WHEN 3 THEN 'member'
+		WHEN 4 THEN 'role' WHEN 5 THEN 'role_group' WHEN 6 THEN 'assignment' END AS kind,
+	c.record_id, c.before, c.after
+FROM orgkit_change_sets s JOIN orgkit_changes c USING (directory_id, version);
+`
