@@ -3,16 +3,13 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
+	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/store"
 )
-
-// ErrOutcomeUnknown is matched (errors.Is) by a Commit error when the connection
-// failed while the transaction committed: the change set may or may not be in the
-// log.
-var ErrOutcomeUnknown = errors.New("outcome unknown")
 
 // rawChange is one change read from the database, not yet decoded.
 type rawChange struct {
@@ -21,10 +18,10 @@ type rawChange struct {
 	before, after []byte
 }
 
-// decodeMeta returns a change set with its version and metadata and room for n
+// decodeMeta returns a change set with its ID, version and metadata and room for n
 // changes.
-func decodeMeta(version uint64, n int, meta []byte) (*store.ChangeSet, error) {
-	cs := &store.ChangeSet{Version: version, Changes: make([]store.Change, 0, n)}
+func decodeMeta(id uuid.UUID, version uint64, n int, meta []byte) (*store.ChangeSet, error) {
+	cs := &store.ChangeSet{ID: id, Version: version, Changes: make([]store.Change, 0, n)}
 	if err := json.Unmarshal(meta, &cs.Meta); err != nil {
 		return nil, fmt.Errorf("decode change set %d: %w", version, err)
 	}
@@ -66,4 +63,18 @@ func fillChanges(ctx context.Context, sets []*store.ChangeSet, after uint64, raw
 		}
 	}
 	return nil
+}
+
+// checkLimit refuses a Changes page size below 1.
+func checkLimit(limit int) error {
+	if limit < 1 {
+		return fmt.Errorf("changes limit %d: want at least 1: %w", limit, orgkit.ErrInvalid)
+	}
+	return nil
+}
+
+// pageEnd returns the last version of the page of at most limit change sets after
+// version after, when the head is head.
+func pageEnd(after uint64, limit int, head uint64) uint64 {
+	return min(head, after+uint64(limit))
 }

@@ -30,6 +30,9 @@ func validate(dir orgkit.DirectoryID, cs *store.ChangeSet) error {
 	if cs == nil || len(cs.Changes) == 0 {
 		return fmt.Errorf("empty change set: %w", orgkit.ErrInvalid)
 	}
+	if cs.ID == uuid.Nil {
+		return fmt.Errorf("change set has no ID: %w", orgkit.ErrInvalid)
+	}
 	seen := make(map[recordKey]int, len(cs.Changes))
 	for i, c := range cs.Changes {
 		after, ok := image(c.Kind, c.After)

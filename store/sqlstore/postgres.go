@@ -75,7 +75,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, opts PostgresOptions) 
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
 	}
-	p.hub = newHub(p.watch)
+	p.hub = newHub(p.listen)
 	return p, nil
 }
 
@@ -306,9 +306,9 @@ func (p *Postgres) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint
 	d := dir.UUID()
 	b := &pgx.Batch{}
 	b.Queue(`SELECT orgkit_advance($1, $2)`, d, int64(base))
-	b.Queue(`INSERT INTO orgkit_change_sets (directory_id, version, idempotency_key, actor, reason, origin, at, change_count, meta)
+	b.Queue(`INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		d, int64(version), idempotencyKey(cs), cs.Meta.Actor, cs.Meta.Reason, string(origin(cs.Meta)), cs.Meta.Time, len(enc.changes), enc.meta)
+		d, int64(version), cs.ID, cs.Meta.Actor, cs.Meta.Reason, string(origin(cs.Meta)), cs.Meta.Time, len(enc.changes), enc.meta)
 	var settings []byte
 	large := len(enc.changes) >= p.opts.CopyThreshold
 	if !large {
@@ -347,7 +347,7 @@ func (p *Postgres) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint
 	}
 	b.Queue(`SELECT pg_notify($1, $2)`, pgChannel, d.String()+":"+strconv.FormatUint(version, 10))
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return p.commitFailed(ctx, tx, dir, base, err)
+		return p.commitFailed(dir, cs.ID, base, err)
 	}
 	if large {
 		if err := p.copyChanges(ctx, tx, d, version, enc.changes); err != nil {
@@ -359,15 +359,16 @@ func (p *Postgres) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint
 		if errors.As(err, &pe) || errors.Is(err, pgx.ErrTxClosed) {
 			return 0, pgErr(fmt.Sprintf("commit to %s", dir), err)
 		}
-		return 0, fmt.Errorf("sqlstore: postgres: commit to %s: version %d: %w: %w", dir, version, ErrOutcomeUnknown, err)
+		return 0, fmt.Errorf("sqlstore: postgres: commit of change set %s to %s as version %d: %w: %w", cs.ID, dir, version, store.ErrOutcomeUnknown, err)
 	}
 	cs.Version = version
+	p.hub.committed(dir, version)
 	return version, nil
 }
 
 // commitFailed turns the failure of a commit's statements into the store's errors:
 // a conflict with the current head, an unknown directory, or the database's error.
-func (p *Postgres) commitFailed(ctx context.Context, tx pgx.Tx, dir orgkit.DirectoryID, base uint64, err error) (uint64, error) {
+func (p *Postgres) commitFailed(dir orgkit.DirectoryID, id uuid.UUID, base uint64, err error) (uint64, error) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
@@ -377,8 +378,8 @@ func (p *Postgres) commitFailed(ctx context.Context, tx pgx.Tx, dir orgkit.Direc
 			head, _ := strconv.ParseUint(pe.Detail, 10, 64)
 			return head, fmt.Errorf("sqlstore: postgres: commit: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
 		case "23505":
-			if pe.ConstraintName == "orgkit_change_sets_idempotency" {
-				return 0, fmt.Errorf("sqlstore: postgres: commit to %s: the change set's idempotency key was committed before: %w", dir, orgkit.ErrConflict)
+			if pe.ConstraintName == "orgkit_change_sets_id" {
+				return 0, fmt.Errorf("sqlstore: postgres: commit to %s: change set %s was committed before: %w", dir, id, orgkit.ErrPrecondition)
 			}
 		}
 	}
@@ -424,11 +425,6 @@ func (p *Postgres) copyChanges(ctx context.Context, tx pgx.Tx, d uuid.UUID, vers
 	return err
 }
 
-// idempotencyKey returns the change set's idempotency key, or nil when it has none.
-func idempotencyKey(cs *store.ChangeSet) any {
-	return nil
-}
-
 // origin returns the change set's origin, OriginAPI when empty.
 func origin(m store.Meta) store.Origin {
 	if m.Origin == "" {
@@ -437,16 +433,22 @@ func origin(m store.Meta) store.Origin {
 	return m.Origin
 }
 
-// Changes returns the change sets committed after version after, ascending, read in
-// one consistent view (orgkit.ErrNotFound for an unknown directory).
-func (p *Postgres) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
+// Changes returns the change sets committed after version after, ascending and
+// contiguous, at most limit of them (exactly limit unless the head comes first), read
+// in one consistent view. It fails with orgkit.ErrInvalid when limit < 1 and with
+// orgkit.ErrNotFound for an unknown directory.
+func (p *Postgres) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64, limit int) ([]*store.ChangeSet, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, fmt.Errorf("sqlstore: postgres: %w", err)
+	}
 	var out []*store.ChangeSet
 	err := p.readTx(ctx, func(tx pgx.Tx) error {
 		head, _, _, err := pgHead(ctx, tx, dir)
 		if err != nil || after >= head {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT version, change_count, meta::text FROM orgkit_change_sets
+		head = pageEnd(after, limit, head)
+		rows, err := tx.Query(ctx, `SELECT change_set_id, version, change_count, meta::text FROM orgkit_change_sets
 			WHERE directory_id = $1 AND version > $2 AND version <= $3 ORDER BY version`, dir.UUID(), int64(after), int64(head))
 		if err != nil {
 			return err
@@ -455,10 +457,11 @@ func (p *Postgres) Changes(ctx context.Context, dir orgkit.DirectoryID, after ui
 			var v int64
 			var n int32
 			var meta []byte
-			if err := rows.Scan(&v, &n, &meta); err != nil {
+			var id uuid.UUID
+			if err := rows.Scan(&id, &v, &n, &meta); err != nil {
 				return err
 			}
-			cs, err := decodeMeta(uint64(v), int(n), meta)
+			cs, err := decodeMeta(id, uint64(v), int(n), meta)
 			if err != nil {
 				return err
 			}

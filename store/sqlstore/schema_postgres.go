@@ -22,7 +22,7 @@ CREATE UNIQUE INDEX orgkit_directories_one_default ON orgkit_directories (is_def
 CREATE TABLE orgkit_change_sets (
 	directory_id    uuid NOT NULL REFERENCES orgkit_directories (id),
 	version         bigint NOT NULL,
-	idempotency_key text,
+	change_set_id   uuid NOT NULL,
 	actor           text NOT NULL,
 	reason          text NOT NULL,
 	origin          text NOT NULL,
@@ -31,8 +31,7 @@ CREATE TABLE orgkit_change_sets (
 	meta            json NOT NULL,
 	PRIMARY KEY (directory_id, version)
 );
-CREATE UNIQUE INDEX orgkit_change_sets_idempotency ON orgkit_change_sets (directory_id, idempotency_key)
-	WHERE idempotency_key IS NOT NULL;
+CREATE UNIQUE INDEX orgkit_change_sets_id ON orgkit_change_sets (directory_id, change_set_id);
 CREATE INDEX orgkit_change_sets_at ON orgkit_change_sets (directory_id, at);
 
 CREATE TABLE orgkit_changes (
@@ -129,7 +128,7 @@ FROM orgkit_records r, json_array_elements_text(COALESCE(r.record->'roles', '[]'
 WHERE r.kind = 6;
 
 CREATE VIEW orgkit_history AS
-SELECT s.directory_id, s.version, s.at, s.actor, s.reason, s.origin,
+SELECT s.directory_id, s.version, s.change_set_id, s.at, s.actor, s.reason, s.origin,
 	CASE c.kind WHEN 1 THEN 'settings' WHEN 2 THEN 'node' WHEN 3 THEN 'member'
 		WHEN 4 THEN 'role' WHEN 5 THEN 'role_group' WHEN 6 THEN 'assignment' END AS kind,
 	c.record_id, c.before, c.after

@@ -20,7 +20,7 @@ CREATE UNIQUE INDEX orgkit_directories_one_default ON orgkit_directories (is_def
 CREATE TABLE orgkit_change_sets (
 	directory_id    TEXT NOT NULL REFERENCES orgkit_directories (id),
 	version         INTEGER NOT NULL,
-	idempotency_key TEXT,
+	change_set_id   TEXT NOT NULL,
 	actor           TEXT NOT NULL,
 	reason          TEXT NOT NULL,
 	origin          TEXT NOT NULL,
@@ -29,8 +29,7 @@ CREATE TABLE orgkit_change_sets (
 	meta            TEXT NOT NULL,
 	PRIMARY KEY (directory_id, version)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX orgkit_change_sets_idempotency ON orgkit_change_sets (directory_id, idempotency_key)
-	WHERE idempotency_key IS NOT NULL;
+CREATE UNIQUE INDEX orgkit_change_sets_id ON orgkit_change_sets (directory_id, change_set_id);
 CREATE INDEX orgkit_change_sets_at ON orgkit_change_sets (directory_id, at);
 
 CREATE TABLE orgkit_changes (
@@ -109,7 +108,7 @@ FROM orgkit_records r, json_each(COALESCE(r.record->'$.roles', '[]')) AS j
 WHERE r.kind = 6;
 
 CREATE VIEW orgkit_history AS
-SELECT s.directory_id, s.version, s.at, s.actor, s.reason, s.origin,
+SELECT s.directory_id, s.version, s.change_set_id, s.at, s.actor, s.reason, s.origin,
 	CASE c.kind WHEN 1 THEN 'settings' WHEN 2 THEN 'node' WHEN 3 THEN 'member'
 		WHEN 4 THEN 'role' WHEN 5 THEN 'role_group' WHEN 6 THEN 'assignment' END AS kind,
 	c.record_id, c.before, c.after

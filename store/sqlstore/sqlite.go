@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -62,28 +63,17 @@ func OpenSQLite(ctx context.Context, path string, opts SQLiteOptions) (*SQLite, 
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlstore: sqlite: path %q: want a file name without '?' or '#': %w", path, orgkit.ErrInvalid)
 	}
-	dsn := func(lock string) string {
-		q := url.Values{}
-		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(FULL)")
-		q.Add("_pragma", "secure_delete(ON)")
-		q.Add("_pragma", "foreign_keys(ON)")
-		q.Set("_txlock", lock)
-		q.Set("_time_format", "sqlite")
-		return "file:" + path + "?" + q.Encode()
-	}
 	s := &SQLite{opts: opts, log: opts.Logger, path: path}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
-	if s.w, err = sql.Open("sqlite", dsn("immediate")); err != nil {
+	if s.w, err = sql.Open("sqlite", s.dsn("immediate")); err != nil {
 		return nil, fmt.Errorf("sqlstore: sqlite: open %s: %w", path, err)
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
-	if s.r, err = sql.Open("sqlite", dsn("deferred")); err != nil {
+	if s.r, err = sql.Open("sqlite", s.dsn("deferred")); err != nil {
 		s.w.Close()
 		return nil, fmt.Errorf("sqlstore: sqlite: open %s: %w", path, err)
 	}
@@ -94,8 +84,22 @@ func OpenSQLite(ctx context.Context, path string, opts SQLiteOptions) (*SQLite, 
 		s.r.Close()
 		return nil, err
 	}
-	s.hub = newHub(s.watch)
+	s.hub = newHub(s.listen)
 	return s, nil
+}
+
+// dsn returns the driver's DSN for the store's file, with transactions of the given
+// locking mode ("immediate" or "deferred").
+func (s *SQLite) dsn(lock string) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", s.opts.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "secure_delete(ON)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Set("_txlock", lock)
+	q.Set("_time_format", "sqlite")
+	return "file:" + s.path + "?" + q.Encode()
 }
 
 // DB returns a handle for reading the database, for hosts that query the read-only
@@ -299,15 +303,13 @@ func (s *SQLite) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64
 	if uint64(head) != base {
 		return uint64(head), fmt.Errorf("sqlstore: sqlite: commit: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
 	}
-	if key := idempotencyKey(cs); key != nil {
-		var v int64
-		err := tx.QueryRowContext(ctx, `SELECT version FROM orgkit_change_sets WHERE directory_id = ? AND idempotency_key = ?`, d, key).Scan(&v)
-		if err == nil {
-			return uint64(head), fmt.Errorf("sqlstore: sqlite: commit to %s: the change set's idempotency key was committed as version %d: %w", dir, v, orgkit.ErrConflict)
-		}
+	var landed int64
+	err = tx.QueryRowContext(ctx, `SELECT version FROM orgkit_change_sets WHERE directory_id = ? AND change_set_id = ?`, d, cs.ID.String()).Scan(&landed)
+	if err == nil {
+		return 0, fmt.Errorf("sqlstore: sqlite: commit to %s: change set %s was committed before, as version %d: %w", dir, cs.ID, landed, orgkit.ErrPrecondition)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO orgkit_change_sets (directory_id, version, idempotency_key, actor, reason, origin, at, change_count, meta)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d, int64(version), idempotencyKey(cs), cs.Meta.Actor, cs.Meta.Reason,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d, int64(version), cs.ID.String(), cs.Meta.Actor, cs.Meta.Reason,
 		string(origin(cs.Meta)), sqliteTime(cs.Meta.Time), len(enc.changes), string(enc.meta)); err != nil {
 		return 0, sqliteErr("commit to "+d, err)
 	}
@@ -388,16 +390,22 @@ func insertRows(ctx context.Context, tx *sql.Tx, prefix string, cols, n int, row
 	return nil
 }
 
-// Changes returns the change sets committed after version after, ascending, read in
-// one snapshot (orgkit.ErrNotFound for an unknown directory).
-func (s *SQLite) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
+// Changes returns the change sets committed after version after, ascending and
+// contiguous, at most limit of them (exactly limit unless the head comes first), read
+// in one snapshot. It fails with orgkit.ErrInvalid when limit < 1 and with
+// orgkit.ErrNotFound for an unknown directory.
+func (s *SQLite) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64, limit int) ([]*store.ChangeSet, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, fmt.Errorf("sqlstore: sqlite: %w", err)
+	}
 	var out []*store.ChangeSet
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		head, _, _, err := sqliteHead(ctx, tx, dir)
 		if err != nil || after >= head {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT version, change_count, meta FROM orgkit_change_sets
+		head = pageEnd(after, limit, head)
+		rows, err := tx.QueryContext(ctx, `SELECT change_set_id, version, change_count, meta FROM orgkit_change_sets
 			WHERE directory_id = ? AND version > ? AND version <= ? ORDER BY version`, dir.String(), int64(after), int64(head))
 		if err != nil {
 			return err
@@ -407,10 +415,15 @@ func (s *SQLite) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint
 			var v int64
 			var n int
 			var meta []byte
-			if err := rows.Scan(&v, &n, &meta); err != nil {
+			var id string
+			if err := rows.Scan(&id, &v, &n, &meta); err != nil {
 				return err
 			}
-			cs, err := decodeMeta(uint64(v), n, meta)
+			uid, err := uuid.Parse(id)
+			if err != nil {
+				return fmt.Errorf("change set %d: ID %q: %w", v, id, err)
+			}
+			cs, err := decodeMeta(uid, uint64(v), n, meta)
 			if err != nil {
 				return err
 			}
