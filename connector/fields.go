@@ -14,8 +14,8 @@ import (
 // Departments, Manager, Status and the external ID.
 func structural(f member.Field) bool {
 	switch f {
-	case member.Primary, member.Secondary, member.AffiliatedDepartment, member.AffiliatedOrganization,
-		member.ReportingManager, member.StatusField, member.ExternalID:
+	case member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.AffiliatedDepartmentField, member.AffiliatedOrganizationField,
+		member.ReportingManagerField, member.StatusField, member.ExternalIDField:
 		return true
 	}
 	return false
@@ -32,9 +32,9 @@ func (p *planner) sameAsStored(f member.Field, raw, local *member.Member) bool {
 		return true
 	}
 	switch f {
-	case member.Mobile:
+	case member.MobileField:
 		return p.sameMobile(raw.Mobile, local.Mobile)
-	case member.Email:
+	case member.EmailField:
 		s := strings.TrimSpace(raw.Email)
 		return local.Email != "" && isASCII(s) && strings.EqualFold(s, local.Email)
 	}

@@ -46,7 +46,7 @@ func FuzzSync(f *testing.F) {
 			ext, name, dept, mobile := next(), next(), next(), next()
 			m := connectortest.NewMember(ext, name, mobile, dept)
 			m.Values.Email = fmt.Sprintf("p%d@example.com", i)
-			m.Present = append(m.Present, member.Email)
+			m.Present = append(m.Present, member.EmailField)
 			m.Manager = next()
 			m.LeaderIn, m.LeaderInPresent = depts, true
 			src.PutMember(m)

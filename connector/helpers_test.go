@@ -48,7 +48,7 @@ func (e *env) snap() *directory.Snapshot {
 
 func (e *env) member(ext string) *member.Member {
 	e.t.Helper()
-	m, ok := e.snap().MemberBy(member.ExternalID, ext)
+	m, ok := e.snap().MemberBy(member.ExternalIDField, ext)
 	require.True(e.t, ok, "member %s", ext)
 	return m
 }
@@ -80,7 +80,7 @@ func smallSource() *connectortest.Source {
 		m := connectortest.NewMember(p.ext, p.name, "1390000000"+string(rune('0'+i)), p.depts...)
 		m.Values.Email = p.ext + "@example.com"
 		m.Values.JobTitle = "Engineer"
-		m.Present = append(m.Present, member.Email, member.JobTitle)
+		m.Present = append(m.Present, member.EmailField, member.JobTitleField)
 		m.Manager = p.mgr
 		s.PutMember(m)
 	}

@@ -50,7 +50,7 @@ var emptyMember = &member.Member{}
 
 // uniqueChecked are the unique fields the planner keeps unique (the external ID is
 // unique by matching).
-var uniqueChecked = []member.Field{member.SystemName, member.EmployeeNumber, member.Mobile, member.Email, member.LoginAccount, member.SSOAccount}
+var uniqueChecked = []member.Field{member.SystemNameField, member.EmployeeNumberField, member.MobileField, member.EmailField, member.LoginAccountField, member.SSOAccountField}
 
 func (p *planner) planMembers() error {
 	p.readMembers()
@@ -194,7 +194,7 @@ func (p *planner) matchMembers() error {
 		}
 		var cands []Candidate
 		for _, f := range p.opts.MatchKeys {
-			if f == member.ExternalID || !m.src.Has(f) || m.src.Values == nil {
+			if f == member.ExternalIDField || !m.src.Has(f) || m.src.Values == nil {
 				continue
 			}
 			probe := &member.Member{}
@@ -308,11 +308,11 @@ func (p *planner) newValues(m *mem, w *sink) {
 			name = m.ext
 		}
 		v.SystemName = orgkit.Name(truncate(name, maxSystemName))
-		if vs := p.opts.Rules.Normalize(v, []member.Field{member.SystemName}); len(vs) > 0 {
+		if vs := p.opts.Rules.Normalize(v, []member.Field{member.SystemNameField}); len(vs) > 0 {
 			v.SystemName = orgkit.Name(truncate(m.ext, maxSystemName))
 		}
-		if seen&(1<<member.SystemName) == 0 {
-			m.set = append(m.set, member.SystemName)
+		if seen&(1<<member.SystemNameField) == 0 {
+			m.set = append(m.set, member.SystemNameField)
 		}
 		m.derivedName = true
 	}
@@ -430,16 +430,16 @@ func (p *planner) claimUnique() {
 // system name gets the suffix " (<external ID>)" instead).
 func (p *planner) lose(m *mem, f member.Field, key, who string, claimed map[string]orgkit.MemberID, isCh map[orgkit.MemberID]bool) {
 	shown := key
-	if f == member.SystemName && m.value != nil {
+	if f == member.SystemNameField && m.value != nil {
 		shown = m.value.SystemName.Default
 	}
-	if !(f == member.SystemName && m.derivedName) {
+	if !(f == member.SystemNameField && m.derivedName) {
 		p.warn(WarnMemberDuplicate, m.ext, "%s %q is already used by %s: dropped", f, shown, who)
 	}
 	if m.value == nil {
 		m.value = m.local.Clone()
 	}
-	if f != member.SystemName {
+	if f != member.SystemNameField {
 		f.Copy(m.value, emptyMember)
 	} else {
 		m.value.SystemName = p.suffixedSystemName(m.value.SystemName, m.ext, m.id, f, claimed, isCh)
@@ -485,9 +485,9 @@ func (p *planner) release(o *member.Member, f member.Field) bool {
 	}
 	v := prev.Clone()
 	switch f {
-	case member.SystemName:
+	case member.SystemNameField:
 		v.SystemName = orgkit.Name(truncate(o.SystemName.Default, maxSystemName-len(o.ExternalID)-3) + " (" + o.ExternalID + ")")
-	case member.Mobile, member.Email:
+	case member.MobileField, member.EmailField:
 		f.Copy(v, emptyMember)
 		switch {
 		case v.LoginMethod == member.LoginByMobile && v.Mobile == "" && v.Email != "":
@@ -523,7 +523,7 @@ func (p *planner) checkContacts() error {
 			}
 			return m.local
 		}
-		method, mobile, email := get(member.LoginMethodField).LoginMethod, get(member.Mobile).Mobile, get(member.Email).Email
+		method, mobile, email := get(member.LoginMethodField).LoginMethod, get(member.MobileField).Mobile, get(member.EmailField).Email
 		if method == member.LoginByMobile && mobile != "" || method == member.LoginByEmail && email != "" || method == member.LoginByPlatform {
 			continue
 		}
@@ -623,17 +623,17 @@ func (p *planner) affiliations(m *mem, w *sink) {
 			a.secondary = slices.Clone(buf[1:])
 		}
 		if m.local != nil {
-			a.moveFields = append(a.moveFields, member.Primary, member.Secondary)
+			a.moveFields = append(a.moveFields, member.PrimaryDepartmentField, member.SecondaryDepartmentsField)
 		}
 	}
 	if m.local == nil {
 		return
 	}
 	if affDept != m.local.AffiliatedDepartment {
-		a.moveFields = append(a.moveFields, member.AffiliatedDepartment)
+		a.moveFields = append(a.moveFields, member.AffiliatedDepartmentField)
 	}
 	if affOrg != m.local.AffiliatedOrganization {
-		a.moveFields = append(a.moveFields, member.AffiliatedOrganization)
+		a.moveFields = append(a.moveFields, member.AffiliatedOrganizationField)
 	}
 }
 
@@ -681,14 +681,14 @@ func (p *planner) stripLocalMembers() {
 		if len(buf) > 1 {
 			v.Secondary = buf[1:]
 		}
-		fields := []member.Field{member.Primary, member.Secondary}
+		fields := []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField}
 		if !v.AffiliatedDepartment.IsZero() && !p.nodeActiveFinal(v.AffiliatedDepartment) {
 			v.AffiliatedDepartment = orgkit.NodeID{}
-			fields = append(fields, member.AffiliatedDepartment)
+			fields = append(fields, member.AffiliatedDepartmentField)
 		}
 		if !v.AffiliatedOrganization.IsZero() && !p.nodeActiveFinal(v.AffiliatedOrganization) {
 			v.AffiliatedOrganization = orgkit.NodeID{}
-			fields = append(fields, member.AffiliatedOrganization)
+			fields = append(fields, member.AffiliatedOrganizationField)
 		}
 		p.moves = append(p.moves, Item{Kind: MemberMove, ExternalID: lm.ExternalID, Member: lm.ID, Name: lm.DisplayName(), Fields: fields,
 			Reason:  "departments gone upstream: " + p.namesOf(lm.Affiliations()) + " → " + p.namesOf(v.Affiliations()),
@@ -714,12 +714,12 @@ func (p *planner) namesOf(ids []orgkit.NodeID) string {
 // depend on the directory's previous state.
 func (p *planner) planManagers() {
 	p.mgr = map[orgkit.MemberID]orgkit.MemberID{}
-	if !p.fields.OwnsMember(member.ReportingManager) {
+	if !p.fields.OwnsMember(member.ReportingManagerField) {
 		return
 	}
 	var changed []*mem
 	for _, m := range p.members {
-		if !m.activeFinal || !m.src.Has(member.ReportingManager) {
+		if !m.activeFinal || !m.src.Has(member.ReportingManagerField) {
 			continue
 		}
 		var want orgkit.MemberID
@@ -773,7 +773,7 @@ func (p *planner) planManagers() {
 			}
 			var brk *mem // the greatest external ID among the lines upstream gives
 			for _, id := range path {
-				if x := p.memOf(id); x != nil && x.activeFinal && x.src.Has(member.ReportingManager) {
+				if x := p.memOf(id); x != nil && x.activeFinal && x.src.Has(member.ReportingManagerField) {
 					if brk == nil || x.ext > brk.ext {
 						brk = x
 					}
@@ -838,7 +838,7 @@ func (p *planner) memberItems() {
 		} else {
 			if m.matchKey.Valid() {
 				b := it
-				b.Kind, b.Fields = MemberBind, []member.Field{member.ExternalID}
+				b.Kind, b.Fields = MemberBind, []member.Field{member.ExternalIDField}
 				b.Reason = "matched by " + m.matchKey.String()
 				b.Command = member.Update{ID: m.id, Fields: b.Fields, Value: member.Member{ExternalID: m.ext}}
 				p.binds = append(p.binds, b)
@@ -874,7 +874,7 @@ func (p *planner) memberItems() {
 		}
 		if want, ok := p.mgr[m.id]; ok {
 			mg := it
-			mg.Kind, mg.Fields = MemberManager, []member.Field{member.ReportingManager}
+			mg.Kind, mg.Fields = MemberManager, []member.Field{member.ReportingManagerField}
 			mg.Reason = "reports to nobody upstream"
 			if !want.IsZero() {
 				mg.Reason = "reports to " + quote(p.memOf(want).ext) + " upstream"
@@ -891,8 +891,8 @@ func (p *planner) releaseItems() {
 		o, _ := p.snap.Member(id)
 		v := p.released[id]
 		var fields []member.Field
-		for _, f := range []member.Field{member.SystemName, member.LoginMethodField, member.Mobile, member.Email,
-			member.LoginAccount, member.SSOAccount, member.EmployeeNumber} {
+		for _, f := range []member.Field{member.SystemNameField, member.LoginMethodField, member.MobileField, member.EmailField,
+			member.LoginAccountField, member.SSOAccountField, member.EmployeeNumberField} {
 			if !f.Equal(o, v) {
 				fields = append(fields, f)
 			}

@@ -24,8 +24,8 @@ const (
 type PlanOptions struct {
 	// MatchKeys are the member fields, in order, by which a first sync into a
 	// populated directory matches upstream members to local members that have no
-	// external ID yet: one of member.UniqueFields each (typically member.ExternalID,
-	// member.Mobile, member.Email, member.EmployeeNumber). The external ID is always
+	// external ID yet: one of member.UniqueFields each (typically member.ExternalIDField,
+	// member.MobileField, member.EmailField, member.EmployeeNumberField). The external ID is always
 	// tried first. An upstream member that matches no local member is created; one
 	// that matches exactly one local member no other upstream member matched is bound
 	// to it; anything else refuses the plan with an *AmbiguousMatchError.

@@ -123,7 +123,7 @@ func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) str
 	}
 	fields := src.Fields().Member
 	for _, e := range src.MemberIDs() {
-		m, ok := snap.MemberBy(member.ExternalID, e)
+		m, ok := snap.MemberBy(member.ExternalIDField, e)
 		if !ok {
 			lines = append(lines, "member "+e+" absent")
 			continue
@@ -132,15 +132,15 @@ func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) str
 		fmt.Fprintf(&b, "member %s status=%s", e, m.Status)
 		for _, f := range fields {
 			switch f {
-			case member.Primary:
+			case member.PrimaryDepartmentField:
 				if !m.Primary.IsZero() {
 					fmt.Fprintf(&b, " primary=%s", ext(m.Primary))
 				}
-			case member.Secondary:
+			case member.SecondaryDepartmentsField:
 				for _, s := range m.Secondary {
 					fmt.Fprintf(&b, " secondary=%s", ext(s))
 				}
-			case member.ReportingManager:
+			case member.ReportingManagerField:
 				if m.Status == orgkit.Active {
 					fmt.Fprintf(&b, " manager=%s", mext(m.ReportingManager))
 				}
@@ -156,23 +156,23 @@ func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) str
 
 func fieldText(f member.Field, m *member.Member) string {
 	switch f {
-	case member.FullName:
+	case member.FullNameField:
 		return m.FullName
-	case member.Mobile:
+	case member.MobileField:
 		return m.Mobile
-	case member.Email:
+	case member.EmailField:
 		return m.Email
-	case member.JobTitle:
+	case member.JobTitleField:
 		return m.JobTitle
-	case member.EmployeeNumber:
+	case member.EmployeeNumberField:
 		return m.EmployeeNumber
 	case member.GenderField:
 		return m.Gender.String()
-	case member.HireDate:
+	case member.HireDateField:
 		return m.HireDate.String()
-	case member.WorkPlace:
+	case member.WorkPlaceField:
 		return m.WorkPlace
-	case member.OfficePhone:
+	case member.OfficePhoneField:
 		return m.OfficePhone
 	}
 	return "?" + f.String()

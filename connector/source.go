@@ -57,11 +57,11 @@ type Fields struct {
 }
 
 // Normalized returns the fields the sync owns in fact: the declared ones plus the
-// binding itself (member.ExternalID, member.StatusField, orgtree.ExternalIDField and
+// binding itself (member.ExternalIDField, member.StatusField, orgtree.ExternalIDField and
 // orgtree.StatusField, since members and departments come and go with upstream),
 // without duplicates and in canonical order. Bind declares these.
 func (f Fields) Normalized() Fields {
-	m := append(slices.Clone(f.Member), member.ExternalID, member.StatusField)
+	m := append(slices.Clone(f.Member), member.ExternalIDField, member.StatusField)
 	n := append(slices.Clone(f.Node), orgtree.ExternalIDField, orgtree.StatusField)
 	m = slices.DeleteFunc(m, func(x member.Field) bool { return !x.Valid() })
 	n = slices.DeleteFunc(n, func(x orgtree.Field) bool { return x.String() == "unknown" })
@@ -164,9 +164,9 @@ type Member struct {
 	// (Departments, Manager and Status below say those).
 	Values *member.Member
 	// Present lists the fields upstream supplied. A field that is absent keeps the
-	// local value; a present, empty value clears it. member.Primary or
-	// member.Secondary in Present means Departments was supplied, and
-	// member.ReportingManager that Manager was.
+	// local value; a present, empty value clears it. member.PrimaryDepartmentField or
+	// member.SecondaryDepartmentsField in Present means Departments was supplied, and
+	// member.ReportingManagerField that Manager was.
 	Present []member.Field
 	// Departments are the external IDs of the member's departments, the primary one
 	// first. The snapshot's RootID stands for the root.
@@ -190,7 +190,9 @@ type Member struct {
 // Has reports whether upstream supplied field f.
 func (m *Member) Has(f member.Field) bool { return slices.Contains(m.Present, f) }
 
-func (m *Member) hasDepartments() bool { return m.Has(member.Primary) || m.Has(member.Secondary) }
+func (m *Member) hasDepartments() bool {
+	return m.Has(member.PrimaryDepartmentField) || m.Has(member.SecondaryDepartmentsField)
+}
 
 // MemberStatus is a member's status upstream.
 type MemberStatus uint8

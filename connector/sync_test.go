@@ -28,7 +28,7 @@ func TestFirstSyncAndNoOp(t *testing.T) {
 	set := e.snap().Settings()
 	assert.Equal(t, orgkit.DingTalk, set.Platform)
 	assert.Equal(t, "test-corp", set.UpstreamID)
-	assert.Contains(t, set.SyncedMemberFields, member.Mobile)
+	assert.Contains(t, set.SyncedMemberFields, member.MobileField)
 	assert.Contains(t, set.SyncedMemberFields, member.StatusField)
 	assert.Equal(t, "1", e.snap().Tree().Root().ExternalID)
 
@@ -326,9 +326,9 @@ func TestSyncedFieldsReadOnly(t *testing.T) {
 		name string
 		cmd  orgkit.Command
 	}{
-		{"member full name", member.Update{ID: u4.ID, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "Linus"}}},
-		{"member mobile", member.Update{ID: u4.ID, Fields: []member.Field{member.Mobile}, Value: member.Member{Mobile: "13700000000"}}},
-		{"member departments", member.Update{ID: u4.ID, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: e.node("fe").ID}}},
+		{"member full name", member.Update{ID: u4.ID, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Linus"}}},
+		{"member mobile", member.Update{ID: u4.ID, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: "13700000000"}}},
+		{"member departments", member.Update{ID: u4.ID, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: e.node("fe").ID}}},
 		{"member deactivation", member.Deactivate{Members: []orgkit.MemberID{u4.ID}}},
 		{"member creation", member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("x"), Mobile: "13700000001"}},
 		{"node rename", orgtree.Rename{Node: be.ID, Name: orgkit.Name("Server")}},
@@ -359,7 +359,7 @@ func TestLocalFieldsEditable(t *testing.T) {
 	u4, u5, be := e.member("u4"), e.member("u5"), e.node("be")
 	rid := orgkit.NewRoleID()
 	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{Actor: "admin"},
-		member.Update{ID: u4.ID, Fields: []member.Field{member.ExtendedA, member.SystemName}, Value: member.Member{ExtendedA: "badge 42", SystemName: orgkit.Name("linus")}},
+		member.Update{ID: u4.ID, Fields: []member.Field{member.ExtendedAField, member.SystemNameField}, Value: member.Member{ExtendedA: "badge 42", SystemName: orgkit.Name("linus")}},
 		orgtree.SetObservers{Node: be.ID, Members: []orgkit.MemberID{u5.ID}},
 		orgtree.SetIsolation{Node: be.ID, Isolation: orgtree.Isolation{HideFromOutside: true, VisibilityWhitelist: orgtree.Whitelist{Members: []orgkit.MemberID{u5.ID}}}},
 		orgtree.SetGroup{Node: be.ID, Group: orgtree.GroupSettings{IncludeSubMembers: true}},
@@ -379,7 +379,7 @@ func TestWithheldFieldsKeepLocalValues(t *testing.T) {
 	// the platform stops sending mobiles and job titles (missing permissions)
 	for _, ext := range e.src.MemberIDs() {
 		e.src.EditMember(ext, func(m *connector.Member) {
-			m.Present = slices.DeleteFunc(m.Present, func(f member.Field) bool { return f == member.Mobile || f == member.JobTitle })
+			m.Present = slices.DeleteFunc(m.Present, func(f member.Field) bool { return f == member.MobileField || f == member.JobTitleField })
 			m.Values.Mobile, m.Values.JobTitle = "", ""
 		})
 	}
@@ -390,7 +390,7 @@ func TestWithheldFieldsKeepLocalValues(t *testing.T) {
 
 	// a present, empty value clears: the job title goes; the mobile goes too, and
 	// the login method follows to the email
-	e.src.EditMember("u4", func(m *connector.Member) { m.Present = append(m.Present, member.Mobile, member.JobTitle) })
+	e.src.EditMember("u4", func(m *connector.Member) { m.Present = append(m.Present, member.MobileField, member.JobTitleField) })
 	rep = e.sync(connector.SyncOptions{})
 	assert.Equal(t, map[connector.ItemKind]int{connector.MemberUpdate: 1}, rep.Counts)
 	u4 := e.member("u4")
@@ -412,7 +412,7 @@ func TestFirstSyncMatchesPopulatedDirectory(t *testing.T) {
 		member.Create{ID: grace, SystemName: orgkit.Name("grace"), Email: "U3@example.com", LoginMethod: member.LoginByEmail},
 	)
 	require.NoError(t, err)
-	rep := e.sync(connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.ExternalID, member.Mobile, member.Email}}})
+	rep := e.sync(connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.ExternalIDField, member.MobileField, member.EmailField}}})
 	assert.Equal(t, 2, rep.Counts[connector.MemberBind], "%s", rep.Plan)
 	assert.Equal(t, 8, rep.Counts[connector.MemberCreate])
 	assert.Equal(t, 2, rep.Counts[connector.NodeBind], "the root and R&D")
@@ -435,7 +435,7 @@ func TestAmbiguousFirstSyncRefused(t *testing.T) {
 	)
 	require.NoError(t, err)
 	v := e.snap().Version()
-	_, err = connector.Sync(e.ctx, e.svc, e.dir, e.src, connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.Mobile, member.Email}}})
+	_, err = connector.Sync(e.ctx, e.svc, e.dir, e.src, connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.MobileField, member.EmailField}}})
 	require.ErrorIs(t, err, connector.ErrAmbiguousMatch)
 	var amb *connector.AmbiguousMatchError
 	require.ErrorAs(t, err, &amb)
@@ -451,7 +451,7 @@ func TestAmbiguousFirstSyncRefused(t *testing.T) {
 	_, err = e2.svc.Apply(e2.ctx, e2.dir, store.Meta{}, member.Create{ID: a, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000"})
 	require.NoError(t, err)
 	e2.src.EditMember("u2", func(m *connector.Member) { m.Values.Mobile = "13900000000" })
-	_, err = connector.Sync(e2.ctx, e2.svc, e2.dir, e2.src, connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.Mobile}}})
+	_, err = connector.Sync(e2.ctx, e2.svc, e2.dir, e2.src, connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.MobileField}}})
 	require.ErrorAs(t, err, &amb)
 	assert.Equal(t, []string{"u1", "u2"}, amb.Matches[0].ExternalIDs)
 }
@@ -563,7 +563,7 @@ func TestBind(t *testing.T) {
 func TestPlanRefusesBadInput(t *testing.T) {
 	e := newEnv(t, smallSource())
 	up := e.src.Snapshot()
-	_, err := connector.Plan(e.ctx, e.snap(), up, connector.PlanOptions{MatchKeys: []member.Field{member.JobTitle}})
+	_, err := connector.Plan(e.ctx, e.snap(), up, connector.PlanOptions{MatchKeys: []member.Field{member.JobTitleField}})
 	require.ErrorIs(t, err, orgkit.ErrInvalid)
 	up.Platform = orgkit.Generic
 	_, err = connector.Plan(e.ctx, e.snap(), up, connector.PlanOptions{})

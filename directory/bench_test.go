@@ -87,11 +87,11 @@ func memberEdit(i int, id orgkit.MemberID, mobile bool) (member.Update, func(*me
 	if mobile {
 		// +86 199 is a mainland range the generator never uses.
 		v := "+86199" + padded8(i)
-		return member.Update{ID: id, Fields: []member.Field{member.Mobile}, Value: member.Member{Mobile: v}},
+		return member.Update{ID: id, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: v}},
 			func(m *member.Member) bool { return m.Mobile == v }
 	}
 	v := "Engineer " + strconv.Itoa(i)
-	return member.Update{ID: id, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: v}},
+	return member.Update{ID: id, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: v}},
 		func(m *member.Member) bool { return m.JobTitle == v }
 }
 

@@ -189,7 +189,7 @@ func ExampleService_RemindActivation() {
 func ExampleSnapshot_Card() {
 	svc, snap, _, grace := exampleOrg()
 	res, err := svc.Apply(context.Background(), snap.ID(), store.Meta{Actor: "admin"}, directory.SetCardLayout{
-		Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Primary, member.Email, member.ReportingManager}}})
+		Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.PrimaryDepartmentField, member.EmailField, member.ReportingManagerField}}})
 	if err != nil {
 		panic(err)
 	}

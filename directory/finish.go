@@ -262,7 +262,7 @@ func (b *batch) memberChangedAffiliation(m *member.Member) bool {
 	if !ok || old.Status != m.Status {
 		return true
 	}
-	for _, f := range []member.Field{member.Primary, member.Secondary, member.AffiliatedDepartment, member.AffiliatedOrganization} {
+	for _, f := range []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.AffiliatedDepartmentField, member.AffiliatedOrganizationField} {
 		if !f.Equal(old, m) {
 			return true
 		}
@@ -316,7 +316,7 @@ func (b *batch) checkUnique(members []*member.Member) {
 					continue
 				}
 				value := key
-				if f == member.SystemName {
+				if f == member.SystemNameField {
 					value = m.SystemName.Default
 				}
 				b.failAt(changeKey{store.KindMember, m.ID.UUID()}, "member."+f.String()+".duplicate", memberRecord(m), f.String(), value, other)

@@ -307,7 +307,7 @@ func coldSnapshots(b *testing.B, big *bigDirectory) func() *directory.Snapshot {
 	return func() *directory.Snapshot {
 		i++
 		res, err := svc.Plan(ctx, base.ID(), store.Meta{Actor: "bench"}, member.Update{ID: base.Settings().Leader,
-			Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: fmt.Sprint("CEO ", i)}})
+			Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: fmt.Sprint("CEO ", i)}})
 		require.NoError(b, err)
 		return res.Snapshot
 	}

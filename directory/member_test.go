@@ -23,12 +23,12 @@ func TestMemberFieldsValidatedOnTheWritePath(t *testing.T) {
 		field member.Field
 		code  string
 	}{
-		{"invalid phone", member.Member{Mobile: "12345"}, member.Mobile, orgkit.CodeMemberMobileInvalid},
-		{"invalid email", member.Member{Email: "not-an-email"}, member.Email, orgkit.CodeMemberEmailInvalid},
-		{"invalid time zone", member.Member{TimeZone: "Mars/Olympus"}, member.TimeZone, "member.time_zone.invalid"},
-		{"invalid language", member.Member{Language: "not a language"}, member.Language, "member.language.invalid"},
-		{"invalid region", member.Member{Region: "XX"}, member.Region, "member.region.invalid"},
-		{"invalid date", member.Member{HireDate: member.Date{Year: 2023, Month: 2, Day: 30}}, member.HireDate, "member.hire_date.invalid"},
+		{"invalid phone", member.Member{Mobile: "12345"}, member.MobileField, orgkit.CodeMemberMobileInvalid},
+		{"invalid email", member.Member{Email: "not-an-email"}, member.EmailField, orgkit.CodeMemberEmailInvalid},
+		{"invalid time zone", member.Member{TimeZone: "Mars/Olympus"}, member.TimeZoneField, "member.time_zone.invalid"},
+		{"invalid language", member.Member{Language: "not a language"}, member.LanguageField, "member.language.invalid"},
+		{"invalid region", member.Member{Region: "XX"}, member.RegionField, "member.region.invalid"},
+		{"invalid date", member.Member{HireDate: member.Date{Year: 2023, Month: 2, Day: 30}}, member.HireDateField, "member.hire_date.invalid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -40,7 +40,7 @@ func TestMemberFieldsValidatedOnTheWritePath(t *testing.T) {
 		})
 	}
 	// normalized forms are stored
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.Mobile, member.Email, member.TimeZone},
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.MobileField, member.EmailField, member.TimeZoneField},
 		Value: member.Member{Mobile: "+852-51234567", Email: " Bob@Example.COM ", TimeZone: "Asia/Hong_Kong"}})
 	m := f.member(f.bob)
 	assert.Equal(t, "+85251234567", m.Mobile)
@@ -57,19 +57,19 @@ func TestMemberFieldsValidatedOnTheWritePath(t *testing.T) {
 
 func TestUniqueFields(t *testing.T) {
 	f := newFixture(t)
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.EmployeeNumber, member.Email, member.LoginAccount, member.SSOAccount, member.ExternalID},
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.EmployeeNumberField, member.EmailField, member.LoginAccountField, member.SSOAccountField, member.ExternalIDField},
 		Value: member.Member{EmployeeNumber: "E007", Email: "bob@acme.example", LoginAccount: "bob.li", SSOAccount: "bob@sso", ExternalID: "u-bob"}})
 	cases := []struct {
 		field member.Field
 		value member.Member
 	}{
-		{member.SystemName, member.Member{SystemName: orgkit.Name(" BOB ")}},
-		{member.EmployeeNumber, member.Member{EmployeeNumber: "e007"}},
-		{member.Mobile, member.Member{Mobile: "139 0000 0002"}},
-		{member.Email, member.Member{Email: "BOB@acme.example"}},
-		{member.LoginAccount, member.Member{LoginAccount: "Bob.Li"}},
-		{member.SSOAccount, member.Member{SSOAccount: "BOB@SSO"}},
-		{member.ExternalID, member.Member{ExternalID: "u-bob"}},
+		{member.SystemNameField, member.Member{SystemName: orgkit.Name(" BOB ")}},
+		{member.EmployeeNumberField, member.Member{EmployeeNumber: "e007"}},
+		{member.MobileField, member.Member{Mobile: "139 0000 0002"}},
+		{member.EmailField, member.Member{Email: "BOB@acme.example"}},
+		{member.LoginAccountField, member.Member{LoginAccount: "Bob.Li"}},
+		{member.SSOAccountField, member.Member{SSOAccount: "BOB@SSO"}},
+		{member.ExternalIDField, member.Member{ExternalID: "u-bob"}},
 	}
 	for _, c := range cases {
 		t.Run(c.field.String(), func(t *testing.T) {
@@ -93,12 +93,12 @@ func TestBatchSwappingMobilesIsAccepted(t *testing.T) {
 	f := newFixture(t)
 	bobMobile, daveMobile := f.member(f.bob).Mobile, f.member(f.dave).Mobile
 	f.apply(
-		member.Update{ID: f.bob, Fields: []member.Field{member.Mobile}, Value: member.Member{Mobile: daveMobile}},
-		member.Update{ID: f.dave, Fields: []member.Field{member.Mobile}, Value: member.Member{Mobile: bobMobile}},
+		member.Update{ID: f.bob, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: daveMobile}},
+		member.Update{ID: f.dave, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: bobMobile}},
 	)
 	assert.Equal(t, daveMobile, f.member(f.bob).Mobile)
 	assert.Equal(t, bobMobile, f.member(f.dave).Mobile)
-	m, ok := f.snap().MemberBy(member.Mobile, daveMobile)
+	m, ok := f.snap().MemberBy(member.MobileField, daveMobile)
 	require.True(t, ok)
 	assert.Equal(t, f.bob, m.ID, "the index follows the swap")
 }
@@ -110,7 +110,7 @@ func TestBatchWithThreeMistakes(t *testing.T) {
 	vs := f.refuse(
 		orgtree.Create{ID: ok, Parent: f.root, Kind: orgtree.Department, Name: orgkit.Name("Legal")}, // fine
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.root, Kind: orgtree.Department, Name: orgkit.Name("sales")},
-		member.Update{ID: f.bob, Fields: []member.Field{member.Email}, Value: member.Member{Email: "bob@"}},
+		member.Update{ID: f.bob, Fields: []member.Field{member.EmailField}, Value: member.Member{Email: "bob@"}},
 		orgtree.SetManager{Node: ok, Member: f.alice}, // fine
 		orgtree.Move{Node: f.rd, Parent: f.qa},
 	)
@@ -173,31 +173,31 @@ func TestAffiliationsDeriveAndFollowMoves(t *testing.T) {
 	s = f.snap()
 	assert.Equal(t, bj, s.AffiliatedOrganization(f.member(f.bob)))
 	// setting the derived value explicitly keeps it derived
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedDepartment, member.AffiliatedOrganization},
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedDepartmentField, member.AffiliatedOrganizationField},
 		Value: member.Member{AffiliatedDepartment: f.product, AffiliatedOrganization: bj}})
 	bob = f.member(f.bob)
 	assert.True(t, bob.AffiliatedDepartment.IsZero())
 	assert.True(t, bob.AffiliatedOrganization.IsZero())
 	// an explicit value sticks; an organization must be an organization or the company
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedDepartment}, Value: member.Member{AffiliatedDepartment: f.sales}})
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedDepartmentField}, Value: member.Member{AffiliatedDepartment: f.sales}})
 	assert.Equal(t, f.sales, f.snap().AffiliatedDepartment(f.member(f.bob)))
-	vs := f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedOrganization}, Value: member.Member{AffiliatedOrganization: f.sales}})
+	vs := f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedOrganizationField}, Value: member.Member{AffiliatedOrganization: f.sales}})
 	assert.Equal(t, []string{orgkit.CodeMemberAffiliatedOrg}, codes(vs))
 	// secondary departments never include the primary
-	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.Secondary}, Value: member.Member{Secondary: []orgkit.NodeID{f.product}}})
+	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.SecondaryDepartmentsField}, Value: member.Member{Secondary: []orgkit.NodeID{f.product}}})
 	assert.Equal(t, []string{orgkit.CodeMemberSecondaryPrimary}, codes(vs))
 }
 
 func TestReportingLines(t *testing.T) {
 	f := newFixture(t)
-	vs := f.refuse(member.Update{ID: f.alice, Fields: []member.Field{member.ReportingManager}, Value: member.Member{ReportingManager: f.bob}})
+	vs := f.refuse(member.Update{ID: f.alice, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: f.bob}})
 	assert.Equal(t, []string{orgkit.CodeMemberManagerCycle}, codes(vs), "a reporting cycle")
-	vs = f.refuse(member.Update{ID: f.alice, Fields: []member.Field{member.ReportingManager}, Value: member.Member{ReportingManager: f.alice}})
+	vs = f.refuse(member.Update{ID: f.alice, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: f.alice}})
 	assert.Equal(t, []string{orgkit.CodeMemberManagerSelf}, codes(vs))
 	f.apply(member.Deactivate{Members: []orgkit.MemberID{f.dave}})
-	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.ReportingManager}, Value: member.Member{ReportingManager: f.dave}})
+	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: f.dave}})
 	assert.Equal(t, []string{orgkit.CodeMemberManagerInactive}, codes(vs))
-	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.ReportingManager}, Value: member.Member{ReportingManager: orgkit.NewMemberID()}})
+	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: orgkit.NewMemberID()}})
 	assert.Equal(t, []string{"member.reporting_manager.not_found"}, codes(vs), "same directory only")
 	assert.ElementsMatch(t, []orgkit.MemberID{f.bob, f.carol}, f.snap().Reports(f.alice))
 }
@@ -205,7 +205,7 @@ func TestReportingLines(t *testing.T) {
 func TestLeavingActiveStatusCleansUp(t *testing.T) {
 	f := newFixture(t)
 	f.apply(
-		member.Update{ID: f.alice, Fields: []member.Field{member.ReportingManager}, Value: member.Member{ReportingManager: f.dave}},
+		member.Update{ID: f.alice, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: f.dave}},
 		orgtree.SetAssistants{Node: f.sales, Members: []orgkit.MemberID{f.alice, f.bob}},
 		orgtree.SetObservers{Node: f.qa, Members: []orgkit.MemberID{f.alice}},
 		orgtree.SetIsolation{Node: f.qa, Isolation: orgtree.Isolation{HideFromOutside: true,

@@ -454,7 +454,7 @@ func TestUndoReportsWhatCannotBeRestored(t *testing.T) {
 	// since: the QA department got a new assistant list, and the manager's own record changed
 	f.apply(t,
 		orgtree.SetAssistants{Node: o.qa, Members: []orgkit.MemberID{o.b}},
-		member.Update{ID: o.mgr, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "Alumnus"}},
+		member.Update{ID: o.mgr, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Alumnus"}},
 	)
 	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, store.Meta{})
 	require.NoError(t, err)
@@ -646,7 +646,7 @@ func TestPasswordResetAndActivationReminders(t *testing.T) {
 		member.Create{ID: nomail, SystemName: orgkit.Name("nomail"), FullName: "nomail", Mobile: "13700000001"},
 		member.SetLoginBlocked{Members: []orgkit.MemberID{blocked}, Blocked: true},
 		member.Deactivate{Members: []orgkit.MemberID{gone}},
-		member.Update{ID: activated, Fields: []member.Field{member.ActivatedAt}, Value: member.Member{ActivatedAt: time.Now()}},
+		member.Update{ID: activated, Fields: []member.Field{member.ActivatedAtField}, Value: member.Member{ActivatedAt: time.Now()}},
 	)
 	ghost := orgkit.NewMemberID()
 
@@ -781,12 +781,12 @@ func TestCardFromSnapshot(t *testing.T) {
 	f.apply(t, orgtree.Rename{Node: rd, Name: orgkit.Names{Default: "R&D", ByLang: map[string]string{"zh-Hans": "研发部"}}})
 	boss := f.add(t, "Boss", rd)
 	a := f.add(t, "Alice", rd)
-	f.apply(t, member.Update{ID: a, Fields: []member.Field{member.Email, member.GenderField, member.JobTitle}, Value: member.Member{Email: "alice@example.com", Gender: member.Female, JobTitle: "Engineer"}},
+	f.apply(t, member.Update{ID: a, Fields: []member.Field{member.EmailField, member.GenderField, member.JobTitleField}, Value: member.Member{Email: "alice@example.com", Gender: member.Female, JobTitle: "Engineer"}},
 		member.SetReportingManager{Members: []orgkit.MemberID{a}, Manager: boss})
 	snap := f.snap(t)
 	m, _ := snap.Member(a)
-	f.apply(t, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ReportingManager, member.Primary, member.ExtendedA, member.Email}}})
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Bio, member.Email, member.Email}}})
+	f.apply(t, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ReportingManagerField, member.PrimaryDepartmentField, member.ExtendedAField, member.EmailField}}})
+	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.BioField, member.EmailField, member.EmailField}}})
 	var inv *orgkit.InvalidError
 	require.ErrorAs(t, err, &inv, "a layout is validated")
 	assert.Len(t, inv.Violations, 2, "bio is not allowed on the hover card; email twice")

@@ -1219,16 +1219,16 @@ func (s *Snapshot) memberHit(h hit, hy *hay, q []byte, t Transliterator) MemberH
 	out := MemberHit{Member: m, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
 	switch h.group {
 	case gSysName, gSysNameRead, gSysNameInit:
-		out.Field = member.SystemName
+		out.Field = member.SystemNameField
 		out.Lang, out.Value = formOf(m.SystemName, e.form)
 	case gFullName, gFullNameRead, gFullNameInit:
-		out.Field, out.Value = member.FullName, m.FullName
+		out.Field, out.Value = member.FullNameField, m.FullName
 	case gEmpNo:
-		out.Field, out.Value = member.EmployeeNumber, m.EmployeeNumber
+		out.Field, out.Value = member.EmployeeNumberField, m.EmployeeNumber
 	case gEmail:
-		out.Field, out.Value = member.Email, m.Email
+		out.Field, out.Value = member.EmailField, m.Email
 	case gMobile:
-		out.Field, out.Value = member.Mobile, m.Mobile
+		out.Field, out.Value = member.MobileField, m.Mobile
 	}
 	out.Ranges = highlight(out.Value, h, e, q, t)
 	return out

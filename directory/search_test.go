@@ -77,47 +77,47 @@ func TestSearchMembers(t *testing.T) {
 		first *first
 	}{
 		{"Chinese, exact then prefix", directory.Search{Text: "张三", Transliterator: py}, []string{"张三", "张三丰"},
-			&first{directory.Exact, directory.ViaText, member.SystemName, "", "张三", []directory.Range{{0, 6}}}},
+			&first{directory.Exact, directory.ViaText, member.SystemNameField, "", "张三", []directory.Range{{0, 6}}}},
 		{"full pinyin", directory.Search{Text: "zhangsan", Transliterator: py}, []string{"张三", "张三丰"},
-			&first{directory.Exact, directory.ViaReading, member.SystemName, "", "张三", []directory.Range{{0, 6}}}},
+			&first{directory.Exact, directory.ViaReading, member.SystemNameField, "", "张三", []directory.Range{{0, 6}}}},
 		{"pinyin with a space, upper case", directory.Search{Text: "Zhang San", Transliterator: py}, []string{"张三", "张三丰"}, nil},
 		{"pinyin prefix", directory.Search{Text: "zhangs", Transliterator: py}, []string{"张三", "张三丰"},
-			&first{directory.Prefix, directory.ViaText, member.Email, "", "zhangsan@example.com", []directory.Range{{0, 6}}}},
+			&first{directory.Prefix, directory.ViaText, member.EmailField, "", "zhangsan@example.com", []directory.Range{{0, 6}}}},
 		{"initials", directory.Search{Text: "zs", Transliterator: py}, []string{"张三", "张三丰"},
-			&first{directory.Exact, directory.ViaInitials, member.SystemName, "", "张三", []directory.Range{{0, 6}}}},
+			&first{directory.Exact, directory.ViaInitials, member.SystemNameField, "", "张三", []directory.Range{{0, 6}}}},
 		{"initials prefix", directory.Search{Text: "zsf", Transliterator: py}, []string{"张三丰"},
-			&first{directory.Exact, directory.ViaInitials, member.SystemName, "", "张三丰", []directory.Range{{0, 9}}}},
+			&first{directory.Exact, directory.ViaInitials, member.SystemNameField, "", "张三丰", []directory.Range{{0, 9}}}},
 		{"polyphonic: zeng", directory.Search{Text: "zengxiaoming", Transliterator: py}, []string{"曾小明"}, nil},
 		{"polyphonic: ceng", directory.Search{Text: "cengxiaoming", Transliterator: py}, []string{"曾小明"}, nil},
 		{"polyphonic initials: zxm", directory.Search{Text: "zxm", Transliterator: py}, []string{"曾小明"}, nil},
 		{"polyphonic initials: cxm", directory.Search{Text: "cxm", Transliterator: py}, []string{"曾小明"}, nil},
 		{"reading from a later syllable", directory.Search{Text: "xiaoming", Transliterator: py}, []string{"曾小明"},
-			&first{directory.Substring, directory.ViaReading, member.SystemName, "", "曾小明", []directory.Range{{3, 9}}}},
+			&first{directory.Substring, directory.ViaReading, member.SystemNameField, "", "曾小明", []directory.Range{{3, 9}}}},
 		{"partial syllable highlights the character", directory.Search{Text: "zengx", Transliterator: py}, []string{"曾小明"},
-			&first{directory.Prefix, directory.ViaReading, member.SystemName, "", "曾小明", []directory.Range{{0, 6}}}},
+			&first{directory.Prefix, directory.ViaReading, member.SystemNameField, "", "曾小明", []directory.Range{{0, 6}}}},
 		{"ü written v", directory.Search{Text: "lvbu", Transliterator: py}, []string{"吕布"}, nil},
 		{"a name form in another language", directory.Search{Text: "wangfang", Transliterator: py}, []string{"Wang Fang"},
-			&first{directory.Exact, directory.ViaReading, member.SystemName, "zh-Hans", "王芳", []directory.Range{{0, 6}}}},
+			&first{directory.Exact, directory.ViaReading, member.SystemNameField, "zh-Hans", "王芳", []directory.Range{{0, 6}}}},
 		{"a name form in another language, as text", directory.Search{Text: "王"}, []string{"Wang Fang"},
-			&first{directory.Prefix, directory.ViaText, member.SystemName, "zh-Hans", "王芳", []directory.Range{{0, 3}}}},
+			&first{directory.Prefix, directory.ViaText, member.SystemNameField, "zh-Hans", "王芳", []directory.Range{{0, 3}}}},
 		{"ranks: exact, prefix, substring", directory.Search{Text: "zhang", Transliterator: py}, []string{"张三", "张三丰", "alice"}, nil},
 		{"without a transliterator no pinyin", directory.Search{Text: "zs"}, []string{}, nil},
 		{"system name exact beats email prefix", directory.Search{Text: "alice"}, []string{"alice"},
-			&first{directory.Exact, directory.ViaText, member.SystemName, "", "alice", []directory.Range{{0, 5}}}},
+			&first{directory.Exact, directory.ViaText, member.SystemNameField, "", "alice", []directory.Range{{0, 5}}}},
 		{"full width and case", directory.Search{Text: "ＡＬＩＣＥ"}, []string{"alice"}, nil},
 		{"substring of the full name", directory.Search{Text: "ce zh"}, []string{"alice"},
-			&first{directory.Substring, directory.ViaText, member.FullName, "", "Alice Zhang", []directory.Range{{3, 8}}}},
+			&first{directory.Substring, directory.ViaText, member.FullNameField, "", "Alice Zhang", []directory.Range{{3, 8}}}},
 		{"mobile, national form", directory.Search{Text: "13900000001"}, []string{"张三"},
-			&first{directory.Exact, directory.ViaText, member.Mobile, "", "+8613900000001", []directory.Range{{3, 14}}}},
+			&first{directory.Exact, directory.ViaText, member.MobileField, "", "+8613900000001", []directory.Range{{3, 14}}}},
 		{"mobile, international form with separators", directory.Search{Text: "+86 139-0000-0001"}, []string{"张三"},
-			&first{directory.Exact, directory.ViaText, member.Mobile, "", "+8613900000001", []directory.Range{{1, 14}}}},
+			&first{directory.Exact, directory.ViaText, member.MobileField, "", "+8613900000001", []directory.Range{{1, 14}}}},
 		{"mobile, 00 prefix", directory.Search{Text: "00852 6123 4567"}, []string{"alice"}, nil},
 		{"mobile, part", directory.Search{Text: "0000003"}, []string{"曾小明"},
-			&first{directory.Substring, directory.ViaText, member.Mobile, "", "+8613900000003", []directory.Range{{7, 14}}}},
+			&first{directory.Substring, directory.ViaText, member.MobileField, "", "+8613900000003", []directory.Range{{7, 14}}}},
 		{"employee number", directory.Search{Text: "e001"}, []string{"张三"},
-			&first{directory.Exact, directory.ViaText, member.EmployeeNumber, "", "E001", []directory.Range{{0, 4}}}},
+			&first{directory.Exact, directory.ViaText, member.EmployeeNumberField, "", "E001", []directory.Range{{0, 4}}}},
 		{"email", directory.Search{Text: "alice@EXAMPLE.com"}, []string{"alice"},
-			&first{directory.Exact, directory.ViaText, member.Email, "", "alice@example.com", []directory.Range{{0, 17}}}},
+			&first{directory.Exact, directory.ViaText, member.EmailField, "", "alice@example.com", []directory.Range{{0, 17}}}},
 		{"inactive members are left out", directory.Search{Text: "张伟"}, []string{}, nil},
 		{"unless asked for", directory.Search{Text: "张伟", IncludeInactive: true}, []string{"张伟"}, nil},
 		{"within a node", directory.Search{Text: "zhang", Transliterator: py, Within: o.sales}, []string{"alice"}, nil},
@@ -205,7 +205,7 @@ func TestSearchIndexFollowsVersions(t *testing.T) {
 	res, err := old.Search(directory.Search{Text: "zs", Transliterator: py})
 	require.NoError(t, err)
 	require.Equal(t, []string{"张三", "张三丰"}, hitNames(res.Members))
-	f.apply(t, member.Update{ID: o.zhangsan, Fields: []member.Field{member.SystemName}, Value: member.Member{SystemName: orgkit.Name("李四")}})
+	f.apply(t, member.Update{ID: o.zhangsan, Fields: []member.Field{member.SystemNameField}, Value: member.Member{SystemName: orgkit.Name("李四")}})
 	res, err = f.snap(t).Search(directory.Search{Text: "zs", Transliterator: py})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"张三丰"}, hitNames(res.Members))
@@ -386,7 +386,7 @@ func BenchmarkSearchAfterEdit(b *testing.B) {
 				i++
 				name := fmt.Sprintf("张伟%d号", i)
 				ed, err := big.svc.Apply(ctx, snap.ID(), store.Meta{Actor: "bench"}, member.Update{ID: ids[r.IntN(len(ids))],
-					Fields: []member.Field{member.SystemName}, Value: member.Member{SystemName: orgkit.Name(name)}})
+					Fields: []member.Field{member.SystemNameField}, Value: member.Member{SystemName: orgkit.Name(name)}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -522,15 +522,15 @@ func (e *randomEditor) edit(snap *directory.Snapshot) []orgkit.Command {
 	}
 	switch r.IntN(18) {
 	case 0, 1:
-		return []orgkit.Command{upd(member.SystemName, member.Member{SystemName: orgkit.Name(e.name())})}
+		return []orgkit.Command{upd(member.SystemNameField, member.Member{SystemName: orgkit.Name(e.name())})}
 	case 2:
-		return []orgkit.Command{upd(member.FullName, member.Member{FullName: e.name()})}
+		return []orgkit.Command{upd(member.FullNameField, member.Member{FullName: e.name()})}
 	case 3:
-		return []orgkit.Command{upd(member.Mobile, member.Member{Mobile: fmt.Sprintf("+86137%08d", e.n)})}
+		return []orgkit.Command{upd(member.MobileField, member.Member{Mobile: fmt.Sprintf("+86137%08d", e.n)})}
 	case 4:
-		return []orgkit.Command{upd(member.Email, member.Member{Email: fmt.Sprintf("zhang%d@example.com", e.n)})}
+		return []orgkit.Command{upd(member.EmailField, member.Member{Email: fmt.Sprintf("zhang%d@example.com", e.n)})}
 	case 5:
-		return []orgkit.Command{upd(member.EmployeeNumber, member.Member{EmployeeNumber: fmt.Sprintf("E%05d", e.n)})}
+		return []orgkit.Command{upd(member.EmployeeNumberField, member.Member{EmployeeNumber: fmt.Sprintf("E%05d", e.n)})}
 	case 6, 14:
 		return []orgkit.Command{member.SetDepartments{Members: []orgkit.MemberID{m.ID}, SetPrimary: true, Primary: dept}}
 	case 7, 15:
@@ -560,7 +560,7 @@ func (e *randomEditor) edit(snap *directory.Snapshot) []orgkit.Command {
 		var cmds []orgkit.Command
 		for _, k := range r.Perm(len(ms))[:min(len(ms), 30+r.IntN(40))] {
 			e.n++
-			cmds = append(cmds, member.Update{ID: ms[k].ID, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: e.name()}})
+			cmds = append(cmds, member.Update{ID: ms[k].ID, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: e.name()}})
 		}
 		return cmds
 	}
@@ -705,7 +705,7 @@ func TestDerivedIndexesMemoryBounded(t *testing.T) {
 		var weaks []weak.Pointer[directory.Snapshot]
 		for i := range 1000 {
 			res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test"}, member.Update{ID: ids[r.IntN(len(ids))],
-				Fields: []member.Field{member.SystemName}, Value: member.Member{SystemName: orgkit.Name(fmt.Sprintf("张伟%d", i))}})
+				Fields: []member.Field{member.SystemNameField}, Value: member.Member{SystemName: orgkit.Name(fmt.Sprintf("张伟%d", i))}})
 			require.NoError(t, err)
 			weaks = append(weaks, weak.Make(res.Snapshot))
 			if queryEvery {
@@ -774,7 +774,7 @@ func TestDerivedIndexesConcurrently(t *testing.T) {
 	}
 	ids := d.ActiveMembers()
 	for i := range 60 {
-		var cmd orgkit.Command = member.Update{ID: ids[i%len(ids)], Fields: []member.Field{member.SystemName},
+		var cmd orgkit.Command = member.Update{ID: ids[i%len(ids)], Fields: []member.Field{member.SystemNameField},
 			Value: member.Member{SystemName: orgkit.Name(fmt.Sprintf("张伟%d", i))}}
 		if i%10 == 9 {
 			cmd = member.SetDepartments{Members: []orgkit.MemberID{ids[i%len(ids)]}, SetPrimary: true, Primary: d.Departments()[i%2]}

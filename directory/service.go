@@ -599,7 +599,7 @@ func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
 		case member.Create:
 			mobiles = append(mobiles, c.Mobile)
 		case member.Update:
-			if slices.Contains(c.Fields, member.Mobile) {
+			if slices.Contains(c.Fields, member.MobileField) {
 				mobiles = append(mobiles, c.Value.Mobile)
 			}
 		}

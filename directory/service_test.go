@@ -199,7 +199,7 @@ func TestWritersOnOneStore(t *testing.T) {
 func TestSnapshotsAreImmutableAndShareStructure(t *testing.T) {
 	f := newFixture(t)
 	s1 := f.snap()
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "Engineer"}})
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Engineer"}})
 	s2 := f.snap()
 	b1, _ := s1.Member(f.bob)
 	b2, _ := s2.Member(f.bob)
@@ -237,8 +237,8 @@ func TestViolationsAreLocalized(t *testing.T) {
 	assert.Contains(t, hant, "形成循環")
 	assert.Equal(t, en, vs[0].Message)
 	// generic codes get generic messages in every language
-	vs = f.refuse(member.Update{ID: f.dave, Fields: []member.Field{member.EmployeeNumber}, Value: member.Member{EmployeeNumber: "x"}},
-		member.Update{ID: f.bob, Fields: []member.Field{member.EmployeeNumber}, Value: member.Member{EmployeeNumber: "X"}})
+	vs = f.refuse(member.Update{ID: f.dave, Fields: []member.Field{member.EmployeeNumberField}, Value: member.Member{EmployeeNumber: "x"}},
+		member.Update{ID: f.bob, Fields: []member.Field{member.EmployeeNumberField}, Value: member.Member{EmployeeNumber: "X"}})
 	require.Len(t, vs, 1)
 	assert.Contains(t, vs[0].Text(language.SimplifiedChinese), "已被")
 	var inv *orgkit.InvalidError
@@ -277,12 +277,12 @@ func TestUndo(t *testing.T) {
 
 func TestSyncedFieldsAreReadOnly(t *testing.T) {
 	f := newFixture(t)
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.ExternalID}, Value: member.Member{ExternalID: "u-bob"}},
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.ExternalIDField}, Value: member.Member{ExternalID: "u-bob"}},
 		orgtree.SetExternalID{Node: f.product, ExternalID: "d-product"},
 		directory.Bind{Platform: orgkit.WeCom, UpstreamID: "corp-1",
-			MemberFields: []member.Field{member.FullName, member.Mobile, member.Primary},
+			MemberFields: []member.Field{member.FullNameField, member.MobileField, member.PrimaryDepartmentField},
 			NodeFields:   []orgtree.Field{orgtree.NameField, orgtree.ParentField}})
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, member.Update{ID: f.bob, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "Robert"}})
+	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, member.Update{ID: f.bob, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Robert"}})
 	require.ErrorIs(t, err, orgkit.ErrReadOnly)
 	require.ErrorIs(t, err, orgkit.ErrInvalid)
 	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.product, Name: orgkit.Name("Products")})
@@ -292,12 +292,12 @@ func TestSyncedFieldsAreReadOnly(t *testing.T) {
 	vs := f.refuse(orgtree.Merge{Sources: []orgkit.NodeID{f.qa}, Target: f.product})
 	assert.Equal(t, []string{orgkit.CodeNodeMergeSynced}, codes(vs))
 	// undeclared fields, and records the platform does not know, stay editable
-	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.ExtendedA}, Value: member.Member{ExtendedA: "local note"}},
+	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.ExtendedAField}, Value: member.Member{ExtendedA: "local note"}},
 		orgtree.SetIsolation{Node: f.product, Isolation: orgtree.Isolation{HideFromOutside: true}},
 		orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")},
-		member.Update{ID: f.dave, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "David"}})
+		member.Update{ID: f.dave, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "David"}})
 	// the sync itself may change them
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{Origin: store.OriginSync}, member.Update{ID: f.bob, Fields: []member.Field{member.FullName}, Value: member.Member{FullName: "Robert"}})
+	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{Origin: store.OriginSync}, member.Update{ID: f.bob, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Robert"}})
 	require.NoError(t, err)
 	assert.Equal(t, "Robert", f.member(f.bob).FullName)
 }

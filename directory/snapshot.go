@@ -134,19 +134,19 @@ func (s *Snapshot) MemberBy(f member.Field, value string) (*member.Member, bool)
 func valueOf(f member.Field, value string) *member.Member {
 	m := &member.Member{}
 	switch f {
-	case member.SystemName:
+	case member.SystemNameField:
 		m.SystemName = orgkit.Name(value)
-	case member.EmployeeNumber:
+	case member.EmployeeNumberField:
 		m.EmployeeNumber = value
-	case member.Mobile:
+	case member.MobileField:
 		m.Mobile = value
-	case member.Email:
+	case member.EmailField:
 		m.Email = value
-	case member.LoginAccount:
+	case member.LoginAccountField:
 		m.LoginAccount = value
-	case member.SSOAccount:
+	case member.SSOAccountField:
 		m.SSOAccount = value
-	case member.ExternalID:
+	case member.ExternalIDField:
 		m.ExternalID = value
 	}
 	return m

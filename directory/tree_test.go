@@ -236,22 +236,22 @@ func TestDeactivateAndReactivate(t *testing.T) {
 	vs = f.refuse(orgtree.Deactivate{Node: f.rd})
 	assert.Equal(t, []string{orgkit.CodeNodeActiveChildren}, codes(vs))
 	// a secondary affiliation counts too
-	f.apply(member.Update{ID: f.carol, Fields: []member.Field{member.Primary, member.Secondary}, Value: member.Member{Primary: f.product, Secondary: []orgkit.NodeID{f.qa}}})
+	f.apply(member.Update{ID: f.carol, Fields: []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField}, Value: member.Member{Primary: f.product, Secondary: []orgkit.NodeID{f.qa}}})
 	vs = f.refuse(orgtree.Deactivate{Node: f.qa})
 	assert.Equal(t, []string{orgkit.CodeNodeActiveMembers}, codes(vs))
 	// inactive members keep it as their primary
-	f.apply(member.Update{ID: f.carol, Fields: []member.Field{member.Primary, member.Secondary}, Value: member.Member{Primary: f.qa}},
+	f.apply(member.Update{ID: f.carol, Fields: []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField}, Value: member.Member{Primary: f.qa}},
 		member.Deactivate{Members: []orgkit.MemberID{f.carol}}, orgtree.Deactivate{Node: f.qa})
 	assert.Equal(t, orgkit.Inactive, f.node(f.qa).Status)
 	assert.Equal(t, f.qa, f.member(f.carol).Primary)
 	// nothing new goes under an inactive node, and an active member cannot join it
 	vs = f.refuse(orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.qa, Kind: orgtree.Department, Name: orgkit.Name("Sub")})
 	assert.Equal(t, []string{orgkit.CodeNodeInactive}, codes(vs))
-	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: f.qa}})
+	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: f.qa}})
 	assert.Equal(t, []string{orgkit.CodeNodeInactive}, codes(vs))
 	// reactivation needs an active parent
 	f.apply(orgtree.Move{Node: f.qa, Parent: f.sales})
-	f.apply(member.Update{ID: f.dave, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: f.rd}}, orgtree.Deactivate{Node: f.sales})
+	f.apply(member.Update{ID: f.dave, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: f.rd}}, orgtree.Deactivate{Node: f.sales})
 	vs = f.refuse(orgtree.Reactivate{Node: f.qa})
 	assert.Equal(t, []string{orgkit.CodeNodeParentInactive}, codes(vs))
 	f.apply(orgtree.Reactivate{Node: f.sales}, orgtree.Reactivate{Node: f.qa})
@@ -307,7 +307,7 @@ func TestMerge(t *testing.T) {
 	// every API that takes a NodeID resolves the redirect
 	x := orgkit.NewNodeID()
 	f.apply(orgtree.Create{ID: x, Parent: f.qa, Kind: orgtree.Department, Name: orgkit.Name("Via old ID")},
-		member.Update{ID: f.dave, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: f.qa}})
+		member.Update{ID: f.dave, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: f.qa}})
 	assert.Equal(t, f.product, f.node(x).Parent)
 	assert.Equal(t, f.product, f.member(f.dave).Primary)
 	// chains are compressed: merging the target on redirects the old source directly

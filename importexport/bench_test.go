@@ -30,11 +30,11 @@ import (
 
 // benchColumns are the 15 columns of the benchmark sheets.
 var benchColumns = []Column{
-	FieldColumn(member.SystemName), FieldColumn(member.FullName), FieldColumn(member.EmployeeNumber),
-	FieldColumn(member.Mobile), FieldColumn(member.Email), FieldColumn(member.GenderField),
-	FieldColumn(member.LoginMethodField), FieldColumn(member.StatusField), FieldColumn(member.Primary),
-	FieldColumn(member.Secondary), FieldColumn(member.JobTitle), FieldColumn(member.ReportingManager),
-	FieldColumn(member.HireDate), FieldColumn(member.WorkPlace), ColRoles,
+	FieldColumn(member.SystemNameField), FieldColumn(member.FullNameField), FieldColumn(member.EmployeeNumberField),
+	FieldColumn(member.MobileField), FieldColumn(member.EmailField), FieldColumn(member.GenderField),
+	FieldColumn(member.LoginMethodField), FieldColumn(member.StatusField), FieldColumn(member.PrimaryDepartmentField),
+	FieldColumn(member.SecondaryDepartmentsField), FieldColumn(member.JobTitleField), FieldColumn(member.ReportingManagerField),
+	FieldColumn(member.HireDateField), FieldColumn(member.WorkPlaceField), ColRoles,
 }
 
 type largeFixture struct {

@@ -131,18 +131,18 @@ func TestCSVEscape(t *testing.T) {
 func TestHeaderMatching(t *testing.T) {
 	c := cat()
 	cases := map[string]Column{
-		"*System name":                      FieldColumn(member.SystemName),
-		"系统名*":                              FieldColumn(member.SystemName),
-		"系統名":                               FieldColumn(member.SystemName),
-		"system_name":                       FieldColumn(member.SystemName),
-		"SystemName":                        FieldColumn(member.SystemName),
-		"工号":                                FieldColumn(member.EmployeeNumber),
-		"Hire date (YYYY-MM-DD)":            FieldColumn(member.HireDate),
-		"入职日期（必填）":                          FieldColumn(member.HireDate),
-		"系统名（英文）":                           LanguageColumn(FieldColumn(member.SystemName), "en"),
-		"System name (Traditional Chinese)": LanguageColumn(FieldColumn(member.SystemName), "zh-Hant"),
-		"system_name:ja":                    LanguageColumn(FieldColumn(member.SystemName), "ja"),
-		"Ｍｏｂｉｌｅ":                            FieldColumn(member.Mobile),
+		"*System name":                      FieldColumn(member.SystemNameField),
+		"系统名*":                              FieldColumn(member.SystemNameField),
+		"系統名":                               FieldColumn(member.SystemNameField),
+		"system_name":                       FieldColumn(member.SystemNameField),
+		"SystemName":                        FieldColumn(member.SystemNameField),
+		"工号":                                FieldColumn(member.EmployeeNumberField),
+		"Hire date (YYYY-MM-DD)":            FieldColumn(member.HireDateField),
+		"入职日期（必填）":                          FieldColumn(member.HireDateField),
+		"系统名（英文）":                           LanguageColumn(FieldColumn(member.SystemNameField), "en"),
+		"System name (Traditional Chinese)": LanguageColumn(FieldColumn(member.SystemNameField), "zh-Hant"),
+		"system_name:ja":                    LanguageColumn(FieldColumn(member.SystemNameField), "ja"),
+		"Ｍｏｂｉｌｅ":                            FieldColumn(member.MobileField),
 	}
 	for h, want := range cases {
 		s := c.match(Members, h)

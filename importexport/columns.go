@@ -81,7 +81,7 @@ const colMultilingualMarker = ":"
 func FieldColumn(f member.Field) Column { return Column(f.String()) }
 
 // LanguageColumn returns the column of one language form of a multilingual name:
-// LanguageColumn(FieldColumn(member.SystemName), "zh-Hant") or
+// LanguageColumn(FieldColumn(member.SystemNameField), "zh-Hant") or
 // LanguageColumn(ColName, "en").
 func LanguageColumn(base Column, tag string) Column {
 	if t, err := language.Parse(tag); err == nil {
@@ -134,7 +134,7 @@ type colSpec struct {
 }
 
 func (s *colSpec) multilingual() bool {
-	return s.col == FieldColumn(member.SystemName) || s.col == ColName
+	return s.col == FieldColumn(member.SystemNameField) || s.col == ColName
 }
 
 // memberColumnDefs lists the member sheet's columns in canonical order.
@@ -143,45 +143,45 @@ func memberColumnDefs() []*colSpec {
 		return &colSpec{col: FieldColumn(fl), sheet: Members, typ: typ, field: fl, labels: fl.Labels(), synonyms: syn}
 	}
 	defs := []*colSpec{
-		f(member.SystemName, tText, "nickname", "username", "user name", "昵称", "用户名", "暱稱", "使用者名稱"),
-		f(member.FullName, tText, "name", "display name", "real name", "真实姓名", "员工姓名", "真實姓名", "員工姓名", "氏名", "名前"),
-		f(member.EmployeeNumber, tNumText, "employee no", "employee id", "staff number", "staff no", "工号", "员工工号", "工號", "員工工號", "员工号", "員工號", "社員番号", "従業員番号"),
-		f(member.Mobile, tNumText, "mobile phone", "mobile number", "cell phone", "phone", "手机", "手机号码", "手機", "手機號碼", "电话号码", "電話號碼", "携帯電話", "携帯電話番号", "携帯番号"),
-		f(member.Email, tText, "e-mail", "email address", "mail", "邮箱地址", "电子邮箱", "電子郵件", "郵箱地址", "電子郵箱", "メールアドレス", "メール"),
+		f(member.SystemNameField, tText, "nickname", "username", "user name", "昵称", "用户名", "暱稱", "使用者名稱"),
+		f(member.FullNameField, tText, "name", "display name", "real name", "真实姓名", "员工姓名", "真實姓名", "員工姓名", "氏名", "名前"),
+		f(member.EmployeeNumberField, tNumText, "employee no", "employee id", "staff number", "staff no", "工号", "员工工号", "工號", "員工工號", "员工号", "員工號", "社員番号", "従業員番号"),
+		f(member.MobileField, tNumText, "mobile phone", "mobile number", "cell phone", "phone", "手机", "手机号码", "手機", "手機號碼", "电话号码", "電話號碼", "携帯電話", "携帯電話番号", "携帯番号"),
+		f(member.EmailField, tText, "e-mail", "email address", "mail", "邮箱地址", "电子邮箱", "電子郵件", "郵箱地址", "電子郵箱", "メールアドレス", "メール"),
 		f(member.GenderField, tEnum, "sex"),
 		f(member.LoginMethodField, tEnum),
-		f(member.LoginAccount, tNumText, "account", "账号", "帳號", "登录名", "登入名"),
-		f(member.SSOAccount, tText, "sso"),
+		f(member.LoginAccountField, tNumText, "account", "账号", "帳號", "登录名", "登入名"),
+		f(member.SSOAccountField, tText, "sso"),
 		f(member.StatusField, tEnum, "account status", "账号状态", "帳號狀態"),
-		f(member.LoginBlocked, tBool),
-		f(member.Primary, tNodeRef, "department", "dept", "main department", "部门", "主部门", "所属部门", "部門", "主部門", "所屬部門", "部署", "所属部署"),
-		f(member.Secondary, tNodeList, "other departments", "其他部门", "兼职部门", "其他部門", "兼職部門"),
-		f(member.AffiliatedDepartment, tNodeRef),
-		f(member.AffiliatedOrganization, tNodeRef),
-		f(member.JobTitle, tText, "title", "position", "职务", "岗位", "職務", "崗位", "役職"),
-		f(member.ReportingManager, tMemberRef, "manager", "supervisor", "direct manager", "直属上级", "上级", "直屬上級", "上級"),
-		f(member.HireDate, tDate, "start date", "date of hire", "入职时间", "入職時間", "入社日"),
-		f(member.EmploymentDate, tDate, "参加工作时间", "參加工作時間"),
-		f(member.ResponsibleLines, tTextList),
-		f(member.Birthday, tDate, "date of birth", "birth date", "出生日期", "生年月日"),
-		f(member.OfficePhone, tNumText, "work phone", "telephone", "座机", "办公电话号码", "座機"),
-		f(member.Extension, tNumText, "ext", "分机", "分機"),
-		f(member.QQ, tNumText, "qq number", "qq号", "qq號"),
-		f(member.WeChat, tText, "wechat id", "微信号", "微信號"),
-		f(member.Language, tText),
-		f(member.TimeZone, tText),
-		f(member.Region, tText, "country", "国家", "國家"),
-		f(member.Bio, tLongText),
-		f(member.WorkDetails, tLongText),
-		f(member.WorkPlace, tText, "office", "location", "工作地点", "工作地點", "勤務地"),
-		f(member.ExtendedA, tText),
-		f(member.ExtendedB, tText),
-		f(member.ExternalID, tText),
+		f(member.LoginBlockedField, tBool),
+		f(member.PrimaryDepartmentField, tNodeRef, "department", "dept", "main department", "部门", "主部门", "所属部门", "部門", "主部門", "所屬部門", "部署", "所属部署"),
+		f(member.SecondaryDepartmentsField, tNodeList, "other departments", "其他部门", "兼职部门", "其他部門", "兼職部門"),
+		f(member.AffiliatedDepartmentField, tNodeRef),
+		f(member.AffiliatedOrganizationField, tNodeRef),
+		f(member.JobTitleField, tText, "title", "position", "职务", "岗位", "職務", "崗位", "役職"),
+		f(member.ReportingManagerField, tMemberRef, "manager", "supervisor", "direct manager", "直属上级", "上级", "直屬上級", "上級"),
+		f(member.HireDateField, tDate, "start date", "date of hire", "入职时间", "入職時間", "入社日"),
+		f(member.EmploymentDateField, tDate, "参加工作时间", "參加工作時間"),
+		f(member.ResponsibleLinesField, tTextList),
+		f(member.BirthdayField, tDate, "date of birth", "birth date", "出生日期", "生年月日"),
+		f(member.OfficePhoneField, tNumText, "work phone", "telephone", "座机", "办公电话号码", "座機"),
+		f(member.ExtensionField, tNumText, "ext", "分机", "分機"),
+		f(member.QQField, tNumText, "qq number", "qq号", "qq號"),
+		f(member.WeChatField, tText, "wechat id", "微信号", "微信號"),
+		f(member.LanguageField, tText),
+		f(member.TimeZoneField, tText),
+		f(member.RegionField, tText, "country", "国家", "國家"),
+		f(member.BioField, tLongText),
+		f(member.WorkDetailsField, tLongText),
+		f(member.WorkPlaceField, tText, "office", "location", "工作地点", "工作地點", "勤務地"),
+		f(member.ExtendedAField, tText),
+		f(member.ExtendedBField, tText),
+		f(member.ExternalIDField, tText),
 		{col: ColRoles, sheet: Members, typ: tRoleList, labels: [3]string{"Roles", "角色", "角色"}, synonyms: []string{"role"}},
 	}
 	for _, d := range defs {
 		switch d.field {
-		case member.SystemName:
+		case member.SystemNameField:
 			d.required = true
 		case member.GenderField:
 			d.enum = genderEnum
@@ -453,11 +453,11 @@ func columnsOf(specs []*colSpec) []Column {
 // imports need.
 func TemplateMemberColumns() []Column {
 	return []Column{
-		FieldColumn(member.SystemName), FieldColumn(member.FullName), FieldColumn(member.EmployeeNumber),
-		FieldColumn(member.Mobile), FieldColumn(member.Email), FieldColumn(member.GenderField),
-		FieldColumn(member.LoginMethodField), FieldColumn(member.Primary), FieldColumn(member.Secondary),
-		FieldColumn(member.JobTitle), FieldColumn(member.ReportingManager), FieldColumn(member.HireDate),
-		FieldColumn(member.StatusField), FieldColumn(member.WorkPlace), ColRoles,
+		FieldColumn(member.SystemNameField), FieldColumn(member.FullNameField), FieldColumn(member.EmployeeNumberField),
+		FieldColumn(member.MobileField), FieldColumn(member.EmailField), FieldColumn(member.GenderField),
+		FieldColumn(member.LoginMethodField), FieldColumn(member.PrimaryDepartmentField), FieldColumn(member.SecondaryDepartmentsField),
+		FieldColumn(member.JobTitleField), FieldColumn(member.ReportingManagerField), FieldColumn(member.HireDateField),
+		FieldColumn(member.StatusField), FieldColumn(member.WorkPlaceField), ColRoles,
 	}
 }
 
@@ -468,7 +468,7 @@ func TemplateDepartmentColumns() []Column {
 
 // keyFields are the member fields an import may match members by, in the order the
 // automatic choice tries them.
-var keyFields = [...]member.Field{member.EmployeeNumber, member.Mobile, member.Email, member.SystemName, member.LoginAccount, member.ExternalID}
+var keyFields = [...]member.Field{member.EmployeeNumberField, member.MobileField, member.EmailField, member.SystemNameField, member.LoginAccountField, member.ExternalIDField}
 
 // KeyFields returns the member fields an import may match members by (employee
 // number, mobile, email, system name, login account, external ID), in the order the

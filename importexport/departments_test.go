@@ -41,7 +41,7 @@ func TestImportDepartments(t *testing.T) {
 	assert.Equal(t, fx.rd, pf.Parent)
 	assert.Equal(t, pf.ID, ai.Parent)
 	assert.Equal(t, orgkit.Names{Default: "人工智能组", ByLang: map[string]string{"en": "AI Team", "zh-Hant": "人工智能組"}}, ai.Name)
-	grace := fx.member(t, member.EmployeeNumber, "E0200")
+	grace := fx.member(t, member.EmployeeNumberField, "E0200")
 	assert.Equal(t, fx.ada, ai.Manager)
 	assert.Equal(t, []orgkit.MemberID{grace.ID}, ai.Assistants)
 	assert.True(t, ai.Isolation.HideFromOutside)

@@ -41,10 +41,10 @@ func TestBig5CSV(t *testing.T) {
 			rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(encode(t, traditionalchinese.Big5, c.csv)), ImportOptions{})
 			require.NoError(t, err, dumpProblems(rep))
 			assert.Equal(t, Big5, rep.Sheets[0].Encoding)
-			m := fx.member(t, member.EmployeeNumber, "T001")
+			m := fx.member(t, member.EmployeeNumberField, "T001")
 			assert.Equal(t, "王大明", m.FullName)
 			assert.Equal(t, "資深工程師", m.JobTitle)
-			assert.Equal(t, "陳美玲", fx.member(t, member.EmployeeNumber, "T002").FullName)
+			assert.Equal(t, "陳美玲", fx.member(t, member.EmployeeNumberField, "T002").FullName)
 		})
 	}
 }
@@ -71,10 +71,10 @@ func TestGBKAfterLongASCII(t *testing.T) {
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, GB18030, rep.Sheets[0].Encoding)
 	assert.Equal(t, 1202, rep.Members.Created)
-	m := fx.member(t, member.EmployeeNumber, "G001")
+	m := fx.member(t, member.EmployeeNumberField, "G001")
 	assert.Equal(t, "张伟", m.FullName)
 	assert.Equal(t, "高级工程师", m.JobTitle)
-	assert.Equal(t, "李娜", fx.member(t, member.EmployeeNumber, "G002").FullName)
+	assert.Equal(t, "李娜", fx.member(t, member.EmployeeNumberField, "G002").FullName)
 }
 
 // A file with bare-CR line endings (classic Mac, some exporters) was read as one
@@ -85,8 +85,8 @@ func TestBareCRLineEndings(t *testing.T) {
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(data), ImportOptions{})
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, 2, rep.Members.Created)
-	assert.Equal(t, "Two Lines", fx.member(t, member.SystemName, "cr1").FullName, "one cell (a name's line break folds to a space)")
-	assert.Equal(t, "Cee Are", fx.member(t, member.SystemName, "cr2").FullName)
+	assert.Equal(t, "Two Lines", fx.member(t, member.SystemNameField, "cr1").FullName, "one cell (a name's line break folds to a space)")
+	assert.Equal(t, "Cee Are", fx.member(t, member.SystemNameField, "cr2").FullName)
 	assert.Equal(t, 4, rep.Sheets[0].Rows+rep.Sheets[0].HeaderRow+1, "the second row starts on line 4")
 }
 
@@ -142,10 +142,10 @@ func TestEncodingsSeparatorsLineEndings(t *testing.T) {
 					rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(encode(t, e.e, b.String())), ImportOptions{})
 					require.NoError(t, err, dumpProblems(rep))
 					assert.Equal(t, e.want, rep.Sheets[0].Encoding)
-					m := fx.member(t, member.EmployeeNumber, "E1")
+					m := fx.member(t, member.EmployeeNumberField, "E1")
 					assert.Equal(t, name, m.FullName)
 					assert.Equal(t, rows[1][4], m.JobTitle)
-					assert.Equal(t, name+"二", fx.member(t, member.EmployeeNumber, "E2").FullName)
+					assert.Equal(t, name+"二", fx.member(t, member.EmployeeNumberField, "E2").FullName)
 				})
 			}
 		}
@@ -156,10 +156,10 @@ func TestEncodingsSeparatorsLineEndings(t *testing.T) {
 func TestShiftJISCSV(t *testing.T) {
 	fx := newFixture(t)
 	data := encode(t, japanese.ShiftJIS, "社員番号,System name,氏名,携帯電話,メールアドレス,役職\r\nJ001,yamada,山田太郎,13800000041,yamada@example.jp,エンジニア\r\n")
-	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Key: member.EmployeeNumber})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Key: member.EmployeeNumberField})
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, ShiftJIS, rep.Sheets[0].Encoding)
-	m := fx.member(t, member.EmployeeNumber, "J001")
+	m := fx.member(t, member.EmployeeNumberField, "J001")
 	assert.Equal(t, "山田太郎", m.FullName)
 	assert.Equal(t, "エンジニア", m.JobTitle)
 }
@@ -185,7 +185,7 @@ func TestUndecidableEncodingRefused(t *testing.T) {
 
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Encoding: GB18030})
 	require.NoError(t, err, dumpProblems(rep))
-	assert.Equal(t, "李明", fx.member(t, member.SystemName, "li").FullName)
+	assert.Equal(t, "李明", fx.member(t, member.SystemNameField, "li").FullName)
 }
 
 // The explicit Encoding wins over detection: the same bytes read as Big5 or as GBK.
@@ -200,13 +200,13 @@ func TestEncodingOptionOverrides(t *testing.T) {
 		rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Encoding: c.enc})
 		require.NoError(t, err, dumpProblems(rep))
 		assert.Equal(t, c.enc, rep.Sheets[0].Encoding)
-		assert.Equal(t, c.want, fx.member(t, member.SystemName, "x").FullName)
+		assert.Equal(t, c.want, fx.member(t, member.SystemNameField, "x").FullName)
 	}
 	// Input.Encoding wins over ImportOptions.Encoding.
 	fx := newFixture(t)
 	rep, err := ImportFiles(fx.ctx, fx.svc, fx.dir, []Input{{Name: "m.csv", R: bytes.NewReader(data), Encoding: GB18030}}, ImportOptions{Encoding: Big5})
 	require.NoError(t, err, dumpProblems(rep))
-	assert.Equal(t, "李明", fx.member(t, member.SystemName, "x").FullName)
+	assert.Equal(t, "李明", fx.member(t, member.SystemNameField, "x").FullName)
 }
 
 func mustDecode(t testing.TB, e encoding.Encoding, b []byte) []byte {
@@ -271,7 +271,7 @@ func TestNULBytesRefused(t *testing.T) {
 	// Named, it reads.
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(u16), ImportOptions{Format: CSV, Encoding: UTF16LE})
 	require.NoError(t, err, dumpProblems(rep))
-	assert.Equal(t, "y", fx.member(t, member.SystemName, "x").FullName)
+	assert.Equal(t, "y", fx.member(t, member.SystemNameField, "x").FullName)
 }
 
 func TestParseEncoding(t *testing.T) {

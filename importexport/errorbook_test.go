@@ -75,7 +75,7 @@ func TestErrorWorkbookXLSX(t *testing.T) {
 	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(fixed.Bytes()), ImportOptions{})
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, Counts{Created: 3}, rep.Members)
-	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 2}, fx.member(t, member.EmployeeNumber, "E2").HireDate)
+	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 2}, fx.member(t, member.EmployeeNumberField, "E2").HireDate)
 }
 
 func TestErrorWorkbookCSV(t *testing.T) {

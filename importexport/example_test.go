@@ -41,9 +41,9 @@ func Example() {
 	err = importexport.Export(ctx, &out, rep.Result.Snapshot, importexport.ExportOptions{
 		Format: importexport.CSV,
 		Columns: []importexport.Column{
-			importexport.FieldColumn(member.EmployeeNumber), importexport.FieldColumn(member.FullName),
-			importexport.FieldColumn(member.Mobile), importexport.FieldColumn(member.Primary),
-			importexport.FieldColumn(member.ReportingManager), importexport.FieldColumn(member.HireDate),
+			importexport.FieldColumn(member.EmployeeNumberField), importexport.FieldColumn(member.FullNameField),
+			importexport.FieldColumn(member.MobileField), importexport.FieldColumn(member.PrimaryDepartmentField),
+			importexport.FieldColumn(member.ReportingManagerField), importexport.FieldColumn(member.HireDateField),
 		},
 	})
 	if err != nil {

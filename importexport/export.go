@@ -144,7 +144,7 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 			}
 		}
 		var err error
-		ex.mcols, err = sheetColumns(Members, opts.Columns, MemberColumns(), FieldColumn(member.SystemName), ex.members,
+		ex.mcols, err = sheetColumns(Members, opts.Columns, MemberColumns(), FieldColumn(member.SystemNameField), ex.members,
 			func(m *member.Member) orgkit.Names { return m.SystemName })
 		if err != nil {
 			return nil, err
@@ -163,7 +163,7 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 	}
 	ex.key = opts.Key
 	if ex.key == 0 {
-		ex.key = member.SystemName
+		ex.key = member.SystemNameField
 		if ex.sheets&Members != 0 {
 		found:
 			for _, f := range keyFields {
@@ -335,20 +335,20 @@ func (ex *exporter) memberValue(m *member.Member, s *colSpec) string {
 		return ex.yesNo(m.LoginBlocked)
 	case tDate:
 		switch f {
-		case member.HireDate:
+		case member.HireDateField:
 			return dateString(m.HireDate)
-		case member.EmploymentDate:
+		case member.EmploymentDateField:
 			return dateString(m.EmploymentDate)
-		case member.Birthday:
+		case member.BirthdayField:
 			return dateString(m.Birthday)
 		}
 	case tNodeRef:
 		switch f {
-		case member.Primary:
+		case member.PrimaryDepartmentField:
 			return ex.nodeRef(m.Primary)
-		case member.AffiliatedDepartment:
+		case member.AffiliatedDepartmentField:
 			return ex.nodeRef(m.AffiliatedDepartment)
-		case member.AffiliatedOrganization:
+		case member.AffiliatedOrganizationField:
 			return ex.nodeRef(m.AffiliatedOrganization)
 		}
 	case tNodeList:

@@ -40,8 +40,8 @@ func TestExportSelections(t *testing.T) {
 	)
 	require.NoError(t, err)
 	snap := fx.snap(t)
-	cols := []Column{FieldColumn(member.SystemName), FieldColumn(member.Primary), FieldColumn(member.Secondary),
-		FieldColumn(member.AffiliatedDepartment), FieldColumn(member.ReportingManager), FieldColumn(member.JobTitle), FieldColumn(member.StatusField)}
+	cols := []Column{FieldColumn(member.SystemNameField), FieldColumn(member.PrimaryDepartmentField), FieldColumn(member.SecondaryDepartmentsField),
+		FieldColumn(member.AffiliatedDepartmentField), FieldColumn(member.ReportingManagerField), FieldColumn(member.JobTitleField), FieldColumn(member.StatusField)}
 
 	all := exportCSV(t, snap, ExportOptions{Columns: cols})
 	assert.Equal(t, []string{"System name", "Primary department", "Secondary departments", "Affiliated department", "Reporting manager", "Job title", "Status"}, all[0])
@@ -58,7 +58,7 @@ func TestExportSelections(t *testing.T) {
 	require.Len(t, inactive, 2)
 	assert.Equal(t, "carol", inactive[1][0])
 
-	zh := exportCSV(t, snap, ExportOptions{Columns: cols[:3], Language: language.SimplifiedChinese, Key: member.EmployeeNumber})
+	zh := exportCSV(t, snap, ExportOptions{Columns: cols[:3], Language: language.SimplifiedChinese, Key: member.EmployeeNumberField})
 	assert.Equal(t, []string{"系统名", "主属部门", "附属部门"}, zh[0])
 	assert.Equal(t, "Acme/北京研发/Product", zh[2][1], "paths in the language asked for")
 
@@ -79,7 +79,7 @@ func TestExportXLSXStringCells(t *testing.T) {
 			HireDate: member.Date{Year: 2024, Month: 3, Day: 1}})
 	require.NoError(t, err)
 	var b bytes.Buffer
-	require.NoError(t, Export(fx.ctx, &b, fx.snap(t), ExportOptions{Columns: []Column{FieldColumn(member.SystemName), FieldColumn(member.Mobile), FieldColumn(member.EmployeeNumber), FieldColumn(member.HireDate)}}))
+	require.NoError(t, Export(fx.ctx, &b, fx.snap(t), ExportOptions{Columns: []Column{FieldColumn(member.SystemNameField), FieldColumn(member.MobileField), FieldColumn(member.EmployeeNumberField), FieldColumn(member.HireDateField)}}))
 	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
 	require.NoError(t, err)
 	defer f.Close()
@@ -103,5 +103,5 @@ func TestExportErrors(t *testing.T) {
 	assert.ErrorIs(t, Export(fx.ctx, &b, snap, ExportOptions{Format: CSV, Sheets: Members | Departments}), orgkit.ErrInvalid)
 	assert.ErrorIs(t, Export(fx.ctx, &b, snap, ExportOptions{Columns: []Column{"shoe_size"}}), orgkit.ErrInvalid)
 	assert.ErrorIs(t, Export(fx.ctx, &b, snap, ExportOptions{Node: orgkit.NewNodeID()}), orgkit.ErrNotFound)
-	assert.ErrorIs(t, Export(fx.ctx, &b, snap, ExportOptions{Key: member.FullName}), orgkit.ErrInvalid)
+	assert.ErrorIs(t, Export(fx.ctx, &b, snap, ExportOptions{Key: member.FullNameField}), orgkit.ErrInvalid)
 }

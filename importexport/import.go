@@ -634,7 +634,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			case isExcelError(v):
 				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellError, v, ""))
 				sh.cells[start+i] = ""
-			case format == XLSX && kind == Members && b.spec.field == member.Mobile && b.spec.lang == "" && !isClear(v):
+			case format == XLSX && kind == Members && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v):
 				if m, rounded := ParseNumberText(v); !rounded {
 					im.mobiles.add(m) // the value memberCell gives the batch
 				}
@@ -871,7 +871,7 @@ func (im *importer) chooseKey() member.Field {
 			}
 		}
 	}
-	return member.SystemName
+	return member.SystemNameField
 }
 
 // markReadOnly refuses the columns of fields the directory's upstream platform owns

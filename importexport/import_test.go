@@ -38,21 +38,21 @@ func TestImportChineseWorkbook(t *testing.T) {
 	})
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Language: language.SimplifiedChinese})
 	require.NoError(t, err, dumpProblems(rep))
-	assert.Equal(t, member.EmployeeNumber, rep.Key)
+	assert.Equal(t, member.EmployeeNumberField, rep.Key)
 	assert.Equal(t, Counts{Created: 3}, rep.Members)
 	assert.True(t, rep.Committed)
 	require.Len(t, rep.Sheets, 1)
 	assert.Equal(t, 2, rep.Sheets[0].HeaderRow)
 	assert.Equal(t, 3, rep.Sheets[0].Rows)
 
-	zw := fx.member(t, member.EmployeeNumber, "000123")
+	zw := fx.member(t, member.EmployeeNumberField, "000123")
 	assert.Equal(t, "张伟", zw.FullName)
 	assert.Equal(t, "+8613912345678", zw.Mobile)
 	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 1}, zw.HireDate)
 	assert.Equal(t, fx.rd, zw.Primary)
 	assert.Equal(t, "=cmd|' /C calc'!A0", zw.JobTitle)
 	assert.Equal(t, member.Male, zw.Gender)
-	ln := fx.member(t, member.EmployeeNumber, "000456")
+	ln := fx.member(t, member.EmployeeNumberField, "000456")
 	assert.Equal(t, ln.ID, zw.ReportingManager, "a manager named by a later row")
 	assert.Equal(t, "+85212345678", ln.Mobile)
 	assert.Equal(t, "lina@acme.example", ln.Email)
@@ -62,7 +62,7 @@ func TestImportChineseWorkbook(t *testing.T) {
 	require.NotNil(t, a)
 	assert.Equal(t, fx.engineer, a.Primary)
 	assert.ElementsMatch(t, []orgkit.RoleID{fx.engineer, fx.salesRep}, a.Roles)
-	wf := fx.member(t, member.EmployeeNumber, "000789")
+	wf := fx.member(t, member.EmployeeNumberField, "000789")
 	assert.Equal(t, "+8613987654321", wf.Mobile)
 	assert.Equal(t, fx.sales, wf.Primary)
 	assert.Equal(t, fx.ada, wf.ReportingManager)
@@ -82,12 +82,12 @@ func TestImportEnglishCSV(t *testing.T) {
 	})
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
 	require.NoError(t, err, dumpProblems(rep))
-	bob := fx.member(t, member.EmployeeNumber, "E0100")
+	bob := fx.member(t, member.EmployeeNumberField, "E0100")
 	assert.Equal(t, "+85212345678", bob.Mobile)
 	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 1}, bob.HireDate, "day first")
 	assert.Equal(t, `=HYPERLINK("x")`, bob.JobTitle)
 	assert.Equal(t, "-5", bob.ExtendedA)
-	carol := fx.member(t, member.EmployeeNumber, "E0101")
+	carol := fx.member(t, member.EmployeeNumberField, "E0101")
 	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 13}, carol.HireDate)
 	assert.Equal(t, "@SUM(A1)", carol.JobTitle)
 	assert.Equal(t, "'=kept", carol.ExtendedA)
@@ -131,10 +131,10 @@ func TestImportUpdateAndUpsert(t *testing.T) {
 		{"138 0000 0001", "Staff engineer", "#clear", "Sales rep;Engineer", ""},
 		{"+86 138-0000-0002", "", "", "", "Carol"},
 	})
-	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(upd), ImportOptions{Mode: Update, Key: member.Mobile})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(upd), ImportOptions{Mode: Update, Key: member.MobileField})
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, Counts{Updated: 1, Unchanged: 1}, rep.Members)
-	bob := fx.member(t, member.EmployeeNumber, "E0100")
+	bob := fx.member(t, member.EmployeeNumberField, "E0100")
 	assert.Equal(t, "Staff engineer", bob.JobTitle)
 	assert.Equal(t, "", bob.WorkPlace)
 	assert.Equal(t, "Bob", bob.FullName)
@@ -142,7 +142,7 @@ func TestImportUpdateAndUpsert(t *testing.T) {
 	require.NotNil(t, a)
 	assert.Equal(t, fx.salesRep, a.Primary)
 	assert.ElementsMatch(t, []orgkit.RoleID{fx.engineer, fx.salesRep}, a.Roles)
-	carol := fx.member(t, member.EmployeeNumber, "E0101")
+	carol := fx.member(t, member.EmployeeNumberField, "E0101")
 	assert.Equal(t, "Sales", carol.JobTitle)
 
 	// Upsert: one existing, one new.
@@ -154,8 +154,8 @@ func TestImportUpdateAndUpsert(t *testing.T) {
 	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(ups), ImportOptions{Mode: Upsert})
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, Counts{Created: 1, Updated: 1}, rep.Members)
-	carol = fx.member(t, member.EmployeeNumber, "E0101")
-	dave := fx.member(t, member.EmployeeNumber, "E0102")
+	carol = fx.member(t, member.EmployeeNumberField, "E0101")
+	dave := fx.member(t, member.EmployeeNumberField, "E0102")
 	assert.Equal(t, "Sales lead", carol.JobTitle)
 	assert.Equal(t, dave.ID, carol.ReportingManager)
 
@@ -178,10 +178,10 @@ func TestPlanWritesNothing(t *testing.T) {
 	assert.False(t, rep.Committed)
 	require.NotNil(t, rep.Result)
 	require.NotNil(t, rep.Result.ChangeSet)
-	_, ok := rep.Result.Snapshot.MemberBy(member.SystemName, "eve")
+	_, ok := rep.Result.Snapshot.MemberBy(member.SystemNameField, "eve")
 	assert.True(t, ok)
 	assert.Equal(t, before, fx.snap(t).Version())
-	_, ok = fx.snap(t).MemberBy(member.SystemName, "eve")
+	_, ok = fx.snap(t).MemberBy(member.SystemNameField, "eve")
 	assert.False(t, ok)
 }
 
@@ -205,12 +205,12 @@ func TestImportProblemKinds(t *testing.T) {
 		{"duplicate column", Add, 0, [][]string{{"System name", "Mobile", "系统名"}, {"x", "13800000001", "y"}}, []string{"C1 import.column.duplicate"}},
 		{"value without header", Add, 0, [][]string{{"System name", "", "Mobile"}, {"x", "stray", "13800000001"}}, []string{"B2 import.column.no_header"}},
 		{"no header", Add, 0, [][]string{{"foo", "bar"}, {"1", "2"}}, []string{"1 import.header.not_found"}},
-		{"key column missing in update", Update, member.EmployeeNumber, [][]string{{"System name"}, {"x"}}, []string{"1 import.column.required"}},
+		{"key column missing in update", Update, member.EmployeeNumberField, [][]string{{"System name"}, {"x"}}, []string{"1 import.column.required"}},
 		{"blank key in update", Update, 0, [][]string{hdr, row("", "x")}, []string{"A2 member.employee_number.required"}},
 		{"unknown key in update", Update, 0, [][]string{hdr, row("E9999", "x")}, []string{"A2 member.employee_number.not_found"}},
 		{"key taken in add", Add, 0, [][]string{hdr, row("E0001", "x")}, []string{"A2 member.employee_number.duplicate"}},
 		{"key twice in file", Add, 0, [][]string{hdr, row("E1", "x", "13800000001"), row("E1", "y", "13800000002")}, []string{"A3 member.employee_number.duplicate"}},
-		{"invalid key in update", Update, member.Mobile, [][]string{hdr, row("", "", "12")}, []string{"C2 member.mobile.invalid"}},
+		{"invalid key in update", Update, member.MobileField, [][]string{hdr, row("", "", "12")}, []string{"C2 member.mobile.invalid"}},
 		{"other field taken", Add, 0, [][]string{hdr, row("E1", "x", "13900000000")}, []string{"C2 member.mobile.duplicate"}},
 		{"other field twice", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "a@b.example"), row("E2", "y", "13800000002", "A@B.example")}, []string{"D3 member.email.duplicate"}},
 		{"field rule", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "not-an-email")}, []string{"D2 member.email.invalid"}},
@@ -265,7 +265,7 @@ func TestInactiveMembersAndDepartments(t *testing.T) {
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
 	require.NoError(t, err, dumpProblems(rep))
 	snap := fx.snap(t)
-	gone := fx.member(t, member.SystemName, "gone")
+	gone := fx.member(t, member.SystemNameField, "gone")
 	assert.Equal(t, orgkit.Inactive, gone.Status)
 	a := snap.Assignment(gone.ID)
 	require.NotNil(t, a)
@@ -282,7 +282,7 @@ func TestInactiveMembersAndDepartments(t *testing.T) {
 	upd := makeCSV(t, [][]string{{"System name", "Status", "Roles"}, {"here", "Inactive", "Engineer"}})
 	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(upd), ImportOptions{Mode: Update})
 	require.NoError(t, err, dumpProblems(rep))
-	here := fx.member(t, member.SystemName, "here")
+	here := fx.member(t, member.SystemNameField, "here")
 	assert.Equal(t, orgkit.Inactive, here.Status)
 	assert.Equal(t, []orgkit.RoleID{fx.engineer}, fx.snap(t).Assignment(here.ID).Roles)
 
@@ -304,6 +304,6 @@ func TestCSVEncodings(t *testing.T) {
 		fx := newFixture(t)
 		rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(c.data), ImportOptions{})
 		require.NoError(t, err, dumpProblems(rep))
-		assert.Equal(t, c.name, fx.member(t, member.EmployeeNumber, c.key).FullName)
+		assert.Equal(t, c.name, fx.member(t, member.EmployeeNumberField, c.key).FullName)
 	}
 }

@@ -391,11 +391,11 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 			}
 		}
 		switch f {
-		case member.HireDate:
+		case member.HireDateField:
 			m.HireDate = d
-		case member.EmploymentDate:
+		case member.EmploymentDateField:
 			m.EmploymentDate = d
-		case member.Birthday:
+		case member.BirthdayField:
 			m.Birthday = d
 		}
 	case tNodeRef:
@@ -411,11 +411,11 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 			id = r.node
 		}
 		switch f {
-		case member.Primary:
+		case member.PrimaryDepartmentField:
 			m.Primary = id
-		case member.AffiliatedDepartment:
+		case member.AffiliatedDepartmentField:
 			m.AffiliatedDepartment = id
-		case member.AffiliatedOrganization:
+		case member.AffiliatedOrganizationField:
 			m.AffiliatedOrganization = id
 		}
 	case tNodeList:
@@ -459,47 +459,47 @@ func (im *importer) dateOptions(sh *sheetData) DateOptions {
 // setText sets a text field of m.
 func setText(m *member.Member, f member.Field, s string) {
 	switch f {
-	case member.SystemName:
+	case member.SystemNameField:
 		m.SystemName.Default = s
-	case member.FullName:
+	case member.FullNameField:
 		m.FullName = s
-	case member.Mobile:
+	case member.MobileField:
 		m.Mobile = s
-	case member.Email:
+	case member.EmailField:
 		m.Email = s
-	case member.LoginAccount:
+	case member.LoginAccountField:
 		m.LoginAccount = s
-	case member.SSOAccount:
+	case member.SSOAccountField:
 		m.SSOAccount = s
-	case member.JobTitle:
+	case member.JobTitleField:
 		m.JobTitle = s
-	case member.EmployeeNumber:
+	case member.EmployeeNumberField:
 		m.EmployeeNumber = s
-	case member.OfficePhone:
+	case member.OfficePhoneField:
 		m.OfficePhone = s
-	case member.Extension:
+	case member.ExtensionField:
 		m.Extension = s
-	case member.QQ:
+	case member.QQField:
 		m.QQ = s
-	case member.WeChat:
+	case member.WeChatField:
 		m.WeChat = s
-	case member.Language:
+	case member.LanguageField:
 		m.Language = s
-	case member.TimeZone:
+	case member.TimeZoneField:
 		m.TimeZone = s
-	case member.Region:
+	case member.RegionField:
 		m.Region = s
-	case member.Bio:
+	case member.BioField:
 		m.Bio = s
-	case member.WorkDetails:
+	case member.WorkDetailsField:
 		m.WorkDetails = s
-	case member.WorkPlace:
+	case member.WorkPlaceField:
 		m.WorkPlace = s
-	case member.ExtendedA:
+	case member.ExtendedAField:
 		m.ExtendedA = s
-	case member.ExtendedB:
+	case member.ExtendedBField:
 		m.ExtendedB = s
-	case member.ExternalID:
+	case member.ExternalIDField:
 		m.ExternalID = s
 	}
 }
@@ -507,47 +507,47 @@ func setText(m *member.Member, f member.Field, s string) {
 // textOf returns a text field of m.
 func textOf(m *member.Member, f member.Field) string {
 	switch f {
-	case member.SystemName:
+	case member.SystemNameField:
 		return m.SystemName.Default
-	case member.FullName:
+	case member.FullNameField:
 		return m.FullName
-	case member.Mobile:
+	case member.MobileField:
 		return m.Mobile
-	case member.Email:
+	case member.EmailField:
 		return m.Email
-	case member.LoginAccount:
+	case member.LoginAccountField:
 		return m.LoginAccount
-	case member.SSOAccount:
+	case member.SSOAccountField:
 		return m.SSOAccount
-	case member.JobTitle:
+	case member.JobTitleField:
 		return m.JobTitle
-	case member.EmployeeNumber:
+	case member.EmployeeNumberField:
 		return m.EmployeeNumber
-	case member.OfficePhone:
+	case member.OfficePhoneField:
 		return m.OfficePhone
-	case member.Extension:
+	case member.ExtensionField:
 		return m.Extension
-	case member.QQ:
+	case member.QQField:
 		return m.QQ
-	case member.WeChat:
+	case member.WeChatField:
 		return m.WeChat
-	case member.Language:
+	case member.LanguageField:
 		return m.Language
-	case member.TimeZone:
+	case member.TimeZoneField:
 		return m.TimeZone
-	case member.Region:
+	case member.RegionField:
 		return m.Region
-	case member.Bio:
+	case member.BioField:
 		return m.Bio
-	case member.WorkDetails:
+	case member.WorkDetailsField:
 		return m.WorkDetails
-	case member.WorkPlace:
+	case member.WorkPlaceField:
 		return m.WorkPlace
-	case member.ExtendedA:
+	case member.ExtendedAField:
 		return m.ExtendedA
-	case member.ExtendedB:
+	case member.ExtendedBField:
 		return m.ExtendedB
-	case member.ExternalID:
+	case member.ExternalIDField:
 		return m.ExternalID
 	}
 	return ""

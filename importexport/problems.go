@@ -163,12 +163,12 @@ func fieldBinding(sh *sheetData, field string) int {
 	case Members:
 		switch field {
 		case "login_method":
-			return first(FieldColumn(member.Mobile), FieldColumn(member.Email))
+			return first(FieldColumn(member.MobileField), FieldColumn(member.EmailField))
 		case "members", "role", "primary":
 			return first(ColRoles)
 		case "system_name":
 			for i, b := range sh.binds {
-				if b.spec.field == member.SystemName {
+				if b.spec.field == member.SystemNameField {
 					return i
 				}
 			}

@@ -67,14 +67,14 @@ func TestImportThousandRowsThreeBad(t *testing.T) {
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, 1000, rep.Members.Created)
 	assert.Equal(t, before+1, fx.snap(t).Version())
-	m := fx.member(t, member.EmployeeNumber, "000042")
+	m := fx.member(t, member.EmployeeNumberField, "000042")
 	assert.Equal(t, "+8613800000042", m.Mobile)
 	want, ok := SerialDate(44042, false)
 	require.True(t, ok)
 	assert.Equal(t, want, m.HireDate)
-	assert.Equal(t, fx.member(t, member.EmployeeNumber, "000004").ID, m.ReportingManager)
+	assert.Equal(t, fx.member(t, member.EmployeeNumberField, "000004").ID, m.ReportingManager)
 	assert.Equal(t, "=cmd", m.JobTitle)
-	assert.Equal(t, "+85212340050", fx.member(t, member.EmployeeNumber, "000050").Mobile)
+	assert.Equal(t, "+85212340050", fx.member(t, member.EmployeeNumberField, "000050").Mobile)
 }
 
 func TestDate1904Workbook(t *testing.T) {
@@ -86,7 +86,7 @@ func TestDate1904Workbook(t *testing.T) {
 	}})
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
 	require.NoError(t, err, dumpProblems(rep))
-	m := fx.member(t, member.SystemName, "old-mac")
+	m := fx.member(t, member.SystemNameField, "old-mac")
 	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 1}, m.HireDate)
 	assert.Equal(t, member.Date{Year: 1990, Month: 12, Day: 31}, m.Birthday)
 }
@@ -115,7 +115,7 @@ func TestMergedHeaderAndTrailingRows(t *testing.T) {
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, 2, rep.Sheets[0].HeaderRow)
 	assert.Equal(t, 1, rep.Sheets[0].Rows)
-	m := fx.member(t, member.SystemName, "mei")
+	m := fx.member(t, member.SystemNameField, "mei")
 	assert.Equal(t, "+8613800000077", m.Mobile)
 	assert.Equal(t, "mei@acme.example", m.Email)
 	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 1}, m.HireDate)
@@ -128,13 +128,13 @@ func TestNumbersStoredAsNumbers(t *testing.T) {
 		{"n1", 13800000011, 123, float64(1234567890)},
 		{"n2", "13800000012", "00124", "０１２３"},
 	}})
-	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Key: member.SystemName})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Key: member.SystemNameField})
 	require.NoError(t, err, dumpProblems(rep))
-	n1 := fx.member(t, member.SystemName, "n1")
+	n1 := fx.member(t, member.SystemNameField, "n1")
 	assert.Equal(t, "123", n1.EmployeeNumber)
 	assert.Equal(t, "1234567890", n1.QQ)
 	assert.Equal(t, "+8613800000011", n1.Mobile)
-	n2 := fx.member(t, member.SystemName, "n2")
+	n2 := fx.member(t, member.SystemNameField, "n2")
 	assert.Equal(t, "00124", n2.EmployeeNumber, "leading zeros of a text cell stay")
 	assert.Equal(t, "0123", n2.QQ)
 }
@@ -147,7 +147,7 @@ func TestSyncedColumnsAreReadOnly(t *testing.T) {
 	ada := orgkit.NewMemberID()
 	_, err = svc.Apply(ctx, snap.ID(), store.Meta{},
 		member.Create{ID: ada, SystemName: orgkit.Name("ada"), Mobile: "13900000000", EmployeeNumber: "E1"},
-		directory.Bind{Platform: orgkit.DingTalk, UpstreamID: "corp", MemberFields: []member.Field{member.FullName, member.Mobile, member.EmployeeNumber}},
+		directory.Bind{Platform: orgkit.DingTalk, UpstreamID: "corp", MemberFields: []member.Field{member.FullNameField, member.MobileField, member.EmployeeNumberField}},
 	)
 	require.NoError(t, err)
 	data := makeCSV(t, [][]string{

@@ -236,17 +236,17 @@ func (r *resolver) nearestOrg(id orgkit.NodeID) orgkit.NodeID {
 func (r *resolver) memberKey(f member.Field, raw string) (string, bool) {
 	raw = cleanCell(raw)
 	switch f {
-	case member.Mobile:
+	case member.MobileField:
 		v, _ := ParseNumberText(raw)
 		e164, err := r.im.rules.NormalizeMobile(v)
 		return e164, err == nil
-	case member.Email:
+	case member.EmailField:
 		e, err := member.NormalizeEmail(raw)
 		return e, err == nil
-	case member.EmployeeNumber, member.LoginAccount:
+	case member.EmployeeNumberField, member.LoginAccountField:
 		v, _ := ParseNumberText(raw)
 		return textnorm.Key(v), v != ""
-	case member.ExternalID:
+	case member.ExternalIDField:
 		return raw, raw != ""
 	}
 	return textnorm.Key(raw), raw != ""
@@ -267,7 +267,7 @@ func (r *resolver) member(raw string) (orgkit.MemberID, bool) {
 		}
 	}
 	var found orgkit.MemberID
-	if f != member.SystemName {
+	if f != member.SystemNameField {
 		if r.sysIdx == nil {
 			r.indexSystemNames()
 		}
@@ -343,7 +343,7 @@ func (im *importer) memberBy(f member.Field, key string) (*member.Member, bool) 
 func (r *resolver) indexSystemNames() {
 	r.sysIdx = map[string]orgkit.MemberID{}
 	for _, mr := range r.im.memberRows {
-		sb := mr.sh.bindingOf(FieldColumn(member.SystemName))
+		sb := mr.sh.bindingOf(FieldColumn(member.SystemNameField))
 		if sb < 0 {
 			continue
 		}

@@ -75,7 +75,7 @@ func WriteTemplate(w io.Writer, opts TemplateOptions) error {
 	}
 	key := opts.Key
 	if key == 0 {
-		key = member.SystemName
+		key = member.SystemNameField
 	found:
 		for _, f := range keyFields {
 			for _, s := range mspecs {

@@ -72,7 +72,7 @@ func TestTemplateFillImport(t *testing.T) {
 	require.NoError(t, err, dumpProblems(rep))
 	assert.Equal(t, Counts{Created: 1}, rep.Members)
 	assert.Equal(t, Counts{Created: 1}, rep.Departments)
-	tina := fx.member(t, member.EmployeeNumber, "007")
+	tina := fx.member(t, member.EmployeeNumberField, "007")
 	n, ok := fx.snap(t).Tree().ByCode("NEW-1")
 	require.True(t, ok)
 	assert.Equal(t, n.ID, tina.Primary)

@@ -46,14 +46,14 @@ func (k CardKind) Label(tag language.Tag) string {
 }
 
 // fixedCardFields open every card, in this order; a layout cannot move or hide them.
-var fixedCardFields = [...]Field{AvatarField, SystemName, GenderField, JobTitle}
+var fixedCardFields = [...]Field{AvatarField, SystemNameField, GenderField, JobTitleField}
 
 // allowedCardFields are the custom fields each card may show, in the order an
 // employee profile lists them.
 var allowedCardFields = [...][]Field{
-	HoverCard: {Primary, Mobile, Email, LoginAccount, ReportingManager, ExtendedA, ExtendedB},
-	ProfilePage: {ReportingManager, OfficePhone, QQ, HireDate, Mobile, Bio, WorkDetails, Birthday,
-		WeChat, EmployeeNumber, Primary, Email, LoginAccount, EmploymentDate, ExtendedA, ExtendedB},
+	HoverCard: {PrimaryDepartmentField, MobileField, EmailField, LoginAccountField, ReportingManagerField, ExtendedAField, ExtendedBField},
+	ProfilePage: {ReportingManagerField, OfficePhoneField, QQField, HireDateField, MobileField, BioField, WorkDetailsField, BirthdayField,
+		WeChatField, EmployeeNumberField, PrimaryDepartmentField, EmailField, LoginAccountField, EmploymentDateField, ExtendedAField, ExtendedBField},
 }
 
 // FixedCardFields returns the default fields every card starts with, in their fixed
@@ -141,7 +141,7 @@ func (l *Layout) UnmarshalJSON(b []byte) error {
 func DefaultLayout(k CardKind) Layout {
 	var fs []Field
 	for _, f := range k.AllowedFields() {
-		if f != ExtendedA && f != ExtendedB {
+		if f != ExtendedAField && f != ExtendedBField {
 			fs = append(fs, f)
 		}
 	}
@@ -247,52 +247,52 @@ func (l Layout) Render(m *Member, tag language.Tag, r Resolver) []CardItem {
 		switch f {
 		case AvatarField:
 			it.Value = m.Avatar.URI
-		case SystemName:
+		case SystemNameField:
 			it.Value = m.SystemName.In(tag)
 		case GenderField:
 			if m.Gender >= Male && m.Gender <= GenderPrivate {
 				it.Value = cardTexts[m.Gender][lang]
 			}
-		case Primary:
+		case PrimaryDepartmentField:
 			if !m.Primary.IsZero() && r != nil {
 				it.Value, it.Node = r.NodeName(m.Primary, tag), m.Primary
 			}
-		case ReportingManager:
+		case ReportingManagerField:
 			if !m.ReportingManager.IsZero() && r != nil {
 				it.Value, it.Member = r.MemberName(m.ReportingManager, tag), m.ReportingManager
 			}
-		case OfficePhone:
+		case OfficePhoneField:
 			it.Value = m.OfficePhone
 			if it.Value != "" && m.Extension != "" {
 				it.Value += extensionSep[lang] + m.Extension
 			}
-		case HireDate:
+		case HireDateField:
 			it.Value = m.HireDate.String()
-		case EmploymentDate:
+		case EmploymentDateField:
 			it.Value = m.EmploymentDate.String()
-		case Birthday:
+		case BirthdayField:
 			it.Value = m.Birthday.String()
-		case JobTitle:
+		case JobTitleField:
 			it.Value = m.JobTitle
-		case Mobile:
+		case MobileField:
 			it.Value = m.Mobile
-		case Email:
+		case EmailField:
 			it.Value = m.Email
-		case LoginAccount:
+		case LoginAccountField:
 			it.Value = m.LoginAccount
-		case QQ:
+		case QQField:
 			it.Value = m.QQ
-		case WeChat:
+		case WeChatField:
 			it.Value = m.WeChat
-		case Bio:
+		case BioField:
 			it.Value = m.Bio
-		case WorkDetails:
+		case WorkDetailsField:
 			it.Value = m.WorkDetails
-		case EmployeeNumber:
+		case EmployeeNumberField:
 			it.Value = m.EmployeeNumber
-		case ExtendedA:
+		case ExtendedAField:
 			it.Value = m.ExtendedA
-		case ExtendedB:
+		case ExtendedBField:
 			it.Value = m.ExtendedB
 		}
 		if it.Value == "" {

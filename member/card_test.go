@@ -24,17 +24,17 @@ func TestCardLayoutValidate(t *testing.T) {
 		{"default hover card", member.DefaultLayout(member.HoverCard), nil, nil},
 		{"default profile page", member.DefaultLayout(member.ProfilePage), nil, nil},
 		{"empty", member.Layout{Kind: member.HoverCard}, nil, nil},
-		{"admin order", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ExtendedB, member.Email, member.Primary}}, nil, nil},
+		{"admin order", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ExtendedBField, member.EmailField, member.PrimaryDepartmentField}}, nil, nil},
 		{"every profile field", member.Layout{Kind: member.ProfilePage, Fields: member.ProfilePage.AllowedFields()}, nil, nil},
-		{"not allowed on the hover card", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.QQ, member.Mobile, member.Bio}},
+		{"not allowed on the hover card", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.QQField, member.MobileField, member.BioField}},
 			[]string{"member.card.fields.invalid", "member.card.fields.invalid"}, []string{"qq", "bio"}},
-		{"never allowed", member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.SSOAccount, member.Field(200)}},
+		{"never allowed", member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.SSOAccountField, member.Field(200)}},
 			[]string{"member.card.fields.invalid", "member.card.fields.invalid"}, []string{"sso_account", "unknown"}},
-		{"a fixed field", member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.JobTitle}},
+		{"a fixed field", member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.JobTitleField}},
 			[]string{"member.card.fields.invalid"}, []string{"job_title"}},
-		{"duplicate", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Mobile, member.Email, member.Mobile, member.Mobile}},
+		{"duplicate", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.MobileField, member.EmailField, member.MobileField, member.MobileField}},
 			[]string{"member.card.fields.duplicate", "member.card.fields.duplicate"}, []string{"mobile", "mobile"}},
-		{"no kind", member.Layout{Fields: []member.Field{member.Mobile}}, []string{"member.card.kind.invalid"}, []string{"0"}},
+		{"no kind", member.Layout{Fields: []member.Field{member.MobileField}}, []string{"member.card.kind.invalid"}, []string{"0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,7 +59,7 @@ func TestCardLayoutValidate(t *testing.T) {
 }
 
 func TestCardLayoutJSON(t *testing.T) {
-	l := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Primary, member.ExtendedA}}
+	l := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.PrimaryDepartmentField, member.ExtendedAField}}
 	b, err := json.Marshal(l)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"kind":"hover_card","fields":["primary_department","extended_a"]}`, string(b))
@@ -73,18 +73,18 @@ func TestCardLayoutJSON(t *testing.T) {
 }
 
 func TestCardKinds(t *testing.T) {
-	assert.Equal(t, []member.Field{member.AvatarField, member.SystemName, member.GenderField, member.JobTitle}, member.FixedCardFields())
-	assert.Equal(t, []member.Field{member.Primary, member.Mobile, member.Email, member.LoginAccount, member.ReportingManager, member.ExtendedA, member.ExtendedB}, member.HoverCard.AllowedFields())
+	assert.Equal(t, []member.Field{member.AvatarField, member.SystemNameField, member.GenderField, member.JobTitleField}, member.FixedCardFields())
+	assert.Equal(t, []member.Field{member.PrimaryDepartmentField, member.MobileField, member.EmailField, member.LoginAccountField, member.ReportingManagerField, member.ExtendedAField, member.ExtendedBField}, member.HoverCard.AllowedFields())
 	assert.Len(t, member.ProfilePage.AllowedFields(), 16)
-	assert.True(t, member.ProfilePage.Allows(member.Birthday))
-	assert.False(t, member.HoverCard.Allows(member.Birthday))
+	assert.True(t, member.ProfilePage.Allows(member.BirthdayField))
+	assert.False(t, member.HoverCard.Allows(member.BirthdayField))
 	assert.Nil(t, member.CardKind(0).AllowedFields())
 	assert.Equal(t, "悬浮卡片", member.HoverCard.Label(language.SimplifiedChinese))
 	assert.Equal(t, "profile_page", member.ProfilePage.String())
 	// AllowedFields returns a copy
 	fs := member.HoverCard.AllowedFields()
-	fs[0] = member.QQ
-	assert.Equal(t, member.Primary, member.HoverCard.AllowedFields()[0])
+	fs[0] = member.QQField
+	assert.Equal(t, member.PrimaryDepartmentField, member.HoverCard.AllowedFields()[0])
 }
 
 type names map[string]string
@@ -109,7 +109,7 @@ func TestCardRender(t *testing.T) {
 		}
 		return out
 	}
-	hover := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Email, member.ReportingManager, member.Primary, member.Mobile}}
+	hover := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.EmailField, member.ReportingManagerField, member.PrimaryDepartmentField, member.MobileField}}
 	assert.Equal(t, []string{"Avatar=https://example.com/ada.png", "System name=Ada", "Gender=Female", "Job title=CTO",
 		"Reporting manager=Grace", "Primary department=R&D", "Mobile=+8613900000000"}, render(hover, language.English, r),
 		"fixed fields first; blank email hidden; admin order")
@@ -118,22 +118,22 @@ func TestCardRender(t *testing.T) {
 	assert.Equal(t, []string{"头像=https://example.com/ada.png", "系统名=阿达", "性别=女", "职位=CTO", "手机号=+8613900000000"},
 		render(hover, language.SimplifiedChinese, nil), "without a resolver references are left out")
 
-	profile := member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.Bio, member.OfficePhone, member.HireDate, member.QQ, member.Birthday}}
+	profile := member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.BioField, member.OfficePhoneField, member.HireDateField, member.QQField, member.BirthdayField}}
 	assert.Equal(t, []string{"Avatar=https://example.com/ada.png", "System name=Ada", "Gender=Female", "Job title=CTO",
 		"Bio=Likes engines.", "Office phone=010-12345678 ext. 8001", "Hire date=2020-03-01"}, render(profile, language.English, r))
 
 	// an invalid layout renders what it validly can
-	bad := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Bio, member.Mobile, member.Mobile, member.JobTitle}}
-	assert.Equal(t, append(member.FixedCardFields(), member.Mobile), bad.Order())
+	bad := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.BioField, member.MobileField, member.MobileField, member.JobTitleField}}
+	assert.Equal(t, append(member.FixedCardFields(), member.MobileField), bad.Order())
 	items := bad.Render(m, language.English, r)
-	assert.Equal(t, member.Mobile, items[len(items)-1].Field)
+	assert.Equal(t, member.MobileField, items[len(items)-1].Field)
 	assert.Len(t, items, 5)
 	// references carry their IDs, for links
 	for _, it := range hover.Render(m, language.English, r) {
 		switch it.Field {
-		case member.Primary:
+		case member.PrimaryDepartmentField:
 			assert.Equal(t, dept, it.Node)
-		case member.ReportingManager:
+		case member.ReportingManagerField:
 			assert.Equal(t, boss, it.Member)
 		}
 	}
@@ -150,7 +150,7 @@ func TestCardRender(t *testing.T) {
 // A profile page laid out by the admin, rendered in English: the fixed fields first,
 // then the chosen ones in the admin's order, blank ones left out.
 func ExampleLayout_Render() {
-	layout := member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.EmployeeNumber, member.HireDate, member.WeChat, member.Email}}
+	layout := member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.EmployeeNumberField, member.HireDateField, member.WeChatField, member.EmailField}}
 	if err := layout.Validate(); err != nil {
 		panic(err)
 	}
@@ -172,7 +172,7 @@ func ExampleLayout_Render() {
 
 // Validate names every field the card kind does not allow.
 func ExampleLayout_Validate() {
-	err := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.Mobile, member.Birthday, member.Mobile}}.Validate()
+	err := member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.MobileField, member.BirthdayField, member.MobileField}}.Validate()
 	var inv *orgkit.InvalidError
 	if errors.As(err, &inv) {
 		for _, v := range inv.Violations {

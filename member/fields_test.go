@@ -61,7 +61,7 @@ func TestEveryFieldCopiesAndCompares(t *testing.T) {
 	}
 	// copies share nothing
 	c := &member.Member{}
-	member.Secondary.Copy(c, full)
+	member.SecondaryDepartmentsField.Copy(c, full)
 	c.Secondary[0] = orgkit.NodeID{}
 	assert.False(t, full.Secondary[0].IsZero())
 }

@@ -10,19 +10,19 @@ import (
 // compared for uniqueness, or "" when the field is blank.
 func UniqueKey(f Field, m *Member) string {
 	switch f {
-	case SystemName:
+	case SystemNameField:
 		return textnorm.Key(m.SystemName.Default)
-	case EmployeeNumber:
+	case EmployeeNumberField:
 		return textnorm.Key(m.EmployeeNumber)
-	case Mobile:
+	case MobileField:
 		return strings.TrimSpace(m.Mobile)
-	case Email:
+	case EmailField:
 		return strings.ToLower(strings.TrimSpace(m.Email))
-	case LoginAccount:
+	case LoginAccountField:
 		return textnorm.Key(m.LoginAccount)
-	case SSOAccount:
+	case SSOAccountField:
 		return textnorm.Key(m.SSOAccount)
-	case ExternalID:
+	case ExternalIDField:
 		return m.ExternalID
 	}
 	return ""

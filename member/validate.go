@@ -182,7 +182,7 @@ func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
 			continue
 		}
 		switch f {
-		case LoginMethodField, Mobile, Email, ExternalID:
+		case LoginMethodField, MobileField, EmailField, ExternalIDField:
 			login = true
 		}
 		n.field(f)
@@ -209,69 +209,69 @@ func violationCode(f Field, suffix string) string { return "member." + f.String(
 func (n *normalizer) field(f Field) {
 	m := n.m
 	switch f {
-	case SystemName:
+	case SystemNameField:
 		n.systemName()
-	case FullName:
+	case FullNameField:
 		m.FullName = n.line(f, m.FullName, maxNameLength)
 	case LoginMethodField:
 		if m.LoginMethod > LoginByPlatform {
 			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.LoginMethod)), "")
 		}
-	case Mobile:
+	case MobileField:
 		n.contact(f, &m.Mobile, n.rules.NormalizeMobile, orgkit.CodeMemberMobileInvalid)
-	case Email:
+	case EmailField:
 		n.contact(f, &m.Email, NormalizeEmail, orgkit.CodeMemberEmailInvalid)
-	case LoginAccount:
+	case LoginAccountField:
 		m.LoginAccount = n.line(f, m.LoginAccount, maxTextLength)
 	case GenderField:
 		if m.Gender > GenderPrivate {
 			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.Gender)), "")
 		}
-	case SSOAccount:
+	case SSOAccountField:
 		m.SSOAccount = n.line(f, m.SSOAccount, maxTextLength)
 	case StatusField:
 		if m.Status.String() == "unknown" {
 			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.Status)), "")
 		}
-	case JobTitle:
+	case JobTitleField:
 		m.JobTitle = n.line(f, m.JobTitle, maxTextLength)
-	case HireDate:
+	case HireDateField:
 		n.date(f, m.HireDate)
-	case EmploymentDate:
+	case EmploymentDateField:
 		n.date(f, m.EmploymentDate)
-	case Birthday:
+	case BirthdayField:
 		n.date(f, m.Birthday)
-	case EmployeeNumber:
+	case EmployeeNumberField:
 		m.EmployeeNumber = n.line(f, m.EmployeeNumber, maxTextLength)
-	case ResponsibleLines:
+	case ResponsibleLinesField:
 		n.responsibleLines()
 	case AvatarField:
 		n.avatar()
-	case OfficePhone:
+	case OfficePhoneField:
 		m.OfficePhone = n.line(f, m.OfficePhone, maxTextLength)
-	case Extension:
+	case ExtensionField:
 		m.Extension = n.line(f, m.Extension, maxTextLength)
-	case QQ:
+	case QQField:
 		m.QQ = n.line(f, m.QQ, maxTextLength)
-	case WeChat:
+	case WeChatField:
 		m.WeChat = n.line(f, m.WeChat, maxTextLength)
-	case Language:
+	case LanguageField:
 		n.code(f, &m.Language, parseLanguage)
-	case TimeZone:
+	case TimeZoneField:
 		n.code(f, &m.TimeZone, func(s string) (string, bool) { return s, validTimeZone(s) })
-	case Region:
+	case RegionField:
 		n.code(f, &m.Region, parseRegion)
-	case Bio:
+	case BioField:
 		m.Bio = n.text(f, m.Bio, maxLongLength)
-	case WorkDetails:
+	case WorkDetailsField:
 		m.WorkDetails = n.text(f, m.WorkDetails, maxLongLength)
-	case WorkPlace:
+	case WorkPlaceField:
 		m.WorkPlace = n.line(f, m.WorkPlace, maxTextLength)
-	case ExtendedA:
+	case ExtendedAField:
 		m.ExtendedA = n.line(f, m.ExtendedA, maxTextLength)
-	case ExtendedB:
+	case ExtendedBField:
 		m.ExtendedB = n.line(f, m.ExtendedB, maxTextLength)
-	case ExternalID:
+	case ExternalIDField:
 		// An upstream ID is kept as given apart from surrounding white space.
 		m.ExternalID = n.text(f, m.ExternalID, maxTextLength)
 	}
@@ -358,7 +358,7 @@ func validText(s string, multiline bool) bool {
 }
 
 func (n *normalizer) systemName() {
-	f, m := SystemName, n.m
+	f, m := SystemNameField, n.m
 	m.SystemName.Default = n.line(f, m.SystemName.Default, maxNameLength)
 	if m.SystemName.Default == "" {
 		n.add(orgkit.CodeFieldRequired, f, "", "")
@@ -401,7 +401,7 @@ func (n *normalizer) date(f Field, d Date) {
 }
 
 func (n *normalizer) responsibleLines() {
-	f, m := ResponsibleLines, n.m
+	f, m := ResponsibleLinesField, n.m
 	if m.ResponsibleLines == nil {
 		return
 	}

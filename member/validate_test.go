@@ -451,7 +451,7 @@ func TestNormalizeOnlyListedFields(t *testing.T) {
 	m.Email = "  X@Y.COM "
 	m.Region = "zz"
 	m.FullName = "  Alice  "
-	vs := Rules{}.Normalize(m, []Field{Email, FullName, Email})
+	vs := Rules{}.Normalize(m, []Field{EmailField, FullNameField, EmailField})
 	assert.Empty(t, vs, "mobile is not checked, and it is not blank, so login works")
 	assert.Equal(t, "x@y.com", m.Email)
 	assert.Equal(t, "Alice", m.FullName)
@@ -465,7 +465,7 @@ func TestNormalizeOnlyListedFields(t *testing.T) {
 	assert.Equal(t, "mobile", vs[0].Value)
 
 	// ...but not when none of login method, mobile and email is listed.
-	assert.Empty(t, Rules{}.Normalize(m, []Field{FullName}))
+	assert.Empty(t, Rules{}.Normalize(m, []Field{FullNameField}))
 
 	// Unknown fields are reported.
 	vs = Rules{}.Normalize(m, []Field{Field(200)})

@@ -8,7 +8,9 @@ import (
 // platform owns; editing one of those here is a field.read_only violation.
 type Field uint8
 
-// The node fields.
+// The node fields. Every field constant of this package and of member is named by
+// one rule: the field's stable name (Field.String) in CamelCase, followed by Field —
+// "external_id" is ExternalIDField.
 const (
 	NameField Field = iota + 1
 	CodeField

@@ -328,7 +328,7 @@ func BenchmarkMemberEdit(b *testing.B) {
 			dept = depts[r.IntN(len(depts))]
 		}
 		res, err := svc.Apply(ctx, l.dir.ID(), store.Meta{Actor: "bench"},
-			member.Update{ID: m, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: dept}})
+			member.Update{ID: m, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: dept}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -49,12 +49,12 @@ func TestUpdateReuses(t *testing.T) {
 		require.NoError(t, err)
 		return x.UpdateWith(res.Snapshot, res.ChangeSet)
 	}
-	y := with(member.Update{ID: ids[10], Fields: []member.Field{member.Primary}, Value: member.Member{Primary: b}})
+	y := with(member.Update{ID: ids[10], Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: b}})
 	assert.Same(t, x.np, y.np, "UpdateWith keeps the tree part")
 	assert.Same(t, &x.mp.recs[1][0], &y.mp.recs[1][0], "UpdateWith copies only the edited member's chunk")
 	assert.True(t, y.Receives(b, ids[10]))
 	x = y
-	y = edit(member.Update{ID: ids[2500], Fields: []member.Field{member.Primary}, Value: member.Member{Primary: b}})
+	y = edit(member.Update{ID: ids[2500], Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: b}})
 	assert.Same(t, x.np, y.np, "a member edit keeps the tree part")
 	assert.Same(t, &x.mp.recs[0][0], &y.mp.recs[0][0], "untouched chunks are shared")
 	assert.NotSame(t, &x.mp.recs[2][0], &y.mp.recs[2][0], "the edited member's chunk is copied")

@@ -103,7 +103,7 @@ func newAcme(t *testing.T) *acme {
 			ContactWhitelist: orgtree.Whitelist{Members: []orgkit.MemberID{id["carl"]}}}},
 		orgtree.SetIsolation{Node: n["Solo"], Isolation: orgtree.Isolation{ContactView: orgtree.OnlySelf,
 			ContactWhitelist: orgtree.Whitelist{Nodes: []orgkit.NodeID{n["Audit"]}}}},
-		member.Update{ID: id["nick"], Fields: []member.Field{member.Primary}},
+		member.Update{ID: id["nick"], Fields: []member.Field{member.PrimaryDepartmentField}},
 		member.Deactivate{Members: []orgkit.MemberID{id["ina"], id["hank"]}},
 	)
 	res, err := svc.Apply(ctx, snap.ID(), store.Meta{Actor: "test"}, cmds...)

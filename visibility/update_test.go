@@ -41,9 +41,9 @@ func TestUpdate(t *testing.T) {
 			var cmd orgkit.Command
 			switch r.IntN(9) {
 			case 0:
-				cmd = member.Update{ID: m, Fields: []member.Field{member.Primary}, Value: member.Member{Primary: nd}}
+				cmd = member.Update{ID: m, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: nd}}
 			case 1:
-				cmd = member.Update{ID: m, Fields: []member.Field{member.Secondary}, Value: member.Member{Secondary: []orgkit.NodeID{nd}}}
+				cmd = member.Update{ID: m, Fields: []member.Field{member.SecondaryDepartmentsField}, Value: member.Member{Secondary: []orgkit.NodeID{nd}}}
 			case 2:
 				cmd = member.Deactivate{Members: []orgkit.MemberID{m}}
 			case 3:
@@ -115,7 +115,7 @@ func TestConcurrentReaders(t *testing.T) {
 	var edits []*visibility.Index
 	for i := range 6 {
 		m := w.members[i]
-		res, err := w.svc.Plan(ctx, base.ID(), store.Meta{}, member.Update{ID: m, Fields: []member.Field{member.Primary},
+		res, err := w.svc.Plan(ctx, base.ID(), store.Meta{}, member.Update{ID: m, Fields: []member.Field{member.PrimaryDepartmentField},
 			Value: member.Member{Primary: w.nodes[i%len(w.nodes)]}},
 			member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name(fmt.Sprint("c", i)), Email: fmt.Sprint("c", i, "@example.test"),
 				LoginMethod: member.LoginByEmail})

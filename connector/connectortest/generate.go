@@ -154,8 +154,8 @@ func personAt(rng *rand.Rand, n int, ext string, deps []string) connector.Member
 
 // personFields are the fields generated members supply.
 func personFields() []member.Field {
-	return []member.Field{member.FullName, member.Mobile, member.Email, member.JobTitle, member.EmployeeNumber,
-		member.GenderField, member.HireDate, member.WorkPlace, member.OfficePhone, member.Primary, member.Secondary, member.ReportingManager}
+	return []member.Field{member.FullNameField, member.MobileField, member.EmailField, member.JobTitleField, member.EmployeeNumberField,
+		member.GenderField, member.HireDateField, member.WorkPlaceField, member.OfficePhoneField, member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.ReportingManagerField}
 }
 
 // NewMember returns an upstream member with a full name, a mobile (which may be "")
@@ -165,7 +165,7 @@ func NewMember(ext, fullName, mobile string, departments ...string) connector.Me
 	return connector.Member{
 		ExternalID:  ext,
 		Values:      &member.Member{FullName: fullName, Mobile: mobile},
-		Present:     []member.Field{member.FullName, member.Mobile, member.Primary, member.Secondary, member.ReportingManager},
+		Present:     []member.Field{member.FullNameField, member.MobileField, member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.ReportingManagerField},
 		Departments: departments,
 	}
 }

@@ -40,9 +40,9 @@ type Options struct {
 // nodes' observers, group and isolation settings stay local.
 func DefaultFields() connector.Fields {
 	return connector.Fields{
-		Member: []member.Field{member.FullName, member.Mobile, member.Email, member.JobTitle, member.EmployeeNumber,
-			member.GenderField, member.HireDate, member.WorkPlace, member.OfficePhone,
-			member.Primary, member.Secondary, member.ReportingManager},
+		Member: []member.Field{member.FullNameField, member.MobileField, member.EmailField, member.JobTitleField, member.EmployeeNumberField,
+			member.GenderField, member.HireDateField, member.WorkPlaceField, member.OfficePhoneField,
+			member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.ReportingManagerField},
 		Node: []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField},
 	}
 }

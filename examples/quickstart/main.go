@@ -74,7 +74,7 @@ func main() {
 	_, err = svc.Apply(ctx, id, store.Meta{Actor: "ada"},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: bj, Kind: orgtree.Department, Name: orgkit.Name("ＳＡＬＥＳ")},
 		orgtree.Move{Node: bj, Parent: product},
-		member.Update{ID: bob, Fields: []member.Field{member.Mobile}, Value: member.Member{Mobile: "12-34"}},
+		member.Update{ID: bob, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: "12-34"}},
 	)
 	var inv *orgkit.InvalidError
 	if errors.As(err, &inv) {

@@ -42,7 +42,7 @@ func main() {
 	src.RemoveMember(ids[8])
 	hire := connectortest.NewMember("u-new", "Grace Hopper", "13800000042", depts[1])
 	hire.Values.Email = "grace@example.com"
-	hire.Present = append(hire.Present, member.Email)
+	hire.Present = append(hire.Present, member.EmailField)
 	src.PutMember(hire)
 	// and some upstream data breaks the directory's rules: a duplicate mobile
 	first, _ := src.Member(ids[0])
@@ -66,12 +66,12 @@ func main() {
 	fmt.Println("\n== synced fields are read-only here")
 	snap, err := svc.Snapshot(ctx, dir.ID())
 	check(err)
-	m, _ := snap.MemberBy(member.ExternalID, ids[0])
+	m, _ := snap.MemberBy(member.ExternalIDField, ids[0])
 	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
-		member.Update{ID: m.ID, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "CEO"}})
+		member.Update{ID: m.ID, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "CEO"}})
 	fmt.Println("edit job title:", errors.Is(err, orgkit.ErrReadOnly), "-", err)
 	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
-		member.Update{ID: m.ID, Fields: []member.Field{member.ExtendedA}, Value: member.Member{ExtendedA: "badge 7"}})
+		member.Update{ID: m.ID, Fields: []member.Field{member.ExtendedAField}, Value: member.Member{ExtendedA: "badge 7"}})
 	fmt.Println("edit extended field A:", err == nil)
 }
 
