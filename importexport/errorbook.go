@@ -3,6 +3,7 @@ package importexport
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -87,7 +88,7 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 			}
 		}
 	default:
-		rows, err := openCSV(br, lim, info.name, info.encoding)
+		rows, err := openCSV(context.Background(), br, lim, info.name, info.encoding)
 		if err != nil {
 			return err
 		}

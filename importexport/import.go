@@ -455,7 +455,7 @@ func (im *importer) read(idx int, in Input) error {
 		return nil
 	case CSV:
 		im.inputs = append(im.inputs, info)
-		rows, err := openCSV(br, im.lim, in.Name, cmp.Or(in.Encoding, im.opts.Encoding))
+		rows, err := openCSV(im.ctx, br, im.lim, in.Name, cmp.Or(in.Encoding, im.opts.Encoding))
 		if err != nil {
 			return err
 		}
@@ -523,11 +523,11 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		if !ok {
 			break
 		}
+		if len(cells) > im.lim.MaxColumns {
+			return false, &LimitError{Limit: LimitColumns, Max: int64(im.lim.MaxColumns), File: file, Row: num}
+		}
 		if blankRow(cells) {
 			continue
-		}
-		if len(cells) > im.lim.MaxColumns {
-			return false, &LimitError{Limit: "columns", Max: int64(im.lim.MaxColumns), File: file}
 		}
 		buf = append(buf, bufRow{num, cells})
 	}
@@ -591,7 +591,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 	}
 	add := func(num int, cells []string) error {
 		if len(cells) > max(width, im.lim.MaxColumns) {
-			return &LimitError{Limit: "columns", Max: int64(im.lim.MaxColumns), File: file}
+			return &LimitError{Limit: LimitColumns, Max: int64(im.lim.MaxColumns), File: file, Row: num}
 		}
 		sh.report.width = max(sh.report.width, len(cells))
 		for _, c := range noHeader {
@@ -620,7 +620,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		}
 		im.dataRows++
 		if im.dataRows > im.lim.MaxRows {
-			return &LimitError{Limit: "rows", Max: int64(im.lim.MaxRows), File: file}
+			return &LimitError{Limit: LimitRows, Max: int64(im.lim.MaxRows), File: file, Row: num}
 		}
 		sh.nums = append(sh.nums, num)
 		row := len(sh.nums) - 1

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/orgkit/orgkit"
 )
 
 // Limits bound what one import reads, against hostile or mistaken files. The zero
-// value of each field takes the default given with it.
+// value of each field takes the default given with it. A CSV record is measured
+// before its fields are built. Exceeding a limit fails the import with a *LimitError
+// (matching ErrTooLarge) that names the limit, the part and the row.
 type Limits struct {
 	// MaxFileSize is the largest file accepted, in bytes. Zero means 32 MiB.
 	MaxFileSize int64
@@ -17,21 +20,38 @@ type Limits struct {
 	// rows) of one import, over all its files and sheets. Reading stops at the first
 	// row over it. Zero means 200,000.
 	MaxRows int
-	// MaxColumns is the largest number of columns of a header row. Zero means 256.
+	// MaxColumns is the largest number of columns of any row: the fields of a CSV
+	// record, counted as its separators are read, or the position of a worksheet
+	// row's last non-blank cell. Zero means 256.
 	MaxColumns int
 	// MaxCellLength is the longest cell, in characters; a longer cell is a problem of
-	// its row (import.cell.too_long). Zero means 10,000.
+	// its row (import.cell.too_long), not a refusal. Zero means 10,000.
 	MaxCellLength int
+	// MaxRecordSize is the largest CSV record, in bytes as read (quotes and
+	// separators included). Zero means 1 MiB.
+	MaxRecordSize int
 	// MaxUnzipSize is the largest total uncompressed size of an xlsx file's parts, in
-	// bytes: a zip bomb is refused before anything is inflated. Zero means 512 MiB.
+	// bytes: a zip bomb is refused from its central directory before anything is
+	// inflated, and what a part really inflates to is counted as it is read. Zero
+	// means 512 MiB.
 	MaxUnzipSize int64
+	// MaxZipEntries is the largest number of parts of an xlsx file. Zero means 10,000.
+	MaxZipEntries int
 	// MaxUnzipXMLSize is the size above which a worksheet or the shared strings are
 	// inflated to a temporary file rather than memory (excelize's UnzipXMLSizeLimit).
 	// Zero means 16 MiB.
 	MaxUnzipXMLSize int64
-	// MaxZipEntries is the largest number of parts of an xlsx file. Zero means 10,000.
-	MaxZipEntries int
 }
+
+// The names a LimitError gives its Limit, one per field of Limits.
+const (
+	LimitFileSize   = "file size"   // MaxFileSize
+	LimitRows       = "rows"        // MaxRows
+	LimitColumns    = "columns"     // MaxColumns
+	LimitRecordSize = "record size" // MaxRecordSize
+	LimitUnzipSize  = "unzip size"  // MaxUnzipSize
+	LimitZipEntries = "zip entries" // MaxZipEntries
+)
 
 // DefaultLimits returns the limits an import uses when ImportOptions.Limits is zero.
 func DefaultLimits() Limits { return Limits{}.withDefaults() }
@@ -51,9 +71,10 @@ func (l Limits) withDefaults() Limits {
 	defi(&l.MaxRows, 200_000)
 	defi(&l.MaxColumns, 256)
 	defi(&l.MaxCellLength, 10_000)
+	defi(&l.MaxRecordSize, 1<<20)
 	def(&l.MaxUnzipSize, 512<<20)
-	def(&l.MaxUnzipXMLSize, 16<<20)
 	defi(&l.MaxZipEntries, 10_000)
+	def(&l.MaxUnzipXMLSize, 16<<20)
 	return l
 }
 
@@ -63,8 +84,8 @@ func (l Limits) withDefaults() Limits {
 var ErrTooLarge = errors.New("importexport: file exceeds a limit")
 
 // ErrFormat is matched (errors.Is) by the error of an import whose file is neither a
-// readable xlsx workbook nor CSV (a damaged zip, a legacy .xls, an encrypted
-// workbook). It also matches orgkit.ErrInvalid.
+// readable xlsx workbook nor CSV (a damaged zip, malformed XML, a legacy .xls, an
+// encrypted workbook). It also matches orgkit.ErrInvalid.
 var ErrFormat error = invalidSentinel("importexport: unreadable file")
 
 // invalidSentinel is a sentinel error that also matches orgkit.ErrInvalid.
@@ -74,20 +95,33 @@ func (e invalidSentinel) Error() string { return string(e) }
 
 func (e invalidSentinel) Is(target error) bool { return target == orgkit.ErrInvalid }
 
-// LimitError says which limit a file exceeds.
+// LimitError says which limit a file exceeds, and where.
 type LimitError struct {
-	Limit string // "file size", "rows", "columns", "unzip size", "zip entries"
+	Limit string // one of the Limit… names: "file size", "rows", "columns", …
 	Max   int64  // the limit
 	File  string // the input's name, when it has one
+	Part  string // the part of an xlsx file ("xl/worksheets/sheet1.xml"); "" for CSV
+	Row   int    // the 1-based row (CSV: the record's first line); 0 when not in a row
 }
 
 // Error describes the limit.
 func (e *LimitError) Error() string {
-	where := ""
+	var b strings.Builder
+	b.WriteString("importexport: the file")
 	if e.File != "" {
-		where = " (" + e.File + ")"
+		fmt.Fprintf(&b, " (%s)", e.File)
 	}
-	return fmt.Sprintf("importexport: the file%s exceeds the %s limit of %d; nothing was imported", where, e.Limit, e.Max)
+	fmt.Fprintf(&b, " exceeds the %s limit of %d", e.Limit, e.Max)
+	switch {
+	case e.Part != "" && e.Row > 0:
+		fmt.Fprintf(&b, " in %s, row %d", e.Part, e.Row)
+	case e.Part != "":
+		fmt.Fprintf(&b, " in %s", e.Part)
+	case e.Row > 0:
+		fmt.Fprintf(&b, " at row %d", e.Row)
+	}
+	b.WriteString("; nothing was imported")
+	return b.String()
 }
 
 // Is matches ErrTooLarge and orgkit.ErrInvalid.
@@ -102,7 +136,7 @@ func readLimited(r io.Reader, max int64, file string) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, &LimitError{Limit: "file size", Max: max, File: file}
+		return nil, &LimitError{Limit: LimitFileSize, Max: max, File: file}
 	}
 	return b, nil
 }
@@ -118,7 +152,7 @@ type limitedReader struct {
 
 func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.n > l.max {
-		return 0, &LimitError{Limit: "file size", Max: l.max, File: l.file}
+		return 0, &LimitError{Limit: LimitFileSize, Max: l.max, File: l.file}
 	}
 	if rest := l.max + 1 - l.n; int64(len(p)) > rest {
 		p = p[:rest]
@@ -126,7 +160,7 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n += int64(n)
 	if l.n > l.max {
-		return n, &LimitError{Limit: "file size", Max: l.max, File: l.file}
+		return n, &LimitError{Limit: LimitFileSize, Max: l.max, File: l.file}
 	}
 	return n, err
 }

@@ -3,7 +3,7 @@ package importexport
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -105,33 +105,11 @@ func (x *xlsxRows) next() (int, []string, bool, error) {
 // close stops the decoding and waits for it to end.
 func (x *xlsxRows) close() { x.a.close() }
 
-// csvRows streams CSV records; row numbers are the records' first lines.
+// csvRows streams CSV records (see csvReader) from the text decoded to UTF-8 (see
+// decodeCSV); row numbers are the records' first lines.
 type csvRows struct {
-	r    *csv.Reader
+	*csvReader
 	text *csvText
-}
-
-func (c *csvRows) next() (int, []string, bool, error) {
-	rec, err := c.r.Read()
-	if err == io.EOF {
-		return 0, nil, false, nil
-	}
-	if err != nil {
-		var le *LimitError
-		if errors.As(err, &le) {
-			return 0, nil, false, le
-		}
-		var ee *EncodingError
-		if errors.As(err, &ee) {
-			return 0, nil, false, ee
-		}
-		return 0, nil, false, fmt.Errorf("%w: %v", ErrFormat, err)
-	}
-	line, _ := c.r.FieldPos(0)
-	for i, s := range rec {
-		rec[i] = UnescapeCSV(s)
-	}
-	return line, rec, true, nil
 }
 
 // encoding returns the encoding the file was read in (EncodingAuto while all of it
@@ -139,17 +117,13 @@ func (c *csvRows) next() (int, []string, bool, error) {
 func (c *csvRows) encoding() Encoding { return c.text.encoding() }
 
 // openCSV prepares a CSV stream: the file size limit, the text decoded to UTF-8 (see
-// decodeCSV) and the separator.
-func openCSV(r io.Reader, lim Limits, file string, enc Encoding) (*csvRows, error) {
+// decodeCSV), the separator, and a bounded record reader.
+func openCSV(ctx context.Context, r io.Reader, lim Limits, file string, enc Encoding) (*csvRows, error) {
 	text, err := decodeCSV(&limitedReader{r: r, max: lim.MaxFileSize, file: file}, enc, file)
 	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(text)
-	cr.Comma = text.sep
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	return &csvRows{r: cr, text: text}, nil
+	return &csvRows{csvReader: newCSVReader(ctx, text, byte(text.sep), lim, file), text: text}, nil
 }
 
 // checkZip looks at an xlsx file's central directory before excelize inflates
