@@ -122,3 +122,53 @@ func TestDeltaRemovesLeader(t *testing.T) {
 	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())
 	assert.Equal(t, []orgkit.MemberID{e.member("u2").ID}, e.node("rd").Assistants)
 }
+
+// graphSource is an upstream like Microsoft Graph's: no department entities, only
+// the department strings of the users, which the source turns into departments.
+func graphSource() *connectortest.Source {
+	s := connectortest.New(connectortest.Options{Platform: orgkit.Teams, TenantID: "contoso", RootID: "-", DerivedDepartments: true})
+	for _, name := range []string{"Sales", "R&D", "Support"} {
+		s.PutDepartment(connector.Department{ExternalID: "department:" + name, Name: orgkit.Name(name),
+			Present: []orgtree.Field{orgtree.NameField, orgtree.ParentField}})
+	}
+	for _, p := range []struct{ ext, name, dept string }{
+		{"a1", "Ada", "Sales"}, {"a2", "Alan", "Sales"}, {"a3", "Grace", "R&D"}, {"a4", "Linus", "Support"},
+	} {
+		s.PutMember(connectortest.NewMember(p.ext, p.name, "", "department:"+p.dept))
+	}
+	return s
+}
+
+// TestDerivedDepartmentRetiredInDelta: departments that exist only because members
+// name them (Graph's department strings) are retired when nobody is left in them —
+// in a delta too, which never lists them.
+func TestDerivedDepartmentRetiredInDelta(t *testing.T) {
+	e := newEnv(t, graphSource())
+	cursor := e.sync(connector.SyncOptions{}).Cursor
+	rd, support := e.node("department:R&D"), e.node("department:Support")
+
+	e.src.EditMember("a3", func(m *connector.Member) { m.Departments = []string{"department:Sales"} }) // R&D empties
+	e.src.EditMember("a4", func(m *connector.Member) { m.Status = connector.Disabled })               // Support: only a disabled member
+	delta, err := e.src.FetchChanges(e.ctx, cursor)
+	require.NoError(t, err)
+	for _, d := range delta.Departments {
+		require.NotEqual(t, "department:R&D", d.ExternalID, "the delta names only the departments its members are in")
+	}
+	require.Empty(t, delta.RemovedDepartments)
+
+	rep := e.sync(connector.SyncOptions{Cursor: cursor, PlanOptions: connector.PlanOptions{Force: true}})
+	assert.Equal(t, 2, rep.Counts[connector.NodeDeactivate], "%s", rep.Plan)
+	for _, id := range []orgkit.NodeID{rd.ID, support.ID} {
+		n, _ := e.snap().Tree().Node(id)
+		assert.Equal(t, orgkit.Inactive, n.Status)
+	}
+	assert.Equal(t, orgkit.Active, e.node("department:Sales").Status)
+	assert.True(t, e.sync(connector.SyncOptions{Cursor: rep.Cursor}).Plan.Empty())
+	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty(), "a full sync agrees")
+
+	// someone names it again: it comes back
+	e.src.EditMember("a1", func(m *connector.Member) { m.Departments = []string{"department:R&D"} })
+	rep = e.sync(connector.SyncOptions{Cursor: rep.Cursor})
+	assert.Equal(t, 1, rep.Counts[connector.NodeReactivate], "%s", rep.Plan)
+	assert.Equal(t, rd.ID, e.member("a1").Primary)
+}

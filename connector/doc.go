@@ -59,7 +59,10 @@
 //     them as affiliations first: a lost primary is replaced by the member's first
 //     remaining secondary department, and with none left the primary is unassigned.
 //     Inactive members keep them. A gone department that still holds local
-//     sub-departments (never synced) is kept active, with a warning.
+//     sub-departments (never synced) is kept active, with a warning. Departments a
+//     source derives from the members' strings (Snapshot.DerivedDepartments, as
+//     Microsoft Graph's department and companyName) are gone once no enabled member
+//     is in them, directly or below — in a delta too.
 //   - First sync into a populated directory: departments match by external ID, then by
 //     their path of names among nodes not bound yet; members by external ID, then by
 //     PlanOptions.MatchKeys among members not bound yet. No match creates; exactly one

@@ -1,8 +1,14 @@
 package connector
 
 import (
+	"maps"
+	"slices"
+	"strings"
+
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
 )
 
 // overlay turns a delta snapshot into a full one: the directory's synced departments
@@ -12,7 +18,8 @@ import (
 func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 	tree := snap.Tree()
 	root := tree.Root()
-	full := &Snapshot{Platform: delta.Platform, TenantID: delta.TenantID, Fields: delta.Fields, RootID: delta.RootID, Cursor: delta.Cursor}
+	full := &Snapshot{Platform: delta.Platform, TenantID: delta.TenantID, Fields: delta.Fields, RootID: delta.RootID, Cursor: delta.Cursor,
+		DerivedDepartments: delta.DerivedDepartments}
 	if full.RootID == "" {
 		full.RootID = root.ExternalID
 	}
@@ -52,4 +59,70 @@ func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 	}
 	full.Members = append(full.Members, delta.Members...)
 	return full
+}
+
+// pruneDerived leaves out of a snapshot of derived departments those that no enabled
+// member belongs to, directly or through a sub-department. Members whose departments
+// upstream did not give count with their departments in the directory. It returns a
+// copy when it leaves any out.
+func pruneDerived(snap *directory.Snapshot, up *Snapshot) *Snapshot {
+	tree := snap.Tree()
+	used := map[string]bool{}
+	for i := range up.Members {
+		m := &up.Members[i]
+		if m.Status != Enabled {
+			continue
+		}
+		if m.hasDepartments() {
+			for _, e := range m.Departments {
+				used[strings.TrimSpace(e)] = true
+			}
+			continue
+		}
+		l, ok := snap.MemberBy(member.ExternalID, strings.TrimSpace(m.ExternalID))
+		if !ok {
+			continue
+		}
+		for _, id := range l.Affiliations() {
+			if n, ok := tree.Node(id); ok && n.ExternalID != "" {
+				used[n.ExternalID] = true
+			}
+		}
+	}
+	parent := make(map[string]string, len(up.Departments))
+	for i := range up.Departments {
+		d := &up.Departments[i]
+		ext := strings.TrimSpace(d.ExternalID)
+		switch {
+		case d.Has(orgtree.ParentField):
+			parent[ext] = strings.TrimSpace(d.Parent)
+		default:
+			if n, ok := tree.ByExternalID(ext); ok {
+				if pn, ok := tree.Node(n.Parent); ok {
+					parent[ext] = pn.ExternalID
+				}
+			}
+		}
+	}
+	for _, e := range slices.Collect(maps.Keys(used)) {
+		for hops := 0; hops < len(parent); hops++ {
+			e = parent[e]
+			if e == "" || used[e] {
+				break
+			}
+			used[e] = true
+		}
+	}
+	keep := make([]Department, 0, len(up.Departments))
+	for _, d := range up.Departments {
+		if used[strings.TrimSpace(d.ExternalID)] {
+			keep = append(keep, d)
+		}
+	}
+	if len(keep) == len(up.Departments) {
+		return up
+	}
+	out := *up
+	out.Departments = keep
+	return &out
 }

@@ -79,6 +79,9 @@ func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts Plan
 	if up.Delta {
 		up = overlay(snap, up)
 	}
+	if up.DerivedDepartments {
+		up = pruneDerived(snap, up)
+	}
 	p := newPlanner(ctx, snap, up, opts)
 	if err := p.run(); err != nil {
 		return nil, err

@@ -95,6 +95,14 @@ type Snapshot struct {
 	Members []Member
 	// Partial marks a snapshot the Source knows to be incomplete: nothing is applied.
 	Partial bool
+	// DerivedDepartments marks departments that exist only because members name
+	// them (Microsoft Graph has no department entity: its sources derive departments
+	// from the users' department and companyName strings). A department that no
+	// enabled member belongs to, directly or through a sub-department, is gone —
+	// in a delta too, where the members the delta does not mention count with their
+	// departments in the directory. Derived departments need not be listed in
+	// RemovedDepartments.
+	DerivedDepartments bool
 	// Delta marks a snapshot of changes only (DeltaSource.FetchChanges): departments
 	// and members it does not list are unchanged, and only those in
 	// RemovedDepartments and RemovedMembers are gone.

@@ -32,6 +32,12 @@ type Options struct {
 	Fields *connector.Fields
 	// RootID is the upstream ID of the company; empty means "1".
 	RootID string
+	// DerivedDepartments makes the source behave as Microsoft Graph's would, whose
+	// departments exist only as the users' department strings: snapshots set
+	// connector.Snapshot.DerivedDepartments and list only the departments the
+	// members they list name (with their parents), deltas included, and never list
+	// removed departments.
+	DerivedDepartments bool
 }
 
 // DefaultFields are the fields an in-memory source owns: what DingTalk and WeCom give
@@ -57,6 +63,7 @@ type Source struct {
 	tenant   string
 	fields   connector.Fields
 	rootID   string
+	derived  bool
 
 	depts    table[connector.Department]
 	mems     table[connector.Member]
@@ -131,6 +138,7 @@ func New(opts Options) *Source {
 		platform: cmp.Or(opts.Platform, orgkit.DingTalk),
 		tenant:   cmp.Or(opts.TenantID, "test-corp"),
 		rootID:   cmp.Or(opts.RootID, "1"),
+		derived:  opts.DerivedDepartments,
 		depts:    newTable[connector.Department](),
 		mems:     newTable[connector.Member](),
 		departed: map[string]connector.Member{},
@@ -263,6 +271,9 @@ func (s *Source) snapshot(after uint64) *connector.Snapshot {
 			snap.Members = append(snap.Members, e.v.Clone())
 		}
 	}
+	if s.derived {
+		s.deriveDepartments(snap)
+	}
 	if s.partialNext {
 		s.partialNext = false
 		snap.Partial = true
@@ -271,6 +282,31 @@ func (s *Source) snapshot(after uint64) *connector.Snapshot {
 		}
 	}
 	return snap
+}
+
+// deriveDepartments lists in snap, as a Graph source would, the departments its
+// members name, with their parents, and no removed departments. Call with s.mu held.
+func (s *Source) deriveDepartments(snap *connector.Snapshot) {
+	named := map[string]bool{}
+	for _, m := range snap.Members {
+		for _, d := range m.Departments {
+			for hops := 0; d != "" && d != s.rootID && !named[d] && hops <= len(s.depts.order); hops++ {
+				e, ok := s.depts.live(d)
+				if !ok {
+					break
+				}
+				named[d] = true
+				d = e.v.Parent
+			}
+		}
+	}
+	snap.Departments, snap.RemovedDepartments = snap.Departments[:0], nil
+	for _, ext := range s.depts.order {
+		if named[ext] {
+			snap.Departments = append(snap.Departments, s.depts.byID[ext].v.Clone())
+		}
+	}
+	snap.DerivedDepartments = true
 }
 
 // FetchDepartment implements connector.DepartmentFetcher: the members whose
