@@ -148,7 +148,7 @@ func TestDerivedDepartmentRetiredInDelta(t *testing.T) {
 	rd, support := e.node("department:R&D"), e.node("department:Support")
 
 	e.src.EditMember("a3", func(m *connector.Member) { m.Departments = []string{"department:Sales"} }) // R&D empties
-	e.src.EditMember("a4", func(m *connector.Member) { m.Status = connector.Disabled })               // Support: only a disabled member
+	e.src.EditMember("a4", func(m *connector.Member) { m.Status = connector.Disabled })                // Support: only a disabled member
 	delta, err := e.src.FetchChanges(e.ctx, cursor)
 	require.NoError(t, err)
 	for _, d := range delta.Departments {
