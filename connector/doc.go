@@ -65,10 +65,15 @@
 //     is in them, directly or below — in a delta too.
 //   - First sync into a populated directory: departments match by external ID, then by
 //     their path of names among nodes not bound yet; members by external ID, then by
-//     PlanOptions.MatchKeys among members not bound yet. No match creates; exactly one
-//     match that no other upstream member also matched binds (sets the external ID);
-//     anything else refuses the plan with an *AmbiguousMatchError naming the upstream
-//     members and the local candidates.
+//     the caller's PlanOptions.Bindings (upstream ID → local member), then by
+//     PlanOptions.MatchKeys among members not bound yet. Exactly one match that no
+//     other upstream member also matched binds (sets the external ID); several refuse
+//     the plan with an *AmbiguousMatchError naming the upstream members and the local
+//     candidates. No match creates — except that when upstream gives no usable key
+//     (WeCom apps made since 2022 see neither mobiles nor emails) creating could
+//     duplicate people: a first sync that leaves both upstream members and active
+//     local members unmatched is refused with an *UnmatchedError naming both sides,
+//     to be bound explicitly or created on purpose (PlanOptions.CreateUnmatched).
 //
 // # Repairs
 //

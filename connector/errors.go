@@ -17,6 +17,11 @@ var (
 	// member matched several local members, or several upstream members matched one.
 	// The error is an *AmbiguousMatchError naming them.
 	ErrAmbiguousMatch = fmt.Errorf("connector: ambiguous member match: %w", orgkit.ErrPrecondition)
+	// ErrUnmatched: on a first sync into a populated directory, upstream members
+	// matched no local member while active local members were left unmatched too, so
+	// creating them might duplicate people. The error is an *UnmatchedError naming
+	// both sides.
+	ErrUnmatched = fmt.Errorf("connector: unmatched members on a first sync: %w", orgkit.ErrPrecondition)
 	// ErrPartialFetch: the Source returned an incomplete snapshot.
 	ErrPartialFetch = fmt.Errorf("connector: partial fetch: %w", orgkit.ErrPrecondition)
 	// ErrCursorExpired: the cursor given to DeltaSource.FetchChanges is no longer
@@ -80,4 +85,55 @@ func (e *AmbiguousMatchError) Error() string {
 // Is matches ErrAmbiguousMatch and orgkit.ErrPrecondition.
 func (e *AmbiguousMatchError) Is(target error) bool {
 	return target == ErrAmbiguousMatch || target == orgkit.ErrPrecondition
+}
+
+// UnmatchedError lists, on a first sync into a populated directory, the upstream
+// members that matched no local member and the active local members that no upstream
+// member matched. Bind the pairs that are the same people (PlanOptions.Bindings), or
+// let the sync create the rest (PlanOptions.CreateUnmatched). It matches ErrUnmatched
+// and orgkit.ErrPrecondition with errors.Is.
+type UnmatchedError struct {
+	Upstream []UnmatchedUpstream // upstream members that matched no local member, by external ID
+	Local    []UnmatchedLocal    // active local members without external ID that none matched
+}
+
+// UnmatchedUpstream is an upstream member that matched no local member.
+type UnmatchedUpstream struct {
+	ExternalID string // its ID upstream
+	Name       string // its display name upstream
+}
+
+// UnmatchedLocal is a local member that no upstream member matched.
+type UnmatchedLocal struct {
+	Member orgkit.MemberID // the local member
+	Name   string          // its display name
+}
+
+// Error names both sides (up to ten of each).
+func (e *UnmatchedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "connector: first sync: %d upstream member(s) matched no local member while %d active local member(s) matched none; bind them (PlanOptions.Bindings) or create them (PlanOptions.CreateUnmatched)",
+		len(e.Upstream), len(e.Local))
+	b.WriteString("; upstream:")
+	for i, u := range e.Upstream {
+		if i == 10 {
+			fmt.Fprintf(&b, " … and %d more", len(e.Upstream)-10)
+			break
+		}
+		fmt.Fprintf(&b, " %q (%s)", u.ExternalID, u.Name)
+	}
+	b.WriteString("; local:")
+	for i, l := range e.Local {
+		if i == 10 {
+			fmt.Fprintf(&b, " … and %d more", len(e.Local)-10)
+			break
+		}
+		fmt.Fprintf(&b, " %q (%s)", l.Name, l.Member)
+	}
+	return b.String()
+}
+
+// Is matches ErrUnmatched and orgkit.ErrPrecondition.
+func (e *UnmatchedError) Is(target error) bool {
+	return target == ErrUnmatched || target == orgkit.ErrPrecondition
 }

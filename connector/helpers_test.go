@@ -2,6 +2,7 @@ package connector_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -97,3 +98,11 @@ func (e *env) node(ext string) *orgtree.Node {
 
 // directoryUnbind unbinds a directory (so that tests can make local records).
 func directoryUnbind() directory.Bind { return directory.Bind{Platform: orgkit.Generic} }
+
+// connectortestMember is a new upstream member with a full name and departments, no
+// contacts.
+func connectortestMember(ext, name string, departments ...string) connector.Member {
+	m := connectortest.NewMember(ext, name, "", departments...)
+	m.Present = slices.DeleteFunc(m.Present, func(f member.Field) bool { return f == member.MobileField })
+	return m
+}

@@ -79,7 +79,7 @@ func pruneDerived(snap *directory.Snapshot, up *Snapshot) *Snapshot {
 			}
 			continue
 		}
-		l, ok := snap.MemberBy(member.ExternalID, strings.TrimSpace(m.ExternalID))
+		l, ok := snap.MemberBy(member.ExternalIDField, strings.TrimSpace(m.ExternalID))
 		if !ok {
 			continue
 		}

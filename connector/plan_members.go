@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"runtime"
@@ -32,6 +33,7 @@ type mem struct {
 	// for a new member); nil means unchanged.
 	aff         *memAff
 	matchKey    member.Field // the key a local member without external ID was matched by
+	bound       bool         // … or it was bound by PlanOptions.Bindings
 	activeFinal bool
 	skip        bool
 	derivedName bool // the system name was derived, not given
@@ -139,6 +141,7 @@ func (p *planner) indexLocal() {
 		if l.ExternalID == "" {
 			continue
 		}
+		p.boundLocal++
 		if m := p.memByExt[l.ExternalID]; m != nil {
 			m.local, m.id = l, l.ID
 		} else {
@@ -180,8 +183,104 @@ func displayName(v *member.Member) string {
 }
 
 // matchMembers finds each upstream member's local member: by external ID, else by
-// the match keys among local members without an external ID.
+// the caller's bindings, else by the match keys among local members without an
+// external ID. On a first sync, upstream members left unmatched while active local
+// members are too refuse the plan (unless CreateUnmatched).
 func (p *planner) matchMembers() error {
+	if err := p.bindMembers(); err != nil {
+		return err
+	}
+	if err := p.matchByKeys(); err != nil {
+		return err
+	}
+	if err := p.checkUnmatched(); err != nil {
+		return err
+	}
+	p.extra = map[orgkit.MemberID]*mem{}
+	for _, m := range p.members {
+		if m.local == nil {
+			m.id = orgkit.NewMemberID()
+		}
+		if m.local == nil || m.local.ExternalID != m.ext {
+			p.extra[m.id] = m
+		}
+	}
+	return nil
+}
+
+// bindMembers applies PlanOptions.Bindings, refusing any that cannot hold.
+func (p *planner) bindMembers() error {
+	var errs []error
+	bad := func(ext string, id orgkit.MemberID, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("connector: binding of upstream member %q to member %s: %s: %w",
+			ext, id, fmt.Sprintf(format, args...), orgkit.ErrInvalid))
+	}
+	boundTo := map[orgkit.MemberID]string{}
+	for _, ext := range slices.Sorted(maps.Keys(p.opts.Bindings)) {
+		id := p.opts.Bindings[ext]
+		m := p.memByExt[strings.TrimSpace(ext)]
+		l, ok := p.snap.Member(id)
+		switch {
+		case m == nil:
+			bad(ext, id, "no such upstream member in the snapshot")
+			continue
+		case !ok:
+			bad(ext, id, "no such member in the directory")
+			continue
+		case boundTo[id] != "":
+			bad(ext, id, "the member is bound to upstream member %q too", boundTo[id])
+			continue
+		case l.ExternalID != "" && l.ExternalID != m.ext:
+			bad(ext, id, "the member is bound to upstream member %q already", l.ExternalID)
+			continue
+		case m.local != nil && m.local.ID != id:
+			bad(ext, id, "the upstream member is bound to member %s already", m.local.ID)
+			continue
+		}
+		boundTo[id] = m.ext
+		if p.boundByCaller == nil {
+			p.boundByCaller = map[orgkit.MemberID]bool{}
+		}
+		p.boundByCaller[id] = true
+		if m.local == nil {
+			m.local, m.id, m.matchKey, m.bound = l, l.ID, member.ExternalIDField, true
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkUnmatched refuses a first sync into a populated directory that would create
+// upstream members while active local members without external ID are unmatched.
+func (p *planner) checkUnmatched() error {
+	if p.opts.CreateUnmatched || p.boundLocal > 0 {
+		return nil
+	}
+	var out UnmatchedError
+	taken := map[orgkit.MemberID]bool{}
+	for _, m := range p.members {
+		if m.local == nil {
+			out.Upstream = append(out.Upstream, UnmatchedUpstream{ExternalID: m.ext, Name: displayName(m.src.Values)})
+		} else {
+			taken[m.local.ID] = true
+		}
+	}
+	if len(out.Upstream) == 0 {
+		return nil
+	}
+	for l := range p.snap.Members() {
+		if l.ExternalID == "" && l.Status == orgkit.Active && !taken[l.ID] {
+			out.Local = append(out.Local, UnmatchedLocal{Member: l.ID, Name: l.DisplayName()})
+		}
+	}
+	if len(out.Local) == 0 {
+		return nil
+	}
+	return &out
+}
+
+// matchByKeys matches the upstream members still without a local member by the
+// match keys, among local members without an external ID.
+func (p *planner) matchByKeys() error {
 	type match struct {
 		m     *mem
 		cands []Candidate
@@ -207,7 +306,7 @@ func (p *planner) matchMembers() error {
 				continue
 			}
 			l, ok := p.snap.MemberBy(f, key)
-			if !ok || l.ExternalID != "" {
+			if !ok || l.ExternalID != "" || p.boundByCaller[l.ID] {
 				continue
 			}
 			if !slices.ContainsFunc(cands, func(c Candidate) bool { return c.Member == l.ID }) {
@@ -252,15 +351,6 @@ func (p *planner) matchMembers() error {
 	}
 	if len(amb) > 0 {
 		return &AmbiguousMatchError{Matches: amb}
-	}
-	p.extra = map[orgkit.MemberID]*mem{}
-	for _, m := range p.members {
-		if m.local == nil {
-			m.id = orgkit.NewMemberID()
-		}
-		if m.local == nil || m.local.ExternalID != m.ext {
-			p.extra[m.id] = m
-		}
 	}
 	return nil
 }
@@ -840,6 +930,9 @@ func (p *planner) memberItems() {
 				b := it
 				b.Kind, b.Fields = MemberBind, []member.Field{member.ExternalIDField}
 				b.Reason = "matched by " + m.matchKey.String()
+				if m.bound {
+					b.Reason = "bound by the caller"
+				}
 				b.Command = member.Update{ID: m.id, Fields: b.Fields, Value: member.Member{ExternalID: m.ext}}
 				p.binds = append(p.binds, b)
 			}

@@ -24,12 +24,27 @@ const (
 type PlanOptions struct {
 	// MatchKeys are the member fields, in order, by which a first sync into a
 	// populated directory matches upstream members to local members that have no
-	// external ID yet: one of member.UniqueFields each (typically member.ExternalIDField,
-	// member.MobileField, member.EmailField, member.EmployeeNumberField). The external ID is always
-	// tried first. An upstream member that matches no local member is created; one
-	// that matches exactly one local member no other upstream member matched is bound
-	// to it; anything else refuses the plan with an *AmbiguousMatchError.
+	// external ID yet: one of member.UniqueFields each (typically
+	// member.ExternalIDField, member.MobileField, member.EmailField,
+	// member.EmployeeNumberField). The external ID and Bindings are always tried
+	// first. An upstream member that matches exactly one local member no other
+	// upstream member matched is bound to it; several matches refuse the plan with an
+	// *AmbiguousMatchError. An upstream member that matches no local member is
+	// created — but on a first sync (no member bound to upstream yet), while active
+	// local members were left unmatched too, the plan is refused with an
+	// *UnmatchedError naming both sides, unless CreateUnmatched.
 	MatchKeys []member.Field
+	// Bindings bind upstream members (by external ID) to local members, before any
+	// match key is tried: for first syncs where upstream gives no usable key (WeCom
+	// apps made since 2022 see neither mobiles nor emails). The upstream member must
+	// be in the snapshot and not bound to another local member; the local member must
+	// exist, have no other external ID, and be bound once. Anything else refuses the
+	// plan with orgkit.ErrInvalid, naming the binding.
+	Bindings map[string]orgkit.MemberID
+	// CreateUnmatched lets a first sync create the upstream members that matched no
+	// local member even though active local members were left unmatched: they are
+	// different people.
+	CreateUnmatched bool
 	// Force lets a plan deactivate more members than the safety rule allows.
 	Force bool
 	// MaxDeactivations and MaxDeactivationShare are the safety rule: a plan taking
@@ -121,16 +136,18 @@ type planner struct {
 	goneOrder []*orgtree.Node         // goneDeact, deepest first
 
 	// members
-	members      []*mem // valid upstream members, in snapshot order
-	memByExt     map[string]*mem
-	extra        map[orgkit.MemberID]*mem // upstream members new or matched by a key
-	gone         []*member.Member         // local members whose external IDs are not upstream
-	active       int
-	claims       map[member.Field]map[string]orgkit.MemberID
-	mgr          map[orgkit.MemberID]orgkit.MemberID // planned reporting managers
-	strip        []*member.Member                    // local-only members losing gone departments
-	released     map[orgkit.MemberID]*member.Member  // members gone upstream giving up unique values
-	releaseOrder []orgkit.MemberID
+	members       []*mem // valid upstream members, in snapshot order
+	memByExt      map[string]*mem
+	extra         map[orgkit.MemberID]*mem // upstream members new or matched by a key
+	gone          []*member.Member         // local members whose external IDs are not upstream
+	active        int
+	boundLocal    int                      // local members with an external ID
+	boundByCaller map[orgkit.MemberID]bool // local members PlanOptions.Bindings names
+	claims        map[member.Field]map[string]orgkit.MemberID
+	mgr           map[orgkit.MemberID]orgkit.MemberID // planned reporting managers
+	strip         []*member.Member                    // local-only members losing gone departments
+	released      map[orgkit.MemberID]*member.Member  // members gone upstream giving up unique values
+	releaseOrder  []orgkit.MemberID
 
 	// items, by phase
 	bind, nodes, creates, binds, activations, updates, moves, managers, leaders, leaving, nodeDeact []Item
