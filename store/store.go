@@ -296,6 +296,9 @@ type Meta struct {
 	// orgkit.ErrConflict unless the directory is still at that version, instead of
 	// being retried on fresh state.
 	IfVersion uint64 `json:"if_version,omitempty"`
+	// Erased, in the change set that records an erasure (Origin OriginErase), lists
+	// the member fields that were erased; their values are never recorded.
+	Erased []member.Field `json:"erased,omitempty"`
 }
 
 // ChangeSet is one committed batch: its metadata and every record it changed.
@@ -318,6 +321,7 @@ func (cs *ChangeSet) Clone() *ChangeSet {
 		return nil
 	}
 	c := *cs
+	c.Meta.Erased = slices.Clone(cs.Meta.Erased)
 	if cs.Changes != nil {
 		c.Changes = make([]Change, len(cs.Changes))
 		for i, ch := range cs.Changes {

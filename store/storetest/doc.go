@@ -36,7 +36,11 @@
 // returns what was committed. When the store implements store.Notifier, Run also
 // checks that a subscriber hears of every commit, from many goroutines to several
 // directories, never ahead of what Changes returns, and hears nothing once its
-// context is done; notices with a zero Directory are allowed at any time.
+// context is done; notices with a zero Directory are allowed at any time. When the store implements store.Eraser, Run also
+// checks an erasure (see Erase): no erased value left in anything the store returns,
+// the structure and the other records kept, the erasure recorded as its own change
+// set, stale and invalid requests refused. A store's own test can call Erase itself
+// and scan its storage for the values it returns.
 //
 // Load may return records in any order: the suite sorts them by ID before comparing.
 // Times in the fixtures are UTC with microsecond precision, which SQL databases keep.

@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ChangeSetID", testChangeSetID},
 		{"NoAliasing", testNoAliasing},
 		{"Notifications", testNotifications},
+		{"Erase", testErase},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
@@ -1201,7 +1202,8 @@ func newNode(name string) *orgtree.Node {
 
 // meta returns change-set metadata with every field set.
 func meta(reason string) store.Meta {
-	return store.Meta{Actor: "admin@example.com", Reason: reason, Origin: store.OriginSync, Time: timestamp(), IfVersion: 3}
+	return store.Meta{Actor: "admin@example.com", Reason: reason, Origin: store.OriginSync, Time: timestamp(), IfVersion: 3,
+		Erased: []member.Field{member.Mobile, member.Bio}}
 }
 
 // changeSet returns a change set of changes with metadata.

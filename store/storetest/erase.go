@@ -1,0 +1,235 @@
+package storetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/store"
+)
+
+// Erased is what Erase did: the directory and member it erased, and every value it
+// erased, for a test to look for in the store's own storage (database files).
+type Erased struct {
+	Directory orgkit.DirectoryID
+	Member    orgkit.MemberID
+	// Values are the erased values as text, each distinctive enough (at least 12
+	// characters, random) that finding one anywhere means it was not erased.
+	Values []string
+}
+
+// Erase runs an erasure on s and checks the store.Eraser contract: a member with
+// every field set is created, edited (every personal field gets a second value) and
+// deactivated; then its personal fields are erased. It checks that nothing Load,
+// Changes or Directories return holds an erased value, that the structure (IDs,
+// versions, departments, the other member) is kept, that the erasure is recorded as
+// its own change set, and that stale or invalid requests are refused. It returns
+// what it erased, so that a store's own test can also scan its storage.
+func Erase(t *testing.T, s store.Eraser) Erased {
+	t.Helper()
+	ctx := t.Context()
+	d := newDirectory()
+	require.NoError(t, s.CreateDirectory(ctx, d))
+
+	dept := newNode("Research")
+	ada := distinctMember(dept.ID, "one")
+	bob := newMember("Bob")
+	bob.Primary = dept.ID
+	_, err := s.Commit(ctx, d.ID, 0, changeSet(nodeChange(nil, dept), memberChange(nil, ada), memberChange(nil, bob)))
+	require.NoError(t, err)
+	ada2 := distinctMember(dept.ID, "two")
+	ada2.ID = ada.ID
+	_, err = s.Commit(ctx, d.ID, 1, changeSet(memberChange(ada, ada2)))
+	require.NoError(t, err)
+	ada3 := ada2.Clone()
+	ada3.Status = orgkit.Inactive
+	_, err = s.Commit(ctx, d.ID, 2, changeSet(memberChange(ada2, ada3)))
+	require.NoError(t, err)
+
+	fields := store.PersonalFields()
+	values := personalValues(ada, fields)
+	values = append(values, personalValues(ada2, fields)...)
+	all := func() string { // everything the store can return, as text
+		recs, err := s.Load(ctx, d.ID)
+		require.NoError(t, err)
+		log, err := allChanges(ctx, s, d.ID, 0)
+		require.NoError(t, err)
+		dirs, err := s.Directories(ctx)
+		require.NoError(t, err)
+		b, err := json.Marshal([]any{recs, log, dirs})
+		require.NoError(t, err)
+		return string(b)
+	}
+	before := all()
+	for _, v := range values {
+		require.Contains(t, before, v, "the fixture's value is stored before the erasure")
+	}
+
+	// Refused requests change nothing.
+	e := store.Erasure{ID: newChangeSetID(), Member: ada.ID, Fields: fields,
+		Meta: store.Meta{Actor: "dpo@example.com", Reason: "erasure request 42", Time: timestamp()}}
+	_, err = s.Erase(ctx, d.ID, 2, e)
+	assert.ErrorIs(t, err, orgkit.ErrConflict, "an erasure on a stale base")
+	unknown := e
+	unknown.Member = orgkit.NewMemberID()
+	_, err = s.Erase(ctx, d.ID, 3, unknown)
+	assert.ErrorIs(t, err, orgkit.ErrNotFound, "an unknown member")
+	_, err = s.Erase(ctx, orgkit.NewDirectoryID(), 3, e)
+	assert.ErrorIs(t, err, orgkit.ErrNotFound, "an unknown directory")
+	for name, bad := range map[string]store.Erasure{
+		"no ID":         {Member: ada.ID, Fields: fields},
+		"no member":     {ID: newChangeSetID(), Fields: fields},
+		"no field":      {ID: newChangeSetID(), Member: ada.ID},
+		"unknown field": {ID: newChangeSetID(), Member: ada.ID, Fields: []member.Field{member.Field(250)}},
+	} {
+		_, err = s.Erase(ctx, d.ID, 3, bad)
+		assert.ErrorIs(t, err, orgkit.ErrInvalid, name)
+	}
+	require.Equal(t, before, all(), "refused erasures change nothing")
+
+	head, err := s.Erase(ctx, d.ID, 3, e)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), head, "the erasure is recorded as the next version")
+
+	after := all()
+	for _, v := range values {
+		assert.NotContains(t, after, v, "an erased value is still returned by the store")
+	}
+
+	// The structure stays.
+	recs, err := s.Load(ctx, d.ID)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), recs.Head)
+	want := store.Redact(ada3, fields)
+	i := slices.IndexFunc(recs.Members, func(m *member.Member) bool { return m.ID == ada.ID })
+	require.NotEqual(t, -1, i, "the erased member is still loaded")
+	assert.Equal(t, want, recs.Members[i], "the current record is redacted")
+	assert.Equal(t, store.Pseudonym(ada.ID), recs.Members[i].SystemName, "the system name becomes the pseudonym")
+	assert.Equal(t, dept.ID, recs.Members[i].Primary, "departments are kept")
+	assert.Equal(t, orgkit.Inactive, recs.Members[i].Status, "the status is kept")
+	j := slices.IndexFunc(recs.Members, func(m *member.Member) bool { return m.ID == bob.ID })
+	require.NotEqual(t, -1, j)
+	assert.Equal(t, bob, recs.Members[j], "other members are untouched")
+
+	log, err := allChanges(ctx, s, d.ID, 0)
+	require.NoError(t, err)
+	require.Len(t, log, 4, "no version is added or lost but the erasure's")
+	for k, cs := range log {
+		assert.Equal(t, uint64(k+1), cs.Version)
+	}
+	assert.Equal(t, store.Redact(ada, fields), log[0].Changes[1].After, "version 1's after-image is redacted")
+	assert.Nil(t, log[0].Changes[1].Before, "a creation stays a creation")
+	assert.Equal(t, bob, log[0].Changes[2].After, "another member's image is untouched")
+	assert.Equal(t, store.Redact(ada, fields), log[1].Changes[0].Before, "version 2's before-image is redacted")
+	assert.Equal(t, store.Redact(ada2, fields), log[1].Changes[0].After, "version 2's after-image is redacted")
+	rec := log[3]
+	assert.Equal(t, e.ID, rec.ID, "the erasure's change set keeps its ID")
+	assert.Equal(t, store.OriginErase, rec.Meta.Origin)
+	assert.Equal(t, e.Meta.Actor, rec.Meta.Actor, "who")
+	assert.Equal(t, e.Meta.Reason, rec.Meta.Reason, "why")
+	assert.True(t, e.Meta.Time.Equal(rec.Meta.Time), "when")
+	assert.Equal(t, fields, rec.Meta.Erased, "which fields")
+	require.Len(t, rec.Changes, 1)
+	assert.Equal(t, store.Change{Kind: store.KindMember, Before: want, After: want}, rec.Changes[0],
+		"the erasure's change holds the redacted record only")
+
+	// Erasing again is harmless.
+	again := e
+	again.ID = newChangeSetID()
+	head, err = s.Erase(ctx, d.ID, 4, again)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(5), head)
+	recs, err = s.Load(ctx, d.ID)
+	require.NoError(t, err)
+	i = slices.IndexFunc(recs.Members, func(m *member.Member) bool { return m.ID == ada.ID })
+	require.NotEqual(t, -1, i)
+	assert.Equal(t, want, recs.Members[i], "a second erasure leaves the redacted record as it was")
+	return Erased{Directory: d.ID, Member: ada.ID, Values: values}
+}
+
+func testErase(t *testing.T, s store.Store) {
+	e, ok := s.(store.Eraser)
+	if !ok {
+		t.Skip("the store does not implement store.Eraser")
+	}
+	Erase(t, e)
+}
+
+// distinctMember returns a member in dept with every field set, each personal value
+// random and at least 12 characters long, so that finding it anywhere after an
+// erasure means it was not erased.
+func distinctMember(dept orgkit.NodeID, tag string) *member.Member {
+	r := func(what string) string {
+		return fmt.Sprintf("%s-%s-%s", what, tag, strings.ReplaceAll(uuid.NewString(), "-", "")[:12])
+	}
+	digits := func() string { return fmt.Sprintf("%010d%d", uuid.New().ID(), uuid.New().ID()%10) }
+	m := fullMember()
+	m.ID = orgkit.NewMemberID()
+	m.SystemName = orgkit.Names{Default: r("sys"), ByLang: map[string]string{"en": r("sysen")}}
+	m.FullName = r("名字")
+	m.Mobile = "+8613" + digits()[:9]
+	m.Email = r("mail") + "@example.com"
+	m.LoginAccount = r("login")
+	m.SSOAccount = r("sso")
+	m.Status = orgkit.Active
+	m.Primary = dept
+	m.Secondary = nil
+	m.AffiliatedDepartment, m.AffiliatedOrganization, m.ReportingManager = orgkit.NodeID{}, orgkit.NodeID{}, orgkit.MemberID{}
+	m.JobTitle = r("title")
+	m.EmployeeNumber = r("emp")
+	m.ResponsibleLines = []string{r("line")}
+	m.Avatar = member.Avatar{URI: "https://cdn.example.com/" + r("avatar") + ".png", MIMEType: "image/png", Size: 4242,
+		SHA256: strings.ReplaceAll(uuid.NewString()+uuid.NewString(), "-", "")}
+	m.OfficePhone = "+86-10-" + digits()
+	m.Extension = r("ext")
+	m.QQ = "qq" + digits()
+	m.WeChat = r("wx")
+	m.Bio = r("bio")
+	m.WorkDetails = r("work")
+	m.WorkPlace = r("place")
+	m.ExtendedA = r("exta")
+	m.ExtendedB = r("extb")
+	m.ExternalID = r("extid")
+	m.ActivatedAt = time.Date(2011, time.November, 12, 13, 14, 15, 161718000, time.UTC)
+	return m
+}
+
+// personalValues returns m's distinctive values of the fields, as text.
+func personalValues(m *member.Member, fields []member.Field) []string {
+	var out []string
+	add := func(f member.Field, vs ...string) {
+		if slices.Contains(fields, f) {
+			out = append(out, vs...)
+		}
+	}
+	add(member.SystemName, m.SystemName.Default, m.SystemName.ByLang["en"])
+	add(member.FullName, m.FullName)
+	add(member.Mobile, m.Mobile)
+	add(member.Email, m.Email)
+	add(member.LoginAccount, m.LoginAccount)
+	add(member.SSOAccount, m.SSOAccount)
+	add(member.JobTitle, m.JobTitle)
+	add(member.EmployeeNumber, m.EmployeeNumber)
+	add(member.ResponsibleLines, m.ResponsibleLines...)
+	add(member.AvatarField, m.Avatar.URI, m.Avatar.SHA256)
+	add(member.OfficePhone, m.OfficePhone)
+	add(member.Extension, m.Extension)
+	add(member.QQ, m.QQ)
+	add(member.WeChat, m.WeChat)
+	add(member.Bio, m.Bio)
+	add(member.WorkDetails, m.WorkDetails)
+	add(member.WorkPlace, m.WorkPlace)
+	add(member.ExtendedA, m.ExtendedA)
+	add(member.ExtendedB, m.ExtendedB)
+	add(member.ExternalID, m.ExternalID)
+	return out
+}
