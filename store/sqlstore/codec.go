@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -134,9 +133,6 @@ func decodeRecord(data []byte, v any) error {
 	return nil
 }
 
-// kindName names a record kind in the database (the history view shows it).
-func kindName(k store.RecordKind) string { return k.String() }
-
 // newImage returns a fresh, empty record of the kind's type.
 func newImage(k store.RecordKind) (any, error) {
 	switch k {
@@ -167,6 +163,3 @@ func decodeImage(k store.RecordKind, data []byte) (any, error) {
 	}
 	return v, nil
 }
-
-// itoa formats n for SQL text built by the store (never from user input).
-func itoa(n int) string { return strconv.Itoa(n) }

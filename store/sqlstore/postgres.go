@@ -92,9 +92,6 @@ func (p *Postgres) Close() {
 	}
 }
 
-// SchemaVersion is the schema version this package writes and reads.
-func pgSchemaVersion() int { return len(pgMigrations) }
-
 // migrate applies the missing migrations in one transaction under an advisory lock,
 // so that instances starting at once apply each migration once.
 func (p *Postgres) migrate(ctx context.Context) error {
