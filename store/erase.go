@@ -61,8 +61,8 @@ type Erasure struct {
 // the structural ones (departments, affiliations, reporting manager, status and the
 // login block), which stay so that the directory's history keeps its shape.
 func PersonalFields() []member.Field {
-	keep := []member.Field{member.Primary, member.Secondary, member.AffiliatedDepartment,
-		member.AffiliatedOrganization, member.ReportingManager, member.StatusField, member.LoginBlocked}
+	keep := []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.AffiliatedDepartmentField,
+		member.AffiliatedOrganizationField, member.ReportingManagerField, member.StatusField, member.LoginBlockedField}
 	var out []member.Field
 	for _, f := range member.Fields() {
 		if !slices.Contains(keep, f) {
@@ -89,7 +89,7 @@ func Redact(m *member.Member, fields []member.Field) *member.Member {
 	var zero member.Member
 	for _, f := range fields {
 		f.Copy(c, &zero)
-		if f == member.SystemName {
+		if f == member.SystemNameField {
 			c.SystemName = Pseudonym(m.ID)
 		}
 	}

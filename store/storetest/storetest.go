@@ -1203,7 +1203,7 @@ func newNode(name string) *orgtree.Node {
 // meta returns change-set metadata with every field set.
 func meta(reason string) store.Meta {
 	return store.Meta{Actor: "admin@example.com", Reason: reason, Origin: store.OriginSync, Time: timestamp(), IfVersion: 3,
-		Erased: []member.Field{member.Mobile, member.Bio}}
+		Erased: []member.Field{member.MobileField, member.BioField}}
 }
 
 // changeSet returns a change set of changes with metadata.
