@@ -75,7 +75,7 @@ func FuzzDetectEncoding(f *testing.F) {
 	u16, _ := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM).NewEncoder().String("System name\tFull name\nx\ty\n")
 	seed(u16)
 	f.Add([]byte("System name,Full name\nli,\xC0\xEE\xC3\xF7\n"), uint8(0)) // undecidable
-	f.Add([]byte("a,b\n\xff\n"), uint8(4))                                    // given GB18030, invalid
+	f.Add([]byte("a,b\n\xff\n"), uint8(4))                                  // given GB18030, invalid
 	f.Fuzz(func(t *testing.T, data []byte, pick uint8) {
 		if len(data) > 1<<16 {
 			return
