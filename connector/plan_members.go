@@ -8,15 +8,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
-
-// maxSystemName is the longest system name the member rules accept, in runes.
-const maxSystemName = 64
 
 // mem is one valid upstream member and what the plan does with it.
 type mem struct {
@@ -393,14 +389,7 @@ func (p *planner) newValues(m *mem, w *sink) {
 		}
 	}
 	if v.SystemName.Default == "" {
-		name := v.FullName
-		if name == "" {
-			name = m.ext
-		}
-		v.SystemName = orgkit.Name(truncate(name, maxSystemName))
-		if vs := p.opts.Rules.Normalize(v, []member.Field{member.SystemNameField}); len(vs) > 0 {
-			v.SystemName = orgkit.Name(truncate(m.ext, maxSystemName))
-		}
+		v.SystemName = orgkit.Name(p.opts.Rules.DeriveSystemName(v.FullName, m.ext))
 		if seen&(1<<member.SystemNameField) == 0 {
 			m.set = append(m.set, member.SystemNameField)
 		}
@@ -544,11 +533,7 @@ func (p *planner) lose(m *mem, f member.Field, key, who string, claimed map[stri
 // form nobody holds, cut to the system name's length limit, and claims it.
 func (p *planner) suffixedSystemName(n orgkit.Names, ext string, self orgkit.MemberID, f member.Field, claimed map[string]orgkit.MemberID, isCh map[orgkit.MemberID]bool) orgkit.Names {
 	for i := 1; ; i++ {
-		suffix := " (" + ext + ")"
-		if i > 1 {
-			suffix = fmt.Sprintf(" (%s %d)", ext, i)
-		}
-		name := truncate(n.Default, maxSystemName-utf8.RuneCountInString(suffix)) + suffix
+		name := member.SuffixedSystemName(n.Default, ext, i)
 		key := member.UniqueKey(f, &member.Member{SystemName: orgkit.Name(name)})
 		_, taken := claimed[key]
 		if o, ok := p.snap.MemberBy(f, key); ok && o.ID != self && !isCh[o.ID] {
@@ -576,7 +561,7 @@ func (p *planner) release(o *member.Member, f member.Field) bool {
 	v := prev.Clone()
 	switch f {
 	case member.SystemNameField:
-		v.SystemName = orgkit.Name(truncate(o.SystemName.Default, maxSystemName-len(o.ExternalID)-3) + " (" + o.ExternalID + ")")
+		v.SystemName = orgkit.Name(member.SuffixedSystemName(o.SystemName.Default, o.ExternalID, 1))
 	case member.MobileField, member.EmailField:
 		f.Copy(v, emptyMember)
 		switch {
