@@ -15,6 +15,11 @@ const (
 	CodeRecordNotFound = "record.not_found"
 	CodeRecordExists   = "record.exists"
 	CodeRecordRetired  = "record.retired"
+	// CodeTextForbidden: a name, code or other text holds a control character or an
+	// invisible formatting character (a bidirectional override, a zero-width space, …);
+	// the detail names it ("U+202E") and the value shows it as U+FFFD. Every text that
+	// enters, by any path, obeys this one rule.
+	CodeTextForbidden = "text.forbidden_character"
 
 	CodeNodeKindInvalid        = "node.kind.invalid"
 	CodeNodeParentKind         = "node.parent.kind"
@@ -74,6 +79,7 @@ var violationTexts = NewTexts(
 	Text{CodeIDZero, [3]string{"%[1]s: an ID is required (the zero ID is refused)", "%[1]s：必须提供 ID（不接受零值 ID）", "%[1]s：必須提供 ID（不接受零值 ID）"}},
 	Text{CodeRecordNotFound, [3]string{"%[1]s does not exist", "%[1]s 不存在", "%[1]s 不存在"}},
 	Text{CodeRecordExists, [3]string{"%[1]s already exists", "%[1]s 已存在", "%[1]s 已存在"}},
+	Text{CodeTextForbidden, [3]string{"%[1]s: %[2]s %[3]q holds %[4]s, a control or invisible formatting character that names and codes may not hold", "%[1]s：%[2]s「%[3]s」含有控制字符或不可见的格式字符 %[4]s，名称和编码中不允许使用", "%[1]s：%[2]s「%[3]s」含有控制字元或不可見的格式字元 %[4]s，名稱和編碼中不允許使用"}},
 	Text{CodeRecordRetired, [3]string{"%[1]s is retired and can no longer be changed", "%[1]s 已归档，不能再修改", "%[1]s 已歸檔，不能再修改"}},
 	Text{CodeNodeKindInvalid, [3]string{"%[1]s: kind %[3]q is not valid here%[4]s", "%[1]s：类型「%[3]s」在此无效%[4]s", "%[1]s：類型「%[3]s」在此無效%[4]s"}},
 	Text{CodeNodeParentKind, [3]string{"%[1]s: a %[3]s cannot be placed under %[4]s", "%[1]s：%[3]s 不能放在 %[4]s 之下", "%[1]s：%[3]s 不能放在 %[4]s 之下"}},

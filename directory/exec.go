@@ -2,6 +2,7 @@ package directory
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -85,7 +86,9 @@ func (b *batch) exec(c orgkit.Command) {
 	case orgtree.SetOrder:
 		b.editNode(c.Node, func(n *orgtree.Node) { n.Order = c.Order }, nil)
 	case orgtree.SetExternalID:
-		b.editNode(c.Node, func(n *orgtree.Node) { n.ExternalID = strings.TrimSpace(c.ExternalID) }, nil)
+		b.editNode(c.Node, func(n *orgtree.Node) { n.ExternalID = strings.TrimSpace(c.ExternalID) }, func(n *orgtree.Node) bool {
+			return b.checkText(nodeRecord(n), "external_id", strings.TrimSpace(c.ExternalID))
+		})
 	case orgtree.SetManager:
 		b.editNode(c.Node, func(n *orgtree.Node) { n.Manager = c.Member }, nil)
 	case orgtree.SetAssistants:
@@ -157,7 +160,10 @@ func (b *batch) exec(c orgkit.Command) {
 		b.putSettings(d)
 	case Bind:
 		if !c.Platform.Valid() {
-			b.fail("directory.platform.invalid", "directory", "platform", string(c.Platform), "")
+			b.fail("directory.platform.invalid", "directory", "platform", textnorm.Visible(string(c.Platform), false), "")
+			return
+		}
+		if !b.checkText("directory", "upstream_id", c.UpstreamID) {
 			return
 		}
 		d := b.settings
@@ -229,22 +235,61 @@ func cleanNames(n orgkit.Names) orgkit.Names {
 	return out
 }
 
-// checkNames reports a missing default name and invalid language tags.
+// checkNames reports a missing default name and the other faults nameViolations finds.
 func (b *batch) checkNames(record string, n orgkit.Names) bool {
-	ok := true
-	if textnorm.Collapse(n.Default) == "" {
-		b.fail(orgkit.CodeNodeNameRequired, record, "name", "", "")
-		ok = false
+	vs := nameViolations(record, n, b.cmd)
+	b.violations = append(b.violations, vs...)
+	return len(vs) == 0
+}
+
+// maxName is the longest name (of a node, the directory, a role or a role group) in
+// characters.
+const maxName = 128
+
+// nameViolations reports a missing default name, forms over 128 characters or
+// holding a forbidden character (textnorm.Forbidden, after trimming and collapsing
+// white space), and invalid language tags, for the command at index cmd.
+func nameViolations(record string, n orgkit.Names, cmd int) []orgkit.Violation {
+	var vs []orgkit.Violation
+	fail := func(code, value, detail string) {
+		vs = append(vs, orgkit.NewViolation(code, cmd, record, "name", value, detail))
 	}
-	if len([]rune(n.Default)) > 128 {
-		b.fail("node.name.too_long", record, "name", n.Default, "128")
-		ok = false
+	def := textnorm.Collapse(n.Default)
+	if def == "" {
+		fail(orgkit.CodeNodeNameRequired, "", "")
 	}
-	for tag := range n.ByLang {
+	if len([]rune(n.Default)) > maxName {
+		fail("node.name.too_long", n.Default, strconv.Itoa(maxName))
+	}
+	if r, bad := textnorm.Forbidden(def, false); bad {
+		fail(orgkit.CodeTextForbidden, textnorm.Visible(def, false), textnorm.CodePoint(r))
+	}
+	for _, tag := range n.Tags() { // sorted: violations in a stable order
 		if _, err := language.Parse(tag); err != nil {
-			b.fail(orgkit.CodeNodeNameLanguage, record, "name", tag, "")
-			ok = false
+			fail(orgkit.CodeNodeNameLanguage, textnorm.Visible(tag, false), "")
+		}
+		if r, bad := textnorm.Forbidden(textnorm.Collapse(n.ByLang[tag]), false); bad {
+			fail(orgkit.CodeTextForbidden, textnorm.Visible(textnorm.Collapse(n.ByLang[tag]), false), textnorm.CodePoint(r))
 		}
 	}
-	return ok
+	return vs
+}
+
+// checkText reports a code, key, external ID or other one-line text that holds a
+// forbidden character (textnorm.Forbidden).
+func (b *batch) checkText(record, field, s string) bool {
+	if v, bad := textViolation(record, field, s, b.cmd); bad {
+		b.violations = append(b.violations, v)
+		return false
+	}
+	return true
+}
+
+// textViolation is the violation of a one-line text holding a forbidden character.
+func textViolation(record, field, s string, cmd int) (orgkit.Violation, bool) {
+	r, bad := textnorm.Forbidden(s, false)
+	if !bad {
+		return orgkit.Violation{}, false
+	}
+	return orgkit.NewViolation(orgkit.CodeTextForbidden, cmd, record, field, textnorm.Visible(s, false), textnorm.CodePoint(r)), true
 }

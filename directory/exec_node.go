@@ -30,6 +30,9 @@ func (b *batch) liveNode(id orgkit.NodeID, record, field string) (*orgtree.Node,
 
 func (b *batch) checkCode(n *orgtree.Node, code string) bool {
 	code = strings.TrimSpace(code)
+	if !b.checkText(nodeRecord(n), "code", code) {
+		return false
+	}
 	if code != "" && !orgtree.ValidCode(code) {
 		b.fail(orgkit.CodeNodeCodeInvalid, nodeRecord(n), "code", code, "")
 		return false
@@ -97,6 +100,7 @@ func (b *batch) createNode(c orgtree.Create) {
 		b.checkPlacement(rec, c.Kind, parent, true)
 	}
 	b.checkCode(n, c.Code)
+	b.checkText(rec, "external_id", n.ExternalID)
 	b.checkIsolation(n, c.Isolation)
 	if b.failed(since) {
 		return

@@ -25,8 +25,11 @@ func (b *batch) liveRole(id orgkit.RoleID, record string) (*role.Role, bool) {
 	return r, true
 }
 
-func (b *batch) checkRole(rec string, name orgkit.Names, kind role.Kind, group orgkit.RoleGroupID) bool {
+func (b *batch) checkRole(rec string, name orgkit.Names, kind role.Kind, group orgkit.RoleGroupID, permissions []string) bool {
 	ok := b.checkNames(rec, name)
+	for _, p := range permissions {
+		ok = b.checkText(rec, "permissions", strings.TrimSpace(p)) && ok
+	}
 	if kind > role.Admin {
 		b.fail("role.kind.invalid", rec, "kind", kind.String(), "")
 		ok = false
@@ -63,7 +66,7 @@ func (b *batch) createRole(c role.Create) {
 		b.fail(orgkit.CodeRecordExists, roleRecord(r), "id", c.ID.String(), "")
 		return
 	}
-	if !b.checkRole(rec, c.Name, c.Kind, c.Group) {
+	if !b.checkRole(rec, c.Name, c.Kind, c.Group, c.Permissions) {
 		return
 	}
 	b.putRole(&role.Role{ID: c.ID, Name: cleanNames(c.Name), Kind: c.Kind, Group: c.Group, Permissions: cleanPermissions(c.Permissions)})
@@ -71,7 +74,7 @@ func (b *batch) createRole(c role.Create) {
 
 func (b *batch) updateRole(c role.Update) {
 	r, ok := b.liveRole(c.ID, "role "+c.ID.String())
-	if !ok || !b.checkRole(roleRecord(r), c.Name, c.Kind, c.Group) {
+	if !ok || !b.checkRole(roleRecord(r), c.Name, c.Kind, c.Group, c.Permissions) {
 		return
 	}
 	if r.OrgAdmin && c.Kind != role.Admin {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/internal/parallel"
+	"github.com/orgkit/orgkit/internal/textnorm"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -136,11 +137,22 @@ type Founder struct {
 // when given, its founder) and returns its first snapshot.
 func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error) {
 	name := cleanNames(nd.Name)
+	var vs []orgkit.Violation
 	if name.Default == "" {
-		return nil, orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeFieldRequired, -1, "directory", "name", "", "")})
+		vs = append(vs, orgkit.NewViolation(orgkit.CodeFieldRequired, -1, "directory", "name", "", ""))
+	} else {
+		vs = append(vs, nameViolations("directory", nd.Name, -1)...)
 	}
 	if !nd.Platform.Valid() {
-		return nil, orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation("directory.platform.invalid", -1, "directory", "platform", string(nd.Platform), "")})
+		vs = append(vs, orgkit.NewViolation("directory.platform.invalid", -1, "directory", "platform", textnorm.Visible(string(nd.Platform), false), ""))
+	}
+	for _, t := range [...]struct{ field, value string }{{"key", nd.Key}, {"upstream_id", nd.UpstreamID}} {
+		if v, bad := textViolation("directory", t.field, t.value, -1); bad {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) > 0 {
+		return nil, orgkit.Invalid(vs)
 	}
 	rec := store.DirectoryRecord{
 		ID: nd.ID, Key: nd.Key, Name: name, Platform: cmp.Or(nd.Platform, orgkit.Generic), UpstreamID: nd.UpstreamID,

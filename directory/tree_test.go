@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -93,7 +94,7 @@ func TestCodes(t *testing.T) {
 	f := newFixture(t)
 	vs := f.refuse(orgtree.SetCode{Node: f.sales, Code: "rd"})
 	require.Equal(t, []string{orgkit.CodeNodeCodeDuplicate}, codes(vs), "codes are unique case-insensitively")
-	for _, bad := range []string{"has space", "-lead", "国", "a/b", string(make([]byte, 65))} {
+	for _, bad := range []string{"has space", "-lead", "国", "a/b", strings.Repeat("a", 65)} {
 		vs = f.refuse(orgtree.SetCode{Node: f.sales, Code: bad})
 		assert.Equal(t, []string{orgkit.CodeNodeCodeInvalid}, codes(vs), bad)
 	}

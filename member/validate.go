@@ -161,7 +161,8 @@ func (r Rules) NormalizeAll(m *Member) []orgkit.Violation {
 // Violations are not tied to a command (Command is -1); the caller sets the index.
 //
 // Free text is trimmed (single-line fields also get inner white space collapsed),
-// must be valid UTF-8 without control characters, and is limited to 64 runes (names),
+// must be valid UTF-8 without control or invisible formatting characters (the one rule
+// of every text orgkit takes in: orgkit.CodeTextForbidden), and is limited to 64 runes (names),
 // 2000 (Bio, WorkDetails) or 128 (the rest). The mobile is stored in E.164 form (see
 // NormalizeMobile), the email lower-cased (see NormalizeEmail), language tags in
 // canonical BCP 47 form, the region as an upper-case ISO 3166-1 alpha-2 code.
@@ -330,29 +331,21 @@ func (n *normalizer) text(f Field, s string, limit int) string {
 	return s
 }
 
-// check reports invalid UTF-8, control characters and texts over limit runes.
+// check reports invalid UTF-8, the characters no text may hold (control and invisible
+// formatting characters; tabs and line breaks are allowed in multi-line texts, and
+// single-line texts no longer have them) and texts over limit runes.
 func (n *normalizer) check(f Field, s string, limit int, multiline bool) bool {
-	switch {
-	case !validText(s, multiline):
-		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(s, "\uFFFD"), "")
-	case utf8.RuneCountInString(s) > limit:
-		n.add(violationCode(f, "too_long"), f, s, strconv.Itoa(limit))
-	default:
-		return true
-	}
-	return false
-}
-
-// validText reports whether s is valid UTF-8 without control characters (tabs and
-// line breaks are allowed in multi-line texts; single-line texts no longer have them).
-func validText(s string, multiline bool) bool {
 	if !utf8.ValidString(s) {
+		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(s, "\uFFFD"), "")
 		return false
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && unicode.IsSpace(r)) {
-			return false
-		}
+	if r, bad := textnorm.Forbidden(s, multiline); bad {
+		n.add(orgkit.CodeTextForbidden, f, textnorm.Visible(s, multiline), textnorm.CodePoint(r))
+		return false
+	}
+	if utf8.RuneCountInString(s) > limit {
+		n.add(violationCode(f, "too_long"), f, s, strconv.Itoa(limit))
+		return false
 	}
 	return true
 }
@@ -432,8 +425,10 @@ func (n *normalizer) avatar() {
 	a.SHA256 = strings.ToLower(strings.TrimSpace(a.SHA256))
 	if len(a.URI) > maxURILength {
 		n.add(violationCode(f, "too_long"), f, a.URI, strconv.Itoa(maxURILength))
-	} else if !validText(a.URI, false) {
+	} else if !utf8.ValidString(a.URI) {
 		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(a.URI, "\uFFFD"), "")
+	} else if r, bad := textnorm.Forbidden(a.URI, false); bad {
+		n.add(orgkit.CodeTextForbidden, f, textnorm.Visible(a.URI, false), textnorm.CodePoint(r))
 	}
 	if !avatarType(a.MIMEType) {
 		n.add(orgkit.CodeMemberAvatarType, f, a.MIMEType, "")
@@ -633,7 +628,7 @@ func normalizeEmail(s string) (string, error) {
 		return "", errEmail
 	}
 	addr := strings.ToLower(a.Address)
-	if len(addr) > maxEmailBytes || !validText(addr, false) {
+	if _, bad := textnorm.Forbidden(addr, false); len(addr) > maxEmailBytes || bad {
 		return "", errEmail
 	}
 	return addr, nil

@@ -349,7 +349,22 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "control characters refused",
 			edit: func(m *Member) { m.WorkPlace = "Room\x00 1"; m.Bio = "ok\ttab\nline\x07" },
-			want: []string{"member.bio.invalid@bio", "member.work_place.invalid@work_place"},
+			want: []string{orgkit.CodeTextForbidden + "@bio", orgkit.CodeTextForbidden + "@work_place"},
+		},
+		{
+			name: "bidirectional overrides and invisible characters refused",
+			edit: func(m *Member) {
+				m.FullName = "Alice\u202eecilA"
+				m.SystemName = orgkit.Names{Default: "alice", ByLang: map[string]string{"zh": "爱丽\u200b丝"}}
+				m.JobTitle = "\u2066CEO\u2069"
+				m.Avatar = Avatar{URI: "https://cdn.example.com/\u200ea.png", MIMEType: "image/png", Size: 1}
+			},
+			want: []string{orgkit.CodeTextForbidden + "@system_name", orgkit.CodeTextForbidden + "@full_name",
+				orgkit.CodeTextForbidden + "@job_title", orgkit.CodeTextForbidden + "@avatar"},
+		},
+		{
+			name: "joiners that scripts need are kept",
+			edit: func(m *Member) { m.FullName = "\u0645\u0647\u200c\u0631\u0627\u0646"; m.Bio = "line 1\r\nline 2\tend" },
 		},
 		{
 			name: "invalid UTF-8 refused",
