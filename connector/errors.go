@@ -10,8 +10,11 @@ import (
 // Errors of the sync. Each wraps orgkit.ErrPrecondition: the upstream data or the
 // directory's state does not allow the sync, and nothing was applied.
 var (
-	// ErrTooManyDeactivations: the plan would take more members out of active status
-	// than PlanOptions allow (500, or 20 % of the active members, unless Force).
+	// ErrTooManyDeactivations: the plan would take more members out of active status,
+	// deactivate more departments, or leave more active members without any
+	// department than PlanOptions allow (500, or 20 % of the active members or
+	// departments, unless Force). The error's text gives every count over its limit;
+	// the plan returned with it holds them all.
 	ErrTooManyDeactivations = fmt.Errorf("connector: too many deactivations: %w", orgkit.ErrPrecondition)
 	// ErrAmbiguousMatch: on a first sync into a populated directory, an upstream
 	// member matched several local members, or several upstream members matched one.

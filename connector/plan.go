@@ -77,14 +77,14 @@ func (it Item) String() string {
 // Warning codes: upstream data the planner repaired (see the package documentation
 // for each rule).
 const (
-	WarnDepartmentInvalid  = "sync.department.invalid"         // no or duplicate external ID, or the root listed: skipped
+	WarnDepartmentInvalid  = "sync.department.invalid"         // no, bad or duplicate external ID, or the root listed: skipped
 	WarnDepartmentParent   = "sync.department.parent_missing"  // parent not upstream: placed under the root
 	WarnDepartmentCycle    = "sync.department.cycle"           // parent cycle: broken under the root
-	WarnDepartmentName     = "sync.department.name"            // blank, too long or bad language: repaired
+	WarnDepartmentName     = "sync.department.name"            // blank, too long, bad language or forbidden character: repaired
 	WarnNameCollision      = "sync.department.name_collision"  // sibling names collide: suffixed
 	WarnDepartmentKept     = "sync.department.kept"            // gone upstream but still holding local sub-departments
 	WarnLeaderDropped      = "sync.department.leader_dropped"  // leader not an active upstream member
-	WarnMemberInvalid      = "sync.member.invalid"             // no or duplicate external ID: skipped
+	WarnMemberInvalid      = "sync.member.invalid"             // no, bad or duplicate external ID: skipped
 	WarnMemberValue        = "sync.member.value_dropped"       // a value the rules refuse: local value kept
 	WarnMemberDuplicate    = "sync.member.duplicate_value"     // a unique value another member holds: dropped
 	WarnMemberDepartment   = "sync.member.department_missing"  // a department not upstream: dropped
@@ -123,6 +123,14 @@ type SyncPlan struct {
 	// status; ActiveMembers the number of active members before it.
 	Deactivations int
 	ActiveMembers int
+	// DepartmentDeactivations is the number of active departments (and
+	// organizations) the plan deactivates; ActiveDepartments the number of active
+	// ones, the company root aside, before it.
+	DepartmentDeactivations int
+	ActiveDepartments       int
+	// Unassigned is the number of active members who are in some department before
+	// the plan and, still active, in none after it.
+	Unassigned int
 	// UpstreamDepartments and UpstreamMembers count what the snapshot held.
 	UpstreamDepartments int
 	UpstreamMembers     int

@@ -45,11 +45,15 @@ type PlanOptions struct {
 	// local member even though active local members were left unmatched: they are
 	// different people.
 	CreateUnmatched bool
-	// Force lets a plan deactivate more members than the safety rule allows.
+	// Force lets a plan go beyond the safety rule.
 	Force bool
-	// MaxDeactivations and MaxDeactivationShare are the safety rule: a plan taking
+	// MaxDeactivations and MaxDeactivationShare are the safety rule, which counts
+	// people and structure alike: a plan is refused unless Force when it would take
 	// more than MaxDeactivations members, or more than MaxDeactivationShare of the
-	// active members, out of active status is refused unless Force. Zero means
+	// active members, out of active status; deactivate more than MaxDeactivations
+	// departments, or more than MaxDeactivationShare of the active departments; or
+	// leave more than MaxDeactivations active members, or more than
+	// MaxDeactivationShare of them, without any department. Zero means
 	// DefaultMaxDeactivations (500) and DefaultMaxDeactivationShare (20 %).
 	MaxDeactivations     int
 	MaxDeactivationShare float64
@@ -219,19 +223,52 @@ func (p *planner) assemble() *SyncPlan {
 		p.managers, p.leaders, p.leaving, p.nodeDeact} {
 		out.Items = append(out.Items, items...)
 	}
+	leaving := map[orgkit.MemberID]bool{}
 	for _, it := range p.leaving {
 		if it.Kind == MemberDeactivate || it.Kind == MemberResign {
 			if m, ok := p.snap.Member(it.Member); ok && m.Status == orgkit.Active {
 				out.Deactivations++
+				leaving[it.Member] = true
 			}
 		}
 	}
+	for n := range p.tree.All() {
+		if !n.Parent.IsZero() && n.Status == orgkit.Active {
+			out.ActiveDepartments++
+		}
+	}
+	out.DepartmentDeactivations = len(p.goneOrder) // every one active: see findGone
+	out.Unassigned = p.unassigned(leaving)
 	return out
 }
 
-// safety refuses plans that deactivate too many members.
+// unassigned counts the active members in some department now who stay active and
+// are in none after the plan: upstream members whose departments are all gone or
+// who upstream lists in none, and local members whose departments are all gone.
+func (p *planner) unassigned(leaving map[orgkit.MemberID]bool) int {
+	placedBefore := func(l *member.Member) bool {
+		return l != nil && l.Status == orgkit.Active && !leaving[l.ID] && (!l.Primary.IsZero() || len(l.Secondary) > 0)
+	}
+	n := 0
+	for _, m := range p.members {
+		if a := m.aff; a != nil && m.activeFinal && placedBefore(m.local) && a.primary.IsZero() && len(a.secondary) == 0 {
+			n++
+		}
+	}
+	for _, it := range p.moves {
+		if u, ok := it.Command.(member.Update); ok && p.memOf(it.Member) == nil {
+			if l, _ := p.snap.Member(it.Member); placedBefore(l) && u.Value.Primary.IsZero() && len(u.Value.Secondary) == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// safety refuses plans that deactivate too many members or departments, or leave too
+// many members without any department, naming every count over its limit.
 func (p *planner) safety(out *SyncPlan) error {
-	if p.opts.Force || out.Deactivations == 0 {
+	if p.opts.Force {
 		return nil
 	}
 	limit := cmp.Or(p.opts.MaxDeactivations, DefaultMaxDeactivations)
@@ -239,11 +276,22 @@ func (p *planner) safety(out *SyncPlan) error {
 	if share <= 0 {
 		share = DefaultMaxDeactivationShare
 	}
-	if out.Deactivations > limit || float64(out.Deactivations) > share*float64(out.ActiveMembers) {
-		return fmt.Errorf("connector: the plan would deactivate %d of %d active members (limit %d or %g %%); use Force to apply it: %w",
-			out.Deactivations, out.ActiveMembers, limit, share*100, ErrTooManyDeactivations)
+	over := func(n, of int) bool { return n > 0 && (n > limit || float64(n) > share*float64(of)) }
+	var what []string
+	if over(out.Deactivations, out.ActiveMembers) {
+		what = append(what, fmt.Sprintf("deactivate %d of %d active members", out.Deactivations, out.ActiveMembers))
 	}
-	return nil
+	if over(out.DepartmentDeactivations, out.ActiveDepartments) {
+		what = append(what, fmt.Sprintf("deactivate %d of %d active departments", out.DepartmentDeactivations, out.ActiveDepartments))
+	}
+	if over(out.Unassigned, out.ActiveMembers) {
+		what = append(what, fmt.Sprintf("leave %d of %d active members without any department", out.Unassigned, out.ActiveMembers))
+	}
+	if len(what) == 0 {
+		return nil
+	}
+	return fmt.Errorf("connector: the plan would %s (limit %d or %g %% each); use Force to apply it: %w",
+		strings.Join(what, ", and "), limit, share*100, ErrTooManyDeactivations)
 }
 
 // nodeName is a node's default name for messages.

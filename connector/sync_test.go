@@ -174,7 +174,13 @@ func TestDepartmentDeletedWithMembers(t *testing.T) {
 	// Backend's leader u3 leaves with it
 	e.src.RemoveDepartment("be")
 	e.src.RemoveMember("u3")
-	rep := e.sync(connector.SyncOptions{})
+	// one of four departments is over the safety rule's 20 %; two of ten members left
+	// without one is not
+	refused, err := connector.Sync(e.ctx, e.svc, e.dir, e.src, connector.SyncOptions{})
+	require.ErrorIs(t, err, connector.ErrTooManyDeactivations)
+	assert.Contains(t, err.Error(), "would deactivate 1 of 4 active departments (limit 500 or 20 % each)")
+	assert.Equal(t, 2, refused.Plan.Unassigned)
+	rep := e.sync(forced)
 	assert.Equal(t, 1, rep.Counts[connector.NodeDeactivate])
 	assert.Equal(t, 3, rep.Counts[connector.MemberMove], "%s", rep.Plan) // u4, u10 unassigned; u9 keeps Sales
 	snap := e.snap()
@@ -209,7 +215,7 @@ func TestLocalMembersLeaveGoneDepartment(t *testing.T) {
 	e.src.RemoveDepartment("fe")
 	e.src.EditMember("u5", func(m *connector.Member) { m.Departments = []string{"rd"} })
 	e.src.EditMember("u6", func(m *connector.Member) { m.Departments = []string{"rd"} })
-	rep := e.sync(connector.SyncOptions{})
+	rep := e.sync(forced) // one of four departments
 	assert.Equal(t, 1, rep.Counts[connector.NodeDeactivate], "%s", rep.Plan)
 	m, _ := e.snap().Member(local)
 	assert.True(t, m.Primary.IsZero())
@@ -257,7 +263,7 @@ func TestGoneDepartmentYieldsItsName(t *testing.T) {
 	for _, u := range []string{"u7", "u8", "u9"} {
 		e.src.EditMember(u, func(m *connector.Member) { m.Departments[0] = "sales2" })
 	}
-	rep := e.sync(connector.SyncOptions{})
+	rep := e.sync(forced) // one of four departments
 	require.True(t, rep.Committed)
 	assert.Equal(t, "Sales", e.node("sales2").Name.Default)
 	old, _ := e.snap().Tree().ByExternalID("sales")
