@@ -81,10 +81,16 @@
 // Warning, or the plan is refused — never a crash, never a half-applied tree:
 //
 //   - A department whose external ID is missing, not valid text (at most 128
-//     characters, no control characters), listed twice (the second is skipped) or the
-//     root's: skipped. The root's own leaders are not synced (the company root is the
-//     directory's). A blank name becomes the external ID; a name longer
-//     than 128 characters is cut; a form in an invalid language is dropped.
+//     characters, no control or invisible formatting characters), listed twice (the
+//     second is skipped) or the root's: skipped. The root's own leaders are not synced
+//     (the company root is the directory's). A blank name becomes the external ID; a
+//     name longer than 128 characters is cut; a form in an invalid language is dropped.
+//   - A name holding a character the directory refuses in every name and code — a
+//     control character (NUL, ESC, …), a bidirectional override or isolate, a
+//     zero-width or other invisible formatting character — is dropped with a warning
+//     instead of failing the pass: a new department goes by its other forms (its
+//     external ID for a bad default form), an existing one keeps its local name. A
+//     member's value holding one is dropped like any value the member rules refuse.
 //   - A department whose parent is not upstream sits under the root. In a parent cycle
 //     the department with the greatest external ID moves under the root.
 //   - Sibling names that collide (after normalization, in every language a sibling
@@ -118,10 +124,15 @@
 //
 // Sync fetches, plans and applies the plan as one change set with origin sync — all or
 // nothing — and returns a Report (counts by kind, warnings, durations of fetch, plan
-// and apply). A fetch that fails or returns a Partial snapshot applies nothing. A plan
-// that would take more than 500 members or 20 % of the active members out of active
-// status is refused with ErrTooManyDeactivations unless PlanOptions.Force. Running the
-// same upstream again plans nothing and commits nothing.
+// and apply). A fetch that fails or returns a Partial snapshot applies nothing. The
+// safety rule counts people and structure alike: a plan that would take more than 500
+// members or 20 % of the active members out of active status, deactivate more than
+// 500 departments or 20 % of the active departments, or leave more than 500 active
+// members or 20 % of them without any department (an upstream that suddenly lists no
+// departments would do all of that) is refused with ErrTooManyDeactivations, whose
+// text gives every count over its limit, unless PlanOptions.Force; the refused plan
+// holds the counts (SyncPlan.Deactivations, DepartmentDeactivations, Unassigned).
+// Running the same upstream again plans nothing and commits nothing.
 //
 // # Deltas
 //

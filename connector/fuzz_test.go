@@ -22,6 +22,8 @@ func FuzzSync(f *testing.F) {
 	f.Add([]byte("d1\x00R&D\x001\x00d2\x00Sales\x00d1\x00u1\x00Ada\x00d1\x0013900000001\x00u2\x00Bob\x00d2\x00bad"))
 	f.Add([]byte("x\x00x\x00x\x00y\x00 \x00x\x00u\x00\x00y\x00+852 1234 5678\x00u\x00u\x00u\x00u"))
 	f.Add([]byte("a\x00Ｓａｌｅｓ\x001\x00b\x00sales\x001\x00c\x00SALES \x001\x00m\x00\t\x00zz\x0013900000002"))
+	// names and IDs with control and invisible formatting characters: dropped, never refused
+	f.Add([]byte("d1\x00R&D\x1b[0m\x001\x00d\u2066\x00Sales\x001\x00u1\x00Ada\u202e\x00d1\x0013900000001\x00u\u200b\x00Bob\x00d1\x00x"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parts := strings.Split(string(data), "\x00")
 		if len(parts) > 60 {

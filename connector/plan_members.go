@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/textnorm"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -158,7 +159,7 @@ func (p *planner) readMembers() {
 			p.warn(WarnMemberInvalid, "", "member %q has no external ID: skipped", displayName(src.Values))
 			continue
 		case !validExternalID(ext):
-			p.warn(WarnMemberInvalid, strings.ToValidUTF8(ext, "\uFFFD"), "external ID is not valid text (at most 128 characters, no control characters): skipped")
+			p.warn(WarnMemberInvalid, textnorm.Visible(ext, false), "external ID is not valid text (at most 128 characters, no control or invisible formatting characters): skipped")
 			continue
 		case p.memByExt[ext] != nil:
 			p.warn(WarnMemberInvalid, ext, "external ID listed twice: the second (%q) is skipped", displayName(src.Values))

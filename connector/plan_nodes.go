@@ -1,10 +1,10 @@
 package connector
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -65,7 +65,7 @@ func (p *planner) readDepartments() {
 			p.warn(WarnDepartmentInvalid, "", "department %q has no external ID: skipped", src.Name.Default)
 			continue
 		case !validExternalID(ext):
-			p.warn(WarnDepartmentInvalid, strings.ToValidUTF8(ext, "\uFFFD"), "external ID is not valid text (at most 128 characters, no control characters): skipped")
+			p.warn(WarnDepartmentInvalid, textnorm.Visible(ext, false), "external ID is not valid text (at most 128 characters, no control or invisible formatting characters): skipped")
 			continue
 		case ext == p.rootID:
 			p.warn(WarnDepartmentInvalid, ext, "the root department is listed as a department: skipped")
@@ -82,11 +82,20 @@ func (p *planner) readDepartments() {
 		}
 		switch d.hasName = src.Has(orgtree.NameField); {
 		case d.hasName:
-			d.name = p.cleanDeptName(src.Name, ext)
+			var bad string
+			d.name, bad = p.cleanDeptName(src.Name, ext)
+			switch {
+			case bad == "":
+			case local != nil:
+				d.name = local.Name
+				p.warn(WarnDepartmentName, ext, "name %s, which names may not hold: local name kept", bad)
+			default:
+				p.warn(WarnDepartmentName, ext, "name %s, which names may not hold: the form is dropped (named %q)", bad, d.name.Default)
+			}
 		case local != nil:
 			d.name = local.Name
 		default:
-			d.name = p.cleanDeptName(orgkit.Names{}, ext)
+			d.name, _ = p.cleanDeptName(orgkit.Names{}, ext)
 		}
 		switch {
 		case src.Has(orgtree.ParentField):
@@ -121,11 +130,29 @@ func (p *planner) readDepartments() {
 
 // cleanDeptName returns the name as the directory would store it, repaired: a blank
 // name becomes the external ID, a name over 128 characters is cut, forms in invalid
-// languages are dropped.
-func (p *planner) cleanDeptName(n orgkit.Names, ext string) orgkit.Names {
+// languages are dropped. A form holding a character the directory refuses in every
+// name (textnorm.Forbidden) is dropped too — a bad default form is replaced by the
+// external ID — and the first such form is described (`"销售\uFFFD" (zh) holds
+// U+202E`) for the caller's warning.
+func (p *planner) cleanDeptName(n orgkit.Names, ext string) (orgkit.Names, string) {
+	bad := ""
+	forbidden := func(s, tag string) bool {
+		r, found := textnorm.Forbidden(s, false)
+		if found && bad == "" {
+			bad = fmt.Sprintf("%q holds %s", textnorm.Visible(s, false), textnorm.CodePoint(r))
+			if tag != "" {
+				bad = fmt.Sprintf("%q (%s) holds %s", textnorm.Visible(s, false), textnorm.Visible(tag, false), textnorm.CodePoint(r))
+			}
+		}
+		return found
+	}
 	out := orgkit.Names{Default: textnorm.Collapse(n.Default)}
-	if out.Default == "" {
+	if forbidden(out.Default, "") {
+		out.Default = ""
+	} else if out.Default == "" {
 		p.warn(WarnDepartmentName, ext, "department has no name: named after its external ID")
+	}
+	if out.Default == "" {
 		out.Default = textnorm.Collapse(ext)
 	}
 	if utf8.RuneCountInString(out.Default) > maxNodeName {
@@ -134,12 +161,12 @@ func (p *planner) cleanDeptName(n orgkit.Names, ext string) orgkit.Names {
 	}
 	for _, tag := range n.Tags() {
 		s := textnorm.Collapse(n.ByLang[tag])
-		if s == "" {
+		if s == "" || forbidden(s, tag) {
 			continue
 		}
 		t, err := language.Parse(tag)
 		if err != nil {
-			p.warn(WarnDepartmentName, ext, "name in language %q: not a valid language tag, dropped", tag)
+			p.warn(WarnDepartmentName, ext, "name in language %q: not a valid language tag, dropped", textnorm.Visible(tag, false))
 			continue
 		}
 		if out.ByLang == nil {
@@ -150,21 +177,18 @@ func (p *planner) cleanDeptName(n orgkit.Names, ext string) orgkit.Names {
 		}
 		out.ByLang[t.String()] = s
 	}
-	return out
+	return out, bad
 }
 
 // validExternalID reports whether an external ID is valid UTF-8 text of at most 128
-// characters without control characters (the member rules' limit).
+// characters (the member rules' limit) without a character the directory refuses
+// (textnorm.Forbidden).
 func validExternalID(s string) bool {
 	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > 128 {
 		return false
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
+	_, bad := textnorm.Forbidden(s, false)
+	return !bad
 }
 
 func truncate(s string, runes int) string {

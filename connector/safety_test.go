@@ -75,7 +75,7 @@ func TestUpstreamWithoutDepartmentsRefused(t *testing.T) {
 func deptSource() *connectortest.Source {
 	s := connectortest.New(connectortest.Options{})
 	for i := range 10 {
-		s.PutDepartment(connector.Department{ExternalID: fmt.Sprintf("d%d", i), Parent: "1", Name: orgkit.Name(fmt.Sprintf("Team %d", i)), Order: i})
+		s.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: fmt.Sprintf("d%d", i), Parent: "1", Name: orgkit.Name(fmt.Sprintf("Team %d", i)), Order: i})
 	}
 	for i := range 10 {
 		depts := []string{"d0"}
@@ -105,7 +105,7 @@ func TestDepartmentDeactivationsCounted(t *testing.T) {
 	assert.Equal(t, v, e.snap().Version())
 
 	// two of ten is within 20 %
-	e.src.PutDepartment(connector.Department{ExternalID: "d7", Parent: "1", Name: orgkit.Name("Team 7"), Order: 7})
+	e.src.PutDepartment(connector.Department{Present: connector.DepartmentFields(), ExternalID: "d7", Parent: "1", Name: orgkit.Name("Team 7"), Order: 7})
 	rep = e.sync(connector.SyncOptions{})
 	assert.Equal(t, 2, rep.Counts[connector.NodeDeactivate])
 
@@ -127,7 +127,7 @@ func TestMembersLeftWithoutDepartmentCounted(t *testing.T) {
 	// upstream now lists u5…u9 in no department
 	for i := 5; i < 10; i++ {
 		m := connectortest.NewMember(fmt.Sprintf("u%d", i), fmt.Sprintf("Person %d", i), fmt.Sprintf("1390000000%d", i))
-		m.Present = append(m.Present, member.Primary)
+		m.Present = append(m.Present, member.PrimaryDepartmentField)
 		e.src.PutMember(m)
 	}
 	rep, err := connector.Sync(e.ctx, e.svc, e.dir, e.src, connector.SyncOptions{})

@@ -55,7 +55,7 @@ func TestForbiddenCharactersRefusedEverywhere(t *testing.T) {
 		{"role group create", role.CreateGroup{ID: orgkit.NewRoleGroupID(), Name: orgkit.Name("\ufeffGroup")}, "name", "U+FEFF"},
 		{"role group rename", role.RenameGroup{ID: g, Name: orgkit.Name("Sales\u00adroles")}, "name", "U+00AD"},
 		{"member full name", member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("eve"), FullName: "Eve\u202e", Mobile: "13900000009", Primary: f.sales}, "full_name", "U+202E"},
-		{"member system name", member.Update{ID: f.dave, Fields: []member.Field{member.SystemName}, Value: member.Member{SystemName: orgkit.Name("dave\x00")}}, "system_name", "U+0000"},
+		{"member system name", member.Update{ID: f.dave, Fields: []member.Field{member.SystemNameField}, Value: member.Member{SystemName: orgkit.Name("dave\x00")}}, "system_name", "U+0000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
