@@ -11,6 +11,7 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -32,9 +33,13 @@ func TestFirstSyncAndNoOp(t *testing.T) {
 	assert.Contains(t, set.SyncedMemberFields, member.StatusField)
 	assert.Equal(t, "1", e.snap().Tree().Root().ExternalID)
 
-	hist, err := e.svc.History(e.ctx, e.dir, 0)
-	require.NoError(t, err)
-	assert.Equal(t, store.OriginSync, hist[len(hist)-1].Meta.Origin)
+	var last *store.ChangeSet
+	for cs, err := range e.svc.History(e.ctx, e.dir, directory.HistoryQuery{}) {
+		require.NoError(t, err)
+		last = cs
+	}
+	require.NotNil(t, last)
+	assert.Equal(t, store.OriginSync, last.Meta.Origin)
 
 	version := e.snap().Version()
 	again := e.sync(connector.SyncOptions{})

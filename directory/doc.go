@@ -29,8 +29,29 @@
 // A Snapshot is the directory at one version: Tree, members, roles and settings, all
 // in memory and safe for concurrent use. Snapshots share structure with their
 // predecessors, so an edit costs time in proportion to the edit, not the directory.
-// The service caches one snapshot per directory (bounded, least recently used evicted)
-// and catches up from the store's change log rather than reloading.
+// The service caches one snapshot per directory (bounded by
+// Options.MaxCachedDirectories, least recently used evicted; an ID the store does not
+// know takes no place) and catches up from the store's change log, page by page,
+// rather than reloading.
+//
+// Reads never wait on writes. Service.Snapshot returns the cached snapshot while it
+// is within Options.MaxStaleness, and otherwise asks the store for what changed; when
+// the store implements store.Notifier (memstore does), notices of commits — this
+// process's and others' — keep the cache current and reads do not touch the store.
+// Apply plans on a snapshot without holding anything a reader needs, commits, and
+// only then publishes the new snapshot. Service.OnChange tells subscribers of every
+// snapshot the service publishes, with the change sets that led to it; the
+// visibility package's Keeper uses it to keep each directory's index current.
+//
+// The service checks what it relies on: a page of the log that is not contiguous from
+// the version asked for makes it reload the directory, and a store that still
+// contradicts itself gets an error matching store.ErrContract — no write is
+// committed on a base the service could not verify. A commit whose outcome the store
+// cannot tell (store.ErrOutcomeUnknown) is resolved by reading the log for the change
+// set's ID.
+//
+// Service.History iterates over the change sets that changed a member or a node, by
+// an actor, or within a time range.
 //
 // # People
 //

@@ -3,6 +3,7 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,7 +32,13 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), svc: directory.New(directory.Options{})}
+	return newFixtureWith(t, directory.Options{})
+}
+
+// newFixtureWith makes the fixture with a service made with opts.
+func newFixtureWith(t *testing.T, opts directory.Options) *fixture {
+	t.Helper()
+	f := &fixture{t: t, ctx: context.Background(), svc: directory.New(opts)}
 	snap, err := f.svc.EnsureDefault(f.ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 	require.NoError(t, err)
 	f.dir, f.root = snap.ID(), snap.Root()
@@ -100,4 +107,16 @@ func codes(vs []orgkit.Violation) []string {
 		out[i] = v.Code
 	}
 	return out
+}
+
+// history collects what a History iterator yields, stopping at the first error.
+func history(seq iter.Seq2[*store.ChangeSet, error]) ([]*store.ChangeSet, error) {
+	var out []*store.ChangeSet
+	for cs, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, cs)
+	}
+	return out, nil
 }

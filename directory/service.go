@@ -2,7 +2,6 @@ package directory
 
 import (
 	"cmp"
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -46,63 +46,92 @@ type Options struct {
 	// MaxRetries bounds how often a write that lost a race is retried on fresh state;
 	// zero means 5.
 	MaxRetries int
+	// MaxStaleness bounds how out of date a snapshot may be when Snapshot returns it,
+	// or Plan and Apply start from it: a cached snapshot last found current longer ago
+	// is first brought up to date from the store. Zero means every read asks the store
+	// for changes (one round trip) — unless the store is a store.Notifier whose
+	// notices arrive: then the cached snapshot is current as soon as the notices of
+	// commits are, and reads do not touch the store at all. A snapshot a notice
+	// reports behind is always brought up to date first.
+	MaxStaleness time.Duration
 }
 
 // Service is the one write path to directories and the source of their snapshots.
 // It is safe for concurrent use; many Services (in many processes) may share one Store.
+//
+// Reads never wait on writes: Snapshot serves the cached snapshot within
+// Options.MaxStaleness (or as notices keep it current), and Apply plans on a snapshot
+// without holding anything readers need, then commits and publishes the new one.
+//
+// The zero value is ready to use, as New(Options{}): an in-memory store of its own.
+// A Service must not be copied after first use.
 type Service struct {
+	once     sync.Once
 	store    store.Store
+	mem      *memstore.Store // the store when it is a memstore, for the zero-copy path
 	clock    func() time.Time
+	epoch    time.Time // the clock when the service was made
 	log      *slog.Logger
 	rules    member.Rules
 	translit Transliterator
 	retries  int
+	maxStale time.Duration
 
-	mu      sync.Mutex
-	cache   map[orgkit.DirectoryID]*list.Element
-	lru     *list.List
-	maxDirs int
-}
+	mu       sync.RWMutex
+	cache    map[orgkit.DirectoryID]*cached
+	admitted int           // entries that hold a snapshot
+	maxDirs  int           // bound of admitted
+	uses     atomic.Uint64 // counts uses of entries, for eviction
+	notified atomic.Bool   // the store is a Notifier whose notices arrive
 
-type cached struct {
-	id   orgkit.DirectoryID
-	mu   sync.Mutex // serializes this process's writes and catch-ups of the directory
-	snap *Snapshot
+	subMu sync.Mutex
+	subs  atomic.Pointer[[]*subscriber]
+
+	midPlan func(orgkit.DirectoryID) // called while a batch is planned, once validated; set by tests
 }
 
 // New returns a Service.
 func New(opts Options) *Service {
-	s := &Service{
-		store:    opts.Store,
-		clock:    opts.Clock,
-		log:      opts.Logger,
-		rules:    member.Rules{DefaultRegion: opts.DefaultRegion}.Remember(),
-		translit: opts.Transliterator,
-		retries:  cmp.Or(opts.MaxRetries, 5),
-		cache:    map[orgkit.DirectoryID]*list.Element{},
-		lru:      list.New(),
-		maxDirs:  cmp.Or(opts.MaxCachedDirectories, 64),
-	}
-	if s.store == nil {
-		s.store = memstore.New()
-	}
-	if s.clock == nil {
-		s.clock = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
+	s := &Service{}
+	s.once.Do(func() { s.setup(opts) })
 	return s
 }
 
+// ready sets up a Service made without New (its zero value) as New(Options{}) would.
+func (s *Service) ready() { s.once.Do(func() { s.setup(Options{}) }) }
+
+func (s *Service) setup(opts Options) {
+	s.store = opts.Store
+	s.clock = opts.Clock
+	s.log = opts.Logger
+	s.rules = member.Rules{DefaultRegion: opts.DefaultRegion}.Remember()
+	s.translit = opts.Transliterator
+	s.retries = cmp.Or(opts.MaxRetries, 5)
+	s.maxStale = opts.MaxStaleness
+	s.cache = map[orgkit.DirectoryID]*cached{}
+	s.maxDirs = cmp.Or(opts.MaxCachedDirectories, 64)
+	if s.store == nil {
+		s.store = memstore.New()
+	}
+	s.mem = memstoreOf(s.store)
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	s.epoch = s.clock()
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.watch()
+}
+
 // Store returns the store the service writes to.
-func (s *Service) Store() store.Store { return s.store }
+func (s *Service) Store() store.Store { s.ready(); return s.store }
 
 // Rules returns the member field rules the service validates with. They remember the
 // mobile numbers they normalize (member.Rules.Remember), shared with the service:
 // numbers a caller normalizes with them ahead of a large batch — an importer while it
 // reads its file — are not parsed again by the batch.
-func (s *Service) Rules() member.Rules { return s.rules }
+func (s *Service) Rules() member.Rules { s.ready(); return s.rules }
 
 // NewDirectory describes a directory to create.
 type NewDirectory struct {
@@ -136,6 +165,7 @@ type Founder struct {
 // Create creates a directory with its company root and built-in org-admin role (and,
 // when given, its founder) and returns its first snapshot.
 func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error) {
+	s.ready()
 	name := cleanNames(nd.Name)
 	var vs []orgkit.Violation
 	if name.Default == "" {
@@ -184,6 +214,7 @@ func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error
 // founder's company "Default", with the founder as leader and org admin) when there is
 // none. Concurrent calls, in one process or many, end with one default directory.
 func (s *Service) EnsureDefault(ctx context.Context, founder Founder) (*Snapshot, error) {
+	s.ready()
 	for attempt := 0; ; attempt++ {
 		dirs, err := s.store.Directories(ctx)
 		if err != nil {
@@ -246,8 +277,13 @@ func (s *Service) commitGenesis(ctx context.Context, rec store.DirectoryRecord, 
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Commit(ctx, rec.ID, 0, res.ChangeSet); err != nil && !errors.Is(err, orgkit.ErrConflict) {
-		return err
+	if _, err := s.storeCommit(ctx, rec.ID, 0, res.ChangeSet); err != nil && !errors.Is(err, orgkit.ErrConflict) {
+		if !errors.Is(err, store.ErrOutcomeUnknown) {
+			return err
+		}
+		// Whoever committed version 1, the directory has its first change set, or
+		// loading it waits for one.
+		s.log.Warn("orgkit: outcome of a directory's first commit unknown", "directory", rec.ID, "error", err)
 	}
 	return nil
 }
@@ -376,112 +412,20 @@ func foldLatin(s string) string {
 
 // Directories lists the store's directories.
 func (s *Service) Directories(ctx context.Context) ([]store.DirectoryRecord, error) {
+	s.ready()
 	return s.store.Directories(ctx)
 }
 
-// Snapshot returns the latest snapshot of the directory, catching up with changes
-// other processes committed.
+// Snapshot returns the directory's latest snapshot: the cached one when it is within
+// Options.MaxStaleness (or notices keep it current), otherwise brought up to date
+// with the changes others committed, read from the store page by page. It never
+// waits for a write of this service to be planned or committed. An unknown
+// directory fails with orgkit.ErrNotFound and takes no place in the cache. A store
+// whose log contradicts itself even after a reload fails it with an error matching
+// store.ErrContract.
 func (s *Service) Snapshot(ctx context.Context, dir orgkit.DirectoryID) (*Snapshot, error) {
-	e := s.entry(dir)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return s.refresh(ctx, e)
-}
-
-func (s *Service) entry(dir orgkit.DirectoryID) *cached {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if el, ok := s.cache[dir]; ok {
-		s.lru.MoveToFront(el)
-		return el.Value.(*cached)
-	}
-	e := &cached{id: dir}
-	s.cache[dir] = s.lru.PushFront(e)
-	for s.lru.Len() > s.maxDirs {
-		old := s.lru.Back()
-		s.lru.Remove(old)
-		delete(s.cache, old.Value.(*cached).id)
-	}
-	return e
-}
-
-// refresh brings the cached snapshot up to the store's head: a full load the first
-// time, then only the change sets committed since. Call with e.mu held.
-func (s *Service) refresh(ctx context.Context, e *cached) (*Snapshot, error) {
-	if e.snap == nil {
-		recs, err := s.store.Load(ctx, e.id)
-		if err != nil {
-			return nil, err
-		}
-		// A directory at head 0 is being created by someone whose first change set (with
-		// its founder) has not landed yet: wait for it. Only when it never comes (its
-		// creator died) is the first change set written here, without a founder.
-		for wait := time.Millisecond; recs.Head == 0; wait *= 2 {
-			if wait > 2*time.Second {
-				if err := s.commitGenesis(ctx, recs.Directory, nil); err != nil {
-					return nil, err
-				}
-			} else if err := sleep(ctx, wait); err != nil {
-				return nil, err
-			}
-			if recs, err = s.store.Load(ctx, e.id); err != nil {
-				return nil, err
-			}
-		}
-		snap, err := fromRecords(recs)
-		if err != nil {
-			return nil, err
-		}
-		e.snap = snap
-		return snap, nil
-	}
-	var w *working
-	version := e.snap.version
-	for {
-		css, err := s.store.Changes(ctx, e.id, version, changesPage)
-		if err != nil {
-			return nil, err
-		}
-		if len(css) == 0 {
-			break
-		}
-		if w == nil {
-			w = newWorking(e.snap)
-			w.quiet = true
-		}
-		for _, cs := range css {
-			for _, c := range cs.Changes {
-				w.put(c)
-			}
-		}
-		version = css[len(css)-1].Version
-		if len(css) < changesPage {
-			break
-		}
-	}
-	if w == nil {
-		return e.snap, nil
-	}
-	snap, err := w.freeze(version)
-	if err != nil {
-		return nil, err
-	}
-	e.snap = snap
-	return snap, nil
-}
-
-// changesPage is how many change sets the service reads from the store at a time.
-const changesPage = 64
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	s.ready()
+	return s.current(ctx, s.entry(dir), false)
 }
 
 // fromRecords builds a snapshot from every record of a directory.
@@ -527,14 +471,29 @@ type Result struct {
 // its command index (errors.Is(err, orgkit.ErrInvalid)). A batch that changes nothing
 // commits nothing. A write that loses a race with another writer is retried on fresh
 // state, unless meta.IfVersion pins it (then orgkit.ErrConflict).
+//
+// Apply plans on a snapshot without holding anything readers need: Snapshot keeps
+// answering from the previous snapshot while a batch, however large, is validated,
+// and the new snapshot is published once the store has committed it. Writes of one
+// service to one directory are planned one at a time. A commit whose outcome the
+// store cannot tell (store.ErrOutcomeUnknown) is resolved by reading the log for the
+// change set's ID, never by committing it twice.
 func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta store.Meta, cmds ...orgkit.Command) (*Result, error) {
+	s.ready()
 	e := s.entry(dir)
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.write.Lock()
+	defer e.write.Unlock()
+	force := false
 	for attempt := 0; ; attempt++ {
-		base, err := s.refresh(ctx, e)
+		base, err := s.current(ctx, e, force)
 		if err != nil {
 			return nil, err
+		}
+		if meta.IfVersion != 0 && meta.IfVersion != base.version && !force {
+			force = true // the cached snapshot may be behind: ask the store before refusing
+			if base, err = s.current(ctx, e, true); err != nil {
+				return nil, err
+			}
 		}
 		if meta.IfVersion != 0 && meta.IfVersion != base.version {
 			return nil, fmt.Errorf("directory: %s is at version %d, not %d: %w", dir, base.version, meta.IfVersion, orgkit.ErrConflict)
@@ -543,19 +502,86 @@ func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta store.
 		if err != nil || res.ChangeSet == nil {
 			return res, err
 		}
-		_, err = s.store.Commit(ctx, dir, base.version, res.ChangeSet)
+		err = s.commit(ctx, e, base, res)
 		if err == nil {
-			snap := res.Snapshot
-			snap.version = res.ChangeSet.Version
-			e.snap = snap
-			s.log.Debug("orgkit: committed", "directory", dir, "version", snap.version, "changes", len(res.ChangeSet.Changes))
+			s.log.Debug("orgkit: committed", "directory", dir, "version", res.ChangeSet.Version, "changes", len(res.ChangeSet.Changes))
 			return res, nil
 		}
 		if !errors.Is(err, orgkit.ErrConflict) || meta.IfVersion != 0 || attempt >= s.retries {
 			return nil, err
 		}
+		force = true
 		s.log.Warn("orgkit: write conflict, retrying on fresh state", "directory", dir, "attempt", attempt+1)
 	}
+}
+
+// commit commits res.ChangeSet at base's version and publishes res.Snapshot. A
+// commit whose outcome is unknown is resolved by reading version base+1: the change
+// set landed when that version carries its ID; another ID there is a conflict; and
+// while the head is still base, committing the same change set again at base is safe
+// (only one commit can become base+1).
+func (s *Service) commit(ctx context.Context, e *cached, base *Snapshot, res *Result) error {
+	cs := res.ChangeSet
+	want := base.version + 1
+	e.pending.Store(want)
+	defer e.pending.Store(0)
+	for try := 0; ; try++ {
+		head, err := s.storeCommit(ctx, e.id, base.version, cs)
+		if errors.Is(err, store.ErrOutcomeUnknown) {
+			var landed bool
+			landed, err = s.resolve(ctx, e.id, base.version, cs, err)
+			if err == nil && !landed {
+				if try < s.retries {
+					s.log.Warn("orgkit: outcome of a commit unknown and not landed; committing the same change set again", "directory", e.id, "version", want)
+					continue
+				}
+				err = fmt.Errorf("directory: %s: outcome of committing version %d still unknown after %d tries: %w", e.id, want, try+1, store.ErrOutcomeUnknown)
+			}
+			if err == nil {
+				head, cs.Version = want, want
+			}
+		}
+		if err != nil {
+			e.stale.Store(true) // whatever happened, the next read asks the store
+			return err
+		}
+		if head != want || cs.Version != want {
+			e.stale.Store(true)
+			return fmt.Errorf("directory: %s: store.Commit on base %d returned head %d and version %d, want %d: %w",
+				e.id, base.version, head, cs.Version, want, store.ErrContract)
+		}
+		break
+	}
+	res.Snapshot.version = want
+	committed := s.now()
+	e.load.Lock()
+	s.publish(e, res.Snapshot, []*store.ChangeSet{cs})
+	if e.snap.Load() == res.Snapshot {
+		e.checked.Store(committed)
+	}
+	e.load.Unlock()
+	return nil
+}
+
+// resolve finds out whether cs, whose commit at base ended in cause (an unknown
+// outcome), landed: version base+1 carries its ID. A version base+1 with another ID
+// is a conflict; no version base+1 yet means not landed.
+func (s *Service) resolve(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet, cause error) (landed bool, err error) {
+	page, err := s.changes(ctx, dir, base, 1)
+	if err != nil {
+		return false, fmt.Errorf("directory: %s: %w; reading version %d to resolve it failed: %w", dir, cause, base+1, err)
+	}
+	if err := checkPage(dir, base, 1, page); err != nil {
+		return false, fmt.Errorf("%w; resolving an unknown outcome: %w", err, store.ErrContract)
+	}
+	switch {
+	case len(page) == 0:
+		return false, nil
+	case page[0].ID == cs.ID:
+		return true, nil
+	}
+	return false, fmt.Errorf("directory: %s: version %d is change set %s, not this write's %s: %w",
+		dir, base+1, page[0].ID, cs.ID, orgkit.ErrConflict)
 }
 
 // Plan validates the commands exactly as Apply would and returns the would-be
@@ -573,6 +599,9 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	b := &batch{working: newWorking(base), rules: rules, origin: cmp.Or(meta.Origin, store.OriginAPI),
 		normalized: normalizeCreates(rules, cmds)}
 	b.run(cmds)
+	if s.midPlan != nil {
+		s.midPlan(base.settings.ID)
+	}
 	if len(b.violations) > 0 {
 		// in command order; violations of the final state without a command last
 		slices.SortStableFunc(b.violations, func(x, y orgkit.Violation) int {
@@ -642,20 +671,4 @@ func normalizeCreates(r member.Rules, cmds []orgkit.Command) []*normalized {
 		out[at[k]] = &normalized{m, r.Normalize(m, member.Fields())}
 	})
 	return out
-}
-
-// History returns the change sets committed after version after, oldest first.
-func (s *Service) History(ctx context.Context, dir orgkit.DirectoryID, after uint64) ([]*store.ChangeSet, error) {
-	var out []*store.ChangeSet
-	for {
-		page, err := s.store.Changes(ctx, dir, after, changesPage)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < changesPage {
-			return out, nil
-		}
-		after = page[len(page)-1].Version
-	}
 }

@@ -118,7 +118,7 @@ func TestSettingsAreVersioned(t *testing.T) {
 	assert.Equal(t, "Acme Group", s.Name.Default)
 	assert.True(t, s.DisallowSelfJoin)
 	assert.Equal(t, f.alice, s.Leader)
-	hist, err := f.svc.History(f.ctx, f.dir, v)
+	hist, err := history(f.svc.History(f.ctx, f.dir, directory.HistoryQuery{After: v}))
 	require.NoError(t, err)
 	require.Len(t, hist, 1)
 	require.Len(t, hist[0].Changes, 1)
@@ -189,7 +189,7 @@ func TestWritersOnOneStore(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Len(t, f.snap().Tree().Children(f.root), 2+8)
-	hist, err := f.svc.History(f.ctx, f.dir, 0)
+	hist, err := history(f.svc.History(f.ctx, f.dir, directory.HistoryQuery{}))
 	require.NoError(t, err)
 	for i, cs := range hist {
 		assert.Equal(t, uint64(i+1), cs.Version, "gap-free history")

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/zerocopy"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -142,25 +143,53 @@ func (s *Store) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Record
 	r := &store.Records{
 		Head:        uint64(len(d.log)),
 		Directory:   d.settings.Clone(),
-		Nodes:       clones(d.nodes, (*orgtree.Node).Clone),
-		Members:     clones(d.members, (*member.Member).Clone),
-		Roles:       clones(d.roles, (*role.Role).Clone),
-		RoleGroups:  clones(d.groups, (*role.Group).Clone),
-		Assignments: clones(d.assignments, (*role.Assignment).Clone),
+		Nodes:       values(d.nodes, (*orgtree.Node).Clone),
+		Members:     values(d.members, (*member.Member).Clone),
+		Roles:       values(d.roles, (*role.Role).Clone),
+		RoleGroups:  values(d.groups, (*role.Group).Clone),
+		Assignments: values(d.assignments, (*role.Assignment).Clone),
 	}
 	d.mu.RUnlock()
 	return r, nil // in no particular order, as the contract allows
 }
 
-// clones returns a copy of every value of m, in no particular order; nil when m is
-// empty.
-func clones[K comparable, V any](m map[K]*V, clone func(*V) *V) []*V {
+// LoadShared is Load without copying the records: the slices are fresh, the records
+// in them are the store's own. It is for directory.Service, which never modifies a
+// record; only packages of orgkit can call it.
+func (s *Store) LoadShared(_ zerocopy.Token, ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := s.dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.RLock()
+	r := &store.Records{
+		Head:        uint64(len(d.log)),
+		Directory:   d.settings.Clone(),
+		Nodes:       values(d.nodes, nil),
+		Members:     values(d.members, nil),
+		Roles:       values(d.roles, nil),
+		RoleGroups:  values(d.groups, nil),
+		Assignments: values(d.assignments, nil),
+	}
+	d.mu.RUnlock()
+	return r, nil
+}
+
+// values returns every value of m, each passed through clone unless clone is nil, in
+// no particular order; nil when m is empty.
+func values[K comparable, V any](m map[K]*V, clone func(*V) *V) []*V {
 	if len(m) == 0 {
 		return nil
 	}
 	out := make([]*V, 0, len(m))
 	for _, v := range m {
-		out = append(out, clone(v))
+		if clone != nil {
+			v = clone(v)
+		}
+		out = append(out, v)
 	}
 	return out
 }
@@ -176,6 +205,23 @@ func clones[K comparable, V any](m map[K]*V, clone func(*V) *V) []*V {
 // afterwards changes nothing in the store. Every Watch subscriber is notified before
 // Commit returns.
 func (s *Store) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet) (uint64, error) {
+	return s.commit(ctx, dir, base, cs, (*store.ChangeSet).Clone)
+}
+
+// CommitShared is Commit without copying the records: the store keeps its own
+// ChangeSet value and Changes slice, and shares the images with the caller. It is for
+// directory.Service, which never modifies a record; only packages of orgkit can call
+// it.
+func (s *Store) CommitShared(_ zerocopy.Token, ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet) (uint64, error) {
+	return s.commit(ctx, dir, base, cs, func(cs *store.ChangeSet) *store.ChangeSet {
+		c := *cs
+		c.Changes = slices.Clone(cs.Changes)
+		return &c
+	})
+}
+
+// commit is Commit, keeping keep(cs) in the log.
+func (s *Store) commit(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet, keep func(*store.ChangeSet) *store.ChangeSet) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -192,7 +238,7 @@ func (s *Store) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	if err != nil {
 		return 0, err
 	}
-	kept := cs.Clone() // outside the lock: a large change set takes a while to copy
+	kept := keep(cs) // outside the lock: a large change set takes a while to copy
 	d.mu.Lock()
 	head := uint64(len(d.log))
 	if head != base {
@@ -315,6 +361,17 @@ func typeName(kind store.RecordKind) string {
 // orgkit.ErrInvalid when limit < 1, and orgkit.ErrNotFound for an unknown directory.
 // The change sets are deep copies, the caller's to keep or modify.
 func (s *Store) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint64, limit int) ([]*store.ChangeSet, error) {
+	page, err := s.ChangesShared(zerocopy.Token{}, ctx, dir, after, limit)
+	for i, cs := range page { // the log's change sets are never modified: copy them unlocked
+		page[i] = cs.Clone()
+	}
+	return page, err
+}
+
+// ChangesShared is Changes without copying: the slice is fresh, the change sets in it
+// are the store's own. It is for directory.Service, which never modifies a change set
+// it reads; only packages of orgkit can call it.
+func (s *Store) ChangesShared(_ zerocopy.Token, ctx context.Context, dir orgkit.DirectoryID, after uint64, limit int) ([]*store.ChangeSet, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -333,9 +390,6 @@ func (s *Store) Changes(ctx context.Context, dir orgkit.DirectoryID, after uint6
 	}
 	page := slices.Clone(d.log[after:min(head, after+uint64(limit))])
 	d.mu.RUnlock()
-	for i, cs := range page { // the log's change sets are never modified: copy them unlocked
-		page[i] = cs.Clone()
-	}
 	return page, nil
 }
 
