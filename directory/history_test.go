@@ -39,11 +39,11 @@ func TestHistoryQuery(t *testing.T) {
 		time  time.Time
 		cmd   orgkit.Command
 	}{
-		{"hr", at(9), member.Update{ID: f.bob, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "Engineer"}}},
+		{"hr", at(9), member.Update{ID: f.bob, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Engineer"}}},
 		{"admin", at(10), orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")}},
-		{"hr", at(11), member.Update{ID: f.carol, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "Tester"}}},
+		{"hr", at(11), member.Update{ID: f.carol, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Tester"}}},
 		{"admin", at(12), orgtree.SetManager{Node: f.qa, Member: f.bob}},
-		{"hr", at(13), member.Update{ID: f.bob, Fields: []member.Field{member.JobTitle}, Value: member.Member{JobTitle: "Lead"}}},
+		{"hr", at(13), member.Update{ID: f.bob, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Lead"}}},
 	}
 	versions := make([]uint64, len(edits))
 	for i, e := range edits {
