@@ -28,7 +28,7 @@ import (
 // The tests in this file start the test binary itself as other processes: with
 // childEnv set, TestMain runs the child's part instead of the tests.
 const (
-	childEnv   = "ORGKIT_SQLSTORE_CHILD"   // the child's role: writer, reader or import
+	childEnv   = "ORGKIT_SQLSTORE_CHILD"  // the child's role: writer, reader or import
 	engineEnv  = "ORGKIT_SQLSTORE_ENGINE" // postgres or sqlite
 	targetEnv  = "ORGKIT_SQLSTORE_TARGET" // the DSN or the file
 	dirEnv     = "ORGKIT_SQLSTORE_DIR"    // the directory's ID
