@@ -213,6 +213,12 @@ func peakHeap(f func()) uint64 {
 	return peak.Load()
 }
 
+// xlsxOptions are the options excelize reads the baseline with: raw cell values (as
+// the import reads them) and the import's unzip limit.
+func xlsxOptions(lim Limits) excelize.Options {
+	return excelize.Options{RawCellValue: true, UnzipSizeLimit: lim.MaxUnzipSize}
+}
+
 func BenchmarkImport100k(b *testing.B) {
 	lf := largeData(b)
 	ctx := context.Background()

@@ -1,6 +1,6 @@
 // Package importexport reads and writes members and departments as xlsx workbooks
-// (through excelize) and CSV: templates to fill in, validated all-or-nothing imports
-// with a report and an error workbook, and streaming exports.
+// and CSV: templates to fill in, validated all-or-nothing imports with a report and
+// an error workbook, and streaming exports (written through excelize).
 //
 // # Templates
 //
@@ -59,12 +59,22 @@
 // WriteErrorWorkbook re-streams the upload with the bad cells in red, a column saying
 // what is wrong on each row, and a sheet listing every problem.
 //
-// Limits (file size, rows, columns, cell length, unzip size, zip entries) guard
-// against hostile files: a zip bomb is refused from its central directory before
-// anything is inflated; each part is then inflated once to nowhere, so that a part
-// that inflates to more than it declares, or is damaged, is refused rather than read
-// truncated; rows are streamed and reading stops at the first row over the limit;
-// CSV is read as a stream and decoded as it is read.
+// # Untrusted files
+//
+// An upload may come from anyone, so every limit (see Limits) is enforced while the
+// file streams in, before the memory it guards is spent, and an import writes no
+// temporary files. An xlsx file is read by the package's own streaming reader, not
+// loaded whole: a zip bomb is refused from its central directory before anything is
+// inflated; each part is then inflated once, as it is read, and what it really
+// inflates to is counted; a damaged part, or one that inflates to more than it
+// declares, is refused (ErrFormat) rather than read truncated. Its XML is checked
+// token by token: nesting depth, the size of any one tag, text, comment or string,
+// the number and total size of the shared strings, the columns and bytes of each
+// row; document type declarations are refused. A CSV record's fields are counted as
+// its separators are read, and its bytes as they arrive. Exceeding a limit fails the
+// import with a *LimitError naming the limit, the part and the row; cancelling the
+// context stops the read within a row. Reading stops at the first row over the row
+// limit.
 //
 // # CSV encodings
 //

@@ -64,25 +64,19 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 	eb.index()
 	switch info.format {
 	case XLSX:
-		data, err := readLimited(br, lim.MaxFileSize, info.name)
+		ra, size, err := xlsxInput(br, upload, lim.MaxFileSize, info.name)
 		if err != nil {
 			return err
 		}
-		in, err := openXLSX(data, lim, info.name)
+		in, err := openXLSX(context.Background(), ra, size, lim, info.name)
 		if err != nil {
 			return err
 		}
-		defer in.Close()
-		eb.date1904 = date1904(in)
-		for _, name := range in.GetSheetList() {
-			rows, err := in.Rows(name)
-			if err != nil {
-				return fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
-			}
-			src := readXLSXRows(rows)
-			err = eb.copySheet(name, name, src, lim)
+		eb.date1904 = in.date1904
+		for _, sh := range in.sheets {
+			src := readXLSXRows(in, sh)
+			err := eb.copySheet(sh.name, sh.name, src, lim)
 			src.close()
-			_ = rows.Close()
 			if err != nil {
 				return err
 			}
@@ -194,7 +188,7 @@ func (eb *errorBook) copySheet(src, name string, rows rowSource, lim Limits) err
 			break
 		}
 		if n++; n > lim.MaxRows+headerScan*10 {
-			return &LimitError{Limit: "rows", Max: int64(lim.MaxRows)}
+			return &LimitError{Limit: LimitRows, Max: int64(lim.MaxRows), Row: num}
 		}
 		msgs := eb.rows[cellKey{src, num, ""}]
 		if len(cells) == 0 && len(msgs) == 0 && num != header {

@@ -413,37 +413,31 @@ func (im *importer) read(idx int, in Input) error {
 	info := inputInfo{name: in.Name, format: format}
 	switch format {
 	case XLSX:
-		data, err := readLimited(br, im.lim.MaxFileSize, in.Name)
+		ra, size, err := xlsxInput(br, in.R, im.lim.MaxFileSize, in.Name)
 		if err != nil {
 			return err
 		}
-		f, err := openXLSX(data, im.lim, in.Name)
+		book, err := openXLSX(im.ctx, ra, size, im.lim, in.Name)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		info.date1904 = date1904(f)
+		info.date1904 = book.date1904
 		im.inputs = append(im.inputs, info)
 		found := false
-		for _, name := range f.GetSheetList() {
-			if visible, _ := f.GetSheetVisible(name); !visible || skipSheet(name) {
+		for _, sh := range book.sheets {
+			if !sh.visible || skipSheet(sh.name) {
 				continue
 			}
 			kind := kinds
-			if k := sheetKindByName(name); k != 0 {
+			if k := sheetKindByName(sh.name); k != 0 {
 				if k&kinds == 0 {
 					continue
 				}
 				kind = k
 			}
-			rows, err := f.Rows(name)
-			if err != nil {
-				return fmt.Errorf("%w: sheet %q: %v", ErrFormat, name, err)
-			}
-			src := readXLSXRows(rows)
-			ok, err := im.readSheet(idx, in.Name, name, XLSX, kind, src)
+			src := readXLSXRows(book, sh)
+			ok, err := im.readSheet(idx, in.Name, sh.name, XLSX, kind, src)
 			src.close()
-			_ = rows.Close()
 			if err != nil {
 				return err
 			}
@@ -925,26 +919,34 @@ func newMobileWarmer(rules member.Rules) *mobileWarmer {
 	if runtime.GOMAXPROCS(0) < 2 {
 		return nil
 	}
-	w := &mobileWarmer{rules: rules, ch: make(chan []string, 256), quit: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		for {
-			select {
-			case <-w.quit:
-				return
-			case chunk := <-w.ch:
-				for _, m := range chunk {
-					select {
-					case <-w.quit:
-						return
-					default:
-						_, _ = w.rules.NormalizeMobile(m) // remembered by the rules
-					}
+	w := idleMobileWarmer(rules)
+	go w.run()
+	return w
+}
+
+// idleMobileWarmer is a warmer whose goroutine is not started.
+func idleMobileWarmer(rules member.Rules) *mobileWarmer {
+	return &mobileWarmer{rules: rules, ch: make(chan []string, 256), quit: make(chan struct{}), done: make(chan struct{})}
+}
+
+// run normalizes the numbers queued until quit is closed.
+func (w *mobileWarmer) run() {
+	defer close(w.done)
+	for {
+		select {
+		case <-w.quit:
+			return
+		case chunk := <-w.ch:
+			for _, m := range chunk {
+				select {
+				case <-w.quit:
+					return
+				default:
+					_, _ = w.rules.NormalizeMobile(m) // remembered by the rules
 				}
 			}
 		}
-	}()
-	return w
+	}
 }
 
 func (w *mobileWarmer) add(m string) {

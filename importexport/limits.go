@@ -10,9 +10,15 @@ import (
 )
 
 // Limits bound what one import reads, against hostile or mistaken files. The zero
-// value of each field takes the default given with it. A CSV record is measured
-// before its fields are built. Exceeding a limit fails the import with a *LimitError
-// (matching ErrTooLarge) that names the limit, the part and the row.
+// value of each field takes the default given with it. Every limit is checked while
+// the file streams in, before the memory it guards is spent: an xlsx part is read
+// once, as it inflates, and a CSV record is measured before its fields are built.
+// An import writes no temporary files. Exceeding a limit fails the import with a
+// *LimitError (matching ErrTooLarge) that names the limit, the part and the row.
+//
+// The defaults are far above anything a spreadsheet program writes (Excel itself
+// stops at 32,767 characters a cell and 16,384 columns), so that only hostile or
+// broken files reach them.
 type Limits struct {
 	// MaxFileSize is the largest file accepted, in bytes. Zero means 32 MiB.
 	MaxFileSize int64
@@ -27,8 +33,9 @@ type Limits struct {
 	// MaxCellLength is the longest cell, in characters; a longer cell is a problem of
 	// its row (import.cell.too_long), not a refusal. Zero means 10,000.
 	MaxCellLength int
-	// MaxRecordSize is the largest CSV record, in bytes as read (quotes and
-	// separators included). Zero means 1 MiB.
+	// MaxRecordSize is the largest row, in bytes: a CSV record as read (quotes and
+	// separators included), or the values of a worksheet row's cells together. Zero
+	// means 1 MiB.
 	MaxRecordSize int
 	// MaxUnzipSize is the largest total uncompressed size of an xlsx file's parts, in
 	// bytes: a zip bomb is refused from its central directory before anything is
@@ -37,20 +44,40 @@ type Limits struct {
 	MaxUnzipSize int64
 	// MaxZipEntries is the largest number of parts of an xlsx file. Zero means 10,000.
 	MaxZipEntries int
-	// MaxUnzipXMLSize is the size above which a worksheet or the shared strings are
-	// inflated to a temporary file rather than memory (excelize's UnzipXMLSizeLimit).
-	// Zero means 16 MiB.
+	// MaxXMLDepth is the deepest nesting of elements in any XML part an import reads
+	// (a worksheet nests about seven deep). Zero means 128.
+	MaxXMLDepth int
+	// MaxXMLToken is the largest single XML token, in bytes: a tag with its
+	// attributes, a run of text, a comment or processing instruction, and the whole
+	// of one shared or inline string (all its runs). Zero means 1 MiB.
+	MaxXMLToken int
+	// MaxSharedStrings is the largest number of entries of a workbook's shared
+	// strings. Zero means 5,000,000.
+	MaxSharedStrings int
+	// MaxSharedStringsSize is the largest total size of a workbook's shared strings,
+	// in bytes as decoded; they are held in memory while the workbook is read. Zero
+	// means 64 MiB; at most 4 GiB.
+	MaxSharedStringsSize int64
+	// MaxUnzipXMLSize was the size above which excelize inflated a worksheet or the
+	// shared strings to a temporary file.
+	//
+	// Deprecated: imports stream every part and write no temporary files; the field
+	// is ignored.
 	MaxUnzipXMLSize int64
 }
 
 // The names a LimitError gives its Limit, one per field of Limits.
 const (
-	LimitFileSize   = "file size"   // MaxFileSize
-	LimitRows       = "rows"        // MaxRows
-	LimitColumns    = "columns"     // MaxColumns
-	LimitRecordSize = "record size" // MaxRecordSize
-	LimitUnzipSize  = "unzip size"  // MaxUnzipSize
-	LimitZipEntries = "zip entries" // MaxZipEntries
+	LimitFileSize          = "file size"           // MaxFileSize
+	LimitRows              = "rows"                // MaxRows
+	LimitColumns           = "columns"             // MaxColumns
+	LimitRecordSize        = "record size"         // MaxRecordSize
+	LimitUnzipSize         = "unzip size"          // MaxUnzipSize
+	LimitZipEntries        = "zip entries"         // MaxZipEntries
+	LimitXMLDepth          = "XML depth"           // MaxXMLDepth
+	LimitXMLToken          = "XML token"           // MaxXMLToken
+	LimitSharedStrings     = "shared strings"      // MaxSharedStrings
+	LimitSharedStringsSize = "shared strings size" // MaxSharedStringsSize
 )
 
 // DefaultLimits returns the limits an import uses when ImportOptions.Limits is zero.
@@ -74,7 +101,11 @@ func (l Limits) withDefaults() Limits {
 	defi(&l.MaxRecordSize, 1<<20)
 	def(&l.MaxUnzipSize, 512<<20)
 	defi(&l.MaxZipEntries, 10_000)
-	def(&l.MaxUnzipXMLSize, 16<<20)
+	defi(&l.MaxXMLDepth, 128)
+	defi(&l.MaxXMLToken, 1<<20)
+	defi(&l.MaxSharedStrings, 5_000_000)
+	def(&l.MaxSharedStringsSize, 64<<20)
+	l.MaxSharedStringsSize = min(l.MaxSharedStringsSize, 1<<32-1)
 	return l
 }
 
@@ -97,7 +128,7 @@ func (e invalidSentinel) Is(target error) bool { return target == orgkit.ErrInva
 
 // LimitError says which limit a file exceeds, and where.
 type LimitError struct {
-	Limit string // one of the Limit… names: "file size", "rows", "columns", …
+	Limit string // one of the Limit… names: "file size", "rows", "XML depth", …
 	Max   int64  // the limit
 	File  string // the input's name, when it has one
 	Part  string // the part of an xlsx file ("xl/worksheets/sheet1.xml"); "" for CSV

@@ -1,15 +1,11 @@
 package importexport
 
 import (
-	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Format is a file format.
@@ -50,38 +46,38 @@ type rowSource interface {
 	next() (num int, cells []string, ok bool, err error)
 }
 
-// xlsxRows streams a worksheet through excelize's row iterator, decoded a few hundred
-// rows ahead on a goroutine of its own (see ahead).
+// xlsxRows streams a worksheet (see sheetRows), read a few hundred rows ahead on a
+// goroutine of its own (see ahead).
 type xlsxRows struct {
 	a   *ahead[xlsxRow]
-	n   int
 	err error // why the sheet ended early
 }
 
-// xlsxRow is a row's cells, or why the sheet cannot be read further.
+// xlsxRow is a row's number and cells, or why the sheet cannot be read further.
 type xlsxRow struct {
+	num   int
 	cells []string
 	err   error
 }
 
-// readXLSXRows starts decoding the rows; the caller must call close before closing
-// rows.
-func readXLSXRows(rows *excelize.Rows) *xlsxRows {
+// readXLSXRows starts reading a sheet's rows; the caller must call close.
+func readXLSXRows(b *xlsxBook, sh bookSheet) *xlsxRows {
 	return &xlsxRows{a: runAhead(func(emit func(xlsxRow) bool) {
-		for n := 1; rows.Next(); n++ {
-			cells, err := rows.Columns()
-			if err != nil {
-				emit(xlsxRow{err: fmt.Errorf("%w: row %d: %v", ErrFormat, n, err)})
-				return
-			}
-			if !emit(xlsxRow{cells: cells}) {
-				return
-			}
+		rows, err := b.sheet(sh)
+		if err != nil {
+			emit(xlsxRow{err: err})
+			return
 		}
-		if err := rows.Error(); errors.Is(err, excelize.ErrMaxRows) {
-			emit(xlsxRow{err: &LimitError{Limit: "rows", Max: excelize.TotalRows}})
-		} else if err != nil {
-			emit(xlsxRow{err: fmt.Errorf("%w: %v", ErrFormat, err)})
+		defer rows.close()
+		for {
+			num, cells, ok, err := rows.next()
+			if err != nil {
+				emit(xlsxRow{err: err})
+				return
+			}
+			if !ok || !emit(xlsxRow{num: num, cells: cells}) {
+				return
+			}
 		}
 	})}
 }
@@ -98,12 +94,38 @@ func (x *xlsxRows) next() (int, []string, bool, error) {
 		x.err = r.err
 		return 0, nil, false, r.err
 	}
-	x.n++
-	return x.n, r.cells, true, nil
+	return r.num, r.cells, true, nil
 }
 
-// close stops the decoding and waits for it to end.
+// close stops the reading and waits for it to end.
 func (x *xlsxRows) close() { x.a.close() }
+
+// xlsxInput returns an xlsx file for random access, refusing more than max bytes: the
+// caller's reader itself when it can seek and read at offsets (a *bytes.Reader, an
+// *os.File), so that the file is not copied; else the file read into memory. br is
+// the buffered reader over r that sniffed the format (it has consumed nothing).
+func xlsxInput(br *bufio.Reader, r io.Reader, max int64, file string) (io.ReaderAt, int64, error) {
+	if ra, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	}); ok {
+		cur, err1 := ra.Seek(0, io.SeekCurrent)
+		end, err2 := ra.Seek(0, io.SeekEnd)
+		if err1 == nil && err2 == nil {
+			start := cur - int64(br.Buffered())
+			size := end - start
+			if size > max {
+				return nil, 0, &LimitError{Limit: LimitFileSize, Max: max, File: file}
+			}
+			return io.NewSectionReader(ra, start, size), size, nil
+		}
+	}
+	data, err := readLimited(br, max, file)
+	if err != nil {
+		return nil, 0, err
+	}
+	return bytes.NewReader(data), int64(len(data)), nil
+}
 
 // csvRows streams CSV records (see csvReader) from the text decoded to UTF-8 (see
 // decodeCSV); row numbers are the records' first lines.
@@ -124,73 +146,6 @@ func openCSV(ctx context.Context, r io.Reader, lim Limits, file string, enc Enco
 		return nil, err
 	}
 	return &csvRows{csvReader: newCSVReader(ctx, text, byte(text.sep), lim, file), text: text}, nil
-}
-
-// checkZip looks at an xlsx file's central directory before excelize inflates
-// anything: too many parts or a declared uncompressed size over the limit is refused.
-// Then every part is inflated once to nowhere, so that a part that inflates to more
-// than it declares (a lying zip bomb: the zip reader stops at the declared size) or is
-// damaged (its checksum fails) is refused as ErrFormat, rather than read truncated —
-// excelize ignores such read errors and would import the rows before the damage.
-func checkZip(data []byte, lim Limits, file string) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrFormat, err)
-	}
-	if len(zr.File) > lim.MaxZipEntries {
-		return &LimitError{Limit: "zip entries", Max: int64(lim.MaxZipEntries), File: file}
-	}
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if total > uint64(lim.MaxUnzipSize) || f.UncompressedSize64 > uint64(lim.MaxUnzipSize) {
-			return &LimitError{Limit: "unzip size", Max: lim.MaxUnzipSize, File: file}
-		}
-	}
-	buf := make([]byte, 32<<10)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrFormat, f.Name, err)
-		}
-		_, err = io.CopyBuffer(io.Discard, rc, buf)
-		_ = rc.Close()
-		if err != nil {
-			return fmt.Errorf("%w: part %s is damaged or inflates to more than it declares (%v)", ErrFormat, f.Name, err)
-		}
-	}
-	return nil
-}
-
-// openXLSX opens a workbook with the limits as excelize options, reading cells raw
-// (numbers as stored, not as formatted) so that dates, leading zeros and long numbers
-// are read exactly.
-func openXLSX(data []byte, lim Limits, file string) (*excelize.File, error) {
-	if err := checkZip(data, lim, file); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxOptions(lim))
-	if err != nil {
-		if f != nil {
-			_ = f.Close()
-		}
-		if strings.Contains(err.Error(), "unzip size") {
-			return nil, &LimitError{Limit: "unzip size", Max: lim.MaxUnzipSize, File: file}
-		}
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
-	}
-	return f, nil
-}
-
-// xlsxOptions are the excelize options an import reads with.
-func xlsxOptions(lim Limits) excelize.Options {
-	return excelize.Options{RawCellValue: true, UnzipSizeLimit: lim.MaxUnzipSize, UnzipXMLSizeLimit: lim.MaxUnzipXMLSize}
-}
-
-// date1904 reports whether the workbook counts dates from 1904.
-func date1904(f *excelize.File) bool {
-	p, err := f.GetWorkbookProps()
-	return err == nil && p.Date1904 != nil && *p.Date1904
 }
 
 // sniff tells xlsx from CSV by the first bytes; legacy .xls and encrypted workbooks
