@@ -21,6 +21,9 @@ import (
 //
 // Unknown members get false.
 func (x *Index) CanSee(v, t orgkit.MemberID) bool {
+	if x.empty() {
+		return false
+	}
 	vw, tw := x.who(&v), x.who(&t)
 	if vw.slot < 0 {
 		return false
@@ -86,6 +89,9 @@ func (x *Index) passContactView(v, t *who) bool {
 // inactive viewers see none; anyone else sees n unless a node hidden from outside at
 // or above n has v neither inside it nor on its visibility whitelist.
 func (x *Index) CanSeeNode(v orgkit.MemberID, n orgkit.NodeID) bool {
+	if x.empty() {
+		return false
+	}
 	vw := x.who(&v)
 	if vw.slot < 0 || !x.mp.active.has(vw.slot) {
 		return false
@@ -99,6 +105,9 @@ func (x *Index) CanSeeNode(v orgkit.MemberID, n orgkit.NodeID) bool {
 
 // Visible yields every member v sees in contacts (see CanSee), in slot order.
 func (x *Index) Visible(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
+	if x.empty() {
+		return func(func(orgkit.MemberID) bool) {}
+	}
 	return func(yield func(orgkit.MemberID) bool) {
 		vw := x.who(&v)
 		vs := vw.slot

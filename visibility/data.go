@@ -11,6 +11,9 @@ import (
 // or the manager or an assistant of d or of any node above d. Unknown members and
 // nodes get false; a merged node's old ID stands for the node it was merged into.
 func (x *Index) CanRead(v orgkit.MemberID, d orgkit.NodeID) bool {
+	if x.empty() {
+		return false
+	}
 	p := x.mp.privileged.get((*[16]byte)(&v))
 	switch {
 	case p < 0:
@@ -56,6 +59,9 @@ func (x *Index) writesAt(off, p int32) bool {
 // admin, or the manager or an assistant of d itself. A post above d allows reading
 // d's data, not changing it.
 func (x *Index) CanWrite(v orgkit.MemberID, d orgkit.NodeID) bool {
+	if x.empty() {
+		return false
+	}
 	p := x.mp.privileged.get((*[16]byte)(&v))
 	switch {
 	case p < 0:
@@ -69,6 +75,9 @@ func (x *Index) CanWrite(v orgkit.MemberID, d orgkit.NodeID) bool {
 // CanReadMember reports whether v may read member t's data: CanRead on t's affiliated
 // department, the node owning t's data (the company root for a member with none).
 func (x *Index) CanReadMember(v, t orgkit.MemberID) bool {
+	if x.empty() {
+		return false
+	}
 	s, posts := x.lookup(&v)
 	ts := x.slot(t)
 	if s < 0 || ts < 0 {
@@ -80,6 +89,9 @@ func (x *Index) CanReadMember(v, t orgkit.MemberID) bool {
 // CanWriteMember reports whether v may change member t's data: CanWrite on t's
 // affiliated department (the company root for a member with none).
 func (x *Index) CanWriteMember(v, t orgkit.MemberID) bool {
+	if x.empty() {
+		return false
+	}
 	s, posts := x.lookup(&v)
 	ts := x.slot(t)
 	if s < 0 || ts < 0 {
@@ -116,6 +128,9 @@ func (x *Index) scopeIntervals(v orgkit.MemberID, write bool) []int32 {
 // the company root for an org admin; otherwise the outermost nodes at which v is the
 // manager or an assistant. It is empty for members with no post.
 func (x *Index) ReadScope(v orgkit.MemberID) []orgkit.NodeID {
+	if x.empty() {
+		return nil
+	}
 	iv := x.scopeIntervals(v, false)
 	out := make([]orgkit.NodeID, 0, len(iv)/2)
 	for i := 0; i+1 < len(iv); i += 2 {
@@ -127,24 +142,36 @@ func (x *Index) ReadScope(v orgkit.MemberID) []orgkit.NodeID {
 // ReadNodes yields every node whose data v may read, in tree order (parents before
 // children).
 func (x *Index) ReadNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
+	if x.empty() {
+		return func(func(orgkit.NodeID) bool) {}
+	}
 	return x.nodesIn(x.scopeIntervals(v, false))
 }
 
 // ReadMembers yields every member (active or not) whose data v may read — whose
 // affiliated department lies in v's read scope — in slot order.
 func (x *Index) ReadMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
+	if x.empty() {
+		return func(func(orgkit.MemberID) bool) {}
+	}
 	return x.membersIn(x.scopeIntervals(v, false))
 }
 
 // WriteNodes yields every node whose data v may change, in tree order: every node for
 // an org admin, otherwise the nodes at which v is the manager or an assistant.
 func (x *Index) WriteNodes(v orgkit.MemberID) iter.Seq[orgkit.NodeID] {
+	if x.empty() {
+		return func(func(orgkit.NodeID) bool) {}
+	}
 	return x.nodesIn(x.scopeIntervals(v, true))
 }
 
 // WriteMembers yields every member (active or not) whose data v may change — whose
 // affiliated department is one of WriteNodes(v) — in slot order.
 func (x *Index) WriteMembers(v orgkit.MemberID) iter.Seq[orgkit.MemberID] {
+	if x.empty() {
+		return func(func(orgkit.MemberID) bool) {}
+	}
 	return x.membersIn(x.scopeIntervals(v, true))
 }
 
@@ -186,6 +213,9 @@ func (x *Index) membersIn(iv []int32) iter.Seq[orgkit.MemberID] {
 // them (observing is not inherited by sub-nodes), or CanRead(v, tag) holds for one of
 // them. A feed with no (known) tag is seen by nobody.
 func (x *Index) CanSeeFeed(v orgkit.MemberID, tags ...orgkit.NodeID) bool {
+	if x.empty() {
+		return false
+	}
 	s, posts := x.lookup(&v)
 	if s < 0 {
 		return false
@@ -209,6 +239,9 @@ func (x *Index) CanSeeFeed(v orgkit.MemberID, tags ...orgkit.NodeID) bool {
 // FeedAudience yields every member who may see a feed tagged with the nodes (see
 // CanSeeFeed), in slot order, each once.
 func (x *Index) FeedAudience(tags ...orgkit.NodeID) iter.Seq[orgkit.MemberID] {
+	if x.empty() {
+		return func(func(orgkit.MemberID) bool) {}
+	}
 	tags = slices.Clone(tags)
 	return func(yield func(orgkit.MemberID) bool) {
 		var set bitset

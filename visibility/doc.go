@@ -2,6 +2,13 @@
 // feeds, contacts under isolation, message reception and groups — from an index
 // compiled once per directory.Snapshot.
 //
+// # Keeping an index
+//
+// A host asks a Keeper: visibility.NewKeeper(svc) follows a directory.Service, and
+// keeper.Index(ctx, dir) returns the index of the directory's current snapshot,
+// compiled on first use and then updated from every change set the service commits
+// or catches up on — the host never builds or updates an index by hand.
+//
 // # Compiling
 //
 // Compile(snap) builds an Index: immutable, safe for concurrent use, answering every
@@ -14,7 +21,8 @@
 // changed, which spares comparing the snapshots. The old index stays valid, so
 // readers are never blocked.
 //
-// Checks about an ID that is not in the directory answer "no"; the old ID of a
+// The zero Index knows nobody and answers "no". Checks about an ID that is not in
+// the directory answer "no"; the old ID of a
 // merged node stands for the node it was merged into. Members with no affiliated
 // department have their data owned by the company root. Inactive viewers see no
 // node. A feed tagged with no known node is seen by nobody.

@@ -227,11 +227,17 @@ func (x *Index) explainData(v orgkit.MemberID, d orgkit.NodeID, write bool) Deci
 
 // ExplainCanRead explains CanRead(v, d).
 func (x *Index) ExplainCanRead(v orgkit.MemberID, d orgkit.NodeID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	return x.explainData(v, d, false)
 }
 
 // ExplainCanWrite explains CanWrite(v, d).
 func (x *Index) ExplainCanWrite(v orgkit.MemberID, d orgkit.NodeID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	return x.explainData(v, d, true)
 }
 
@@ -246,17 +252,26 @@ func (x *Index) explainMemberData(v, t orgkit.MemberID, write bool) Decision {
 // ExplainCanReadMember explains CanReadMember(v, t); the decision's subject is the
 // department owning t's data.
 func (x *Index) ExplainCanReadMember(v, t orgkit.MemberID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	return x.explainMemberData(v, t, false)
 }
 
 // ExplainCanWriteMember explains CanWriteMember(v, t); the decision's subject is the
 // department owning t's data.
 func (x *Index) ExplainCanWriteMember(v, t orgkit.MemberID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	return x.explainMemberData(v, t, true)
 }
 
 // ExplainCanSeeFeed explains CanSeeFeed(v, tags...).
 func (x *Index) ExplainCanSeeFeed(v orgkit.MemberID, tags ...orgkit.NodeID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	vs := x.slot(v)
 	var names []string
 	var known []int32
@@ -292,6 +307,9 @@ func (x *Index) ExplainCanSeeFeed(v orgkit.MemberID, tags ...orgkit.NodeID) Deci
 
 // ExplainCanSee explains CanSee(v, t).
 func (x *Index) ExplainCanSee(v, t orgkit.MemberID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	vs, ts := x.slot(v), x.slot(t)
 	viewer, target := x.memberNames(vs, v), x.memberNames(ts, t)
 	mp := x.mp
@@ -397,6 +415,9 @@ func (x *Index) explainHiding(vs, h int32) (Decision, bool) {
 
 // ExplainCanSeeNode explains CanSeeNode(v, n).
 func (x *Index) ExplainCanSeeNode(v orgkit.MemberID, n orgkit.NodeID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownMember}.with(orgkit.Name(v.String()), orgkit.Names{})
+	}
 	vs, p := x.slot(v), x.node(n)
 	viewer, subject := x.memberNames(vs, v), x.nodeNames(p, n)
 	switch {
@@ -432,6 +453,9 @@ func (x *Index) explainMembership(n orgkit.NodeID, t orgkit.MemberID) (p, ts int
 
 // ExplainReceives explains Receives(n, t).
 func (x *Index) ExplainReceives(n orgkit.NodeID, t orgkit.MemberID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownNode}.with(orgkit.Name(t.String()), orgkit.Name(n.String()))
+	}
 	p, ts, d, done := x.explainMembership(n, t)
 	if done {
 		return d
@@ -460,6 +484,9 @@ func (x *Index) ExplainReceives(n orgkit.NodeID, t orgkit.MemberID) Decision {
 
 // ExplainInGroup explains InGroup(n, t).
 func (x *Index) ExplainInGroup(n orgkit.NodeID, t orgkit.MemberID) Decision {
+	if x.empty() {
+		return Decision{Rule: RuleUnknownNode}.with(orgkit.Name(t.String()), orgkit.Name(n.String()))
+	}
 	p, ts, d, done := x.explainMembership(n, t)
 	if done {
 		return d

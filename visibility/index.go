@@ -10,7 +10,11 @@ import (
 
 // Index is the compiled visibility policy of one directory.Snapshot. It is immutable
 // and safe for concurrent use; Update derives the index of a later snapshot without
-// touching this one, so readers are never blocked.
+// touching this one, so readers are never blocked. Hosts get one from Compile, or
+// current with the directory from a Keeper.
+//
+// The zero Index (and a nil *Index) knows no member and no node: every check answers
+// no, every list is empty, and Update compiles the given snapshot afresh.
 //
 // Nodes are addressed by their pre-order position in the tree (a subtree is the
 // interval [pre, end)), members by their dense slot in the snapshot.
@@ -148,8 +152,18 @@ func Compile(snap *directory.Snapshot) *Index {
 	return &Index{snap: snap, np: np, mp: buildMembers(snap, np)}
 }
 
-// Snapshot returns the snapshot the index answers for.
-func (x *Index) Snapshot() *directory.Snapshot { return x.snap }
+// Snapshot returns the snapshot the index answers for; nil for the zero Index.
+func (x *Index) Snapshot() *directory.Snapshot {
+	if x == nil {
+		return nil
+	}
+	return x.snap
+}
+
+// empty reports whether x is a nil or zero Index, which knows no member and no node:
+// every check says no, every list is empty, every explanation names an unknown
+// member or node.
+func (x *Index) empty() bool { return x == nil || x.mp == nil }
 
 func buildNodes(snap *directory.Snapshot) *nodePart {
 	t := snap.Tree()

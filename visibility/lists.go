@@ -11,6 +11,9 @@ import (
 // no node on the path from just below n down to that affiliation (inclusive) restricts
 // reception to itself. Org admins get no special treatment.
 func (x *Index) Recipients(n orgkit.NodeID) iter.Seq[orgkit.MemberID] {
+	if x.empty() {
+		return func(func(orgkit.MemberID) bool) {}
+	}
 	return func(yield func(orgkit.MemberID) bool) {
 		p := x.node(n)
 		if p < 0 {
@@ -28,6 +31,9 @@ func (x *Index) Recipients(n orgkit.NodeID) iter.Seq[orgkit.MemberID] {
 // Receives reports whether a message addressed to node n reaches member t (see
 // Recipients).
 func (x *Index) Receives(n orgkit.NodeID, t orgkit.MemberID) bool {
+	if x.empty() {
+		return false
+	}
 	p, ts := x.node(n), x.slot(t)
 	if p < 0 || ts < 0 || !x.mp.active.has(ts) {
 		return false
@@ -47,6 +53,9 @@ func (x *Index) Receives(n orgkit.NodeID, t orgkit.MemberID) bool {
 // just below n down to it (inclusive) crosses no isolated node — or any such member
 // when n's group includes isolated sub-node members too.
 func (x *Index) GroupMembers(n orgkit.NodeID) iter.Seq[orgkit.MemberID] {
+	if x.empty() {
+		return func(func(orgkit.MemberID) bool) {}
+	}
 	return func(yield func(orgkit.MemberID) bool) {
 		p := x.node(n)
 		if p < 0 {
@@ -78,6 +87,9 @@ func (x *Index) GroupMembers(n orgkit.NodeID) iter.Seq[orgkit.MemberID] {
 
 // InGroup reports whether member t is in node n's group (see GroupMembers).
 func (x *Index) InGroup(n orgkit.NodeID, t orgkit.MemberID) bool {
+	if x.empty() {
+		return false
+	}
 	p, ts := x.node(n), x.slot(t)
 	if p < 0 || ts < 0 || !x.mp.active.has(ts) {
 		return false

@@ -24,13 +24,21 @@ import (
 // snapshots' member records (pointer comparisons, a fraction of a millisecond for
 // 100,000 members) and recomputes the org admins from every role assignment; see
 // UpdateWith for the faster way when the change sets are at hand.
-func (x *Index) Update(next *directory.Snapshot) *Index { return x.update(next, nil) }
+func (x *Index) Update(next *directory.Snapshot) *Index {
+	if x.empty() {
+		return Compile(next)
+	}
+	return x.update(next, nil)
+}
 
 // UpdateWith is Update told what changed: the change sets that lead from x's snapshot
 // to next (for a write, the directory.Result's ChangeSet; for several, in order).
 // It then touches only the members and role assignments they name. Change sets that
 // do not lead exactly from x's snapshot version to next's are ignored (Update).
 func (x *Index) UpdateWith(next *directory.Snapshot, changes ...*store.ChangeSet) *Index {
+	if x.empty() {
+		return Compile(next)
+	}
 	return x.update(next, deltaOf(x.snap, next, changes))
 }
 
