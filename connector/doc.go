@@ -55,6 +55,10 @@
 //     takes the member off every post, whitelist and reporting line. A member who comes
 //     back with the same external ID is re-activated, never duplicated. Only members
 //     with an external ID are the upstream's: local members are never deactivated.
+//   - Changed IDs: a member whose upstream ID changed (Snapshot.RenamedMembers, old →
+//     new, as WeCom's change_contact callback reports; the list APIs never do) stays
+//     the same member, bound to the new ID. A host's callback handler passes such
+//     changes on at once with SyncSnapshot.
 //   - Departments gone upstream are deactivated, deepest first. Active members lose
 //     them as affiliations first: a lost primary is replaced by the member's first
 //     remaining secondary department, and with none left the primary is unassigned.

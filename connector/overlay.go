@@ -15,11 +15,12 @@ import (
 // and members as they are now, with the delta's departments and members laid over
 // them and its removed ones left out. Departments and members taken from the
 // directory supply no fields, so the planner leaves them as they are.
-func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
+// Members renamed upstream (renames, old → new) are taken under their new IDs.
+func overlay(snap *directory.Snapshot, delta *Snapshot, renames map[string]string) *Snapshot {
 	tree := snap.Tree()
 	root := tree.Root()
 	full := &Snapshot{Platform: delta.Platform, TenantID: delta.TenantID, Fields: delta.Fields, RootID: delta.RootID, Cursor: delta.Cursor,
-		DerivedDepartments: delta.DerivedDepartments}
+		DerivedDepartments: delta.DerivedDepartments, RenamedMembers: delta.RenamedMembers}
 	if full.RootID == "" {
 		full.RootID = root.ExternalID
 	}
@@ -48,14 +49,18 @@ func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 		skipMember[m.ExternalID] = true
 	}
 	for m := range snap.Members() {
-		if m.ExternalID == "" || skipMember[m.ExternalID] {
+		ext := m.ExternalID
+		if nw, ok := renames[ext]; ok {
+			ext = nw
+		}
+		if ext == "" || skipMember[ext] {
 			continue
 		}
 		st := Enabled
 		if m.Status != orgkit.Active {
 			st = Disabled
 		}
-		full.Members = append(full.Members, Member{ExternalID: m.ExternalID, Values: m, Status: st})
+		full.Members = append(full.Members, Member{ExternalID: ext, Values: m, Status: st})
 	}
 	full.Members = append(full.Members, delta.Members...)
 	return full
@@ -65,7 +70,11 @@ func overlay(snap *directory.Snapshot, delta *Snapshot) *Snapshot {
 // member belongs to, directly or through a sub-department. Members whose departments
 // upstream did not give count with their departments in the directory. It returns a
 // copy when it leaves any out.
-func pruneDerived(snap *directory.Snapshot, up *Snapshot) *Snapshot {
+func pruneDerived(snap *directory.Snapshot, up *Snapshot, renames map[string]string) *Snapshot {
+	was := make(map[string]string, len(renames))
+	for old, nw := range renames {
+		was[nw] = old
+	}
 	tree := snap.Tree()
 	used := map[string]bool{}
 	for i := range up.Members {
@@ -79,7 +88,11 @@ func pruneDerived(snap *directory.Snapshot, up *Snapshot) *Snapshot {
 			}
 			continue
 		}
-		l, ok := snap.MemberBy(member.ExternalIDField, strings.TrimSpace(m.ExternalID))
+		ext := strings.TrimSpace(m.ExternalID)
+		if old, ok := was[ext]; ok {
+			ext = old
+		}
+		l, ok := snap.MemberBy(member.ExternalIDField, ext)
 		if !ok {
 			continue
 		}

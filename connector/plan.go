@@ -85,6 +85,7 @@ const (
 	WarnDepartmentKept     = "sync.department.kept"            // gone upstream but still holding local sub-departments
 	WarnLeaderDropped      = "sync.department.leader_dropped"  // leader not an active upstream member
 	WarnMemberInvalid      = "sync.member.invalid"             // no, bad or duplicate external ID: skipped
+	WarnMemberRename       = "sync.member.rename_unknown"      // a renamed upstream ID no member has: ignored
 	WarnMemberValue        = "sync.member.value_dropped"       // a value the rules refuse: local value kept
 	WarnMemberDuplicate    = "sync.member.duplicate_value"     // a unique value another member holds: dropped
 	WarnMemberDepartment   = "sync.member.department_missing"  // a department not upstream: dropped

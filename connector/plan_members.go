@@ -30,6 +30,7 @@ type mem struct {
 	// for a new member); nil means unchanged.
 	aff         *memAff
 	matchKey    member.Field // the key a local member without external ID was matched by
+	renamedFrom string       // … or the local member's external ID upstream changed from
 	bound       bool         // … or it was bound by PlanOptions.Bindings
 	activeFinal bool
 	skip        bool
@@ -139,8 +140,15 @@ func (p *planner) indexLocal() {
 			continue
 		}
 		p.boundLocal++
-		if m := p.memByExt[l.ExternalID]; m != nil {
+		ext, renamed := l.ExternalID, false
+		if nw, ok := p.renames[ext]; ok {
+			ext, renamed = nw, true
+		}
+		if m := p.memByExt[ext]; m != nil {
 			m.local, m.id = l, l.ID
+			if renamed {
+				m.matchKey, m.renamedFrom = member.ExternalIDField, l.ExternalID
+			}
 		} else {
 			p.gone = append(p.gone, l)
 		}
@@ -916,8 +924,11 @@ func (p *planner) memberItems() {
 				b := it
 				b.Kind, b.Fields = MemberBind, []member.Field{member.ExternalIDField}
 				b.Reason = "matched by " + m.matchKey.String()
-				if m.bound {
+				switch {
+				case m.bound:
 					b.Reason = "bound by the caller"
+				case m.renamedFrom != "":
+					b.Reason = "upstream ID changed from " + quote(m.renamedFrom)
 				}
 				b.Command = member.Update{ID: m.id, Fields: b.Fields, Value: member.Member{ExternalID: m.ext}}
 				p.binds = append(p.binds, b)

@@ -3,7 +3,9 @@ package connector
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -95,13 +97,23 @@ func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts Plan
 		return nil, fmt.Errorf("connector: directory %s is bound to %s %q, not %s %q: %w",
 			set.ID, set.Platform, set.UpstreamID, up.Platform, up.TenantID, ErrBoundElsewhere)
 	}
+	renames, err := checkRenames(snap, up)
+	if err != nil {
+		return nil, err
+	}
 	if up.Delta {
-		up = overlay(snap, up)
+		up = overlay(snap, up, renames)
 	}
 	if up.DerivedDepartments {
-		up = pruneDerived(snap, up)
+		up = pruneDerived(snap, up, renames)
 	}
 	p := newPlanner(ctx, snap, up, opts)
+	p.renames = renames
+	for _, old := range slices.Sorted(maps.Keys(up.RenamedMembers)) {
+		if _, ok := renames[strings.TrimSpace(old)]; !ok && strings.TrimSpace(old) != strings.TrimSpace(up.RenamedMembers[old]) {
+			p.warn(WarnMemberRename, old, "renamed to %q upstream, but no member here has the ID: nothing to rename", up.RenamedMembers[old])
+		}
+	}
 	if err := p.run(); err != nil {
 		return nil, err
 	}
@@ -147,6 +159,7 @@ type planner struct {
 	active        int
 	boundLocal    int                      // local members with an external ID
 	boundByCaller map[orgkit.MemberID]bool // local members PlanOptions.Bindings names
+	renames       map[string]string        // upstream ID changes (old → new) of local members
 	claims        map[member.Field]map[string]orgkit.MemberID
 	mgr           map[orgkit.MemberID]orgkit.MemberID // planned reporting managers
 	strip         []*member.Member                    // local-only members losing gone departments
@@ -306,4 +319,60 @@ func (p *planner) nodeName(id orgkit.NodeID) string {
 		return n.Name.Default
 	}
 	return id.String()
+}
+
+// checkRenames validates the snapshot's member renames against the directory and
+// returns those of members here (old → new, trimmed).
+func checkRenames(snap *directory.Snapshot, up *Snapshot) (map[string]string, error) {
+	if len(up.RenamedMembers) == 0 {
+		return nil, nil
+	}
+	listed := make(map[string]bool, len(up.Members))
+	for i := range up.Members {
+		listed[strings.TrimSpace(up.Members[i].ExternalID)] = true
+	}
+	var errs []error
+	bad := func(target error, old, nw, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("connector: upstream member %q renamed to %q: %s: %w", old, nw, fmt.Sprintf(format, args...), target))
+	}
+	out := map[string]string{}
+	to := map[string]string{}
+	target := map[string]bool{}
+	for o, n := range up.RenamedMembers {
+		if strings.TrimSpace(o) != strings.TrimSpace(n) {
+			target[strings.TrimSpace(n)] = true
+		}
+	}
+	for _, o := range slices.Sorted(maps.Keys(up.RenamedMembers)) {
+		old, nw := strings.TrimSpace(o), strings.TrimSpace(up.RenamedMembers[o])
+		switch {
+		case old == "" || nw == "" || !validExternalID(old) || !validExternalID(nw):
+			bad(orgkit.ErrInvalid, old, nw, "an ID is blank or not valid text")
+			continue
+		case old == nw:
+			continue
+		case to[nw] != "":
+			bad(orgkit.ErrInvalid, old, nw, "%q is renamed to it too", to[nw])
+			continue
+		case listed[old] && !target[old]:
+			bad(orgkit.ErrInvalid, old, nw, "the old ID is still listed upstream")
+			continue
+		}
+		to[nw] = old
+		if _, ok := snap.MemberBy(member.ExternalIDField, old); ok {
+			out[old] = nw
+		}
+	}
+	for _, old := range slices.Sorted(maps.Keys(out)) {
+		nw := out[old]
+		if l, ok := snap.MemberBy(member.ExternalIDField, nw); ok {
+			if _, away := out[nw]; !away {
+				bad(orgkit.ErrPrecondition, old, nw, "the new ID is bound to member %s (%s) already", l.ID, l.DisplayName())
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/orgkit/orgkit"
@@ -109,6 +110,15 @@ type Snapshot struct {
 	Delta              bool
 	RemovedDepartments []string
 	RemovedMembers     []string
+	// RenamedMembers maps upstream member IDs that changed to their new IDs (old →
+	// new; WeCom lets a userid change once, and only its change_contact callback
+	// says so — the list APIs never do). The member bound to the old ID keeps its
+	// identity, posts and reporting lines, and is bound to the new one. Renames take
+	// effect together, so two IDs may swap. The old ID must not be listed in Members
+	// (unless another member is renamed to it), the new one must not be bound to a
+	// member here that keeps its ID; a rename whose old ID no member has is ignored,
+	// with a warning.
+	RenamedMembers map[string]string
 	// Cursor, when the Source supports deltas, is where the next FetchChanges starts
 	// (a full Fetch sets it too). Sync hands it on in Report.Cursor only once the
 	// snapshot has been applied.
@@ -242,6 +252,7 @@ func (s *Snapshot) Clone() *Snapshot {
 	}
 	c.RemovedDepartments = slices.Clone(s.RemovedDepartments)
 	c.RemovedMembers = slices.Clone(s.RemovedMembers)
+	c.RenamedMembers = maps.Clone(s.RenamedMembers)
 	return &c
 }
 

@@ -193,11 +193,44 @@ func fetch(ctx context.Context, src Source, opts SyncOptions, rep *Report) (*Sna
 	if err != nil {
 		return nil, fmt.Errorf("connector: fetch from %s %q: %w", src.Platform(), src.TenantID(), err)
 	}
+	if err := stamp(src, up); err != nil {
+		return nil, err
+	}
+	return up, nil
+}
+
+// stamp refuses a partial snapshot and gives the snapshot the source's platform,
+// tenant and fields.
+func stamp(src Source, up *Snapshot) error {
 	if up.Partial {
-		return nil, fmt.Errorf("connector: %s %q returned a partial snapshot: %w", src.Platform(), src.TenantID(), ErrPartialFetch)
+		return fmt.Errorf("connector: %s %q returned a partial snapshot: %w", src.Platform(), src.TenantID(), ErrPartialFetch)
 	}
 	up.Platform, up.TenantID, up.Fields = src.Platform(), src.TenantID(), src.Fields()
-	return up, nil
+	return nil
+}
+
+// SyncSnapshot syncs the directory from a snapshot the caller already holds instead
+// of fetching one: typically a delta (Snapshot.Delta) that a host's handler of the
+// platform's change callbacks built, such as WeCom's change_contact carrying a
+// changed userid (Snapshot.RenamedMembers). The snapshot takes the source's platform,
+// tenant and fields, and is not modified. Otherwise it plans and applies as Sync
+// does; Report.Cursor is the snapshot's cursor once applied (else opts.Cursor).
+func SyncSnapshot(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, src Source, up *Snapshot, opts SyncOptions) (*Report, error) {
+	rep := &Report{Directory: dir, Platform: src.Platform(), TenantID: src.TenantID(), Counts: map[ItemKind]int{}, Cursor: opts.Cursor}
+	if up == nil {
+		return rep, fmt.Errorf("connector: SyncSnapshot needs a snapshot: %w", orgkit.ErrInvalid)
+	}
+	c := *up
+	if err := stamp(src, &c); err != nil {
+		return rep, err
+	}
+	if err := apply(ctx, svc, dir, &c, opts, rep); err != nil {
+		return rep, err
+	}
+	if !opts.DryRun {
+		rep.Cursor = cmp.Or(c.Cursor, rep.Cursor)
+	}
+	return rep, nil
 }
 
 func fetchRaw(ctx context.Context, src Source, opts SyncOptions) (*Snapshot, error) {

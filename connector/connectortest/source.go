@@ -68,12 +68,19 @@ type Source struct {
 	depts    table[connector.Department]
 	mems     table[connector.Member]
 	departed map[string]connector.Member // removed members, for RestoreMember
+	renamed  []rename                    // member ID changes, for deltas
 	version  uint64
 
 	failNext      error
 	partialNext   bool
 	fetches       int
 	expiredBefore uint64 // cursors before this version are expired
+}
+
+// rename is a member's ID change at a version.
+type rename struct {
+	old, new string
+	version  uint64
 }
 
 // entry is a department or member with the version that last changed it; removed
@@ -264,12 +271,15 @@ func (s *Source) snapshot(after uint64) *connector.Snapshot {
 		switch {
 		case e.version <= after:
 		case e.removed:
-			if after > 0 {
+			if after > 0 && !s.renamedAway(ext, after) {
 				snap.RemovedMembers = append(snap.RemovedMembers, ext)
 			}
 		default:
 			snap.Members = append(snap.Members, e.v.Clone())
 		}
+	}
+	if after > 0 {
+		snap.RenamedMembers = s.renamesAfter(after)
 	}
 	if s.derived {
 		s.deriveDepartments(snap)
@@ -469,6 +479,83 @@ func (s *Source) EditMember(ext string, edit func(*connector.Member)) bool {
 	}
 	edit(&e.v)
 	return true
+}
+
+// RenameMember changes a member's upstream ID, as WeCom lets a userid change once:
+// deltas (FetchChanges) report it in connector.Snapshot.RenamedMembers, as WeCom's
+// change_contact callback does, and no longer list the old ID; full fetches only
+// list the member under the new one, as the list APIs do. Reporting lines and
+// department leaders naming the old ID name the new one. It reports whether the
+// member exists and the new ID is free.
+func (s *Source) RenameMember(old, new string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.mems.live(new); taken || old == new {
+		return false
+	}
+	e, ok := s.mems.touch(old, &s.version)
+	if !ok {
+		return false
+	}
+	e.removed = true
+	m := e.v.Clone()
+	m.ExternalID = new
+	s.mems.put(new, m, s.version)
+	s.renamed = append(s.renamed, rename{old: old, new: new, version: s.version})
+	// the platform's other records follow: reporting lines and leader lists
+	for _, ext := range s.mems.ids() {
+		if x := s.mems.byID[ext]; x.v.Manager == old {
+			x, _ = s.mems.touch(ext, &s.version)
+			x.v.Manager = new
+		}
+	}
+	for _, ext := range s.depts.ids() {
+		if x := s.depts.byID[ext]; slices.Contains(x.v.Leaders, old) {
+			x, _ = s.depts.touch(ext, &s.version)
+			x.v.Leaders = slices.Clone(x.v.Leaders)
+			x.v.Leaders[slices.Index(x.v.Leaders, old)] = new
+		}
+	}
+	return true
+}
+
+// renamedAway reports whether the member ID was removed by a rename after the
+// version (and not put back since). Call with s.mu held.
+func (s *Source) renamedAway(ext string, after uint64) bool {
+	e := s.mems.byID[ext]
+	for _, r := range s.renamed {
+		if r.old == ext && r.version == e.version && r.version > after {
+			return true
+		}
+	}
+	return false
+}
+
+// renamesAfter composes the renames made after the version into one map (old →
+// new), nil when there are none. Call with s.mu held.
+func (s *Source) renamesAfter(after uint64) map[string]string {
+	var out map[string]string
+	for _, r := range s.renamed {
+		if r.version <= after {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		from := r.old
+		for o, n := range out {
+			if n == r.old {
+				from = o
+				break
+			}
+		}
+		if from == r.new {
+			delete(out, from)
+		} else {
+			out[from] = r.new
+		}
+	}
+	return out
 }
 
 // RemoveMember deletes a member, as platforms do with people who left; RestoreMember
