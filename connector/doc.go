@@ -128,7 +128,10 @@
 //
 // Sync fetches, plans and applies the plan as one change set with origin sync — all or
 // nothing — and returns a Report (counts by kind, warnings, durations of fetch, plan
-// and apply). A fetch that fails or returns a Partial snapshot applies nothing. The
+// and apply). A fetch that fails or returns a Partial snapshot applies nothing. A
+// snapshot that names only some departments as unreadable
+// (Snapshot.PartialDepartments: out of the app's scope, say) applies everywhere else,
+// and inside those departments deactivates and changes nothing it did not list. The
 // safety rule counts people and structure alike: a plan that would take more than 500
 // members or 20 % of the active members out of active status, deactivate more than
 // 500 departments or 20 % of the active departments, or leave more than 500 active

@@ -20,7 +20,7 @@ func overlay(snap *directory.Snapshot, delta *Snapshot, renames map[string]strin
 	tree := snap.Tree()
 	root := tree.Root()
 	full := &Snapshot{Platform: delta.Platform, TenantID: delta.TenantID, Fields: delta.Fields, RootID: delta.RootID, Cursor: delta.Cursor,
-		DerivedDepartments: delta.DerivedDepartments, RenamedMembers: delta.RenamedMembers}
+		DerivedDepartments: delta.DerivedDepartments, RenamedMembers: delta.RenamedMembers, PartialDepartments: delta.PartialDepartments}
 	if full.RootID == "" {
 		full.RootID = root.ExternalID
 	}
@@ -137,5 +137,62 @@ func pruneDerived(snap *directory.Snapshot, up *Snapshot, renames map[string]str
 	}
 	out := *up
 	out.Departments = keep
+	return &out
+}
+
+// keepPartial adds to a snapshot the synced departments and members inside its
+// partial departments (their subtrees here) that it does not list, supplying no
+// fields, so that the planner keeps them as they are. It returns a copy.
+func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]string) *Snapshot {
+	tree := snap.Tree()
+	inside := map[orgkit.NodeID]bool{}
+	for _, ext := range up.PartialDepartments {
+		ext = strings.TrimSpace(ext)
+		var top *orgtree.Node
+		if ext != "" && ext == strings.TrimSpace(up.RootID) {
+			top = tree.Root()
+		} else if n, ok := tree.ByExternalID(ext); ok && ext != "" {
+			top = n
+		}
+		if top == nil || inside[top.ID] {
+			continue
+		}
+		for n := range tree.Subtree(top.ID) {
+			inside[n.ID] = true
+		}
+	}
+	out := *up
+	if len(inside) == 0 {
+		return &out
+	}
+	listed := make(map[string]bool, len(up.Departments))
+	for i := range up.Departments {
+		listed[strings.TrimSpace(up.Departments[i].ExternalID)] = true
+	}
+	out.Departments = slices.Clone(up.Departments)
+	for n := range tree.All() {
+		if inside[n.ID] && n.ExternalID != "" && !n.Parent.IsZero() && n.Status == orgkit.Active && !listed[n.ExternalID] {
+			out.Departments = append(out.Departments, Department{ExternalID: n.ExternalID})
+		}
+	}
+	listed = make(map[string]bool, len(up.Members))
+	for i := range up.Members {
+		listed[strings.TrimSpace(up.Members[i].ExternalID)] = true
+	}
+	out.Members = slices.Clone(up.Members)
+	for m := range snap.Members() {
+		ext := m.ExternalID
+		if nw, ok := renames[ext]; ok {
+			ext = nw
+		}
+		if ext == "" || listed[ext] || !slices.ContainsFunc(m.Affiliations(), func(id orgkit.NodeID) bool { return inside[id] }) {
+			continue
+		}
+		st := Enabled
+		if m.Status != orgkit.Active {
+			st = Disabled
+		}
+		out.Members = append(out.Members, Member{ExternalID: ext, Values: m, Status: st})
+	}
 	return &out
 }

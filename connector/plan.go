@@ -83,6 +83,7 @@ const (
 	WarnDepartmentName     = "sync.department.name"            // blank, too long, bad language or forbidden character: repaired
 	WarnNameCollision      = "sync.department.name_collision"  // sibling names collide: suffixed
 	WarnDepartmentKept     = "sync.department.kept"            // gone upstream but still holding local sub-departments
+	WarnDepartmentPartial  = "sync.department.partial"         // could not be read completely: its contents kept
 	WarnLeaderDropped      = "sync.department.leader_dropped"  // leader not an active upstream member
 	WarnMemberInvalid      = "sync.member.invalid"             // no, bad or duplicate external ID: skipped
 	WarnMemberRename       = "sync.member.rename_unknown"      // a renamed upstream ID no member has: ignored

@@ -104,11 +104,17 @@ func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts Plan
 	if up.Delta {
 		up = overlay(snap, up, renames)
 	}
+	if len(up.PartialDepartments) > 0 {
+		up = keepPartial(snap, up, renames)
+	}
 	if up.DerivedDepartments {
 		up = pruneDerived(snap, up, renames)
 	}
 	p := newPlanner(ctx, snap, up, opts)
 	p.renames = renames
+	for _, ext := range up.PartialDepartments {
+		p.warn(WarnDepartmentPartial, ext, "the department could not be read completely: what it holds here is kept as it is")
+	}
 	for _, old := range slices.Sorted(maps.Keys(up.RenamedMembers)) {
 		if _, ok := renames[strings.TrimSpace(old)]; !ok && strings.TrimSpace(old) != strings.TrimSpace(up.RenamedMembers[old]) {
 			p.warn(WarnMemberRename, old, "renamed to %q upstream, but no member here has the ID: nothing to rename", up.RenamedMembers[old])

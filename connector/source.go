@@ -13,9 +13,11 @@ import (
 // Source is an upstream directory: DingTalk, WeCom, Microsoft Graph, or a fake.
 //
 // Fetch returns the whole upstream directory as a Snapshot. A Source that cannot
-// get everything (a page failed, a permission is missing for a department) returns an
-// error or a Snapshot with Partial set: either way the sync applies nothing, because a
-// member missing from an incomplete snapshot is indistinguishable from one who left.
+// get everything (a page failed, a permission is missing) returns an error or a
+// Snapshot with Partial set: either way the sync applies nothing, because a member
+// missing from an incomplete snapshot is indistinguishable from one who left. When
+// only some departments failed, it lists them in Snapshot.PartialDepartments instead:
+// the rest applies, and nothing inside them is deactivated.
 type Source interface {
 	// Platform is the platform the data comes from (orgkit.DingTalk, …).
 	Platform() orgkit.Platform
@@ -96,6 +98,14 @@ type Snapshot struct {
 	Members []Member
 	// Partial marks a snapshot the Source knows to be incomplete: nothing is applied.
 	Partial bool
+	// PartialDepartments are the departments (external IDs) the Source could not
+	// read completely — out of the app's scope (DingTalk 50004, WeCom 60011), or a
+	// page of their members failed — while the rest of the snapshot is complete.
+	// The rest applies; inside each of them (the department, the departments below
+	// it here, and the members here in any of those) nothing upstream did not list
+	// is deactivated or changed. The departments themselves may be listed, with the
+	// fields the Source knows.
+	PartialDepartments []string
 	// DerivedDepartments marks departments that exist only because members name
 	// them (Microsoft Graph has no department entity: its sources derive departments
 	// from the users' department and companyName strings). A department that no
@@ -252,6 +262,7 @@ func (s *Snapshot) Clone() *Snapshot {
 	}
 	c.RemovedDepartments = slices.Clone(s.RemovedDepartments)
 	c.RemovedMembers = slices.Clone(s.RemovedMembers)
+	c.PartialDepartments = slices.Clone(s.PartialDepartments)
 	c.RenamedMembers = maps.Clone(s.RenamedMembers)
 	return &c
 }

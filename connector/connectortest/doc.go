@@ -9,7 +9,11 @@
 // capability: FetchChanges (connector.DeltaSource) returns what changed after the
 // cursor of an earlier snapshot, and FetchDepartment (connector.DepartmentFetcher) a
 // department's members. FailNextFetch and PartialNextFetch make the next fetch fail
-// or come back partial; ExpireCursors makes every earlier cursor expire.
+// or come back partial; ExpireCursors makes every earlier cursor expire;
+// SetOutOfScope hides departments as a platform hides those outside an app's scope.
+// RenameMember changes a member's upstream ID, reported in deltas as WeCom's
+// callback reports it. With Options.DerivedDepartments the source lists departments
+// as a Microsoft Graph source derives them from the members' strings.
 //
 // # Generated directories
 //

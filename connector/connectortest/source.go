@@ -74,7 +74,8 @@ type Source struct {
 	failNext      error
 	partialNext   bool
 	fetches       int
-	expiredBefore uint64 // cursors before this version are expired
+	expiredBefore uint64   // cursors before this version are expired
+	outOfScope    []string // departments fetches cannot read
 }
 
 // rename is a member's ID change at a version.
@@ -203,6 +204,53 @@ func (s *Source) ExpireCursors() {
 	s.expiredBefore = s.version
 }
 
+// SetOutOfScope takes the departments (external IDs) out of the app's scope, as
+// DingTalk (50004) and WeCom (60011) answer for departments an app may not read, until
+// the next call (none: everything in scope again). Fetches still list each such
+// department as its parent's listing shows it (without leaders), but not the
+// departments below it nor the members only in its subtree, and name it in
+// connector.Snapshot.PartialDepartments.
+func (s *Source) SetOutOfScope(departments ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outOfScope = slices.Clone(departments)
+}
+
+// scopeOut removes from snap what the out-of-scope departments hide. Call with s.mu
+// held.
+func (s *Source) scopeOut(snap *connector.Snapshot) {
+	hidden := func(ext string) bool { // strictly inside an out-of-scope department
+		for hops := 0; ext != "" && ext != s.rootID && hops <= len(s.depts.order); hops++ {
+			e, ok := s.depts.byID[ext]
+			if !ok {
+				return false
+			}
+			if slices.Contains(s.outOfScope, e.v.Parent) {
+				return true
+			}
+			ext = e.v.Parent
+		}
+		return false
+	}
+	inside := func(ext string) bool { return slices.Contains(s.outOfScope, ext) || hidden(ext) }
+	snap.Departments = slices.DeleteFunc(snap.Departments, func(d connector.Department) bool { return hidden(d.ExternalID) })
+	for i := range snap.Departments {
+		if d := &snap.Departments[i]; slices.Contains(s.outOfScope, d.ExternalID) {
+			d.Leaders = nil
+			d.Present = slices.DeleteFunc(d.Present, func(f orgtree.Field) bool {
+				return f == orgtree.ManagerField || f == orgtree.AssistantsField
+			})
+		}
+	}
+	onlyInside := func(deps []string) bool { return len(deps) > 0 && !slices.ContainsFunc(deps, func(d string) bool { return !inside(d) }) }
+	snap.Members = slices.DeleteFunc(snap.Members, func(m connector.Member) bool { return onlyInside(m.Departments) })
+	snap.RemovedMembers = slices.DeleteFunc(snap.RemovedMembers, func(ext string) bool {
+		return onlyInside(s.mems.byID[ext].v.Departments)
+	})
+	snap.RemovedDepartments = slices.DeleteFunc(snap.RemovedDepartments, hidden)
+	snap.PartialDepartments = slices.Clone(s.outOfScope)
+}
+
 // begin starts a fetch: it honors ctx and the injected failure. Call with s.mu held.
 func (s *Source) begin(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
@@ -280,6 +328,9 @@ func (s *Source) snapshot(after uint64) *connector.Snapshot {
 	}
 	if after > 0 {
 		snap.RenamedMembers = s.renamesAfter(after)
+	}
+	if len(s.outOfScope) > 0 {
+		s.scopeOut(snap)
 	}
 	if s.derived {
 		s.deriveDepartments(snap)
