@@ -22,8 +22,8 @@ func TestPartialDepartment(t *testing.T) {
 
 	e.src.SetOutOfScope("be")
 	e.src.EditDepartment("rd", func(d *connector.Department) { d.Name = orgkit.Name("Research") })
-	e.src.RemoveMember("u8")  // in Sales: seen to be gone
-	e.src.RemoveMember("u4")  // in Backend: cannot be seen either way
+	e.src.RemoveMember("u8") // in Sales: seen to be gone
+	e.src.RemoveMember("u4") // in Backend: cannot be seen either way
 	e.src.EditMember("u10", func(m *connector.Member) { m.Values.JobTitle = "Architect" })
 	up, err := connector.Fetch(e.ctx, e.src)
 	require.NoError(t, err)

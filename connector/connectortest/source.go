@@ -242,7 +242,9 @@ func (s *Source) scopeOut(snap *connector.Snapshot) {
 			})
 		}
 	}
-	onlyInside := func(deps []string) bool { return len(deps) > 0 && !slices.ContainsFunc(deps, func(d string) bool { return !inside(d) }) }
+	onlyInside := func(deps []string) bool {
+		return len(deps) > 0 && !slices.ContainsFunc(deps, func(d string) bool { return !inside(d) })
+	}
 	snap.Members = slices.DeleteFunc(snap.Members, func(m connector.Member) bool { return onlyInside(m.Departments) })
 	snap.RemovedMembers = slices.DeleteFunc(snap.RemovedMembers, func(ext string) bool {
 		return onlyInside(s.mems.byID[ext].v.Departments)
