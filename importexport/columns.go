@@ -48,6 +48,25 @@ type Column string
 const (
 	// ColRoles holds role names separated by ";", the primary role first.
 	ColRoles Column = "roles"
+	// ColGivenName and ColFamilyName are read, on import only, into the full name of a
+	// sheet that has no full-name column (Google Workspace's template has first and
+	// last names only): the given name, a space and the family name — or family name
+	// then given name without a space when both are written in Han script ("张" and
+	// "伟" make "张伟"). A sheet with a full-name column ignores them.
+	ColGivenName  Column = "given_name"
+	ColFamilyName Column = "family_name"
+)
+
+// Columns an import recognizes without storing anything from them, on either sheet.
+// ImportOptions.HeaderAliases may name them.
+const (
+	// ColIgnore is a known column whose cells are read and ignored: a platform
+	// template's column that has no field here ("是否部门内领导", "Cost Center").
+	ColIgnore Column = "ignore"
+	// ColSecret is a column of secrets — the initial passwords of Microsoft Entra's
+	// and Google Workspace's templates. Its cells are never stored, never put in a
+	// report or an error, and blanked in the error workbook.
+	ColSecret Column = "secret"
 )
 
 // The columns of the department sheet. Members are named by the import's key, nodes
@@ -117,6 +136,7 @@ const (
 	tRoleList                  // role names, separated by ';'
 	tTextList                  // texts separated by ';'
 	tIgnored                   // read and ignored (the error workbook's problem column)
+	tSecret                    // a secret: never stored nor shown, blanked in the error workbook
 )
 
 // colSpec describes one column.
@@ -129,8 +149,9 @@ type colSpec struct {
 	labels   [3]string
 	synonyms []string // more headers people use for it
 	enum     *enumSpec
-	lang     string // a language form of a multilingual name
-	required bool   // marked * in templates: required for new records
+	lang       string // a language form of a multilingual name
+	required   bool   // marked * in templates: required for new records
+	importOnly bool   // recognized on import, never exported nor in templates
 }
 
 func (s *colSpec) multilingual() bool {
@@ -144,23 +165,23 @@ func memberColumnDefs() []*colSpec {
 	}
 	defs := []*colSpec{
 		f(member.SystemNameField, tText, "nickname", "username", "user name", "昵称", "用户名", "暱稱", "使用者名稱"),
-		f(member.FullNameField, tText, "name", "display name", "real name", "真实姓名", "员工姓名", "真實姓名", "員工姓名", "氏名", "名前"),
+		f(member.FullNameField, tText, "name", "display name", "real name", "真实姓名", "员工姓名", "真實姓名", "員工姓名", "成员姓名", "成員姓名", "名字", "氏名", "名前"),
 		f(member.EmployeeNumberField, tNumText, "employee no", "employee id", "staff number", "staff no", "工号", "员工工号", "工號", "員工工號", "员工号", "員工號", "社員番号", "従業員番号"),
-		f(member.MobileField, tNumText, "mobile phone", "mobile number", "cell phone", "phone", "手机", "手机号码", "手機", "手機號碼", "电话号码", "電話號碼", "携帯電話", "携帯電話番号", "携帯番号"),
-		f(member.EmailField, tText, "e-mail", "email address", "mail", "邮箱地址", "电子邮箱", "電子郵件", "郵箱地址", "電子郵箱", "メールアドレス", "メール"),
+		f(member.MobileField, tNumText, "mobile phone", "mobile number", "cell phone", "phone", "手机", "手机号码", "手機", "手機號碼", "手机号", "手機號", "联系手机", "聯繫手機", "电话号码", "電話號碼", "携帯電話", "携帯電話番号", "携帯番号"),
+		f(member.EmailField, tText, "e-mail", "email address", "mail", "邮箱地址", "电子邮箱", "电子邮件", "電子郵件", "郵箱地址", "電子郵箱", "電郵", "个人邮箱", "個人郵箱", "工作邮箱", "工作郵箱", "メールアドレス", "メール"),
 		f(member.GenderField, tEnum, "sex"),
 		f(member.LoginMethodField, tEnum),
-		f(member.LoginAccountField, tNumText, "account", "账号", "帳號", "登录名", "登入名"),
+		f(member.LoginAccountField, tNumText, "account", "账号", "帐号", "帳號", "賬號", "账户", "帳戶", "登录名", "登入名"),
 		f(member.SSOAccountField, tText, "sso"),
 		f(member.StatusField, tEnum, "account status", "账号状态", "帳號狀態"),
 		f(member.LoginBlockedField, tBool),
-		f(member.PrimaryDepartmentField, tNodeRef, "department", "dept", "main department", "部门", "主部门", "所属部门", "部門", "主部門", "所屬部門", "部署", "所属部署"),
+		f(member.PrimaryDepartmentField, tNodeRef, "department", "dept", "main department", "部门", "主部门", "所属部门", "所在部门", "部門", "主部門", "所屬部門", "所在部門", "部署", "所属部署"),
 		f(member.SecondaryDepartmentsField, tNodeList, "other departments", "其他部门", "兼职部门", "其他部門", "兼職部門"),
 		f(member.AffiliatedDepartmentField, tNodeRef),
 		f(member.AffiliatedOrganizationField, tNodeRef),
-		f(member.JobTitleField, tText, "title", "position", "职务", "岗位", "職務", "崗位", "役職"),
+		f(member.JobTitleField, tText, "title", "position", "employee title", "职务", "岗位", "職務", "崗位", "职称", "職稱", "役職"),
 		f(member.ReportingManagerField, tMemberRef, "manager", "supervisor", "direct manager", "直属上级", "上级", "直屬上級", "上級"),
-		f(member.HireDateField, tDate, "start date", "date of hire", "入职时间", "入職時間", "入社日"),
+		f(member.HireDateField, tDate, "start date", "date of hire", "hired date", "入职时间", "入職時間", "入职日", "入社日"),
 		f(member.EmploymentDateField, tDate, "参加工作时间", "參加工作時間"),
 		f(member.ResponsibleLinesField, tTextList),
 		f(member.BirthdayField, tDate, "date of birth", "birth date", "出生日期", "生年月日"),
@@ -173,10 +194,10 @@ func memberColumnDefs() []*colSpec {
 		f(member.RegionField, tText, "country", "国家", "國家"),
 		f(member.BioField, tLongText),
 		f(member.WorkDetailsField, tLongText),
-		f(member.WorkPlaceField, tText, "office", "location", "工作地点", "工作地點", "勤務地"),
+		f(member.WorkPlaceField, tText, "office", "location", "工作地点", "工作地點", "办公地址", "辦公地址", "勤務地"),
 		f(member.ExtendedAField, tText),
 		f(member.ExtendedBField, tText),
-		f(member.ExternalIDField, tText),
+		f(member.ExternalIDField, tText, "user id", "userid", "用户id", "用戶id", "成员userid", "成員userid", "员工userid", "員工userid"),
 		{col: ColRoles, sheet: Members, typ: tRoleList, labels: [3]string{"Roles", "角色", "角色"}, synonyms: []string{"role"}},
 	}
 	for _, d := range defs {
@@ -240,6 +261,26 @@ func departmentColumnDefs() []*colSpec {
 // problemsColumnDef is the column the error workbook adds; importing ignores it.
 var problemsColumnDef = &colSpec{col: colProblems, typ: tIgnored, labels: [3]string{"Problems", "错误信息", "錯誤訊息"}}
 
+// importOnlyDefs are the columns an import recognizes that are not fields of the
+// sheet: ignored and secret columns (both sheets), and the parts of a name (member
+// sheet).
+func importOnlyDefs(kind Sheets) []*colSpec {
+	defs := []*colSpec{
+		{col: ColIgnore, sheet: kind, typ: tIgnored, importOnly: true, labels: [3]string{"Ignored", "忽略", "忽略"}},
+		{col: ColSecret, sheet: kind, typ: tSecret, importOnly: true, labels: [3]string{"Password", "密码", "密碼"},
+			synonyms: []string{"initial password", "初始密码", "初始密碼", "登录密码", "登錄密碼"}},
+	}
+	if kind == Members {
+		defs = append(defs,
+			&colSpec{col: ColGivenName, sheet: Members, typ: tText, importOnly: true, labels: [3]string{"Given name", "名", "名"},
+				synonyms: []string{"first name", "givenname", "forename"}},
+			&colSpec{col: ColFamilyName, sheet: Members, typ: tText, importOnly: true, labels: [3]string{"Family name", "姓", "姓"},
+				synonyms: []string{"last name", "surname"}},
+		)
+	}
+	return defs
+}
+
 // catalog is the lazily built index of every column and header.
 type catalog struct {
 	members, departments []*colSpec
@@ -283,6 +324,11 @@ func cat() *catalog {
 		}
 		add(Members, problemsColumnDef)
 		add(Departments, problemsColumnDef)
+		for _, kind := range []Sheets{Members, Departments} {
+			for _, s := range importOnlyDefs(kind) {
+				add(kind, s)
+			}
+		}
 		for i, tag := range langTags {
 			for _, l := range langLabels[i] {
 				c.langs[headerKey(l)] = tag

@@ -465,7 +465,7 @@ func headerMatches(text []byte) int {
 					if firstNonASCII([]byte(cell)) < 0 {
 						continue
 					}
-					if s := cat().match(kind, cell); s != nil && s.typ != tIgnored {
+					if knownHeader(kind, cell) {
 						n++
 					}
 				}
@@ -789,7 +789,7 @@ func sniffSeparator(text []byte) rune {
 			for _, kind := range []Sheets{Members, Departments} {
 				n := 0
 				for _, f := range fields {
-					if s := cat().match(kind, f); s != nil && s.typ != tIgnored {
+					if f != "" && knownHeader(kind, f) {
 						n++
 					}
 				}

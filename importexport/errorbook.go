@@ -197,6 +197,9 @@ func (eb *errorBook) copySheet(src, name string, rows rowSource, lim Limits) err
 		row := make([]any, 0, max(len(cells), width)+1)
 		for c, v := range cells {
 			letter, _ := excelize.ColumnNumberToName(c + 1)
+			if rep != nil && num > header && rep.types[c] == tSecret {
+				v = "" // a password column: never copied
+			}
 			if rep != nil && num > header && rep.types[c] == tDate {
 				if f, err := strconv.ParseFloat(v, 64); err == nil {
 					if d, ok := SerialDate(f, eb.date1904); ok {

@@ -224,7 +224,7 @@ func specsOf(kind Sheets, cols []Column) ([]*colSpec, error) {
 	out := make([]*colSpec, 0, len(cols))
 	for _, c := range cols {
 		s := cat().spec(kind, c)
-		if s == nil || s.typ == tIgnored {
+		if s == nil || s.typ == tIgnored || s.importOnly {
 			return nil, fmt.Errorf("importexport: the %s sheet has no column %q: %w", kind, c, orgkit.ErrInvalid)
 		}
 		out = append(out, s)

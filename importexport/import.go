@@ -86,6 +86,12 @@ type ImportOptions struct {
 	Meta store.Meta
 	// Limits bound what is read; zero fields take the defaults of Limits.
 	Limits Limits
+	// HeaderAliases name more headers a host's files use: header → column, compared
+	// as headers are (case, width, spaces, '_', '-' and '*' ignored). They win over
+	// the platform templates and the built-in headers. A column may be any column
+	// of either sheet, ColIgnore (a known column whose cells are ignored), ColSecret
+	// (a column of secrets, never stored nor shown) or ColGivenName/ColFamilyName.
+	HeaderAliases map[string]Column
 }
 
 // Input is one file of a multi-file import (ImportFiles): a department CSV and a
@@ -155,6 +161,10 @@ type SheetReport struct {
 	Encoding Encoding
 	// HeaderRow is the 1-based row of the header.
 	HeaderRow int
+	// Template names the platform template the member sheet was recognized as
+	// ("WeCom", "WeCom CSV", "DingTalk", "Feishu", "Microsoft Entra", "Google
+	// Workspace"; see the package documentation), or "".
+	Template string
 	// Rows is the number of data rows read (blank rows not counted).
 	Rows int
 	// Columns lists the columns found, in file order.
@@ -306,8 +316,12 @@ func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, in
 	if opts.Mode > Upsert {
 		return nil, fmt.Errorf("importexport: unknown mode %d: %w", opts.Mode, orgkit.ErrInvalid)
 	}
+	aliases, err := newAliases(opts.HeaderAliases)
+	if err != nil {
+		return nil, err
+	}
 	im := &importer{
-		ctx: ctx, svc: svc, dir: dir, opts: opts, lim: opts.Limits.withDefaults(),
+		ctx: ctx, svc: svc, dir: dir, opts: opts, lim: opts.Limits.withDefaults(), aliases: aliases,
 		tag: opts.Language, rules: svc.Rules(),
 	}
 	if im.tag == (language.Tag{}) {
@@ -336,8 +350,9 @@ type importer struct {
 	dir   orgkit.DirectoryID
 	opts  ImportOptions
 	lim   Limits
-	tag   language.Tag
-	rules member.Rules
+	tag     language.Tag
+	rules   member.Rules
+	aliases map[string]Column // ImportOptions.HeaderAliases by header key
 
 	inputs   []inputInfo
 	mobiles  *mobileWarmer
@@ -356,6 +371,10 @@ type importer struct {
 	idRows     map[uuid.UUID]rowLoc // IDs of the import's records → their rows, built on demand
 	memberRows []*memberRow
 	deptRows   []*deptRow
+	names      map[string]bool  // system names held by rows or derived, by unique key
+	// rowSecondary are the departments after the first in the primary department's
+	// cell of the member row being built.
+	rowSecondary []orgkit.NodeID
 }
 
 // sheetData is one sheet as read: its columns and its data rows' cells.
@@ -370,6 +389,8 @@ type sheetData struct {
 	nums   []int       // row numbers of the data rows
 	cells  []string    // len(binds) cells per data row, cleaned
 	report SheetReport // what the report says about it
+	// example reports a platform template's example row by its first non-blank cell.
+	example func(first string) bool
 }
 
 // binding is one recognized column of a sheet.
@@ -525,7 +546,8 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		}
 		buf = append(buf, bufRow{num, cells})
 	}
-	h, kind := detectHeader(buf, kinds)
+	hm := &headerMatcher{aliases: im.aliases}
+	h, kind := detectHeader(buf, kinds, hm.known)
 	if h < 0 {
 		return false, nil
 	}
@@ -539,6 +561,13 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		width = max(width, len(r.cells))
 	}
 	texts := headerTexts(buf, h, width)
+	if kind == Members {
+		hm.tmpl = recognizeTemplate(texts)
+	}
+	if hm.tmpl != nil {
+		sh.report.Template = hm.tmpl.name
+		sh.example = hm.tmpl.example
+	}
 	seen := map[Column]int{}
 	var noHeader []int // columns without a header: their values are problems
 	for c := 0; c < width; c++ {
@@ -548,7 +577,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			noHeader = append(noHeader, c)
 			continue
 		}
-		spec := cat().match(kind, text)
+		spec := hm.match(kind, text)
 		cr := ColumnReport{Letter: letter, Header: text}
 		switch {
 		case spec == nil:
@@ -556,6 +585,8 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 				im.readErrs = append(im.readErrs, im.columnProblem(sh, letter, text, CodeColumnUnknown, text, ""))
 			}
 		case spec.typ == tIgnored:
+		case spec.typ == tSecret:
+			sh.report.types[c] = tSecret // never read, blanked in the error workbook
 		default:
 			if first, dup := seen[spec.col]; dup {
 				im.readErrs = append(im.readErrs, im.columnProblem(sh, letter, text, CodeColumnDuplicate, text, sh.binds[first].letter))
@@ -586,6 +617,9 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 	add := func(num int, cells []string) error {
 		if len(cells) > max(width, im.lim.MaxColumns) {
 			return &LimitError{Limit: LimitColumns, Max: int64(im.lim.MaxColumns), File: file, Row: num}
+		}
+		if sh.example != nil && sh.example(firstCell(cells)) {
+			return nil // the platform template's example row
 		}
 		sh.report.width = max(sh.report.width, len(cells))
 		for _, c := range noHeader {
@@ -662,6 +696,16 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 	return true, nil
 }
 
+// firstCell returns the first non-blank cell of a row, cleaned.
+func firstCell(cells []string) string {
+	for _, c := range cells {
+		if v := cleanCell(c); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 func blankRow(cells []string) bool {
 	for _, c := range cells {
 		if cleanCell(c) != "" {
@@ -675,7 +719,7 @@ func blankRow(cells []string) bool {
 // first of equals), and the kind of sheet they name. A blank header cell takes the
 // nearest text above it, as a header merged over several rows keeps its text in its
 // top cell.
-func detectHeader(buf []bufRow, kinds Sheets) (int, Sheets) {
+func detectHeader(buf []bufRow, kinds Sheets, known func(Sheets, string) bool) (int, Sheets) {
 	best, bestKind, bestN := -1, Sheets(0), 0
 	width := 0
 	for i, r := range buf {
@@ -687,7 +731,7 @@ func detectHeader(buf []bufRow, kinds Sheets) (int, Sheets) {
 			}
 			n := 0
 			for _, t := range texts {
-				if s := cat().match(kind, t); s != nil && s.typ != tIgnored {
+				if t != "" && known(kind, t) {
 					n++
 				}
 			}
@@ -745,6 +789,7 @@ func (im *importer) build(commit bool) (*Report, error) {
 	im.snap = snap
 	im.problems = slices.Clone(im.readErrs)
 	im.cmds, im.refs = nil, nil
+	im.names = nil
 	im.rep = &Report{Mode: im.opts.Mode, Language: im.tag, inputs: im.inputs, limits: im.lim}
 	for _, sh := range im.sheets {
 		im.rep.Sheets = append(im.rep.Sheets, sh.report)

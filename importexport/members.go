@@ -1,9 +1,11 @@
 package importexport
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
@@ -161,6 +163,8 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 	var want []orgkit.RoleID
 	rolesSet := false
 	rolesCol := -1
+	var given, family string
+	im.rowSecondary = nil
 	for bi, b := range sh.binds {
 		v := sh.cell(row, bi)
 		if v == "" || b.readOnly {
@@ -170,9 +174,16 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 		if clear && mr.cur == nil {
 			continue // creating: #clear is blank
 		}
-		if b.spec.col == ColRoles {
+		switch b.spec.col {
+		case ColRoles:
 			rolesCol = bi
 			want, rolesSet = im.roleCell(sh, row, bi, v, clear)
+			continue
+		case ColGivenName:
+			given = v
+			continue
+		case ColFamilyName:
+			family = v
 			continue
 		}
 		f := b.spec.field
@@ -183,7 +194,26 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 			fields = append(fields, f)
 		}
 	}
+	// More departments in the primary department's cell: the first is the primary,
+	// the others join the secondary ones.
+	if len(im.rowSecondary) > 0 {
+		for _, id := range im.rowSecondary {
+			if id != m.Primary && !slices.Contains(m.Secondary, id) {
+				m.Secondary = append(m.Secondary, id)
+			}
+		}
+		if mr.cur != nil && !slices.Contains(fields, member.SecondaryDepartmentsField) {
+			fields = append(fields, member.SecondaryDepartmentsField)
+		}
+	}
+	if name := joinName(given, family); name != "" && sh.bindingOf(FieldColumn(member.FullNameField)) < 0 {
+		m.FullName = name
+		if mr.cur != nil && !slices.Contains(fields, member.FullNameField) {
+			fields = append(fields, member.FullNameField)
+		}
+	}
 	if mr.cur == nil {
+		im.deriveDefaults(&m, sh)
 		p.mCounts.Created++
 		if rolesSet && len(want) > 0 && m.Status != orgkit.Active {
 			// Roles can only be given to an active member: create it active, give the
@@ -402,6 +432,17 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		var id orgkit.NodeID
 		if !clear {
 			r := im.res.node(v)
+			if !r.ok && f == member.PrimaryDepartmentField && len(splitList(v)) > 1 {
+				// Several departments, the first the primary ("研发部；产品部"): a list
+				// the platforms' templates write this way. A name holding the
+				// separator itself was tried whole first.
+				ids, ok := im.nodeList(sh, row, bi, v, "member."+f.String()+".not_found")
+				if !ok {
+					return false
+				}
+				r = refResult{node: ids[0], ok: true}
+				im.rowSecondary = ids[1:]
+			}
 			if !r.ok {
 				if r.ambiguous != "" {
 					return bad(CodeReferenceAmbiguous, r.ambiguous)
@@ -551,4 +592,75 @@ func textOf(m *member.Member, f member.Field) string {
 		return m.ExternalID
 	}
 	return ""
+}
+
+// joinName joins a given and a family name into a full name: "Ada Lovelace", or
+// "张伟" (family name first, no space) when both are written in Han script.
+func joinName(given, family string) string {
+	switch {
+	case given == "" || family == "":
+		return given + family
+	case hanOnly(given) && hanOnly(family):
+		return family + given
+	}
+	return given + " " + family
+}
+
+func hanOnly(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// deriveDefaults fills what a new member's row leaves to be derived when its sheet
+// has no column for it: the system name, the way sync names upstream members (the
+// full name, else an identifier of the row; a name someone holds gets " (id)"; see
+// member.Rules.DeriveSystemName); and the login method, by email when the member has
+// an email and no mobile.
+func (im *importer) deriveDefaults(m *member.Member, sh *sheetData) {
+	if m.SystemName.Default == "" && sh.bindingOf(FieldColumn(member.SystemNameField)) < 0 {
+		m.SystemName.Default = im.derivedSystemName(m)
+	}
+	if sh.bindingOf(FieldColumn(member.LoginMethodField)) < 0 && m.Mobile == "" && m.Email != "" {
+		m.LoginMethod = member.LoginByEmail
+	}
+}
+
+// derivedSystemName returns a system name for m that no member of the directory and
+// no other row of the import holds, and claims it.
+func (im *importer) derivedSystemName(m *member.Member) string {
+	id := cmp.Or(m.ExternalID, m.LoginAccount, m.SSOAccount, m.EmployeeNumber, m.Email, m.Mobile)
+	name := im.rules.DeriveSystemName(m.FullName, id)
+	if name == "" {
+		return ""
+	}
+	if im.names == nil {
+		im.names = map[string]bool{}
+		for _, sh := range im.sheets {
+			b := sh.bindingOf(FieldColumn(member.SystemNameField))
+			if sh.kind != Members || b < 0 {
+				continue
+			}
+			for row := range sh.rows() {
+				if v := sh.cell(row, b); v != "" && !isClear(v) {
+					im.names[member.UniqueKey(member.SystemNameField, &member.Member{SystemName: orgkit.Name(v)})] = true
+				}
+			}
+		}
+	}
+	for n := 0; ; n++ {
+		cand := name
+		if n > 0 {
+			cand = member.SuffixedSystemName(name, id, n)
+		}
+		key := member.UniqueKey(member.SystemNameField, &member.Member{SystemName: orgkit.Name(cand)})
+		_, taken := im.snap.MemberBy(member.SystemNameField, cand)
+		if (!taken && !im.names[key]) || n > 1000 {
+			im.names[key] = true
+			return cand
+		}
+	}
 }

@@ -131,6 +131,9 @@ func (r *resolver) resolveNode(ref string) refResult {
 	if ref == "" {
 		return refResult{}
 	}
+	if strings.Trim(ref, "/") == "" { // "/": the top of the tree (Google's org unit path)
+		return refResult{node: r.root, ok: true}
+	}
 	if !strings.Contains(ref, "/") {
 		if id, ok := r.codes[orgtree.CodeKey(ref)]; ok {
 			return refResult{node: id, ok: true}
