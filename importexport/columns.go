@@ -141,14 +141,14 @@ const (
 
 // colSpec describes one column.
 type colSpec struct {
-	col      Column
-	sheet    Sheets
-	typ      colType
-	field    member.Field  // member sheet: the member field (0 for roles)
-	node     orgtree.Field // department sheet: the node field it edits
-	labels   [3]string
-	synonyms []string // more headers people use for it
-	enum     *enumSpec
+	col        Column
+	sheet      Sheets
+	typ        colType
+	field      member.Field  // member sheet: the member field (0 for roles)
+	node       orgtree.Field // department sheet: the node field it edits
+	labels     [3]string
+	synonyms   []string // more headers people use for it
+	enum       *enumSpec
 	lang       string // a language form of a multilingual name
 	required   bool   // marked * in templates: required for new records
 	importOnly bool   // recognized on import, never exported nor in templates

@@ -345,11 +345,11 @@ func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, in
 
 // importer holds one import: the sheets read, then the batch built from them.
 type importer struct {
-	ctx   context.Context
-	svc   *directory.Service
-	dir   orgkit.DirectoryID
-	opts  ImportOptions
-	lim   Limits
+	ctx     context.Context
+	svc     *directory.Service
+	dir     orgkit.DirectoryID
+	opts    ImportOptions
+	lim     Limits
 	tag     language.Tag
 	rules   member.Rules
 	aliases map[string]Column // ImportOptions.HeaderAliases by header key
@@ -371,7 +371,7 @@ type importer struct {
 	idRows     map[uuid.UUID]rowLoc // IDs of the import's records → their rows, built on demand
 	memberRows []*memberRow
 	deptRows   []*deptRow
-	names      map[string]bool  // system names held by rows or derived, by unique key
+	names      map[string]bool // system names held by rows or derived, by unique key
 	// rowSecondary are the departments after the first in the primary department's
 	// cell of the member row being built.
 	rowSecondary []orgkit.NodeID
