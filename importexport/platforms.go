@@ -33,7 +33,7 @@ type platformTemplate struct {
 var platformTemplates = []*platformTemplate{
 	{
 		name:   "WeCom",
-		source: "https://open.work.weixin.qq.com/help2/pc/15054 (通讯录 → 批量导入/导出 → 文件导入)",
+		source: "WeCom admin console, 通讯录 → 批量导入 → 文件导入 (see testdata/templates/wecom.json)",
 		columns: map[string]Column{
 			"姓名": FieldColumn(member.FullNameField), "帐号": FieldColumn(member.LoginAccountField),
 			"账号": FieldColumn(member.LoginAccountField), "别名": ColIgnore, "职务": FieldColumn(member.JobTitleField),
@@ -55,7 +55,7 @@ var platformTemplates = []*platformTemplate{
 		// The CSV of WeCom's "batch/syncuser" and "batch/replaceuser" APIs
 		// (batch_user_sample.csv): departments by ID, several separated by ';'.
 		name:   "WeCom CSV",
-		source: "https://developer.work.weixin.qq.com/document/path/90980 (增量更新成员, batch_user_sample.csv)",
+		source: "https://developer.work.weixin.qq.com/document/path/90980 (batch_user_sample.csv)",
 		columns: map[string]Column{
 			"姓名": FieldColumn(member.FullNameField), "帐号": FieldColumn(member.LoginAccountField),
 			"账号": FieldColumn(member.LoginAccountField), "微信号": FieldColumn(member.WeChatField),
@@ -69,7 +69,7 @@ var platformTemplates = []*platformTemplate{
 	},
 	{
 		name:   "DingTalk",
-		source: "http://s.dingtalk.com/market/dingtalk/glybk-drtxl.php (通讯录 → 导入/导出员工 → 员工通讯录模板)",
+		source: "DingTalk admin console, 通讯录 → 导入/导出员工 (see testdata/templates/dingtalk.json)",
 		columns: map[string]Column{
 			"员工userid": FieldColumn(member.ExternalIDField), "userid": FieldColumn(member.ExternalIDField),
 			"姓名": FieldColumn(member.FullNameField), "手机号": FieldColumn(member.MobileField),
@@ -95,7 +95,7 @@ var platformTemplates = []*platformTemplate{
 	},
 	{
 		name:   "Feishu",
-		source: "https://www.feishu.cn/hc/zh-CN/articles/360034114413 (管理后台 → 组织架构 → 成员与部门 → 批量导入/导出)",
+		source: "Feishu/Lark admin console, 成员与部门 → 批量导入/导出 (see testdata/templates/feishu.json)",
 		columns: map[string]Column{
 			"姓名": FieldColumn(member.FullNameField), "用户id": FieldColumn(member.ExternalIDField),
 			"手机号": FieldColumn(member.MobileField), "工作邮箱": FieldColumn(member.EmailField),
@@ -117,7 +117,7 @@ var platformTemplates = []*platformTemplate{
 	},
 	{
 		name:   "Microsoft Entra",
-		source: "https://learn.microsoft.com/en-us/entra/identity/users/users-bulk-add (bulk create users CSV, version:v1.0)",
+		source: "https://learn.microsoft.com/entra/identity/users/users-bulk-add (Bulk create, version:v1.0)",
 		columns: map[string]Column{
 			"[displayname]": FieldColumn(member.FullNameField), "[userprincipalname]": FieldColumn(member.EmailField),
 			"[passwordprofile]": ColSecret, "[accountenabled]": FieldColumn(member.LoginBlockedField),
@@ -132,7 +132,7 @@ var platformTemplates = []*platformTemplate{
 	},
 	{
 		name:   "Google Workspace",
-		source: "https://support.google.com/a/answer/40057 (Directory → Users → Bulk update users → Download blank CSV template)",
+		source: "https://support.google.com/a/answer/40057 (Bulk update users, blank CSV template)",
 		columns: map[string]Column{
 			"firstname": ColGivenName, "lastname": ColFamilyName, "emailaddress": FieldColumn(member.EmailField),
 			"password": ColSecret, "passwordhashfunction": ColSecret,

@@ -60,6 +60,9 @@ type resolver struct {
 
 	keyIdx map[string]keyEntry        // rows of the import by normalized key
 	sysIdx map[string]orgkit.MemberID // rows of the import by system name key, built on demand
+	// rowIdx are the rows of the import by the other key fields (not the import's
+	// key, which keyIdx holds), built on demand; a key two rows share is ambiguous.
+	rowIdx map[member.Field]map[string]orgkit.MemberID
 
 	roleIdx map[string]orgkit.RoleID // name key → role; zero when ambiguous
 }
@@ -292,8 +295,48 @@ func (r *resolver) member(raw string) (orgkit.MemberID, bool) {
 			}
 			found = m.ID
 		}
+		if r.rowIdx == nil {
+			r.indexRowKeys()
+		}
+		if id, ok := r.rowIdx[g][k]; ok {
+			if id.IsZero() || (!found.IsZero() && found != id) {
+				return orgkit.MemberID{}, false // ambiguous
+			}
+			found = id
+		}
 	}
 	return found, !found.IsZero()
+}
+
+// indexRowKeys indexes the rows of the import by every key field but the import's
+// own key: a member may be named by its email or external ID while the rows are
+// matched by employee number (Feishu's direct manager is a user ID).
+func (r *resolver) indexRowKeys() {
+	r.rowIdx = map[member.Field]map[string]orgkit.MemberID{}
+	for _, g := range keyFields {
+		if g == r.im.key || g == member.SystemNameField {
+			continue
+		}
+		idx := map[string]orgkit.MemberID{}
+		for _, mr := range r.im.memberRows {
+			b := mr.sh.bindingOf(FieldColumn(g))
+			if b < 0 {
+				continue
+			}
+			raw := mr.sh.cell(mr.row, b)
+			if raw == "" || isClear(raw) {
+				continue
+			}
+			if k, ok := r.memberKey(g, raw); ok {
+				if prev, taken := idx[k]; taken && prev != mr.id {
+					idx[k] = orgkit.MemberID{} // two rows: ambiguous
+				} else {
+					idx[k] = mr.id
+				}
+			}
+		}
+		r.rowIdx[g] = idx
+	}
 }
 
 // role resolves a role by name: its default name, or else one of its language forms

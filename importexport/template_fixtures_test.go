@@ -1,0 +1,422 @@
+package importexport
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
+	"github.com/orgkit/orgkit/store"
+)
+
+// pinnedTemplate is a platform template as pinned in testdata/templates.
+type pinnedTemplate struct {
+	Platform   string `json:"platform"`
+	Format     string `json:"format"`
+	Confidence string `json:"confidence"`
+	Sources    []struct {
+		URL  string `json:"url"`
+		Read string `json:"read"`
+		What string `json:"what"`
+	} `json:"sources"`
+	Rows                    [][]string  `json:"rows"`
+	HeaderRow               int         `json:"header_row"`
+	Merges                  [][2]string `json:"merges"`
+	Examples                [][]string  `json:"examples"`
+	TraditionalHeader       []string    `json:"traditional_header"`
+	TraditionalInstructions []string    `json:"traditional_instructions"` // the instruction row in the Traditional form
+	DepartmentSeparator     string      `json:"department_separator"`
+}
+
+func loadTemplate(t *testing.T, name string) *pinnedTemplate {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "templates", name+".json"))
+	require.NoError(t, err)
+	var p pinnedTemplate
+	require.NoError(t, json.Unmarshal(b, &p))
+	require.NotEmpty(t, p.Sources, "%s: pinned with its sources", name)
+	for _, s := range p.Sources {
+		require.NotEmpty(t, s.URL)
+		require.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, s.Read, "%s: the date the source was read", name)
+	}
+	require.True(t, p.HeaderRow >= 1 && p.HeaderRow <= len(p.Rows))
+	return &p
+}
+
+// header returns the pinned header row.
+func (p *pinnedTemplate) header() []string { return p.Rows[p.HeaderRow-1] }
+
+// fill returns the template's rows (instructions, header, examples) and then data,
+// each data row given as header → value.
+func (p *pinnedTemplate) fill(header []string, data []map[string]string) [][]string {
+	rows := append([][]string{}, p.Rows...)
+	if header != nil {
+		rows[p.HeaderRow-1] = header
+	}
+	rows = append(rows, p.Examples...)
+	h := rows[p.HeaderRow-1]
+	for _, d := range data {
+		row := make([]string, len(h))
+		for i, col := range h {
+			row[i] = d[col]
+		}
+		for k := range d {
+			require.Contains(nil, h, k, "data names a header the template has")
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// xlsxOf writes rows as the template's workbook: text cells, its merged instruction
+// cells.
+func (p *pinnedTemplate) xlsxOf(t *testing.T, rows [][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for r, row := range rows {
+		cells := make([]any, len(row))
+		for i, v := range row {
+			if v != "" {
+				cells[i] = v
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r+1)
+		require.NoError(t, f.SetSheetRow("Sheet1", cell, &cells))
+	}
+	for _, m := range p.Merges {
+		require.NoError(t, f.MergeCell("Sheet1", m[0], m[1]))
+	}
+	var buf bytes.Buffer
+	_, err := f.WriteTo(&buf)
+	require.NoError(t, err)
+	return buf.Bytes()
+}
+
+// csvOf writes rows as CSV (CRLF, as Excel saves it).
+func csvOf(t *testing.T, rows [][]string) string {
+	t.Helper()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	require.NoError(t, w.WriteAll(rows))
+	return b.String()
+}
+
+// templateFixture is the fixture directory with departments the templates name.
+func templateFixture(t *testing.T) *fixture {
+	fx := newFixture(t)
+	_, err := fx.svc.Apply(fx.ctx, fx.dir, store.Meta{},
+		orgtree.Create{ID: orgkit.NewNodeID(), Parent: fx.root, Kind: orgtree.Department, Code: "2", Name: orgkit.Name("广州研发部")},
+		orgtree.Create{ID: orgkit.NewNodeID(), Parent: fx.root, Kind: orgtree.Department, Code: "3", Name: orgkit.Name("台北研發")},
+	)
+	require.NoError(t, err)
+	return fx
+}
+
+func (fx *fixture) nodeByCode(t *testing.T, code string) orgkit.NodeID {
+	t.Helper()
+	n, ok := fx.snap(t).Tree().ByCode(code)
+	require.True(t, ok, code)
+	return n.ID
+}
+
+// WeCom's admin template (xlsx): an instruction row merged over the header, 帐号 for
+// the account, several departments in one cell separated by ";" (the full-width
+// "；" too), the first the primary; no system-name column, so system names are
+// derived as sync derives them, a taken one suffixed with the row's account.
+func TestTemplateWeCom(t *testing.T) {
+	p := loadTemplate(t, "wecom")
+	fx := templateFixture(t)
+	rows := p.fill(nil, []map[string]string{
+		{"姓名": "张伟", "帐号": "zhangwei", "别名": "David", "职务": "工程师", "部门": "Acme/北京研发；Shanghai Sales", "性别": "男", "手机": "13800138001", "座机": "010-62345678"},
+		{"姓名": "张伟", "帐号": "zhangwei2", "职务": "产品经理", "部门": "广州研发部", "性别": "男", "个人邮箱": "zw2@example.com"},
+		{"姓名": "ada", "帐号": "ada2", "部门": "Acme/Beijing R&D/Product;广州研发部", "性别": "女", "手机": "13800138003"},
+	})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, "WeCom", rep.Sheets[0].Template)
+	assert.Equal(t, 2, rep.Sheets[0].HeaderRow, "below the instruction row")
+	assert.Equal(t, 3, rep.Members.Created)
+
+	zw := fx.member(t, member.LoginAccountField, "zhangwei")
+	assert.Equal(t, "张伟", zw.SystemName.Default, "derived from the full name")
+	assert.Equal(t, fx.rd, zw.Primary, "the first department is the primary")
+	assert.Equal(t, []orgkit.NodeID{fx.sales}, zw.Secondary)
+	assert.Equal(t, "工程师", zw.JobTitle)
+	assert.Equal(t, member.Male, zw.Gender)
+	assert.Equal(t, "010-62345678", zw.OfficePhone)
+	zw2 := fx.member(t, member.LoginAccountField, "zhangwei2")
+	assert.Equal(t, "张伟 (zhangwei2)", zw2.SystemName.Default, "a taken name gets the row's account, as sync gives the external ID")
+	assert.Equal(t, member.LoginByEmail, zw2.LoginMethod, "only an email: login by email")
+	assert.Equal(t, "zw2@example.com", zw2.Email)
+	ada2 := fx.member(t, member.LoginAccountField, "ada2")
+	assert.Equal(t, "ada (ada2)", ada2.SystemName.Default, "an existing member holds \"ada\"")
+	assert.Equal(t, fx.product, ada2.Primary)
+	assert.Equal(t, []orgkit.NodeID{fx.nodeByCode(t, "2")}, ada2.Secondary)
+}
+
+// WeCom's contacts-API CSV template saved by Simplified-Chinese Excel: GBK, its
+// header verbatim (禁用项说明 is an instruction in a header cell), departments by ID
+// separated by ';'.
+func TestTemplateWeComCSVInGBK(t *testing.T) {
+	p := loadTemplate(t, "wecom-csv")
+	fx := templateFixture(t)
+	rows := p.fill(nil, []map[string]string{
+		{"姓名": "王芳", "帐号": "wangfang", "手机号": "13800138011", "邮箱": "wangfang@example.com", "所在部门": "2;3", "职位": "测试工程师", "性别": "女", "是否部门内领导": "0;1", "排序": "10;20", "禁用": "0"},
+		{"姓名": "刘洋", "帐号": "liuyang", "手机号": "13800138012", "所在部门": "3", "职位": "运维", "性别": "男", "地址": "广州市海珠区新港中路", "禁用": "1"},
+	})
+	data, err := simplifiedchinese.GBK.NewEncoder().String(csvOf(t, rows))
+	require.NoError(t, err)
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(data), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, GB18030, rep.Sheets[0].Encoding)
+	assert.Equal(t, "WeCom CSV", rep.Sheets[0].Template)
+	assert.Equal(t, 2, rep.Members.Created)
+	wf := fx.member(t, member.LoginAccountField, "wangfang")
+	assert.Equal(t, "王芳", wf.FullName)
+	assert.Equal(t, fx.nodeByCode(t, "2"), wf.Primary)
+	assert.Equal(t, []orgkit.NodeID{fx.nodeByCode(t, "3")}, wf.Secondary)
+	assert.False(t, wf.LoginBlocked)
+	ly := fx.member(t, member.LoginAccountField, "liuyang")
+	assert.True(t, ly.LoginBlocked, "禁用 1")
+	assert.Equal(t, "广州市海珠区新港中路", ly.WorkPlace)
+}
+
+// DingTalk's template (xlsx): instructions above, 员工UserID as the external ID,
+// 入职时间 as the hire date, the columns without a field here ignored.
+func TestTemplateDingTalk(t *testing.T) {
+	p := loadTemplate(t, "dingtalk")
+	fx := templateFixture(t)
+	rows := p.fill(nil, []map[string]string{
+		{"员工UserID": "manager7", "姓名": "赵敏", "手机号": "13800138021", "部门": "Acme/Beijing R&D", "职位": "总监", "工号": "D001", "是否此部门主管(是/否)": "是", "邮箱": "zhaomin@example.com", "分机号": "8001", "办公地点": "望京", "备注": "老员工", "入职时间": "2019-07-01"},
+		{"员工UserID": "user8", "姓名": "钱进", "手机号": "13800138022", "部门": "Beijing R&D；Shanghai Sales", "职位": "销售", "工号": "D002", "是否此部门主管(是/否)": "否", "入职时间": "2024/3/1"},
+	})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, "DingTalk", rep.Sheets[0].Template)
+	assert.Equal(t, member.EmployeeNumberField, rep.Key)
+	zm := fx.member(t, member.EmployeeNumberField, "D001")
+	assert.Equal(t, "manager7", zm.ExternalID)
+	assert.Equal(t, "赵敏", zm.SystemName.Default)
+	assert.Equal(t, "8001", zm.Extension)
+	assert.Equal(t, "望京", zm.WorkPlace)
+	assert.Equal(t, member.Date{Year: 2019, Month: 7, Day: 1}, zm.HireDate)
+	qj := fx.member(t, member.EmployeeNumberField, "D002")
+	assert.Equal(t, fx.rd, qj.Primary)
+	assert.Equal(t, []orgkit.NodeID{fx.sales}, qj.Secondary)
+}
+
+// Feishu's template (xlsx) in Simplified Chinese, and Lark's in Traditional Chinese
+// saved as CSV by Traditional-Chinese Excel: Big5. 直属上级 names the manager by user
+// ID, a row of the same file.
+func TestTemplateFeishuAndLarkBig5(t *testing.T) {
+	p := loadTemplate(t, "feishu")
+	t.Run("feishu xlsx", func(t *testing.T) {
+		fx := templateFixture(t)
+		rows := p.fill(nil, []map[string]string{
+			{"姓名": "孙丽", "用户 ID": "ou_sunli", "手机号": "13800138031", "部门": "Acme/Shanghai Sales", "工号": "F001", "性别": "女", "人员类型": "正式", "入职日期": "2022-05-16", "职务": "销售总监", "工作城市": "上海"},
+			{"姓名": "周杰", "用户 ID": "ou_zhoujie", "工作邮箱": "zhoujie@example.com", "部门": "Shanghai Sales;广州研发部", "工号": "F002", "性别": "男", "人员类型": "实习", "入职日期": "2024-07-01", "直属上级": "ou_sunli", "职务": "销售"},
+		})
+		rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
+		require.NoError(t, err, dumpProblems(rep))
+		assert.Equal(t, "Feishu", rep.Sheets[0].Template)
+		sl := fx.member(t, member.EmployeeNumberField, "F001")
+		zj := fx.member(t, member.EmployeeNumberField, "F002")
+		assert.Equal(t, sl.ID, zj.ReportingManager, "the manager by user ID")
+		assert.Equal(t, "ou_zhoujie", zj.ExternalID)
+		assert.Equal(t, member.LoginByEmail, zj.LoginMethod)
+		assert.Equal(t, []orgkit.NodeID{fx.nodeByCode(t, "2")}, zj.Secondary)
+		assert.Equal(t, member.Date{Year: 2022, Month: 5, Day: 16}, sl.HireDate)
+		assert.Equal(t, "上海", sl.WorkPlace)
+	})
+	t.Run("lark traditional csv in big5", func(t *testing.T) {
+		fx := templateFixture(t)
+		h := p.TraditionalHeader
+		require.Len(t, h, len(p.header()))
+		rows := p.fill(h, []map[string]string{
+			{"姓名": "陳美玲", "用戶 ID": "ou_chen", "手機號": "13800138041", "部門": "台北研發", "工號": "L001", "性別": "女", "人員類型": "正式", "入職日期": "2021-09-01", "職務": "資深工程師", "工作城市": "台北"},
+			{"姓名": "林志明", "用戶 ID": "ou_lin", "手機號": "13800138042", "部門": "台北研發；Shanghai Sales", "工號": "L002", "性別": "男", "人員類型": "正式", "入職日期": "2023-02-15", "直屬上級": "ou_chen", "職務": "工程師"},
+		})
+		rows[0] = p.TraditionalInstructions
+		data, err := traditionalchinese.Big5.NewEncoder().String(csvOf(t, rows))
+		require.NoError(t, err)
+		rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(data), ImportOptions{})
+		require.NoError(t, err, dumpProblems(rep))
+		assert.Equal(t, Big5, rep.Sheets[0].Encoding)
+		assert.Equal(t, "Feishu", rep.Sheets[0].Template)
+		chen := fx.member(t, member.EmployeeNumberField, "L001")
+		assert.Equal(t, "陳美玲", chen.FullName)
+		assert.Equal(t, "陳美玲", chen.SystemName.Default)
+		assert.Equal(t, "資深工程師", chen.JobTitle)
+		lin := fx.member(t, member.EmployeeNumberField, "L002")
+		assert.Equal(t, chen.ID, lin.ReportingManager)
+		assert.Equal(t, fx.nodeByCode(t, "3"), lin.Primary)
+		assert.Equal(t, []orgkit.NodeID{fx.sales}, lin.Secondary)
+	})
+}
+
+// secretsIn collects everything an import shows or keeps: the report, its problems,
+// the change set and the members.
+func secretsIn(t *testing.T, fx *fixture, rep *Report, err error) string {
+	t.Helper()
+	var b strings.Builder
+	if rep != nil {
+		b.WriteString(rep.String())
+		for _, p := range rep.Problems {
+			fmt.Fprintf(&b, "%+v\n", p)
+		}
+		if rep.Result != nil && rep.Result.ChangeSet != nil {
+			fmt.Fprintf(&b, "%+v\n", *rep.Result.ChangeSet)
+		}
+	}
+	if err != nil {
+		b.WriteString(err.Error())
+	}
+	for m := range fx.snap(t).Members() {
+		fmt.Fprintf(&b, "%+v\n", *m)
+	}
+	return b.String()
+}
+
+// workbookText returns every cell of a workbook.
+func workbookText(t *testing.T, data []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		require.NoError(t, err)
+		x, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		_ = rc.Close()
+		b.Write(x)
+	}
+	return b.String()
+}
+
+// Microsoft Entra's bulk-create CSV: the version row, the header, the example row
+// (skipped), passwords never stored nor shown — not in the report, the problems,
+// the change set, the members or the error workbook.
+func TestTemplateEntra(t *testing.T) {
+	p := loadTemplate(t, "entra")
+	const secret1, secret2 = "Tr0ub4dor&3-entra", "c0rrect-h0rse-entra"
+	rows := func(badMobile string) [][]string {
+		return p.fill(nil, []map[string]string{
+			{"Name [displayName] Required": "Ada King", "User name [userPrincipalName] Required": "ada.king@contoso.com", "Initial password [passwordProfile] Required": secret1,
+				"Block sign in (Yes/No) [accountEnabled] Required": "No", "First name [givenName]": "Ada", "Last name [surname]": "King", "Job title [jobTitle]": "Analyst",
+				"Department [department]": "Shanghai Sales", "Usage location [usageLocation]": "CN", "City [city]": "Shanghai", "Office [physicalDeliveryOfficeName]": "Tower A", "Mobile phone [mobile]": badMobile},
+			{"Name [displayName] Required": "Grace Hopper", "User name [userPrincipalName] Required": "grace@contoso.com", "Initial password [passwordProfile] Required": secret2,
+				"Block sign in (Yes/No) [accountEnabled] Required": "Yes", "Department [department]": "Beijing R&D", "Office phone [telephoneNumber]": "+86 10 6234 5678"},
+		})
+	}
+	// A bad mobile: the import fails; no secret anywhere, the error workbook blanks
+	// the column.
+	fx := templateFixture(t)
+	bad := csvOf(t, rows("not-a-number"))
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(bad), ImportOptions{})
+	require.Error(t, err)
+	require.NotNil(t, rep)
+	assert.Equal(t, []string{"Q4 member.mobile.invalid"}, problemsOf(rep), "row 3 (the example row) skipped")
+	shown := secretsIn(t, fx, rep, err)
+	assert.NotContains(t, shown, secret1)
+	assert.NotContains(t, shown, secret2)
+	var wb bytes.Buffer
+	require.NoError(t, WriteErrorWorkbook(&wb, strings.NewReader(bad), rep))
+	text := workbookText(t, wb.Bytes())
+	assert.Contains(t, text, "not-a-number", "the upload is copied")
+	assert.NotContains(t, text, secret1)
+	assert.NotContains(t, text, secret2)
+
+	rep, err = Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(csvOf(t, rows(""))), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, "Microsoft Entra", rep.Sheets[0].Template)
+	assert.Equal(t, 2, rep.Members.Created, "the example row is not a member")
+	ada := fx.member(t, member.EmailField, "ada.king@contoso.com")
+	assert.Equal(t, "Ada King", ada.FullName)
+	assert.Equal(t, "Ada King", ada.SystemName.Default)
+	assert.Equal(t, member.LoginByEmail, ada.LoginMethod)
+	assert.Equal(t, "Analyst", ada.JobTitle)
+	assert.Equal(t, "CN", ada.Region)
+	assert.Equal(t, "Tower A", ada.WorkPlace)
+	assert.Equal(t, fx.sales, ada.Primary)
+	assert.False(t, ada.LoginBlocked)
+	grace := fx.member(t, member.EmailField, "grace@contoso.com")
+	assert.True(t, grace.LoginBlocked, "Block sign in: Yes")
+	assert.Equal(t, fx.rd, grace.Primary)
+	shown = secretsIn(t, fx, rep, err)
+	assert.NotContains(t, shown, secret1)
+	assert.NotContains(t, shown, secret2)
+}
+
+// Google Workspace's bulk-upload CSV: first and last names make the full name, the
+// org unit path is the department ("/" the top), the manager by email, passwords
+// (and their hash function) never kept or shown.
+func TestTemplateGoogle(t *testing.T) {
+	p := loadTemplate(t, "google")
+	fx := templateFixture(t)
+	const secret = "S3cr3t-google-pass"
+	rows := p.fill(nil, []map[string]string{
+		{"First Name [Required]": "Lin", "Last Name [Required]": "Wei", "Email Address [Required]": "lin.wei@example.com", "Password [Required]": secret,
+			"Org Unit Path [Required]": "/", "Employee ID": "G001", "Employee Title": "CEO", "Department": "Management", "Change Password at Next Sign-In": "TRUE"},
+		{"First Name [Required]": "伟", "Last Name [Required]": "张", "Email Address [Required]": "zhang.wei@example.com", "Password [Required]": "****",
+			"Password Hash Function [UPLOAD ONLY]": "SHA-1", "Org Unit Path [Required]": "/Beijing R&D/Product", "Mobile Phone": "13800138051",
+			"Employee ID": "G002", "Manager Email": "lin.wei@example.com", "Work Phone": "010-87654321", "Cost Center": "CC-7"},
+	})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(csvOf(t, rows)), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, "Google Workspace", rep.Sheets[0].Template)
+	lin := fx.member(t, member.EmployeeNumberField, "G001")
+	assert.Equal(t, "Lin Wei", lin.FullName, "given name, space, family name")
+	assert.Equal(t, "Lin Wei", lin.SystemName.Default)
+	assert.Equal(t, fx.root, lin.Primary, "org unit '/' is the top")
+	assert.Equal(t, member.LoginByEmail, lin.LoginMethod)
+	assert.Equal(t, "CEO", lin.JobTitle)
+	zw := fx.member(t, member.EmployeeNumberField, "G002")
+	assert.Equal(t, "张伟", zw.FullName, "Han names: family name first, no space")
+	assert.Equal(t, fx.product, zw.Primary)
+	assert.Equal(t, lin.ID, zw.ReportingManager)
+	assert.Equal(t, member.LoginByMobile, zw.LoginMethod)
+	assert.Equal(t, "010-87654321", zw.OfficePhone)
+	shown := secretsIn(t, fx, rep, err)
+	assert.NotContains(t, shown, secret)
+	assert.NotContains(t, shown, "SHA-1")
+}
+
+// Every pinned template is recognized from its header row, and each of its headers
+// is known (none is refused as unknown).
+func TestPinnedTemplatesRecognized(t *testing.T) {
+	want := map[string]string{"wecom": "WeCom", "wecom-csv": "WeCom CSV", "dingtalk": "DingTalk", "feishu": "Feishu", "entra": "Microsoft Entra", "google": "Google Workspace"}
+	for file, name := range want {
+		p := loadTemplate(t, file)
+		headers := [][]string{p.header()}
+		if p.TraditionalHeader != nil {
+			headers = append(headers, p.TraditionalHeader)
+		}
+		for _, h := range headers {
+			tmpl := recognizeTemplate(h)
+			require.NotNil(t, tmpl, file)
+			assert.Equal(t, name, tmpl.name, file)
+			m := &headerMatcher{tmpl: tmpl}
+			for _, x := range h {
+				assert.NotNil(t, m.match(Members, x), "%s: %q", file, x)
+			}
+		}
+	}
+}
