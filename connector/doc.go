@@ -23,7 +23,11 @@
 // field.read_only violation (errors.Is(err, orgkit.ErrReadOnly)); everything else —
 // roles, observers, group and isolation settings, fields the platform does not own such
 // as extended fields — stays editable. Merging departments is refused in a synced
-// directory.
+// directory. A source may own only fields the sync writes (Fields.Validate: never a
+// node's code, observers, group or isolation); one that learns at run time that the
+// app may see fewer fields than it declares says so in its snapshots
+// (Snapshot.Fields), and the directory is bound to those, so the others stay
+// editable here.
 //
 // # Planning
 //

@@ -87,6 +87,9 @@ func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts Plan
 	if !up.Platform.Valid() || !up.Platform.Synced() {
 		return nil, fmt.Errorf("connector: upstream platform %q is not a synced platform: %w", up.Platform, orgkit.ErrInvalid)
 	}
+	if err := up.Fields.Validate(); err != nil {
+		return nil, err
+	}
 	for _, f := range opts.MatchKeys {
 		if !slices.Contains(member.UniqueFields, f) {
 			return nil, fmt.Errorf("connector: match key %s is not a unique member field: %w", f, orgkit.ErrInvalid)

@@ -2,8 +2,11 @@ package connector
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
@@ -25,6 +28,10 @@ type Source interface {
 	TenantID() string
 	// Fields declares the member and node fields the platform owns: the sync keeps
 	// them up to date, and in the bound directory they are read-only to everyone else.
+	// They must pass Fields.Validate. It is the most the platform can own: a source
+	// that learns at run time which fields the app may actually see (platform
+	// permissions; WeCom apps made since 2022 see no mobiles or emails) narrows it in
+	// the snapshots it returns (Snapshot.Fields).
 	Fields() Fields
 	// Fetch reads the whole upstream directory.
 	Fetch(ctx context.Context) (*Snapshot, error)
@@ -73,6 +80,60 @@ func (f Fields) Normalized() Fields {
 	return Fields{Member: slices.Compact(m), Node: slices.Compact(n)}
 }
 
+// Validate checks that the sync can keep every field f declares up to date: a known
+// member field other than the affiliated department and organization (derived here,
+// never given upstream), and among the node fields only the name, parent, order,
+// manager, assistants, external ID and status — the planner never writes a node's
+// code, observers, group or isolation, which would stay read-only for ever. The
+// error, matching orgkit.ErrInvalid, names every field refused.
+func (f Fields) Validate() error {
+	var bad []string
+	for _, x := range f.Member {
+		switch {
+		case !x.Valid():
+			bad = append(bad, "member field "+strconv.Itoa(int(x))+" (unknown)")
+		case x == member.AffiliatedDepartmentField || x == member.AffiliatedOrganizationField:
+			bad = append(bad, "member field "+x.String()+" (derived here, never given upstream)")
+		}
+	}
+	for _, x := range f.Node {
+		switch x {
+		case orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField,
+			orgtree.ExternalIDField, orgtree.StatusField:
+		default:
+			name := x.String()
+			if name == "unknown" {
+				name = strconv.Itoa(int(x)) + " (unknown)"
+			}
+			bad = append(bad, "node field "+name)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("connector: the sync never writes %s, which would stay read-only for ever: %w", strings.Join(bad, ", "), orgkit.ErrInvalid)
+	}
+	return nil
+}
+
+// notIn lists the fields of f (normalized) that g (normalized) lacks.
+func (f Fields) notIn(g Fields) []string {
+	f, g = f.Normalized(), g.Normalized()
+	var out []string
+	for _, x := range f.Member {
+		if !g.OwnsMember(x) {
+			out = append(out, "member field "+x.String())
+		}
+	}
+	for _, x := range f.Node {
+		if !g.OwnsNode(x) {
+			out = append(out, "node field "+x.String())
+		}
+	}
+	return out
+}
+
+// IsZero reports whether f declares no field.
+func (f Fields) IsZero() bool { return len(f.Member) == 0 && len(f.Node) == 0 }
+
 // OwnsMember reports whether f lists the member field.
 func (f Fields) OwnsMember(x member.Field) bool { return slices.Contains(f.Member, x) }
 
@@ -82,7 +143,12 @@ func (f Fields) OwnsNode(x orgtree.Field) bool { return slices.Contains(f.Node, 
 // Snapshot is the upstream directory as a Source read it.
 type Snapshot struct {
 	// Platform, TenantID and Fields describe where the snapshot comes from. Sync
-	// fills them from the Source; callers of Plan set them.
+	// fills Platform and TenantID from the Source; callers of Plan set them. Fields
+	// are the fields the source owns: a Source leaves them empty to own all it
+	// declares (Source.Fields), or sets fewer of those, having learned at run time
+	// which fields the app may see; a delta that leaves them empty keeps the fields
+	// the directory is bound to. The directory is bound to them, so the fields left
+	// out stay editable here.
 	Platform orgkit.Platform
 	TenantID string
 	Fields   Fields

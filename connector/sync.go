@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +19,12 @@ import (
 // fields it owns (Fields.Normalized): from then on those fields change only through
 // sync. It rebinds a directory bound elsewhere. Sync binds an unbound directory by
 // itself, in the same change set as its first changes.
+//
+// Bind refuses a source whose fields do not pass Fields.Validate.
 func Bind(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, src Source) (*directory.Snapshot, error) {
+	if err := src.Fields().Validate(); err != nil {
+		return nil, err
+	}
 	res, err := svc.Apply(ctx, dir, store.Meta{Origin: store.OriginSync, Reason: fmt.Sprintf("bind to %s %q", src.Platform(), src.TenantID())},
 		bindCommand(src.Platform(), src.TenantID(), src.Fields()))
 	if err != nil {
@@ -113,7 +119,7 @@ func Sync(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, s
 	}
 	rep := &Report{Directory: dir, Platform: src.Platform(), TenantID: src.TenantID(), Counts: map[ItemKind]int{}, Cursor: opts.Cursor}
 	t := now()
-	up, err := fetch(ctx, src, opts, rep)
+	up, err := fetch(ctx, src, opts, rep, boundFields(ctx, svc, dir, src))
 	rep.Fetch = now().Sub(t)
 	if err != nil {
 		return rep, err
@@ -177,14 +183,14 @@ func apply(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, 
 // snapshot's Platform, TenantID and Fields are the source's, and a partial snapshot
 // is an error (ErrPartialFetch). Give the result to Plan for a dry run.
 func Fetch(ctx context.Context, src Source) (*Snapshot, error) {
-	return fetch(ctx, src, SyncOptions{}, &Report{})
+	return fetch(ctx, src, SyncOptions{}, &Report{}, nil)
 }
 
 // fetch reads the source (a delta from the cursor, some departments' members, or
 // everything) and stamps the snapshot with the source's platform, tenant and fields.
 // After an expired cursor it reads everything, sets rep.CursorExpired and clears
 // rep.Cursor.
-func fetch(ctx context.Context, src Source, opts SyncOptions, rep *Report) (*Snapshot, error) {
+func fetch(ctx context.Context, src Source, opts SyncOptions, rep *Report, bound *Fields) (*Snapshot, error) {
 	up, err := fetchRaw(ctx, src, opts)
 	if err != nil && errors.Is(err, ErrCursorExpired) && len(opts.Departments) == 0 {
 		rep.CursorExpired, rep.Cursor = true, ""
@@ -193,20 +199,50 @@ func fetch(ctx context.Context, src Source, opts SyncOptions, rep *Report) (*Sna
 	if err != nil {
 		return nil, fmt.Errorf("connector: fetch from %s %q: %w", src.Platform(), src.TenantID(), err)
 	}
-	if err := stamp(src, up); err != nil {
+	if err := stamp(src, up, bound); err != nil {
 		return nil, err
 	}
 	return up, nil
 }
 
-// stamp refuses a partial snapshot and gives the snapshot the source's platform,
-// tenant and fields.
-func stamp(src Source, up *Snapshot) error {
+// stamp refuses a partial snapshot, gives the snapshot the source's platform and
+// tenant, and settles its fields: the source's declared ones, or fewer when the
+// snapshot says so (never others); a delta that says nothing keeps bound, the fields
+// of the directory's binding to this upstream, when given.
+func stamp(src Source, up *Snapshot, bound *Fields) error {
 	if up.Partial {
 		return fmt.Errorf("connector: %s %q returned a partial snapshot: %w", src.Platform(), src.TenantID(), ErrPartialFetch)
 	}
-	up.Platform, up.TenantID, up.Fields = src.Platform(), src.TenantID(), src.Fields()
+	declared := src.Fields()
+	if err := declared.Validate(); err != nil {
+		return fmt.Errorf("connector: %s %q: %w", src.Platform(), src.TenantID(), err)
+	}
+	switch {
+	case up.Fields.IsZero() && up.Delta && bound != nil:
+		up.Fields = *bound
+	case up.Fields.IsZero():
+		up.Fields = declared
+	}
+	if extra := up.Fields.notIn(declared); len(extra) > 0 {
+		return fmt.Errorf("connector: %s %q: the snapshot claims %s, which the source does not declare: %w",
+			src.Platform(), src.TenantID(), strings.Join(extra, ", "), orgkit.ErrInvalid)
+	}
+	up.Platform, up.TenantID = src.Platform(), src.TenantID()
 	return nil
+}
+
+// boundFields returns the fields of the directory's binding when it is bound to the
+// source's upstream, else nil.
+func boundFields(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, src Source) *Fields {
+	snap, err := svc.Snapshot(ctx, dir)
+	if err != nil {
+		return nil
+	}
+	set := snap.Settings()
+	if set.Platform != src.Platform() || set.UpstreamID != src.TenantID() || len(set.SyncedMemberFields)+len(set.SyncedNodeFields) == 0 {
+		return nil
+	}
+	return &Fields{Member: slices.Clone(set.SyncedMemberFields), Node: slices.Clone(set.SyncedNodeFields)}
 }
 
 // SyncSnapshot syncs the directory from a snapshot the caller already holds instead
@@ -221,7 +257,7 @@ func SyncSnapshot(ctx context.Context, svc *directory.Service, dir orgkit.Direct
 		return rep, fmt.Errorf("connector: SyncSnapshot needs a snapshot: %w", orgkit.ErrInvalid)
 	}
 	c := *up
-	if err := stamp(src, &c); err != nil {
+	if err := stamp(src, &c, boundFields(ctx, svc, dir, src)); err != nil {
 		return rep, err
 	}
 	if err := apply(ctx, svc, dir, &c, opts, rep); err != nil {

@@ -74,8 +74,9 @@ type Source struct {
 	failNext      error
 	partialNext   bool
 	fetches       int
-	expiredBefore uint64   // cursors before this version are expired
-	outOfScope    []string // departments fetches cannot read
+	expiredBefore uint64         // cursors before this version are expired
+	outOfScope    []string       // departments fetches cannot read
+	withheld      []member.Field // member fields the app may not see
 }
 
 // rename is a member's ID change at a version.
@@ -202,6 +203,32 @@ func (s *Source) ExpireCursors() {
 	defer s.mu.Unlock()
 	s.version++
 	s.expiredBefore = s.version
+}
+
+// WithholdFields makes fetches withhold the member fields, as a platform does with
+// fields an app has no permission for (WeCom apps made since 2022 see neither mobiles
+// nor emails), until the next call (none: everything visible again). Members come
+// without them (not in Present), and snapshots declare the fields the app may see
+// (connector.Snapshot.Fields: the source's fields without the withheld ones).
+func (s *Source) WithholdFields(fields ...member.Field) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.withheld = slices.Clone(fields)
+}
+
+// withhold takes the withheld fields out of snap. Call with s.mu held.
+func (s *Source) withhold(snap *connector.Snapshot) {
+	out := func(f member.Field) bool { return slices.Contains(s.withheld, f) }
+	snap.Fields.Member = slices.DeleteFunc(snap.Fields.Member, out)
+	for i := range snap.Members {
+		m := &snap.Members[i]
+		m.Present = slices.DeleteFunc(m.Present, out)
+		if m.Values != nil {
+			for _, f := range s.withheld {
+				f.Copy(m.Values, &member.Member{})
+			}
+		}
+	}
 }
 
 // SetOutOfScope takes the departments (external IDs) out of the app's scope, as
@@ -333,6 +360,9 @@ func (s *Source) snapshot(after uint64) *connector.Snapshot {
 	}
 	if len(s.outOfScope) > 0 {
 		s.scopeOut(snap)
+	}
+	if len(s.withheld) > 0 {
+		s.withhold(snap)
 	}
 	if s.derived {
 		s.deriveDepartments(snap)
