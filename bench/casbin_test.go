@@ -106,7 +106,7 @@ func load(tb testing.TB) *fixture {
 			n := nodes[r.IntN(len(nodes))]
 			if ps := posts[v]; i%2 == 0 && i%8 != 0 && len(ps) > 0 {
 				around := ps[r.IntN(len(ps))]
-				if p := t.Parent(around); p != nil {
+				if p, ok := t.Parent(around); ok {
 					around = p.ID
 				}
 				var sub []orgkit.NodeID

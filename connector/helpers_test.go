@@ -47,7 +47,7 @@ func (e *env) snap() *directory.Snapshot {
 	return s
 }
 
-func (e *env) member(ext string) *member.Member {
+func (e *env) member(ext string) member.Member {
 	e.t.Helper()
 	m, ok := e.snap().MemberBy(member.ExternalIDField, ext)
 	require.True(e.t, ok, "member %s", ext)
@@ -89,7 +89,7 @@ func smallSource() *connectortest.Source {
 }
 
 // node returns the node bound to the external ID.
-func (e *env) node(ext string) *orgtree.Node {
+func (e *env) node(ext string) orgtree.Node {
 	e.t.Helper()
 	n, ok := e.snap().Tree().ByExternalID(ext)
 	require.True(e.t, ok, "node %s", ext)

@@ -17,7 +17,7 @@ import (
 // directory supply no fields, so the planner leaves them as they are.
 // Members renamed upstream (renames, old → new) are taken under their new IDs.
 func overlay(snap *directory.Snapshot, delta *Snapshot, renames map[string]string) *Snapshot {
-	tree := snap.Tree()
+	tree := snap.Tree().Shared()
 	root := tree.Root()
 	full := &Snapshot{Platform: delta.Platform, TenantID: delta.TenantID, Fields: delta.Fields, RootID: delta.RootID, Cursor: delta.Cursor,
 		DerivedDepartments: delta.DerivedDepartments, RenamedMembers: delta.RenamedMembers, PartialDepartments: delta.PartialDepartments}
@@ -48,7 +48,7 @@ func overlay(snap *directory.Snapshot, delta *Snapshot, renames map[string]strin
 	for _, m := range delta.Members {
 		skipMember[m.ExternalID] = true
 	}
-	for m := range snap.Members() {
+	for m := range snap.Shared().Members() {
 		ext := m.ExternalID
 		if nw, ok := renames[ext]; ok {
 			ext = nw
@@ -144,7 +144,7 @@ func pruneDerived(snap *directory.Snapshot, up *Snapshot, renames map[string]str
 // partial departments (their subtrees here) that it does not list, supplying no
 // fields, so that the planner keeps them as they are. It returns a copy.
 func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]string) *Snapshot {
-	tree := snap.Tree()
+	tree := snap.Tree().Shared()
 	inside := map[orgkit.NodeID]bool{}
 	for _, ext := range up.PartialDepartments {
 		ext = strings.TrimSpace(ext)
@@ -180,7 +180,7 @@ func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]stri
 		listed[strings.TrimSpace(up.Members[i].ExternalID)] = true
 	}
 	out.Members = slices.Clone(up.Members)
-	for m := range snap.Members() {
+	for m := range snap.Shared().Members() {
 		ext := m.ExternalID
 		if nw, ok := renames[ext]; ok {
 			ext = nw

@@ -132,7 +132,7 @@ func (p *planner) parallel(f func(*mem, *sink)) {
 // indexLocal links the upstream members to the local members with their external
 // IDs, lists the synced members gone upstream, and counts the active members.
 func (p *planner) indexLocal() {
-	for l := range p.snap.Members() {
+	for l := range p.snap.Shared().Members() {
 		if l.Status == orgkit.Active {
 			p.active++
 		}
@@ -224,7 +224,7 @@ func (p *planner) bindMembers() error {
 	for _, ext := range slices.Sorted(maps.Keys(p.opts.Bindings)) {
 		id := p.opts.Bindings[ext]
 		m := p.memByExt[strings.TrimSpace(ext)]
-		l, ok := p.snap.Member(id)
+		l, ok := p.snap.Shared().Member(id)
 		switch {
 		case m == nil:
 			bad(ext, id, "no such upstream member in the snapshot")
@@ -272,7 +272,7 @@ func (p *planner) checkUnmatched() error {
 	if len(out.Upstream) == 0 {
 		return nil
 	}
-	for l := range p.snap.Members() {
+	for l := range p.snap.Shared().Members() {
 		if l.ExternalID == "" && l.Status == orgkit.Active && !taken[l.ID] {
 			out.Local = append(out.Local, UnmatchedLocal{Member: l.ID, Name: l.DisplayName()})
 		}
@@ -310,7 +310,7 @@ func (p *planner) matchByKeys() error {
 			if key == "" {
 				continue
 			}
-			l, ok := p.snap.MemberBy(f, key)
+			l, ok := p.snap.Shared().MemberBy(f, key)
 			if !ok || l.ExternalID != "" || p.boundByCaller[l.ID] {
 				continue
 			}
@@ -329,7 +329,7 @@ func (p *planner) matchByKeys() error {
 	for _, pm := range pending {
 		c := pm.cands[0]
 		if len(pm.cands) == 1 && len(claimedBy[c.Member]) == 1 {
-			l, _ := p.snap.Member(c.Member)
+			l, _ := p.snap.Shared().Member(c.Member)
 			pm.m.local, pm.m.id = l, l.ID
 			pm.m.matchKey, _ = member.FieldByName(c.Key)
 			continue
@@ -365,7 +365,7 @@ func (p *planner) memOf(id orgkit.MemberID) *mem {
 	if m, ok := p.extra[id]; ok {
 		return m
 	}
-	if l, ok := p.snap.Member(id); ok && l.ExternalID != "" {
+	if l, ok := p.snap.Shared().Member(id); ok && l.ExternalID != "" {
 		if m := p.memByExt[l.ExternalID]; m != nil && m.id == id {
 			return m
 		}
@@ -482,7 +482,7 @@ func (p *planner) claimUnique() {
 		for _, k := range keys {
 			contenders := wants[k]
 			var fixed *member.Member
-			if o, ok := p.snap.MemberBy(f, k); ok && !isCh[o.ID] {
+			if o, ok := p.snap.Shared().MemberBy(f, k); ok && !isCh[o.ID] {
 				switch hm := p.memOf(o.ID); {
 				case hm != nil && owned:
 					contenders = append(contenders, hm)
@@ -545,7 +545,7 @@ func (p *planner) suffixedSystemName(n orgkit.Names, ext string, self orgkit.Mem
 		name := member.SuffixedSystemName(n.Default, ext, i)
 		key := member.UniqueKey(f, &member.Member{SystemName: orgkit.Name(name)})
 		_, taken := claimed[key]
-		if o, ok := p.snap.MemberBy(f, key); ok && o.ID != self && !isCh[o.ID] {
+		if o, ok := p.snap.Shared().MemberBy(f, key); ok && o.ID != self && !isCh[o.ID] {
 			taken = true
 		}
 		if !taken || i > 1000 {
@@ -748,7 +748,7 @@ func (p *planner) keepActive(buf []orgkit.NodeID, ext string, w *sink) []orgkit.
 func (p *planner) stripLocalMembers() {
 	seen := map[orgkit.MemberID]bool{}
 	for _, n := range p.goneOrder {
-		for lm := range p.snap.MembersAt(n.ID) {
+		for lm := range p.snap.Shared().MembersAt(n.ID) {
 			if lm.Status != orgkit.Active || seen[lm.ID] || p.memOf(lm.ID) != nil {
 				continue
 			}
@@ -832,7 +832,7 @@ func (p *planner) planManagers() {
 		if v, ok := p.mgr[id]; ok {
 			return v
 		}
-		if l, ok := p.snap.Member(id); ok {
+		if l, ok := p.snap.Shared().Member(id); ok {
 			return l.ReportingManager
 		}
 		return orgkit.MemberID{}
@@ -978,7 +978,7 @@ func (p *planner) memberItems() {
 // releaseItems empties the unique values that members gone upstream gave up.
 func (p *planner) releaseItems() {
 	for _, id := range p.releaseOrder {
-		o, _ := p.snap.Member(id)
+		o, _ := p.snap.Shared().Member(id)
 		v := p.released[id]
 		var fields []member.Field
 		for _, f := range []member.Field{member.SystemNameField, member.LoginMethodField, member.MobileField, member.EmailField,
@@ -1002,8 +1002,8 @@ func (p *planner) releaseItems() {
 // upstream.
 func (p *planner) planLeaving() {
 	holdsRoles := func(id orgkit.MemberID) bool {
-		a := p.snap.Assignment(id)
-		return a != nil && len(a.Roles) > 0
+		a, ok := p.snap.Shared().Assignment(id)
+		return ok && len(a.Roles) > 0
 	}
 	leave := func(l *member.Member, resign bool, reason string) {
 		it := Item{ExternalID: l.ExternalID, Member: l.ID, Name: l.DisplayName(), Reason: reason}
@@ -1139,7 +1139,7 @@ func (p *planner) keptLeaders(d *dept, flagged []*mem) (orgkit.MemberID, []orgki
 				return strings.TrimSpace(e) == d.ext
 			}))
 		}
-		l, ok := p.snap.Member(id)
+		l, ok := p.snap.Shared().Member(id)
 		return ok && l.ExternalID == "" && l.Status == orgkit.Active // a local member: not upstream's to change
 	}
 	var mgr orgkit.MemberID
@@ -1171,7 +1171,7 @@ func (p *planner) extOf(id orgkit.MemberID) string {
 	if m := p.memOf(id); m != nil {
 		return m.ext
 	}
-	if l, ok := p.snap.Member(id); ok {
+	if l, ok := p.snap.Shared().Member(id); ok {
 		return l.DisplayName()
 	}
 	return id.String()

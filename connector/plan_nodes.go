@@ -76,7 +76,7 @@ func (p *planner) readDepartments() {
 		}
 		d := &backing[i]
 		d.src, d.ext = src, ext
-		local, _ := p.tree.ByExternalID(ext)
+		local, _ := p.treeRecs.ByExternalID(ext)
 		if local != nil && local.Parent.IsZero() {
 			local = nil // the root is never an upstream department
 		}
@@ -102,7 +102,7 @@ func (p *planner) readDepartments() {
 			d.parentExt = strings.TrimSpace(src.Parent)
 		case local != nil:
 			d.keepParent = true
-			if pn, ok := p.tree.Node(local.Parent); ok && !pn.Parent.IsZero() {
+			if pn, ok := p.treeRecs.Node(local.Parent); ok && !pn.Parent.IsZero() {
 				d.parentExt = pn.ExternalID // "" for a local node: kept all the same
 			}
 		default:
@@ -276,7 +276,7 @@ func (p *planner) matchNodes(order []*dept) {
 	p.matched = make(map[orgkit.NodeID]*dept, len(order))
 	var kids map[orgkit.NodeID][]*orgtree.Node // lazily: children of parents, for path matching
 	for _, d := range order {
-		if n, ok := p.tree.ByExternalID(d.ext); ok && !n.Parent.IsZero() {
+		if n, ok := p.treeRecs.ByExternalID(d.ext); ok && !n.Parent.IsZero() {
 			d.node = n
 		} else if parent := p.localParent(d); parent != nil && d.hasName && !d.noParent {
 			if kids == nil {
@@ -284,7 +284,7 @@ func (p *planner) matchNodes(order []*dept) {
 			}
 			cs, ok := kids[parent.ID]
 			if !ok {
-				cs = p.tree.Children(parent.ID)
+				cs = p.treeRecs.Children(parent.ID)
 				kids[parent.ID] = cs
 			}
 			key := textnorm.Key(d.name.Default)
@@ -327,7 +327,7 @@ func (p *planner) localParent(d *dept) *orgtree.Node {
 func (p *planner) findGone() {
 	p.goneDeact, p.goneKept = map[orgkit.NodeID]bool{}, map[orgkit.NodeID]bool{}
 	var gone []*orgtree.Node
-	for n := range p.tree.All() {
+	for n := range p.treeRecs.All() {
 		if n.ExternalID != "" && !n.Parent.IsZero() && p.matched[n.ID] == nil && n.Status == orgkit.Active {
 			gone = append(gone, n)
 		}
@@ -339,7 +339,7 @@ func (p *planner) findGone() {
 	for i := len(gone) - 1; i >= 0; i-- {
 		n := gone[i]
 		var holds []string
-		for _, c := range p.tree.Children(n.ID) {
+		for _, c := range p.treeRecs.Children(n.ID) {
 			stays := false
 			if d := p.matched[c.ID]; d != nil {
 				stays = d.finalPar == n.ID
@@ -377,7 +377,7 @@ func (p *planner) nodeActiveFinal(id orgkit.NodeID) bool {
 	if p.goneDeact[id] {
 		return false
 	}
-	n, ok := p.tree.Node(id)
+	n, ok := p.treeRecs.Node(id)
 	return ok && n.Status == orgkit.Active
 }
 
@@ -420,8 +420,8 @@ func (p *planner) nameNodes(order []*dept) {
 			continue
 		}
 		var fixed, yielding []sibling
-		if _, exists := p.tree.Node(parent); exists {
-			for _, c := range p.tree.Children(parent) {
+		if _, exists := p.treeRecs.Node(parent); exists {
+			for _, c := range p.treeRecs.Children(parent) {
 				switch {
 				case p.matched[c.ID] != nil:
 				case c.ExternalID == "" || p.goneKept[c.ID]:

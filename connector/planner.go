@@ -140,15 +140,16 @@ func bindCommand(platform orgkit.Platform, tenant string, f Fields) directory.Bi
 }
 
 type planner struct {
-	ctx    context.Context
-	snap   *directory.Snapshot
-	up     *Snapshot
-	opts   PlanOptions
-	fields Fields
-	tree   *orgtree.Tree
-	root   *orgtree.Node
-	rootID string
-	cc     string
+	ctx      context.Context
+	snap     *directory.Snapshot
+	up       *Snapshot
+	opts     PlanOptions
+	fields   Fields
+	tree     *orgtree.Tree
+	treeRecs orgtree.Shared // the tree's records, read without copying
+	root     *orgtree.Node
+	rootID   string
+	cc       string
 
 	main sink // warnings, and the scratch space of work done outside parallel
 
@@ -183,10 +184,11 @@ func newPlanner(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opt
 	tree := snap.Tree()
 	return &planner{
 		ctx: ctx, snap: snap, up: up, opts: opts,
-		fields: up.Fields.Normalized(),
-		tree:   tree,
-		root:   tree.Root(),
-		rootID: strings.TrimSpace(up.RootID),
+		fields:   up.Fields.Normalized(),
+		tree:     tree,
+		treeRecs: tree.Shared(),
+		root:     tree.Shared().Root(),
+		rootID:   strings.TrimSpace(up.RootID),
 	}
 }
 
@@ -248,7 +250,7 @@ func (p *planner) assemble() *SyncPlan {
 	leaving := map[orgkit.MemberID]bool{}
 	for _, it := range p.leaving {
 		if it.Kind == MemberDeactivate || it.Kind == MemberResign {
-			if m, ok := p.snap.Member(it.Member); ok && m.Status == orgkit.Active {
+			if m, ok := p.snap.Shared().Member(it.Member); ok && m.Status == orgkit.Active {
 				out.Deactivations++
 				leaving[it.Member] = true
 			}
@@ -279,7 +281,7 @@ func (p *planner) unassigned(leaving map[orgkit.MemberID]bool) int {
 	}
 	for _, it := range p.moves {
 		if u, ok := it.Command.(member.Update); ok && p.memOf(it.Member) == nil {
-			if l, _ := p.snap.Member(it.Member); placedBefore(l) && u.Value.Primary.IsZero() && len(u.Value.Secondary) == 0 {
+			if l, _ := p.snap.Shared().Member(it.Member); placedBefore(l) && u.Value.Primary.IsZero() && len(u.Value.Secondary) == 0 {
 				n++
 			}
 		}
@@ -324,7 +326,7 @@ func (p *planner) nodeName(id orgkit.NodeID) string {
 	if d, ok := p.matchedOrNew(id); ok {
 		return d.finalName.Default
 	}
-	if n, ok := p.tree.Node(id); ok {
+	if n, ok := p.treeRecs.Node(id); ok {
 		return n.Name.Default
 	}
 	return id.String()

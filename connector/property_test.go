@@ -145,7 +145,7 @@ func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) str
 					fmt.Fprintf(&b, " manager=%s", mext(m.ReportingManager))
 				}
 			default:
-				fmt.Fprintf(&b, " %s=%v", f, fieldText(f, m))
+				fmt.Fprintf(&b, " %s=%v", f, fieldText(f, &m))
 			}
 		}
 		lines = append(lines, b.String())

@@ -138,7 +138,8 @@ func TestMembersLeftWithoutDepartmentCounted(t *testing.T) {
 	assert.Equal(t, v, e.snap().Version())
 
 	rep = e.sync(connector.SyncOptions{PlanOptions: connector.PlanOptions{Force: true}})
-	assert.Empty(t, e.member("u9").Affiliations())
+	u9 := e.member("u9")
+	assert.Empty(t, u9.Affiliations())
 	assert.Equal(t, 5, rep.Counts[connector.MemberMove])
 
 	// members moved from a department that closes to another one are not counted

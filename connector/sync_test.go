@@ -96,7 +96,7 @@ func TestSubtreeMove(t *testing.T) {
 	assert.Equal(t, []string{"Acme", "Sales", "R&D", "Backend"}, pathNames(e.snap().Tree().Path(e.node("be").ID)))
 }
 
-func pathNames(path []*orgtree.Node) []string {
+func pathNames(path []orgtree.Node) []string {
 	var out []string
 	for _, n := range path {
 		out = append(out, n.Name.Default)

@@ -129,7 +129,7 @@ func BenchmarkMemberEdit(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if m, found := res.Snapshot.Member(id); res.ChangeSet == nil || !found || !ok(m) {
+				if m, found := res.Snapshot.Member(id); res.ChangeSet == nil || !found || !ok(&m) {
 					b.Fatalf("edit %d of %s not committed and visible in the new snapshot", i, id)
 				}
 			}
@@ -173,7 +173,7 @@ func TestMemberEditHeapBounded(t *testing.T) {
 		res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test"}, cmd)
 		require.NoError(t, err)
 		m, found := res.Snapshot.Member(id)
-		require.True(t, found && ok(m), "edit %d", i)
+		require.True(t, found && ok(&m), "edit %d", i)
 	}
 	after := heapInUse()
 	runtime.KeepAlive(svc) // keeps the service, its latest snapshot and the store alive

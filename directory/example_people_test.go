@@ -195,7 +195,7 @@ func ExampleSnapshot_Card() {
 	}
 	snap = res.Snapshot
 	m, _ := snap.Member(grace)
-	for _, it := range snap.Card(m, member.HoverCard, language.SimplifiedChinese) {
+	for _, it := range snap.Card(&m, member.HoverCard, language.SimplifiedChinese) {
 		fmt.Printf("%s: %s\n", it.Label, it.Value)
 	}
 	// Output:

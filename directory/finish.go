@@ -149,7 +149,7 @@ func (b *batch) checkCodes(nodes []*orgtree.Node) {
 		if len(ns) > 1 {
 			other = nodeRecord(ns[0])
 		} else if b.base.tree != nil {
-			if o, ok := b.base.tree.ByCode(key); ok && o.ID != ns[0].ID && !changed[o.ID] {
+			if o, ok := b.base.tree.Shared().ByCode(key); ok && o.ID != ns[0].ID && !changed[o.ID] {
 				other = nodeRecord(o)
 			}
 		}
@@ -258,7 +258,7 @@ func (b *batch) finishMember(m *member.Member) {
 // memberChangedAffiliation reports whether the batch changed the member's affiliations
 // or status (an active member may keep an affiliation to a node deactivated before).
 func (b *batch) memberChangedAffiliation(m *member.Member) bool {
-	old, ok := b.base.Member(m.ID)
+	old, ok := b.base.member(m.ID)
 	if !ok || old.Status != m.Status {
 		return true
 	}
@@ -305,7 +305,7 @@ func (b *batch) checkUnique(members []*member.Member) {
 			if len(ms) > 1 {
 				other = memberRecord(ms[0])
 			} else if o, ok := b.base.uniqueMaps()[k].Get(key); ok && o != ms[0].ID && !changed[o] {
-				om, _ := b.base.Member(o)
+				om, _ := b.base.member(o)
 				other = memberRecord(om)
 			}
 			if other == "" {

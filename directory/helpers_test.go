@@ -87,14 +87,14 @@ func (f *fixture) snap() *directory.Snapshot {
 	return s
 }
 
-func (f *fixture) node(id orgkit.NodeID) *orgtree.Node {
+func (f *fixture) node(id orgkit.NodeID) orgtree.Node {
 	f.t.Helper()
 	n, ok := f.snap().Node(id)
 	require.True(f.t, ok)
 	return n
 }
 
-func (f *fixture) member(id orgkit.MemberID) *member.Member {
+func (f *fixture) member(id orgkit.MemberID) member.Member {
 	f.t.Helper()
 	m, ok := f.snap().Member(id)
 	require.True(f.t, ok)

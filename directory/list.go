@@ -73,8 +73,9 @@ type List struct {
 
 // Page is one page of a member list.
 type Page struct {
-	// Members in creation order (a member's slot, which never changes).
-	Members []*member.Member
+	// Members in creation order (a member's slot, which never changes): copies the
+	// caller may change.
+	Members []member.Member
 	// Next is the cursor of the next page, "" when this is the last one. Cursors stay
 	// valid across versions: the order is creation order, so a later page of a newer
 	// snapshot continues where this one stopped (members created since come last).
@@ -113,15 +114,18 @@ func (s *Snapshot) List(q List) (Page, error) {
 			p.Next = encodeCursor(last)
 			break
 		}
-		p.Members = append(p.Members, m)
+		p.Members = append(p.Members, *m.Clone())
 		last = slot
 	}
 	return p, nil
 }
 
-// ListAll yields every member the query selects (from its Cursor on, ignoring Limit),
-// in creation order. A query that List would refuse yields nothing.
-func (s *Snapshot) ListAll(q List) iter.Seq[*member.Member] {
+// ListAll yields a copy of every member the query selects (from its Cursor on,
+// ignoring Limit), in creation order. A query that List would refuse yields nothing.
+func (s *Snapshot) ListAll(q List) iter.Seq[member.Member] { return copies(s.listAll(q)) }
+
+// listAll is ListAll without the copies.
+func (s *Snapshot) listAll(q List) iter.Seq[*member.Member] {
 	return func(yield func(*member.Member) bool) {
 		sel, err := s.selection(q)
 		if err != nil {
@@ -308,7 +312,7 @@ func (s *Snapshot) scopeBits(node orgkit.NodeID, nodeOnly, primaryOnly bool) (bi
 		if nodeOnly {
 			add(nd.ID)
 		} else {
-			for n := range s.tree.Subtree(nd.ID) {
+			for n := range s.tree.Shared().Subtree(nd.ID) {
 				add(n.ID)
 			}
 		}

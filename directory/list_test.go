@@ -21,7 +21,7 @@ import (
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
-func memberNames(ms []*member.Member) []string {
+func memberNames(ms []member.Member) []string {
 	out := make([]string, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, m.SystemName.Default)
@@ -196,7 +196,7 @@ func TestListAgreesWithBruteForce(t *testing.T) {
 			var want []string
 			for i := range snap.MemberCount() {
 				m := snap.MemberAt(i)
-				if inScope(tree, snap, m, q) && statusOK(m, q.Status) && (q.Role.IsZero() || snap.Assignment(m.ID) != nil && snap.Assignment(m.ID).Holds(q.Role)) {
+				if inScope(tree, snap, m, q) && statusOK(m, q.Status) && (q.Role.IsZero() || snap.Assignment(m.ID).Holds(q.Role)) {
 					want = append(want, m.ID.String())
 				}
 			}

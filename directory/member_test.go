@@ -166,12 +166,13 @@ func TestAffiliationsDeriveAndFollowMoves(t *testing.T) {
 	s := f.snap()
 	bob := f.member(f.bob)
 	assert.True(t, bob.AffiliatedDepartment.IsZero())
-	assert.Equal(t, f.product, s.AffiliatedDepartment(bob))
-	assert.Equal(t, f.root, s.AffiliatedOrganization(bob), "nearest organization or company at or above the primary")
+	assert.Equal(t, f.product, s.AffiliatedDepartment(&bob))
+	assert.Equal(t, f.root, s.AffiliatedOrganization(&bob), "nearest organization or company at or above the primary")
 	// moving R&D under Beijing moves the derived organization with it
 	f.apply(orgtree.Move{Node: f.rd, Parent: bj})
 	s = f.snap()
-	assert.Equal(t, bj, s.AffiliatedOrganization(f.member(f.bob)))
+	bob = f.member(f.bob)
+	assert.Equal(t, bj, s.AffiliatedOrganization(&bob))
 	// setting the derived value explicitly keeps it derived
 	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedDepartmentField, member.AffiliatedOrganizationField},
 		Value: member.Member{AffiliatedDepartment: f.product, AffiliatedOrganization: bj}})
@@ -180,7 +181,8 @@ func TestAffiliationsDeriveAndFollowMoves(t *testing.T) {
 	assert.True(t, bob.AffiliatedOrganization.IsZero())
 	// an explicit value sticks; an organization must be an organization or the company
 	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedDepartmentField}, Value: member.Member{AffiliatedDepartment: f.sales}})
-	assert.Equal(t, f.sales, f.snap().AffiliatedDepartment(f.member(f.bob)))
+	bob = f.member(f.bob)
+	assert.Equal(t, f.sales, f.snap().AffiliatedDepartment(&bob))
 	vs := f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.AffiliatedOrganizationField}, Value: member.Member{AffiliatedOrganization: f.sales}})
 	assert.Equal(t, []string{orgkit.CodeMemberAffiliatedOrg}, codes(vs))
 	// secondary departments never include the primary

@@ -205,8 +205,9 @@ func (b *batch) join(c join) {
 // department (SelfJoined set), when the directory allows self-join
 // (store.DirectoryRecord.DisallowSelfJoin is false, the default). Otherwise it fails
 // with a directory.self_join.disallowed violation (errors.Is(err, orgkit.ErrInvalid)).
-// Field rules and uniqueness apply as to any new member.
-func (s *Service) Join(ctx context.Context, dir orgkit.DirectoryID, r Registration) (*member.Member, error) {
+// Field rules and uniqueness apply as to any new member. It returns the new member as
+// stored.
+func (s *Service) Join(ctx context.Context, dir orgkit.DirectoryID, r Registration) (member.Member, error) {
 	id := r.ID
 	if id.IsZero() {
 		id = orgkit.NewMemberID()
@@ -226,7 +227,7 @@ func (s *Service) Join(ctx context.Context, dir orgkit.DirectoryID, r Registrati
 	}
 	res, err := s.Apply(ctx, dir, store.Meta{Actor: "member " + id.String(), Reason: "self-join"}, join{m})
 	if err != nil {
-		return nil, err
+		return member.Member{}, err
 	}
 	got, _ := res.Snapshot.Member(id)
 	return got, nil
@@ -235,14 +236,15 @@ func (s *Service) Join(ctx context.Context, dir orgkit.DirectoryID, r Registrati
 // PasswordResetter is the host's password service. orgkit never stores passwords: it
 // picks the members whose password may be reset and asks the host to do it.
 type PasswordResetter interface {
-	// ResetPassword resets the member's password (the product sends no SMS for it).
+	// ResetPassword resets the member's password (the product sends no SMS for it). m
+	// is a copy of the member, the host's to keep or change.
 	ResetPassword(ctx context.Context, dir orgkit.DirectoryID, m *member.Member) error
 }
 
 // ActivationSender is the host's messaging service for activation reminders.
 type ActivationSender interface {
 	// SendActivation reminds the member to activate the account, by SMS to the mobile
-	// or by email.
+	// or by email. m is a copy of the member, the host's to keep or change.
 	SendActivation(ctx context.Context, dir orgkit.DirectoryID, m *member.Member, via Channel) error
 }
 
@@ -444,7 +446,7 @@ func notify(ctx context.Context, snap *Snapshot, ids []orgkit.MemberID, eligible
 	rep := &Report{}
 	for _, id := range clean(ids) {
 		n := Notice{Member: id}
-		m, ok := snap.Member(id)
+		m, ok := snap.member(id)
 		switch {
 		case ctx.Err() != nil:
 			n.Outcome, n.Err = Failed, ctx.Err()
@@ -454,7 +456,7 @@ func notify(ctx context.Context, snap *Snapshot, ids []orgkit.MemberID, eligible
 			n.Via, n.Reason = eligible(m)
 			if n.Reason != "" {
 				n.Outcome = Ineligible
-			} else if n.Err = call(m, n.Via); n.Err != nil {
+			} else if n.Err = call(m.Clone(), n.Via); n.Err != nil { // the host's own copy
 				n.Outcome = Failed
 			} else {
 				n.Outcome = Done
@@ -472,7 +474,7 @@ func (s *Snapshot) NodeName(id orgkit.NodeID, tag language.Tag) string {
 	if s.tree == nil {
 		return ""
 	}
-	n, ok := s.tree.Node(id)
+	n, ok := s.tree.Shared().Node(id)
 	if !ok {
 		return ""
 	}
@@ -483,7 +485,7 @@ func (s *Snapshot) NodeName(id orgkit.NodeID, tag language.Tag) string {
 // blank the system name in the language best matching tag; "" when there is no such
 // member.
 func (s *Snapshot) MemberName(id orgkit.MemberID, tag language.Tag) string {
-	m, ok := s.Member(id)
+	m, ok := s.member(id)
 	if !ok {
 		return ""
 	}

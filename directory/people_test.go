@@ -105,7 +105,7 @@ func (f *peopleFix) role(t testing.TB, name string, group orgkit.RoleGroupID) or
 	return id
 }
 
-func (f *peopleFix) member(t testing.TB, id orgkit.MemberID) *member.Member {
+func (f *peopleFix) member(t testing.TB, id orgkit.MemberID) member.Member {
 	t.Helper()
 	m, ok := f.snap(t).Member(id)
 	require.True(t, ok)
@@ -115,9 +115,6 @@ func (f *peopleFix) member(t testing.TB, id orgkit.MemberID) *member.Member {
 func (f *peopleFix) roles(t testing.TB, id orgkit.MemberID) (held []orgkit.RoleID, primary orgkit.RoleID) {
 	t.Helper()
 	a := f.snap(t).Assignment(id)
-	if a == nil {
-		return nil, orgkit.RoleID{}
-	}
 	return a.Roles, a.Primary
 }
 
@@ -792,7 +789,7 @@ func TestCardFromSnapshot(t *testing.T) {
 	assert.Len(t, inv.Violations, 2, "bio is not allowed on the hover card; email twice")
 	snap = f.snap(t)
 	assert.Equal(t, member.DefaultLayout(member.ProfilePage), snap.CardLayout(member.ProfilePage))
-	card := snap.Card(m, member.HoverCard, language.SimplifiedChinese)
+	card := snap.Card(&m, member.HoverCard, language.SimplifiedChinese)
 	var lines []string
 	for _, it := range card {
 		lines = append(lines, it.Label+": "+it.Value)

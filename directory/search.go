@@ -137,7 +137,7 @@ type Match struct {
 
 // MemberHit is a member found by a search.
 type MemberHit struct {
-	Member *member.Member // the member found
+	Member member.Member // a copy of the member found
 	// Field is the field that matched: SystemName, FullName, EmployeeNumber, Mobile
 	// or Email.
 	Field member.Field
@@ -146,7 +146,7 @@ type MemberHit struct {
 
 // NodeHit is a node found by a search.
 type NodeHit struct {
-	Node *orgtree.Node // the node found
+	Node orgtree.Node // a copy of the node found
 	// Field is orgtree.NameField or orgtree.CodeField.
 	Field orgtree.Field
 	Match
@@ -634,7 +634,7 @@ func buildTextIndex(s *Snapshot, src source[*searchIndex]) *searchIndex {
 	h := &hays{}
 	var sc keyScratch
 	if s.tree != nil {
-		for n := range s.tree.All() {
+		for n := range s.tree.Shared().All() {
 			e := entry{owner: int32(len(idx.nodes))}
 			idx.nodes = append(idx.nodes, n)
 			sc.nameForms(n.Name, func(form uint8, _ string, key []byte) {
@@ -1216,7 +1216,7 @@ func formOf(n orgkit.Names, form uint8) (lang, value string) {
 func (s *Snapshot) memberHit(h hit, hy *hay, q []byte, t Transliterator) MemberHit {
 	m := s.members.At(int(h.owner))
 	e := hy.ent[h.entry]
-	out := MemberHit{Member: m, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
+	out := MemberHit{Member: *m.Clone(), Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
 	switch h.group {
 	case gSysName, gSysNameRead, gSysNameInit:
 		out.Field = member.SystemNameField
@@ -1236,7 +1236,7 @@ func (s *Snapshot) memberHit(h hit, hy *hay, q []byte, t Transliterator) MemberH
 
 func nodeHit(n *orgtree.Node, h hit, hy *hay, q []byte, t Transliterator) NodeHit {
 	e := hy.ent[h.entry]
-	out := NodeHit{Node: n, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
+	out := NodeHit{Node: *n.Clone(), Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
 	if h.group == gNodeCode {
 		out.Field, out.Value = orgtree.CodeField, n.Code
 	} else {

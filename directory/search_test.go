@@ -224,7 +224,7 @@ func BenchmarkSearch(b *testing.B) {
 	snap := big.snap
 	py := pinyin.New()
 	// a Chinese member name and its readings, from the directory itself
-	var zh *member.Member
+	var zh member.Member
 	for m := range snap.Members() {
 		if r := []rune(m.SystemName.Default); len(r) == 3 && r[0] >= 0x4E00 && r[0] <= 0x9FFF && m.Status == orgkit.Active {
 			zh = m
@@ -498,7 +498,7 @@ func (e *randomEditor) name() string {
 
 func (e *randomEditor) edit(snap *directory.Snapshot) []orgkit.Command {
 	r := e.r
-	var ms []*member.Member
+	var ms []member.Member
 	for m := range snap.Members() {
 		ms = append(ms, m)
 	}

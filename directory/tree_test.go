@@ -151,7 +151,7 @@ func TestChildrenOrder(t *testing.T) {
 		orgtree.Create{ID: b, Parent: f.sales, Kind: orgtree.Department, Name: orgkit.Names{Default: "Alpha", ByLang: map[string]string{"zh-Hans": "上海"}}},
 		orgtree.Create{ID: c, Parent: f.sales, Kind: orgtree.Department, Name: orgkit.Names{Default: "Mid", ByLang: map[string]string{"zh-Hans": "广州"}}, Order: -1},
 	)
-	names := func(ns []*orgtree.Node, tag language.Tag) []string {
+	names := func(ns []orgtree.Node, tag language.Tag) []string {
 		var out []string
 		for _, n := range ns {
 			out = append(out, n.Name.In(tag))

@@ -127,23 +127,25 @@ func current(s *Snapshot, c store.Change) any {
 		d := s.settings
 		return &d
 	case *orgtree.Node:
-		if n, ok := s.tree.Record(a.ID); ok {
+		if n, ok := s.tree.Shared().Record(a.ID); ok {
 			return n
 		}
 	case *member.Member:
-		if m, ok := s.Member(a.ID); ok {
+		if m, ok := s.member(a.ID); ok {
 			return m
 		}
 	case *role.Role:
-		if r, ok := s.Role(a.ID); ok {
+		if r, _ := find(s.roles, a.ID, roleID); r != nil {
 			return r
 		}
 	case *role.Group:
-		if g, ok := s.RoleGroup(a.ID); ok {
+		if g, _ := find(s.groups, a.ID, groupID); g != nil {
 			return g
 		}
 	case *role.Assignment:
-		return s.Assignment(a.Member)
+		if a := s.assignment(a.Member); a != nil {
+			return a
+		}
 	}
 	return nil
 }

@@ -113,11 +113,11 @@ func (w *working) ensureNodes() {
 	w.nodes = make(map[orgkit.NodeID]*orgtree.Node, t.Len())
 	w.children = make(map[orgkit.NodeID][]orgkit.NodeID, t.Len())
 	w.nodeOrder = make([]orgkit.NodeID, 0, t.Len()+1)
-	for n := range t.Records() {
+	for n := range t.Shared().Records() {
 		w.nodes[n.ID] = n
 		w.nodeOrder = append(w.nodeOrder, n.ID)
 	}
-	for n := range t.All() {
+	for n := range t.Shared().All() {
 		if !n.Parent.IsZero() {
 			w.children[n.Parent] = append(w.children[n.Parent], n.ID)
 		}
@@ -133,7 +133,7 @@ func (w *working) nodeRecord(id orgkit.NodeID) (*orgtree.Node, bool) {
 	if w.base.tree == nil {
 		return nil, false
 	}
-	return w.base.tree.Record(id)
+	return w.base.tree.Shared().Record(id)
 }
 
 // node returns the node id stands for, following merge redirects.
@@ -151,7 +151,7 @@ func (w *working) childrenOf(id orgkit.NodeID) []orgkit.NodeID {
 		return w.children[id]
 	}
 	var out []orgkit.NodeID
-	for _, c := range w.base.tree.Children(id) {
+	for _, c := range w.base.tree.Shared().Children(id) {
 		out = append(out, c.ID)
 	}
 	return out
@@ -160,7 +160,7 @@ func (w *working) childrenOf(id orgkit.NodeID) []orgkit.NodeID {
 // nodeRecords yields every node record (retired ones too).
 func (w *working) nodeRecords(yield func(*orgtree.Node) bool) {
 	if w.nodes == nil && w.base.tree != nil {
-		for n := range w.base.tree.Records() {
+		for n := range w.base.tree.Shared().Records() {
 			if !yield(n) {
 				return
 			}
@@ -192,7 +192,7 @@ func (w *working) putNode(n *orgtree.Node) {
 	w.nodes[n.ID] = n
 	var before any
 	if w.base.tree != nil {
-		if b, ok := w.base.tree.Record(n.ID); ok {
+		if b, ok := w.base.tree.Shared().Record(n.ID); ok {
 			before = b
 		}
 	}
@@ -265,7 +265,7 @@ func (w *working) putMember(m *member.Member) {
 		}
 	}
 	var before any
-	if b, ok := w.base.Member(m.ID); ok {
+	if b, ok := w.base.member(m.ID); ok {
 		before = b
 	}
 	w.record(store.KindMember, m.ID.UUID(), before, m)
@@ -377,7 +377,7 @@ func (w *working) assignment(m orgkit.MemberID) *role.Assignment {
 func (w *working) putAssignment(a *role.Assignment) {
 	w.assigned.Set(a.Member, a)
 	var before any
-	if b := w.base.Assignment(a.Member); b != nil {
+	if b := w.base.assignment(a.Member); b != nil {
 		before = b
 	}
 	w.record(store.KindAssignment, a.Member.UUID(), before, a)

@@ -35,7 +35,7 @@ func (im *importer) prepareDepartments() []*deptRow {
 	var rows []*deptRow
 	seen := map[string]rowLoc{}
 	rootSeen := false
-	tree := im.snap.Tree()
+	tree := im.snap.Tree().Shared()
 	for _, sh := range im.sheets {
 		if sh.kind != Departments {
 			continue

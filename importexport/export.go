@@ -54,7 +54,7 @@ type ExportOptions struct {
 	IDs []orgkit.MemberID
 	// Members exports any list of members, in its order: a directory.Snapshot.ListAll
 	// query (by status, role, …) or a search result (overrides IDs and Node).
-	Members iter.Seq[*member.Member]
+	Members iter.Seq[member.Member]
 }
 
 // Export writes members and/or departments of a snapshot as an xlsx workbook (through
@@ -114,7 +114,7 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 	}
 	root := snap.Root()
 	if !opts.Node.IsZero() {
-		n, ok := snap.Node(opts.Node)
+		n, ok := snap.Shared().Node(opts.Node)
 		if !ok || n.Status == orgkit.Retired {
 			return nil, fmt.Errorf("importexport: node %s: %w", opts.Node, orgkit.ErrNotFound)
 		}
@@ -124,19 +124,25 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 		var seq iter.Seq[*member.Member]
 		switch {
 		case opts.Members != nil:
-			seq = opts.Members
+			seq = func(yield func(*member.Member) bool) {
+				for m := range opts.Members {
+					if !yield(&m) {
+						return
+					}
+				}
+			}
 		case opts.IDs != nil:
 			seq = func(yield func(*member.Member) bool) {
 				for _, id := range opts.IDs {
-					if m, ok := snap.Member(id); ok && !yield(m) {
+					if m, ok := snap.Shared().Member(id); ok && !yield(m) {
 						return
 					}
 				}
 			}
 		case opts.Node.IsZero():
-			seq = snap.Members()
+			seq = snap.Shared().Members()
 		default:
-			seq = snap.ListAll(directory.List{Node: root})
+			seq = snap.Shared().ListAll(directory.List{Node: root})
 		}
 		for m := range seq {
 			if m != nil {
@@ -151,7 +157,7 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 		}
 	}
 	if ex.sheets&Departments != 0 {
-		for n := range snap.Tree().Subtree(root) {
+		for n := range snap.Tree().Shared().Subtree(root) {
 			ex.nodes = append(ex.nodes, n)
 		}
 		var err error
@@ -241,7 +247,7 @@ func (ex *exporter) nodeRef(id orgkit.NodeID) string {
 		return s
 	}
 	s := ""
-	if n, ok := ex.snap.Node(id); ok {
+	if n, ok := ex.snap.Shared().Node(id); ok {
 		if n.Code != "" {
 			s = n.Code
 		} else {
@@ -265,7 +271,7 @@ func (ex *exporter) memberRef(id orgkit.MemberID) string {
 	if id.IsZero() {
 		return ""
 	}
-	m, ok := ex.snap.Member(id)
+	m, ok := ex.snap.Shared().Member(id)
 	if !ok {
 		return ""
 	}
@@ -297,8 +303,8 @@ func (ex *exporter) memberRow(m *member.Member) []string {
 
 func (ex *exporter) memberValue(m *member.Member, s *colSpec) string {
 	if s.col == ColRoles {
-		a := ex.snap.Assignment(m.ID)
-		if a == nil || len(a.Roles) == 0 {
+		a, ok := ex.snap.Shared().Assignment(m.ID)
+		if !ok || len(a.Roles) == 0 {
 			return ""
 		}
 		names := make([]string, 0, len(a.Roles))

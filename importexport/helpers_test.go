@@ -65,7 +65,7 @@ func (fx *fixture) snap(t testing.TB) *directory.Snapshot {
 	return s
 }
 
-func (fx *fixture) member(t testing.TB, f member.Field, v string) *member.Member {
+func (fx *fixture) member(t testing.TB, f member.Field, v string) member.Member {
 	t.Helper()
 	m, ok := fx.snap(t).MemberBy(f, v)
 	require.True(t, ok, "member %s=%s", f, v)

@@ -232,7 +232,8 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 	}
 	var roleCmds []orgkit.Command
 	if rolesSet {
-		roleCmds = roleCommands(m.ID, im.snap.Assignment(m.ID), want)
+		a, _ := im.snap.Shared().Assignment(m.ID)
+		roleCmds = roleCommands(m.ID, a, want)
 	}
 	slices.Sort(fields)
 	changed := len(fields) > 0 && !im.memberUnchanged(mr.cur, &m, fields)

@@ -132,12 +132,12 @@ func (im *importer) replaceIDs(s string) string {
 					i += n
 					continue
 				}
-				if m, ok := im.snap.Member(orgkit.MemberID(u)); ok {
+				if m, ok := im.snap.Shared().Member(orgkit.MemberID(u)); ok {
 					b.WriteString(cmp.Or(textOf(m, im.key), m.SystemName.Default))
 					i += n
 					continue
 				}
-				if nd, ok := im.snap.Node(orgkit.NodeID(u)); ok {
+				if nd, ok := im.snap.Shared().Node(orgkit.NodeID(u)); ok {
 					b.WriteString(cmp.Or(nd.Code, im.snap.Tree().PathString(nd.ID, im.tag)))
 					i += n
 					continue

@@ -68,11 +68,12 @@ type resolver struct {
 }
 
 func newResolver(im *importer) *resolver {
-	t := im.snap.Tree()
+	t := im.snap.Tree().Shared()
+	tree := im.snap.Tree()
 	r := &resolver{
 		im: im, root: t.Root().ID,
-		nodes:    make(map[orgkit.NodeID]*vnode, t.Len()),
-		children: make(map[orgkit.NodeID][]orgkit.NodeID, t.Len()),
+		nodes:    make(map[orgkit.NodeID]*vnode, tree.Len()),
+		children: make(map[orgkit.NodeID][]orgkit.NodeID, tree.Len()),
 		codes:    make(map[string]orgkit.NodeID),
 		cache:    map[string]refResult{},
 		keyIdx:   map[string]keyEntry{},
@@ -347,7 +348,7 @@ func (r *resolver) role(name string) (orgkit.RoleID, bool) {
 		forms := map[string]orgkit.RoleID{}
 		amb := map[string]bool{}
 		var live []*role.Role
-		for x := range r.im.snap.Roles() {
+		for x := range r.im.snap.Shared().Roles() {
 			if x.Status != orgkit.Retired {
 				live = append(live, x)
 				r.roleIdx[textnorm.Key(x.Name.Default)] = x.ID
@@ -381,7 +382,7 @@ func (im *importer) memberBy(f member.Field, key string) (*member.Member, bool) 
 	if im.snap.MemberCount() == 0 {
 		return nil, false
 	}
-	return im.snap.MemberBy(f, key)
+	return im.snap.Shared().MemberBy(f, key)
 }
 
 // indexSystemNames indexes the member rows of the import by system name (the first

@@ -27,3 +27,32 @@ func UniqueKey(f Field, m *Member) string {
 	}
 	return ""
 }
+
+// KeyOf returns the key UniqueKey gives a member whose unique field f was written as
+// value: value is first normalized as Normalize stores it, so every form the write
+// path accepts gives the key of the stored form. A domestic mobile ("139 0000 0001",
+// read in the rules' default region) and an international one ("+86-139-0000-0001")
+// key as their E.164 form; an email as its NFKC-folded, lower-cased address; names,
+// employee numbers and accounts ignoring case, width and spacing; an external ID
+// without surrounding white space. A mobile or email that Normalize would refuse is
+// keyed as given. KeyOf returns "" for a blank value and for fields that are not
+// unique.
+func (r Rules) KeyOf(f Field, value string) string {
+	switch f {
+	case SystemNameField, EmployeeNumberField, LoginAccountField, SSOAccountField:
+		return textnorm.Key(value)
+	case MobileField:
+		if e164, err := r.NormalizeMobile(value); err == nil {
+			return e164
+		}
+		return strings.TrimSpace(value)
+	case EmailField:
+		if addr, err := NormalizeEmail(value); err == nil {
+			return addr
+		}
+		return strings.ToLower(strings.TrimSpace(value))
+	case ExternalIDField:
+		return strings.TrimSpace(value)
+	}
+	return ""
+}

@@ -87,10 +87,15 @@ type Member struct {
 // Clone returns a deep copy of m.
 func (m *Member) Clone() *Member {
 	c := *m
-	c.SystemName = m.SystemName.Clone()
-	c.Secondary = slices.Clone(m.Secondary)
-	c.ResponsibleLines = slices.Clone(m.ResponsibleLines)
+	c.deepen()
 	return &c
+}
+
+// deepen replaces every map and slice of m by a copy.
+func (m *Member) deepen() {
+	m.SystemName = m.SystemName.Clone()
+	m.Secondary = slices.Clone(m.Secondary)
+	m.ResponsibleLines = slices.Clone(m.ResponsibleLines)
 }
 
 // DisplayName returns the full name, or the system name when the full name is blank.

@@ -16,18 +16,19 @@ import (
 // on every question. Like the index, it treats unknown members and nodes as "no" and
 // resolves the old IDs of merged nodes.
 type Reference struct {
-	snap *directory.Snapshot
-	tree *orgtree.Tree
+	snap  *directory.Snapshot
+	tree  *orgtree.Tree
+	nodes orgtree.Shared // the tree's records, read without copying
 }
 
 // NewReference returns the reference evaluator of a snapshot.
 func NewReference(snap *directory.Snapshot) *Reference {
-	return &Reference{snap: snap, tree: snap.Tree()}
+	return &Reference{snap: snap, tree: snap.Tree(), nodes: snap.Tree().Shared()}
 }
 
 // liveNode returns the node id stands for when it is part of the hierarchy.
 func (r *Reference) liveNode(id orgkit.NodeID) (*orgtree.Node, bool) {
-	n, ok := r.tree.Node(id)
+	n, ok := r.nodes.Node(id)
 	if !ok || n.Status == orgkit.Retired {
 		return nil, false
 	}
@@ -39,7 +40,7 @@ func (r *Reference) isAdmin(id orgkit.MemberID) bool { return r.snap.IsOrgAdmin(
 
 // holdsPostAtOrAbove: "the manager or an assistant of D or of any node above D".
 func (r *Reference) holdsPostAtOrAbove(v orgkit.MemberID, d orgkit.NodeID) bool {
-	for _, n := range r.tree.Path(d) {
+	for _, n := range r.nodes.Path(d) {
 		if n.HoldsPost(v) {
 			return true
 		}
@@ -50,7 +51,7 @@ func (r *Reference) holdsPostAtOrAbove(v orgkit.MemberID, d orgkit.NodeID) bool 
 // CanRead: V is an org admin, or the manager or an assistant of D or of any node
 // above D.
 func (r *Reference) CanRead(v orgkit.MemberID, d orgkit.NodeID) bool {
-	if _, ok := r.snap.Member(v); !ok {
+	if _, ok := r.snap.Shared().Member(v); !ok {
 		return false
 	}
 	n, ok := r.liveNode(d)
@@ -62,7 +63,7 @@ func (r *Reference) CanRead(v orgkit.MemberID, d orgkit.NodeID) bool {
 
 // CanWrite: V is an org admin, or the manager or an assistant of D itself.
 func (r *Reference) CanWrite(v orgkit.MemberID, d orgkit.NodeID) bool {
-	if _, ok := r.snap.Member(v); !ok {
+	if _, ok := r.snap.Shared().Member(v); !ok {
 		return false
 	}
 	n, ok := r.liveNode(d)
@@ -84,7 +85,7 @@ func (r *Reference) owner(m *member.Member) orgkit.NodeID {
 
 // CanReadMember: CanRead on the node owning T's data.
 func (r *Reference) CanReadMember(v, t orgkit.MemberID) bool {
-	tm, ok := r.snap.Member(t)
+	tm, ok := r.snap.Shared().Member(t)
 	if !ok {
 		return false
 	}
@@ -93,7 +94,7 @@ func (r *Reference) CanReadMember(v, t orgkit.MemberID) bool {
 
 // CanWriteMember: CanWrite on the node owning T's data.
 func (r *Reference) CanWriteMember(v, t orgkit.MemberID) bool {
-	tm, ok := r.snap.Member(t)
+	tm, ok := r.snap.Shared().Member(t)
 	if !ok {
 		return false
 	}
@@ -108,7 +109,7 @@ func (r *Reference) CanSeeFeed(v orgkit.MemberID, tags ...orgkit.NodeID) bool {
 		if !ok {
 			continue
 		}
-		if _, known := r.snap.Member(v); known && slices.Contains(n.Observers, v) {
+		if _, known := r.snap.Shared().Member(v); known && slices.Contains(n.Observers, v) {
 			return true
 		}
 		if r.CanRead(v, tag) {
@@ -166,7 +167,7 @@ func (r *Reference) admits(w orgtree.Whitelist, m *member.Member) bool {
 // passesHiding is rule (a) for one path: every hiding node on it has V inside it or
 // on its visibility whitelist.
 func (r *Reference) passesHiding(vm *member.Member, node orgkit.NodeID) bool {
-	for _, h := range r.tree.Path(node) {
+	for _, h := range r.nodes.Path(node) {
 		if h.Isolation.HideFromOutside && !r.inside(vm, h.ID) && !r.admits(h.Isolation.VisibilityWhitelist, vm) {
 			return false
 		}
@@ -178,7 +179,7 @@ func (r *Reference) passesHiding(vm *member.Member, node orgkit.NodeID) bool {
 // everyone, inactive members included; nobody else sees inactive members. Otherwise T
 // is visible when (a) and (b) hold.
 func (r *Reference) CanSee(v, t orgkit.MemberID) bool {
-	vm, ok := r.snap.Member(v)
+	vm, ok := r.snap.Shared().Member(v)
 	if !ok {
 		return false
 	}
@@ -188,7 +189,7 @@ func (r *Reference) CanSee(v, t orgkit.MemberID) bool {
 	if vm.Status != orgkit.Active {
 		return false
 	}
-	tm, ok := r.snap.Member(t)
+	tm, ok := r.snap.Shared().Member(t)
 	if !ok {
 		return false
 	}
@@ -219,7 +220,7 @@ func (r *Reference) CanSee(v, t orgkit.MemberID) bool {
 	// affiliations allows T: "within" allows T inside that node, "only themselves"
 	// allows nobody else, and the node's contact whitelist allows T in both cases.
 	for _, aff := range r.affiliations(vm) {
-		for _, c := range r.tree.Path(aff) {
+		for _, c := range r.nodes.Path(aff) {
 			switch c.Isolation.ContactView {
 			case orgtree.WithinNode:
 				if !r.inside(tm, c.ID) && !r.admits(c.Isolation.ContactWhitelist, tm) {
@@ -238,7 +239,7 @@ func (r *Reference) CanSee(v, t orgkit.MemberID) bool {
 // CanSeeNode: org admins see every node; for anyone else, rule (a) applied to N.
 // Inactive viewers see only themselves, so no node.
 func (r *Reference) CanSeeNode(v orgkit.MemberID, n orgkit.NodeID) bool {
-	vm, ok := r.snap.Member(v)
+	vm, ok := r.snap.Shared().Member(v)
 	if !ok || vm.Status != orgkit.Active {
 		return false
 	}
@@ -260,14 +261,14 @@ func (r *Reference) below(n, a orgkit.NodeID) ([]*orgtree.Node, bool) {
 	if !r.tree.Contains(n, a) {
 		return nil, false
 	}
-	return r.tree.Path(a)[r.tree.Depth(n)+1:], true
+	return r.nodes.Path(a)[r.tree.Depth(n)+1:], true
 }
 
 // Receives: a message to node N reaches active member T when one of T's affiliations
 // lies in N's subtree and no node on the path from just below N down to that
 // affiliation (inclusive) restricts reception.
 func (r *Reference) Receives(n orgkit.NodeID, t orgkit.MemberID) bool {
-	tm, ok := r.snap.Member(t)
+	tm, ok := r.snap.Shared().Member(t)
 	nd, ok2 := r.liveNode(n)
 	if !ok || !ok2 || tm.Status != orgkit.Active {
 		return false
@@ -291,7 +292,7 @@ func (r *Reference) Recipients(n orgkit.NodeID) iter.Seq[orgkit.MemberID] {
 // N whose path from just below N down to it (inclusive) crosses no isolated node —
 // unless N also includes isolated sub-node members.
 func (r *Reference) InGroup(n orgkit.NodeID, t orgkit.MemberID) bool {
-	tm, ok := r.snap.Member(t)
+	tm, ok := r.snap.Shared().Member(t)
 	nd, ok2 := r.liveNode(n)
 	if !ok || !ok2 || tm.Status != orgkit.Active {
 		return false
@@ -321,7 +322,7 @@ func (r *Reference) GroupMembers(n orgkit.NodeID) iter.Seq[orgkit.MemberID] {
 
 func (r *Reference) members(keep func(*member.Member) bool) iter.Seq[orgkit.MemberID] {
 	return func(yield func(orgkit.MemberID) bool) {
-		for m := range r.snap.Members() {
+		for m := range r.snap.Shared().Members() {
 			if keep(m) && !yield(m.ID) {
 				return
 			}

@@ -73,11 +73,16 @@ type Node struct {
 // Clone returns a deep copy of n.
 func (n *Node) Clone() *Node {
 	c := *n
-	c.Name = n.Name.Clone()
-	c.Assistants = slices.Clone(n.Assistants)
-	c.Observers = slices.Clone(n.Observers)
-	c.Isolation = n.Isolation.Clone()
+	c.deepen()
 	return &c
+}
+
+// deepen replaces every map and slice of n by a copy.
+func (n *Node) deepen() {
+	n.Name = n.Name.Clone()
+	n.Assistants = slices.Clone(n.Assistants)
+	n.Observers = slices.Clone(n.Observers)
+	n.Isolation = n.Isolation.Clone()
 }
 
 // HoldsPost reports whether m is the node's manager or one of its assistants.

@@ -130,35 +130,27 @@ func Build(nodes []*Node) (*Tree, error) {
 // Len returns the number of nodes, retired ones included.
 func (t *Tree) Len() int { return len(t.nodes) }
 
+// Reading a tree: every method of Tree returns nodes as values, copies that share
+// nothing with the tree (names and slices included), so a caller may change what it
+// gets freely. Shared is the zero-copy path for hot loops.
+
 // Root returns the company root.
-func (t *Tree) Root() *Node { return t.nodes[t.root] }
+func (t *Tree) Root() Node { return *t.nodes[t.root].Clone() }
 
 // Node returns the node with the ID, following merge redirects.
-func (t *Tree) Node(id orgkit.NodeID) (*Node, bool) {
-	i, ok := t.Index(id)
-	if !ok {
-		return nil, false
-	}
-	return t.nodes[i], true
-}
+func (t *Tree) Node(id orgkit.NodeID) (Node, bool) { return valueOf(t.Shared().Node(id)) }
 
 // Resolve returns the ID that id stands for now: itself, or the node it was merged into.
 func (t *Tree) Resolve(id orgkit.NodeID) (orgkit.NodeID, bool) {
-	nd, ok := t.Node(id)
+	i, ok := t.Index(id)
 	if !ok {
 		return id, false
 	}
-	return nd.ID, true
+	return t.nodes[i].ID, true
 }
 
 // Record returns the node stored under id as it is, without following redirects.
-func (t *Tree) Record(id orgkit.NodeID) (*Node, bool) {
-	i, ok := t.index[id]
-	if !ok {
-		return nil, false
-	}
-	return t.nodes[i], true
-}
+func (t *Tree) Record(id orgkit.NodeID) (Node, bool) { return valueOf(t.Shared().Record(id)) }
 
 // Index returns the dense index of the node id resolves to, in [0, Len()).
 // Dense indexes are stable for one Tree only.
@@ -177,7 +169,8 @@ func (t *Tree) Index(id orgkit.NodeID) (int, bool) {
 	return int(i), true
 }
 
-// At returns the node with dense index i.
+// At returns the node with dense index i: the tree's own record, shared like those
+// of Shared.
 func (t *Tree) At(i int) *Node { return t.nodes[i] }
 
 // Interval returns the pre-order position of the node with dense index i and the end
@@ -215,17 +208,131 @@ func (t *Tree) Depth(id orgkit.NodeID) int {
 	return int(t.depth[i])
 }
 
-// Parent returns the node's parent, or nil for the root.
-func (t *Tree) Parent(id orgkit.NodeID) *Node {
-	i, ok := t.Index(id)
-	if !ok || t.parent[i] < 0 {
-		return nil
-	}
-	return t.nodes[t.parent[i]]
-}
+// Parent returns the node's parent; false for the root and unknown or retired nodes.
+func (t *Tree) Parent(id orgkit.NodeID) (Node, bool) { return valueOf(t.Shared().Parent(id)) }
 
 // Path returns the nodes from the root down to the node, both included.
-func (t *Tree) Path(id orgkit.NodeID) []*Node {
+func (t *Tree) Path(id orgkit.NodeID) []Node { return values(t.Shared().Path(id)) }
+
+// PathString returns the path as names in the language best matching tag, joined by
+// "/" ("Acme/Beijing R&D/Product").
+func (t *Tree) PathString(id orgkit.NodeID, tag language.Tag) string {
+	var parts []string
+	for _, nd := range t.Shared().Path(id) {
+		parts = append(parts, nd.Name.In(tag))
+	}
+	return strings.Join(parts, "/")
+}
+
+// Children returns the node's children (active and inactive) ordered by Order, then
+// by default name.
+func (t *Tree) Children(id orgkit.NodeID) []Node { return values(t.Shared().Children(id)) }
+
+// ChildrenIn returns the node's children ordered by Order, then by their names in the
+// language best matching tag, collated for that language (pinyin order for Chinese).
+func (t *Tree) ChildrenIn(id orgkit.NodeID, tag language.Tag) []Node {
+	kids := t.Shared().Children(id)
+	col := collate.New(tag, collate.IgnoreCase, collate.IgnoreWidth)
+	slices.SortStableFunc(kids, func(a, b *Node) int {
+		if c := cmp.Compare(a.Order, b.Order); c != 0 {
+			return c
+		}
+		return col.CompareString(a.Name.In(tag), b.Name.In(tag))
+	})
+	return values(kids)
+}
+
+// Subtree yields the node and everything below it in pre-order (a parent before its
+// children, siblings in order).
+func (t *Tree) Subtree(id orgkit.NodeID) iter.Seq[Node] { return valueSeq(t.Shared().Subtree(id)) }
+
+// All yields every node of the hierarchy (not the retired ones) in pre-order.
+func (t *Tree) All() iter.Seq[Node] { return valueSeq(t.Shared().All()) }
+
+// Records yields every node record, retired ones included, in no particular order.
+func (t *Tree) Records() iter.Seq[Node] { return valueSeq(t.Shared().Records()) }
+
+// ByCode returns the node with the code (compared case-insensitively); retired nodes
+// are found too, since their codes stay reserved.
+func (t *Tree) ByCode(code string) (Node, bool) { return valueOf(t.Shared().ByCode(code)) }
+
+// ByExternalID returns the live node bound to the external ID.
+func (t *Tree) ByExternalID(ext string) (Node, bool) {
+	return valueOf(t.Shared().ByExternalID(ext))
+}
+
+// ByPath finds a node by its path of names separated by "/", starting with the root's
+// name ("Acme/Beijing R&D/Product"). Names are compared in the language best matching
+// tag after normalization; a segment matching no child in that language is also tried
+// against the default names.
+func (t *Tree) ByPath(path string, tag language.Tag) (Node, bool) {
+	parts := strings.Split(path, "/")
+	cur := t.root
+	if !nameMatches(t.nodes[cur], parts[0], tag) {
+		return Node{}, false
+	}
+	for _, part := range parts[1:] {
+		next := int32(-1)
+		for _, c := range t.children[cur] {
+			if nameMatches(t.nodes[c], part, tag) {
+				next = c
+				break
+			}
+		}
+		if next < 0 {
+			return Node{}, false
+		}
+		cur = next
+	}
+	return *t.nodes[cur].Clone(), true
+}
+
+// Shared is the zero-copy way to read a Tree, for loops over many nodes where copying
+// each one would cost: the *Node it hands out are the tree's own records, shared
+// with every later tree, every snapshot and the store, and read by other goroutines
+// without locks. Never modify such a node or anything it references (its Name.ByLang
+// map, its Assistants, Observers and whitelist slices), not even for a moment; Clone
+// it to get a node of your own. Its methods otherwise answer as Tree's do.
+type Shared struct{ t *Tree }
+
+// Shared returns the tree's zero-copy read path; see Shared.
+func (t *Tree) Shared() Shared { return Shared{t} }
+
+// Root returns the company root's record.
+func (s Shared) Root() *Node { return s.t.nodes[s.t.root] }
+
+// Node returns the record of the node with the ID, following merge redirects.
+func (s Shared) Node(id orgkit.NodeID) (*Node, bool) {
+	i, ok := s.t.Index(id)
+	if !ok {
+		return nil, false
+	}
+	return s.t.nodes[i], true
+}
+
+// Record returns the record stored under id, without following redirects.
+func (s Shared) Record(id orgkit.NodeID) (*Node, bool) {
+	i, ok := s.t.index[id]
+	if !ok {
+		return nil, false
+	}
+	return s.t.nodes[i], true
+}
+
+// Parent returns the record of the node's parent; false for the root and unknown or
+// retired nodes.
+func (s Shared) Parent(id orgkit.NodeID) (*Node, bool) {
+	i, ok := s.t.Index(id)
+	if !ok || s.t.parent[i] < 0 {
+		return nil, false
+	}
+	return s.t.nodes[s.t.parent[i]], true
+}
+
+// Path returns the records from the root down to the node, both included, in a
+// fresh slice.
+func (s Shared) Path(id orgkit.NodeID) []*Node {
+	t := s.t
 	i, ok := t.Index(id)
 	if !ok || t.pre[i] < 0 {
 		return nil
@@ -237,47 +344,23 @@ func (t *Tree) Path(id orgkit.NodeID) []*Node {
 	return path
 }
 
-// PathString returns the path as names in the language best matching tag, joined by
-// "/" ("Acme/Beijing R&D/Product").
-func (t *Tree) PathString(id orgkit.NodeID, tag language.Tag) string {
-	var parts []string
-	for _, nd := range t.Path(id) {
-		parts = append(parts, nd.Name.In(tag))
-	}
-	return strings.Join(parts, "/")
-}
-
-// Children returns the node's children (active and inactive) ordered by Order, then
-// by default name.
-func (t *Tree) Children(id orgkit.NodeID) []*Node {
-	i, ok := t.Index(id)
+// Children returns the records of the node's children in sibling order, in a fresh
+// slice.
+func (s Shared) Children(id orgkit.NodeID) []*Node {
+	i, ok := s.t.Index(id)
 	if !ok {
 		return nil
 	}
-	out := make([]*Node, len(t.children[i]))
-	for k, c := range t.children[i] {
-		out[k] = t.nodes[c]
+	out := make([]*Node, len(s.t.children[i]))
+	for k, c := range s.t.children[i] {
+		out[k] = s.t.nodes[c]
 	}
 	return out
 }
 
-// ChildrenIn returns the node's children ordered by Order, then by their names in the
-// language best matching tag, collated for that language (pinyin order for Chinese).
-func (t *Tree) ChildrenIn(id orgkit.NodeID, tag language.Tag) []*Node {
-	kids := t.Children(id)
-	col := collate.New(tag, collate.IgnoreCase, collate.IgnoreWidth)
-	slices.SortStableFunc(kids, func(a, b *Node) int {
-		if c := cmp.Compare(a.Order, b.Order); c != 0 {
-			return c
-		}
-		return col.CompareString(a.Name.In(tag), b.Name.In(tag))
-	})
-	return kids
-}
-
-// Subtree yields the node and everything below it in pre-order (a parent before its
-// children, siblings in order).
-func (t *Tree) Subtree(id orgkit.NodeID) iter.Seq[*Node] {
+// Subtree yields the records of the node and everything below it in pre-order.
+func (s Shared) Subtree(id orgkit.NodeID) iter.Seq[*Node] {
+	t := s.t
 	return func(yield func(*Node) bool) {
 		i, ok := t.Index(id)
 		if !ok || t.pre[i] < 0 {
@@ -291,55 +374,61 @@ func (t *Tree) Subtree(id orgkit.NodeID) iter.Seq[*Node] {
 	}
 }
 
-// All yields every node of the hierarchy (not the retired ones) in pre-order.
-func (t *Tree) All() iter.Seq[*Node] { return t.Subtree(t.Root().ID) }
+// All yields the record of every node of the hierarchy (not the retired ones) in
+// pre-order.
+func (s Shared) All() iter.Seq[*Node] { return s.Subtree(s.Root().ID) }
 
 // Records yields every node record, retired ones included, in no particular order.
-func (t *Tree) Records() iter.Seq[*Node] { return slices.Values(t.nodes) }
+func (s Shared) Records() iter.Seq[*Node] { return slices.Values(s.t.nodes) }
 
-// ByCode returns the node with the code (compared case-insensitively); retired nodes
-// are found too, since their codes stay reserved.
-func (t *Tree) ByCode(code string) (*Node, bool) {
-	i, ok := t.byCode[CodeKey(code)]
+// ByCode returns the record of the node with the code (compared case-insensitively),
+// retired nodes included.
+func (s Shared) ByCode(code string) (*Node, bool) {
+	i, ok := s.t.byCode[CodeKey(code)]
 	if !ok {
 		return nil, false
 	}
-	return t.nodes[i], true
+	return s.t.nodes[i], true
 }
 
-// ByExternalID returns the live node bound to the external ID.
-func (t *Tree) ByExternalID(ext string) (*Node, bool) {
-	i, ok := t.byExt[ext]
+// ByExternalID returns the record of the live node bound to the external ID.
+func (s Shared) ByExternalID(ext string) (*Node, bool) {
+	i, ok := s.t.byExt[ext]
 	if !ok {
 		return nil, false
 	}
-	return t.nodes[i], true
+	return s.t.nodes[i], true
 }
 
-// ByPath finds a node by its path of names separated by "/", starting with the root's
-// name ("Acme/Beijing R&D/Product"). Names are compared in the language best matching
-// tag after normalization; a segment matching no child in that language is also tried
-// against the default names.
-func (t *Tree) ByPath(path string, tag language.Tag) (*Node, bool) {
-	parts := strings.Split(path, "/")
-	cur := t.root
-	if !nameMatches(t.nodes[cur], parts[0], tag) {
-		return nil, false
+// valueOf returns a copy of the node a lookup found.
+func valueOf(n *Node, ok bool) (Node, bool) {
+	if !ok {
+		return Node{}, false
 	}
-	for _, part := range parts[1:] {
-		next := int32(-1)
-		for _, c := range t.children[cur] {
-			if nameMatches(t.nodes[c], part, tag) {
-				next = c
-				break
+	return *n.Clone(), true
+}
+
+// values returns copies of the nodes.
+func values(ns []*Node) []Node {
+	if ns == nil {
+		return nil
+	}
+	out := make([]Node, len(ns))
+	for i, n := range ns {
+		out[i] = *n.Clone()
+	}
+	return out
+}
+
+// valueSeq yields copies of the nodes seq yields.
+func valueSeq(seq iter.Seq[*Node]) iter.Seq[Node] {
+	return func(yield func(Node) bool) {
+		for n := range seq {
+			if !yield(*n.Clone()) {
+				return
 			}
 		}
-		if next < 0 {
-			return nil, false
-		}
-		cur = next
 	}
-	return t.nodes[cur], true
 }
 
 func nameMatches(n *Node, segment string, tag language.Tag) bool {

@@ -55,7 +55,7 @@ func TestIntervals(t *testing.T) {
 	for _, a := range nodes {
 		for _, b := range nodes {
 			want := false
-			for cur := b; cur != nil; cur = tr.Parent(cur.ID) {
+			for cur, ok := *b, true; ok; cur, ok = tr.Parent(cur.ID) {
 				if cur.ID == a.ID {
 					want = true
 					break

@@ -41,9 +41,14 @@ type Role struct {
 // Clone returns a deep copy of r.
 func (r *Role) Clone() *Role {
 	c := *r
-	c.Name = r.Name.Clone()
-	c.Permissions = slices.Clone(r.Permissions)
+	c.deepen()
 	return &c
+}
+
+// deepen replaces every map and slice of r by a copy.
+func (r *Role) deepen() {
+	r.Name = r.Name.Clone()
+	r.Permissions = slices.Clone(r.Permissions)
 }
 
 // Group collects related roles ("Sales roles").
@@ -76,4 +81,4 @@ func (a *Assignment) Clone() *Assignment {
 }
 
 // Holds reports whether the assignment includes role r.
-func (a *Assignment) Holds(r orgkit.RoleID) bool { return slices.Contains(a.Roles, r) }
+func (a Assignment) Holds(r orgkit.RoleID) bool { return slices.Contains(a.Roles, r) }

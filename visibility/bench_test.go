@@ -138,7 +138,7 @@ func BenchmarkCanRead(b *testing.B) {
 				return l.nodes[r.IntN(len(l.nodes))]
 			}
 			around := ps[r.IntN(len(ps))]
-			if p := t.Parent(around); p != nil {
+			if p, ok := t.Parent(around); ok {
 				around = p.ID
 			}
 			var sub []orgkit.NodeID

@@ -227,7 +227,7 @@ func dump(snap *directory.Snapshot) string {
 	}
 	for m := range snap.Members() {
 		fmt.Fprintf(&b, "%s %s primary=%s secondary=[%s] owner=%s admin=%v\n", m.SystemName.Default, m.Status,
-			nname(m.Primary), nnames(m.Secondary), nname(snap.AffiliatedDepartment(m)), snap.IsOrgAdmin(m.ID))
+			nname(m.Primary), nnames(m.Secondary), nname(snap.AffiliatedDepartment(&m)), snap.IsOrgAdmin(m.ID))
 	}
 	return b.String()
 }

@@ -323,7 +323,7 @@ func testErase(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	for m := range after.Members() {
 		for _, v := range values {
-			assert.NotContains(t, fmt.Sprintf("%+v", *m), v, "Undo restored an erased value")
+			assert.NotContains(t, fmt.Sprintf("%+v", m), v, "Undo restored an erased value")
 		}
 	}
 

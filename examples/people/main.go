@@ -136,11 +136,9 @@ func gone[T comparable](before, after []T) []T {
 
 func roleNames(snap *directory.Snapshot, id orgkit.MemberID) string {
 	var names []string
-	if a := snap.Assignment(id); a != nil {
-		for _, r := range a.Roles {
-			x, _ := snap.Role(r)
-			names = append(names, x.Name.Default)
-		}
+	for _, r := range snap.Assignment(id).Roles {
+		x, _ := snap.Role(r)
+		names = append(names, x.Name.Default)
 	}
 	return "[" + strings.Join(names, ", ") + "]"
 }
