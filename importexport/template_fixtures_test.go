@@ -289,7 +289,7 @@ func secretsIn(t *testing.T, fx *fixture, rep *Report, err error) string {
 		b.WriteString(err.Error())
 	}
 	for m := range fx.snap(t).Members() {
-		fmt.Fprintf(&b, "%+v\n", *m)
+		fmt.Fprintf(&b, "%+v\n", m)
 	}
 	return b.String()
 }
