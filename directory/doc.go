@@ -20,6 +20,19 @@
 // store.ChangeSet holding every record's before- and after-image. Service.Plan is the
 // same without the commit: a dry run.
 //
+// Every text that enters — node, directory, role and role-group names in every
+// language, codes, keys, external and upstream IDs, permissions, member fields, and
+// the name, key and upstream ID given to Service.Create — obeys one rule, whichever
+// path it comes by (Apply, an import, a sync): no control characters (C0 and C1, NUL,
+// ESC and DEL among them; multi-line member texts may hold tabs and line breaks), no
+// invisible formatting characters (bidirectional embeddings, overrides and isolates
+// U+202A–U+202E and U+2066–U+2069, the marks U+200E, U+200F and U+061C, zero-width
+// space, word joiner, byte order mark, soft hyphen, tag characters), no
+// noncharacters. The zero-width joiner and non-joiner and the Mongolian vowel
+// separator stay: scripts need them. A text that breaks the rule is an
+// orgkit.CodeTextForbidden violation naming the character ("U+202E"), with the value
+// shown with U+FFFD in its place.
+//
 // Callers choose IDs (orgkit.NewNodeID, orgkit.NewMemberID), so one batch can create a
 // department and the members in it. Every NodeID given to a command may be the ID of a
 // node that was merged away: it is resolved to the node it was merged into.

@@ -51,3 +51,28 @@ func Example() {
 	// 0 node.name.duplicate_sibling
 	// 1 member.org_admin.last
 }
+
+// Names and codes hold no control or invisible formatting characters: a department
+// whose name hides a right-to-left override, or whose code carries an escape
+// sequence, is refused, naming the character. Imports and syncs obey the same rule.
+func Example_forbiddenCharacters() {
+	ctx := context.Background()
+	svc := directory.New(directory.Options{})
+	dir, err := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
+	if err != nil {
+		panic(err)
+	}
+	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+		orgtree.Create{ID: orgkit.NewNodeID(), Parent: dir.Root(), Kind: orgtree.Department,
+			Name: orgkit.Name("Payroll\u202efdp.exe"), Code: "PAY\x1b[0m"},
+	)
+	var inv *orgkit.InvalidError
+	if errors.As(err, &inv) {
+		for _, v := range inv.Violations {
+			fmt.Println(v.Code, v.Field, v.Detail)
+		}
+	}
+	// Output:
+	// text.forbidden_character name U+202E
+	// text.forbidden_character code U+001B
+}

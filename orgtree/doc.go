@@ -15,7 +15,11 @@
 // must be unique after normalization (Unicode NFKC, case folding, trimmed, inner spaces
 // collapsed), so "Sales", " sales " and "Ｓａｌｅｓ" collide. Codes are optional, unique
 // case-insensitively in the directory (retired nodes keep theirs reserved) and are the
-// key of imports and exports.
+// key of imports and exports. Names (every form), codes and external IDs hold no
+// control characters (NUL, ESC, DEL, …) and no invisible formatting characters
+// (bidirectional overrides and isolates, left-to-right and right-to-left marks,
+// zero-width spaces, …), so that no name can show as something else than it is: the
+// directory refuses them with orgkit.CodeTextForbidden.
 //
 // # Posts and settings
 //

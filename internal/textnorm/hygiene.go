@@ -39,18 +39,22 @@ import (
 // White space that single-line texts collapse (tab, line feed, …; see Collapse) is
 // refused only when it is still there: collapse first, then check.
 func Forbidden(s string, multiline bool) (rune, bool) {
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if forbiddenRune(rune(c), multiline) {
-				return rune(c), true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			// An invalid byte ranges as U+FFFD, which the rule allows: never reported.
+			for _, r := range s[i:] {
+				if uint32(r)-0x2070 < 0xfdd0-0x2070 || uint32(r)-0x20 < 0x7f-0x20 {
+					continue // CJK and most symbols, printable ASCII: the common cases
+				}
+				if forbiddenRune(r, multiline) {
+					return r, true
+				}
 			}
-			i++
-			continue
+			break
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if size > 1 && forbiddenRune(r, multiline) { // size 1: invalid UTF-8, not ours to report
-			return r, true
+		if (c < 0x20 || c == 0x7f) && forbiddenRune(rune(c), multiline) {
+			return rune(c), true
 		}
 	}
 	return 0, false
@@ -59,6 +63,8 @@ func Forbidden(s string, multiline bool) (rune, bool) {
 // forbiddenRune applies the rule of Forbidden to one character.
 func forbiddenRune(r rune, multiline bool) bool {
 	switch {
+	case r >= 0x2070 && r < 0xfdd0, r >= 0xff00 && r < 0xfff9: // CJK, full width, …
+		return false
 	case r < 0x20:
 		return !multiline || r != '\t' && r != '\n' && r != '\r'
 	case r < 0x7f:
@@ -73,8 +79,6 @@ func forbiddenRune(r rune, multiline bool) bool {
 		return false
 	case r == 0x2028, r == 0x2029:
 		return !multiline
-	case r >= 0x2070 && r < 0xfdd0: // CJK among them: no format characters or noncharacters
-		return false
 	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Noncharacter_Code_Point, r)
 }

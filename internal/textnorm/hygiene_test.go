@@ -31,8 +31,14 @@ func TestForbiddenEveryCodePoint(t *testing.T) {
 			continue // surrogates: not in valid UTF-8
 		}
 		for _, multi := range []bool{false, true} {
-			if got, want := forbiddenRune(r, multi), slowForbidden(r, multi); got != want {
+			want := slowForbidden(r, multi)
+			if got := forbiddenRune(r, multi); got != want {
 				t.Fatalf("U+%04X (multiline %v): forbidden %v, want %v", r, multi, got, want)
+			}
+			for _, s := range []string{string(r), "é" + string(r)} { // the ASCII and the non-ASCII loop
+				if _, got := Forbidden(s, multi); got != want {
+					t.Fatalf("Forbidden(%q, %v) = %v, want %v", s, multi, got, want)
+				}
 			}
 		}
 	}
@@ -133,4 +139,41 @@ func FuzzForbidden(f *testing.F) {
 			t.Fatalf("Collapse(%q) still holds white space %s", s, CodePoint(r))
 		}
 	})
+}
+
+// controlOnly is the check member fields used before the one rule: valid UTF-8 and no
+// control characters. The benchmark compares the rule with it.
+func controlOnly(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func BenchmarkForbidden(b *testing.B) {
+	for _, c := range []struct{ name, s string }{
+		{"ascii", "Beijing Research & Development Center"},
+		{"cjk", "北京研发中心第二产品部"},
+		{"mixed", "Zoë O'Brien 张伟 Ｓａｌｅｓ"},
+	} {
+		b.Run(c.name+"/rule", func(b *testing.B) {
+			for b.Loop() {
+				if _, bad := Forbidden(c.s, false); bad || !utf8.ValidString(c.s) {
+					b.Fatal("refused")
+				}
+			}
+		})
+		b.Run(c.name+"/control-only", func(b *testing.B) {
+			for b.Loop() {
+				if !controlOnly(c.s) {
+					b.Fatal("refused")
+				}
+			}
+		})
+	}
 }
