@@ -22,10 +22,11 @@ import (
 // A Store is safe for concurrent use; commits to different directories do not wait
 // for each other.
 type Store struct {
-	mu   sync.RWMutex // guards dirs, keys and def; taken before any directory's mu
-	dirs map[orgkit.DirectoryID]*directory
-	keys map[string]orgkit.DirectoryID
-	def  orgkit.DirectoryID // the default directory, zero when there is none
+	mu     sync.RWMutex // guards dirs, keys and def; taken before any directory's mu
+	dirs   map[orgkit.DirectoryID]*directory
+	keys   map[string]orgkit.DirectoryID
+	def    orgkit.DirectoryID // the default directory, zero when there is none
+	purges []PurgeRecord      // what Purge removed, oldest first
 
 	watchMu  sync.Mutex                 // serializes changes of watchers
 	watchers atomic.Pointer[[]*watcher] // copied on change, read without a lock

@@ -113,5 +113,8 @@ SELECT s.directory_id, s.version, s.change_set_id, s.at, s.actor, s.reason, s.or
 		WHEN 4 THEN 'role' WHEN 5 THEN 'role_group' WHEN 6 THEN 'assignment' END AS kind,
 	c.record_id, c.before, c.after
 FROM orgkit_change_sets s JOIN orgkit_changes c ON c.directory_id = s.directory_id AND c.version = s.version;
+
+CREATE VIEW orgkit_purge AS
+SELECT directory_id, key, head, forced, actor, reason, at FROM orgkit_purges;
 `,
 }

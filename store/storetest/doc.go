@@ -40,7 +40,9 @@
 // checks an erasure (see Erase): no erased value left in anything the store returns,
 // the structure and the other records kept, the erasure recorded as its own change
 // set, stale and invalid requests refused. A store's own test can call Erase itself
-// and scan its storage for the values it returns.
+// and scan its storage for the values it returns. When the store implements store.Purger, Run
+// checks that a purged directory is gone (its ID and key free again, other
+// directories untouched) and that the default directory needs Force.
 //
 // Load may return records in any order: the suite sorts them by ID before comparing.
 // Times in the fixtures are UTC with microsecond precision, which SQL databases keep.

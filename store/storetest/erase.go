@@ -65,7 +65,7 @@ func Erase(t *testing.T, s store.Eraser) Erased {
 		require.NoError(t, err)
 		dirs, err := s.Directories(ctx)
 		require.NoError(t, err)
-		b, err := json.Marshal([]any{recs, log, dirs})
+		b, err := json.Marshal([]any{normalize(recs), log, dirs}) // records in ID order
 		require.NoError(t, err)
 		return string(b)
 	}
@@ -94,7 +94,7 @@ func Erase(t *testing.T, s store.Eraser) Erased {
 		_, err = s.Erase(ctx, d.ID, 3, bad)
 		assert.ErrorIs(t, err, orgkit.ErrInvalid, name)
 	}
-	require.Equal(t, before, all(), "refused erasures change nothing")
+	require.True(t, before == all(), "refused erasures change nothing")
 
 	head, err := s.Erase(ctx, d.ID, 3, e)
 	require.NoError(t, err)

@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"NoAliasing", testNoAliasing},
 		{"Notifications", testNotifications},
 		{"Erase", testErase},
+		{"Purge", testPurge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
