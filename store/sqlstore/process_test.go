@@ -147,11 +147,11 @@ func printDigest(ctx context.Context, svc *directory.Service, dir orgkit.Directo
 
 // digest hashes a snapshot's members and nodes in ID order.
 func digest(snap *directory.Snapshot) string {
-	var ms []*member.Member
+	var ms []member.Member
 	for m := range snap.Members() {
 		ms = append(ms, m)
 	}
-	slices.SortFunc(ms, func(a, b *member.Member) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(ms, func(a, b member.Member) int { return a.ID.Compare(b.ID) })
 	h := sha256.New()
 	json.NewEncoder(h).Encode(ms) //nolint:errcheck // a hash does not fail
 	for n := range snap.Tree().Records() {
