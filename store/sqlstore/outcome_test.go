@@ -25,13 +25,12 @@ import (
 // first connection that sends COMMIT: either after the server got it (the commit
 // lands, the client never hears) or instead of forwarding it (nothing lands).
 type dropper struct {
-	ln       net.Listener
-	server   string
-	armed    atomic.Int32 // 0: pass everything; dropAfter or dropBefore: cut the next COMMIT
-	dropped  atomic.Int32
-	mu       sync.Mutex
-	conns    []net.Conn
-	shutdown atomic.Bool
+	ln      net.Listener
+	server  string
+	armed   atomic.Int32 // 0: pass everything; dropAfter or dropBefore: cut the next COMMIT
+	dropped atomic.Int32
+	mu      sync.Mutex
+	conns   []net.Conn
 }
 
 const (
