@@ -78,8 +78,8 @@ func TestRuntimeFields(t *testing.T) {
 
 	// a snapshot may not claim fields its source does not declare
 	up := e.src.Snapshot()
-	up.Fields.Member = append(up.Fields.Member, member.AvatarField)
+	up.Fields.Member = append(up.Fields.Member, member.BioField)
 	_, err = connector.SyncSnapshot(e.ctx, e.svc, e.dir, e.src, up, connector.SyncOptions{})
 	require.ErrorIs(t, err, orgkit.ErrInvalid)
-	assert.Contains(t, err.Error(), "avatar")
+	assert.Contains(t, err.Error(), "bio")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/connectortest"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/store"
 )
@@ -122,5 +123,27 @@ func TestBindingBeatsKeys(t *testing.T) {
 	assert.NotEqual(t, ada, e.member("u1").ID)
 	assert.Equal(t, "+8613900000000", e.member("u1").Mobile)
 	assert.Equal(t, "+8613900000001", e.member("u2").Mobile)
+	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())
+}
+
+// TestAvatarURLStored: platforms give avatars as URLs without a MIME type; the sync
+// stores them as references instead of dropping them.
+func TestAvatarURLStored(t *testing.T) {
+	fields := connectortest.DefaultFields()
+	fields.Member = append(fields.Member, member.AvatarField)
+	src := connectortest.New(connectortest.Options{Fields: &fields})
+	for _, d := range smallSource().Snapshot().Departments {
+		src.PutDepartment(d)
+	}
+	m := connectortest.NewMember("u1", "Ada Lovelace", "13900000001", "rd")
+	m.Values.Avatar = member.Avatar{URI: "https://static-legacy.dingtalk.com/media/lADPDg7mViaksW3NAkDNAkA_576_576.jpg"}
+	m.Present = append(m.Present, member.AvatarField)
+	src.PutMember(m)
+	e := newEnv(t, src)
+	rep := e.sync(connector.SyncOptions{})
+	assert.NotContains(t, warningCodes(rep.Warnings), connector.WarnMemberValue)
+	a := e.member("u1").Avatar
+	assert.Equal(t, m.Values.Avatar, a)
+	assert.True(t, a.IsReference(), "stored as a reference, not as a checked picture")
 	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())
 }

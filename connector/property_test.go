@@ -174,6 +174,8 @@ func fieldText(f member.Field, m *member.Member) string {
 		return m.WorkPlace
 	case member.OfficePhoneField:
 		return m.OfficePhone
+	case member.AvatarField:
+		return m.Avatar.URI
 	}
 	return "?" + f.String()
 }

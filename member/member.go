@@ -168,7 +168,11 @@ func (g Gender) String() string {
 	return ""
 }
 
-// Avatar is a reference to a member's picture: the library never stores images.
+// Avatar is a reference to a member's picture: the library never stores images. It
+// is either a checked picture — URI plus the MIME type, size and SHA-256 that
+// CheckAvatar found in an upload — or, with only a URI, a plain reference to a
+// picture elsewhere (an http or https URL, as DingTalk and WeCom give avatars), whose
+// content nobody here has checked.
 type Avatar struct {
 	URI      string `json:"uri,omitempty"`
 	MIMEType string `json:"mime_type,omitempty"`
@@ -178,3 +182,13 @@ type Avatar struct {
 
 // IsZero reports whether no avatar is set.
 func (a Avatar) IsZero() bool { return a == Avatar{} }
+
+// IsReference reports whether the avatar is only a URL, with no MIME type, size or
+// hash: a reference to a picture nobody here has checked.
+func (a Avatar) IsReference() bool {
+	return a.URI != "" && a.MIMEType == "" && a.Size == 0 && a.SHA256 == ""
+}
+
+// IsChecked reports whether the avatar describes a checked picture: it carries the
+// MIME type (with size and hash) that CheckAvatar found.
+func (a Avatar) IsChecked() bool { return a.MIMEType != "" }

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -423,12 +424,23 @@ func (n *normalizer) avatar() {
 	a.URI = strings.TrimSpace(a.URI)
 	a.MIMEType = strings.ToLower(strings.TrimSpace(a.MIMEType))
 	a.SHA256 = strings.ToLower(strings.TrimSpace(a.SHA256))
+	uriOK := false
 	if len(a.URI) > maxURILength {
 		n.add(violationCode(f, "too_long"), f, a.URI, strconv.Itoa(maxURILength))
 	} else if !utf8.ValidString(a.URI) {
 		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(a.URI, "\uFFFD"), "")
 	} else if r, bad := textnorm.Forbidden(a.URI, false); bad {
 		n.add(orgkit.CodeTextForbidden, f, textnorm.Visible(a.URI, false), textnorm.CodePoint(r))
+	} else {
+		uriOK = true
+	}
+	if a.IsReference() {
+		// a plain reference (a platform's avatar URL): nothing about the picture is
+		// known, and nothing is made up; the URL must be a web address
+		if u, err := url.Parse(a.URI); uriOK && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "") {
+			n.add(violationCode(f, "invalid"), f, a.URI, "")
+		}
+		return
 	}
 	if !avatarType(a.MIMEType) {
 		n.add(orgkit.CodeMemberAvatarType, f, a.MIMEType, "")

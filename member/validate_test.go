@@ -381,6 +381,30 @@ func TestNormalizeFields(t *testing.T) {
 			},
 		},
 		{
+			name: "avatar URL from a platform: a reference, unchecked",
+			edit: func(m *Member) { m.Avatar = Avatar{URI: " http://wework.qpic.cn/bizmail/abc/0 "} },
+			check: func(t *testing.T, m *Member) {
+				assert.Equal(t, Avatar{URI: "http://wework.qpic.cn/bizmail/abc/0"}, m.Avatar, "no MIME type made up")
+				assert.True(t, m.Avatar.IsReference())
+				assert.False(t, m.Avatar.IsChecked())
+			},
+		},
+		{
+			name: "avatar reference that is not a web URL",
+			edit: func(m *Member) { m.Avatar = Avatar{URI: "javascript:alert(1)"} },
+			want: []string{"member.avatar.invalid@avatar"},
+		},
+		{
+			name: "avatar reference without a host",
+			edit: func(m *Member) { m.Avatar = Avatar{URI: "https:///a.png"} },
+			want: []string{"member.avatar.invalid@avatar"},
+		},
+		{
+			name: "avatar described but without its type",
+			edit: func(m *Member) { m.Avatar = Avatar{URI: "https://cdn.example.com/a.png", Size: 10} },
+			want: []string{orgkit.CodeMemberAvatarType + "@avatar"},
+		},
+		{
 			name: "avatar invalid",
 			edit: func(m *Member) {
 				m.Avatar = Avatar{URI: "x", MIMEType: "image/svg+xml", Size: MaxAvatarSize + 1, SHA256: "abc"}

@@ -84,7 +84,8 @@ func Generate(opts GenerateOptions) *Source {
 // record order, the company root as the source's RootID) with their names, orders
 // and leaders (manager first, then assistants); its members ("u000001", …) with full
 // name, contacts (Chinese mobiles in the domestic form DingTalk gives, "13900000000"),
-// job title, employee number, gender, hire date, work place and office phone, their
+// job title, employee number, gender, hire date, work place, office phone and an
+// avatar URL, their
 // active departments (primary first), reporting manager, and status (inactive members
 // are disabled). Observers, isolation, roles and system names stay local.
 func FromDirectory(d *orgkittest.Directory, opts Options) *Source {
@@ -123,7 +124,8 @@ func FromDirectory(d *orgkittest.Directory, opts Options) *Source {
 			mobile = rest
 		}
 		v := &member.Member{FullName: m.FullName, Mobile: mobile, Email: m.Email, JobTitle: m.JobTitle,
-			EmployeeNumber: m.EmployeeNumber, Gender: m.Gender, HireDate: m.HireDate, WorkPlace: m.WorkPlace, OfficePhone: m.OfficePhone}
+			EmployeeNumber: m.EmployeeNumber, Gender: m.Gender, HireDate: m.HireDate, WorkPlace: m.WorkPlace, OfficePhone: m.OfficePhone,
+			Avatar: avatarURL(mext[m.ID])}
 		up := connector.Member{ExternalID: mext[m.ID], Values: v, Present: personFields(), Departments: deps, Manager: mext[m.ReportingManager]}
 		if m.Status != orgkit.Active {
 			up.Status = connector.Disabled
@@ -148,14 +150,22 @@ func personAt(rng *rand.Rand, n int, ext string, deps []string) connector.Member
 		Gender:         member.Gender(1 + rng.IntN(2)),
 		HireDate:       member.DateOf(time.Date(2010+rng.IntN(15), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)),
 		WorkPlace:      workPlaces[rng.IntN(len(workPlaces))],
+		Avatar:         avatarURL(ext),
 	}
 	return connector.Member{ExternalID: ext, Values: v, Departments: deps, Present: personFields()}
+}
+
+// avatarURL is a generated member's avatar: a URL without a MIME type, as platforms
+// give (a reference, see member.Avatar).
+func avatarURL(ext string) member.Avatar {
+	return member.Avatar{URI: "https://static.example.com/avatar/" + ext + ".jpg"}
 }
 
 // personFields are the fields generated members supply.
 func personFields() []member.Field {
 	return []member.Field{member.FullNameField, member.MobileField, member.EmailField, member.JobTitleField, member.EmployeeNumberField,
-		member.GenderField, member.HireDateField, member.WorkPlaceField, member.OfficePhoneField, member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.ReportingManagerField}
+		member.GenderField, member.HireDateField, member.WorkPlaceField, member.OfficePhoneField, member.AvatarField,
+		member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.ReportingManagerField}
 }
 
 // NewMember returns an upstream member with a full name, a mobile (which may be "")

@@ -41,13 +41,13 @@ type Options struct {
 }
 
 // DefaultFields are the fields an in-memory source owns: what DingTalk and WeCom give
-// (names, contacts, job details, departments, reporting line; department names,
-// parents, order and leaders). Members' system names, extended fields, roles and the
-// nodes' observers, group and isolation settings stay local.
+// (names, contacts, job details, avatar URLs, departments, reporting line; department
+// names, parents, order and leaders). Members' system names, extended fields, roles
+// and the nodes' observers, group and isolation settings stay local.
 func DefaultFields() connector.Fields {
 	return connector.Fields{
 		Member: []member.Field{member.FullNameField, member.MobileField, member.EmailField, member.JobTitleField, member.EmployeeNumberField,
-			member.GenderField, member.HireDateField, member.WorkPlaceField, member.OfficePhoneField,
+			member.GenderField, member.HireDateField, member.WorkPlaceField, member.OfficePhoneField, member.AvatarField,
 			member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.ReportingManagerField},
 		Node: []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField},
 	}
