@@ -224,16 +224,24 @@ func (s *Service) admit(e *cached) {
 // store: nothing says it is behind, and either notices arrive or it was checked
 // within MaxStaleness.
 func (s *Service) fresh(e *cached, snap *Snapshot) bool {
-	if e.stale.Load() {
-		return false
-	}
-	if n := e.notified.Load(); n > snap.version && n != e.pending.Load() {
+	if s.behind(e, snap) {
 		return false
 	}
 	if s.notified.Load() {
 		return true
 	}
 	return s.maxStale > 0 && s.now()-e.checked.Load() <= int64(s.maxStale)
+}
+
+// behind reports whether something says snap, e's current snapshot, is behind the
+// store: a notice of a later head (other than the one this service's commit under way
+// will make), or a break in notices or a failed write.
+func (s *Service) behind(e *cached, snap *Snapshot) bool {
+	if e.stale.Load() {
+		return true
+	}
+	n := e.notified.Load()
+	return n > snap.version && n != e.pending.Load()
 }
 
 // current returns e's snapshot, first brought up to date with the store when it may
@@ -252,7 +260,7 @@ func (s *Service) refresh(ctx context.Context, e *cached, force bool) (*Snapshot
 	e.load.Lock()
 	defer e.load.Unlock()
 	snap := e.snap.Load()
-	if snap != nil && !force && e.checked.Load() >= asked && s.fresh(e, snap) {
+	if snap != nil && !force && !s.behind(e, snap) && (e.checked.Load() >= asked || s.fresh(e, snap)) {
 		return snap, nil // brought up to date by another reader while this one waited
 	}
 	started := s.now()
