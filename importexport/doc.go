@@ -29,6 +29,53 @@
 // row. Roles are referred to by name. Lists are separated by ";" (also "；"
 // or line breaks); a member's roles list its primary role first.
 //
+// # Platform templates
+//
+// The member-import templates administrators download from the platforms import as
+// they are: instruction rows above the header and merged cells are skipped, a
+// template's example row is not a member, and its headers mean what the template
+// says. A member sheet is read as a template when its header row holds the headers
+// that identify it (ImportOptions.HeaderAliases still win); SheetReport.Template
+// names it:
+//
+//	template          identified by (all of)           columns read                                   departments
+//	WeCom (xlsx)      姓名 部门 个人邮箱 座机          姓名 帐号/账号 职务 部门 性别 手机 座机         path with "/", from the top;
+//	                  (Traditional spellings too)      个人邮箱 地址; 别名 企业邮箱 ignored            several separated by ";"
+//	WeCom CSV (API)   姓名 帐号/账号 所在部门          姓名 帐号 手机号 邮箱 所在部门 职位 性别        department IDs (codes here)
+//	                                                   地址 座机 禁用; 是否部门内领导 排序 ignored      separated by ";"
+//	DingTalk (xlsx)   姓名 部门 分机号 办公地点        员工UserID (external ID) 姓名 手机号 部门 职位  path with "/";
+//	                                                   工号 邮箱 分机号 办公地点 入职时间; 主管 flag,   several separated by ";"
+//	                                                   备注, 企业邮箱 ignored
+//	Feishu/Lark       姓名 部门 人员类型 入职日期      姓名 用户 ID (external ID) 手机号 工作邮箱 部门  path with "/";
+//	                  (繁體 spellings too)             工号 性别 入职日期 直属上级 职务 工作城市;       several separated by ";"
+//	                                                   人员类型 企业邮箱 ignored
+//	Microsoft Entra   Name [displayName],              Name (full name), User name (UPN: email),      one department name
+//	(bulk create CSV) User name [userPrincipalName],   Block sign in (login blocked), Job title,
+//	                  Initial password [passwordProfile] Department, Usage location (region), Office,
+//	                                                   Office phone, Mobile phone; First/Last name;
+//	                                                   address columns ignored; the "Example:" row skipped
+//	Google Workspace  First Name, Last Name,           First and Last Name (the full name), Email     Org Unit Path: "/" the
+//	(bulk upload CSV) Email Address, Org Unit Path     Address, Org Unit Path, Mobile/Work Phone,     top, "/Sales" below it
+//	                                                   Work Address, Employee ID, Employee Title,
+//	                                                   Manager Email; the rest ignored
+//
+// Password columns (Entra's Initial password, Google's Password and Password Hash
+// Function, and any header aliased to ColSecret) are never stored, never put in a
+// report, a problem or an error, and blanked in the error workbook. Spelling
+// variants are read everywhere, template or not: 帐号/账号/帳號, 手机/手机号/手機號,
+// 邮箱/电子邮箱/个人邮箱/工作邮箱, 部门/所在部门/部門, and so on.
+//
+// On any member sheet, a primary-department cell may list several departments
+// separated by "；" or ";" (commas are legal in department names): the first is the
+// primary, the others secondary (a name that itself holds the separator is tried
+// whole first). A sheet without a system-name column names new members as sync
+// does (member.Rules.DeriveSystemName: the full name, else an identifier of the row
+// — external ID, login account, SSO account, employee number, email or mobile — and
+// a name another member or row holds gets that identifier as a suffix,
+// "张伟 (zhangwei2)"); without a login-method column, a new member with an email
+// and no mobile logs in by email. Given and family names (ColGivenName,
+// ColFamilyName) make the full name of a sheet that has none.
+//
 // # Importing
 //
 // Import reads a file (xlsx or CSV, sniffed), ImportFiles several files as one

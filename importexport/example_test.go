@@ -74,3 +74,33 @@ func ExampleImport_problems() {
 	// C2 member.hire_date.invalid: 第 2 行：入职日期「2024-02-30」无效（请填写日期，如 2024-03-01）
 	// B3 import.cell.rounded: 第 3 行：手机号「1.39E+10」像是被表格软件按科学计数法截断的数字；请把该列设为文本格式并填写完整
 }
+
+// A member file as WeCom's admin console hands it out: an instruction row above the
+// header, 帐号 for the account, no system-name column, and a member in two
+// departments, the first the primary.
+func ExampleImport_platformTemplate() {
+	ctx := context.Background()
+	svc := directory.New(directory.Options{})
+	snap, _ := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
+	file := "填写说明：部门上下级用“/”隔开，多个部门用“;”隔开，第一个为主部门,,,,,,,,\n" +
+		"姓名,帐号,别名,职务,部门,性别,手机,座机,个人邮箱\n" +
+		"张伟,zhangwei,David,工程师,研发部；产品部,男,13800138001,,\n" +
+		"张伟,zhangwei2,,,产品部,男,,,zw2@example.com\n"
+	depts := "Code,Name\nRD,研发部\nPM,产品部\n"
+	rep, err := importexport.ImportFiles(ctx, svc, snap.ID(), []importexport.Input{
+		{Name: "departments.csv", R: strings.NewReader(depts)},
+		{Name: "wecom.csv", R: strings.NewReader(file)},
+	}, importexport.ImportOptions{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(rep.Sheets[1].Template, rep.Sheets[1].HeaderRow)
+	for _, account := range []string{"zhangwei", "zhangwei2"} {
+		m, _ := rep.Result.Snapshot.MemberBy(member.LoginAccountField, account)
+		fmt.Println(m.SystemName.Default, len(m.Secondary), m.LoginMethod)
+	}
+	// Output:
+	// WeCom 2
+	// 张伟 1 mobile
+	// 张伟 (zhangwei2) 0 email
+}

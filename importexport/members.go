@@ -197,6 +197,10 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 	// More departments in the primary department's cell: the first is the primary,
 	// the others join the secondary ones.
 	if len(im.rowSecondary) > 0 {
+		// With no secondary departments of its own, the row's list replaces them.
+		if sb := sh.bindingOf(FieldColumn(member.SecondaryDepartmentsField)); sb < 0 || sh.cell(row, sb) == "" {
+			m.Secondary = nil
+		}
 		for _, id := range im.rowSecondary {
 			if id != m.Primary && !slices.Contains(m.Secondary, id) {
 				m.Secondary = append(m.Secondary, id)
