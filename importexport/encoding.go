@@ -326,6 +326,9 @@ func decodePrefix(e Encoding, b []byte, atEOF bool) []byte {
 // source was not valid text: U+FFFD (a decoder's replacement for an invalid sequence,
 // or one already in the file), NUL, or invalid UTF-8; -1 when there is none.
 func invalidAt(text []byte) (int, string) {
+	if utf8.Valid(text) && bytes.IndexByte(text, 0) < 0 && !bytes.Contains(text, []byte("\uFFFD")) {
+		return -1, ""
+	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
@@ -616,23 +619,27 @@ func (t *textReader) Read(p []byte) (int, error) {
 func (t *textReader) emit(p []byte) int {
 	n := 0
 	for n < len(p) && len(t.out) > 0 {
-		c := t.out[0]
-		t.out = t.out[1:]
-		switch {
-		case c == '\n' && t.cr:
+		switch c := t.out[0]; {
+		case c == '\n' && t.cr: // the LF of a CRLF already given as '\n'
+			t.out = t.out[1:]
 			t.cr = false
-			continue // the LF of a CRLF already given as '\n'
 		case c == '\r':
-			c = '\n'
+			t.out = t.out[1:]
+			p[n] = '\n'
+			n++
+			t.line++
 			t.cr = true
-			t.line++
-		case c == '\n':
-			t.line++
-		default:
+		default: // the text up to the next CR
+			chunk := t.out[:min(len(t.out), len(p)-n)]
+			if i := bytes.IndexByte(chunk, '\r'); i >= 0 {
+				chunk = chunk[:i]
+			}
+			k := copy(p[n:], chunk)
+			t.line += bytes.Count(p[n:n+k], []byte{'\n'})
+			t.out = t.out[k:]
+			n += k
 			t.cr = false
 		}
-		p[n] = c
-		n++
 	}
 	return n
 }
