@@ -12,7 +12,11 @@
 // directory. The store shares nothing with its callers: Commit and CreateDirectory
 // keep deep copies of what they are given, and Load, Changes and Directories return
 // deep copies (Load in no particular order), which callers may modify. Commit never
-// returns store.ErrOutcomeUnknown.
+// returns store.ErrOutcomeUnknown. LoadShared, CommitShared and ChangesShared skip
+// the copies for orgkit's own directory.Service, which never modifies a record it
+// shares with the store, so that a single-process host keeps one copy of each record
+// instead of two; their first argument's type is internal to orgkit, so nothing
+// outside it can call them.
 //
 // # Notifications
 //
