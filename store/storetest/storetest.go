@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -46,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Cancellation", testCancellation},
 		{"ConcurrentDefault", testConcurrentDefault},
 		{"Paging", testPaging},
+		{"Contiguity", testContiguity},
 		{"ChangeSetID", testChangeSetID},
 		{"NoAliasing", testNoAliasing},
 		{"Notifications", testNotifications},
@@ -687,6 +689,69 @@ func testPaging(t *testing.T, s store.Store) {
 	for _, limit := range []int{0, -1} {
 		_, err := s.Changes(ctx, d.ID, 0, limit)
 		assert.ErrorIs(t, err, orgkit.ErrInvalid, "limit %d", limit)
+	}
+}
+
+func testContiguity(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	d := newDirectory()
+	require.NoError(t, s.CreateDirectory(ctx, d))
+
+	// Writers race, each retrying on the head a conflict reports, until all their
+	// change sets are in: the log must hold each exactly once, contiguous from 1.
+	const writers, each = 8, 4
+	ids := make([][]uuid.UUID, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			base := uint64(0)
+			for i := 0; i < each; {
+				cs := changeSet(memberChange(nil, newMember(fmt.Sprintf("Writer %d-%d", w, i))))
+				head, err := s.Commit(ctx, d.ID, base, cs)
+				switch {
+				case err == nil:
+					ids[w] = append(ids[w], cs.ID)
+					base = head
+					i++
+				case errors.Is(err, orgkit.ErrConflict):
+					base = head
+				default:
+					assert.NoError(t, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	want := map[uuid.UUID]bool{}
+	for _, w := range ids {
+		for _, id := range w {
+			want[id] = true
+		}
+	}
+	require.Len(t, want, writers*each)
+	for _, limit := range []int{1, 3, writers * each} {
+		for _, after := range []uint64{0, 1, writers*each - 2} {
+			seen := map[uuid.UUID]bool{}
+			for next := after; ; {
+				page, err := s.Changes(ctx, d.ID, next, limit)
+				require.NoError(t, err)
+				for i, cs := range page {
+					require.NotNil(t, cs)
+					require.Equal(t, next+uint64(i)+1, cs.Version, "Changes(%d, limit %d)[%d]", next, limit, i)
+					assert.False(t, seen[cs.ID], "change set %s twice", cs.ID)
+					seen[cs.ID] = true
+					assert.True(t, want[cs.ID], "change set %s was not committed", cs.ID)
+				}
+				if len(page) < limit {
+					break
+				}
+				next += uint64(len(page))
+			}
+			assert.Len(t, seen, writers*each-int(after), "every change set after version %d, once (limit %d)", after, limit)
+		}
 	}
 }
 
