@@ -46,7 +46,7 @@ type csvSpecial [256]bool
 // newCSVReader reads records from UTF-8 text separated by sep (',', ';' or '\t').
 func newCSVReader(ctx context.Context, src io.Reader, sep byte, lim Limits, file string) *csvReader {
 	c := &csvReader{ctx: ctx, src: src, sep: sep, file: file, maxFields: lim.MaxColumns, maxBytes: lim.MaxRecordSize,
-		buf: make([]byte, 64<<10), line: 1}
+		buf: make([]byte, min(64<<10, lim.MaxFileSize+1)), line: 1}
 	c.special = csvQuotedSpecial
 	c.special[sep] = true
 	return c

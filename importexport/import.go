@@ -327,8 +327,7 @@ func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, in
 	if im.tag == (language.Tag{}) {
 		im.tag = language.English
 	}
-	im.mobiles = newMobileWarmer(im.rules)
-	defer im.mobiles.finish()
+	defer func() { im.mobiles.finish() }()
 	for i, in := range inputs {
 		if err := im.read(i, in); err != nil {
 			return nil, err
@@ -355,7 +354,8 @@ type importer struct {
 	aliases map[string]Column // ImportOptions.HeaderAliases by header key
 
 	inputs   []inputInfo
-	mobiles  *mobileWarmer
+	mobiles  *mobileWarmer // started at the first mobile number read
+	warming  bool
 	sheets   []*sheetData
 	readErrs []Problem // problems found while reading (headers, cells)
 	dataRows int
@@ -664,7 +664,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 				sh.cells[start+i] = ""
 			case format == XLSX && kind == Members && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v):
 				if m, rounded := ParseNumberText(v); !rounded {
-					im.mobiles.add(m) // the value memberCell gives the batch
+					im.warm(m) // the value memberCell gives the batch
 				}
 			}
 		}
@@ -959,6 +959,15 @@ type mobileWarmer struct {
 }
 
 const warmChunk = 1024
+
+// warm hands a mobile number to the warmer, starting it the first time.
+func (im *importer) warm(m string) {
+	if !im.warming {
+		im.warming = true
+		im.mobiles = newMobileWarmer(im.rules)
+	}
+	im.mobiles.add(m)
+}
 
 func newMobileWarmer(rules member.Rules) *mobileWarmer {
 	if runtime.GOMAXPROCS(0) < 2 {

@@ -21,11 +21,13 @@ func runAhead[T any](produce func(emit func(T) bool)) *ahead[T] {
 	go func() {
 		defer close(a.done)
 		defer close(a.ch)
-		chunk := make([]T, 0, aheadChunk)
+		// The first chunks are small, so that a short sheet costs little; they grow
+		// to aheadChunk.
+		chunk := make([]T, 0, 16)
 		send := func() bool {
 			select {
 			case a.ch <- chunk:
-				chunk = make([]T, 0, aheadChunk)
+				chunk = make([]T, 0, min(2*cap(chunk), aheadChunk))
 				return true
 			case <-a.stop:
 				return false
@@ -34,7 +36,7 @@ func runAhead[T any](produce func(emit func(T) bool)) *ahead[T] {
 		open := true
 		produce(func(v T) bool {
 			chunk = append(chunk, v)
-			if len(chunk) == aheadChunk {
+			if len(chunk) == cap(chunk) {
 				open = send()
 			}
 			return open

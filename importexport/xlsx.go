@@ -122,7 +122,7 @@ func (b *xlsxBook) part(name string) (*xmlScanner, func(), error) {
 		return nil, nil, fmt.Errorf("%w: part %s: %v", ErrFormat, name, err)
 	}
 	m := &inflateMeter{r: rc, b: b, part: f.Name}
-	return newXMLScanner(b.ctx, m, b.lim, b.file, f.Name), func() { _ = rc.Close() }, nil
+	return newXMLScanner(b.ctx, m, int64(min(f.UncompressedSize64, 1<<40)), b.lim, b.file, f.Name), func() { _ = rc.Close() }, nil
 }
 
 // inflateMeter counts what a part inflates to against Limits.MaxUnzipSize, over

@@ -66,9 +66,12 @@ const (
 
 const xmlReadSize = 64 << 10
 
-func newXMLScanner(ctx context.Context, src io.Reader, lim Limits, file, part string) *xmlScanner {
+// newXMLScanner scans src, a part whose size is expected to be about sizeHint bytes
+// (its buffer starts no larger).
+func newXMLScanner(ctx context.Context, src io.Reader, sizeHint int64, lim Limits, file, part string) *xmlScanner {
+	n := min(int64(xmlReadSize), int64(lim.MaxXMLToken)+1024, max(sizeHint+1, 512))
 	return &xmlScanner{ctx: ctx, src: src, file: file, part: part, maxTok: lim.MaxXMLToken, maxDepth: lim.MaxXMLDepth,
-		buf: make([]byte, min(xmlReadSize, lim.MaxXMLToken+1024))}
+		buf: make([]byte, n)}
 }
 
 // depth is the number of open elements.
