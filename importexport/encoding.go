@@ -227,13 +227,8 @@ func decodeCSV(r io.Reader, enc Encoding, file string) (*csvText, error) {
 		}
 	}
 	// The separator, from the start of the text.
-	var text []byte
-	if t.enc == EncodingAuto {
-		text = head[:max(0, firstNonASCII(head))]
-		if firstNonASCII(head) < 0 {
-			text = head
-		}
-	} else {
+	text := head // all ASCII while no encoding is chosen
+	if t.enc != EncodingAuto {
 		text = decodePrefix(t.enc, head, atEOF)
 	}
 	return &csvText{textReader: t, sep: sniffSeparator(text)}, nil

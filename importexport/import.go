@@ -313,6 +313,9 @@ func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, in
 	if opts.Key != 0 && !isKeyField(opts.Key) {
 		return nil, fmt.Errorf("importexport: %s cannot be a match key (use one of KeyFields): %w", opts.Key, orgkit.ErrInvalid)
 	}
+	if opts.Encoding > ShiftJIS {
+		return nil, fmt.Errorf("importexport: unknown encoding %d: %w", opts.Encoding, orgkit.ErrInvalid)
+	}
 	if opts.Mode > Upsert {
 		return nil, fmt.Errorf("importexport: unknown mode %d: %w", opts.Mode, orgkit.ErrInvalid)
 	}
