@@ -256,7 +256,7 @@ func (p *planner) assemble() *SyncPlan {
 			}
 		}
 	}
-	for n := range p.tree.All() {
+	for n := range p.treeRecs.All() {
 		if !n.Parent.IsZero() && n.Status == orgkit.Active {
 			out.ActiveDepartments++
 		}

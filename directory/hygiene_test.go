@@ -59,7 +59,9 @@ func TestForbiddenCharactersRefusedEverywhere(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			vs := f.refuse(c.cmd)
+			sub := *f
+			sub.t = t
+			vs := sub.refuse(c.cmd)
 			require.Len(t, vs, 1, "%v", vs)
 			v := vs[0]
 			assert.Equal(t, orgkit.CodeTextForbidden, v.Code)
