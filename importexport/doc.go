@@ -39,7 +39,7 @@
 // names it:
 //
 //	template          identified by (all of)           columns read                                   departments
-//	WeCom (xlsx)      姓名 部门 个人邮箱 座机          姓名 帐号/账号 职务 部门 性别 手机 座机         path with "/", from the top;
+//	WeCom (xlsx)      姓名 帐号/账号 部门 别名         姓名 帐号/账号 职务 部门 性别 手机 座机         path with "/", from the top;
 //	                  (Traditional spellings too)      个人邮箱 地址; 别名 企业邮箱 ignored            several separated by ";"
 //	WeCom CSV (API)   姓名 帐号/账号 所在部门          姓名 帐号 手机号 邮箱 所在部门 职位 性别        department IDs (codes here)
 //	                                                   地址 座机 禁用; 是否部门内领导 排序 ignored      separated by ";"

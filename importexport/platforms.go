@@ -48,7 +48,7 @@ var platformTemplates = []*platformTemplate{
 			"座機": FieldColumn(member.OfficePhoneField), "個人郵箱": FieldColumn(member.EmailField),
 			"企業郵箱": ColIgnore, "對外職務": ColIgnore, "視頻號": ColIgnore,
 		},
-		signature: []string{"姓名", "部门|部門", "个人邮箱|個人郵箱", "座机|座機"},
+		signature: []string{"姓名", "帐号|账号|帳號|賬號", "部门|部門", "别名|別名"},
 		example:   chineseExample,
 	},
 	{
