@@ -317,3 +317,23 @@ func TestDetectionFromText(t *testing.T) {
 		assert.Equal(t, "Full name,Department\n"+c.text, string(out))
 	}
 }
+
+// The separator is the one that splits a line into known headers, whatever a title
+// row above holds.
+func TestSeparatorFromHeaderRow(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		data string
+	}{
+		{"title with commas, semicolons below", "Members, exported 2024-03-01, by admin, for HR\nSystem name;Mobile;Full name\nsemi;13800000101;Semi, Colon\n"},
+		{"title with semicolons, tabs below", "说明;请勿修改表头;谢谢\nSystem name\tMobile\tFull name\nsemi\t13800000101\tSemi, Colon\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fx := newFixture(t)
+			rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(c.data), ImportOptions{})
+			require.NoError(t, err, dumpProblems(rep))
+			assert.Equal(t, 2, rep.Sheets[0].HeaderRow)
+			assert.Equal(t, "Semi, Colon", fx.member(t, member.SystemNameField, "semi").FullName)
+		})
+	}
+}
