@@ -14,7 +14,10 @@ import (
 // The zero ID means "none": commands refuse it where an ID is required.
 type ID[K idKind] uuid.UUID
 
-type idKind interface{ kindName() string }
+type idKind interface {
+	kindName() string
+	recordKind() RecordKind
+}
 
 type (
 	nodeKind      struct{}
@@ -29,6 +32,12 @@ func (memberKind) kindName() string    { return "member" }
 func (roleKind) kindName() string      { return "role" }
 func (roleGroupKind) kindName() string { return "role group" }
 func (directoryKind) kindName() string { return "directory" }
+
+func (nodeKind) recordKind() RecordKind      { return KindNode }
+func (memberKind) recordKind() RecordKind    { return KindMember }
+func (roleKind) recordKind() RecordKind      { return KindRole }
+func (roleGroupKind) recordKind() RecordKind { return KindRoleGroup }
+func (directoryKind) recordKind() RecordKind { return KindDirectory }
 
 // NodeID identifies a node of the org tree (the company, an organization or a department).
 type NodeID = ID[nodeKind]

@@ -11,7 +11,6 @@ import (
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/connector/connectortest"
 	"github.com/orgkit/orgkit/directory"
-	"github.com/orgkit/orgkit/store"
 )
 
 // BenchmarkPlan100k plans a sync of a 100,000-member upstream (10,000 departments up
@@ -71,7 +70,7 @@ func benchPlan(b *testing.B, members, departments int) {
 	b.ReportMetric(float64(total), "items")
 
 	// the plan is one the write path accepts, and afterwards there is nothing to do
-	_, err = svc.Apply(ctx, d.ID(), store.Meta{Origin: store.OriginSync}, plan.Commands()...)
+	_, err = svc.Apply(ctx, d.ID(), directory.Meta{Origin: directory.OriginSync}, plan.Commands()...)
 	require.NoError(b, err)
 	snap, err = svc.Snapshot(ctx, d.ID())
 	require.NoError(b, err)

@@ -10,7 +10,6 @@ import (
 	"github.com/orgkit/orgkit/connector/connectortest"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Sync a directory from an upstream (here an in-memory DingTalk tenant), change
@@ -42,7 +41,7 @@ func Example() {
 
 	snap, _ := svc.Snapshot(ctx, dir.ID())
 	rd, _ := snap.Tree().ByExternalID("rd")
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"}, orgtree.Rename{Node: rd.ID, Name: orgkit.Name("Lab")})
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"}, orgtree.Rename{Node: rd.ID, Name: orgkit.Name("Lab")})
 	fmt.Println("rename here refused:", errors.Is(err, orgkit.ErrReadOnly))
 	// Output:
 	// map[directory.bind:1 member.create:2 node.bind:1 node.create:1 node.manager:1]

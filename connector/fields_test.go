@@ -9,9 +9,9 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // TestFieldsValidated: a source may own only fields the sync writes; one that
@@ -64,7 +64,7 @@ func TestRuntimeFields(t *testing.T) {
 	assert.Contains(t, set.SyncedMemberFields, member.FullNameField)
 	assert.Empty(t, e.member("u4").Mobile, "withheld: not synced")
 
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{Actor: "admin"},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{Actor: "admin"},
 		member.Update{ID: e.member("u4").ID, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: "13700000000"}})
 	require.NoError(t, err, "a field the app cannot see is the directory's own")
 	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())

@@ -10,8 +10,8 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // withheldContacts is smallSource as a WeCom app made since 2022 sees it: no
@@ -32,7 +32,7 @@ func TestFirstSyncWithoutKeys(t *testing.T) {
 	e := newEnv(t, smallSource())
 	withheldContacts(e)
 	ada, alan := orgkit.NewMemberID(), orgkit.NewMemberID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{},
 		member.Create{ID: ada, SystemName: orgkit.Name("ada"), FullName: "Ada Lovelace", Mobile: "+8613900000000"},
 		member.Create{ID: alan, SystemName: orgkit.Name("alan"), FullName: "Alan Turing", Email: "u2@example.com", LoginMethod: member.LoginByEmail},
 	)
@@ -70,7 +70,7 @@ func TestFirstSyncWithoutKeys(t *testing.T) {
 func TestFirstSyncCreateUnmatched(t *testing.T) {
 	e := newEnv(t, smallSource())
 	withheldContacts(e)
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{}, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("contractor"), Mobile: "+8613800000000"})
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{}, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("contractor"), Mobile: "+8613800000000"})
 	require.NoError(t, err)
 	rep := e.sync(connector.SyncOptions{PlanOptions: connector.PlanOptions{CreateUnmatched: true}})
 	assert.Equal(t, 10, rep.Counts[connector.MemberCreate])
@@ -85,7 +85,7 @@ func TestFirstSyncCreateUnmatched(t *testing.T) {
 func TestBindingsRefused(t *testing.T) {
 	e := newEnv(t, smallSource())
 	ada, bob := orgkit.NewMemberID(), orgkit.NewMemberID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{},
 		member.Create{ID: ada, SystemName: orgkit.Name("ada"), Mobile: "+8613800000001"},
 		member.Create{ID: bob, SystemName: orgkit.Name("bob"), Mobile: "+8613800000002", ExternalID: "legacy-7", LoginMethod: member.LoginByMobile},
 	)
@@ -113,7 +113,7 @@ func TestBindingsRefused(t *testing.T) {
 func TestBindingBeatsKeys(t *testing.T) {
 	e := newEnv(t, smallSource())
 	ada := orgkit.NewMemberID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{}, member.Create{ID: ada, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000"})
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{}, member.Create{ID: ada, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000"})
 	require.NoError(t, err)
 	// u1's mobile is ada's, but the caller says ada is u2
 	rep := e.sync(connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.MobileField},

@@ -12,7 +12,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Bind binds the directory to the source's platform and tenant and declares the
@@ -25,7 +24,7 @@ func Bind(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, s
 	if err := src.Fields().Validate(); err != nil {
 		return nil, err
 	}
-	res, err := svc.Apply(ctx, dir, store.Meta{Origin: store.OriginSync, Reason: fmt.Sprintf("bind to %s %q", src.Platform(), src.TenantID())},
+	res, err := svc.Apply(ctx, dir, directory.Meta{Origin: directory.OriginSync, Reason: fmt.Sprintf("bind to %s %q", src.Platform(), src.TenantID())},
 		bindCommand(src.Platform(), src.TenantID(), src.Fields()))
 	if err != nil {
 		return nil, err
@@ -143,7 +142,7 @@ func apply(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, 
 	if opts.Rules == (member.Rules{}) {
 		opts.Rules = svc.Rules()
 	}
-	meta := store.Meta{Actor: opts.Actor, Reason: cmp.Or(opts.Reason, "sync from "+string(up.Platform)), Origin: store.OriginSync}
+	meta := directory.Meta{Actor: opts.Actor, Reason: cmp.Or(opts.Reason, "sync from "+string(up.Platform)), Origin: directory.OriginSync}
 	for attempt := 0; ; attempt++ {
 		snap, err := svc.Snapshot(ctx, dir)
 		if err != nil {

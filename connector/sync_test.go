@@ -15,7 +15,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 func TestFirstSyncAndNoOp(t *testing.T) {
@@ -33,13 +32,13 @@ func TestFirstSyncAndNoOp(t *testing.T) {
 	assert.Contains(t, set.SyncedMemberFields, member.StatusField)
 	assert.Equal(t, "1", e.snap().Tree().Root().ExternalID)
 
-	var last *store.ChangeSet
+	var last *directory.ChangeSet
 	for cs, err := range e.svc.History(e.ctx, e.dir, directory.HistoryQuery{}) {
 		require.NoError(t, err)
 		last = cs
 	}
 	require.NotNil(t, last)
-	assert.Equal(t, store.OriginSync, last.Meta.Origin)
+	assert.Equal(t, directory.OriginSync, last.Meta.Origin)
 
 	version := e.snap().Version()
 	again := e.sync(connector.SyncOptions{})
@@ -123,7 +122,7 @@ func TestMemberResignedUpstream(t *testing.T) {
 	e.sync(connector.SyncOptions{})
 	// roles are local: give u8 one
 	rid := orgkit.NewRoleID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{}, role.Create{ID: rid, Name: orgkit.Name("Reviewer")},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{}, role.Create{ID: rid, Name: orgkit.Name("Reviewer")},
 		role.Assign{Members: []orgkit.MemberID{e.member("u8").ID}, Roles: []orgkit.RoleID{rid}})
 	require.NoError(t, err)
 	e.src.EditMember("u8", func(m *connector.Member) { m.Status = connector.Resigned })
@@ -212,10 +211,10 @@ func TestLocalMembersLeaveGoneDepartment(t *testing.T) {
 	e.sync(connector.SyncOptions{Reason: "first"})
 	// a local member (no external ID) created before the binding would be refused now,
 	// so unbind, add one in Frontend, and sync again
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{}, directoryUnbind())
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{}, directoryUnbind())
 	require.NoError(t, err)
 	local := orgkit.NewMemberID()
-	_, err = e.svc.Apply(e.ctx, e.dir, store.Meta{}, member.Create{ID: local, SystemName: orgkit.Name("temp"), Mobile: "13800000000", Primary: e.node("fe").ID})
+	_, err = e.svc.Apply(e.ctx, e.dir, directory.Meta{}, member.Create{ID: local, SystemName: orgkit.Name("temp"), Mobile: "13800000000", Primary: e.node("fe").ID})
 	require.NoError(t, err)
 	e.src.RemoveDepartment("fe")
 	e.src.EditMember("u5", func(m *connector.Member) { m.Departments = []string{"rd"} })
@@ -348,7 +347,7 @@ func TestSyncedFieldsReadOnly(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{Actor: "admin"}, c.cmd)
+			_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{Actor: "admin"}, c.cmd)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, orgkit.ErrReadOnly)
 			var inv *orgkit.InvalidError
@@ -357,7 +356,7 @@ func TestSyncedFieldsReadOnly(t *testing.T) {
 		})
 	}
 	t.Run("merge", func(t *testing.T) {
-		_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{}, orgtree.Merge{Sources: []orgkit.NodeID{e.node("fe").ID}, Target: be.ID})
+		_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{}, orgtree.Merge{Sources: []orgkit.NodeID{e.node("fe").ID}, Target: be.ID})
 		var inv *orgkit.InvalidError
 		require.ErrorAs(t, err, &inv)
 		assert.Equal(t, orgkit.CodeNodeMergeSynced, inv.Violations[0].Code)
@@ -369,7 +368,7 @@ func TestLocalFieldsEditable(t *testing.T) {
 	e.sync(connector.SyncOptions{})
 	u4, u5, be := e.member("u4"), e.member("u5"), e.node("be")
 	rid := orgkit.NewRoleID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{Actor: "admin"},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{Actor: "admin"},
 		member.Update{ID: u4.ID, Fields: []member.Field{member.ExtendedAField, member.SystemNameField}, Value: member.Member{ExtendedA: "badge 42", SystemName: orgkit.Name("linus")}},
 		orgtree.SetObservers{Node: be.ID, Members: []orgkit.MemberID{u5.ID}},
 		orgtree.SetIsolation{Node: be.ID, Isolation: orgtree.Isolation{HideFromOutside: true, VisibilityWhitelist: orgtree.Whitelist{Members: []orgkit.MemberID{u5.ID}}}},
@@ -417,7 +416,7 @@ func TestFirstSyncMatchesPopulatedDirectory(t *testing.T) {
 	// the directory already has two of the people and the R&D department
 	rd := orgkit.NewNodeID()
 	ada, grace := orgkit.NewMemberID(), orgkit.NewMemberID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{},
 		orgtree.Create{ID: rd, Parent: e.snap().Root(), Kind: orgtree.Department, Name: orgkit.Name("r&d")},
 		member.Create{ID: ada, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000", Primary: rd, ExtendedA: "keep me"},
 		member.Create{ID: grace, SystemName: orgkit.Name("grace"), Email: "U3@example.com", LoginMethod: member.LoginByEmail},
@@ -440,7 +439,7 @@ func TestFirstSyncMatchesPopulatedDirectory(t *testing.T) {
 func TestAmbiguousFirstSyncRefused(t *testing.T) {
 	e := newEnv(t, smallSource())
 	a, b := orgkit.NewMemberID(), orgkit.NewMemberID()
-	_, err := e.svc.Apply(e.ctx, e.dir, store.Meta{},
+	_, err := e.svc.Apply(e.ctx, e.dir, directory.Meta{},
 		member.Create{ID: a, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000"},
 		member.Create{ID: b, SystemName: orgkit.Name("ada2"), Email: "u1@example.com", LoginMethod: member.LoginByEmail},
 	)
@@ -459,7 +458,7 @@ func TestAmbiguousFirstSyncRefused(t *testing.T) {
 
 	// two upstream members matching one local member is ambiguous too
 	e2 := newEnv(t, smallSource())
-	_, err = e2.svc.Apply(e2.ctx, e2.dir, store.Meta{}, member.Create{ID: a, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000"})
+	_, err = e2.svc.Apply(e2.ctx, e2.dir, directory.Meta{}, member.Create{ID: a, SystemName: orgkit.Name("ada"), Mobile: "+8613900000000"})
 	require.NoError(t, err)
 	e2.src.EditMember("u2", func(m *connector.Member) { m.Values.Mobile = "13900000000" })
 	_, err = connector.Sync(e2.ctx, e2.svc, e2.dir, e2.src, connector.SyncOptions{PlanOptions: connector.PlanOptions{MatchKeys: []member.Field{member.MobileField}}})

@@ -125,7 +125,7 @@ func BenchmarkMemberEdit(b *testing.B) {
 				id := ids[r.IntN(len(ids))]
 				i := int(editCount.Add(1)) // new values on every run of the benchmark too
 				cmd, ok := memberEdit(i, id, c.mobile)
-				res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "bench"}, cmd)
+				res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "bench"}, cmd)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -170,7 +170,7 @@ func TestMemberEditHeapBounded(t *testing.T) {
 	for i := range 1000 {
 		id := ids[r.IntN(len(ids))]
 		cmd, ok := memberEdit(i, id, i%2 == 1)
-		res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test"}, cmd)
+		res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "test"}, cmd)
 		require.NoError(t, err)
 		m, found := res.Snapshot.Member(id)
 		require.True(t, found && ok(&m), "edit %d", i)

@@ -60,8 +60,8 @@ type Update struct {
 	// ChangeSets are the change sets from version Base+1 to Snapshot.Version(),
 	// oldest first, when the service knows them; nil when the snapshot was built
 	// afresh from the store's records (the first load, a reload) or the catch-up was
-	// too long to keep. They are shared: a subscriber must not modify them.
-	ChangeSets []*store.ChangeSet
+	// too long to keep.
+	ChangeSets []*ChangeSet
 }
 
 // subscriber is one OnChange registration.
@@ -471,12 +471,16 @@ func (s *Service) publish(e *cached, next *Snapshot, css []*store.ChangeSet) {
 	if cur == next || cur != nil && cur.version >= next.version {
 		return
 	}
-	u := Update{Directory: e.id, Snapshot: next, ChangeSets: css}
+	u := Update{Directory: e.id, Snapshot: next}
 	if cur != nil {
 		u.Base = cur.version
 	}
-	if len(css) == 0 || css[0].Version != u.Base+1 || css[len(css)-1].Version != next.version {
-		u.ChangeSets = nil
+	if p := s.subs.Load(); p != nil && len(*p) > 0 &&
+		len(css) > 0 && css[0].Version == u.Base+1 && css[len(css)-1].Version == next.version {
+		u.ChangeSets = make([]*ChangeSet, len(css))
+		for i, cs := range css {
+			u.ChangeSets[i] = viewOf(cs)
+		}
 	}
 	s.emit(u)
 	e.snap.Store(next)

@@ -152,7 +152,7 @@ func TestReadDuringImportPlanning(t *testing.T) {
 	}
 	imported := make(chan error, 1)
 	go func() {
-		_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "importer", Origin: store.OriginImport}, cmds...)
+		_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "importer", Origin: directory.OriginImport}, cmds...)
 		imported <- err
 	}()
 
@@ -163,7 +163,7 @@ func TestReadDuringImportPlanning(t *testing.T) {
 		assert.Equal(t, before.Version(), snap.Version(), "the read returns the snapshot before the import")
 		assert.Equal(t, before.MemberCount(), snap.MemberCount())
 	}
-	res, err := f.svc.Plan(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
+	res, err := f.svc.Plan(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
 	require.NoError(t, err, "a dry run while an import is planned")
 	assert.NotNil(t, res.ChangeSet)
 	select {
@@ -210,7 +210,7 @@ func TestStalenessBoundAndOtherWriters(t *testing.T) {
 	f := newFixtureWith(t, directory.Options{Store: st, MaxStaleness: time.Hour})
 	other := directory.New(directory.Options{Store: st})
 	cached := f.snap()
-	_, err := other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
+	_, err := other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
 	require.NoError(t, err)
 	assert.Equal(t, cached.Version(), f.snap().Version(), "within the bound, the cached snapshot is served")
 
@@ -240,7 +240,7 @@ func TestNotificationsKeepSnapshotsCurrent(t *testing.T) {
 	}
 	assert.Zero(t, st.reads()-n, "no store reads while nothing changes")
 
-	_, err := other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
+	_, err := other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
 	require.NoError(t, err)
 	snap := f.snap()
 	q, _ := snap.Node(f.qa)
@@ -294,7 +294,7 @@ func TestChangesGapIsReloaded(t *testing.T) {
 			f.snap()
 			// Two commits elsewhere, so that the catch-up reads a page of two.
 			for _, name := range []string{"Quality", "QA & Test"} {
-				_, err := other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name(name)})
+				_, err := other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name(name)})
 				require.NoError(t, err)
 			}
 			var broken atomic.Bool
@@ -329,7 +329,7 @@ func TestChangesBrokenContract(t *testing.T) {
 	f := newFixtureWith(t, directory.Options{Store: fs})
 	other := directory.New(directory.Options{Store: fs})
 	f.snap()
-	_, err := other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
+	_, err := other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
 	require.NoError(t, err)
 	head := len(log(t, fs.Store, f.dir))
 
@@ -347,7 +347,7 @@ func TestChangesBrokenContract(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrContract)
 	assert.Contains(t, err.Error(), "store.Changes")
 
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
+	_, err = f.svc.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
 	require.ErrorIs(t, err, store.ErrContract, "a write on an unverifiable base is refused")
 	assert.Len(t, log(t, fs.Store, f.dir), head, "nothing was committed")
 
@@ -366,7 +366,7 @@ func TestCommitWrongHead(t *testing.T) {
 			return head + 1, err
 		}
 	})
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
+	_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
 	require.ErrorIs(t, err, store.ErrContract)
 	fs.set(func(fs *faultyStore) { fs.commit = nil })
 	n, _ := f.snap().Node(f.sales)
@@ -454,7 +454,7 @@ func TestOutcomeUnknownUnresolved(t *testing.T) {
 			return 0, errors.Join(err, store.ErrOutcomeUnknown)
 		}
 	})
-	_, err := f.svc.Apply(ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
+	_, err := f.svc.Apply(ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
 	require.ErrorIs(t, err, store.ErrOutcomeUnknown)
 	assert.Len(t, log(t, fs.Store, f.dir), head+1, "committed once, not twice")
 	fs.set(func(fs *faultyStore) { fs.commit = nil })
@@ -480,7 +480,7 @@ func TestUnknownDirectoriesDoNotEvict(t *testing.T) {
 	for range 10 {
 		_, err := svc.Snapshot(ctx, orgkit.NewDirectoryID())
 		require.ErrorIs(t, err, orgkit.ErrNotFound)
-		_, err = svc.Apply(ctx, orgkit.NewDirectoryID(), store.Meta{}, directory.Rename{Name: orgkit.Name("X")})
+		_, err = svc.Apply(ctx, orgkit.NewDirectoryID(), directory.Meta{}, directory.Rename{Name: orgkit.Name("X")})
 		require.ErrorIs(t, err, orgkit.ErrNotFound)
 	}
 	for _, d := range dirs {
@@ -519,7 +519,7 @@ func TestZeroService(t *testing.T) {
 	ctx := t.Context()
 	snap, err := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 	require.NoError(t, err)
-	_, err = svc.Apply(ctx, snap.ID(), store.Meta{}, directory.Rename{Name: orgkit.Name("Acme")})
+	_, err = svc.Apply(ctx, snap.ID(), directory.Meta{}, directory.Rename{Name: orgkit.Name("Acme")})
 	require.NoError(t, err)
 	snap, err = svc.Snapshot(ctx, snap.ID())
 	require.NoError(t, err)
@@ -546,7 +546,7 @@ func TestOnChange(t *testing.T) {
 	base := f.snap().Version()
 	f.apply(orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales & Marketing")})
 	for _, name := range []string{"Quality", "QA & Test"} {
-		_, err := other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name(name)})
+		_, err := other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.qa, Name: orgkit.Name(name)})
 		require.NoError(t, err)
 	}
 	snap := f.snap()
@@ -584,7 +584,7 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range writes {
-				_, err := svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.root,
+				_, err := svc.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.root,
 					Kind: orgtree.Department, Name: orgkit.Name(fmt.Sprintf("Team %d-%d", w, i))})
 				assert.NoError(t, err)
 			}

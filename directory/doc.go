@@ -17,8 +17,14 @@
 // reporting lines, the last org admin) are checked once on the final state, so a batch
 // may swap two members' mobiles. Every violation is reported with its command's index
 // in one *orgkit.InvalidError, and then nothing is written. Otherwise the batch is one
-// store.ChangeSet holding every record's before- and after-image. Service.Plan is the
-// same without the commit: a dry run.
+// ChangeSet holding every record's before- and after-image (Change.Before and After,
+// read through typed accessors: Image.Node, Image.Member, …), with the Meta the
+// caller gave: actor, reason, origin, time and, to pin the write to the version the
+// caller saw, IfVersion. Service.Plan is the same without the commit: a dry run.
+//
+// A host needs only this package and the record packages (orgtree, member, role):
+// package store is for those who implement a store. Everything the service returns
+// — ChangeSets, Settings, images — is a copy that is the caller's.
 //
 // Every text that enters — node, directory, role and role-group names in every
 // language, codes, keys, external and upstream IDs, permissions, member fields, and

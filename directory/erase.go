@@ -14,7 +14,7 @@ import (
 // Erase erases a departed member's personal data on request (GDPR, PIPL): the
 // fields (store.PersonalFields when none are given) are redacted in the member's
 // record and in every before- and after-image of the directory's history, and the
-// erasure itself is recorded as a change set with origin store.OriginErase that
+// erasure itself is recorded as a change set with origin OriginErase that
 // says who asked (meta.Actor), why (meta.Reason), when (meta.Time, the service's
 // clock when zero) and which fields (Meta.Erased) — never the values.
 //
@@ -31,7 +31,8 @@ import (
 // erased: orgkit.ErrInvalid. An unknown member is orgkit.ErrNotFound. A conflict with
 // another writer is retried on fresh state unless meta.IfVersion pins the version.
 // Erase returns the snapshot that includes the erasure.
-func (s *Service) Erase(ctx context.Context, dir orgkit.DirectoryID, id orgkit.MemberID, meta store.Meta, fields ...member.Field) (*Snapshot, error) {
+func (s *Service) Erase(ctx context.Context, dir orgkit.DirectoryID, id orgkit.MemberID, m Meta, fields ...member.Field) (*Snapshot, error) {
+	meta := m.store()
 	er, ok := s.store.(store.Eraser)
 	if !ok {
 		return nil, fmt.Errorf("directory: erase: the store (%T) cannot erase personal data (it does not implement store.Eraser): %w", s.store, orgkit.ErrPrecondition)

@@ -24,10 +24,10 @@ func TestEraseNeedsAnEraser(t *testing.T) {
 	dir, err := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 	require.NoError(t, err)
 	id := orgkit.NewMemberID()
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("bo"), FullName: "Bo", Mobile: "13900000001"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("bo"), FullName: "Bo", Mobile: "13900000001"},
 		member.Deactivate{Members: []orgkit.MemberID{id}})
 	require.NoError(t, err)
-	_, err = svc.Erase(ctx, dir.ID(), id, store.Meta{Actor: "dpo"})
+	_, err = svc.Erase(ctx, dir.ID(), id, directory.Meta{Actor: "dpo"})
 	assert.ErrorIs(t, err, orgkit.ErrPrecondition)
 }
 
@@ -37,12 +37,12 @@ func TestErasePinnedToAVersion(t *testing.T) {
 	dir, err := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 	require.NoError(t, err)
 	id := orgkit.NewMemberID()
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("bo"), FullName: "Bo", Mobile: "13900000001"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("bo"), FullName: "Bo", Mobile: "13900000001"},
 		member.Deactivate{Members: []orgkit.MemberID{id}})
 	require.NoError(t, err)
-	_, err = svc.Erase(ctx, dir.ID(), id, store.Meta{Actor: "dpo", IfVersion: res.Snapshot.Version() - 1})
+	_, err = svc.Erase(ctx, dir.ID(), id, directory.Meta{Actor: "dpo", IfVersion: res.Snapshot.Version() - 1})
 	assert.ErrorIs(t, err, orgkit.ErrConflict, "a stale pinned version")
-	snap, err := svc.Erase(ctx, dir.ID(), id, store.Meta{Actor: "dpo", IfVersion: res.Snapshot.Version()},
+	snap, err := svc.Erase(ctx, dir.ID(), id, directory.Meta{Actor: "dpo", IfVersion: res.Snapshot.Version()},
 		member.MobileField, member.FullNameField)
 	require.NoError(t, err)
 	m, _ := snap.Member(id)
@@ -56,16 +56,16 @@ func ExampleService_Erase() {
 	svc := directory.New(directory.Options{}) // memstore can erase
 	dir, _ := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 	eve := orgkit.NewMemberID()
-	_, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "hr"},
+	_, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"},
 		member.Create{ID: eve, SystemName: orgkit.Name("eve"), FullName: "Eve", Mobile: "13900000001"})
 	if err != nil {
 		panic(err)
 	}
 	// Eve leaves and asks for her personal data to be erased.
-	if _, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "hr"}, member.Resign{Members: []orgkit.MemberID{eve}}); err != nil {
+	if _, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"}, member.Resign{Members: []orgkit.MemberID{eve}}); err != nil {
 		panic(err)
 	}
-	snap, err := svc.Erase(ctx, dir.ID(), eve, store.Meta{Actor: "dpo", Reason: "erasure request"})
+	snap, err := svc.Erase(ctx, dir.ID(), eve, directory.Meta{Actor: "dpo", Reason: "erasure request"})
 	if err != nil {
 		panic(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/pinyin"
-	"github.com/orgkit/orgkit/store"
 )
 
 // exampleOrg builds a small directory: R&D with Grace as manager and Alan reporting
@@ -27,7 +26,7 @@ func exampleOrg() (*directory.Service, *directory.Snapshot, orgkit.NodeID, orgki
 	}
 	rd, grace := orgkit.NewNodeID(), orgkit.NewMemberID()
 	alan := orgkit.NewMemberID()
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Names{Default: "R&D", ByLang: map[string]string{"zh-Hans": "研发部"}}},
 		member.Create{ID: grace, SystemName: orgkit.Name("grace"), FullName: "Grace", Mobile: "13900000001", Email: "grace@example.com", JobTitle: "CTO", Primary: rd},
 		member.Create{ID: alan, SystemName: orgkit.Name("alan"), FullName: "Alan", Mobile: "13900000002", Primary: rd, ReportingManager: grace},
@@ -46,17 +45,17 @@ func exampleOrg() (*directory.Service, *directory.Snapshot, orgkit.NodeID, orgki
 func Example_resignation() {
 	ctx := context.Background()
 	svc, snap, rd, grace := exampleOrg()
-	res, err := svc.Apply(ctx, snap.ID(), store.Meta{Actor: "ada", Reason: "Grace left"},
+	res, err := svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "ada", Reason: "Grace left"},
 		member.Resign{Members: []orgkit.MemberID{grace}})
 	if err != nil {
 		panic(err)
 	}
 	for _, c := range res.ChangeSet.Changes {
-		switch before := c.Before.(type) {
-		case *orgtree.Node:
+		if before, ok := c.Before().Node(); ok {
 			fmt.Println("removed as manager of", before.Name.Default)
-		case *member.Member:
-			after := c.After.(*member.Member)
+		}
+		if before, ok := c.Before().Member(); ok {
+			after, _ := c.After().Member()
 			if before.ReportingManager != after.ReportingManager {
 				fmt.Println("removed as reporting manager of", after.FullName)
 			} else {
@@ -64,7 +63,7 @@ func Example_resignation() {
 			}
 		}
 	}
-	u, err := svc.Undo(ctx, snap.ID(), res.ChangeSet.Version, store.Meta{Actor: "ada"})
+	u, err := svc.Undo(ctx, snap.ID(), res.ChangeSet.Version, directory.Meta{Actor: "ada"})
 	if err != nil {
 		panic(err)
 	}
@@ -139,7 +138,7 @@ func ExampleService_Join() {
 	}
 	fmt.Println(m.SystemName.Default, m.SelfJoined, m.Primary.IsZero())
 
-	_, _ = svc.Apply(ctx, snap.ID(), store.Meta{Actor: "ada"}, directory.SetSelfJoin{Allowed: false})
+	_, _ = svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "ada"}, directory.SetSelfJoin{Allowed: false})
 	_, err = svc.Join(ctx, snap.ID(), directory.Registration{Name: "late", Mobile: "13700000001"})
 	var inv *orgkit.InvalidError
 	if errors.As(err, &inv) {
@@ -162,7 +161,7 @@ func (printer) SendActivation(_ context.Context, _ orgkit.DirectoryID, m *member
 func ExampleService_RemindActivation() {
 	ctx := context.Background()
 	svc, snap, _, grace := exampleOrg()
-	_, _ = svc.Apply(ctx, snap.ID(), store.Meta{}, member.SetLoginBlocked{Members: []orgkit.MemberID{grace}, Blocked: true})
+	_, _ = svc.Apply(ctx, snap.ID(), directory.Meta{}, member.SetLoginBlocked{Members: []orgkit.MemberID{grace}, Blocked: true})
 	var ids []orgkit.MemberID
 	for m := range snap.ListAll(directory.List{}) {
 		ids = append(ids, m.ID)
@@ -188,7 +187,7 @@ func ExampleService_RemindActivation() {
 // A member's hover card in Simplified Chinese, laid out by the admin.
 func ExampleSnapshot_Card() {
 	svc, snap, _, grace := exampleOrg()
-	res, err := svc.Apply(context.Background(), snap.ID(), store.Meta{Actor: "admin"}, directory.SetCardLayout{
+	res, err := svc.Apply(context.Background(), snap.ID(), directory.Meta{Actor: "admin"}, directory.SetCardLayout{
 		Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.PrimaryDepartmentField, member.EmailField, member.ReportingManagerField}}})
 	if err != nil {
 		panic(err)

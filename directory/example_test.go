@@ -9,7 +9,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 func Example() {
@@ -22,7 +21,7 @@ func Example() {
 
 	// One batch creates a department and the member who manages it.
 	rd, alice := orgkit.NewNodeID(), orgkit.NewMemberID()
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "set up R&D"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada", Reason: "set up R&D"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")},
 		member.Create{ID: alice, SystemName: orgkit.Name("alice"), FullName: "Alice", Mobile: "139 0000 0001", Primary: rd},
 		orgtree.SetManager{Node: rd, Member: alice},
@@ -36,7 +35,7 @@ func Example() {
 	fmt.Println(res.ChangeSet.Version, len(res.ChangeSet.Changes), m.FullName, m.Mobile)
 
 	// A batch that breaks rules writes nothing and lists every violation.
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("r&d")},
 		member.Deactivate{Members: []orgkit.MemberID{snap.Settings().Leader}},
 	)
@@ -62,7 +61,7 @@ func Example_forbiddenCharacters() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: dir.Root(), Kind: orgtree.Department,
 			Name: orgkit.Name("Payroll\u202efdp.exe"), Code: "PAY\x1b[0m"},
 	)

@@ -13,7 +13,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // fixture is a small company: Acme (root) → R&D → {Product, QA}; Acme → Sales.
@@ -61,7 +60,7 @@ func newFixtureWith(t *testing.T, opts directory.Options) *fixture {
 
 func (f *fixture) apply(cmds ...orgkit.Command) *directory.Result {
 	f.t.Helper()
-	res, err := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "test"}, cmds...)
+	res, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "test"}, cmds...)
 	require.NoError(f.t, err)
 	return res
 }
@@ -71,7 +70,7 @@ func (f *fixture) apply(cmds ...orgkit.Command) *directory.Result {
 func (f *fixture) refuse(cmds ...orgkit.Command) []orgkit.Violation {
 	f.t.Helper()
 	before := f.snap().Version()
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "test"}, cmds...)
+	_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "test"}, cmds...)
 	require.Error(f.t, err)
 	require.ErrorIs(f.t, err, orgkit.ErrInvalid)
 	var inv *orgkit.InvalidError
@@ -110,8 +109,8 @@ func codes(vs []orgkit.Violation) []string {
 }
 
 // history collects what a History iterator yields, stopping at the first error.
-func history(seq iter.Seq2[*store.ChangeSet, error]) ([]*store.ChangeSet, error) {
-	var out []*store.ChangeSet
+func history(seq iter.Seq2[*directory.ChangeSet, error]) ([]*directory.ChangeSet, error) {
+	var out []*directory.ChangeSet
 	for cs, err := range seq {
 		if err != nil {
 			return out, err

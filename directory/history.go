@@ -68,9 +68,9 @@ func touches(cs *store.ChangeSet, kind store.RecordKind, id uuid.UUID) bool {
 // every change set after q.After. Each change set yielded is the caller's own copy.
 // An error (an unknown directory, a store failure, a log that is not contiguous) is
 // yielded once, with a nil change set, and ends the iteration.
-func (s *Service) History(ctx context.Context, dir orgkit.DirectoryID, q HistoryQuery) iter.Seq2[*store.ChangeSet, error] {
+func (s *Service) History(ctx context.Context, dir orgkit.DirectoryID, q HistoryQuery) iter.Seq2[*ChangeSet, error] {
 	s.ready()
-	return func(yield func(*store.ChangeSet, error) bool) {
+	return func(yield func(*ChangeSet, error) bool) {
 		after := q.After
 		for {
 			page, err := s.store.Changes(ctx, dir, after, changesPage)
@@ -85,7 +85,7 @@ func (s *Service) History(ctx context.Context, dir orgkit.DirectoryID, q History
 				return
 			}
 			for _, cs := range page {
-				if q.matches(cs) && !yield(cs, nil) {
+				if q.matches(cs) && !yield(viewOf(cs), nil) {
 					return
 				}
 			}

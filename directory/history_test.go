@@ -12,7 +12,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // stepClock is a clock that moves one hour per reading.
@@ -47,7 +46,7 @@ func TestHistoryQuery(t *testing.T) {
 	}
 	versions := make([]uint64, len(edits))
 	for i, e := range edits {
-		res, err := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: e.actor, Time: e.time}, e.cmd)
+		res, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: e.actor, Time: e.time}, e.cmd)
 		require.NoError(t, err)
 		versions[i] = res.ChangeSet.Version
 	}
@@ -93,12 +92,17 @@ func TestHistoryQuery(t *testing.T) {
 	// The change sets are the caller's copies.
 	for cs, err := range f.svc.History(f.ctx, f.dir, directory.HistoryQuery{After: versions[0] - 1}) {
 		require.NoError(t, err)
-		cs.Changes[0].After.(*member.Member).JobTitle = "Mallory"
+		m, ok := cs.Changes[0].After().Member()
+		require.True(t, ok)
+		m.JobTitle = "Mallory"
+		cs.Changes[0] = directory.Change{}
 		break
 	}
 	got, err := history(f.svc.History(f.ctx, f.dir, directory.HistoryQuery{After: versions[0] - 1}))
 	require.NoError(t, err)
-	assert.Equal(t, "Engineer", got[0].Changes[0].After.(*member.Member).JobTitle)
+	m, ok := got[0].Changes[0].After().Member()
+	require.True(t, ok)
+	assert.Equal(t, "Engineer", m.JobTitle)
 	assert.Equal(t, "Lead", f.member(f.bob).JobTitle)
 
 	_, err = history(f.svc.History(f.ctx, orgkit.NewDirectoryID(), directory.HistoryQuery{}))

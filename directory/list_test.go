@@ -279,7 +279,7 @@ var largePeople = sync.OnceValue(func() *bigDirectory {
 		members += c
 		cmds = append(cmds, orgtree.Move{Node: n.ID, Parent: group})
 	}
-	res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "bench"}, cmds...)
+	res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "bench"}, cmds...)
 	if err != nil {
 		panic(err)
 	}
@@ -306,7 +306,7 @@ func coldSnapshots(b *testing.B, big *bigDirectory) func() *directory.Snapshot {
 	i := 0
 	return func() *directory.Snapshot {
 		i++
-		res, err := svc.Plan(ctx, base.ID(), store.Meta{Actor: "bench"}, member.Update{ID: base.Settings().Leader,
+		res, err := svc.Plan(ctx, base.ID(), directory.Meta{Actor: "bench"}, member.Update{ID: base.Settings().Leader,
 			Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: fmt.Sprint("CEO ", i)}})
 		require.NoError(b, err)
 		return res.Snapshot
@@ -460,7 +460,7 @@ func BenchmarkListPageAfterEdit(b *testing.B) {
 			var p directory.Page
 			for b.Loop() {
 				b.StopTimer()
-				ed, err := big.svc.Apply(ctx, snap.ID(), store.Meta{Actor: "bench"}, member.SetDepartments{
+				ed, err := big.svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "bench"}, member.SetDepartments{
 					Members: []orgkit.MemberID{ids[r.IntN(len(ids))]}, SetPrimary: true, Primary: depts[r.IntN(len(depts))]})
 				if err != nil {
 					b.Fatal(err)

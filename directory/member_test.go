@@ -12,7 +12,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 func TestMemberFieldsValidatedOnTheWritePath(t *testing.T) {
@@ -229,13 +228,13 @@ func TestLeavingActiveStatusCleansUp(t *testing.T) {
 	alice, _ := s.Member(f.alice)
 	assert.Equal(t, f.rd, alice.Primary, "the primary affiliation stays")
 	// the change set records every removal with before- and after-images
-	kinds := map[store.RecordKind]int{}
+	kinds := map[orgkit.RecordKind]int{}
 	for _, c := range res.ChangeSet.Changes {
-		kinds[c.Kind]++
-		require.NotNil(t, c.Before)
+		kinds[c.Record().Kind]++
+		require.True(t, c.Before().Exists())
 	}
-	assert.Equal(t, 3, kinds[store.KindNode], "R&D, Sales and QA")
-	assert.Equal(t, 3, kinds[store.KindMember], "Alice, Bob and Carol")
+	assert.Equal(t, 3, kinds[orgkit.KindDepartment], "R&D, Sales and QA")
+	assert.Equal(t, 3, kinds[orgkit.KindMember], "Alice, Bob and Carol")
 	// without hand-over, reports get no manager
 	f.apply(member.Deactivate{Members: []orgkit.MemberID{f.dave}})
 	bob = f.member(f.bob)

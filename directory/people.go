@@ -11,7 +11,6 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // This file holds the people operations of the employee list (its quick
@@ -225,7 +224,7 @@ func (s *Service) Join(ctx context.Context, dir orgkit.DirectoryID, r Registrati
 		Mobile: r.Mobile, Email: r.Email, LoginAccount: r.LoginAccount,
 		Language: r.Language, TimeZone: r.TimeZone, ActivatedAt: r.ActivatedAt, SelfJoined: true,
 	}
-	res, err := s.Apply(ctx, dir, store.Meta{Actor: "member " + id.String(), Reason: "self-join"}, join{m})
+	res, err := s.Apply(ctx, dir, Meta{Actor: "member " + id.String(), Reason: "self-join"}, join{m})
 	if err != nil {
 		return member.Member{}, err
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/pinyin"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 // peopleFix is a directory with a founder (leader and only org admin).
@@ -50,7 +49,7 @@ func (f *peopleFix) snap(t testing.TB) *directory.Snapshot {
 
 func (f *peopleFix) apply(t testing.TB, cmds ...orgkit.Command) *directory.Result {
 	t.Helper()
-	res, err := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "test"}, cmds...)
+	res, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "test"}, cmds...)
 	require.NoError(t, err)
 	return res
 }
@@ -60,7 +59,7 @@ func (f *peopleFix) apply(t testing.TB, cmds ...orgkit.Command) *directory.Resul
 func (f *peopleFix) refuse(t testing.TB, cmds ...orgkit.Command) []orgkit.Violation {
 	t.Helper()
 	before := f.snap(t).Version()
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "test"}, cmds...)
+	_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "test"}, cmds...)
 	require.Error(t, err)
 	require.ErrorIs(t, err, orgkit.ErrInvalid)
 	var inv *orgkit.InvalidError
@@ -259,7 +258,7 @@ func TestRoleBadInput(t *testing.T) {
 	snap2, err := f.svc.Create(f.ctx, directory.NewDirectory{Name: orgkit.Name("Beta")})
 	require.NoError(t, err)
 	sibling := orgkit.NewRoleID()
-	_, err = f.svc.Apply(f.ctx, snap2.ID(), store.Meta{}, role.Create{ID: sibling, Name: orgkit.Name("Beta role")})
+	_, err = f.svc.Apply(f.ctx, snap2.ID(), directory.Meta{}, role.Create{ID: sibling, Name: orgkit.Name("Beta role")})
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -338,7 +337,7 @@ func TestSetLeader(t *testing.T) {
 	// resigning the leader clears the post; undo restores it
 	res := f.apply(t, member.Resign{Members: []orgkit.MemberID{bob}})
 	assert.True(t, f.snap(t).Settings().Leader.IsZero())
-	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, store.Meta{Actor: "test"})
+	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, directory.Meta{Actor: "test"})
 	require.NoError(t, err)
 	assert.Empty(t, u.Skipped)
 	assert.Equal(t, bob, f.snap(t).Settings().Leader)
@@ -402,21 +401,21 @@ func TestResignManagerAndUndo(t *testing.T) {
 	assert.True(t, snap.Settings().Leader.IsZero())
 
 	// the change set lists every removal
-	kinds := map[store.RecordKind]int{}
+	kinds := map[orgkit.RecordKind]int{}
 	for _, c := range res.ChangeSet.Changes {
-		kinds[c.Kind]++
+		kinds[c.Record().Kind]++
 	}
-	assert.Equal(t, map[store.RecordKind]int{store.KindMember: 3, store.KindNode: 2, store.KindAssignment: 1, store.KindSettings: 1}, kinds)
+	assert.Equal(t, map[orgkit.RecordKind]int{orgkit.KindMember: 3, orgkit.KindDepartment: 2, orgkit.KindAssignment: 1, orgkit.KindDirectory: 1}, kinds)
 	for _, c := range res.ChangeSet.Changes {
-		if n, ok := c.Before.(*orgtree.Node); ok {
+		if n, ok := c.Before().Node(); ok {
 			assert.True(t, n.HoldsPost(o.mgr) || slices.Contains(n.Observers, o.mgr), "before-image holds the post")
 		}
 	}
 
-	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, store.Meta{Actor: "test"})
+	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, directory.Meta{Actor: "test"})
 	require.NoError(t, err)
 	assert.Empty(t, u.Skipped)
-	assert.Equal(t, store.OriginUndo, u.ChangeSet.Meta.Origin)
+	assert.Equal(t, directory.OriginUndo, u.ChangeSet.Meta.Origin)
 	snap = u.Snapshot
 	m, _ = snap.Member(o.mgr)
 	assert.Equal(t, orgkit.Active, m.Status)
@@ -453,23 +452,23 @@ func TestUndoReportsWhatCannotBeRestored(t *testing.T) {
 		orgtree.SetAssistants{Node: o.qa, Members: []orgkit.MemberID{o.b}},
 		member.Update{ID: o.mgr, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Alumnus"}},
 	)
-	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, store.Meta{})
+	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, directory.Meta{})
 	require.NoError(t, err)
 	why := map[string]string{}
 	for _, s := range u.Skipped {
-		key := s.Kind.String() + " " + s.ID.String()
+		key := s.Record.Kind.String() + " " + s.Record.ID.String()
 		why[key] = s.Reason
 		if s.Violation != nil {
 			why[key] = s.Violation.Code
 		}
 	}
-	assert.Equal(t, "changed since", why["node "+o.qa.String()])
+	assert.Equal(t, "changed since", why["department "+o.qa.String()])
 	assert.Equal(t, "changed since", why["member "+o.mgr.String()])
 	// the manager is still inactive, so posts and reporting lines to them cannot return
-	assert.Equal(t, orgkit.CodeNodePostInactive, why["node "+o.rd.String()])
+	assert.Equal(t, orgkit.CodeNodePostInactive, why["department "+o.rd.String()])
 	assert.Equal(t, orgkit.CodeMemberManagerInactive, why["member "+o.a.String()])
 	assert.Equal(t, orgkit.CodeMemberManagerInactive, why["member "+o.b.String()])
-	assert.Equal(t, orgkit.CodeDirectoryLeader, why["settings "+f.dir.String()])
+	assert.Equal(t, orgkit.CodeDirectoryLeader, why["directory "+f.dir.String()])
 	assert.Len(t, u.Skipped, 6)
 	// what could be restored was: the roles
 	assert.Equal(t, []orgkit.RoleID{o.sales}, f.snap(t).Assignment(o.mgr).Roles)
@@ -783,7 +782,7 @@ func TestCardFromSnapshot(t *testing.T) {
 	snap := f.snap(t)
 	m, _ := snap.Member(a)
 	f.apply(t, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.ReportingManagerField, member.PrimaryDepartmentField, member.ExtendedAField, member.EmailField}}})
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.BioField, member.EmailField, member.EmailField}}})
+	_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{}, directory.SetCardLayout{Layout: member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.BioField, member.EmailField, member.EmailField}}})
 	var inv *orgkit.InvalidError
 	require.ErrorAs(t, err, &inv, "a layout is validated")
 	assert.Len(t, inv.Violations, 2, "bio is not allowed on the hover card; email twice")

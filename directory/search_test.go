@@ -23,7 +23,6 @@ import (
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/pinyin"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -385,7 +384,7 @@ func BenchmarkSearchAfterEdit(b *testing.B) {
 				b.StopTimer()
 				i++
 				name := fmt.Sprintf("张伟%d号", i)
-				ed, err := big.svc.Apply(ctx, snap.ID(), store.Meta{Actor: "bench"}, member.Update{ID: ids[r.IntN(len(ids))],
+				ed, err := big.svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "bench"}, member.Update{ID: ids[r.IntN(len(ids))],
 					Fields: []member.Field{member.SystemNameField}, Value: member.Member{SystemName: orgkit.Name(name)}})
 				if err != nil {
 					b.Fatal(err)
@@ -435,7 +434,7 @@ func TestDerivedIndexesMatchFreshBuilds(t *testing.T) {
 			snap, err := svc.Snapshot(ctx, d.ID())
 			require.NoError(t, err)
 			cmds := e.edit(snap)
-			if _, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test"}, cmds...); err != nil {
+			if _, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "test"}, cmds...); err != nil {
 				require.ErrorIs(t, err, orgkit.ErrInvalid, "step %d", step)
 				continue
 			}
@@ -704,7 +703,7 @@ func TestDerivedIndexesMemoryBounded(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
 		var weaks []weak.Pointer[directory.Snapshot]
 		for i := range 1000 {
-			res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test"}, member.Update{ID: ids[r.IntN(len(ids))],
+			res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "test"}, member.Update{ID: ids[r.IntN(len(ids))],
 				Fields: []member.Field{member.SystemNameField}, Value: member.Member{SystemName: orgkit.Name(fmt.Sprintf("张伟%d", i))}})
 			require.NoError(t, err)
 			weaks = append(weaks, weak.Make(res.Snapshot))
@@ -779,7 +778,7 @@ func TestDerivedIndexesConcurrently(t *testing.T) {
 		if i%10 == 9 {
 			cmd = member.SetDepartments{Members: []orgkit.MemberID{ids[i%len(ids)]}, SetPrimary: true, Primary: d.Departments()[i%2]}
 		}
-		res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test"}, cmd)
+		res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "test"}, cmd)
 		require.NoError(t, err)
 		latest.Store(res.Snapshot)
 	}

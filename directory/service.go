@@ -277,7 +277,7 @@ func (s *Service) commitGenesis(ctx context.Context, rec store.DirectoryRecord, 
 	if err != nil {
 		return err
 	}
-	if _, err := s.storeCommit(ctx, rec.ID, 0, res.ChangeSet); err != nil && !errors.Is(err, orgkit.ErrConflict) {
+	if _, err := s.storeCommit(ctx, rec.ID, 0, res.cs); err != nil && !errors.Is(err, orgkit.ErrConflict) {
 		if !errors.Is(err, store.ErrOutcomeUnknown) {
 			return err
 		}
@@ -411,9 +411,17 @@ func foldLatin(s string) string {
 }
 
 // Directories lists the store's directories.
-func (s *Service) Directories(ctx context.Context) ([]store.DirectoryRecord, error) {
+func (s *Service) Directories(ctx context.Context) ([]Settings, error) {
 	s.ready()
-	return s.store.Directories(ctx)
+	recs, err := s.store.Directories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Settings, len(recs))
+	for i, r := range recs {
+		out[i] = settingsOf(r)
+	}
+	return out, nil
 }
 
 // Snapshot returns the directory's latest snapshot: the cached one when it is within
@@ -463,7 +471,9 @@ type Result struct {
 	Snapshot *Snapshot
 	// ChangeSet holds every record the batch changed, with before- and after-images;
 	// nil when the batch changed nothing. Its Version is set once committed.
-	ChangeSet *store.ChangeSet
+	ChangeSet *ChangeSet
+
+	cs *store.ChangeSet // what is committed; ChangeSet is the caller's view of it
 }
 
 // Apply validates the commands as one batch and commits them as one change set: all
@@ -478,7 +488,11 @@ type Result struct {
 // service to one directory are planned one at a time. A commit whose outcome the
 // store cannot tell (store.ErrOutcomeUnknown) is resolved by reading the log for the
 // change set's ID, never by committing it twice.
-func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta store.Meta, cmds ...orgkit.Command) (*Result, error) {
+func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta Meta, cmds ...orgkit.Command) (*Result, error) {
+	return s.apply(ctx, dir, meta.store(), cmds)
+}
+
+func (s *Service) apply(ctx context.Context, dir orgkit.DirectoryID, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
 	s.ready()
 	e := s.entry(dir)
 	e.write.Lock()
@@ -499,12 +513,12 @@ func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta store.
 			return nil, fmt.Errorf("directory: %s is at version %d, not %d: %w", dir, base.version, meta.IfVersion, orgkit.ErrConflict)
 		}
 		res, err := s.plan(base, meta, cmds)
-		if err != nil || res.ChangeSet == nil {
+		if err != nil || res.cs == nil {
 			return res, err
 		}
 		err = s.commit(ctx, e, base, res)
 		if err == nil {
-			s.log.Debug("orgkit: committed", "directory", dir, "version", res.ChangeSet.Version, "changes", len(res.ChangeSet.Changes))
+			s.log.Debug("orgkit: committed", "directory", dir, "version", res.cs.Version, "changes", len(res.cs.Changes))
 			return res, nil
 		}
 		if !errors.Is(err, orgkit.ErrConflict) || meta.IfVersion != 0 || attempt >= s.retries {
@@ -515,13 +529,13 @@ func (s *Service) Apply(ctx context.Context, dir orgkit.DirectoryID, meta store.
 	}
 }
 
-// commit commits res.ChangeSet at base's version and publishes res.Snapshot. A
+// commit commits res's change set at base's version and publishes res.Snapshot. A
 // commit whose outcome is unknown is resolved by reading version base+1: the change
 // set landed when that version carries its ID; another ID there is a conflict; and
 // while the head is still base, committing the same change set again at base is safe
 // (only one commit can become base+1).
 func (s *Service) commit(ctx context.Context, e *cached, base *Snapshot, res *Result) error {
-	cs := res.ChangeSet
+	cs := res.cs
 	want := base.version + 1
 	e.pending.Store(want)
 	defer e.pending.Store(0)
@@ -553,6 +567,7 @@ func (s *Service) commit(ctx context.Context, e *cached, base *Snapshot, res *Re
 		break
 	}
 	res.Snapshot.version = want
+	res.ChangeSet.Version = want
 	committed := s.now()
 	e.load.Lock()
 	s.publish(e, res.Snapshot, []*store.ChangeSet{cs})
@@ -586,12 +601,12 @@ func (s *Service) resolve(ctx context.Context, dir orgkit.DirectoryID, base uint
 
 // Plan validates the commands exactly as Apply would and returns the would-be
 // snapshot and change set without committing: a dry run.
-func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta store.Meta, cmds ...orgkit.Command) (*Result, error) {
+func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta Meta, cmds ...orgkit.Command) (*Result, error) {
 	base, err := s.Snapshot(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	return s.plan(base, meta, cmds)
+	return s.plan(base, meta.store(), cmds)
 }
 
 func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
@@ -624,7 +639,8 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	if meta.Time.IsZero() {
 		meta.Time = s.clock().UTC()
 	}
-	res.ChangeSet = &store.ChangeSet{ID: store.NewChangeSetID(), Meta: meta, Changes: b.changes}
+	res.cs = &store.ChangeSet{ID: store.NewChangeSetID(), Meta: meta, Changes: b.changes}
+	res.ChangeSet = viewOf(res.cs)
 	return res, nil
 }
 

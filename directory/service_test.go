@@ -15,7 +15,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -61,20 +60,20 @@ func TestDirectoriesAreIndependent(t *testing.T) {
 	other, err := f.svc.Create(f.ctx, directory.NewDirectory{Name: orgkit.Name("Other")})
 	require.NoError(t, err)
 	// nothing of one directory can be referenced from another
-	_, err = f.svc.Apply(f.ctx, other.ID(), store.Meta{},
+	_, err = f.svc.Apply(f.ctx, other.ID(), directory.Meta{},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.rd, Kind: orgtree.Department, Name: orgkit.Name("X")})
 	assert.ErrorIs(t, err, orgkit.ErrInvalid)
-	_, err = f.svc.Apply(f.ctx, other.ID(), store.Meta{},
+	_, err = f.svc.Apply(f.ctx, other.ID(), directory.Meta{},
 		member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("x"), Mobile: "13911111111", Primary: f.rd})
 	assert.ErrorIs(t, err, orgkit.ErrInvalid)
-	_, err = f.svc.Apply(f.ctx, other.ID(), store.Meta{},
+	_, err = f.svc.Apply(f.ctx, other.ID(), directory.Meta{},
 		role.Assign{Members: []orgkit.MemberID{f.bob}, Roles: []orgkit.RoleID{other.Settings().AdminRole}})
 	assert.ErrorIs(t, err, orgkit.ErrInvalid)
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{},
+	_, err = f.svc.Apply(f.ctx, f.dir, directory.Meta{},
 		role.Assign{Members: []orgkit.MemberID{f.bob}, Roles: []orgkit.RoleID{other.Settings().AdminRole}})
 	assert.ErrorIs(t, err, orgkit.ErrInvalid, "a role of another directory")
 	// the same mobile may exist in two directories
-	_, err = f.svc.Apply(f.ctx, other.ID(), store.Meta{},
+	_, err = f.svc.Apply(f.ctx, other.ID(), directory.Meta{},
 		member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("bob"), Mobile: f.member(f.bob).Mobile})
 	assert.NoError(t, err)
 }
@@ -122,7 +121,8 @@ func TestSettingsAreVersioned(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, hist, 1)
 	require.Len(t, hist[0].Changes, 1)
-	before := hist[0].Changes[0].Before.(*store.DirectoryRecord)
+	before, ok := hist[0].Changes[0].Before().Settings()
+	require.True(t, ok)
 	assert.Equal(t, "Default", before.Name.Default)
 	assert.False(t, before.DisallowSelfJoin, "the zero value lets users join")
 	dirs, _ := f.svc.Directories(f.ctx)
@@ -135,7 +135,7 @@ func TestPlanIsADryRun(t *testing.T) {
 	f := newFixture(t)
 	v := f.snap().Version()
 	x := orgkit.NewNodeID()
-	res, err := f.svc.Plan(f.ctx, f.dir, store.Meta{}, orgtree.Create{ID: x, Parent: f.root, Kind: orgtree.Department, Name: orgkit.Name("Legal")})
+	res, err := f.svc.Plan(f.ctx, f.dir, directory.Meta{}, orgtree.Create{ID: x, Parent: f.root, Kind: orgtree.Department, Name: orgkit.Name("Legal")})
 	require.NoError(t, err)
 	require.NotNil(t, res.ChangeSet)
 	assert.Len(t, res.ChangeSet.Changes, 1)
@@ -144,7 +144,7 @@ func TestPlanIsADryRun(t *testing.T) {
 	_, ok = f.snap().Node(x)
 	assert.False(t, ok, "the directory does not")
 	assert.Equal(t, v, f.snap().Version())
-	_, err = f.svc.Plan(f.ctx, f.dir, store.Meta{}, orgtree.Move{Node: f.rd, Parent: f.qa})
+	_, err = f.svc.Plan(f.ctx, f.dir, directory.Meta{}, orgtree.Move{Node: f.rd, Parent: f.qa})
 	assert.ErrorIs(t, err, orgkit.ErrInvalid)
 }
 
@@ -164,15 +164,15 @@ func TestWritersOnOneStore(t *testing.T) {
 	f := newFixture(t)
 	// a second service on the same store: another process
 	other := directory.New(directory.Options{Store: f.svc.Store()})
-	_, err := other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales EMEA")})
+	_, err := other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales EMEA")})
 	require.NoError(t, err)
 	// the first service catches up, and its next write is based on fresh state
 	assert.Equal(t, "Sales EMEA", f.node(f.sales).Name.Default)
 	// a write pinned to an old version conflicts instead of retrying
 	v := f.snap().Version()
-	_, err = other.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales APAC")})
+	_, err = other.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.sales, Name: orgkit.Name("Sales APAC")})
 	require.NoError(t, err)
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{IfVersion: v}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
+	_, err = f.svc.Apply(f.ctx, f.dir, directory.Meta{IfVersion: v}, orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")})
 	assert.ErrorIs(t, err, orgkit.ErrConflict)
 	assert.Equal(t, "QA", f.node(f.qa).Name.Default)
 	// concurrent unpinned writers from several services all land
@@ -182,7 +182,7 @@ func TestWritersOnOneStore(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			svc := directory.New(directory.Options{Store: f.svc.Store(), MaxRetries: 50})
-			_, err := svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.root,
+			_, err := svc.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Create{ID: orgkit.NewNodeID(), Parent: f.root,
 				Kind: orgtree.Department, Name: orgkit.Name("Team " + string(rune('A'+i)))})
 			assert.NoError(t, err)
 		}()
@@ -242,7 +242,7 @@ func TestViolationsAreLocalized(t *testing.T) {
 	require.Len(t, vs, 1)
 	assert.Contains(t, vs[0].Text(language.SimplifiedChinese), "已被")
 	var inv *orgkit.InvalidError
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Move{Node: f.rd, Parent: f.qa})
+	_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Move{Node: f.rd, Parent: f.qa})
 	require.True(t, errors.As(err, &inv))
 	assert.Contains(t, err.Error(), "tree.cycle")
 }
@@ -252,10 +252,10 @@ func TestUndo(t *testing.T) {
 	f.apply(orgtree.SetManager{Node: f.sales, Member: f.dave}, orgtree.SetObservers{Node: f.qa, Members: []orgkit.MemberID{f.dave}})
 	res := f.apply(member.Resign{Members: []orgkit.MemberID{f.dave}})
 	assert.True(t, f.node(f.sales).Manager.IsZero())
-	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, store.Meta{Actor: "admin"})
+	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, directory.Meta{Actor: "admin"})
 	require.NoError(t, err)
 	assert.Empty(t, u.Skipped)
-	assert.Equal(t, store.OriginUndo, u.ChangeSet.Meta.Origin)
+	assert.Equal(t, directory.OriginUndo, u.ChangeSet.Meta.Origin)
 	assert.Equal(t, f.dave, f.node(f.sales).Manager)
 	assert.Equal(t, []orgkit.MemberID{f.dave}, f.node(f.qa).Observers)
 	assert.Equal(t, orgkit.Active, f.member(f.dave).Status)
@@ -264,14 +264,14 @@ func TestUndo(t *testing.T) {
 	created := f.apply(orgtree.Create{ID: x, Parent: f.root, Kind: orgtree.Department, Name: orgkit.Name("Temp")},
 		orgtree.SetOrder{Node: f.sales, Order: 5})
 	f.apply(orgtree.SetOrder{Node: f.sales, Order: 7})
-	u, err = f.svc.Undo(f.ctx, f.dir, created.ChangeSet.Version, store.Meta{})
+	u, err = f.svc.Undo(f.ctx, f.dir, created.ChangeSet.Version, directory.Meta{})
 	require.NoError(t, err)
 	require.Len(t, u.Skipped, 1)
 	assert.Equal(t, "changed since", u.Skipped[0].Reason)
 	rec, _ := f.snap().Tree().Record(x)
 	assert.Equal(t, orgkit.Retired, rec.Status)
 	assert.Equal(t, 7, f.node(f.sales).Order)
-	_, err = f.svc.Undo(f.ctx, f.dir, 999, store.Meta{})
+	_, err = f.svc.Undo(f.ctx, f.dir, 999, directory.Meta{})
 	assert.ErrorIs(t, err, orgkit.ErrNotFound)
 }
 
@@ -282,12 +282,12 @@ func TestSyncedFieldsAreReadOnly(t *testing.T) {
 		directory.Bind{Platform: orgkit.WeCom, UpstreamID: "corp-1",
 			MemberFields: []member.Field{member.FullNameField, member.MobileField, member.PrimaryDepartmentField},
 			NodeFields:   []orgtree.Field{orgtree.NameField, orgtree.ParentField}})
-	_, err := f.svc.Apply(f.ctx, f.dir, store.Meta{}, member.Update{ID: f.bob, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Robert"}})
+	_, err := f.svc.Apply(f.ctx, f.dir, directory.Meta{}, member.Update{ID: f.bob, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Robert"}})
 	require.ErrorIs(t, err, orgkit.ErrReadOnly)
 	require.ErrorIs(t, err, orgkit.ErrInvalid)
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{}, orgtree.Rename{Node: f.product, Name: orgkit.Name("Products")})
+	_, err = f.svc.Apply(f.ctx, f.dir, directory.Meta{}, orgtree.Rename{Node: f.product, Name: orgkit.Name("Products")})
 	require.ErrorIs(t, err, orgkit.ErrReadOnly)
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{}, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("new"), Mobile: "13900000088"})
+	_, err = f.svc.Apply(f.ctx, f.dir, directory.Meta{}, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("new"), Mobile: "13900000088"})
 	require.ErrorIs(t, err, orgkit.ErrReadOnly, "members come from the platform")
 	vs := f.refuse(orgtree.Merge{Sources: []orgkit.NodeID{f.qa}, Target: f.product})
 	assert.Equal(t, []string{orgkit.CodeNodeMergeSynced}, codes(vs))
@@ -297,7 +297,7 @@ func TestSyncedFieldsAreReadOnly(t *testing.T) {
 		orgtree.Rename{Node: f.qa, Name: orgkit.Name("Quality")},
 		member.Update{ID: f.dave, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "David"}})
 	// the sync itself may change them
-	_, err = f.svc.Apply(f.ctx, f.dir, store.Meta{Origin: store.OriginSync}, member.Update{ID: f.bob, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Robert"}})
+	_, err = f.svc.Apply(f.ctx, f.dir, directory.Meta{Origin: directory.OriginSync}, member.Update{ID: f.bob, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: "Robert"}})
 	require.NoError(t, err)
 	assert.Equal(t, "Robert", f.member(f.bob).FullName)
 }

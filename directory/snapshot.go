@@ -71,8 +71,8 @@ func (s *Snapshot) Version() uint64 { return s.version }
 // ID returns the directory's ID.
 func (s *Snapshot) ID() orgkit.DirectoryID { return s.settings.ID }
 
-// Settings returns the directory's settings record, a copy the caller may change.
-func (s *Snapshot) Settings() store.DirectoryRecord { return s.settings.Clone() }
+// Settings returns the directory's settings, a copy that is the caller's.
+func (s *Snapshot) Settings() Settings { return settingsOf(s.settings) }
 
 // Root returns the ID of the company root node.
 func (s *Snapshot) Root() orgkit.NodeID { return s.settings.Root }

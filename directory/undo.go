@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
@@ -25,8 +23,8 @@ type UndoResult struct {
 
 // UndoSkip is one record Undo left alone.
 type UndoSkip struct {
-	Kind store.RecordKind
-	ID   uuid.UUID
+	// Record names the record (as the undone change set left it).
+	Record orgkit.Ref
 	// Reason is "changed since" when a later change set touched the record, or the
 	// violation that restoring it would cause.
 	Reason    string
@@ -38,7 +36,7 @@ type UndoSkip struct {
 // are deactivated or retired (nothing is deleted). A restoration that would break a
 // rule in today's directory (a manager post for a member who has left since, say) is
 // skipped and reported; the rest commit as one change set with origin "undo".
-func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint64, meta store.Meta) (*UndoResult, error) {
+func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint64, meta Meta) (*UndoResult, error) {
 	css, err := s.store.Changes(ctx, dir, version-1, 1)
 	if err != nil {
 		return nil, err
@@ -55,12 +53,12 @@ func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint
 	// newest first, so records created under others are retired before them
 	for _, c := range backward(css[0].Changes) {
 		if cur := current(snap, c); cur == nil || !sameRecord(cur, c.After) {
-			out.Skipped = append(out.Skipped, UndoSkip{Kind: c.Kind, ID: c.ID(), Reason: "changed since"})
+			out.Skipped = append(out.Skipped, UndoSkip{Record: refOf(c.After), Reason: "changed since"})
 			continue
 		}
 		cmds = append(cmds, restore{c})
 	}
-	meta.Origin = store.OriginUndo
+	meta.Origin = OriginUndo
 	if meta.Reason == "" {
 		meta.Reason = fmt.Sprintf("undo version %d", version)
 	}
@@ -83,7 +81,7 @@ func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint
 		for i, c := range cmds {
 			if v, ok := drop[i]; ok {
 				ch := c.(restore).change
-				out.Skipped = append(out.Skipped, UndoSkip{Kind: ch.Kind, ID: ch.ID(), Reason: v.Message, Violation: v})
+				out.Skipped = append(out.Skipped, UndoSkip{Record: refOf(ch.After), Reason: v.Message, Violation: v})
 				continue
 			}
 			kept = append(kept, c)

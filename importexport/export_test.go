@@ -15,7 +15,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 func exportCSV(t *testing.T, snap *directory.Snapshot, opts ExportOptions) [][]string {
@@ -32,7 +31,7 @@ func exportCSV(t *testing.T, snap *directory.Snapshot, opts ExportOptions) [][]s
 func TestExportSelections(t *testing.T) {
 	fx := newFixture(t)
 	bob, carol := orgkit.NewMemberID(), orgkit.NewMemberID()
-	_, err := fx.svc.Apply(fx.ctx, fx.dir, store.Meta{},
+	_, err := fx.svc.Apply(fx.ctx, fx.dir, directory.Meta{},
 		member.Create{ID: bob, SystemName: orgkit.Name("bob"), Mobile: "13800000001", Primary: fx.product, Secondary: []orgkit.NodeID{fx.sales},
 			AffiliatedDepartment: fx.product, ReportingManager: fx.ada, JobTitle: "=1+1"},
 		member.Create{ID: carol, SystemName: orgkit.Name("carol"), Email: "carol@acme.example", LoginMethod: member.LoginByEmail,
@@ -74,7 +73,7 @@ func TestExportSelections(t *testing.T) {
 
 func TestExportXLSXStringCells(t *testing.T) {
 	fx := newFixture(t)
-	_, err := fx.svc.Apply(fx.ctx, fx.dir, store.Meta{},
+	_, err := fx.svc.Apply(fx.ctx, fx.dir, directory.Meta{},
 		member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("=cmd|' /C calc'!A0"), Mobile: "+852 1234 5678", EmployeeNumber: "000123",
 			HireDate: member.Date{Year: 2024, Month: 3, Day: 1}})
 	require.NoError(t, err)

@@ -13,7 +13,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 func FuzzParseDate(f *testing.F) {
@@ -111,7 +110,7 @@ func fuzzFixture(t testing.TB) (*directory.Service, orgkit.DirectoryID) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.Apply(ctx, snap.ID(), store.Meta{},
+	_, err = svc.Apply(ctx, snap.ID(), directory.Meta{},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: snap.Root(), Kind: orgtree.Department, Code: "RD", Name: orgkit.Name("R&D")})
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 // fixture is a small directory: Acme with Beijing R&D (BJ-RD) and its Product team
@@ -44,7 +43,7 @@ func newFixture(t testing.TB) *fixture {
 	fx := &fixture{ctx: ctx, svc: svc, dir: snap.ID(), root: snap.Root(),
 		rd: orgkit.NewNodeID(), product: orgkit.NewNodeID(), sales: orgkit.NewNodeID(),
 		engineer: orgkit.NewRoleID(), salesRep: orgkit.NewRoleID(), ada: orgkit.NewMemberID()}
-	_, err = svc.Apply(ctx, fx.dir, store.Meta{},
+	_, err = svc.Apply(ctx, fx.dir, directory.Meta{},
 		orgtree.Create{ID: fx.rd, Parent: fx.root, Kind: orgtree.Department, Code: "BJ-RD",
 			Name: orgkit.Names{Default: "Beijing R&D", ByLang: map[string]string{"zh-Hans": "北京研发"}}},
 		orgtree.Create{ID: fx.product, Parent: fx.rd, Kind: orgtree.Department, Name: orgkit.Name("Product")},

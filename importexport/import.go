@@ -18,7 +18,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Mode says what an import does with rows that match an existing record.
@@ -83,7 +82,7 @@ type ImportOptions struct {
 	MonthFirst bool
 	// Meta is recorded on the change set (actor, reason); Origin is always "import".
 	// Meta.IfVersion pins the import to a version of the directory.
-	Meta store.Meta
+	Meta directory.Meta
 	// Limits bound what is read; zero fields take the defaults of Limits.
 	Limits Limits
 	// HeaderAliases name more headers a host's files use: header → column, compared
@@ -803,7 +802,7 @@ func (im *importer) build(commit bool) (*Report, error) {
 	im.res = newResolver(im)
 	plan := im.plan()
 	meta := im.opts.Meta
-	meta.Origin = store.OriginImport
+	meta.Origin = directory.OriginImport
 	if meta.IfVersion == 0 {
 		meta.IfVersion = snap.Version()
 	}

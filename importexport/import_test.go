@@ -13,8 +13,8 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // A realistic Chinese workbook: a title row merged over the columns, shuffled
@@ -70,7 +70,7 @@ func TestImportChineseWorkbook(t *testing.T) {
 
 	cs := rep.Result.ChangeSet
 	require.NotNil(t, cs)
-	assert.Equal(t, store.OriginImport, cs.Meta.Origin)
+	assert.Equal(t, directory.OriginImport, cs.Meta.Origin)
 }
 
 func TestImportEnglishCSV(t *testing.T) {

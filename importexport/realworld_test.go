@@ -14,7 +14,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // thousandRows is a member sheet of 1,000 rows with shuffled English headers, Excel
@@ -145,7 +144,7 @@ func TestSyncedColumnsAreReadOnly(t *testing.T) {
 	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Synced")})
 	require.NoError(t, err)
 	ada := orgkit.NewMemberID()
-	_, err = svc.Apply(ctx, snap.ID(), store.Meta{},
+	_, err = svc.Apply(ctx, snap.ID(), directory.Meta{},
 		member.Create{ID: ada, SystemName: orgkit.Name("ada"), Mobile: "13900000000", EmployeeNumber: "E1"},
 		directory.Bind{Platform: orgkit.DingTalk, UpstreamID: "corp", MemberFields: []member.Field{member.FullNameField, member.MobileField, member.EmployeeNumberField}},
 	)

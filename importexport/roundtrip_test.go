@@ -13,7 +13,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/orgkittest"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -47,7 +46,7 @@ func freshLike(t testing.TB, snap *directory.Snapshot) (*directory.Service, orgk
 		cmds = append(cmds, role.Create{ID: orgkit.NewRoleID(), Name: r.Name, Kind: r.Kind, Permissions: r.Permissions})
 	}
 	if len(cmds) > 0 {
-		_, err = svc.Apply(ctx, fresh.ID(), store.Meta{}, cmds...)
+		_, err = svc.Apply(ctx, fresh.ID(), directory.Meta{}, cmds...)
 		require.NoError(t, err)
 	}
 	return svc, fresh.ID()

@@ -19,9 +19,9 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // pinnedTemplate is a platform template as pinned in testdata/templates.
@@ -121,7 +121,7 @@ func csvOf(t *testing.T, rows [][]string) string {
 // templateFixture is the fixture directory with departments the templates name.
 func templateFixture(t *testing.T) *fixture {
 	fx := newFixture(t)
-	_, err := fx.svc.Apply(fx.ctx, fx.dir, store.Meta{},
+	_, err := fx.svc.Apply(fx.ctx, fx.dir, directory.Meta{},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: fx.root, Kind: orgtree.Department, Code: "2", Name: orgkit.Name("广州研发部")},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: fx.root, Kind: orgtree.Department, Code: "3", Name: orgkit.Name("台北研發")},
 	)

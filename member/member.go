@@ -84,6 +84,12 @@ type Member struct {
 	SelfJoined bool `json:"self_joined,omitempty"`
 }
 
+// Ref names the member in violations and change views: orgkit.KindMember, its ID and
+// its display name (see DisplayName).
+func (m *Member) Ref() orgkit.Ref {
+	return orgkit.Ref{Kind: orgkit.KindMember, ID: m.ID.UUID(), Name: m.DisplayName()}
+}
+
 // Clone returns a deep copy of m.
 func (m *Member) Clone() *Member {
 	c := *m

@@ -6,7 +6,6 @@ import (
 
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/orgkittest"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -52,7 +51,7 @@ func ExampleDirectory_Commands() {
 	}
 	svc := directory.New(directory.Options{Store: st})
 	cmds := append(d.Commands(), directory.SetLeader{Member: d.Leader()})
-	res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "example"}, cmds...)
+	res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "example"}, cmds...)
 	if err != nil {
 		panic(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/orgkit/orgkit/internal/textnorm"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -40,7 +39,7 @@ func applyCommands(t *testing.T, d *Directory) *directory.Snapshot {
 	require.NoError(t, d.SeedGenesis(ctx, st))
 	svc := directory.New(directory.Options{Store: st})
 	cmds := append(d.Commands(), directory.SetLeader{Member: d.Leader()})
-	res, err := svc.Apply(ctx, d.ID(), store.Meta{Actor: "test", Origin: store.OriginImport}, cmds...)
+	res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "test", Origin: directory.OriginImport}, cmds...)
 	require.NoError(t, err)
 	return res.Snapshot
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgkittest"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -41,7 +40,7 @@ func TestReferenceSentences(t *testing.T) {
 	person := func(id orgkit.MemberID, name string, dept orgkit.NodeID) member.Create {
 		return member.Create{ID: id, SystemName: orgkit.Name(name), Email: name + "@acme.test", LoginMethod: member.LoginByEmail, Primary: dept}
 	}
-	res, err := svc.Apply(ctx, snap.ID(), store.Meta{},
+	res, err := svc.Apply(ctx, snap.ID(), directory.Meta{},
 		orgtree.Create{ID: sales, Parent: snap.Root(), Kind: orgtree.Department, Name: orgkit.Name("Sales"),
 			Group: orgtree.GroupSettings{IncludeSubMembers: true}},
 		orgtree.Create{ID: east, Parent: sales, Kind: orgtree.Department, Name: orgkit.Name("East"),

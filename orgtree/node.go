@@ -70,6 +70,21 @@ type Node struct {
 	MergedInto orgkit.NodeID `json:"merged_into"`
 }
 
+// Ref names the node in violations and change views: its kind (orgkit.KindCompany,
+// KindOrganization or KindDepartment), ID and default name.
+func (n *Node) Ref() orgkit.Ref {
+	k := orgkit.KindNode
+	switch n.Kind {
+	case Company:
+		k = orgkit.KindCompany
+	case Organization:
+		k = orgkit.KindOrganization
+	case Department:
+		k = orgkit.KindDepartment
+	}
+	return orgkit.Ref{Kind: k, ID: n.ID.UUID(), Name: n.Name.Default}
+}
+
 // Clone returns a deep copy of n.
 func (n *Node) Clone() *Node {
 	c := *n

@@ -10,7 +10,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 func Example() {
@@ -19,7 +18,7 @@ func Example() {
 	dir, _ := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 
 	sales, buyer, group, bob := orgkit.NewRoleID(), orgkit.NewRoleID(), orgkit.NewRoleGroupID(), orgkit.NewMemberID()
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		role.CreateGroup{ID: group, Name: orgkit.Names{Default: "Commerce", ByLang: map[string]string{"zh-Hans": "商务"}}},
 		role.Create{ID: sales, Name: orgkit.Name("Sales rep"), Group: group, Permissions: []string{"crm.lead.read", "crm.lead.write"}},
 		role.Create{ID: buyer, Name: orgkit.Name("Procurement specialist"), Group: group},

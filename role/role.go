@@ -38,6 +38,12 @@ type Role struct {
 	Status   orgkit.Status `json:"status"`
 }
 
+// Ref names the role in violations and change views: orgkit.KindRole, its ID and
+// its default name.
+func (r *Role) Ref() orgkit.Ref {
+	return orgkit.Ref{Kind: orgkit.KindRole, ID: r.ID.UUID(), Name: r.Name.Default}
+}
+
 // Clone returns a deep copy of r.
 func (r *Role) Clone() *Role {
 	c := *r
@@ -58,6 +64,12 @@ type Group struct {
 	Status orgkit.Status      `json:"status"`
 }
 
+// Ref names the group in violations and change views: orgkit.KindRoleGroup, its ID
+// and its default name.
+func (g *Group) Ref() orgkit.Ref {
+	return orgkit.Ref{Kind: orgkit.KindRoleGroup, ID: g.ID.UUID(), Name: g.Name.Default}
+}
+
 // Clone returns a deep copy of g.
 func (g *Group) Clone() *Group {
 	c := *g
@@ -71,6 +83,12 @@ type Assignment struct {
 	Member  orgkit.MemberID `json:"member"`
 	Roles   []orgkit.RoleID `json:"roles,omitempty"`
 	Primary orgkit.RoleID   `json:"primary"` // zero when the member holds no role
+}
+
+// Ref names the assignment in change views: orgkit.KindAssignment with the member's
+// ID.
+func (a *Assignment) Ref() orgkit.Ref {
+	return orgkit.Ref{Kind: orgkit.KindAssignment, ID: a.Member.UUID()}
 }
 
 // Clone returns a deep copy of a.

@@ -7,7 +7,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Every write is one change set in the directory's log, with before- and after-images.
@@ -16,9 +15,9 @@ func ExampleChangeSet() {
 	svc := directory.New(directory.Options{})
 	dir, _ := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada", Mobile: "13900000000"})
 	rd := orgkit.NewNodeID()
-	_, _ = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "new department"},
+	_, _ = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada", Reason: "new department"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")})
-	_, _ = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "rename"},
+	_, _ = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada", Reason: "rename"},
 		orgtree.Rename{Node: rd, Name: orgkit.Name("Research")})
 
 	log, _ := svc.Store().Changes(ctx, dir.ID(), 1, 100) // after the directory's creation

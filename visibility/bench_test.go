@@ -17,7 +17,6 @@ import (
 	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgkittest"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 	"github.com/orgkit/orgkit/visibility"
 )
@@ -327,7 +326,7 @@ func BenchmarkMemberEdit(b *testing.B) {
 		for dept == cur.Primary || slices.Contains(cur.Secondary, dept) { // a real move, also when -count replays the draws
 			dept = depts[r.IntN(len(depts))]
 		}
-		res, err := svc.Apply(ctx, l.dir.ID(), store.Meta{Actor: "bench"},
+		res, err := svc.Apply(ctx, l.dir.ID(), directory.Meta{Actor: "bench"},
 			member.Update{ID: m, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: dept}})
 		if err != nil {
 			b.Fatal(err)

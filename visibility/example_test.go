@@ -10,7 +10,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/visibility"
 )
 
@@ -25,7 +24,7 @@ func Example() {
 		return member.Create{ID: id, SystemName: orgkit.Name(name), FullName: name,
 			Email: name + "@acme.test", LoginMethod: member.LoginByEmail, Primary: dept}
 	}
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		orgtree.Create{ID: sales, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Sales")},
 		orgtree.Create{ID: east, Parent: sales, Kind: orgtree.Department, Name: orgkit.Name("East")},
 		orgtree.Create{ID: secret, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Secret"),
@@ -58,7 +57,7 @@ func ExampleIndex_WriteNodes() {
 	dir, _ := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme"),
 		Founder: &directory.Founder{Name: "Ada", Email: "ada@acme.test"}})
 	sales, east, sam := orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewMemberID()
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		orgtree.Create{ID: sales, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Sales")},
 		orgtree.Create{ID: east, Parent: sales, Kind: orgtree.Department, Name: orgkit.Name("East")},
 		member.Create{ID: sam, SystemName: orgkit.Name("Sam"), Email: "sam@acme.test",

@@ -16,7 +16,6 @@ import (
 	"github.com/orgkit/orgkit/orgkittest"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -70,11 +69,11 @@ func buildRandom(tb testing.TB, sp spec) *world {
 		if len(cmds) == 0 {
 			return
 		}
-		if _, err := svc.Apply(ctx, dir, store.Meta{Actor: "test"}, cmds...); err == nil {
+		if _, err := svc.Apply(ctx, dir, directory.Meta{Actor: "test"}, cmds...); err == nil {
 			return
 		}
 		for _, c := range cmds {
-			_, _ = svc.Apply(ctx, dir, store.Meta{Actor: "test"}, c)
+			_, _ = svc.Apply(ctx, dir, directory.Meta{Actor: "test"}, c)
 		}
 	}
 	root := snap.Root()

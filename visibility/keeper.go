@@ -7,7 +7,6 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Keeper keeps each directory's visibility index current with a directory.Service, so
@@ -41,7 +40,7 @@ type kept struct {
 	// latest's when they are known, and diff is set when they are not (the service
 	// reloaded, or too many to keep), so that the update compares snapshots.
 	latest  *directory.Snapshot
-	pending []*store.ChangeSet
+	pending []*directory.ChangeSet
 	changes int
 	diff    bool
 }
@@ -183,7 +182,7 @@ func (k *Keeper) observe(u directory.Update) {
 }
 
 // chain reports whether css are the change sets from version from+1 to to, in order.
-func chain(css []*store.ChangeSet, from, to uint64) bool {
+func chain(css []*directory.ChangeSet, from, to uint64) bool {
 	if uint64(len(css)) != to-from || to < from {
 		return false
 	}
@@ -196,14 +195,14 @@ func chain(css []*store.ChangeSet, from, to uint64) bool {
 }
 
 // dropThrough returns css without the change sets up to version v.
-func dropThrough(css []*store.ChangeSet, v uint64) []*store.ChangeSet {
+func dropThrough(css []*directory.ChangeSet, v uint64) []*directory.ChangeSet {
 	for len(css) > 0 && css[0].Version <= v {
 		css = css[1:]
 	}
 	return css
 }
 
-func count(css []*store.ChangeSet) int {
+func count(css []*directory.ChangeSet) int {
 	n := 0
 	for _, cs := range css {
 		n += len(cs.Changes)

@@ -8,7 +8,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/visibility"
 )
 
@@ -33,7 +32,7 @@ func ExampleKeeper() {
 		return member.Create{ID: id, SystemName: orgkit.Name(name), Email: name + "@acme.test",
 			LoginMethod: member.LoginByEmail, Primary: dept}
 	}
-	if _, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+	if _, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		orgtree.Create{ID: sales, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Sales")},
 		orgtree.Create{ID: secret, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Secret"),
 			Isolation: orgtree.Isolation{HideFromOutside: true}},
@@ -53,7 +52,7 @@ func ExampleKeeper() {
 	}
 	fmt.Println("Eve sees Sid:", canSee())
 
-	if _, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+	if _, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		member.Update{ID: eve, Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: secret}},
 	); err != nil {
 		fmt.Println(err)

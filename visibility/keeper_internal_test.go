@@ -11,7 +11,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // The keeper updates its index incrementally: after member edits, made by its own
@@ -22,7 +21,7 @@ func TestKeeperUpdatesFromChangeSets(t *testing.T) {
 	svc, snap := newAcmeDirectory(t)
 	other := directory.New(directory.Options{Store: svc.Store()})
 	dept, m := orgkit.NewNodeID(), orgkit.NewMemberID()
-	_, err := svc.Apply(ctx, snap.ID(), store.Meta{},
+	_, err := svc.Apply(ctx, snap.ID(), directory.Meta{},
 		orgtree.Create{ID: dept, Parent: snap.Root(), Kind: orgtree.Department, Name: orgkit.Name("A")},
 		member.Create{ID: m, SystemName: orgkit.Name("m"), Email: "m@acme.test", LoginMethod: member.LoginByEmail, Primary: dept})
 	require.NoError(t, err)
@@ -33,7 +32,7 @@ func TestKeeperUpdatesFromChangeSets(t *testing.T) {
 
 	prev := first
 	for i, s := range []*directory.Service{svc, other, svc} {
-		_, err = s.Apply(ctx, snap.ID(), store.Meta{}, member.Update{ID: m, Fields: []member.Field{member.JobTitleField},
+		_, err = s.Apply(ctx, snap.ID(), directory.Meta{}, member.Update{ID: m, Fields: []member.Field{member.JobTitleField},
 			Value: member.Member{JobTitle: string(rune('A' + i))}})
 		require.NoError(t, err)
 		next, err := k.Index(ctx, snap.ID())

@@ -18,7 +18,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/visibility"
 )
 
@@ -109,7 +108,7 @@ func TestKeeperFollowsTwoServices(t *testing.T) {
 		if r.IntN(4) == 0 {
 			cmds = append(cmds, randomEdit(r, w, admin, step+1000))
 		}
-		if _, err := svc.Apply(ctx, dir, store.Meta{Actor: "test"}, cmds...); err != nil {
+		if _, err := svc.Apply(ctx, dir, directory.Meta{Actor: "test"}, cmds...); err != nil {
 			continue // refused (e.g. the root's isolation): nothing changed
 		}
 		if r.IntN(3) == 0 {
@@ -145,7 +144,7 @@ func TestKeeperUpdatesIncrementally(t *testing.T) {
 	assert.Same(t, before, again, "with nothing changed, the same index")
 
 	m := w.members[1]
-	_, err = w.svc.Apply(ctx, dir, store.Meta{}, member.Update{ID: m, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Chief"}})
+	_, err = w.svc.Apply(ctx, dir, directory.Meta{}, member.Update{ID: m, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Chief"}})
 	require.NoError(t, err)
 	after, err := keeper.Index(ctx, dir)
 	require.NoError(t, err)
@@ -203,7 +202,7 @@ func TestKeeperConcurrent(t *testing.T) {
 		go func() {
 			defer writers.Done()
 			for _, c := range edits[i] {
-				_, _ = svc.Apply(ctx, dir, store.Meta{Actor: "test"}, c)
+				_, _ = svc.Apply(ctx, dir, directory.Meta{Actor: "test"}, c)
 			}
 		}()
 	}

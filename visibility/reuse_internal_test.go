@@ -12,7 +12,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // TestUpdateReuses checks what Update shares with the previous index: everything
@@ -33,19 +32,19 @@ func TestUpdateReuses(t *testing.T) {
 		cmds = append(cmds, member.Create{ID: id, SystemName: orgkit.Name("m" + strconv.Itoa(i)), Email: "m" + strconv.Itoa(i) + "@acme.test",
 			LoginMethod: member.LoginByEmail, Primary: a})
 	}
-	res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, cmds...)
+	res, err := svc.Apply(ctx, snap.ID(), directory.Meta{}, cmds...)
 	require.NoError(t, err)
 	x := Compile(res.Snapshot)
 
 	edit := func(c orgkit.Command) *Index {
 		t.Helper()
-		res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, c)
+		res, err := svc.Apply(ctx, snap.ID(), directory.Meta{}, c)
 		require.NoError(t, err)
 		return x.Update(res.Snapshot)
 	}
 	with := func(c orgkit.Command) *Index {
 		t.Helper()
-		res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, c)
+		res, err := svc.Apply(ctx, snap.ID(), directory.Meta{}, c)
 		require.NoError(t, err)
 		return x.UpdateWith(res.Snapshot, res.ChangeSet)
 	}
@@ -85,7 +84,7 @@ func TestMemberHash(t *testing.T) {
 		cmds = append(cmds, member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("m" + strconv.Itoa(i)),
 			Email: "m" + strconv.Itoa(i) + "@acme.test", LoginMethod: member.LoginByEmail, Primary: snap.Root()})
 	}
-	res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, cmds...)
+	res, err := svc.Apply(ctx, snap.ID(), directory.Meta{}, cmds...)
 	require.NoError(t, err)
 	x := Compile(res.Snapshot)
 	for s := range res.Snapshot.MemberCount() {
@@ -127,7 +126,7 @@ func TestJoinersAreHashed(t *testing.T) {
 	compiles := 0
 	for i := range 600 {
 		id := orgkit.NewMemberID()
-		res, err := svc.Apply(ctx, snap.ID(), store.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("m" + strconv.Itoa(i)),
+		res, err := svc.Apply(ctx, snap.ID(), directory.Meta{}, member.Create{ID: id, SystemName: orgkit.Name("m" + strconv.Itoa(i)),
 			Email: "m" + strconv.Itoa(i) + "@acme.test", LoginMethod: member.LoginByEmail, Primary: snap.Root()})
 		require.NoError(t, err)
 		y := x.UpdateWith(res.Snapshot, res.ChangeSet)

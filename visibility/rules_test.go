@@ -14,7 +14,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgkittest"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/visibility"
 )
 
@@ -106,7 +105,7 @@ func newAcme(t *testing.T) *acme {
 		member.Update{ID: id["nick"], Fields: []member.Field{member.PrimaryDepartmentField}},
 		member.Deactivate{Members: []orgkit.MemberID{id["ina"], id["hank"]}},
 	)
-	res, err := svc.Apply(ctx, snap.ID(), store.Meta{Actor: "test"}, cmds...)
+	res, err := svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "test"}, cmds...)
 	require.NoError(t, err)
 	a.snap = res.Snapshot
 	a.x = visibility.Compile(a.snap)

@@ -6,10 +6,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
-	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Update returns the index of next, a later snapshot of the same directory, reusing
@@ -35,7 +32,7 @@ func (x *Index) Update(next *directory.Snapshot) *Index {
 // to next (for a write, the directory.Result's ChangeSet; for several, in order).
 // It then touches only the members and role assignments they name. Change sets that
 // do not lead exactly from x's snapshot version to next's are ignored (Update).
-func (x *Index) UpdateWith(next *directory.Snapshot, changes ...*store.ChangeSet) *Index {
+func (x *Index) UpdateWith(next *directory.Snapshot, changes ...*directory.ChangeSet) *Index {
 	if x.empty() {
 		return Compile(next)
 	}
@@ -48,7 +45,7 @@ type delta struct {
 	roles   []orgkit.MemberID // role assignments changed
 }
 
-func deltaOf(prev, next *directory.Snapshot, css []*store.ChangeSet) *delta {
+func deltaOf(prev, next *directory.Snapshot, css []*directory.ChangeSet) *delta {
 	if len(css) == 0 {
 		return nil
 	}
@@ -60,11 +57,13 @@ func deltaOf(prev, next *directory.Snapshot, css []*store.ChangeSet) *delta {
 		}
 		v = cs.Version
 		for _, c := range cs.Changes {
-			switch a := c.After.(type) {
-			case *member.Member:
-				d.members = append(d.members, a.ID)
-			case *role.Assignment:
-				d.roles = append(d.roles, a.Member)
+			switch r := c.Record(); r.Kind {
+			case orgkit.KindMember:
+				id, _ := r.MemberID()
+				d.members = append(d.members, id)
+			case orgkit.KindAssignment:
+				id, _ := r.MemberID()
+				d.roles = append(d.roles, id)
 			}
 		}
 	}

@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/visibility"
 )
 
@@ -63,7 +63,7 @@ func TestUpdate(t *testing.T) {
 				cmd = orgtree.SetIsolation{Node: nd, Isolation: orgtree.Isolation{HideFromOutside: true,
 					VisibilityWhitelist: orgtree.Whitelist{Members: []orgkit.MemberID{m}}}}
 			}
-			res, err := w.svc.Apply(ctx, snap.ID(), store.Meta{Actor: "test"}, cmd)
+			res, err := w.svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "test"}, cmd)
 			if err != nil {
 				continue // refused by the service (e.g. the root's isolation): nothing changed
 			}
@@ -115,7 +115,7 @@ func TestConcurrentReaders(t *testing.T) {
 	var edits []*visibility.Index
 	for i := range 6 {
 		m := w.members[i]
-		res, err := w.svc.Plan(ctx, base.ID(), store.Meta{}, member.Update{ID: m, Fields: []member.Field{member.PrimaryDepartmentField},
+		res, err := w.svc.Plan(ctx, base.ID(), directory.Meta{}, member.Update{ID: m, Fields: []member.Field{member.PrimaryDepartmentField},
 			Value: member.Member{Primary: w.nodes[i%len(w.nodes)]}},
 			member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name(fmt.Sprint("c", i)), Email: fmt.Sprint("c", i, "@example.test"),
 				LoginMethod: member.LoginByEmail})

@@ -112,7 +112,7 @@ func testWritePath(t *testing.T, open Opener) {
 	dir, err := a.EnsureDefault(ctx, founder)
 	require.NoError(t, err)
 	rd, alice, bob := orgkit.NewNodeID(), orgkit.NewMemberID(), orgkit.NewMemberID()
-	res, err := a.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "set up R&D"},
+	res, err := a.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada", Reason: "set up R&D"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")},
 		member.Create{ID: alice, SystemName: orgkit.Name("alice"), FullName: "Alice", Mobile: "13900000001", Primary: rd},
 		member.Create{ID: bob, SystemName: orgkit.Name("bob"), FullName: "Bob", Mobile: "13900000002", Email: "Bob@Example.com", Primary: rd},
@@ -122,7 +122,7 @@ func testWritePath(t *testing.T, open Opener) {
 	require.NotNil(t, res.ChangeSet)
 
 	// A batch that breaks a rule writes nothing.
-	_, err = a.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	_, err = a.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("carol"), FullName: "Carol", Mobile: "13900000001", Primary: rd})
 	require.ErrorIs(t, err, orgkit.ErrInvalid, "a taken mobile")
 
@@ -154,7 +154,7 @@ func testCatchUp(t *testing.T, open Opener) {
 	dir, err := a.EnsureDefault(ctx, founder)
 	require.NoError(t, err)
 	id := orgkit.NewMemberID()
-	_, err = a.Apply(ctx, dir.ID(), store.Meta{Actor: "a"},
+	_, err = a.Apply(ctx, dir.ID(), directory.Meta{Actor: "a"},
 		member.Create{ID: id, SystemName: orgkit.Name("walker"), FullName: "Walker 0", Mobile: "13900000003", Primary: dir.Root()})
 	require.NoError(t, err)
 	first, err := b.Snapshot(ctx, dir.ID()) // b caches the directory now
@@ -162,7 +162,7 @@ func testCatchUp(t *testing.T, open Opener) {
 
 	const edits = 150 // more than one page of the service's catch-up
 	for i := 1; i <= edits; i++ {
-		_, err := a.Apply(ctx, dir.ID(), store.Meta{Actor: "a"},
+		_, err := a.Apply(ctx, dir.ID(), directory.Meta{Actor: "a"},
 			member.Update{ID: id, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: fmt.Sprintf("Walker %d", i)}})
 		require.NoError(t, err)
 	}
@@ -175,7 +175,7 @@ func testCatchUp(t *testing.T, open Opener) {
 	assert.Equal(t, members(want), members(got))
 
 	// b writes on what it caught up with; a catches up in turn.
-	_, err = b.Apply(ctx, dir.ID(), store.Meta{Actor: "b"},
+	_, err = b.Apply(ctx, dir.ID(), directory.Meta{Actor: "b"},
 		member.Update{ID: id, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Runner"}})
 	require.NoError(t, err)
 	again := eventually(t, a, dir.ID(), want.Version()+1)
@@ -225,7 +225,7 @@ func testNotifications(t *testing.T, open Opener) {
 	_, err = b.Snapshot(ctx, dir.ID())
 	require.NoError(t, err)
 
-	res, err := a.Apply(ctx, dir.ID(), store.Meta{Actor: "a"},
+	res, err := a.Apply(ctx, dir.ID(), directory.Meta{Actor: "a"},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("Sales")})
 	require.NoError(t, err)
 	want := res.ChangeSet.Version
@@ -252,32 +252,32 @@ func testErase(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	rd, eve := orgkit.NewNodeID(), orgkit.NewMemberID()
 	const mobile, email, bio, bio2 = "+8613911112222", "eve.erasable@example.com", "Eve's very personal bio", "Eve's second bio"
-	_, err = a.Apply(ctx, dir.ID(), store.Meta{Actor: "hr"},
+	_, err = a.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")},
 		member.Create{ID: eve, SystemName: orgkit.Name("eve.erasable"), FullName: "Eve Erasable", Mobile: mobile, Email: email, Bio: bio, Primary: rd},
 		orgtree.SetManager{Node: rd, Member: eve},
 	)
 	require.NoError(t, err)
-	_, err = a.Apply(ctx, dir.ID(), store.Meta{Actor: "hr"},
+	_, err = a.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"},
 		member.Update{ID: eve, Fields: []member.Field{member.BioField}, Value: member.Member{Bio: bio2}})
 	require.NoError(t, err)
 	values := []string{mobile, email, bio, bio2, "Eve Erasable", "eve.erasable"}
 
-	_, err = a.Erase(ctx, dir.ID(), eve, store.Meta{Actor: "dpo", Reason: "request 7"})
+	_, err = a.Erase(ctx, dir.ID(), eve, directory.Meta{Actor: "dpo", Reason: "request 7"})
 	require.ErrorIs(t, err, orgkit.ErrPrecondition, "an active member is not erased")
-	_, err = a.Erase(ctx, dir.ID(), eve, store.Meta{Actor: "dpo"}, member.PrimaryDepartmentField)
+	_, err = a.Erase(ctx, dir.ID(), eve, directory.Meta{Actor: "dpo"}, member.PrimaryDepartmentField)
 	require.ErrorIs(t, err, orgkit.ErrInvalid, "a structural field is not erased")
-	_, err = a.Erase(ctx, dir.ID(), orgkit.NewMemberID(), store.Meta{Actor: "dpo"})
+	_, err = a.Erase(ctx, dir.ID(), orgkit.NewMemberID(), directory.Meta{Actor: "dpo"})
 	require.ErrorIs(t, err, orgkit.ErrNotFound)
 
-	resigned, err := a.Apply(ctx, dir.ID(), store.Meta{Actor: "hr"}, member.Resign{Members: []orgkit.MemberID{eve}})
+	resigned, err := a.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"}, member.Resign{Members: []orgkit.MemberID{eve}})
 	require.NoError(t, err)
 	cached, err := b.Snapshot(ctx, dir.ID()) // b caches eve's values
 	require.NoError(t, err)
 	m, _ := cached.Member(eve)
 	require.Equal(t, mobile, m.Mobile)
 
-	snap, err := a.Erase(ctx, dir.ID(), eve, store.Meta{Actor: "dpo", Reason: "request 7"})
+	snap, err := a.Erase(ctx, dir.ID(), eve, directory.Meta{Actor: "dpo", Reason: "request 7"})
 	require.NoError(t, err)
 	erasedAt := snap.Version()
 	assert.Equal(t, resigned.Snapshot.Version()+1, erasedAt, "the erasure is one new version")
@@ -314,11 +314,11 @@ func testErase(t *testing.T, open Opener) {
 
 	// Undo of any earlier version brings nothing back.
 	for v := uint64(1); v < erasedAt; v++ {
-		if _, err := a.Undo(ctx, dir.ID(), v, store.Meta{Actor: "admin"}); err != nil {
+		if _, err := a.Undo(ctx, dir.ID(), v, directory.Meta{Actor: "admin"}); err != nil {
 			continue // an undo that breaks today's rules is refused: fine here
 		}
 	}
-	_, _ = a.Undo(ctx, dir.ID(), erasedAt, store.Meta{Actor: "admin"})
+	_, _ = a.Undo(ctx, dir.ID(), erasedAt, directory.Meta{Actor: "admin"})
 	after, err := a.Snapshot(ctx, dir.ID())
 	require.NoError(t, err)
 	for m := range after.Members() {
@@ -328,7 +328,7 @@ func testErase(t *testing.T, open Opener) {
 	}
 
 	// The values are released: a new member may take them.
-	_, err = a.Apply(ctx, dir.ID(), store.Meta{Actor: "hr"},
+	_, err = a.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"},
 		member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("eve.erasable"), FullName: "Eve Again", Mobile: mobile, Email: email, Primary: rd})
 	assert.NoError(t, err, "the erased unique values are free again")
 }
@@ -351,13 +351,13 @@ func testConcurrentServices(t *testing.T, open Opener) {
 	var wg sync.WaitGroup
 	for w, s := range services {
 		wg.Go(func() {
-			_, err := s.Apply(ctx, dir.ID(), store.Meta{Actor: fmt.Sprintf("writer %d", w)},
+			_, err := s.Apply(ctx, dir.ID(), directory.Meta{Actor: fmt.Sprintf("writer %d", w)},
 				member.Create{ID: ids[w], SystemName: orgkit.Name(fmt.Sprintf("writer%d", w)), FullName: "0", Mobile: fmt.Sprintf("139000001%02d", w), Primary: dir.Root()})
 			if !assert.NoError(t, err) {
 				return
 			}
 			for i := 1; i <= edits; i++ {
-				_, err := s.Apply(ctx, dir.ID(), store.Meta{Actor: fmt.Sprintf("writer %d", w)},
+				_, err := s.Apply(ctx, dir.ID(), directory.Meta{Actor: fmt.Sprintf("writer %d", w)},
 					member.Update{ID: ids[w], Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: fmt.Sprint(i)}})
 				if !assert.NoError(t, err, "writer %d edit %d (conflicts are retried on fresh state)", w, i) {
 					return

@@ -22,7 +22,6 @@ import (
 	"github.com/orgkit/orgkit/importexport"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 func main() {
@@ -30,7 +29,7 @@ func main() {
 	svc := directory.New(directory.Options{}) // in-memory store
 	dir, err := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada Chen", Mobile: "13900000000"})
 	check(err)
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Names{Default: "Engineer", ByLang: map[string]string{"zh-Hans": "工程师"}}})
 	check(err)
 
@@ -65,7 +64,7 @@ func main() {
 	check(err)
 	fmt.Println("plan:  ", rep)
 	rep, err = importexport.Import(ctx, svc, dir.ID(), bytes.NewReader(filled), importexport.ImportOptions{
-		Meta: store.Meta{Actor: "ada", Reason: "onboarding"}})
+		Meta: directory.Meta{Actor: "ada", Reason: "onboarding"}})
 	check(err)
 	fmt.Println("import:", rep)
 	fmt.Println("change set version", rep.Result.ChangeSet.Version, "origin", rep.Result.ChangeSet.Meta.Origin)

@@ -16,7 +16,7 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
+	"golang.org/x/text/language"
 )
 
 func main() {
@@ -32,7 +32,7 @@ func main() {
 	rd, qa := orgkit.NewNodeID(), orgkit.NewNodeID()
 	grace, alan, linus := orgkit.NewMemberID(), orgkit.NewMemberID(), orgkit.NewMemberID()
 	lead := orgkit.NewRoleID()
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "set up R&D"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada", Reason: "set up R&D"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")},
 		orgtree.Create{ID: qa, Parent: rd, Kind: orgtree.Department, Name: orgkit.Name("QA")},
 		member.Create{ID: grace, SystemName: orgkit.Name("grace"), FullName: "Grace", Mobile: "13900000001", Primary: rd},
@@ -51,7 +51,7 @@ func main() {
 		log.Fatal(err)
 	}
 
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada", Reason: "Grace left"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada", Reason: "Grace left"},
 		member.Resign{Members: []orgkit.MemberID{grace}})
 	if err != nil {
 		log.Fatal(err)
@@ -63,7 +63,7 @@ func main() {
 		}
 	}
 
-	u, err := svc.Undo(ctx, dir.ID(), res.ChangeSet.Version, store.Meta{Actor: "ada", Reason: "Grace is back"})
+	u, err := svc.Undo(ctx, dir.ID(), res.ChangeSet.Version, directory.Meta{Actor: "ada", Reason: "Grace is back"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,16 +72,15 @@ func main() {
 	n, _ := snap.Node(rd)
 	g, _ := snap.Member(grace)
 	fmt.Printf("R&D's manager is %s again; Grace is %s with roles %s; %d people report to her.\n",
-		snap.MemberName(n.Manager, orgkit.Languages[0]), g.Status, roleNames(snap, grace), len(snap.Reports(grace)))
+		snap.MemberName(n.Manager, language.English), g.Status, roleNames(snap, grace), len(snap.Reports(grace)))
 }
 
 // describe says in words what one change of a resignation removed.
-func describe(snap *directory.Snapshot, c store.Change) []string {
-	name := func(id orgkit.MemberID) string { return snap.MemberName(id, orgkit.Languages[0]) }
+func describe(snap *directory.Snapshot, c directory.Change) []string {
+	name := func(id orgkit.MemberID) string { return snap.MemberName(id, language.English) }
 	var out []string
-	switch after := c.After.(type) {
-	case *orgtree.Node:
-		before := c.Before.(*orgtree.Node)
+	if after, ok := c.After().Node(); ok {
+		before, _ := c.Before().Node()
 		where := after.Name.Default
 		if before.Manager != after.Manager {
 			out = append(out, fmt.Sprintf("%s as manager of %s", name(before.Manager), where))
@@ -98,24 +97,27 @@ func describe(snap *directory.Snapshot, c store.Change) []string {
 		for _, id := range gone(before.Isolation.ContactWhitelist.Members, after.Isolation.ContactWhitelist.Members) {
 			out = append(out, fmt.Sprintf("%s from the contact whitelist of %s", name(id), where))
 		}
-	case *member.Member:
-		before := c.Before.(*member.Member)
+	}
+	if after, ok := c.After().Member(); ok {
+		before, _ := c.Before().Member()
 		if before.Status != after.Status {
 			out = append(out, fmt.Sprintf("%s's active status (now %s)", after.DisplayName(), after.Status))
 		}
 		if before.ReportingManager != after.ReportingManager {
 			out = append(out, fmt.Sprintf("%s's reporting line to %s", after.DisplayName(), name(before.ReportingManager)))
 		}
-	case *role.Assignment:
-		before := c.Before.(*role.Assignment)
+	}
+	if after, ok := c.After().Assignment(); ok {
+		before, _ := c.Before().Assignment()
 		var roles []string
 		for _, id := range gone(before.Roles, after.Roles) {
 			r, _ := snap.Role(id)
 			roles = append(roles, r.Name.Default)
 		}
 		out = append(out, fmt.Sprintf("%s's roles: %s", name(after.Member), strings.Join(roles, ", ")))
-	case *store.DirectoryRecord:
-		before := c.Before.(*store.DirectoryRecord)
+	}
+	if after, ok := c.After().Settings(); ok {
+		before, _ := c.Before().Settings()
 		if before.Leader != after.Leader {
 			out = append(out, fmt.Sprintf("%s as the directory's leader", name(before.Leader)))
 		}

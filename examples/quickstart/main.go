@@ -16,7 +16,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 func main() {
@@ -31,7 +30,7 @@ func main() {
 	// One batch: callers choose IDs, so departments and the people in them go together.
 	bj, rd, product, sales, qa := orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewNodeID()
 	alice, bob, chen := orgkit.NewMemberID(), orgkit.NewMemberID(), orgkit.NewMemberID()
-	_, err = svc.Apply(ctx, id, store.Meta{Actor: "ada", Reason: "set up the company"},
+	_, err = svc.Apply(ctx, id, directory.Meta{Actor: "ada", Reason: "set up the company"},
 		directory.SetMultiOrg{On: true},
 		orgtree.Rename{Node: root, Name: orgkit.Names{Default: "Acme", ByLang: map[string]string{"zh-Hans": "艾克米"}}},
 		orgtree.Create{ID: bj, Parent: root, Kind: orgtree.Organization, Name: orgkit.Name("Beijing Branch"), Code: "BJ"},
@@ -50,9 +49,9 @@ func main() {
 	check(err)
 
 	// Move Sales under the Beijing Branch, then fold QA into Product.
-	_, err = svc.Apply(ctx, id, store.Meta{Actor: "ada"}, orgtree.Move{Node: sales, Parent: bj})
+	_, err = svc.Apply(ctx, id, directory.Meta{Actor: "ada"}, orgtree.Move{Node: sales, Parent: bj})
 	check(err)
-	res, err := svc.Apply(ctx, id, store.Meta{Actor: "ada", Reason: "QA joins Product"}, orgtree.Merge{Sources: []orgkit.NodeID{qa}, Target: product})
+	res, err := svc.Apply(ctx, id, directory.Meta{Actor: "ada", Reason: "QA joins Product"}, orgtree.Merge{Sources: []orgkit.NodeID{qa}, Target: product})
 	check(err)
 	fmt.Printf("version %d: the merge changed %d records\n", res.ChangeSet.Version, len(res.ChangeSet.Changes))
 
@@ -71,7 +70,7 @@ func main() {
 
 	// A refused edit: a duplicate sibling name (in full width), a cycle, and an
 	// unparseable mobile. Nothing is written; every violation is listed.
-	_, err = svc.Apply(ctx, id, store.Meta{Actor: "ada"},
+	_, err = svc.Apply(ctx, id, directory.Meta{Actor: "ada"},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: bj, Kind: orgtree.Department, Name: orgkit.Name("ＳＡＬＥＳ")},
 		orgtree.Move{Node: bj, Parent: product},
 		member.Update{ID: bob, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: "12-34"}},

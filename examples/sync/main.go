@@ -15,7 +15,6 @@ import (
 	"github.com/orgkit/orgkit/connector/connectortest"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 func main() {
@@ -67,10 +66,10 @@ func main() {
 	snap, err := svc.Snapshot(ctx, dir.ID())
 	check(err)
 	m, _ := snap.MemberBy(member.ExternalIDField, ids[0])
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		member.Update{ID: m.ID, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "CEO"}})
 	fmt.Println("edit job title:", errors.Is(err, orgkit.ErrReadOnly), "-", err)
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		member.Update{ID: m.ID, Fields: []member.Field{member.ExtendedAField}, Value: member.Member{ExtendedA: "badge 7"}})
 	fmt.Println("edit extended field A:", err == nil)
 }

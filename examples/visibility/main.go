@@ -14,7 +14,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/visibility"
 )
 
@@ -38,7 +37,7 @@ func main() {
 	sales, east, rd, lab, legal := orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewNodeID(), orgkit.NewNodeID()
 	sam, sue, eve, rita, lara, leo, walt := orgkit.NewMemberID(), orgkit.NewMemberID(), orgkit.NewMemberID(),
 		orgkit.NewMemberID(), orgkit.NewMemberID(), orgkit.NewMemberID(), orgkit.NewMemberID()
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin", Reason: "set up the example"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin", Reason: "set up the example"},
 		dept(sales, dir.Root(), "Sales", "销售部", "銷售部", orgtree.Isolation{}),
 		dept(east, sales, "East", "华东区", "華東區", orgtree.Isolation{Reception: orgtree.OnlyThisNode}),
 		dept(rd, dir.Root(), "R&D", "研发部", "研發部", orgtree.Isolation{}),

@@ -10,7 +10,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/sqlstore"
 )
 
@@ -35,7 +34,7 @@ func ExampleOpenSQLite() {
 		panic(err)
 	}
 	rd := orgkit.NewNodeID()
-	_, err = svc.Apply(ctx, snap.ID(), store.Meta{Actor: "ada", Reason: "set up R&D"},
+	_, err = svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "ada", Reason: "set up R&D"},
 		orgtree.Create{ID: rd, Parent: snap.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")},
 		member.Create{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("alice"), FullName: "Alice", Mobile: "13900000001", Primary: rd},
 	)

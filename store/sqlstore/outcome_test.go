@@ -191,7 +191,7 @@ func TestPostgresServiceResolvesUnknownOutcome(t *testing.T) {
 	for i, mode := range []int32{dropAfter, dropBefore} {
 		drop.armed.Store(mode)
 		id := orgkit.NewMemberID()
-		res, err := svc.Apply(ctx, snap.ID(), store.Meta{Actor: "test"},
+		res, err := svc.Apply(ctx, snap.ID(), directory.Meta{Actor: "test"},
 			member.Create{ID: id, SystemName: orgkit.Name(fmt.Sprintf("m%d", i)), FullName: "M", Mobile: fmt.Sprintf("1390000000%d", i+1), Primary: snap.Root()})
 		require.NoError(t, err, "the service resolves an unknown outcome (mode %d)", mode)
 		require.Equal(t, int32(i+1), drop.dropped.Load(), "the proxy cut the connection at COMMIT")

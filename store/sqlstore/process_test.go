@@ -91,12 +91,12 @@ func child(role string) error {
 			return err
 		}
 		id := orgkit.NewMemberID()
-		if _, err := svc.Apply(ctx, dir, store.Meta{Actor: name},
+		if _, err := svc.Apply(ctx, dir, directory.Meta{Actor: name},
 			member.Create{ID: id, SystemName: orgkit.Name(name), FullName: name + " 0", Mobile: "1390000" + f[3], Primary: snap.Root()}); err != nil {
 			return err
 		}
 		for i := 1; i <= edits; i++ {
-			if _, err := svc.Apply(ctx, dir, store.Meta{Actor: name},
+			if _, err := svc.Apply(ctx, dir, directory.Meta{Actor: name},
 				member.Update{ID: id, Fields: []member.Field{member.FullNameField}, Value: member.Member{FullName: fmt.Sprintf("%s %d", name, i)}}); err != nil {
 				return fmt.Errorf("edit %d: %w", i, err)
 			}

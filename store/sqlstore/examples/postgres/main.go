@@ -72,7 +72,7 @@ func run(ctx context.Context, dsn string) error {
 	}
 	rd, alice, bob := orgkit.NewNodeID(), orgkit.NewMemberID(), orgkit.NewMemberID()
 	suffix := rd.String()[len(rd.String())-6:] // a second run adds its own department and people
-	res, err := app.Apply(ctx, snap.ID(), store.Meta{Actor: "ada", Reason: "set up R&D"},
+	res, err := app.Apply(ctx, snap.ID(), directory.Meta{Actor: "ada", Reason: "set up R&D"},
 		orgtree.Create{ID: rd, Parent: snap.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D " + suffix)},
 		member.Create{ID: alice, SystemName: orgkit.Name("alice-" + suffix), FullName: "Alice", Primary: rd,
 			Email: "alice-" + suffix + "@example.com", LoginMethod: member.LoginByEmail},
