@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Hosts name their own headers; the aliases win over the built-in ones, may ignore a
@@ -65,7 +65,7 @@ func TestHeaderAliases(t *testing.T) {
 func TestPrimaryDepartmentListAndDerivedNames(t *testing.T) {
 	fx := newFixture(t)
 	semi := orgkit.NewNodeID()
-	_, err := fx.svc.Apply(fx.ctx, fx.dir, store.Meta{},
+	_, err := fx.svc.Apply(fx.ctx, fx.dir, directory.Meta{},
 		orgtree.Create{ID: semi, Parent: fx.root, Kind: orgtree.Department, Name: orgkit.Name("R&D; Ops")})
 	require.NoError(t, err)
 	data := makeCSV(t, [][]string{
