@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"bytes"
 	"encoding/json"
+
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"reflect"
 	"strings"
 	"sync"
@@ -102,7 +104,7 @@ func encodeRecord(v any) ([]byte, error) {
 
 // decodeRecord decodes JSON written by encodeRecord into v (a pointer to a struct).
 func decodeRecord(data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := gojson.Unmarshal(data, v); err != nil {
 		return err
 	}
 	if !bytes.Contains(data, []byte(`"`+emptyKey+`"`)) {

@@ -225,20 +225,71 @@ type rawRecord struct {
 	data []byte
 }
 
-// decodeRecords decodes raw records on every processor.
-func decodeRecords(ctx context.Context, raw []rawRecord) (*recordsBuilder, error) {
-	images := make([]any, len(raw))
-	err := parallel(ctx, len(raw), func(i int) error {
-		v, err := decodeImage(raw[i].kind, raw[i].data)
-		images[i] = v
-		return err
+// streamBatch is how many records a decoding worker takes at a time.
+const streamBatch = 256
+
+// decodeStream decodes the records produce emits while it is still reading them: one
+// goroutine reads rows from the database, the others decode them as they come.
+func decodeStream(ctx context.Context, produce func(emit func(rawRecord)) error) (*recordsBuilder, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan []rawRecord, 8)
+	results := make(chan []any, 8)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for batch := range batches {
+				imgs := make([]any, len(batch))
+				for i, r := range batch {
+					v, err := decodeImage(r.kind, r.data)
+					if err != nil {
+						cancel(err)
+						break
+					}
+					imgs[i] = v
+				}
+				select {
+				case results <- imgs:
+				case <-ctx.Done():
+				}
+			}
+		})
+	}
+	b := &recordsBuilder{}
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		for imgs := range results {
+			for _, v := range imgs {
+				b.add(v)
+			}
+		}
+	}()
+	batch := make([]rawRecord, 0, streamBatch)
+	send := func() {
+		select {
+		case batches <- batch:
+		case <-ctx.Done():
+		}
+		batch = make([]rawRecord, 0, streamBatch)
+	}
+	err := produce(func(r rawRecord) {
+		if batch = append(batch, r); len(batch) == streamBatch {
+			send()
+		}
 	})
+	if len(batch) > 0 {
+		send()
+	}
+	close(batches)
+	wg.Wait()
+	close(results)
+	<-collected
 	if err != nil {
 		return nil, err
 	}
-	b := &recordsBuilder{}
-	for _, v := range images {
-		b.add(v)
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -239,10 +239,11 @@ func pgHead(ctx context.Context, q pgx.Tx, dir orgkit.DirectoryID) (head uint64,
 }
 
 // Load returns every record of the directory at its head, read in one consistent
-// view and decoded on every processor (orgkit.ErrNotFound for an unknown directory).
+// view and decoded on every processor while it is read (orgkit.ErrNotFound for an
+// unknown directory).
 func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {
 	var (
-		raw             []rawRecord
+		b               *recordsBuilder
 		head            uint64
 		created, latest []byte
 	)
@@ -255,22 +256,22 @@ func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Rec
 		if err != nil {
 			return err
 		}
-		var kind int16
-		for rows.Next() {
-			var data []byte
-			if err := rows.Scan(&kind, &data); err != nil {
-				return err
+		defer rows.Close()
+		b, err = decodeStream(ctx, func(emit func(rawRecord)) error {
+			var kind int16
+			for rows.Next() {
+				var data []byte
+				if err := rows.Scan(&kind, &data); err != nil {
+					return err
+				}
+				emit(rawRecord{store.RecordKind(kind), data})
 			}
-			raw = append(raw, rawRecord{store.RecordKind(kind), data})
-		}
-		return rows.Err()
+			return rows.Err()
+		})
+		return err
 	})
 	if err != nil {
 		return nil, pgErr("load "+dir.String(), err)
-	}
-	b, err := decodeRecords(ctx, raw)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: postgres: load %s: %w", dir, err)
 	}
 	b.Head = head
 	if b.Directory, err = decodeSettings(created, latest); err != nil {

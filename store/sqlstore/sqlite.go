@@ -229,10 +229,11 @@ func sqliteHead(ctx context.Context, tx *sql.Tx, dir orgkit.DirectoryID) (head u
 }
 
 // Load returns every record of the directory at its head, read in one snapshot and
-// decoded on every processor (orgkit.ErrNotFound for an unknown directory).
+// decoded on every processor while it is read (orgkit.ErrNotFound for an unknown
+// directory).
 func (s *SQLite) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {
 	var (
-		raw             []rawRecord
+		b               *recordsBuilder
 		head            uint64
 		created, latest []byte
 	)
@@ -246,22 +247,21 @@ func (s *SQLite) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Recor
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var kind int
-			var data []byte
-			if err := rows.Scan(&kind, &data); err != nil {
-				return err
+		b, err = decodeStream(ctx, func(emit func(rawRecord)) error {
+			for rows.Next() {
+				var kind int
+				var data []byte
+				if err := rows.Scan(&kind, &data); err != nil {
+					return err
+				}
+				emit(rawRecord{store.RecordKind(kind), data})
 			}
-			raw = append(raw, rawRecord{store.RecordKind(kind), data})
-		}
-		return rows.Err()
+			return rows.Err()
+		})
+		return err
 	})
 	if err != nil {
 		return nil, sqliteErr("load "+dir.String(), err)
-	}
-	b, err := decodeRecords(ctx, raw)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: sqlite: load %s: %w", dir, err)
 	}
 	b.Head = head
 	if b.Directory, err = decodeSettings(created, latest); err != nil {
