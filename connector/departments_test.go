@@ -78,20 +78,7 @@ func TestDepartmentFieldsAbsent(t *testing.T) {
 // is_leader_in_dept, DingTalk's leader), the departments' leader lists left out.
 func flaggedSource() *connectortest.Source {
 	s := smallSource()
-	leads := map[string][]string{}
-	for _, ext := range s.DepartmentIDs() {
-		d, _ := s.Department(ext)
-		for _, l := range d.Leaders {
-			leads[l] = append(leads[l], ext)
-		}
-		s.EditDepartment(ext, func(d *connector.Department) {
-			d.Present = []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField}
-			d.Leaders = nil
-		})
-	}
-	for _, ext := range s.MemberIDs() {
-		s.EditMember(ext, func(m *connector.Member) { m.LeaderIn, m.LeaderInPresent = leads[ext], true })
-	}
+	connectortest.UseLeaderFlags(s)
 	return s
 }
 

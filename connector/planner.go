@@ -120,7 +120,7 @@ func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts Plan
 	}
 	for _, old := range slices.Sorted(maps.Keys(up.RenamedMembers)) {
 		if _, ok := renames[strings.TrimSpace(old)]; !ok && strings.TrimSpace(old) != strings.TrimSpace(up.RenamedMembers[old]) {
-			p.warn(WarnMemberRename, old, "renamed to %q upstream, but no member here has the ID: nothing to rename", up.RenamedMembers[old])
+			p.warn(WarnMemberRename, strings.ToValidUTF8(old, "\uFFFD"), "renamed to %q upstream, but no member here has the ID: nothing to rename", up.RenamedMembers[old])
 		}
 	}
 	if err := p.run(); err != nil {
@@ -332,8 +332,9 @@ func (p *planner) nodeName(id orgkit.NodeID) string {
 	return id.String()
 }
 
-// checkRenames validates the snapshot's member renames against the directory and
-// returns those of members here (old → new, trimmed).
+// checkRenames validates the snapshot's renames of members here and returns them
+// (old → new, trimmed). Renames of IDs no member here has are left out (Plan warns
+// about them).
 func checkRenames(snap *directory.Snapshot, up *Snapshot) (map[string]string, error) {
 	if len(up.RenamedMembers) == 0 {
 		return nil, nil
@@ -348,34 +349,28 @@ func checkRenames(snap *directory.Snapshot, up *Snapshot) (map[string]string, er
 	}
 	out := map[string]string{}
 	to := map[string]string{}
-	target := map[string]bool{}
-	for o, n := range up.RenamedMembers {
-		if strings.TrimSpace(o) != strings.TrimSpace(n) {
-			target[strings.TrimSpace(n)] = true
-		}
-	}
 	for _, o := range slices.Sorted(maps.Keys(up.RenamedMembers)) {
 		old, nw := strings.TrimSpace(o), strings.TrimSpace(up.RenamedMembers[o])
-		switch {
-		case old == "" || nw == "" || !validExternalID(old) || !validExternalID(nw):
-			bad(orgkit.ErrInvalid, old, nw, "an ID is blank or not valid text")
-			continue
-		case old == nw:
-			continue
-		case to[nw] != "":
-			bad(orgkit.ErrInvalid, old, nw, "%q is renamed to it too", to[nw])
-			continue
-		case listed[old] && !target[old]:
-			bad(orgkit.ErrInvalid, old, nw, "the old ID is still listed upstream")
+		if _, ok := snap.MemberBy(member.ExternalIDField, old); !ok || old == "" || old == nw {
 			continue
 		}
-		to[nw] = old
-		if _, ok := snap.MemberBy(member.ExternalIDField, old); ok {
+		switch {
+		case nw == "" || !validExternalID(nw):
+			bad(orgkit.ErrInvalid, old, nw, "the new ID is blank or not valid text")
+		case to[nw] != "":
+			bad(orgkit.ErrInvalid, old, nw, "%q is renamed to it too", to[nw])
+		default:
+			to[nw] = old
 			out[old] = nw
 		}
 	}
 	for _, old := range slices.Sorted(maps.Keys(out)) {
 		nw := out[old]
+		if listed[old] {
+			if _, back := to[old]; !back {
+				bad(orgkit.ErrInvalid, old, nw, "the old ID is still listed upstream")
+			}
+		}
 		if l, ok := snap.MemberBy(member.ExternalIDField, nw); ok {
 			if _, away := out[nw]; !away {
 				bad(orgkit.ErrPrecondition, old, nw, "the new ID is bound to member %s (%s) already", l.ID, l.DisplayName())

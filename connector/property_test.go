@@ -14,11 +14,20 @@ import (
 	"github.com/orgkit/orgkit/connector/connectortest"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
 )
 
 // TestSyncIsPathIndependent: for random pairs of upstream snapshots A and B, syncing A
 // then B gives the same directory as syncing B into an empty one, and syncing B again
-// changes nothing.
+// changes nothing. Some pairs give their leaders as member flags instead of
+// department lists (then the leaders' order is the directory's, and only the set is
+// compared). Then, on the directory synced A then B:
+//   - B with random fields left out (departments' names, parents, orders, leaders;
+//     members' values, departments, managers, leader flags) plans nothing: absent
+//     keeps the local value;
+//   - reached instead as a delta from A's cursor, with some members' IDs changed on
+//     the way, B gives the same directory as a fresh sync of B with those IDs, and the
+//     renamed members keep their identity.
 func TestSyncIsPathIndependent(t *testing.T) {
 	runs := 40
 	if testing.Short() {
@@ -27,7 +36,8 @@ func TestSyncIsPathIndependent(t *testing.T) {
 	for seed := range uint64(runs) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 77))
-			a, b := randomUpstream(rng, seed*2+1), randomUpstream(rng, seed*2+2)
+			flags := seed%3 == 2
+			a, b := randomUpstream(rng, seed*2+1, flags), randomUpstream(rng, seed*2+2, flags)
 			opts := connector.SyncOptions{PlanOptions: connector.PlanOptions{Force: true}}
 
 			ab := newEnv(t, a)
@@ -38,20 +48,99 @@ func TestSyncIsPathIndependent(t *testing.T) {
 			fresh := newEnv(t, b)
 			fresh.sync(opts)
 
-			require.Equal(t, dump(t, fresh.snap(), b), dump(t, ab.snap(), b))
+			require.Equal(t, dumpOf(t, fresh.snap(), b, flags), dumpOf(t, ab.snap(), b, flags))
 			for _, e := range []*env{ab, fresh} {
 				rep := e.sync(opts)
 				require.True(t, rep.Plan.Empty(), "syncing B again: %s", rep.Plan)
 			}
+
+			// absent keeps the local value
+			before := dumpOf(t, ab.snap(), b, false)
+			ab.src = withAbsentFields(rng, b)
+			rep := ab.sync(opts)
+			require.True(t, rep.Plan.Empty(), "B with fields left out: %s", rep.Plan)
+			require.Equal(t, before, dumpOf(t, ab.snap(), b, false))
+
+			// the same change as a delta, with upstream IDs changed on the way
+			viaDelta := newEnv(t, randomUpstream(rand.New(rand.NewPCG(seed, 77)), seed*2+1, flags))
+			cursor := viaDelta.sync(opts).Cursor
+			replaceWith(viaDelta.src, b)
+			target := b.Clone()
+			renamed := map[string]orgkit.MemberID{}
+			for _, ext := range b.MemberIDs() {
+				if rng.IntN(6) != 0 {
+					continue
+				}
+				if m, ok := viaDelta.snap().MemberBy(member.ExternalIDField, ext); ok && viaDelta.src.RenameMember(ext, ext+"-renamed") {
+					require.True(t, target.RenameMember(ext, ext+"-renamed"))
+					renamed[ext+"-renamed"] = m.ID
+				}
+			}
+			rep = viaDelta.sync(connector.SyncOptions{PlanOptions: opts.PlanOptions, Cursor: cursor})
+			require.NotEqual(t, cursor, rep.Cursor)
+			freshTarget := newEnv(t, target)
+			freshTarget.sync(opts)
+			require.Equal(t, dumpOf(t, freshTarget.snap(), target, flags), dumpOf(t, viaDelta.snap(), target, flags))
+			for ext, id := range renamed {
+				require.Equal(t, id, viaDelta.member(ext).ID, "renamed %s keeps its identity", ext)
+			}
+			require.True(t, viaDelta.sync(connector.SyncOptions{PlanOptions: opts.PlanOptions, Cursor: rep.Cursor}).Plan.Empty())
+			require.True(t, viaDelta.sync(opts).Plan.Empty())
 		})
 	}
 }
 
+// withAbsentFields returns a copy of s in which random fields are left out: of the
+// departments their names, parents, orders or leaders; of the members some values,
+// their departments, reporting managers or leader flags.
+func withAbsentFields(rng *rand.Rand, s *connectortest.Source) *connectortest.Source {
+	c := s.Clone()
+	for _, ext := range c.DepartmentIDs() {
+		c.EditDepartment(ext, func(d *connector.Department) {
+			d.Present = slices.DeleteFunc(d.Present, func(orgtree.Field) bool { return rng.IntN(2) == 0 })
+		})
+	}
+	for _, ext := range c.MemberIDs() {
+		c.EditMember(ext, func(m *connector.Member) {
+			m.Present = slices.DeleteFunc(m.Present, func(member.Field) bool { return rng.IntN(3) == 0 })
+			if rng.IntN(3) == 0 {
+				m.LeaderIn, m.LeaderInPresent = nil, false
+			}
+		})
+	}
+	return c
+}
+
+// replaceWith edits s, as an administrator would, until it lists what b lists:
+// departments and members put again or removed.
+func replaceWith(s, b *connectortest.Source) {
+	up := b.Snapshot()
+	keepD, keepM := map[string]bool{}, map[string]bool{}
+	for _, d := range up.Departments {
+		keepD[d.ExternalID] = true
+		s.PutDepartment(d)
+	}
+	for _, m := range up.Members {
+		keepM[m.ExternalID] = true
+		s.PutMember(m)
+	}
+	for _, ext := range s.MemberIDs() {
+		if !keepM[ext] {
+			s.RemoveMember(ext)
+		}
+	}
+	for _, ext := range s.DepartmentIDs() {
+		if !keepD[ext] {
+			s.RemoveDepartment(ext)
+		}
+	}
+}
+
 // randomUpstream generates a small upstream and breaks some of its rules.
-func randomUpstream(rng *rand.Rand, seed uint64) *connectortest.Source {
+func randomUpstream(rng *rand.Rand, seed uint64, flags bool) *connectortest.Source {
 	s := connectortest.Generate(connectortest.GenerateOptions{
 		Seed: seed, Departments: 2 + rng.IntN(10), Members: 4 + rng.IntN(30),
-		MaxDepth: 1 + rng.IntN(4), CollisionShare: rng.Float64() / 2, LeaderShare: 0.5,
+		MaxDepth: 1 + rng.IntN(4), CollisionShare: rng.Float64() / 2, LeaderShare: 0.5, LeaderFlags: flags,
 	})
 	ids := s.MemberIDs()
 	depts := s.DepartmentIDs()
@@ -91,6 +180,12 @@ func randomUpstream(rng *rand.Rand, seed uint64) *connectortest.Source {
 // dump renders what upstream owns in the directory, keyed by external IDs: every
 // active synced department, and every member upstream lists.
 func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) string {
+	return dumpOf(t, snap, src, false)
+}
+
+// dumpOf is dump; with leaderSets, a department's leaders are rendered as a set
+// (manager and assistants together, sorted).
+func dumpOf(t *testing.T, snap *directory.Snapshot, src *connectortest.Source, leaderSets bool) string {
 	t.Helper()
 	tree := snap.Tree()
 	ext := func(id orgkit.NodeID) string {
@@ -117,6 +212,13 @@ func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) str
 		var asst []string
 		for _, a := range n.Assistants {
 			asst = append(asst, mext(a))
+		}
+		if leaderSets {
+			leaders := append(asst, mext(n.Manager))
+			slices.Sort(leaders)
+			lines = append(lines, fmt.Sprintf("node %s parent=%s name=%q %v order=%d leaders=%v",
+				n.ExternalID, ext(n.Parent), n.Name.Default, n.Name.ByLang, n.Order, slices.DeleteFunc(leaders, func(s string) bool { return s == "" })))
+			continue
 		}
 		lines = append(lines, fmt.Sprintf("node %s parent=%s name=%q %v order=%d manager=%s assistants=%v",
 			n.ExternalID, ext(n.Parent), n.Name.Default, n.Name.ByLang, n.Order, mext(n.Manager), asst))
@@ -185,7 +287,7 @@ func fieldText(f member.Field, m *member.Member) string {
 func TestParallelPlanningIsDeterministic(t *testing.T) {
 	for seed := range uint64(4) {
 		rng := rand.New(rand.NewPCG(seed, 99))
-		a, b := randomUpstream(rng, seed*2+1), randomUpstream(rng, seed*2+2)
+		a, b := randomUpstream(rng, seed*2+1, false), randomUpstream(rng, seed*2+2, false)
 		e := newEnv(t, a)
 		e.sync(connector.SyncOptions{PlanOptions: connector.PlanOptions{Force: true}})
 		up, err := connector.Fetch(e.ctx, b)

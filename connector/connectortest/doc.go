@@ -13,14 +13,18 @@
 // SetOutOfScope hides departments as a platform hides those outside an app's scope.
 // RenameMember changes a member's upstream ID, reported in deltas as WeCom's
 // callback reports it. With Options.DerivedDepartments the source lists departments
-// as a Microsoft Graph source derives them from the members' strings.
+// as a Microsoft Graph source derives them from the members' strings; WithholdFields
+// withholds member fields as platforms do without the permission, declaring the
+// fields the app may see in each snapshot. Clone copies a source as it is now.
 //
 // # Generated directories
 //
 // Generate builds a realistic upstream from a seed: departments up to eight deep,
 // members with contacts, job details and secondary departments, leaders on a third of
 // the departments, and reporting lines that follow them. The same options always give
-// the same data, from a handful of people to 100,000 and more.
+// the same data, from a handful of people to 100,000 and more. With LeaderFlags (or
+// UseLeaderFlags on any source) the leaders come as WeCom gives them: as the members'
+// flags, the departments' own leader lists left out.
 //
 // Depart and Churn make rounds of upstream change for benchmarks and tests: Churn
 // spreads a share of changes over every kind the planner knows, choosing records so

@@ -11,6 +11,7 @@ import (
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgkittest"
+	"github.com/orgkit/orgkit/orgtree"
 )
 
 // Words for the people Churn hires and the names CollisionShare gives.
@@ -43,6 +44,10 @@ type GenerateOptions struct {
 	// CollisionShare is the share of departments renamed to one of three common
 	// names, so that siblings' names collide upstream (default none).
 	CollisionShare float64
+	// LeaderFlags gives the leaders as WeCom's simplelist and user/list do: the
+	// departments without leaders (not in Department.Present), each member flagged
+	// with the departments it leads (Member.LeaderIn, LeaderInPresent).
+	LeaderFlags bool
 }
 
 // Generate builds a realistic upstream directory with orgkittest's generator (see
@@ -67,6 +72,9 @@ func Generate(opts GenerateOptions) *Source {
 		Seed:           opts.Seed,
 	})
 	s := FromDirectory(d, opts.Options)
+	if opts.LeaderFlags {
+		UseLeaderFlags(s)
+	}
 	if opts.CollisionShare > 0 {
 		rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 		for _, ext := range s.DepartmentIDs() {
@@ -133,6 +141,30 @@ func FromDirectory(d *orgkittest.Directory, opts Options) *Source {
 		s.PutMember(up)
 	}
 	return s
+}
+
+// UseLeaderFlags turns the source's department leader lists into member flags, as
+// WeCom's simplelist (departments without leaders) and user/list (is_leader_in_dept)
+// give them: every department stops supplying its leaders, and every member supplies
+// the departments it leads (Member.LeaderIn with LeaderInPresent).
+func UseLeaderFlags(s *Source) {
+	leads := map[string][]string{}
+	for _, ext := range s.DepartmentIDs() {
+		s.EditDepartment(ext, func(d *connector.Department) {
+			for _, l := range d.Leaders {
+				if !slices.Contains(leads[l], ext) {
+					leads[l] = append(leads[l], ext)
+				}
+			}
+			d.Leaders = nil
+			d.Present = slices.DeleteFunc(slices.Clone(d.Present), func(f orgtree.Field) bool {
+				return f == orgtree.ManagerField || f == orgtree.AssistantsField
+			})
+		})
+	}
+	for _, ext := range s.MemberIDs() {
+		s.EditMember(ext, func(m *connector.Member) { m.LeaderIn, m.LeaderInPresent = leads[ext], true })
+	}
 }
 
 func deptExt(i int) string   { return fmt.Sprintf("d%05d", i) }

@@ -160,6 +160,25 @@ func New(opts Options) *Source {
 	return s
 }
 
+// Clone returns a new source with the same settings, departments and members — as
+// they are now, without their history: its cursors start afresh, and removed
+// departments and members are not kept. Injected failures are not copied.
+func (s *Source) Clone() *Source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := New(Options{Platform: s.platform, TenantID: s.tenant, Fields: &s.fields, RootID: s.rootID, DerivedDepartments: s.derived})
+	c.fields = s.Fields()
+	for _, ext := range s.depts.ids() {
+		c.version++
+		c.depts.put(ext, s.depts.byID[ext].v.Clone(), c.version)
+	}
+	for _, ext := range s.mems.ids() {
+		c.putMember(s.mems.byID[ext].v.Clone())
+	}
+	c.outOfScope, c.withheld = slices.Clone(s.outOfScope), slices.Clone(s.withheld)
+	return c
+}
+
 // Platform implements connector.Source.
 func (s *Source) Platform() orgkit.Platform { return s.platform }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
 )
 
 func TestGenerateIsReproducible(t *testing.T) {
@@ -108,4 +110,99 @@ func ExampleGenerate() {
 	// Output:
 	// 5 departments, 20 members
 	// 19 members; Sales
+}
+
+// TestSourcePlatformBehaviours pins what the source does to imitate the platforms:
+// expired cursors, changed user IDs, departments out of scope, withheld fields,
+// derived departments and leader flags.
+func TestSourcePlatformBehaviours(t *testing.T) {
+	ctx := context.Background()
+	build := func(opts connectortest.Options) *connectortest.Source {
+		s := connectortest.New(opts)
+		s.PutDepartment(connector.Department{ExternalID: "a", Parent: "1", Name: orgkit.Name("A"), Leaders: []string{"u1"}, Present: connector.DepartmentFields()})
+		s.PutDepartment(connector.Department{ExternalID: "b", Parent: "a", Name: orgkit.Name("B"), Present: connector.DepartmentFields()})
+		s.PutMember(connectortest.NewMember("u1", "Ada", "13900000001", "a"))
+		s.PutMember(connectortest.NewMember("u2", "Alan", "13900000002", "b"))
+		s.PutMember(connectortest.NewMember("u3", "Grace", "13900000003", "b", "a"))
+		s.EditMember("u2", func(m *connector.Member) { m.Manager = "u1" })
+		return s
+	}
+
+	t.Run("expired cursors", func(t *testing.T) {
+		s := build(connectortest.Options{})
+		snap, err := s.Fetch(ctx)
+		require.NoError(t, err)
+		s.ExpireCursors()
+		_, err = s.FetchChanges(ctx, snap.Cursor)
+		assert.ErrorIs(t, err, connector.ErrCursorExpired)
+		fresh, err := s.Fetch(ctx)
+		require.NoError(t, err)
+		_, err = s.FetchChanges(ctx, fresh.Cursor)
+		assert.NoError(t, err, "cursors handed out afterwards work")
+	})
+
+	t.Run("renamed members", func(t *testing.T) {
+		s := build(connectortest.Options{})
+		snap, _ := s.Fetch(ctx)
+		require.True(t, s.RenameMember("u1", "ada"))
+		require.True(t, s.RenameMember("ada", "ada2"), "renamed twice")
+		assert.False(t, s.RenameMember("u2", "u3"), "the new ID is taken")
+		delta, err := s.FetchChanges(ctx, snap.Cursor)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"u1": "ada2"}, delta.RenamedMembers, "composed into one change")
+		assert.Empty(t, delta.RemovedMembers)
+		u2, _ := s.Member("u2")
+		assert.Equal(t, "ada2", u2.Manager, "reporting lines follow")
+		a, _ := s.Department("a")
+		assert.Equal(t, []string{"ada2"}, a.Leaders, "leader lists follow")
+		full, _ := s.Fetch(ctx)
+		assert.Nil(t, full.RenamedMembers, "list APIs never say")
+	})
+
+	t.Run("out of scope", func(t *testing.T) {
+		s := build(connectortest.Options{})
+		s.SetOutOfScope("a")
+		snap, _ := s.Fetch(ctx)
+		assert.Equal(t, []string{"a"}, snap.PartialDepartments)
+		require.Len(t, snap.Departments, 1, "the department is listed, not what is below it")
+		assert.False(t, snap.Departments[0].Has(orgtree.ManagerField), "… without leaders")
+		assert.Empty(t, snap.Members, "its members are not listed")
+		s.SetOutOfScope()
+		snap, _ = s.Fetch(ctx)
+		assert.Empty(t, snap.PartialDepartments)
+		assert.Len(t, snap.Members, 3)
+	})
+
+	t.Run("withheld fields", func(t *testing.T) {
+		s := build(connectortest.Options{})
+		s.WithholdFields(member.MobileField)
+		snap, _ := s.Fetch(ctx)
+		assert.NotContains(t, snap.Fields.Member, member.MobileField)
+		assert.Contains(t, snap.Fields.Member, member.FullNameField)
+		assert.False(t, snap.Members[0].Has(member.MobileField))
+		assert.Empty(t, snap.Members[0].Values.Mobile)
+	})
+
+	t.Run("derived departments", func(t *testing.T) {
+		s := build(connectortest.Options{DerivedDepartments: true})
+		snap, _ := s.Fetch(ctx)
+		assert.True(t, snap.DerivedDepartments)
+		s.EditMember("u2", func(m *connector.Member) { m.Departments = []string{"a"} })
+		delta, _ := s.FetchChanges(ctx, snap.Cursor)
+		require.Len(t, delta.Departments, 1, "a delta lists the departments its members name")
+		assert.Equal(t, "a", delta.Departments[0].ExternalID)
+	})
+
+	t.Run("leader flags and clones", func(t *testing.T) {
+		s := build(connectortest.Options{})
+		c := s.Clone()
+		connectortest.UseLeaderFlags(c)
+		a, _ := c.Department("a")
+		assert.False(t, a.Has(orgtree.ManagerField))
+		u1, _ := c.Member("u1")
+		assert.True(t, u1.LeaderInPresent)
+		assert.Equal(t, []string{"a"}, u1.LeaderIn)
+		a, _ = s.Department("a")
+		assert.Equal(t, []string{"u1"}, a.Leaders, "the clone is a copy")
+	})
 }
