@@ -101,6 +101,12 @@ func (s *Service) editSubscribers(edit func([]*subscriber) []*subscriber) {
 	s.subs.Store(&next)
 }
 
+// subscribed reports whether anyone subscribed with OnChange.
+func (s *Service) subscribed() bool {
+	p := s.subs.Load()
+	return p != nil && len(*p) > 0
+}
+
 func (s *Service) emit(u Update) {
 	if p := s.subs.Load(); p != nil {
 		for _, sub := range *p {

@@ -569,8 +569,12 @@ func (s *Service) commit(ctx context.Context, e *cached, base *Snapshot, res *Re
 	res.Snapshot.version = want
 	res.ChangeSet.Version = want
 	committed := s.now()
+	var css []*store.ChangeSet
+	if s.subscribed() {
+		css = []*store.ChangeSet{cs}
+	}
 	e.load.Lock()
-	s.publish(e, res.Snapshot, []*store.ChangeSet{cs})
+	s.publish(e, res.Snapshot, css)
 	if e.snap.Load() == res.Snapshot {
 		e.checked.Store(committed)
 	}
