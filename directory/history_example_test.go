@@ -7,7 +7,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
-	"github.com/orgkit/orgkit/store"
 )
 
 // History answers "who changed this person, and when": it reads the log page by page
@@ -30,7 +29,7 @@ func ExampleService_History() {
 		{"hr", member.Update{ID: bob, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Engineer"}}},
 	}
 	for _, e := range edits {
-		if _, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: e.actor}, e.cmd); err != nil {
+		if _, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: e.actor}, e.cmd); err != nil {
 			fmt.Println(err)
 			return
 		}
@@ -41,7 +40,7 @@ func ExampleService_History() {
 			fmt.Println(err)
 			return
 		}
-		after := cs.Changes[0].After.(*member.Member)
+		after, _ := cs.Changes[0].After().Member()
 		fmt.Printf("v%d by %s: %q\n", cs.Version, cs.Meta.Actor, after.JobTitle)
 	}
 	// Output:
