@@ -68,6 +68,17 @@ const (
 	CodeMemberInactive         = "member.inactive"
 )
 
+// Codes of a whole-value replacement (orgtree.SetAssistants, SetObservers,
+// SetIsolation, role.Update) refused because its Replacing is no longer the record's
+// value: someone changed it since the caller read it. The violation's value is the
+// current one.
+const (
+	CodeNodeAssistantsChanged  = "node.assistants.changed"
+	CodeNodeObserversChanged   = "node.observers.changed"
+	CodeNodeIsolationChanged   = "node.isolation.changed"
+	CodeRolePermissionsChanged = "role.permissions.changed"
+)
+
 var violationTexts = NewTexts(
 	Text{"*.required", [3]string{"%[1]s: %[2]s is required", "%[1]s：%[2]s 为必填项", "%[1]s：%[2]s 為必填項"}},
 	Text{"*.duplicate", [3]string{"%[1]s: %[2]s %[3]q is already used by %[4]s", "%[1]s：%[2]s「%[3]s」已被 %[4]s 使用", "%[1]s：%[2]s「%[3]s」已被 %[4]s 使用"}},
@@ -105,6 +116,10 @@ var violationTexts = NewTexts(
 	Text{CodeNodeWhitelistInactive, [3]string{"%[1]s: whitelist entry %[3]s is not active", "%[1]s：白名单项 %[3]s 未启用", "%[1]s：白名單項 %[3]s 未啟用"}},
 	Text{CodeNodeIsolationRoot, [3]string{"%[1]s: the company root is never isolated", "%[1]s：公司根节点不能设置隔离", "%[1]s：公司根節點不能設置隔離"}},
 	Text{CodeNodeIsolationInvalid, [3]string{"%[1]s: isolation setting %[2]s has no value %[3]q", "%[1]s：隔离设置 %[2]s 没有取值「%[3]s」", "%[1]s：隔離設置 %[2]s 沒有取值「%[3]s」"}},
+	Text{CodeNodeAssistantsChanged, [3]string{"%[1]s: the assistants changed since they were read (now: %[3]s); read them again, or add and remove assistants instead of replacing them", "%[1]s：助理在读取后已被修改（当前：%[3]s），请重新读取，或改为添加、移除助理", "%[1]s：助理在讀取後已被修改（目前：%[3]s），請重新讀取，或改為新增、移除助理"}},
+	Text{CodeNodeObserversChanged, [3]string{"%[1]s: the observers changed since they were read (now: %[3]s); read them again, or add and remove observers instead of replacing them", "%[1]s：观察者在读取后已被修改（当前：%[3]s），请重新读取，或改为添加、移除观察者", "%[1]s：觀察者在讀取後已被修改（目前：%[3]s），請重新讀取，或改為新增、移除觀察者"}},
+	Text{CodeNodeIsolationChanged, [3]string{"%[1]s: the isolation settings changed since they were read (now: %[3]s); read them again, or add and remove whitelist entries instead of replacing them", "%[1]s：隔离设置在读取后已被修改（当前：%[3]s），请重新读取，或改为添加、移除白名单项", "%[1]s：隔離設置在讀取後已被修改（目前：%[3]s），請重新讀取，或改為新增、移除白名單項"}},
+	Text{CodeRolePermissionsChanged, [3]string{"%[1]s: the permissions changed since they were read (now: %[3]s); read them again, or grant and revoke permissions instead of replacing them", "%[1]s：权限在读取后已被修改（当前：%[3]s），请重新读取，或改为授予、撤销权限", "%[1]s：權限在讀取後已被修改（目前：%[3]s），請重新讀取，或改為授予、撤銷權限"}},
 	Text{CodeDirectoryMultiOrg, [3]string{"%[1]s: multi-org cannot be turned off while active organizations exist (%[4]s)", "%[1]s：仍有启用的组织（%[4]s），不能关闭多组织", "%[1]s：仍有啟用的組織（%[4]s），不能關閉多組織"}},
 	Text{CodeDirectoryLeader, [3]string{"%[1]s: leader %[3]s must be an active member", "%[1]s：负责人 %[3]s 必须是启用的成员", "%[1]s：負責人 %[3]s 必須是啟用的成員"}},
 	Text{CodeDirectoryKeyInvalid, [3]string{"%[1]s: key %[3]q is not valid (lower-case letters, digits and '-', 1–64)", "%[1]s：标识「%[3]s」无效（小写字母、数字和 -，1–64 位）", "%[1]s：標識「%[3]s」無效（小寫字母、數字和 -，1–64 位）"}},

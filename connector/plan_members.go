@@ -1121,7 +1121,7 @@ func (p *planner) planLeaders() {
 		}
 		if ownAsst && !slices.Equal(asst, curAsst) {
 			a := it
-			a.Kind, a.Command = NodeAssistants, orgtree.SetAssistants{Node: d.id, Members: asst}
+			a.Kind, a.Command = NodeAssistants, orgtree.SetAssistants{Node: d.id, Members: asst, Replacing: curAsst}
 			a.Reason = fmt.Sprintf("%d other leader(s) upstream", len(asst))
 			p.leaders = append(p.leaders, a)
 		}

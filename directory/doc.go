@@ -43,11 +43,27 @@
 // department and the members in it. Every NodeID given to a command may be the ID of a
 // node that was merged away: it is resolved to the node it was merged into.
 //
+// Set-valued fields have intent commands that add or remove entries and keep the
+// others: orgtree.AddAssistants and RemoveAssistants, AddObservers and
+// RemoveObservers, AddToWhitelist and RemoveFromWhitelist, role.AddPermissions and
+// RemovePermissions, as role.Assign and Unassign are for a member's roles and
+// member.SetDepartments' modes for secondary departments. Writers who each add an
+// entry all land, however their writes interleave. A command that replaces a whole
+// set (orgtree.SetAssistants, SetObservers, SetIsolation, role.Update) states the
+// value it replaces in Replacing and is refused when the directory no longer holds
+// it, so a write built on an old read never drops a change made since.
+//
 // # Reading
 //
 // A Snapshot is the directory at one version: Tree, members, roles and settings, all
 // in memory and safe for concurrent use. Snapshots share structure with their
 // predecessors, so an edit costs time in proportion to the edit, not the directory.
+// Everything a snapshot hands out is a copy (a member.Member, an orgtree.Node, a
+// role.Role, a list page, a search hit…): changing it changes nothing shared. The
+// one zero-copy path, Snapshot.Shared, is for loops over many records and its records
+// must never be modified. MemberBy finds a member by any unique field in every form
+// the write path accepts ("139 0000 0001" finds the mobile stored as
+// "+8613900000001").
 // The service caches one snapshot per directory (bounded by
 // Options.MaxCachedDirectories, least recently used evicted; an ID the store does not
 // know takes no place) and catches up from the store's change log, page by page,

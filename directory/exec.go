@@ -92,21 +92,34 @@ func (b *batch) exec(c orgkit.Command) {
 	case orgtree.SetManager:
 		b.editNode(c.Node, func(n *orgtree.Node) { n.Manager = c.Member }, nil)
 	case orgtree.SetAssistants:
-		b.editNode(c.Node, func(n *orgtree.Node) { n.Assistants = clean(c.Members) }, nil)
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Assistants = clean(c.Members) }, func(n *orgtree.Node) bool {
+			return b.checkReplacing(n, orgkit.CodeNodeAssistantsChanged, "assistants", n.Assistants, c.Members, c.Replacing)
+		})
+	case orgtree.AddAssistants:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Assistants = added(n.Assistants, c.Members) }, nil)
+	case orgtree.RemoveAssistants:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Assistants = removed(n.Assistants, c.Members) }, nil)
 	case orgtree.SetObservers:
 		b.editNode(c.Node, func(n *orgtree.Node) { n.Observers = clean(c.Members) }, func(n *orgtree.Node) bool {
-			if n.Parent.IsZero() && len(clean(c.Members)) > 0 {
-				b.fail(orgkit.CodeNodeObserverRoot, nodeRecord(n), "observers", "", "")
-				return false
-			}
-			return true
+			return b.checkObservers(n, c.Members) &&
+				b.checkReplacing(n, orgkit.CodeNodeObserversChanged, "observers", n.Observers, c.Members, c.Replacing)
 		})
+	case orgtree.AddObservers:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Observers = added(n.Observers, c.Members) }, func(n *orgtree.Node) bool {
+			return b.checkObservers(n, c.Members)
+		})
+	case orgtree.RemoveObservers:
+		b.editNode(c.Node, func(n *orgtree.Node) { n.Observers = removed(n.Observers, c.Members) }, nil)
 	case orgtree.SetGroup:
 		b.editNode(c.Node, func(n *orgtree.Node) { n.Group = c.Group }, nil)
 	case orgtree.SetIsolation:
 		b.editNode(c.Node, func(n *orgtree.Node) { n.Isolation = b.cleanIsolation(c.Isolation) }, func(n *orgtree.Node) bool {
-			return b.checkIsolation(n, c.Isolation)
+			return b.checkIsolation(n, c.Isolation) && b.checkIsolationReplacing(n, c.Isolation, c.Replacing)
 		})
+	case orgtree.AddToWhitelist:
+		b.editWhitelist(c.Node, c.List, c.Members, c.Nodes, true)
+	case orgtree.RemoveFromWhitelist:
+		b.editWhitelist(c.Node, c.List, c.Members, c.Nodes, false)
 	case orgtree.Move:
 		b.moveNode(c)
 	case orgtree.Deactivate:
@@ -137,6 +150,10 @@ func (b *batch) exec(c orgkit.Command) {
 		b.createRole(c)
 	case role.Update:
 		b.updateRole(c)
+	case role.AddPermissions:
+		b.editPermissions(c.ID, c.Permissions, true)
+	case role.RemovePermissions:
+		b.editPermissions(c.ID, c.Permissions, false)
 	case role.Retire:
 		b.retireRole(c)
 	case role.CreateGroup:

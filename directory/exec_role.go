@@ -81,6 +81,9 @@ func (b *batch) updateRole(c role.Update) {
 		b.fail(orgkit.CodeRoleBuiltin, roleRecord(r), "kind", "changed", "")
 		return
 	}
+	if !b.checkPermissionsReplacing(r, c.Permissions, c.Replacing) {
+		return
+	}
 	e := r.Clone()
 	e.Name, e.Kind, e.Group, e.Permissions = cleanNames(c.Name), c.Kind, c.Group, cleanPermissions(c.Permissions)
 	b.putRole(e)

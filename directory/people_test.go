@@ -132,7 +132,7 @@ func TestRoleNamesUniqueAfterNormalization(t *testing.T) {
 		{"role: case and spaces", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("  sales   MANAGER ")}, orgkit.CodeRoleNameDuplicate},
 		{"role: full width", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("Ｓａｌｅｓ Ｍａｎａｇｅｒ")}, orgkit.CodeRoleNameDuplicate},
 		{"role: the built-in admin's name", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("org ADMIN")}, orgkit.CodeRoleNameDuplicate},
-		{"role: rename onto another", role.Update{ID: f.admin, Name: orgkit.Name("sales manager"), Kind: role.Admin}, orgkit.CodeRoleNameDuplicate},
+		{"role: rename onto another", role.Update{ID: f.admin, Name: orgkit.Name("sales manager"), Kind: role.Admin, Permissions: []string{"*"}}, orgkit.CodeRoleNameDuplicate},
 		{"group: case and spaces", role.CreateGroup{ID: orgkit.NewRoleGroupID(), Name: orgkit.Name("SALES  roles")}, "role.group_name.duplicate"},
 		{"group: rename onto another", role.RenameGroup{ID: g, Name: orgkit.Name("ＢＵＹＥＲＳ")}, "role.group_name.duplicate"},
 		{"group: no name", role.RenameGroup{ID: g, Name: orgkit.Name("")}, orgkit.CodeNodeNameRequired},
@@ -448,8 +448,9 @@ func TestUndoReportsWhatCannotBeRestored(t *testing.T) {
 	o := setUpManager(t, f)
 	res := f.apply(t, member.Resign{Members: []orgkit.MemberID{o.mgr}})
 	// since: the QA department got a new assistant list, and the manager's own record changed
+	qa, _ := f.snap(t).Node(o.qa)
 	f.apply(t,
-		orgtree.SetAssistants{Node: o.qa, Members: []orgkit.MemberID{o.b}},
+		orgtree.SetAssistants{Node: o.qa, Members: []orgkit.MemberID{o.b}, Replacing: qa.Assistants},
 		member.Update{ID: o.mgr, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "Alumnus"}},
 	)
 	u, err := f.svc.Undo(f.ctx, f.dir, res.ChangeSet.Version, directory.Meta{})

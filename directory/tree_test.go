@@ -209,7 +209,7 @@ func TestIsolationAndGroupSettings(t *testing.T) {
 	assert.True(t, f.node(f.rd).Group.IncludeSubMembers)
 	vs := f.refuse(orgtree.SetIsolation{Node: f.qa, Isolation: orgtree.Isolation{ContactView: 9}})
 	assert.Equal(t, []string{orgkit.CodeNodeIsolationInvalid}, codes(vs))
-	vs = f.refuse(orgtree.SetIsolation{Node: f.qa, Isolation: orgtree.Isolation{HideFromOutside: true, VisibilityWhitelist: orgtree.Whitelist{Nodes: []orgkit.NodeID{orgkit.NewNodeID()}}}})
+	vs = f.refuse(orgtree.SetIsolation{Node: f.qa, Isolation: orgtree.Isolation{HideFromOutside: true, VisibilityWhitelist: orgtree.Whitelist{Nodes: []orgkit.NodeID{orgkit.NewNodeID()}}}, Replacing: iso})
 	assert.Equal(t, []string{"node.whitelist.not_found"}, codes(vs))
 }
 

@@ -431,14 +431,14 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 			add(&p.deptPosts, orgtree.SetManager{Node: dr.id, Member: manager}, col(ColManager))
 		}
 		if !slices.Equal(assistants, cur.Assistants) {
-			add(&p.deptPosts, orgtree.SetAssistants{Node: dr.id, Members: assistants}, col(ColAssistants))
+			add(&p.deptPosts, orgtree.SetAssistants{Node: dr.id, Members: assistants, Replacing: cur.Assistants}, col(ColAssistants))
 		}
 		if !slices.Equal(observers, cur.Observers) {
-			add(&p.deptPosts, orgtree.SetObservers{Node: dr.id, Members: observers}, col(ColObservers))
+			add(&p.deptPosts, orgtree.SetObservers{Node: dr.id, Members: observers, Replacing: cur.Observers}, col(ColObservers))
 		}
 	}
 	if isoSet && !isolationEqual(iso, cur.Isolation) {
-		add(&p.deptPosts, orgtree.SetIsolation{Node: dr.id, Isolation: iso}, firstCol(sh, isolationCols))
+		add(&p.deptPosts, orgtree.SetIsolation{Node: dr.id, Isolation: iso, Replacing: cur.Isolation}, firstCol(sh, isolationCols))
 	}
 	deactivate = status == orgkit.Inactive && cur.Status == orgkit.Active
 	if changed || deactivate {

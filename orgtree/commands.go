@@ -52,14 +52,53 @@ type SetManager struct {
 	Member orgkit.MemberID
 }
 
-// SetAssistants replaces a node's assistants.
+// SetAssistants replaces a node's assistants with Members. Replacing is the list it
+// replaces, as the caller read it (in any order; nil when the node had none): when
+// the node's assistants are no longer those, because someone changed them meanwhile,
+// the command is refused with a record.changed violation rather than dropping that
+// change. To add or remove some assistants whatever the others are, use
+// AddAssistants and RemoveAssistants: they compose with concurrent writers.
 type SetAssistants struct {
+	Node      orgkit.NodeID
+	Members   []orgkit.MemberID
+	Replacing []orgkit.MemberID
+}
+
+// AddAssistants makes Members assistants of the node, keeping its other assistants.
+// Members who assist it already, and its manager, are left as they are.
+type AddAssistants struct {
 	Node    orgkit.NodeID
 	Members []orgkit.MemberID
 }
 
-// SetObservers replaces a node's observers (not allowed on the root).
+// RemoveAssistants takes Members off the node's assistants, keeping the others.
+// Members who do not assist it are ignored.
+type RemoveAssistants struct {
+	Node    orgkit.NodeID
+	Members []orgkit.MemberID
+}
+
+// SetObservers replaces a node's observers (not allowed on the root) with Members.
+// Replacing is the list it replaces, as the caller read it: when the node's observers
+// are no longer those, the command is refused with a record.changed violation. To add
+// or remove some observers whatever the others are, use AddObservers and
+// RemoveObservers.
 type SetObservers struct {
+	Node      orgkit.NodeID
+	Members   []orgkit.MemberID
+	Replacing []orgkit.MemberID
+}
+
+// AddObservers makes Members observers of the node (not the root), keeping the others.
+// Members who observe it already are left as they are.
+type AddObservers struct {
+	Node    orgkit.NodeID
+	Members []orgkit.MemberID
+}
+
+// RemoveObservers takes Members off the node's observers, keeping the others. Members
+// who do not observe it are ignored.
+type RemoveObservers struct {
 	Node    orgkit.NodeID
 	Members []orgkit.MemberID
 }
@@ -70,10 +109,56 @@ type SetGroup struct {
 	Group GroupSettings
 }
 
-// SetIsolation replaces a node's isolation settings and whitelists (never on the root).
+// SetIsolation replaces a node's isolation settings and whitelists (never on the
+// root). Replacing is the isolation it replaces, as the caller read it (whitelist
+// entries in any order): when the node's isolation is no longer that, the command is
+// refused with a record.changed violation. To add or remove whitelist entries
+// whatever the others are, use AddToWhitelist and RemoveFromWhitelist.
 type SetIsolation struct {
 	Node      orgkit.NodeID
 	Isolation Isolation
+	Replacing Isolation
+}
+
+// WhitelistKind names one of a node's two whitelists.
+type WhitelistKind uint8
+
+const (
+	// VisibilityList is Isolation.VisibilityWhitelist: who sees a node hidden from
+	// outside.
+	VisibilityList WhitelistKind = iota + 1
+	// ContactList is Isolation.ContactWhitelist: whom the node's people see despite
+	// its contact view.
+	ContactList
+)
+
+// String returns "visibility_whitelist" or "contact_whitelist".
+func (k WhitelistKind) String() string {
+	switch k {
+	case VisibilityList:
+		return "visibility_whitelist"
+	case ContactList:
+		return "contact_whitelist"
+	}
+	return "unknown"
+}
+
+// AddToWhitelist adds Members and Nodes to one of the node's whitelists (never on the
+// root), keeping its other entries; entries it holds already are left as they are.
+type AddToWhitelist struct {
+	Node    orgkit.NodeID
+	List    WhitelistKind
+	Members []orgkit.MemberID
+	Nodes   []orgkit.NodeID
+}
+
+// RemoveFromWhitelist removes Members and Nodes from one of the node's whitelists,
+// keeping its other entries; entries it does not hold are ignored.
+type RemoveFromWhitelist struct {
+	Node    orgkit.NodeID
+	List    WhitelistKind
+	Members []orgkit.MemberID
+	Nodes   []orgkit.NodeID
 }
 
 // Move puts a node under a new parent: no cycles, kind rules apply, and its name must
@@ -126,13 +211,31 @@ func (SetManager) CommandName() string { return "node.set_manager" }
 func (SetAssistants) CommandName() string { return "node.set_assistants" }
 
 // CommandName implements orgkit.Command.
+func (AddAssistants) CommandName() string { return "node.add_assistants" }
+
+// CommandName implements orgkit.Command.
+func (RemoveAssistants) CommandName() string { return "node.remove_assistants" }
+
+// CommandName implements orgkit.Command.
 func (SetObservers) CommandName() string { return "node.set_observers" }
+
+// CommandName implements orgkit.Command.
+func (AddObservers) CommandName() string { return "node.add_observers" }
+
+// CommandName implements orgkit.Command.
+func (RemoveObservers) CommandName() string { return "node.remove_observers" }
 
 // CommandName implements orgkit.Command.
 func (SetGroup) CommandName() string { return "node.set_group" }
 
 // CommandName implements orgkit.Command.
 func (SetIsolation) CommandName() string { return "node.set_isolation" }
+
+// CommandName implements orgkit.Command.
+func (AddToWhitelist) CommandName() string { return "node.add_to_whitelist" }
+
+// CommandName implements orgkit.Command.
+func (RemoveFromWhitelist) CommandName() string { return "node.remove_from_whitelist" }
 
 // CommandName implements orgkit.Command.
 func (Move) CommandName() string { return "node.move" }

@@ -11,12 +11,32 @@ type Create struct {
 	Permissions []string
 }
 
-// Update replaces a role's name, kind, group and permissions.
+// Update replaces a role's name, kind, group and permissions. Replacing is the
+// permissions it replaces, as the caller read them (in any order): when Permissions
+// differ from the role's and the role's are no longer those of Replacing, because
+// someone changed them meanwhile, the command is refused with a record.changed
+// violation rather than dropping that change. To grant or revoke some permissions
+// whatever the others are, use AddPermissions and RemovePermissions.
 type Update struct {
 	ID          orgkit.RoleID
 	Name        orgkit.Names
 	Kind        Kind
 	Group       orgkit.RoleGroupID
+	Permissions []string
+	Replacing   []string
+}
+
+// AddPermissions grants the role Permissions, keeping its others; permissions it has
+// already are left as they are.
+type AddPermissions struct {
+	ID          orgkit.RoleID
+	Permissions []string
+}
+
+// RemovePermissions revokes Permissions from the role, keeping its others;
+// permissions it does not have are ignored.
+type RemovePermissions struct {
+	ID          orgkit.RoleID
 	Permissions []string
 }
 
@@ -69,6 +89,12 @@ func (Create) CommandName() string { return "role.create" }
 
 // CommandName implements orgkit.Command.
 func (Update) CommandName() string { return "role.update" }
+
+// CommandName implements orgkit.Command.
+func (AddPermissions) CommandName() string { return "role.add_permissions" }
+
+// CommandName implements orgkit.Command.
+func (RemovePermissions) CommandName() string { return "role.remove_permissions" }
 
 // CommandName implements orgkit.Command.
 func (Retire) CommandName() string { return "role.retire" }
