@@ -12,7 +12,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 )
 
 // Set-valued fields — a node's assistants and observers, its two whitelists, a role's
@@ -28,7 +27,7 @@ func Example_intentCommands() {
 		panic(err)
 	}
 	rd, bob, carol, seller := orgkit.NewNodeID(), orgkit.NewMemberID(), orgkit.NewMemberID(), orgkit.NewRoleID()
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "ada"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "ada"},
 		orgtree.Create{ID: rd, Parent: dir.Root(), Kind: orgtree.Department, Name: orgkit.Name("R&D")},
 		member.Create{ID: bob, SystemName: orgkit.Name("bob"), FullName: "Bob", Mobile: "13900000001", Primary: rd},
 		member.Create{ID: carol, SystemName: orgkit.Name("carol"), FullName: "Carol", Mobile: "13900000002", Primary: rd},
@@ -46,11 +45,11 @@ func Example_intentCommands() {
 	}
 
 	// Two admins, each adding someone: both additions land.
-	if _, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin 1"},
+	if _, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin 1"},
 		orgtree.AddAssistants{Node: rd, Members: []orgkit.MemberID{bob}}); err != nil {
 		panic(err)
 	}
-	res, err := svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin 2"},
+	res, err := svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin 2"},
 		orgtree.AddAssistants{Node: rd, Members: []orgkit.MemberID{carol}},
 		orgtree.AddToWhitelist{Node: rd, List: orgtree.ContactList, Members: []orgkit.MemberID{bob}},
 		role.AddPermissions{ID: seller, Permissions: []string{"crm.write"}},
@@ -65,14 +64,14 @@ func Example_intentCommands() {
 	fmt.Println("permissions:", r.Permissions)
 
 	// A replacement built from an old read (when R&D had no assistants) is refused.
-	_, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin 3"},
+	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin 3"},
 		orgtree.SetAssistants{Node: rd, Members: []orgkit.MemberID{bob}, Replacing: nil})
 	var inv *orgkit.InvalidError
 	if errors.As(err, &inv) {
 		fmt.Println(inv.Violations[0].Code, "now:", inv.Violations[0].Value)
 	}
 	// Built from what is there now, it passes.
-	res, err = svc.Apply(ctx, dir.ID(), store.Meta{Actor: "admin 3"},
+	res, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin 3"},
 		orgtree.SetAssistants{Node: rd, Members: []orgkit.MemberID{bob}, Replacing: n.Assistants},
 		orgtree.RemoveFromWhitelist{Node: rd, List: orgtree.ContactList, Members: []orgkit.MemberID{bob}},
 	)

@@ -16,7 +16,6 @@ import (
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
-	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
 )
 
@@ -30,8 +29,8 @@ func TestReplacingNeverLosesAnUpdate(t *testing.T) {
 	read := f.node(f.rd) // both admins read R&D from the same snapshot
 	first := orgtree.SetAssistants{Node: f.rd, Members: append(slices.Clone(read.Assistants), f.bob), Replacing: read.Assistants}
 	second := orgtree.SetAssistants{Node: f.rd, Members: append(slices.Clone(read.Assistants), f.carol), Replacing: read.Assistants}
-	_, err1 := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "admin 1"}, first)
-	_, err2 := f.svc.Apply(f.ctx, f.dir, store.Meta{Actor: "admin 2"}, second)
+	_, err1 := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "admin 1"}, first)
+	_, err2 := f.svc.Apply(f.ctx, f.dir, directory.Meta{Actor: "admin 2"}, second)
 	require.NoError(t, err1)
 	got := f.node(f.rd).Assistants
 	assert.Contains(t, got, f.bob, "the first admin's assistant")
@@ -76,14 +75,14 @@ func TestConcurrentAdditionsAllLand(t *testing.T) {
 		ids[i] = orgkit.NewMemberID()
 		cmds = append(cmds, member.Create{ID: ids[i], SystemName: orgkit.Name(fmt.Sprint("m", i)), Mobile: fmt.Sprintf("139%08d", i+1), Primary: sales})
 	}
-	_, err = svcs[0].Apply(ctx, dir, store.Meta{Actor: "setup"}, cmds...)
+	_, err = svcs[0].Apply(ctx, dir, directory.Meta{Actor: "setup"}, cmds...)
 	require.NoError(t, err)
 
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			_, errs[i] = svcs[i%len(svcs)].Apply(ctx, dir, store.Meta{Actor: fmt.Sprint("admin ", i)},
+			_, errs[i] = svcs[i%len(svcs)].Apply(ctx, dir, directory.Meta{Actor: fmt.Sprint("admin ", i)},
 				orgtree.AddAssistants{Node: rd, Members: []orgkit.MemberID{ids[i]}},
 				orgtree.AddObservers{Node: rd, Members: []orgkit.MemberID{ids[i]}},
 				orgtree.AddToWhitelist{Node: rd, List: orgtree.ContactList, Members: []orgkit.MemberID{ids[i]}},
