@@ -145,7 +145,7 @@ func BenchmarkCommitMemberEdit(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				start := time.Now()
-				res, err := svc.Apply(ctx, db.dir.ID(), store.Meta{Actor: "bench"},
+				res, err := svc.Apply(ctx, db.dir.ID(), directory.Meta{Actor: "bench"},
 					member.Update{ID: target, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: fmt.Sprintf("Title %d-%d", i, start.UnixNano())}})
 				if err != nil {
 					b.Fatal(err)
@@ -213,7 +213,7 @@ func BenchmarkSecondInstanceSees(b *testing.B) {
 			var ds []time.Duration
 			b.ResetTimer()
 			for i := range b.N {
-				res, err := writer.Apply(ctx, db.dir.ID(), store.Meta{Actor: "bench"},
+				res, err := writer.Apply(ctx, db.dir.ID(), directory.Meta{Actor: "bench"},
 					member.Update{ID: target, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: fmt.Sprintf("Seen %d-%d", i, time.Now().UnixNano())}})
 				if err != nil {
 					b.Fatal(err)
