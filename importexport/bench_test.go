@@ -3,8 +3,10 @@ package importexport
 import (
 	"bytes"
 	"context"
+	"errors"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -25,8 +27,9 @@ import (
 // 100,000 members): import of a 100,000 × 15 workbook with a full Apply against
 // excelize reading the same file (Rows + Columns, same options), and export against
 // excelize's StreamWriter writing the same cells and styles. Each iteration times both
-// sides back to back and reports their ratio and peak heap. Skipped with -short; they
-// take minutes: go test -run '^$' -bench 'Import100k|Export100k' -benchtime 2x ./importexport/
+// sides back to back and reports their ratio and peak heap; the goals are read on the
+// medians of five runs. Skipped with -short; they take minutes:
+// go test -run '^$' -bench 'Import100k|Export100k' -benchtime 5x ./importexport/
 
 // benchColumns are the 15 columns of the benchmark sheets.
 var benchColumns = []Column{
@@ -152,6 +155,7 @@ func measure(f func()) cost {
 type costs struct {
 	sum, min cost
 	n        int
+	runs     []cost
 }
 
 func (c *costs) add(x cost) {
@@ -165,10 +169,26 @@ func (c *costs) add(x cost) {
 	c.sum.cpu += x.cpu
 	c.sum.peak = max(c.sum.peak, x.peak)
 	c.n++
+	c.runs = append(c.runs, x)
 }
 
-// report reports both sides' mean wall and CPU times, peaks, and the ratios of the
-// means and of the minimums (the least disturbed runs).
+// medianRatio is the median over the runs of ours/base by f.
+func medianRatio(base, ours *costs, f func(cost) float64) float64 {
+	r := make([]float64, len(base.runs))
+	for i := range r {
+		r[i] = f(ours.runs[i]) / f(base.runs[i])
+	}
+	slices.Sort(r)
+	if len(r)%2 == 1 {
+		return r[len(r)/2]
+	}
+	return (r[len(r)/2-1] + r[len(r)/2]) / 2
+}
+
+// report reports both sides' mean wall and CPU times, peaks, the ratios of the means
+// and of the minimums (the least disturbed runs), and the medians over the runs of
+// the ratios of wall time, CPU time and peak heap (each run times both sides back
+// to back, so the pair shares the machine's load).
 func report(b *testing.B, name string, base, ours *costs) {
 	n := float64(base.n)
 	ms := func(d time.Duration) float64 { return float64(d.Milliseconds()) / n }
@@ -181,6 +201,9 @@ func report(b *testing.B, name string, base, ours *costs) {
 	b.ReportMetric(float64(ours.min.wall)/float64(base.min.wall), "min-ratio")
 	b.ReportMetric(float64(base.sum.peak)/(1<<20), "excelize-peak-MB")
 	b.ReportMetric(float64(ours.sum.peak)/(1<<20), name+"-peak-MB")
+	b.ReportMetric(medianRatio(base, ours, func(c cost) float64 { return float64(c.wall) }), "med-ratio")
+	b.ReportMetric(medianRatio(base, ours, func(c cost) float64 { return float64(c.cpu) }), "med-cpu-ratio")
+	b.ReportMetric(medianRatio(base, ours, func(c cost) float64 { return float64(c.peak) }), "med-peak-ratio")
 }
 
 // peakHeap samples the heap in use while f runs and returns its peak in bytes.
@@ -322,4 +345,39 @@ func BenchmarkExport100k(b *testing.B) {
 		}
 	}
 	report(b, "export", &base, &exp)
+}
+
+// BenchmarkCancel100k cancels the 100,000-row import after a delay (while it reads
+// the file, then while it validates and applies) and reports how long Import took
+// to return after the cancellation (cancel-ms, the worst of the runs; the goal is
+// 100 ms), and whether it was cancelled at all (cancelled, a fraction).
+func BenchmarkCancel100k(b *testing.B) {
+	lf := largeData(b)
+	for _, delay := range []time.Duration{500 * time.Millisecond, 5 * time.Second, 15 * time.Second} {
+		b.Run(delay.String(), func(b *testing.B) {
+			var worst time.Duration
+			cancelled := 0
+			for range b.N {
+				b.StopTimer()
+				svc, dir := lf.emptyTarget(b)
+				runtime.GC()
+				b.StartTimer()
+				ctx, cancel := context.WithCancel(context.Background())
+				var at time.Time
+				timer := time.AfterFunc(delay, func() {
+					at = time.Now()
+					cancel()
+				})
+				_, err := Import(ctx, svc, dir, bytes.NewReader(lf.file), ImportOptions{})
+				end := time.Now()
+				if !timer.Stop() && errors.Is(err, context.Canceled) {
+					cancelled++
+					worst = max(worst, end.Sub(at))
+				}
+				cancel()
+			}
+			b.ReportMetric(float64(worst.Microseconds())/1000, "cancel-ms")
+			b.ReportMetric(float64(cancelled)/float64(b.N), "cancelled")
+		})
+	}
 }

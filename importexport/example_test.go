@@ -104,3 +104,29 @@ func ExampleImport_platformTemplate() {
 	// 张伟 1 mobile
 	// 张伟 (zhangwei2) 0 email
 }
+
+// An upload over a limit is refused before its memory is spent, with an error that
+// names the limit, the file, the part and the row.
+func ExampleLimits() {
+	ctx := context.Background()
+	svc := directory.New(directory.Options{})
+	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
+	if err != nil {
+		panic(err)
+	}
+	// A line of a million commas: refused at its 17th field, never split.
+	upload := "System name,Mobile\n" + strings.Repeat(",", 1_000_000) + "\n"
+	_, err = importexport.Import(ctx, svc, snap.ID(), strings.NewReader(upload), importexport.ImportOptions{
+		Limits: importexport.Limits{MaxColumns: 16},
+	})
+	var le *importexport.LimitError
+	if errors.As(err, &le) {
+		fmt.Println(le.Limit, le.Max, "row", le.Row)
+	}
+	fmt.Println(errors.Is(err, importexport.ErrTooLarge), errors.Is(err, orgkit.ErrInvalid))
+	fmt.Println(importexport.DefaultLimits().MaxXMLDepth, importexport.DefaultLimits().MaxXMLToken)
+	// Output:
+	// columns 16 row 2
+	// true true
+	// 128 1048576
+}

@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -243,6 +245,13 @@ func hostileCases() []hostileCase {
 		},
 		kind: ErrTooLarge, limit: LimitUnzipSize, part: sheetPart, peak: 8 * mib, allocated: 8 * mib,
 	}, {
+		name: "an honest zip bomb of 600 MiB",
+		file: func(t testing.TB, full bool) []byte {
+			return xlsxWith(t, sheetXML("", `<row><c t="inlineStr"><is><t>x</t></is></c></row>`, size(full, 600*mib, 24*mib)/50, ""), nil)
+		},
+		limits: Limits{MaxUnzipSize: 4 * mib},
+		kind:   ErrTooLarge, limit: LimitUnzipSize, part: sheetPart, peak: 2 * mib, allocated: 2 * mib,
+	}, {
 		name: "a zip part inflating to more than it declares",
 		file: func(t testing.TB, full bool) []byte {
 			plain := []byte(sheetHead + "<sheetData>" + strings.Repeat("<row/>", size(full, 100*mib, 4*mib)/6) + "</sheetData></worksheet>")
@@ -252,6 +261,20 @@ func hostileCases() []hostileCase {
 			return minimalXLSX(t, nil, h, body)
 		},
 		kind: ErrFormat, peak: 8 * mib, allocated: 8 * mib,
+	}, {
+		name: "a zip directory of 12,000 entries",
+		file: func(t testing.TB, full bool) []byte {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for i := range size(full, 12_000, 1000) {
+				_, err := zw.CreateHeader(&zip.FileHeader{Name: strconv.Itoa(i), Method: zip.Store})
+				require.NoError(t, err)
+			}
+			require.NoError(t, zw.Close())
+			return buf.Bytes()
+		},
+		limits: Limits{MaxZipEntries: 100},
+		kind:   ErrTooLarge, limit: LimitZipEntries, peak: 2 * mib, allocated: 2 * mib,
 	}, {
 		name: "a csv line of 32 MiB of commas",
 		file: func(t testing.TB, full bool) []byte {
@@ -428,4 +451,79 @@ func TestCancelWithinARow(t *testing.T) {
 			t.Logf("cancelled after %.1f MiB allocated", float64(sp.allocs)/mib)
 		})
 	}
+}
+
+// BenchmarkHostile imports each hostile file at full size with the default limits,
+// and reports the file's size (file-KiB), the time (ms/op), the peak heap above the
+// start (peak-MiB) and the bytes allocated (alloc-MiB/op). The goal: every refused
+// file of at most 1 MiB (all but the CSV cases, built at the sizes the issue quotes)
+// under 128 MiB of heap and 2 s.
+//
+//	go test -run '^$' -bench Hostile -benchtime 3x ./importexport/
+func BenchmarkHostile(b *testing.B) {
+	for _, hc := range hostileCases() {
+		b.Run(benchName(hc.name), func(b *testing.B) {
+			data := hc.file(b, true)
+			fx := newFixture(b)
+			var worst spend
+			var total time.Duration
+			b.ResetTimer()
+			for range b.N {
+				var err error
+				t0 := time.Now()
+				sp := spendOf(func() {
+					_, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
+				})
+				total += time.Since(t0)
+				b.StopTimer()
+				hc.limits = Limits{}
+				checkHostile(b, hc, err)
+				worst.peak, worst.allocs = max(worst.peak, sp.peak), max(worst.allocs, sp.allocs)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(len(data))/1024, "file-KiB")
+			b.ReportMetric(float64(worst.peak)/mib, "peak-MiB")
+			b.ReportMetric(float64(worst.allocs)/mib, "alloc-MiB/op")
+			b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/op")
+		})
+	}
+}
+
+// BenchmarkHostileCancel starts each hostile import, cancels its context after 5 ms
+// and reports how long Import took to return after the cancellation (cancel-ms, the
+// worst of the runs); the goal is 100 ms. An import that ended before the cancel is
+// reported with cancelled=0.
+func BenchmarkHostileCancel(b *testing.B) {
+	for _, hc := range hostileCases() {
+		b.Run(benchName(hc.name), func(b *testing.B) {
+			data := hc.file(b, true)
+			fx := newFixture(b)
+			var worst time.Duration
+			cancelled := 0
+			b.ResetTimer()
+			for range b.N {
+				ctx, cancel := context.WithCancel(context.Background())
+				var at time.Time
+				timer := time.AfterFunc(5*time.Millisecond, func() {
+					at = time.Now()
+					cancel()
+				})
+				_, err := Import(ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
+				end := time.Now()
+				if !timer.Stop() && errors.Is(err, context.Canceled) {
+					cancelled++
+					worst = max(worst, end.Sub(at))
+				}
+				cancel()
+			}
+			b.ReportMetric(float64(worst.Microseconds())/1000, "cancel-ms")
+			b.ReportMetric(float64(cancelled)/float64(b.N), "cancelled")
+		})
+	}
+}
+
+// benchName shortens a case's name for a benchmark.
+func benchName(s string) string {
+	s = strings.NewReplacer(" ", "_", "(", "", ")", "", "'", "").Replace(s)
+	return s
 }

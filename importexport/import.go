@@ -389,7 +389,7 @@ type sheetData struct {
 	header int         // 1-based header row
 	binds  []binding   // the recognized columns
 	nums   []int       // row numbers of the data rows
-	cells  []string    // len(binds) cells per data row, cleaned
+	cells  cellStore   // len(binds) cells per data row, cleaned
 	report SheetReport // what the report says about it
 	// example reports a platform template's example row by its first non-blank cell.
 	example func(first string) bool
@@ -406,7 +406,50 @@ type binding struct {
 
 func (s *sheetData) rows() int { return len(s.nums) }
 
-func (s *sheetData) cell(row, b int) string { return s.cells[row*len(s.binds)+b] }
+func (s *sheetData) cell(row, b int) string { return s.cells.at(row*len(s.binds) + b) }
+
+// cellStore holds a sheet's cells in blocks, so that a large sheet is never copied
+// as it grows (a slice grown by append would copy it several times over).
+type cellStore struct {
+	blocks [][]string
+	n      int
+}
+
+// cellBlock is the number of cells of a block.
+const cellBlock = 16 << 10
+
+func (c *cellStore) len() int { return c.n }
+
+func (c *cellStore) at(i int) string { return c.blocks[i/cellBlock][i%cellBlock] }
+
+func (c *cellStore) set(i int, v string) { c.blocks[i/cellBlock][i%cellBlock] = v }
+
+func (c *cellStore) append(v string) {
+	k := c.n / cellBlock
+	if k == len(c.blocks) {
+		n := cellBlock
+		if k == 0 {
+			n = 256 // the first block grows from small: most sheets are small
+		}
+		c.blocks = append(c.blocks, make([]string, 0, n))
+	}
+	c.blocks[k] = append(c.blocks[k], v)
+	c.n++
+}
+
+// truncate drops the cells from n on.
+func (c *cellStore) truncate(n int) {
+	for c.n > n {
+		k := (c.n - 1) / cellBlock
+		keep := max(n-k*cellBlock, 0)
+		clear(c.blocks[k][keep:])
+		c.blocks[k] = c.blocks[k][:keep]
+		c.n = k*cellBlock + keep
+		if keep == 0 {
+			c.blocks = c.blocks[:k]
+		}
+	}
+}
 
 // bindingOf returns the binding of a column, or -1.
 func (s *sheetData) bindingOf(col Column) int {
@@ -633,7 +676,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			headerless(num, c, cells)
 		}
 		blank := true
-		start := len(sh.cells)
+		start := sh.cells.len()
 		for _, b := range sh.binds {
 			v := ""
 			if b.phys < len(cells) {
@@ -642,10 +685,10 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			if v != "" {
 				blank = false
 			}
-			sh.cells = append(sh.cells, v)
+			sh.cells.append(v)
 		}
 		if blank {
-			sh.cells = sh.cells[:start]
+			sh.cells.truncate(start)
 			return nil
 		}
 		im.dataRows++
@@ -655,15 +698,15 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		sh.nums = append(sh.nums, num)
 		row := len(sh.nums) - 1
 		for i, b := range sh.binds {
-			v := sh.cells[start+i]
+			v := sh.cells.at(start + i)
 			switch {
 			case v == "":
 			case len(v) > im.lim.MaxCellLength && utf8RuneCountOver(v, im.lim.MaxCellLength):
 				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellTooLong, truncate(v, 200), fmt.Sprint(im.lim.MaxCellLength)))
-				sh.cells[start+i] = ""
+				sh.cells.set(start+i, "")
 			case isExcelError(v):
 				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellError, v, ""))
-				sh.cells[start+i] = ""
+				sh.cells.set(start+i, "")
 			case format == XLSX && kind == Members && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v):
 				if m, rounded := ParseNumberText(v); !rounded {
 					im.warm(m) // the value memberCell gives the batch

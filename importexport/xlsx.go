@@ -51,6 +51,9 @@ const (
 // duplicate names), then the package and workbook relationships and the workbook
 // part are read for the sheets and the date system.
 func openXLSX(ctx context.Context, r io.ReaderAt, size int64, lim Limits, file string) (*xlsxBook, error) {
+	if n, ok := zipEntries(r, size); ok && n > lim.MaxZipEntries {
+		return nil, &LimitError{Limit: LimitZipEntries, Max: int64(lim.MaxZipEntries), File: file}
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
@@ -104,6 +107,28 @@ func openXLSX(ctx context.Context, r io.ReaderAt, size int64, lim Limits, file s
 		return nil, err
 	}
 	return b, nil
+}
+
+// zipEntries reads the number of entries a zip's end of central directory record
+// declares, so that a directory of too many entries is refused before the zip
+// reader builds a record for each. It reports false when it cannot tell (no record
+// found, or a zip64 count), leaving the zip reader to decide.
+func zipEntries(r io.ReaderAt, size int64) (int, bool) {
+	const eocdLen = 22
+	tail := min(size, eocdLen+0xFFFF) // the record, then a comment of at most 64 KiB
+	buf := make([]byte, tail)
+	if _, err := r.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+		return 0, false
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, false
+	}
+	n := int(buf[i+10]) | int(buf[i+11])<<8 // total entries
+	if n == 0xFFFF {
+		return 0, false
+	}
+	return n, true
 }
 
 // part opens a part for reading, once.

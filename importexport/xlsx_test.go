@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -196,4 +197,27 @@ func TestXLSXReaderEncodingDeclaration(t *testing.T) {
 	_, err := openXLSX(context.Background(), bytes.NewReader(data), int64(len(data)), DefaultLimits(), "")
 	require.ErrorIs(t, err, ErrFormat)
 	assert.Contains(t, err.Error(), "UTF-16")
+}
+
+// The cell store keeps every cell across its blocks, and truncates across them.
+func TestCellStore(t *testing.T) {
+	var c cellStore
+	n := 3*cellBlock + 7
+	for i := range n {
+		c.append(strconv.Itoa(i))
+	}
+	require.Equal(t, n, c.len())
+	for _, i := range []int{0, 255, 256, cellBlock - 1, cellBlock, 2*cellBlock + 1, n - 1} {
+		require.Equal(t, strconv.Itoa(i), c.at(i))
+	}
+	c.set(cellBlock, "x")
+	assert.Equal(t, "x", c.at(cellBlock))
+	c.truncate(cellBlock + 1)
+	assert.Equal(t, cellBlock+1, c.len())
+	c.append("y")
+	assert.Equal(t, "y", c.at(cellBlock+1))
+	c.truncate(cellBlock)
+	c.append("z")
+	assert.Equal(t, "z", c.at(cellBlock))
+	assert.Equal(t, cellBlock+1, c.len())
 }
