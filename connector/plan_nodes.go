@@ -284,7 +284,7 @@ func (p *planner) matchNodes(order []*dept) {
 			}
 			cs, ok := kids[parent.ID]
 			if !ok {
-				cs = p.treeRecs.Children(parent.ID)
+				cs = slices.Collect(p.treeRecs.Children(parent.ID))
 				kids[parent.ID] = cs
 			}
 			key := textnorm.Key(d.name.Default)
@@ -339,7 +339,7 @@ func (p *planner) findGone() {
 	for i := len(gone) - 1; i >= 0; i-- {
 		n := gone[i]
 		var holds []string
-		for _, c := range p.treeRecs.Children(n.ID) {
+		for c := range p.treeRecs.Children(n.ID) {
 			stays := false
 			if d := p.matched[c.ID]; d != nil {
 				stays = d.finalPar == n.ID
@@ -421,7 +421,7 @@ func (p *planner) nameNodes(order []*dept) {
 		}
 		var fixed, yielding []sibling
 		if _, exists := p.treeRecs.Node(parent); exists {
-			for _, c := range p.treeRecs.Children(parent) {
+			for c := range p.treeRecs.Children(parent) {
 				switch {
 				case p.matched[c.ID] != nil:
 				case c.ExternalID == "" || p.goneKept[c.ID]:

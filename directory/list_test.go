@@ -271,7 +271,7 @@ var largePeople = sync.OnceValue(func() *bigDirectory {
 	group := orgkit.NewNodeID()
 	cmds := []orgkit.Command{orgtree.Create{ID: group, Parent: snap.Root(), Kind: orgtree.Department, Name: orgkit.Name("Group")}}
 	members := 0
-	for _, n := range snap.Tree().Children(snap.Root()) {
+	for n := range snap.Tree().Children(snap.Root()) {
 		if members >= 55_000 {
 			break
 		}

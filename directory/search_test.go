@@ -684,7 +684,7 @@ func TestDerivedIndexesMemoryBounded(t *testing.T) {
 	query := func(snap *directory.Snapshot) {
 		_, err := snap.Search(directory.Search{Text: "zw", Transliterator: py})
 		require.NoError(t, err)
-		_, err = snap.List(directory.List{Node: snap.Tree().Children(snap.Root())[0].ID})
+		_, err = snap.List(directory.List{Node: slices.Collect(snap.Tree().Children(snap.Root()))[0].ID})
 		require.NoError(t, err)
 	}
 	// run makes the edits and returns the heap growth, the number of snapshots still

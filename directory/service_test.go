@@ -3,6 +3,7 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -188,7 +189,7 @@ func TestWritersOnOneStore(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Len(t, f.snap().Tree().Children(f.root), 2+8)
+	assert.Len(t, slices.Collect(f.snap().Tree().Children(f.root)), 2+8)
 	hist, err := history(f.svc.History(f.ctx, f.dir, directory.HistoryQuery{}))
 	require.NoError(t, err)
 	for i, cs := range hist {

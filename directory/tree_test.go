@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,9 +160,9 @@ func TestChildrenOrder(t *testing.T) {
 		return out
 	}
 	tr := f.snap().Tree()
-	assert.Equal(t, []string{"Mid", "Alpha", "Zeta"}, names(tr.ChildrenIn(f.sales, language.English), language.English))
+	assert.Equal(t, []string{"Mid", "Alpha", "Zeta"}, names(slices.Collect(tr.ChildrenIn(f.sales, language.English)), language.English))
 	// Chinese collation orders by pinyin: Beijing < Guangzhou < Shanghai (order first)
-	assert.Equal(t, []string{"广州", "北京", "上海"}, names(tr.ChildrenIn(f.sales, language.SimplifiedChinese), language.SimplifiedChinese))
+	assert.Equal(t, []string{"广州", "北京", "上海"}, names(slices.Collect(tr.ChildrenIn(f.sales, language.SimplifiedChinese)), language.SimplifiedChinese))
 }
 
 func TestPostsMustBeActiveMembers(t *testing.T) {

@@ -151,7 +151,7 @@ func (w *working) childrenOf(id orgkit.NodeID) []orgkit.NodeID {
 		return w.children[id]
 	}
 	var out []orgkit.NodeID
-	for _, c := range w.base.tree.Shared().Children(id) {
+	for c := range w.base.tree.Shared().Children(id) {
 		out = append(out, c.ID)
 	}
 	return out

@@ -23,8 +23,12 @@ import (
 // columns as YYYY-MM-DD.
 //
 // upload must be the file the report was made from. For a report of ImportFiles,
-// pass report.ForInput(i) with the i-th file.
-func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
+// pass report.ForInput(i) with the i-th file. It stops with ctx's error once ctx is
+// done (checked as the upload is read and as the workbook is written).
+func WriteErrorWorkbook(ctx context.Context, w io.Writer, upload io.Reader, report *Report) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if report == nil || upload == nil {
 		return fmt.Errorf("importexport: WriteErrorWorkbook needs the upload and its report: %w", orgkit.ErrInvalid)
 	}
@@ -68,7 +72,7 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 		if err != nil {
 			return err
 		}
-		in, err := openXLSX(context.Background(), ra, size, lim, info.name)
+		in, err := openXLSX(ctx, ra, size, lim, info.name)
 		if err != nil {
 			return err
 		}
@@ -82,7 +86,7 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 			}
 		}
 	default:
-		rows, err := openCSV(context.Background(), br, lim, info.name, info.encoding)
+		rows, err := openCSV(ctx, br, lim, info.name, info.encoding)
 		if err != nil {
 			return err
 		}
@@ -100,7 +104,7 @@ func WriteErrorWorkbook(w io.Writer, upload io.Reader, report *Report) error {
 		return err
 	}
 	out.SetActiveSheet(0)
-	return writeWorkbook(out, w, eb.streams > 1)
+	return writeWorkbook(out, ctxWriter{ctx, w}, eb.streams > 1)
 }
 
 type cellKey struct {

@@ -2,6 +2,7 @@ package importexport
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestErrorWorkbookXLSX(t *testing.T) {
 	require.Len(t, rep.Problems, 3, dumpProblems(rep))
 
 	var out bytes.Buffer
-	require.NoError(t, WriteErrorWorkbook(&out, bytes.NewReader(upload), rep))
+	require.NoError(t, WriteErrorWorkbook(context.Background(), &out, bytes.NewReader(upload), rep))
 	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
 	require.NoError(t, err)
 	defer f.Close()
@@ -93,7 +94,7 @@ func TestErrorWorkbookCSV(t *testing.T) {
 	assert.Equal(t, 1, rep.Problems[0].Input)
 
 	var out bytes.Buffer
-	require.NoError(t, WriteErrorWorkbook(&out, bytes.NewReader(upload), rep.ForInput(1)))
+	require.NoError(t, WriteErrorWorkbook(context.Background(), &out, bytes.NewReader(upload), rep.ForInput(1)))
 	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
 	require.NoError(t, err)
 	defer f.Close()

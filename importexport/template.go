@@ -2,6 +2,7 @@ package importexport
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -39,8 +40,12 @@ type TemplateOptions struct {
 // localized headers (required columns marked "*" and in red), dropdown validation for
 // enumerated columns (gender, login method, status, yes/no, …), text format for
 // columns of digits (so that leading zeros stay), a date format for dates, and an
-// instruction sheet describing every column.
-func WriteTemplate(w io.Writer, opts TemplateOptions) error {
+// instruction sheet describing every column. It stops with ctx's error once ctx is
+// done, having written part of the workbook at most.
+func WriteTemplate(ctx context.Context, w io.Writer, opts TemplateOptions) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	tag := opts.Language
 	if tag == (language.Tag{}) {
 		tag = language.English
@@ -117,6 +122,9 @@ func WriteTemplate(w io.Writer, opts TemplateOptions) error {
 		parts = append(parts, part{wordDepts.in(tag), dspecs, Departments})
 	}
 	for _, p := range parts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := newSheet(p.name); err != nil {
 			return err
 		}
@@ -137,8 +145,21 @@ func WriteTemplate(w io.Writer, opts TemplateOptions) error {
 		return err
 	}
 	f.SetActiveSheet(0)
-	_, err = f.WriteTo(w)
+	_, err = f.WriteTo(ctxWriter{ctx, w})
 	return err
+}
+
+// ctxWriter writes to w until ctx is done, then fails with ctx's error.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 type templateStyles struct {

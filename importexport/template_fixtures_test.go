@@ -3,6 +3,7 @@ package importexport
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -338,7 +339,7 @@ func TestTemplateEntra(t *testing.T) {
 	assert.NotContains(t, shown, secret1)
 	assert.NotContains(t, shown, secret2)
 	var wb bytes.Buffer
-	require.NoError(t, WriteErrorWorkbook(&wb, strings.NewReader(bad), rep))
+	require.NoError(t, WriteErrorWorkbook(context.Background(), &wb, strings.NewReader(bad), rep))
 	text := workbookText(t, wb.Bytes())
 	assert.Contains(t, text, "not-a-number", "the upload is copied")
 	assert.NotContains(t, text, secret1)

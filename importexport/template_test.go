@@ -2,6 +2,7 @@ package importexport
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,7 +16,7 @@ import (
 func TestTemplateFillImport(t *testing.T) {
 	fx := newFixture(t)
 	var buf bytes.Buffer
-	require.NoError(t, WriteTemplate(&buf, TemplateOptions{Sheets: Members | Departments, Language: language.SimplifiedChinese}))
+	require.NoError(t, WriteTemplate(context.Background(), &buf, TemplateOptions{Sheets: Members | Departments, Language: language.SimplifiedChinese}))
 
 	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
 	require.NoError(t, err)
@@ -82,8 +83,8 @@ func TestTemplateFillImport(t *testing.T) {
 
 func TestTemplateDeterministic(t *testing.T) {
 	var a, b bytes.Buffer
-	require.NoError(t, WriteTemplate(&a, TemplateOptions{Language: language.TraditionalChinese}))
-	require.NoError(t, WriteTemplate(&b, TemplateOptions{Language: language.TraditionalChinese}))
+	require.NoError(t, WriteTemplate(context.Background(), &a, TemplateOptions{Language: language.TraditionalChinese}))
+	require.NoError(t, WriteTemplate(context.Background(), &b, TemplateOptions{Language: language.TraditionalChinese}))
 	assert.Equal(t, a.Bytes(), b.Bytes())
-	require.Error(t, WriteTemplate(&a, TemplateOptions{Columns: []Column{"shoe_size"}}))
+	require.Error(t, WriteTemplate(context.Background(), &a, TemplateOptions{Columns: []Column{"shoe_size"}}))
 }

@@ -224,22 +224,24 @@ func (t *Tree) PathString(id orgkit.NodeID, tag language.Tag) string {
 	return strings.Join(parts, "/")
 }
 
-// Children returns the node's children (active and inactive) ordered by Order, then
+// Children yields the node's children (active and inactive) ordered by Order, then
 // by default name.
-func (t *Tree) Children(id orgkit.NodeID) []Node { return values(t.Shared().Children(id)) }
+func (t *Tree) Children(id orgkit.NodeID) iter.Seq[Node] { return valueSeq(t.Shared().Children(id)) }
 
-// ChildrenIn returns the node's children ordered by Order, then by their names in the
+// ChildrenIn yields the node's children ordered by Order, then by their names in the
 // language best matching tag, collated for that language (pinyin order for Chinese).
-func (t *Tree) ChildrenIn(id orgkit.NodeID, tag language.Tag) []Node {
-	kids := t.Shared().Children(id)
-	col := collate.New(tag, collate.IgnoreCase, collate.IgnoreWidth)
-	slices.SortStableFunc(kids, func(a, b *Node) int {
-		if c := cmp.Compare(a.Order, b.Order); c != 0 {
-			return c
-		}
-		return col.CompareString(a.Name.In(tag), b.Name.In(tag))
-	})
-	return values(kids)
+func (t *Tree) ChildrenIn(id orgkit.NodeID, tag language.Tag) iter.Seq[Node] {
+	return func(yield func(Node) bool) {
+		kids := slices.Collect(t.Shared().Children(id))
+		col := collate.New(tag, collate.IgnoreCase, collate.IgnoreWidth)
+		slices.SortStableFunc(kids, func(a, b *Node) int {
+			if c := cmp.Compare(a.Order, b.Order); c != 0 {
+				return c
+			}
+			return col.CompareString(a.Name.In(tag), b.Name.In(tag))
+		})
+		valueSeq(slices.Values(kids))(yield)
+	}
 }
 
 // Subtree yields the node and everything below it in pre-order (a parent before its
@@ -344,18 +346,20 @@ func (s Shared) Path(id orgkit.NodeID) []*Node {
 	return path
 }
 
-// Children returns the records of the node's children in sibling order, in a fresh
-// slice.
-func (s Shared) Children(id orgkit.NodeID) []*Node {
-	i, ok := s.t.Index(id)
-	if !ok {
-		return nil
+// Children yields the records of the node's children in sibling order.
+func (s Shared) Children(id orgkit.NodeID) iter.Seq[*Node] {
+	t := s.t
+	return func(yield func(*Node) bool) {
+		i, ok := t.Index(id)
+		if !ok {
+			return
+		}
+		for _, c := range t.children[i] {
+			if !yield(t.nodes[c]) {
+				return
+			}
+		}
 	}
-	out := make([]*Node, len(s.t.children[i]))
-	for k, c := range s.t.children[i] {
-		out[k] = s.t.nodes[c]
-	}
-	return out
 }
 
 // Subtree yields the records of the node and everything below it in pre-order.

@@ -2,6 +2,7 @@ package orgtree_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,7 +88,7 @@ func TestRedirects(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, old.ID, byCode.ID, "codes of retired nodes stay reserved")
 	assert.True(t, tr.Contains(root.ID, old.ID), "an old ID is inside wherever its target is")
-	assert.Len(t, tr.Children(root.ID), 1, "retired nodes are outside the hierarchy")
+	assert.Len(t, slices.Collect(tr.Children(root.ID)), 1, "retired nodes are outside the hierarchy")
 	assert.Equal(t, "Acme/Product", tr.PathString(old.ID, language.English))
 }
 
@@ -116,4 +117,29 @@ func FuzzValidCode(f *testing.F) {
 			t.Fatalf("CodeKey not idempotent for %q", s)
 		}
 	})
+}
+
+// Children is an iterator like the tree's other listings: it yields copies in sibling
+// order and stops when the caller does.
+func TestChildrenIterates(t *testing.T) {
+	root := node(orgtree.Company, orgkit.NodeID{}, "Acme")
+	a, b, c := node(orgtree.Department, root.ID, "A"), node(orgtree.Department, root.ID, "B"), node(orgtree.Department, root.ID, "C")
+	a.Order, b.Order, c.Order = 3, 1, 2
+	tr, err := orgtree.Build([]*orgtree.Node{root, a, b, c})
+	require.NoError(t, err)
+	var names []string
+	for n := range tr.Children(root.ID) {
+		names = append(names, n.Name.Default)
+		n.Name.Default = "changed by the caller"
+		if len(names) == 2 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"B", "C"}, names)
+	var again []string
+	for n := range tr.ChildrenIn(root.ID, language.English) {
+		again = append(again, n.Name.Default)
+	}
+	assert.Equal(t, []string{"B", "C", "A"}, again, "the tree is untouched")
+	assert.Empty(t, slices.Collect(tr.Children(orgkit.NewNodeID())), "an unknown node has no children")
 }

@@ -35,7 +35,7 @@ func main() {
 
 	// 1. The template: member and department sheets with Chinese headers.
 	var tmpl bytes.Buffer
-	check(importexport.WriteTemplate(&tmpl, importexport.TemplateOptions{
+	check(importexport.WriteTemplate(ctx, &tmpl, importexport.TemplateOptions{
 		Sheets: importexport.Members | importexport.Departments, Language: language.SimplifiedChinese}))
 	fmt.Printf("template: %d bytes\n", tmpl.Len())
 
@@ -78,7 +78,7 @@ func main() {
 		fmt.Printf("  %s%d [%s] %s\n", p.Column, p.Row, p.Code, p.Message)
 	}
 	var book bytes.Buffer
-	check(importexport.WriteErrorWorkbook(&book, strings.NewReader(bad), rep))
+	check(importexport.WriteErrorWorkbook(ctx, &book, strings.NewReader(bad), rep))
 	fmt.Printf("error workbook: %d bytes\n", book.Len())
 
 	// 5. Export the members as CSV.

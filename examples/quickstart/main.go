@@ -102,7 +102,7 @@ func printTree(snap *directory.Snapshot, id orgkit.NodeID, depth int) {
 		line += ": " + strings.Join(people, ", ")
 	}
 	fmt.Println(line)
-	for _, c := range snap.Tree().Children(id) {
+	for c := range snap.Tree().Children(id) {
 		printTree(snap, c.ID, depth+1)
 	}
 }
