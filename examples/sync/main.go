@@ -1,5 +1,7 @@
 // Command sync syncs a directory from an in-memory upstream (a fake DingTalk tenant),
-// changes things upstream, shows the plan, applies it, and shows the report.
+// changes things upstream, shows the plan, applies it, and shows the report; then
+// syncs a delta from the cursor, and passes on a changed upstream ID as a host's
+// handler of the platform's change callbacks would.
 //
 //	go run ./examples/sync
 package main
@@ -62,9 +64,34 @@ func main() {
 	check(err)
 	fmt.Print(rep)
 
-	fmt.Println("\n== synced fields are read-only here")
+	// A delta source fetches only what changed since the cursor of the last
+	// successful sync (a dry run, a refusal or an error never moves it on).
+	fmt.Println("\n== a delta from the last cursor")
+	src.EditMember(ids[10], func(m *connector.Member) { m.Values.JobTitle = "Staff Engineer" })
+	rep, err = connector.Sync(ctx, svc, dir.ID(), src, connector.SyncOptions{Actor: "sync-bot", Cursor: rep.Cursor})
+	check(err)
+	fmt.Print(rep.Plan)
+
+	// WeCom lets a userid change once, and only its change_contact callback says
+	// old → new; the host's callback handler passes it on, and the member stays the
+	// same.
+	fmt.Println("\n== an upstream ID changed (a callback handler passes it on)")
 	snap, err := svc.Snapshot(ctx, dir.ID())
 	check(err)
+	before, _ := snap.MemberBy(member.ExternalIDField, ids[11])
+	src.RenameMember(ids[11], "grace.hopper")
+	rep, err = connector.SyncSnapshot(ctx, svc, dir.ID(), src,
+		&connector.Snapshot{Delta: true, RenamedMembers: map[string]string{ids[11]: "grace.hopper"}},
+		connector.SyncOptions{Actor: "callback"})
+	check(err)
+	fmt.Print(rep.Plan)
+	snap, err = svc.Snapshot(ctx, dir.ID())
+	check(err)
+	after, _ := snap.MemberBy(member.ExternalIDField, "grace.hopper")
+	fmt.Println("same member:", before.ID == after.ID, "- a full sync now plans",
+		len(must(connector.Sync(ctx, svc, dir.ID(), src, connector.SyncOptions{DryRun: true})).Plan.Items), "items")
+
+	fmt.Println("\n== synced fields are read-only here")
 	m, _ := snap.MemberBy(member.ExternalIDField, ids[0])
 	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		member.Update{ID: m.ID, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "CEO"}})
@@ -72,6 +99,11 @@ func main() {
 	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		member.Update{ID: m.ID, Fields: []member.Field{member.ExtendedAField}, Value: member.Member{ExtendedA: "badge 7"}})
 	fmt.Println("edit extended field A:", err == nil)
+}
+
+func must(rep *connector.Report, err error) *connector.Report {
+	check(err)
+	return rep
 }
 
 func check(err error) {
