@@ -238,3 +238,41 @@ func BenchmarkSecondInstanceSees(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoreCommitOne commits a change set of one member edit straight to the
+// store (no service), to tell the store's share of BenchmarkCommitMemberEdit.
+func BenchmarkStoreCommitOne(b *testing.B) {
+	for _, engine := range engines {
+		b.Run(engine, func(b *testing.B) {
+			var s store.Store
+			switch engine {
+			case "postgres":
+				s = newPostgres(b)
+			case "sqlite":
+				s = newSQLite(b)
+			}
+			ctx := context.Background()
+			d := store.DirectoryRecord{ID: orgkit.NewDirectoryID(), Name: orgkit.Name("One"), Root: orgkit.NewNodeID(),
+				AdminRole: orgkit.NewRoleID(), CreatedAt: time.Now().UTC()}
+			d.Key = "one-" + d.ID.String()
+			if err := s.CreateDirectory(ctx, d); err != nil {
+				b.Fatal(err)
+			}
+			m := &member.Member{ID: orgkit.NewMemberID(), SystemName: orgkit.Name("one"), FullName: "One", Mobile: "+8613900000001"}
+			var ds []time.Duration
+			b.ResetTimer()
+			for i := range b.N {
+				next := m.Clone()
+				next.JobTitle = fmt.Sprint(i)
+				start := time.Now()
+				if _, err := s.Commit(ctx, d.ID, uint64(i), &store.ChangeSet{ID: store.NewChangeSetID(), Meta: store.Meta{Actor: "bench"},
+					Changes: []store.Change{{Kind: store.KindMember, Before: m, After: next}}}); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(start))
+				m = next
+			}
+			median(b, ds)
+		})
+	}
+}
