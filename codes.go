@@ -66,6 +66,7 @@ const (
 	CodeRoleBuiltin            = "role.builtin.immutable"
 	CodeRoleRetired            = "role.retired"
 	CodeMemberInactive         = "member.inactive"
+	CodeCommandNil             = "command.nil"
 )
 
 // Codes of a whole-value replacement (orgtree.SetAssistants, SetObservers,
@@ -141,4 +142,5 @@ var violationTexts = NewTexts(
 	Text{CodeRoleBuiltin, [3]string{"%[1]s: the built-in org-admin role cannot be %[3]s", "%[1]s：内置的组织管理员角色不能%[3]s", "%[1]s：內置的組織管理員角色不能%[3]s"}},
 	Text{CodeRoleRetired, [3]string{"%[1]s: role %[3]s is retired", "%[1]s：角色 %[3]s 已归档", "%[1]s：角色 %[3]s 已歸檔"}},
 	Text{CodeMemberInactive, [3]string{"%[1]s: member %[3]s is not active", "%[1]s：成员 %[3]s 未启用", "%[1]s：成員 %[3]s 未啟用"}},
+	Text{CodeCommandNil, [3]string{"%[1]s is nil", "%[1]s为空", "%[1]s為空"}},
 )

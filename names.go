@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/orgkit/orgkit/internal/seal"
 	"golang.org/x/text/language"
 )
 
@@ -100,9 +101,20 @@ func (s Status) String() string {
 // Command is one typed change request given to the directory service. Commands of
 // every package (node, member, role, settings) share one write path: a batch of them
 // is validated as a whole and committed as one change set, or not at all.
+//
+// Command is sealed at compile time: its Sealed method takes a parameter whose type
+// is internal to this module, so the command types of packages orgtree, member, role
+// and directory are the only Commands there are, and a type of one's own does not
+// compile as one. A pointer to a command is accepted and means the command it points
+// to; a type that embeds a command is that command. A nil command, or a nil pointer
+// to a command, is refused with a CodeCommandNil violation naming its index in the
+// batch — never a panic.
 type Command interface {
 	// CommandName is a stable name for the command, e.g. "node.create".
 	CommandName() string
+	// Sealed returns the command as a value of its own type (a pointer's target, an
+	// embedded command). Only this module's command types can declare it.
+	Sealed(seal.Token) Command
 }
 
 // Platform is where a directory's data comes from: maintained here (Generic) or synced

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -48,17 +49,35 @@ type SetCardLayout struct {
 // CommandName implements orgkit.Command.
 func (SetCardLayout) CommandName() string { return "directory.set_card_layout" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetCardLayout) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Bind) CommandName() string { return "directory.bind" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Bind) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (Rename) CommandName() string { return "directory.rename" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Rename) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetLeader) CommandName() string { return "directory.set_leader" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetLeader) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (SetSelfJoin) CommandName() string { return "directory.set_self_join" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetSelfJoin) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetMultiOrg) CommandName() string { return "directory.set_multi_org" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetMultiOrg) Sealed(seal.Token) orgkit.Command { return c }

@@ -2,12 +2,14 @@ package directory
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/internal/textnorm"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
@@ -208,11 +210,33 @@ func (b *batch) exec(c orgkit.Command) {
 		b.restore(c.change)
 	case genesis:
 		b.genesis(c.rec)
-	case nil:
-		b.fail(orgkit.CodeFieldInvalid, "command", "", "nil", "")
 	default:
-		b.fail(orgkit.CodeFieldInvalid, "command", "", c.CommandName(), ": unknown command")
+		// nil, a pointer to a command, or a type embedding one: run the command it
+		// stands for. Every other Command is a case above (see orgkit.Command).
+		own, ok := sealed(c)
+		switch {
+		case !ok:
+			b.fail(orgkit.CodeCommandNil, "command", "", "", "")
+		case reflect.TypeOf(own) == reflect.TypeOf(c):
+			panic(fmt.Sprintf("directory: command %T has no case in batch.exec", c)) // TestEveryCommandRuns
+		default:
+			b.exec(own)
+		}
 	}
+}
+
+// sealed returns the command c stands for as a value of its own type; ok is false
+// when c is nil or a nil pointer to a command.
+func sealed(c orgkit.Command) (own orgkit.Command, ok bool) {
+	if c == nil {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil { // a nil pointer: the command's value method cannot run
+			own, ok = nil, false
+		}
+	}()
+	return c.Sealed(seal.Token{}), true
 }
 
 // clean drops zero IDs and duplicates, keeping the first occurrence.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/member"
 )
 
@@ -191,6 +192,8 @@ type join struct{ m member.Member }
 
 // CommandName implements orgkit.Command.
 func (join) CommandName() string { return "directory.join" }
+
+func (c join) Sealed(seal.Token) orgkit.Command { return c }
 
 func (b *batch) join(c join) {
 	if b.settings.DisallowSelfJoin {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/internal/parallel"
+	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/internal/textnorm"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
@@ -257,6 +258,8 @@ func genesisCommands(rec store.DirectoryRecord, f *Founder) []orgkit.Command {
 type genesis struct{ rec store.DirectoryRecord }
 
 func (genesis) CommandName() string { return "directory.create" }
+
+func (c genesis) Sealed(seal.Token) orgkit.Command { return c }
 
 func (b *batch) genesis(rec store.DirectoryRecord) {
 	b.putSettings(rec)

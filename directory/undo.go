@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -152,6 +153,8 @@ func current(s *Snapshot, c store.Change) any {
 type restore struct{ change store.Change }
 
 func (restore) CommandName() string { return "undo.restore" }
+
+func (c restore) Sealed(seal.Token) orgkit.Command { return c }
 
 func (b *batch) restore(c store.Change) {
 	switch before := c.Before.(type) {

@@ -1,6 +1,9 @@
 package member
 
-import "github.com/orgkit/orgkit"
+import (
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
+)
 
 // Create adds a member. The ID is chosen by the caller (orgkit.NewMemberID). Fields
 // are normalized (mobile to E.164, email lower-cased) and validated; derived
@@ -41,17 +44,32 @@ type Activate struct {
 // CommandName implements orgkit.Command.
 func (Create) CommandName() string { return "member.create" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Create) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Update) CommandName() string { return "member.update" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Update) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (Deactivate) CommandName() string { return "member.deactivate" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Deactivate) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Resign) CommandName() string { return "member.resign" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Resign) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Activate) CommandName() string { return "member.activate" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Activate) Sealed(seal.Token) orgkit.Command { return c }
 
 // SetLoginBlocked blocks (Blocked true) or allows (false) login for members. Blocking
 // the last active org admin who may still log in is refused (member.org_admin.last).
@@ -104,8 +122,17 @@ type SetDepartments struct {
 // CommandName implements orgkit.Command.
 func (SetLoginBlocked) CommandName() string { return "member.set_login_blocked" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetLoginBlocked) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetReportingManager) CommandName() string { return "member.set_reporting_manager" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetReportingManager) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetDepartments) CommandName() string { return "member.set_departments" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetDepartments) Sealed(seal.Token) orgkit.Command { return c }

@@ -1,6 +1,9 @@
 package orgtree
 
-import "github.com/orgkit/orgkit"
+import (
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
+)
 
 // The commands below change the org tree. Give them to the directory service's Apply
 // or Plan; every NodeID they take may be an old ID of a merged node (it is resolved).
@@ -192,59 +195,119 @@ type Merge struct {
 // CommandName implements orgkit.Command.
 func (Create) CommandName() string { return "node.create" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Create) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Rename) CommandName() string { return "node.rename" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Rename) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (SetCode) CommandName() string { return "node.set_code" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetCode) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetOrder) CommandName() string { return "node.set_order" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetOrder) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (SetExternalID) CommandName() string { return "node.set_external_id" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetExternalID) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetManager) CommandName() string { return "node.set_manager" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetManager) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (SetAssistants) CommandName() string { return "node.set_assistants" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetAssistants) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (AddAssistants) CommandName() string { return "node.add_assistants" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c AddAssistants) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (RemoveAssistants) CommandName() string { return "node.remove_assistants" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c RemoveAssistants) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetObservers) CommandName() string { return "node.set_observers" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetObservers) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (AddObservers) CommandName() string { return "node.add_observers" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c AddObservers) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (RemoveObservers) CommandName() string { return "node.remove_observers" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c RemoveObservers) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (SetGroup) CommandName() string { return "node.set_group" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetGroup) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetIsolation) CommandName() string { return "node.set_isolation" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetIsolation) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (AddToWhitelist) CommandName() string { return "node.add_to_whitelist" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c AddToWhitelist) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (RemoveFromWhitelist) CommandName() string { return "node.remove_from_whitelist" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c RemoveFromWhitelist) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (Move) CommandName() string { return "node.move" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Move) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Deactivate) CommandName() string { return "node.deactivate" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Deactivate) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (Reactivate) CommandName() string { return "node.reactivate" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Reactivate) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Merge) CommandName() string { return "node.merge" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Merge) Sealed(seal.Token) orgkit.Command { return c }

@@ -1,6 +1,9 @@
 package role
 
-import "github.com/orgkit/orgkit"
+import (
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/seal"
+)
 
 // Create adds a role. Its name is unique among the directory's live roles.
 type Create struct {
@@ -87,32 +90,65 @@ type SetPrimary struct {
 // CommandName implements orgkit.Command.
 func (Create) CommandName() string { return "role.create" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Create) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Update) CommandName() string { return "role.update" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Update) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (AddPermissions) CommandName() string { return "role.add_permissions" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c AddPermissions) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (RemovePermissions) CommandName() string { return "role.remove_permissions" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c RemovePermissions) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (Retire) CommandName() string { return "role.retire" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Retire) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (CreateGroup) CommandName() string { return "role.create_group" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c CreateGroup) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (RenameGroup) CommandName() string { return "role.rename_group" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c RenameGroup) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (RetireGroup) CommandName() string { return "role.retire_group" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c RetireGroup) Sealed(seal.Token) orgkit.Command { return c }
 
 // CommandName implements orgkit.Command.
 func (Assign) CommandName() string { return "role.assign" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Assign) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (Unassign) CommandName() string { return "role.unassign" }
 
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c Unassign) Sealed(seal.Token) orgkit.Command { return c }
+
 // CommandName implements orgkit.Command.
 func (SetPrimary) CommandName() string { return "role.set_primary" }
+
+// Sealed implements orgkit.Command: it returns the command itself.
+func (c SetPrimary) Sealed(seal.Token) orgkit.Command { return c }
