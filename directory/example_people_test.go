@@ -86,7 +86,7 @@ func ExampleSnapshot_List() {
 			panic(err)
 		}
 		var names []string
-		for _, m := range page.Members {
+		for m := range page.Members() {
 			names = append(names, m.DisplayName())
 		}
 		fmt.Println(strings.Join(names, ", "))
@@ -114,10 +114,10 @@ func ExampleSnapshot_Search() {
 			panic(err)
 		}
 		for _, h := range res.Members {
-			fmt.Printf("%s → member %s (%s %s by %s) highlight %q\n", text, h.Member.DisplayName(), h.Rank, h.Field, h.Via, h.Value[h.Ranges[0].Start:h.Ranges[0].End])
+			fmt.Printf("%s → member %s (%s %s by %s) highlight %q\n", text, h.Member().DisplayName(), h.Rank, h.Field, h.Via, h.Value[h.Ranges[0].Start:h.Ranges[0].End])
 		}
 		for _, h := range res.Nodes {
-			fmt.Printf("%s → node %s (%s, %s form) highlight %q\n", text, h.Node.Name.Default, h.Rank, h.Lang, h.Value[h.Ranges[0].Start:h.Ranges[0].End])
+			fmt.Printf("%s → node %s (%s, %s form) highlight %q\n", text, h.Node().Name.Default, h.Rank, h.Lang, h.Value[h.Ranges[0].Start:h.Ranges[0].End])
 		}
 	}
 	// Output:

@@ -71,15 +71,32 @@ type List struct {
 	Limit int
 }
 
-// Page is one page of a member list.
+// Page is one page of a member list: a read-only view whose methods hand out copies.
+// Its members are in creation order (a member's slot, which never changes).
 type Page struct {
-	// Members in creation order (a member's slot, which never changes): copies the
-	// caller may change.
-	Members []member.Member
+	members []*member.Member // shared: the methods copy
 	// Next is the cursor of the next page, "" when this is the last one. Cursors stay
 	// valid across versions: the order is creation order, so a later page of a newer
 	// snapshot continues where this one stopped (members created since come last).
 	Next string
+}
+
+// Len returns the number of members on the page.
+func (p Page) Len() int { return len(p.members) }
+
+// Member returns a copy of the i-th member of the page, 0 ≤ i < Len().
+func (p Page) Member(i int) member.Member { return *p.members[i].Clone() }
+
+// Members yields a copy of every member of the page, in order.
+func (p Page) Members() iter.Seq[member.Member] { return copies(slices.Values(p.members)) }
+
+// IDs returns the IDs of the page's members, in order.
+func (p Page) IDs() []orgkit.MemberID {
+	ids := make([]orgkit.MemberID, len(p.members))
+	for i, m := range p.members {
+		ids[i] = m.ID
+	}
+	return ids
 }
 
 const (
@@ -110,11 +127,11 @@ func (s *Snapshot) List(q List) (Page, error) {
 	var p Page
 	last := 0
 	for slot, m := range sel.from(s, sel.start) {
-		if len(p.Members) == limit { // one more exists: there is a next page
+		if len(p.members) == limit { // one more exists: there is a next page
 			p.Next = encodeCursor(last)
 			break
 		}
-		p.Members = append(p.Members, *m.Clone())
+		p.members = append(p.members, m)
 		last = slot
 	}
 	return p, nil

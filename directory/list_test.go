@@ -95,7 +95,7 @@ func TestList(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := snap.List(tt.q)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, memberNames(p.Members))
+			assert.Equal(t, tt.want, memberNames(slices.Collect(p.Members())))
 			assert.Empty(t, p.Next)
 			assert.Equal(t, tt.want, memberNames(slices.Collect(snap.ListAll(tt.q))))
 			n, err := snap.Count(tt.q)
@@ -146,7 +146,7 @@ func TestListPaging(t *testing.T) {
 	for {
 		p, err := snap.List(q)
 		require.NoError(t, err)
-		got = append(got, memberNames(p.Members))
+		got = append(got, memberNames(slices.Collect(p.Members())))
 		if p.Next == "" {
 			break
 		}
@@ -157,7 +157,7 @@ func TestListPaging(t *testing.T) {
 	// a cursor outlives its snapshot: members created since come last
 	p, err := snap.List(directory.List{Node: o.a, Limit: 2})
 	require.NoError(t, err)
-	require.Equal(t, []string{"m1", "m2"}, memberNames(p.Members))
+	require.Equal(t, []string{"m1", "m2"}, memberNames(slices.Collect(p.Members())))
 	f.add(t, "m7", o.a2)
 	f.apply(t, member.Deactivate{Members: []orgkit.MemberID{o.m[1]}})
 	newer := f.snap(t)
@@ -168,7 +168,7 @@ func TestListPaging(t *testing.T) {
 	f.apply(t, orgtree.Merge{Sources: []orgkit.NodeID{o.a2}, Target: o.a1})
 	p, err = f.snap(t).List(directory.List{Node: o.a2, NodeOnly: true})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"m2", "m3", "m4", "m6", "m7"}, memberNames(p.Members))
+	assert.Equal(t, []string{"m2", "m3", "m4", "m6", "m7"}, memberNames(slices.Collect(p.Members())))
 }
 
 // TestListAgreesWithBruteForce compares List with a literal reading of the rules on
@@ -204,8 +204,8 @@ func TestListAgreesWithBruteForce(t *testing.T) {
 			for {
 				p, err := snap.List(q)
 				require.NoError(t, err)
-				require.LessOrEqual(t, len(p.Members), q.Limit)
-				for _, m := range p.Members {
+				require.LessOrEqual(t, p.Len(), q.Limit)
+				for m := range p.Members() {
 					got = append(got, m.ID.String())
 				}
 				if p.Next == "" {
@@ -321,7 +321,7 @@ func cursorAt(b *testing.B, snap *directory.Snapshot, q directory.List, pos int)
 		p, err := snap.List(q)
 		require.NoError(b, err)
 		require.NotEmpty(b, p.Next, "the scope has fewer than %d members", pos)
-		seen += len(p.Members)
+		seen += p.Len()
 		q.Cursor = p.Next
 	}
 	return q.Cursor
@@ -366,8 +366,8 @@ func BenchmarkListPage(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				if len(p.Members) != 50 {
-					b.Fatalf("page of %d", len(p.Members))
+				if p.Len() != 50 {
+					b.Fatalf("page of %d", p.Len())
 				}
 				b.ReportMetric(float64(size), "members")
 			})
@@ -394,7 +394,7 @@ func FuzzListCursor(f *testing.F) {
 			require.ErrorIs(t, err, orgkit.ErrInvalid)
 			return
 		}
-		require.LessOrEqual(t, len(p.Members), 3)
+		require.LessOrEqual(t, p.Len(), 3)
 	})
 }
 
@@ -471,8 +471,8 @@ func BenchmarkListPageAfterEdit(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			if len(p.Members) != 50 {
-				b.Fatalf("page of %d", len(p.Members))
+			if p.Len() != 50 {
+				b.Fatalf("page of %d", p.Len())
 			}
 		})
 	}

@@ -709,7 +709,7 @@ func TestJoin(t *testing.T) {
 	assert.Equal(t, "newbie", m.FullName)
 	page, err := f.snap(t).List(directory.List{Status: directory.StatusUnassignedPrimary | directory.StatusActive})
 	require.NoError(t, err)
-	assert.Contains(t, page.Members, m)
+	assert.Contains(t, slices.Collect(page.Members()), m)
 
 	m2, err := f.svc.Join(f.ctx, f.dir, directory.Registration{Name: "mail", Email: "Mail@Example.com"})
 	require.NoError(t, err)

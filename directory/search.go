@@ -137,20 +137,32 @@ type Match struct {
 
 // MemberHit is a member found by a search.
 type MemberHit struct {
-	Member member.Member // a copy of the member found
-	// Field is the field that matched: SystemName, FullName, EmployeeNumber, Mobile
-	// or Email.
+	member *member.Member // shared: Member copies
+	// Field is the field that matched: SystemNameField, FullNameField,
+	// EmployeeNumberField, MobileField or EmailField.
 	Field member.Field
 	Match
 }
 
+// Member returns a copy of the member found.
+func (h MemberHit) Member() member.Member { return *h.member.Clone() }
+
+// ID returns the ID of the member found.
+func (h MemberHit) ID() orgkit.MemberID { return h.member.ID }
+
 // NodeHit is a node found by a search.
 type NodeHit struct {
-	Node orgtree.Node // a copy of the node found
+	node *orgtree.Node // shared: Node copies
 	// Field is orgtree.NameField or orgtree.CodeField.
 	Field orgtree.Field
 	Match
 }
+
+// Node returns a copy of the node found.
+func (h NodeHit) Node() orgtree.Node { return *h.node.Clone() }
+
+// ID returns the ID of the node found.
+func (h NodeHit) ID() orgkit.NodeID { return h.node.ID }
 
 // SearchResult holds the best hits, best first: by Rank; then by field (system name,
 // full name, employee number, email, mobile for members; name, code for nodes; text
@@ -1013,6 +1025,8 @@ func (s *Snapshot) Search(q Search) (SearchResult, error) {
 		}
 	}
 	res.MoreMembers, res.MoreNodes = len(mem.hits) > limit, len(nod.hits) > limit
+	res.Members = make([]MemberHit, 0, min(limit, len(mem.hits)))
+	res.Nodes = make([]NodeHit, 0, min(limit, len(nod.hits)))
 	for _, h := range mem.hits[:min(limit, len(mem.hits))] {
 		res.Members = append(res.Members, s.memberHit(h, layers[h.group][h.layer].h, queries[h.group], q.Transliterator))
 	}
@@ -1216,7 +1230,7 @@ func formOf(n orgkit.Names, form uint8) (lang, value string) {
 func (s *Snapshot) memberHit(h hit, hy *hay, q []byte, t Transliterator) MemberHit {
 	m := s.members.At(int(h.owner))
 	e := hy.ent[h.entry]
-	out := MemberHit{Member: *m.Clone(), Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
+	out := MemberHit{member: m, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
 	switch h.group {
 	case gSysName, gSysNameRead, gSysNameInit:
 		out.Field = member.SystemNameField
@@ -1236,7 +1250,7 @@ func (s *Snapshot) memberHit(h hit, hy *hay, q []byte, t Transliterator) MemberH
 
 func nodeHit(n *orgtree.Node, h hit, hy *hay, q []byte, t Transliterator) NodeHit {
 	e := hy.ent[h.entry]
-	out := NodeHit{Node: *n.Clone(), Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
+	out := NodeHit{node: n, Match: Match{Rank: h.rank, Via: groupVia(h.group)}}
 	if h.group == gNodeCode {
 		out.Field, out.Value = orgtree.CodeField, n.Code
 	} else {

@@ -51,7 +51,7 @@ func setUpSearch(t testing.TB, f *peopleFix) *searchOrg {
 func hitNames(hs []directory.MemberHit) []string {
 	out := []string{}
 	for _, h := range hs {
-		out = append(out, h.Member.SystemName.Default)
+		out = append(out, h.Member().SystemName.Default)
 	}
 	return out
 }
@@ -157,7 +157,7 @@ func TestSearchNodes(t *testing.T) {
 	nodeNames := func(hs []directory.NodeHit) []string {
 		out := []string{}
 		for _, h := range hs {
-			out = append(out, h.Node.Name.Default)
+			out = append(out, h.Node().Name.Default)
 		}
 		return out
 	}
@@ -615,10 +615,10 @@ func searchView(t *testing.T, snap *directory.Snapshot, q directory.Search) []st
 	require.NoError(t, err)
 	out := []string{fmt.Sprint(res.MoreMembers, res.MoreNodes)}
 	for _, h := range res.Members {
-		out = append(out, fmt.Sprintf("%s %v %+v", h.Member.ID, h.Field, h.Match))
+		out = append(out, fmt.Sprintf("%s %v %+v", h.Member().ID, h.Field, h.Match))
 	}
 	for _, h := range res.Nodes {
-		out = append(out, fmt.Sprintf("%s %v %+v", h.Node.ID, h.Field, h.Match))
+		out = append(out, fmt.Sprintf("%s %v %+v", h.Node().ID, h.Field, h.Match))
 	}
 	return out
 }
@@ -655,7 +655,7 @@ func listView(t *testing.T, snap *directory.Snapshot, q directory.List) []string
 	for {
 		p, err := snap.List(q)
 		require.NoError(t, err)
-		for _, m := range p.Members {
+		for m := range p.Members() {
 			out = append(out, m.ID.String())
 		}
 		out = append(out, "next "+p.Next)

@@ -105,7 +105,7 @@ func (m *Member) deepen() {
 }
 
 // DisplayName returns the full name, or the system name when the full name is blank.
-func (m *Member) DisplayName() string {
+func (m Member) DisplayName() string {
 	if m.FullName != "" {
 		return m.FullName
 	}
@@ -114,7 +114,7 @@ func (m *Member) DisplayName() string {
 
 // Affiliations returns the primary department (when assigned) followed by the
 // secondary departments.
-func (m *Member) Affiliations() []orgkit.NodeID {
+func (m Member) Affiliations() []orgkit.NodeID {
 	out := make([]orgkit.NodeID, 0, 1+len(m.Secondary))
 	if !m.Primary.IsZero() {
 		out = append(out, m.Primary)
