@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/google/uuid"
+	"github.com/orgkit/orgkit/internal/i18n"
 	"golang.org/x/text/language"
 )
 
@@ -71,7 +72,7 @@ func (k RecordKind) Label(tag language.Tag) string {
 	if k == 0 || k >= recordKindCount {
 		return ""
 	}
-	return recordKindLabels[k][MatchLanguage(tag)]
+	return recordKindLabels[k][i18n.Match(tag)]
 }
 
 // IsNode reports whether k is a node kind: KindNode, KindCompany, KindOrganization or
@@ -162,7 +163,7 @@ func (r Ref) String() string { return r.Text(language.English) }
 // 部门「Sales」, 部門「Sales」. A record without a name is named by its ID; one that
 // comes from a row of an imported file also says the row.
 func (r Ref) Text(tag language.Tag) string {
-	li := MatchLanguage(tag)
+	li := i18n.Match(tag)
 	kind := r.Kind.Label(tag)
 	var s string
 	switch {

@@ -50,3 +50,14 @@ func TestEveryCodeHasThreeLanguages(t *testing.T) {
 		assert.NotContains(t, en, "%!", "bad format in %s", code)
 	}
 }
+
+// The supported languages come back in a fresh slice: a caller cannot change what
+// the library matches against.
+func TestLanguagesAreACopy(t *testing.T) {
+	l := orgkit.Languages()
+	require.Len(t, l, 3)
+	l[0] = language.French
+	assert.Equal(t, language.English, orgkit.Languages()[0])
+	v := orgkit.NewViolation(orgkit.CodeTreeCycle, 0, "node", "", "", "")
+	assert.NotContains(t, v.Text(language.English), "cycle de", "messages still match English")
+}

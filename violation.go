@@ -3,11 +3,9 @@ package orgkit
 import (
 	"fmt"
 	"strings"
-	"sync"
 
+	"github.com/orgkit/orgkit/internal/i18n"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-	"golang.org/x/text/message/catalog"
 )
 
 // Violation is one broken rule: which rule (a stable dotted Code), which command of
@@ -52,72 +50,7 @@ func NewViolation(code string, command int, record, field, value, detail string)
 	return v
 }
 
-// Languages are the languages orgkit's messages, headers and labels come in:
-// English, Simplified Chinese and Traditional Chinese, in that order.
-var Languages = []language.Tag{language.English, language.SimplifiedChinese, language.TraditionalChinese}
-
-// Text is one localizable text: its key and its forms in the three Languages
-// (English, Simplified Chinese, Traditional Chinese). Forms may use fmt verbs with
-// explicit argument indexes such as %[1]s.
-type Text struct {
-	Key   string
-	Forms [3]string
-}
-
-// Texts is a table of localizable texts, compiled into a message catalog on first use
-// (never at package init). Each package that shows text to people keeps one.
-type Texts struct {
-	entries  []Text
-	once     sync.Once
-	catalog  *catalog.Builder
-	printers [3]*message.Printer
-	keys     map[string]bool
-}
-
-// NewTexts makes a table of texts.
-func NewTexts(entries ...Text) *Texts { return &Texts{entries: entries} }
-
-var (
-	matcherOnce sync.Once
-	matcher     language.Matcher
-)
-
-// MatchLanguage returns the index in Languages of the supported language that best
-// matches tag (English when nothing matches).
-func MatchLanguage(tag language.Tag) int {
-	matcherOnce.Do(func() { matcher = language.NewMatcher(Languages) })
-	_, i, _ := matcher.Match(tag)
-	return i
-}
-
-// Printer returns a printer of the table's texts for the language best matching tag.
-func (t *Texts) Printer(tag language.Tag) *message.Printer {
-	t.once.Do(func() {
-		b := catalog.NewBuilder(catalog.Fallback(language.English))
-		t.keys = make(map[string]bool, len(t.entries))
-		for _, e := range t.entries {
-			t.keys[e.Key] = true
-			for i, lang := range Languages {
-				if e.Forms[i] != "" {
-					_ = b.SetString(lang, e.Key, e.Forms[i])
-				}
-			}
-		}
-		t.catalog = b
-		for i, lang := range Languages {
-			t.printers[i] = message.NewPrinter(lang, message.Catalog(b))
-		}
-	})
-	return t.printers[MatchLanguage(tag)]
-}
-
-// Has reports whether the table has a text with the key.
-func (t *Texts) Has(key string) bool {
-	t.Printer(language.English) // builds the table's index once
-	return t.keys[key]
-}
-
-// Sprintf formats the text with the given key in the language best matching tag.
-func (t *Texts) Sprintf(tag language.Tag, key string, args ...any) string {
-	return t.Printer(tag).Sprintf(key, args...)
-}
+// Languages returns the languages orgkit's messages, headers and labels come in:
+// English, Simplified Chinese and Traditional Chinese, in that order, in a fresh
+// slice.
+func Languages() []language.Tag { return i18n.Languages() }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/i18n"
 	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/member"
 )
@@ -315,14 +316,14 @@ const (
 	ReasonBadChannel   Reason = "channel.invalid"
 )
 
-var reasonTexts = orgkit.NewTexts(
-	orgkit.Text{Key: string(ReasonNotFound), Forms: [3]string{"the member does not exist in this directory", "该成员不在此组织架构中", "該成員不在此組織架構中"}},
-	orgkit.Text{Key: string(ReasonInactive), Forms: [3]string{"the member is not active", "该成员未启用", "該成員未啟用"}},
-	orgkit.Text{Key: string(ReasonLoginBlocked), Forms: [3]string{"the member's login is blocked", "该成员已被禁止登录", "該成員已被禁止登入"}},
-	orgkit.Text{Key: string(ReasonActivated), Forms: [3]string{"the account is already activated", "该账号已激活", "該帳號已啟用"}},
-	orgkit.Text{Key: string(ReasonNoMobile), Forms: [3]string{"the member has no mobile number for an SMS", "该成员没有可接收短信的手机号", "該成員沒有可接收簡訊的手機號"}},
-	orgkit.Text{Key: string(ReasonNoEmail), Forms: [3]string{"the member has no email address", "该成员没有邮箱", "該成員沒有郵箱"}},
-	orgkit.Text{Key: string(ReasonBadChannel), Forms: [3]string{"the channel is not valid", "发送渠道无效", "發送渠道無效"}},
+var reasonTexts = i18n.NewTexts(
+	i18n.Text{Key: string(ReasonNotFound), Forms: [3]string{"the member does not exist in this directory", "该成员不在此组织架构中", "該成員不在此組織架構中"}},
+	i18n.Text{Key: string(ReasonInactive), Forms: [3]string{"the member is not active", "该成员未启用", "該成員未啟用"}},
+	i18n.Text{Key: string(ReasonLoginBlocked), Forms: [3]string{"the member's login is blocked", "该成员已被禁止登录", "該成員已被禁止登入"}},
+	i18n.Text{Key: string(ReasonActivated), Forms: [3]string{"the account is already activated", "该账号已激活", "該帳號已啟用"}},
+	i18n.Text{Key: string(ReasonNoMobile), Forms: [3]string{"the member has no mobile number for an SMS", "该成员没有可接收短信的手机号", "該成員沒有可接收簡訊的手機號"}},
+	i18n.Text{Key: string(ReasonNoEmail), Forms: [3]string{"the member has no email address", "该成员没有邮箱", "該成員沒有郵箱"}},
+	i18n.Text{Key: string(ReasonBadChannel), Forms: [3]string{"the channel is not valid", "发送渠道无效", "發送渠道無效"}},
 )
 
 // Text returns the reason in the language best matching tag (English, Simplified or

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/i18n"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -363,7 +363,7 @@ func (c *catalog) spec(kind Sheets, col Column) *colSpec {
 	return &ls
 }
 
-// langTags are the tags of orgkit.Languages as written in names.
+// langTags are the tags of i18n.Languages() as written in names.
 var langTags = [3]string{"en", "zh-Hans", "zh-Hant"}
 
 // langLabels are each language's name in English, Simplified and Traditional Chinese.
@@ -445,7 +445,7 @@ func (c *catalog) langTag(s string) string {
 // header returns the column's header in the language best matching tag; required
 // columns get a leading "*" when mark is set.
 func (s *colSpec) header(tag language.Tag, mark bool) string {
-	i := orgkit.MatchLanguage(tag)
+	i := i18n.Match(tag)
 	h := s.labels[i]
 	if s.lang != "" {
 		h += langSuffix(s.lang, i)

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/i18n"
 )
 
 // WriteErrorWorkbook writes an xlsx workbook for the person who uploaded a file with
@@ -234,7 +235,7 @@ func (eb *errorBook) copySheet(src, name string, rows rowSource, lim Limits) err
 	return sw.Flush()
 }
 
-func languageIndex(r *Report) int { return orgkit.MatchLanguage(r.Language) }
+func languageIndex(r *Report) int { return i18n.Match(r.Language) }
 
 // problemSheet lists every problem, each linked to its cell.
 func (eb *errorBook) problemSheet() error {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/internal/i18n"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -81,7 +82,7 @@ type exporter struct {
 	snap   *directory.Snapshot
 	opts   ExportOptions
 	tag    language.Tag
-	li     int // index of the language in orgkit.Languages
+	li     int // index of the language in i18n.Languages()
 	format Format
 	sheets Sheets
 	key    member.Field
@@ -102,7 +103,7 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 	if ex.tag == (language.Tag{}) {
 		ex.tag = language.English
 	}
-	ex.li = orgkit.MatchLanguage(ex.tag)
+	ex.li = i18n.Match(ex.tag)
 	if ex.format == CSV && ex.sheets != Members && ex.sheets != Departments {
 		return nil, fmt.Errorf("importexport: a CSV file holds one sheet; export members and departments separately: %w", orgkit.ErrInvalid)
 	}

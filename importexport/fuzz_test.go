@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/internal/i18n"
 	"github.com/orgkit/orgkit/orgtree"
 )
 
@@ -182,7 +183,7 @@ func TestOutcomeCheckAcceptsPercentBang(t *testing.T) {
 		}
 	}
 	// A template whose verbs do not match its arguments is still caught.
-	broken := orgkit.NewTexts(orgkit.Text{Key: "k", Forms: [3]string{"%[5]d of %[1]s", "%[5]d", "%[5]d"}})
+	broken := i18n.NewTexts(i18n.Text{Key: "k", Forms: [3]string{"%[5]d of %[1]s", "%[5]d", "%[5]d"}})
 	if !neutralHasPercentBang(orgkit.Violation{Code: "k"}, func(v orgkit.Violation) string {
 		return broken.Sprintf(language.English, v.Code, v.Record, v.Field, v.Value, v.Detail)
 	}) {

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/i18n"
 )
 
 // enumValue is one value of an enumerated column: its stable name, its labels in the
@@ -56,7 +57,7 @@ func (e *enumSpec) parse(s string) (int, bool) {
 	return v, ok
 }
 
-// labelIn returns the label of value v in language li (an index into orgkit.Languages).
+// labelIn returns the label of value v in language li (an index into i18n.Languages()).
 func (e *enumSpec) labelIn(v, li int) string {
 	for _, x := range e.values {
 		if x.v == v {
@@ -70,7 +71,7 @@ func (e *enumSpec) labelIn(v, li int) string {
 func (e *enumSpec) labelsIn(tag language.Tag) []string {
 	out := make([]string, len(e.values))
 	for i, x := range e.values {
-		out[i] = x.labels[orgkit.MatchLanguage(tag)]
+		out[i] = x.labels[i18n.Match(tag)]
 	}
 	return out
 }
@@ -117,7 +118,7 @@ var (
 // tr is a text in English, Simplified and Traditional Chinese.
 type tr [3]string
 
-func (t tr) in(tag language.Tag) string { return t[orgkit.MatchLanguage(tag)] }
+func (t tr) in(tag language.Tag) string { return t[i18n.Match(tag)] }
 
 // Words used in reports, templates and the error workbook.
 var (
@@ -161,48 +162,48 @@ const (
 
 // messages are the texts of importexport's own codes; %[1]s is where (a row or a
 // sheet), %[2]s the column's header, %[3]s the value, %[4]s the detail.
-var messages = orgkit.NewTexts(
-	orgkit.Text{Key: CodeHeaderNotFound, Forms: [3]string{
+var messages = i18n.NewTexts(
+	i18n.Text{Key: CodeHeaderNotFound, Forms: [3]string{
 		"%[1]s: no header row with known columns was found in the first %[4]s rows",
 		"%[1]s：前 %[4]s 行中没有找到包含已知列的表头",
 		"%[1]s：前 %[4]s 列中沒有找到包含已知欄位的表頭"}},
-	orgkit.Text{Key: CodeColumnUnknown, Forms: [3]string{
+	i18n.Text{Key: CodeColumnUnknown, Forms: [3]string{
 		"%[1]s: column %[3]q is not a known column",
 		"%[1]s：无法识别的列「%[3]s」",
 		"%[1]s：無法識別的欄位「%[3]s」"}},
-	orgkit.Text{Key: CodeColumnDuplicate, Forms: [3]string{
+	i18n.Text{Key: CodeColumnDuplicate, Forms: [3]string{
 		"%[1]s: column %[3]q appears twice (also in column %[4]s)",
 		"%[1]s：列「%[3]s」重复出现（另见 %[4]s 列）",
 		"%[1]s：欄位「%[3]s」重複出現（另見 %[4]s 欄）"}},
-	orgkit.Text{Key: CodeColumnRequired, Forms: [3]string{
+	i18n.Text{Key: CodeColumnRequired, Forms: [3]string{
 		"%[1]s: the column %[2]s is required%[4]s",
 		"%[1]s：缺少必需的列「%[2]s」%[4]s",
 		"%[1]s：缺少必需的欄位「%[2]s」%[4]s"}},
-	orgkit.Text{Key: CodeColumnNoHeader, Forms: [3]string{
+	i18n.Text{Key: CodeColumnNoHeader, Forms: [3]string{
 		"%[1]s: column %[4]s holds values (such as %[3]q) but has no header",
 		"%[1]s：%[4]s 列有内容（如「%[3]s」）但没有表头",
 		"%[1]s：%[4]s 欄有內容（如「%[3]s」）但沒有表頭"}},
-	orgkit.Text{Key: CodeCellTooLong, Forms: [3]string{
+	i18n.Text{Key: CodeCellTooLong, Forms: [3]string{
 		"%[1]s: %[2]s is longer than %[4]s characters",
 		"%[1]s：%[2]s 超过 %[4]s 个字符",
 		"%[1]s：%[2]s 超過 %[4]s 個字元"}},
-	orgkit.Text{Key: CodeCellError, Forms: [3]string{
+	i18n.Text{Key: CodeCellError, Forms: [3]string{
 		"%[1]s: %[2]s holds the spreadsheet error %[3]s",
 		"%[1]s：%[2]s 是表格公式错误 %[3]s",
 		"%[1]s：%[2]s 是表格公式錯誤 %[3]s"}},
-	orgkit.Text{Key: CodeCellRounded, Forms: [3]string{
+	i18n.Text{Key: CodeCellRounded, Forms: [3]string{
 		"%[1]s: %[2]s %[3]q looks like a number the spreadsheet rounded; format the column as text and enter the whole value",
 		"%[1]s：%[2]s「%[3]s」像是被表格软件按科学计数法截断的数字；请把该列设为文本格式并填写完整",
 		"%[1]s：%[2]s「%[3]s」像是被試算表以科學記號截斷的數字；請把該欄設為文字格式並填寫完整"}},
-	orgkit.Text{Key: CodeReferenceAmbiguous, Forms: [3]string{
+	i18n.Text{Key: CodeReferenceAmbiguous, Forms: [3]string{
 		"%[1]s: %[2]s %[3]q matches several records (%[4]s); write a code or the full path",
 		"%[1]s：%[2]s「%[3]s」匹配到多条记录（%[4]s）；请填写编码或完整路径",
 		"%[1]s：%[2]s「%[3]s」匹配到多筆記錄（%[4]s）；請填寫編碼或完整路徑"}},
-	orgkit.Text{Key: CodeRowCycle, Forms: [3]string{
+	i18n.Text{Key: CodeRowCycle, Forms: [3]string{
 		"%[1]s: parent %[3]q makes a cycle (%[4]s)",
 		"%[1]s：上级「%[3]s」形成循环（%[4]s）",
 		"%[1]s：上級「%[3]s」形成循環（%[4]s）"}},
-	orgkit.Text{Key: CodeRowRoot, Forms: [3]string{
+	i18n.Text{Key: CodeRowRoot, Forms: [3]string{
 		"%[1]s: the company row%[4]s",
 		"%[1]s：公司行%[4]s",
 		"%[1]s：公司列%[4]s"}},

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/i18n"
 )
 
 // CardKind is one of the two member cards a directory lays out: the hover
@@ -42,7 +43,7 @@ func (k CardKind) Label(tag language.Tag) string {
 	if k != HoverCard && k != ProfilePage {
 		return k.String()
 	}
-	return cardKindLabels[k][orgkit.MatchLanguage(tag)]
+	return cardKindLabels[k][i18n.Match(tag)]
 }
 
 // fixedCardFields open every card, in this order; a layout cannot move or hide them.
@@ -239,7 +240,7 @@ var extensionSep = [3]string{" ext. ", " 转 ", " 轉 "}
 // reporting manager) are resolved through r; with a nil r, or when r does not know
 // them, they are left out.
 func (l Layout) Render(m *Member, tag language.Tag, r Resolver) []CardItem {
-	lang := orgkit.MatchLanguage(tag)
+	lang := i18n.Match(tag)
 	order := l.Order()
 	out := make([]CardItem, 0, len(order))
 	for _, f := range order {

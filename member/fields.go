@@ -3,9 +3,8 @@ package member
 import (
 	"slices"
 
+	"github.com/orgkit/orgkit/internal/i18n"
 	"golang.org/x/text/language"
-
-	"github.com/orgkit/orgkit"
 )
 
 // Field names one field of a Member. Fields drive partial updates (Update.Fields),
@@ -134,7 +133,7 @@ func (f Field) Label(tag language.Tag) string {
 	if !f.Valid() {
 		return ""
 	}
-	return fieldDefs[f].label[orgkit.MatchLanguage(tag)]
+	return fieldDefs[f].label[i18n.Match(tag)]
 }
 
 // Labels returns the field's labels in English, Simplified and Traditional Chinese.

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/i18n"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -71,40 +72,40 @@ const (
 	RuleGroupIsolated       = "group.isolated_excluded"    // denied: only through an isolated sub-node
 )
 
-var texts = orgkit.NewTexts(
-	orgkit.Text{Key: RuleUnknownMember, Forms: [3]string{"%[1]s is not a member of this directory", "%[1]s 不是该组织架构的成员", "%[1]s 不是該組織架構的成員"}},
-	orgkit.Text{Key: RuleUnknownNode, Forms: [3]string{"%[2]s is not a department of this directory", "%[2]s 不是该组织架构中的部门", "%[2]s 不是該組織架構中的部門"}},
-	orgkit.Text{Key: RuleOrgAdmin, Forms: [3]string{"%[1]s is an org admin, with full rights", "%[1]s 是组织管理员，拥有全部权限", "%[1]s 是組織管理員，擁有全部權限"}},
-	orgkit.Text{Key: RuleManager, Forms: [3]string{"%[1]s is the manager of %[3]s", "%[1]s 是 %[3]s 的负责人", "%[1]s 是 %[3]s 的負責人"}},
-	orgkit.Text{Key: RuleAssistant, Forms: [3]string{"%[1]s is an assistant of %[3]s, with the same rights as its manager", "%[1]s 是 %[3]s 的助理，与负责人权限相同", "%[1]s 是 %[3]s 的助理，與負責人權限相同"}},
-	orgkit.Text{Key: RuleParentManager, Forms: [3]string{"%[1]s is the manager of %[3]s, above %[2]s: managers of parent departments can view the data of subordinate departments", "%[1]s 是上级部门 %[3]s 的负责人：上级部门负责人可以查看下级部门 %[2]s 的所有数据", "%[1]s 是上級部門 %[3]s 的負責人：上級部門負責人可以查看下級部門 %[2]s 的所有數據"}},
-	orgkit.Text{Key: RuleParentAssistant, Forms: [3]string{"%[1]s is an assistant of %[3]s, above %[2]s: like the managers of parent departments, they can view the data of subordinate departments", "%[1]s 是上级部门 %[3]s 的助理：与上级部门负责人一样，可以查看下级部门 %[2]s 的所有数据", "%[1]s 是上級部門 %[3]s 的助理：與上級部門負責人一樣，可以查看下級部門 %[2]s 的所有數據"}},
-	orgkit.Text{Key: RuleParentReadOnly, Forms: [3]string{"%[1]s holds a post at %[3]s, above %[2]s: that allows viewing the data of %[2]s, not changing it — only an org admin or the manager or an assistant of %[2]s itself may change it", "%[1]s 在上级部门 %[3]s 任负责人或助理：可以查看但不能修改 %[2]s 的数据，只有组织管理员或 %[2]s 本身的负责人、助理才能修改", "%[1]s 在上級部門 %[3]s 任負責人或助理：可以查看但不能修改 %[2]s 的數據，只有組織管理員或 %[2]s 本身的負責人、助理才能修改"}},
-	orgkit.Text{Key: RuleNoPost, Forms: [3]string{"%[1]s is neither an org admin nor the manager or an assistant of %[2]s or of a department above it", "%[1]s 不是组织管理员，也不是 %[2]s 或其上级部门的负责人或助理", "%[1]s 不是組織管理員，也不是 %[2]s 或其上級部門的負責人或助理"}},
-	orgkit.Text{Key: RuleNoPostHere, Forms: [3]string{"%[1]s is neither an org admin nor the manager or an assistant of %[2]s", "%[1]s 不是组织管理员，也不是 %[2]s 的负责人或助理", "%[1]s 不是組織管理員，也不是 %[2]s 的負責人或助理"}},
-	orgkit.Text{Key: RuleFeedObserver, Forms: [3]string{"%[1]s is an observer of %[3]s, which the feed is tagged with", "%[1]s 是 %[3]s 的观察者，该动态标记了此部门", "%[1]s 是 %[3]s 的觀察者，該動態標記了此部門"}},
-	orgkit.Text{Key: RuleFeedNoTags, Forms: [3]string{"the feed is tagged with no department of this directory", "该动态没有标记本组织架构中的任何部门", "該動態沒有標記本組織架構中的任何部門"}},
-	orgkit.Text{Key: RuleFeedNoAccess, Forms: [3]string{"%[1]s neither observes the feed's departments (%[2]s) nor may view their data", "%[1]s 不是该动态所标记部门（%[2]s）的观察者，也无权查看这些部门的数据", "%[1]s 不是該動態所標記部門（%[2]s）的觀察者，也無權查看這些部門的數據"}},
-	orgkit.Text{Key: RuleSelf, Forms: [3]string{"everyone sees themselves", "每个人都能看到自己", "每個人都能看到自己"}},
-	orgkit.Text{Key: RuleViewerInactive, Forms: [3]string{"%[1]s is inactive, and inactive members see only themselves", "%[1]s 已停用，停用的成员只能看到自己", "%[1]s 已停用，停用的成員只能看到自己"}},
-	orgkit.Text{Key: RuleTargetInactive, Forms: [3]string{"%[2]s is inactive, and only org admins see inactive members", "%[2]s 已停用，只有组织管理员能看到停用的成员", "%[2]s 已停用，只有組織管理員能看到停用的成員"}},
-	orgkit.Text{Key: RuleHidden, Forms: [3]string{"%[3]s is hidden from outside, and %[1]s is neither inside it nor on its visibility whitelist", "%[3]s 设置了对外隐藏，%[1]s 既不在该部门内，也不在其可见白名单中", "%[3]s 設置了對外隱藏，%[1]s 既不在該部門內，也不在其可見白名單中"}},
-	orgkit.Text{Key: RuleInsideHidden, Forms: [3]string{"%[3]s is hidden from outside, but %[1]s is inside it", "%[3]s 设置了对外隐藏，但 %[1]s 在该部门内", "%[3]s 設置了對外隱藏，但 %[1]s 在該部門內"}},
-	orgkit.Text{Key: RuleVisibilityWhitelist, Forms: [3]string{"%[3]s is hidden from outside, but %[1]s is on its visibility whitelist (%[4]s)", "%[3]s 设置了对外隐藏，但 %[1]s 在其可见白名单中（%[4]s）", "%[3]s 設置了對外隱藏，但 %[1]s 在其可見白名單中（%[4]s）"}},
-	orgkit.Text{Key: RuleWithinNode, Forms: [3]string{"people in %[3]s see only people inside it, and %[2]s is inside it", "%[3]s 的成员只能看到本部门内的人，%[2]s 在该部门内", "%[3]s 的成員只能看到本部門內的人，%[2]s 在該部門內"}},
-	orgkit.Text{Key: RuleOutsideNode, Forms: [3]string{"people in %[3]s, such as %[1]s, see only people inside it, and %[2]s is neither inside it nor on its contact whitelist", "%[3]s 的成员（如 %[1]s）只能看到本部门内的人，%[2]s 既不在该部门内，也不在其通讯录白名单中", "%[3]s 的成員（如 %[1]s）只能看到本部門內的人，%[2]s 既不在該部門內，也不在其通訊錄白名單中"}},
-	orgkit.Text{Key: RuleOnlySelf, Forms: [3]string{"people in %[3]s, such as %[1]s, see only themselves, and %[2]s is not on its contact whitelist", "%[3]s 的成员（如 %[1]s）只能看到自己，%[2]s 不在其通讯录白名单中", "%[3]s 的成員（如 %[1]s）只能看到自己，%[2]s 不在其通訊錄白名單中"}},
-	orgkit.Text{Key: RuleContactWhitelist, Forms: [3]string{"the contact view of people in %[3]s is restricted, but %[2]s is on its contact whitelist (%[4]s)", "%[3]s 限制了成员的通讯录查看范围，但 %[2]s 在其通讯录白名单中（%[4]s）", "%[3]s 限制了成員的通訊錄查看範圍，但 %[2]s 在其通訊錄白名單中（%[4]s）"}},
-	orgkit.Text{Key: RuleOpen, Forms: [3]string{"no isolation setting hides %[2]s from %[1]s", "没有任何隔离设置对 %[1]s 隐藏 %[2]s", "沒有任何隔離設置對 %[1]s 隱藏 %[2]s"}},
-	orgkit.Text{Key: RuleMemberInactive, Forms: [3]string{"%[1]s is inactive", "%[1]s 已停用", "%[1]s 已停用"}},
-	orgkit.Text{Key: RuleReaches, Forms: [3]string{"%[1]s belongs to %[3]s, in %[2]s, and no department in between receives only its own messages", "%[1]s 属于 %[2]s 下的 %[3]s，且中间没有部门设置为仅接收本部门消息", "%[1]s 屬於 %[2]s 下的 %[3]s，且中間沒有部門設置為僅接收本部門消息"}},
-	orgkit.Text{Key: RuleReceptionRestricted, Forms: [3]string{"%[3]s receives only messages addressed to itself or below it, so a message to %[2]s does not reach %[1]s", "%[3]s 设置为仅接收发给本部门及下级的消息，发给 %[2]s 的消息不会送达 %[1]s", "%[3]s 設置為僅接收發給本部門及下級的消息，發給 %[2]s 的消息不會送達 %[1]s"}},
-	orgkit.Text{Key: RuleOutside, Forms: [3]string{"%[1]s belongs to no department in %[2]s", "%[1]s 不属于 %[2]s 及其下级部门", "%[1]s 不屬於 %[2]s 及其下級部門"}},
-	orgkit.Text{Key: RuleGroupDirect, Forms: [3]string{"%[1]s belongs to %[2]s directly", "%[1]s 直属于 %[2]s", "%[1]s 直屬於 %[2]s"}},
-	orgkit.Text{Key: RuleGroupSub, Forms: [3]string{"%[1]s belongs to %[3]s, below %[2]s, whose group includes the members of sub-departments", "%[1]s 属于 %[2]s 的下级部门 %[3]s，而 %[2]s 的群组包含下级部门成员", "%[1]s 屬於 %[2]s 的下級部門 %[3]s，而 %[2]s 的群組包含下級部門成員"}},
-	orgkit.Text{Key: RuleGroupIsolatedSub, Forms: [3]string{"%[1]s belongs to %[3]s, below %[2]s, whose group includes the members of sub-departments, isolated ones too", "%[1]s 属于 %[2]s 的下级部门 %[3]s，而 %[2]s 的群组包含下级部门（含隔离部门）成员", "%[1]s 屬於 %[2]s 的下級部門 %[3]s，而 %[2]s 的群組包含下級部門（含隔離部門）成員"}},
-	orgkit.Text{Key: RuleGroupNoSub, Forms: [3]string{"%[1]s belongs only to departments below %[2]s, whose group does not include the members of sub-departments", "%[1]s 只属于 %[2]s 的下级部门，而 %[2]s 的群组不包含下级部门成员", "%[1]s 只屬於 %[2]s 的下級部門，而 %[2]s 的群組不包含下級部門成員"}},
-	orgkit.Text{Key: RuleGroupIsolated, Forms: [3]string{"%[1]s belongs to %[2]s only through %[3]s, an isolated department, and the group of %[2]s does not include the members of isolated sub-departments", "%[1]s 只通过隔离部门 %[3]s 属于 %[2]s，而 %[2]s 的群组不包含隔离下级部门的成员", "%[1]s 只通過隔離部門 %[3]s 屬於 %[2]s，而 %[2]s 的群組不包含隔離下級部門的成員"}},
+var texts = i18n.NewTexts(
+	i18n.Text{Key: RuleUnknownMember, Forms: [3]string{"%[1]s is not a member of this directory", "%[1]s 不是该组织架构的成员", "%[1]s 不是該組織架構的成員"}},
+	i18n.Text{Key: RuleUnknownNode, Forms: [3]string{"%[2]s is not a department of this directory", "%[2]s 不是该组织架构中的部门", "%[2]s 不是該組織架構中的部門"}},
+	i18n.Text{Key: RuleOrgAdmin, Forms: [3]string{"%[1]s is an org admin, with full rights", "%[1]s 是组织管理员，拥有全部权限", "%[1]s 是組織管理員，擁有全部權限"}},
+	i18n.Text{Key: RuleManager, Forms: [3]string{"%[1]s is the manager of %[3]s", "%[1]s 是 %[3]s 的负责人", "%[1]s 是 %[3]s 的負責人"}},
+	i18n.Text{Key: RuleAssistant, Forms: [3]string{"%[1]s is an assistant of %[3]s, with the same rights as its manager", "%[1]s 是 %[3]s 的助理，与负责人权限相同", "%[1]s 是 %[3]s 的助理，與負責人權限相同"}},
+	i18n.Text{Key: RuleParentManager, Forms: [3]string{"%[1]s is the manager of %[3]s, above %[2]s: managers of parent departments can view the data of subordinate departments", "%[1]s 是上级部门 %[3]s 的负责人：上级部门负责人可以查看下级部门 %[2]s 的所有数据", "%[1]s 是上級部門 %[3]s 的負責人：上級部門負責人可以查看下級部門 %[2]s 的所有數據"}},
+	i18n.Text{Key: RuleParentAssistant, Forms: [3]string{"%[1]s is an assistant of %[3]s, above %[2]s: like the managers of parent departments, they can view the data of subordinate departments", "%[1]s 是上级部门 %[3]s 的助理：与上级部门负责人一样，可以查看下级部门 %[2]s 的所有数据", "%[1]s 是上級部門 %[3]s 的助理：與上級部門負責人一樣，可以查看下級部門 %[2]s 的所有數據"}},
+	i18n.Text{Key: RuleParentReadOnly, Forms: [3]string{"%[1]s holds a post at %[3]s, above %[2]s: that allows viewing the data of %[2]s, not changing it — only an org admin or the manager or an assistant of %[2]s itself may change it", "%[1]s 在上级部门 %[3]s 任负责人或助理：可以查看但不能修改 %[2]s 的数据，只有组织管理员或 %[2]s 本身的负责人、助理才能修改", "%[1]s 在上級部門 %[3]s 任負責人或助理：可以查看但不能修改 %[2]s 的數據，只有組織管理員或 %[2]s 本身的負責人、助理才能修改"}},
+	i18n.Text{Key: RuleNoPost, Forms: [3]string{"%[1]s is neither an org admin nor the manager or an assistant of %[2]s or of a department above it", "%[1]s 不是组织管理员，也不是 %[2]s 或其上级部门的负责人或助理", "%[1]s 不是組織管理員，也不是 %[2]s 或其上級部門的負責人或助理"}},
+	i18n.Text{Key: RuleNoPostHere, Forms: [3]string{"%[1]s is neither an org admin nor the manager or an assistant of %[2]s", "%[1]s 不是组织管理员，也不是 %[2]s 的负责人或助理", "%[1]s 不是組織管理員，也不是 %[2]s 的負責人或助理"}},
+	i18n.Text{Key: RuleFeedObserver, Forms: [3]string{"%[1]s is an observer of %[3]s, which the feed is tagged with", "%[1]s 是 %[3]s 的观察者，该动态标记了此部门", "%[1]s 是 %[3]s 的觀察者，該動態標記了此部門"}},
+	i18n.Text{Key: RuleFeedNoTags, Forms: [3]string{"the feed is tagged with no department of this directory", "该动态没有标记本组织架构中的任何部门", "該動態沒有標記本組織架構中的任何部門"}},
+	i18n.Text{Key: RuleFeedNoAccess, Forms: [3]string{"%[1]s neither observes the feed's departments (%[2]s) nor may view their data", "%[1]s 不是该动态所标记部门（%[2]s）的观察者，也无权查看这些部门的数据", "%[1]s 不是該動態所標記部門（%[2]s）的觀察者，也無權查看這些部門的數據"}},
+	i18n.Text{Key: RuleSelf, Forms: [3]string{"everyone sees themselves", "每个人都能看到自己", "每個人都能看到自己"}},
+	i18n.Text{Key: RuleViewerInactive, Forms: [3]string{"%[1]s is inactive, and inactive members see only themselves", "%[1]s 已停用，停用的成员只能看到自己", "%[1]s 已停用，停用的成員只能看到自己"}},
+	i18n.Text{Key: RuleTargetInactive, Forms: [3]string{"%[2]s is inactive, and only org admins see inactive members", "%[2]s 已停用，只有组织管理员能看到停用的成员", "%[2]s 已停用，只有組織管理員能看到停用的成員"}},
+	i18n.Text{Key: RuleHidden, Forms: [3]string{"%[3]s is hidden from outside, and %[1]s is neither inside it nor on its visibility whitelist", "%[3]s 设置了对外隐藏，%[1]s 既不在该部门内，也不在其可见白名单中", "%[3]s 設置了對外隱藏，%[1]s 既不在該部門內，也不在其可見白名單中"}},
+	i18n.Text{Key: RuleInsideHidden, Forms: [3]string{"%[3]s is hidden from outside, but %[1]s is inside it", "%[3]s 设置了对外隐藏，但 %[1]s 在该部门内", "%[3]s 設置了對外隱藏，但 %[1]s 在該部門內"}},
+	i18n.Text{Key: RuleVisibilityWhitelist, Forms: [3]string{"%[3]s is hidden from outside, but %[1]s is on its visibility whitelist (%[4]s)", "%[3]s 设置了对外隐藏，但 %[1]s 在其可见白名单中（%[4]s）", "%[3]s 設置了對外隱藏，但 %[1]s 在其可見白名單中（%[4]s）"}},
+	i18n.Text{Key: RuleWithinNode, Forms: [3]string{"people in %[3]s see only people inside it, and %[2]s is inside it", "%[3]s 的成员只能看到本部门内的人，%[2]s 在该部门内", "%[3]s 的成員只能看到本部門內的人，%[2]s 在該部門內"}},
+	i18n.Text{Key: RuleOutsideNode, Forms: [3]string{"people in %[3]s, such as %[1]s, see only people inside it, and %[2]s is neither inside it nor on its contact whitelist", "%[3]s 的成员（如 %[1]s）只能看到本部门内的人，%[2]s 既不在该部门内，也不在其通讯录白名单中", "%[3]s 的成員（如 %[1]s）只能看到本部門內的人，%[2]s 既不在該部門內，也不在其通訊錄白名單中"}},
+	i18n.Text{Key: RuleOnlySelf, Forms: [3]string{"people in %[3]s, such as %[1]s, see only themselves, and %[2]s is not on its contact whitelist", "%[3]s 的成员（如 %[1]s）只能看到自己，%[2]s 不在其通讯录白名单中", "%[3]s 的成員（如 %[1]s）只能看到自己，%[2]s 不在其通訊錄白名單中"}},
+	i18n.Text{Key: RuleContactWhitelist, Forms: [3]string{"the contact view of people in %[3]s is restricted, but %[2]s is on its contact whitelist (%[4]s)", "%[3]s 限制了成员的通讯录查看范围，但 %[2]s 在其通讯录白名单中（%[4]s）", "%[3]s 限制了成員的通訊錄查看範圍，但 %[2]s 在其通訊錄白名單中（%[4]s）"}},
+	i18n.Text{Key: RuleOpen, Forms: [3]string{"no isolation setting hides %[2]s from %[1]s", "没有任何隔离设置对 %[1]s 隐藏 %[2]s", "沒有任何隔離設置對 %[1]s 隱藏 %[2]s"}},
+	i18n.Text{Key: RuleMemberInactive, Forms: [3]string{"%[1]s is inactive", "%[1]s 已停用", "%[1]s 已停用"}},
+	i18n.Text{Key: RuleReaches, Forms: [3]string{"%[1]s belongs to %[3]s, in %[2]s, and no department in between receives only its own messages", "%[1]s 属于 %[2]s 下的 %[3]s，且中间没有部门设置为仅接收本部门消息", "%[1]s 屬於 %[2]s 下的 %[3]s，且中間沒有部門設置為僅接收本部門消息"}},
+	i18n.Text{Key: RuleReceptionRestricted, Forms: [3]string{"%[3]s receives only messages addressed to itself or below it, so a message to %[2]s does not reach %[1]s", "%[3]s 设置为仅接收发给本部门及下级的消息，发给 %[2]s 的消息不会送达 %[1]s", "%[3]s 設置為僅接收發給本部門及下級的消息，發給 %[2]s 的消息不會送達 %[1]s"}},
+	i18n.Text{Key: RuleOutside, Forms: [3]string{"%[1]s belongs to no department in %[2]s", "%[1]s 不属于 %[2]s 及其下级部门", "%[1]s 不屬於 %[2]s 及其下級部門"}},
+	i18n.Text{Key: RuleGroupDirect, Forms: [3]string{"%[1]s belongs to %[2]s directly", "%[1]s 直属于 %[2]s", "%[1]s 直屬於 %[2]s"}},
+	i18n.Text{Key: RuleGroupSub, Forms: [3]string{"%[1]s belongs to %[3]s, below %[2]s, whose group includes the members of sub-departments", "%[1]s 属于 %[2]s 的下级部门 %[3]s，而 %[2]s 的群组包含下级部门成员", "%[1]s 屬於 %[2]s 的下級部門 %[3]s，而 %[2]s 的群組包含下級部門成員"}},
+	i18n.Text{Key: RuleGroupIsolatedSub, Forms: [3]string{"%[1]s belongs to %[3]s, below %[2]s, whose group includes the members of sub-departments, isolated ones too", "%[1]s 属于 %[2]s 的下级部门 %[3]s，而 %[2]s 的群组包含下级部门（含隔离部门）成员", "%[1]s 屬於 %[2]s 的下級部門 %[3]s，而 %[2]s 的群組包含下級部門（含隔離部門）成員"}},
+	i18n.Text{Key: RuleGroupNoSub, Forms: [3]string{"%[1]s belongs only to departments below %[2]s, whose group does not include the members of sub-departments", "%[1]s 只属于 %[2]s 的下级部门，而 %[2]s 的群组不包含下级部门成员", "%[1]s 只屬於 %[2]s 的下級部門，而 %[2]s 的群組不包含下級部門成員"}},
+	i18n.Text{Key: RuleGroupIsolated, Forms: [3]string{"%[1]s belongs to %[2]s only through %[3]s, an isolated department, and the group of %[2]s does not include the members of isolated sub-departments", "%[1]s 只通过隔离部门 %[3]s 属于 %[2]s，而 %[2]s 的群组不包含隔离下级部门的成员", "%[1]s 只通過隔離部門 %[3]s 屬於 %[2]s，而 %[2]s 的群組不包含隔離下級部門的成員"}},
 )
 
 // Text says the decision in the language best matching tag (English, Simplified or

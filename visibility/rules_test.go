@@ -267,7 +267,7 @@ func TestRules(t *testing.T) {
 				}
 			}
 			assert.Equal(t, entry, why.Entry)
-			for _, tag := range orgkit.Languages {
+			for _, tag := range orgkit.Languages() {
 				assert.NotContains(t, why.Text(tag), "%!", "text in %s", tag)
 				assert.NotContains(t, why.Text(tag), "MISSING")
 			}

@@ -107,7 +107,7 @@ func TestConcurrentReaders(t *testing.T) {
 				_ = x.CanSee(v, u) || x.CanRead(v, n) || x.InGroup(n, u)
 				for range x.Recipients(n) {
 				}
-				_ = x.ExplainCanSee(v, u).Text(orgkit.Languages[g%3])
+				_ = x.ExplainCanSee(v, u).Text(orgkit.Languages()[g%3])
 			}
 		}()
 	}

@@ -58,7 +58,7 @@ func main() {
 
 	show := func(question string, d visibility.Decision) {
 		fmt.Printf("%s → %v  [%s]\n", question, d.Allowed, d.Rule)
-		for _, tag := range orgkit.Languages {
+		for _, tag := range orgkit.Languages() {
 			fmt.Printf("    %-8s %s\n", tag, d.Text(tag))
 		}
 	}
