@@ -156,10 +156,10 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// FuzzCSVReader reads random text (seeds in testdata/fuzz/FuzzCSVReader): never more
+// fields or bytes than the limits, and without bare carriage returns the records
+// encoding/csv reads.
 func FuzzCSVReader(f *testing.F) {
-	for _, s := range []string{"a,b\nc,d\n", "\"a\"\"b\",c\r\nd", "a\"b,\"c\"d\n\n", "\"x\ny\",", ";;\t"} {
-		f.Add([]byte(s))
-	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		in := string(data)
 		lim := Limits{MaxColumns: 32, MaxRecordSize: 512}

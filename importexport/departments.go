@@ -46,7 +46,7 @@ func (im *importer) prepareDepartments() []*deptRow {
 			p := im.newProblem(sh, sh.header, "", "", "", v)
 			v.Field = ColCode.Header(Departments, im.tag)
 			p.Header, p.Message = v.Field, message(v, im.tag)
-			im.problems = append(im.problems, p)
+			im.addProblem(p)
 			continue
 		}
 		for row := range sh.rows() {
@@ -60,7 +60,7 @@ func (im *importer) prepareDepartments() []*deptRow {
 				if v := sh.cell(row, kb); v != "" && !isClear(v) {
 					k, ok := kindEnum.parse(v)
 					if !ok {
-						im.problems = append(im.problems, im.cellProblem(sh, row, kb, orgkit.CodeNodeKindInvalid, v, fmt.Sprintf(detailOneOf.in(im.tag), strings.Join(kindEnum.labelsIn(im.tag), ", "))))
+						im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeNodeKindInvalid, v, fmt.Sprintf(detailOneOf.in(im.tag), strings.Join(kindEnum.labelsIn(im.tag), ", "))))
 						continue
 					}
 					dr.kind = orgtree.Kind(k)
@@ -74,43 +74,43 @@ func (im *importer) prepareDepartments() []*deptRow {
 			}
 			if dr.kind == orgtree.Company {
 				if rootSeen {
-					im.problems = append(im.problems, im.cellProblem(sh, row, kb, CodeRowRoot, sh.cell(row, kb), detailRootTwice.in(im.tag)))
+					im.addProblem(im.cellProblem(sh, row, kb, CodeRowRoot, sh.cell(row, kb), detailRootTwice.in(im.tag)))
 					continue
 				}
 				rootSeen = true
 				if dr.parentRaw != "" {
-					im.problems = append(im.problems, im.cellProblem(sh, row, pb, CodeRowRoot, dr.parentRaw, detailRootParent.in(im.tag)))
+					im.addProblem(im.cellProblem(sh, row, pb, CodeRowRoot, dr.parentRaw, detailRootParent.in(im.tag)))
 					dr.parentRaw = ""
 				}
 				dr.root, dr.cur = true, tree.Root()
 			} else if dr.code != "" {
 				key := orgtree.CodeKey(dr.code)
 				if prev, dup := seen[key]; dup {
-					im.problems = append(im.problems, im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, im.locWord(prev)))
+					im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, im.locWord(prev)))
 					continue
 				}
 				seen[key] = rowLoc{sh, row}
 				existing, found := tree.ByCode(dr.code)
 				switch {
 				case found && (im.opts.Mode == Add || existing.Status == orgkit.Retired):
-					im.problems = append(im.problems, im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, fmt.Sprintf("%s %q", existing.Kind, existing.Name.Default)))
+					im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, fmt.Sprintf("%s %q", existing.Kind, existing.Name.Default)))
 					continue
 				case !found && im.opts.Mode == Update:
-					im.problems = append(im.problems, im.cellProblem(sh, row, cb, "node.code.not_found", dr.code, ""))
+					im.addProblem(im.cellProblem(sh, row, cb, "node.code.not_found", dr.code, ""))
 					continue
 				case found:
 					dr.cur = existing
 					dr.root = existing.Parent.IsZero()
 				}
 			} else if im.opts.Mode != Add {
-				im.problems = append(im.problems, im.cellProblem(sh, row, cb, "node.code.required", "", ""))
+				im.addProblem(im.cellProblem(sh, row, cb, "node.code.required", "", ""))
 				continue
 			}
 			if dr.cur != nil {
 				dr.id = dr.cur.ID
 				dr.names = dr.cur.Name.Clone()
 				if kb >= 0 && sh.cell(row, kb) != "" && dr.kind != dr.cur.Kind {
-					im.problems = append(im.problems, im.cellProblem(sh, row, kb, orgkit.CodeNodeKindInvalid, sh.cell(row, kb), detailKindChange.in(im.tag)))
+					im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeNodeKindInvalid, sh.cell(row, kb), detailKindChange.in(im.tag)))
 				}
 				dr.kind = dr.cur.Kind
 				dr.parent = dr.cur.Parent
@@ -154,9 +154,9 @@ func (im *importer) prepareDepartments() []*deptRow {
 		}
 		pb := dr.sh.bindingOf(ColParent)
 		if r := im.res.node(dr.parentRaw); r.ambiguous != "" {
-			im.problems = append(im.problems, im.cellProblem(dr.sh, dr.row, pb, CodeReferenceAmbiguous, dr.parentRaw, r.ambiguous))
+			im.addProblem(im.cellProblem(dr.sh, dr.row, pb, CodeReferenceAmbiguous, dr.parentRaw, r.ambiguous))
 		} else {
-			im.problems = append(im.problems, im.cellProblem(dr.sh, dr.row, pb, "node.parent.not_found", dr.parentRaw, ""))
+			im.addProblem(im.cellProblem(dr.sh, dr.row, pb, "node.parent.not_found", dr.parentRaw, ""))
 		}
 		dr.skip = dr.cur == nil
 		dr.moved = false
@@ -180,7 +180,7 @@ func (im *importer) prepareDepartments() []*deptRow {
 		}
 		if cycle {
 			pb := dr.sh.bindingOf(ColParent)
-			im.problems = append(im.problems, im.cellProblem(dr.sh, dr.row, pb, CodeRowCycle, dr.sh.cellOr(dr.row, pb), im.res.path(dr.parent)))
+			im.addProblem(im.cellProblem(dr.sh, dr.row, pb, CodeRowCycle, dr.sh.cellOr(dr.row, pb), im.res.path(dr.parent)))
 			dr.skip = true
 			continue
 		}
@@ -273,7 +273,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 			continue
 		}
 		bad := func(code, detail string) {
-			im.problems = append(im.problems, im.cellProblem(sh, row, bi, code, v, detail))
+			im.addProblem(im.cellProblem(sh, row, bi, code, v, detail))
 		}
 		invalid := "node." + string(b.spec.col) + ".invalid"
 		oneOf := func(e *enumSpec) string {
@@ -346,7 +346,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 				for _, item := range splitList(v) {
 					id, found := im.res.member(item)
 					if !found {
-						im.problems = append(im.problems, im.cellProblem(sh, row, bi, "node."+string(b.spec.col)+".not_found", item, ""))
+						im.addProblem(im.cellProblem(sh, row, bi, "node."+string(b.spec.col)+".not_found", item, ""))
 						ok = false
 						continue
 					}

@@ -124,7 +124,7 @@ func fuzzFixture(t testing.TB) (*directory.Service, orgkit.DirectoryID) {
 var fuzzLimits = Limits{
 	MaxFileSize: 8 << 10, MaxRows: 40, MaxColumns: 16, MaxCellLength: 200, MaxRecordSize: 1 << 10,
 	MaxUnzipSize: 256 << 10, MaxZipEntries: 16, MaxXMLDepth: 12, MaxXMLToken: 1 << 10,
-	MaxSharedStrings: 64, MaxSharedStringsSize: 2 << 10,
+	MaxSharedStrings: 64, MaxSharedStringsSize: 2 << 10, MaxProblems: 20,
 }
 
 // checkOutcome: a plan of random input ends in a report or an error, never a panic;

@@ -139,6 +139,7 @@ func csvSeeds() []fuzzSeed {
 		{"limit-record-size", [][]byte{[]byte("System name,Mobile\n\"" + strings.Repeat("q", 1100) + "\"\n")}},
 		{"limit-rows", [][]byte{[]byte(rows.String())}},
 		{"limit-file-size", [][]byte{[]byte("System name\n" + strings.Repeat("n\n", 4200))}},
+		{"too-many-problems", [][]byte{[]byte("System name,Mobile\n" + strings.Repeat("x,bad\n", 25))}},
 	}
 }
 
@@ -200,6 +201,16 @@ var fuzzTargets = []struct {
 	{"FuzzImportCSV", csvSeeds, func(s *directorySvc, a [][]byte) (*Report, error) {
 		return Plan(context.Background(), s.svc, s.dir, bytes.NewReader(a[0]), ImportOptions{Format: CSV, Mode: Upsert, Limits: fuzzLimits})
 	}},
+	{"FuzzCSVReader", csvReaderSeeds, nil}, // the record reader alone: its files are only checked
+}
+
+// csvReaderSeeds are FuzzCSVReader's seeds.
+func csvReaderSeeds() []fuzzSeed {
+	var out []fuzzSeed
+	for i, s := range []string{"a,b\nc,d\n", "\"a\"\"b\",c\r\nd", "a\"b,\"c\"d\n\n", "\"x\ny\",", ";;\t", "a,b\rc\r\r", strings.Repeat(",", 40)} {
+		out = append(out, fuzzSeed{fmt.Sprintf("seed%d", i), [][]byte{[]byte(s)}})
+	}
+	return out
 }
 
 // encodeSeed renders a seed in the fuzz corpus file format.
@@ -234,7 +245,7 @@ func decodeSeed(data []byte) ([][]byte, error) {
 
 // TestFuzzSeedCorpus checks the seed corpora in testdata against the seeds made
 // here, and that the corpora together reach every limit's error path, a problem of
-// a cell too long and a malformed file.
+// a cell too long, a list of problems cut short and a malformed file.
 func TestFuzzSeedCorpus(t *testing.T) {
 	svc, dir := fuzzFixture(t)
 	ds := &directorySvc{svc, dir}
@@ -251,6 +262,9 @@ func TestFuzzSeedCorpus(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(root, s.name))
 			require.NoError(t, err, "seed %s/%s is missing: run with -update-fuzz-seeds", target.name, s.name)
 			assert.Equal(t, string(encodeSeed(s.args)), string(data), "seed %s/%s is stale: run with -update-fuzz-seeds", target.name, s.name)
+		}
+		if target.plan == nil {
+			continue
 		}
 		files, err := os.ReadDir(root)
 		require.NoError(t, err)
@@ -269,8 +283,11 @@ func TestFuzzSeedCorpus(t *testing.T) {
 				reached["malformed"] = fi.Name()
 			case rep != nil:
 				for _, p := range rep.Problems {
-					if p.Code == CodeCellTooLong {
+					switch p.Code {
+					case CodeCellTooLong:
 						reached["cell too long"] = fi.Name()
+					case CodeTooManyProblems:
+						reached["too many problems"] = fi.Name()
 					}
 				}
 				if len(rep.Problems) == 0 {
@@ -279,7 +296,7 @@ func TestFuzzSeedCorpus(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"cell too long", "imports", "malformed"}
+	want := []string{"cell too long", "imports", "malformed", "too many problems"}
 	for _, l := range []string{LimitFileSize, LimitRows, LimitColumns, LimitRecordSize, LimitUnzipSize, LimitZipEntries,
 		LimitXMLDepth, LimitXMLToken, LimitSharedStrings, LimitSharedStringsSize} {
 		want = append(want, "limit "+l)

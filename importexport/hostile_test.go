@@ -19,6 +19,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit"
 )
 
 // The hostile-file suite: files built to exhaust memory or time, each refused with
@@ -83,10 +85,12 @@ type hostileCase struct {
 	// size cheap to build for the test.
 	file   func(t testing.TB, full bool) []byte
 	limits Limits // for the test; the benchmark uses the defaults
-	kind   error  // ErrTooLarge or ErrFormat; nil for a file that imports
+	kind   error  // ErrTooLarge, ErrFormat, orgkit.ErrInvalid (problems); nil for a file that imports
 	limit  string // the LimitError's Limit, with ErrTooLarge
 	part   string // the LimitError's Part, when it names one
 	row    int    // the LimitError's Row, when it names one
+	// problems is the number of problems reported, with orgkit.ErrInvalid.
+	problems int
 	// Bounds on the test's peak heap and allocation.
 	peak, allocated uint64
 }
@@ -247,7 +251,7 @@ func hostileCases() []hostileCase {
 	}, {
 		name: "an honest zip bomb of 600 MiB",
 		file: func(t testing.TB, full bool) []byte {
-			return xlsxWith(t, sheetXML("", `<row><c t="inlineStr"><is><t>x</t></is></c></row>`, size(full, 600*mib, 24*mib)/50, ""), nil)
+			return xlsxWith(t, sheetXML(`<row r="2"><!--`, "x", size(full, 600*mib, 24*mib), `--></row>`), nil)
 		},
 		limits: Limits{MaxUnzipSize: 4 * mib},
 		kind:   ErrTooLarge, limit: LimitUnzipSize, part: sheetPart, peak: 2 * mib, allocated: 2 * mib,
@@ -262,11 +266,11 @@ func hostileCases() []hostileCase {
 		},
 		kind: ErrFormat, peak: 8 * mib, allocated: 8 * mib,
 	}, {
-		name: "a zip directory of 12,000 entries",
+		name: "a zip directory of 10,050 entries",
 		file: func(t testing.TB, full bool) []byte {
 			var buf bytes.Buffer
 			zw := zip.NewWriter(&buf)
-			for i := range size(full, 12_000, 1000) {
+			for i := range size(full, 10_050, 1000) {
 				_, err := zw.CreateHeader(&zip.FileHeader{Name: strconv.Itoa(i), Method: zip.Store})
 				require.NoError(t, err)
 			}
@@ -275,6 +279,21 @@ func hostileCases() []hostileCase {
 		},
 		limits: Limits{MaxZipEntries: 100},
 		kind:   ErrTooLarge, limit: LimitZipEntries, peak: 2 * mib, allocated: 2 * mib,
+	}, {
+		name: "200,000 identical rows (xlsx)",
+		file: func(t testing.TB, full bool) []byte {
+			return xlsxWith(t, sheetXML("", `<row><c t="s"><v>0</v></c><c><v>13800000001</v></c><c t="s"><v>1</v></c></row>`, size(full, 200_000, 20_000), ""),
+				sstXML(`<si><t>ada</t></si><si><t>Ada Lovelace</t></si>`, "", 0, ""))
+		},
+		limits: Limits{MaxProblems: 1000},
+		kind:   orgkit.ErrInvalid, problems: 1001, peak: 16 * mib, allocated: 64 * mib,
+	}, {
+		name: "200,000 identical rows (csv)",
+		file: func(t testing.TB, full bool) []byte {
+			return []byte("System name\n" + strings.Repeat("ada\n", size(full, 200_000, 20_000)))
+		},
+		limits: Limits{MaxProblems: 1000},
+		kind:   orgkit.ErrInvalid, problems: 1001, peak: 16 * mib, allocated: 64 * mib,
 	}, {
 		name: "a csv line of 32 MiB of commas",
 		file: func(t testing.TB, full bool) []byte {
@@ -376,10 +395,15 @@ func TestHostileFiles(t *testing.T) {
 			fx := newFixture(t)
 			data := hc.file(t, false)
 			var err error
+			var rep *Report
 			sp := spendOf(func() {
-				_, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: hc.limits})
+				rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: hc.limits})
 			})
 			checkHostile(t, hc, err)
+			if hc.problems > 0 {
+				require.Len(t, rep.Problems, hc.problems)
+				assert.Equal(t, CodeTooManyProblems, rep.Problems[len(rep.Problems)-1].Code)
+			}
 			assert.Less(t, sp.peak, hc.peak, "peak heap")
 			assert.Less(t, sp.allocs, hc.allocated, "allocated")
 			t.Logf("%d KiB file: %v; peak heap +%.1f MiB, %.1f MiB allocated", len(data)>>10, err,
@@ -396,6 +420,10 @@ func checkHostile(t testing.TB, hc hostileCase, err error) {
 		return
 	}
 	require.ErrorIs(t, err, hc.kind)
+	if hc.kind == orgkit.ErrInvalid {
+		assert.NotErrorIs(t, err, ErrTooLarge)
+		assert.NotErrorIs(t, err, ErrFormat)
+	}
 	if hc.kind == ErrTooLarge {
 		var le *LimitError
 		require.ErrorAs(t, err, &le)
@@ -464,11 +492,13 @@ func BenchmarkHostile(b *testing.B) {
 	for _, hc := range hostileCases() {
 		b.Run(benchName(hc.name), func(b *testing.B) {
 			data := hc.file(b, true)
-			fx := newFixture(b)
 			var worst spend
 			var total time.Duration
 			b.ResetTimer()
 			for range b.N {
+				b.StopTimer()
+				fx := newFixture(b) // a file that imports would find itself the next time
+				b.StartTimer()
 				var err error
 				t0 := time.Now()
 				sp := spendOf(func() {
@@ -476,7 +506,6 @@ func BenchmarkHostile(b *testing.B) {
 				})
 				total += time.Since(t0)
 				b.StopTimer()
-				hc.limits = Limits{}
 				checkHostile(b, hc, err)
 				worst.peak, worst.allocs = max(worst.peak, sp.peak), max(worst.allocs, sp.allocs)
 				b.StartTimer()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -360,6 +361,7 @@ type importer struct {
 	warming  bool
 	sheets   []*sheetData
 	readErrs []Problem // problems found while reading (headers, cells)
+	cutShort bool      // problems past Limits.MaxProblems were left out
 	dataRows int
 
 	// per build
@@ -510,7 +512,7 @@ func (im *importer) read(idx int, in Input) error {
 			found = found || ok
 		}
 		if !found {
-			im.readErrs = append(im.readErrs, im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
+			im.addReadErr(im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
 		}
 		return nil
 	case CSV:
@@ -527,7 +529,7 @@ func (im *importer) read(idx int, in Input) error {
 			sh.report.Encoding = enc
 		}
 		if err == nil && !ok {
-			im.readErrs = append(im.readErrs, im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
+			im.addReadErr(im.fileProblem(idx, in.Name, "", 1, CodeHeaderNotFound, "", fmt.Sprint(headerScan)))
 		}
 		return err
 	}
@@ -627,14 +629,14 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		switch {
 		case spec == nil:
 			if !im.opts.AllowUnknownColumns {
-				im.readErrs = append(im.readErrs, im.columnProblem(sh, letter, text, CodeColumnUnknown, text, ""))
+				im.addReadErr(im.columnProblem(sh, letter, text, CodeColumnUnknown, text, ""))
 			}
 		case spec.typ == tIgnored:
 		case spec.typ == tSecret:
 			sh.report.types[c] = tSecret // never read, blanked in the error workbook
 		default:
 			if first, dup := seen[spec.col]; dup {
-				im.readErrs = append(im.readErrs, im.columnProblem(sh, letter, text, CodeColumnDuplicate, text, sh.binds[first].letter))
+				im.addReadErr(im.columnProblem(sh, letter, text, CodeColumnDuplicate, text, sh.binds[first].letter))
 				break
 			}
 			seen[spec.col] = len(sh.binds)
@@ -656,7 +658,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			letter, _ := excelize.ColumnNumberToName(c + 1)
 			p := im.columnProblem(sh, letter, "", CodeColumnNoHeader, truncate(v, 200), letter)
 			p.Row = num
-			im.readErrs = append(im.readErrs, p)
+			im.addReadErr(p)
 		}
 	}
 	add := func(num int, cells []string) error {
@@ -702,10 +704,10 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			switch {
 			case v == "":
 			case len(v) > im.lim.MaxCellLength && utf8RuneCountOver(v, im.lim.MaxCellLength):
-				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellTooLong, truncate(v, 200), fmt.Sprint(im.lim.MaxCellLength)))
+				im.addReadErr(im.cellProblem(sh, row, i, CodeCellTooLong, truncate(v, 200), fmt.Sprint(im.lim.MaxCellLength)))
 				sh.cells.set(start+i, "")
 			case isExcelError(v):
-				im.readErrs = append(im.readErrs, im.cellProblem(sh, row, i, CodeCellError, v, ""))
+				im.addReadErr(im.cellProblem(sh, row, i, CodeCellError, v, ""))
 				sh.cells.set(start+i, "")
 			case format == XLSX && kind == Members && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v):
 				if m, rounded := ParseNumberText(v); !rounded {
@@ -851,7 +853,10 @@ func (im *importer) build(commit bool) (*Report, error) {
 	}
 	if len(im.problems) > 0 {
 		// Run the batch anyway (a plan), so that the rules only the directory service
-		// checks are reported together with the rest.
+		// checks are reported together with the rest, unless the report is full.
+		if im.full() {
+			return im.fail()
+		}
 		if _, err := im.svc.Plan(im.ctx, im.dir, meta, im.cmds...); err != nil {
 			if !im.absorb(err) {
 				return nil, err
@@ -904,7 +909,7 @@ func (im *importer) absorb(err error) bool {
 		if p.Column != "" && own[at{p.Input, p.Sheet, p.Column, p.Row}] {
 			continue
 		}
-		im.problems = append(im.problems, p)
+		im.addProblem(p)
 	}
 	return true
 }
@@ -934,6 +939,13 @@ func (im *importer) fail() (*Report, error) {
 	ps = slices.CompactFunc(ps, func(a, b Problem) bool {
 		return a.Input == b.Input && a.Sheet == b.Sheet && a.Row == b.Row && a.Column == b.Column && a.Code == b.Code && a.Message == b.Message
 	})
+	if im.cutShort {
+		file := ""
+		if len(im.inputs) > 0 {
+			file = im.inputs[0].name
+		}
+		ps = append(ps, im.fileProblem(0, file, "", 0, CodeTooManyProblems, "", strconv.Itoa(im.lim.MaxProblems)))
+	}
 	im.rep.Problems = ps
 	ro := false
 	for _, p := range ps {
@@ -983,7 +995,7 @@ func (im *importer) markReadOnly() {
 			if owned {
 				b.readOnly = true
 				v := orgkit.NewViolation(orgkit.CodeFieldReadOnly, -1, im.sheetRecord(sh), string(b.spec.col), "", "")
-				im.problems = append(im.problems, im.newProblem(sh, sh.header, b.letter, b.header, b.header, v))
+				im.addProblem(im.newProblem(sh, sh.header, b.letter, b.header, b.header, v))
 			}
 		}
 	}

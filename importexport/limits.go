@@ -58,6 +58,12 @@ type Limits struct {
 	// in bytes as decoded; they are held in memory while the workbook is read. Zero
 	// means 64 MiB; at most 4 GiB.
 	MaxSharedStringsSize int64
+	// MaxProblems is the most problems an import reports: past it the import stops
+	// collecting them (and skips the directory service's checks, which would find
+	// more), and Report.Problems holds the first MaxProblems found and a last one,
+	// import.problems.too_many, saying the list is cut short. The import is refused,
+	// as with any problem. Zero means 10,000.
+	MaxProblems int
 	// MaxUnzipXMLSize was the size above which excelize inflated a worksheet or the
 	// shared strings to a temporary file.
 	//
@@ -106,6 +112,7 @@ func (l Limits) withDefaults() Limits {
 	defi(&l.MaxSharedStrings, 5_000_000)
 	def(&l.MaxSharedStringsSize, 64<<20)
 	l.MaxSharedStringsSize = min(l.MaxSharedStringsSize, 1<<32-1)
+	defi(&l.MaxProblems, 10_000)
 	return l
 }
 

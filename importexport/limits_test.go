@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -181,4 +182,32 @@ func TestOtherLimits(t *testing.T) {
 		require.ErrorAs(t, err, &le)
 		assert.Equal(t, "zip entries", le.Limit)
 	})
+}
+
+// An import stops collecting problems at MaxProblems: the report lists the first ones
+// and says it is cut short; nothing is written, and the error workbook still marks
+// the rows listed.
+func TestMaxProblems(t *testing.T) {
+	fx := newFixture(t)
+	rows := [][]string{{"System name", "Mobile"}}
+	for i := range 40 {
+		rows = append(rows, []string{fmt.Sprintf("u%d", i), "not a number"})
+	}
+	data := makeCSV(t, rows)
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{Limits: Limits{MaxProblems: 5}})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrTooLarge)
+	require.Len(t, rep.Problems, 6)
+	last := rep.Problems[5]
+	assert.Equal(t, CodeTooManyProblems, last.Code)
+	assert.Contains(t, last.Message, "more than 5 problems")
+	for _, p := range rep.Problems[:5] {
+		assert.Equal(t, "member.mobile.invalid", p.Code)
+	}
+	var out bytes.Buffer
+	require.NoError(t, WriteErrorWorkbook(context.Background(), &out, bytes.NewReader(data), rep))
+
+	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
+	require.Error(t, err)
+	assert.Len(t, rep.Problems, 40, "the default is far above")
 }

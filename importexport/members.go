@@ -95,7 +95,7 @@ func (im *importer) prepareMembers() []*memberRow {
 			p.Header = kf.Label(im.tag)
 			v.Field = p.Header
 			p.Message = message(v, im.tag)
-			im.problems = append(im.problems, p)
+			im.addProblem(p)
 			continue
 		}
 		for row := range sh.rows() {
@@ -110,24 +110,24 @@ func (im *importer) prepareMembers() []*memberRow {
 			mr := &memberRow{sh: sh, row: row}
 			switch {
 			case raw == "" && im.opts.Mode != Add:
-				im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".required", "", ""))
+				im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".required", "", ""))
 				continue
 			case raw != "" && !keyOK && im.opts.Mode != Add:
 				code := "member." + kf.String() + ".invalid"
-				im.problems = append(im.problems, im.cellProblem(sh, row, kb, code, raw, ""))
+				im.addProblem(im.cellProblem(sh, row, kb, code, raw, ""))
 				continue
 			case keyOK:
 				if prev, dup := im.res.keyIdx[key]; dup {
-					im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.locWord(prev.loc)))
+					im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.locWord(prev.loc)))
 					continue
 				}
 				existing, found := im.memberBy(kf, key)
 				switch {
 				case found && im.opts.Mode == Add:
-					im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.replaceIDs(member.Record(existing))))
+					im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.replaceIDs(member.Record(existing))))
 					continue
 				case !found && im.opts.Mode == Update:
-					im.problems = append(im.problems, im.cellProblem(sh, row, kb, "member."+kf.String()+".not_found", raw, ""))
+					im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".not_found", raw, ""))
 					continue
 				case found:
 					mr.cur, mr.id = existing, existing.ID
@@ -355,7 +355,7 @@ func (im *importer) roleCell(sh *sheetData, row, bi int, v string, clear bool) (
 	for _, name := range splitList(v) {
 		id, found := im.res.role(name)
 		if !found {
-			im.problems = append(im.problems, im.cellProblem(sh, row, bi, "member.roles.not_found", name, ""))
+			im.addProblem(im.cellProblem(sh, row, bi, "member.roles.not_found", name, ""))
 			ok = false
 			continue
 		}
@@ -372,7 +372,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 	b := sh.binds[bi]
 	f := b.spec.field
 	bad := func(code, detail string) bool {
-		im.problems = append(im.problems, im.cellProblem(sh, row, bi, code, v, detail))
+		im.addProblem(im.cellProblem(sh, row, bi, code, v, detail))
 		return false
 	}
 	invalid := func() string { return "member." + f.String() + ".invalid" }

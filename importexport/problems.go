@@ -64,6 +64,9 @@ func (im *importer) columnProblem(sh *sheetData, letter, header, code, value, de
 
 // cellProblem is a problem of a cell (bi < 0: of the row).
 func (im *importer) cellProblem(sh *sheetData, row, bi int, code, value, detail string) Problem {
+	if im.full() {
+		return Problem{} // it would be dropped: spend nothing on it
+	}
 	letter, header, field := "", "", ""
 	if bi >= 0 {
 		b := sh.binds[bi]
@@ -222,12 +225,36 @@ func (im *importer) nodeList(sh *sheetData, row, bi int, v, notFound string) (id
 		case r.ok:
 			ids = append(ids, r.node)
 		case r.ambiguous != "":
-			im.problems = append(im.problems, im.cellProblem(sh, row, bi, CodeReferenceAmbiguous, item, r.ambiguous))
+			im.addProblem(im.cellProblem(sh, row, bi, CodeReferenceAmbiguous, item, r.ambiguous))
 			ok = false
 		default:
-			im.problems = append(im.problems, im.cellProblem(sh, row, bi, notFound, item, ""))
+			im.addProblem(im.cellProblem(sh, row, bi, notFound, item, ""))
 			ok = false
 		}
 	}
 	return ids, ok
+}
+
+// addProblem records a problem, as long as the import has fewer than
+// Limits.MaxProblems; past that it only notes that the list is cut short.
+func (im *importer) addProblem(p Problem) {
+	if len(im.problems) >= im.lim.MaxProblems {
+		im.cutShort = true
+		return
+	}
+	im.problems = append(im.problems, p)
+}
+
+// addReadErr records a problem found while reading, as addProblem does.
+func (im *importer) addReadErr(p Problem) {
+	if len(im.readErrs) >= im.lim.MaxProblems {
+		im.cutShort = true
+		return
+	}
+	im.readErrs = append(im.readErrs, p)
+}
+
+// full reports whether the import has all the problems it will report.
+func (im *importer) full() bool {
+	return len(im.problems) >= im.lim.MaxProblems || len(im.readErrs) >= im.lim.MaxProblems
 }

@@ -158,6 +158,8 @@ const (
 	CodeReferenceAmbiguous = "import.reference.ambiguous"
 	CodeRowCycle           = "import.row.cycle"
 	CodeRowRoot            = "import.row.root"
+	// CodeTooManyProblems ends a list of problems cut short at Limits.MaxProblems.
+	CodeTooManyProblems = "import.problems.too_many"
 )
 
 // messages are the texts of importexport's own codes; %[1]s is where (a row or a
@@ -183,6 +185,10 @@ var messages = i18n.NewTexts(
 		"%[1]s: column %[4]s holds values (such as %[3]q) but has no header",
 		"%[1]s：%[4]s 列有内容（如「%[3]s」）但没有表头",
 		"%[1]s：%[4]s 欄有內容（如「%[3]s」）但沒有表頭"}},
+	i18n.Text{Key: CodeTooManyProblems, Forms: [3]string{
+		"%[1]s: more than %[4]s problems were found; the first %[4]s are listed",
+		"%[1]s：发现的问题超过 %[4]s 个，仅列出前 %[4]s 个",
+		"%[1]s：發現的問題超過 %[4]s 個，僅列出前 %[4]s 個"}},
 	i18n.Text{Key: CodeCellTooLong, Forms: [3]string{
 		"%[1]s: %[2]s is longer than %[4]s characters",
 		"%[1]s：%[2]s 超过 %[4]s 个字符",
