@@ -14,6 +14,14 @@
 // Credentials are Secret values, which never show themselves: String, every fmt verb,
 // JSON and slog all print "[redacted]".
 //
+// # Platform clients
+//
+// connector/wecom reads a WeCom enterprise through its API. Platform clients report
+// API failures as *PlatformError (platform, API, HTTP status, codes, request ID,
+// retry-after), matching ErrBadCredentials, ErrRateLimited, ErrPermission or
+// ErrPlatform, and keep access tokens in a TokenCache that several instances can
+// share (MemoryTokenCache in process).
+//
 // # Binding and read-only fields
 //
 // Bind (or the first Sync, in the same change set) binds a directory to the source's

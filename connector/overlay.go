@@ -143,7 +143,8 @@ func pruneDerived(snap *directory.Snapshot, up *Snapshot, renames map[string]str
 // keepPartial adds to a snapshot the synced departments and members inside its
 // partial departments (their subtrees here) that it does not list, supplying no
 // fields, so that the planner keeps them as they are. It returns a copy.
-func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]string) *Snapshot {
+// It also returns the nodes inside the partial departments.
+func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]string) (*Snapshot, map[orgkit.NodeID]bool) {
 	tree := snap.Tree().Shared()
 	inside := map[orgkit.NodeID]bool{}
 	for _, ext := range up.PartialDepartments {
@@ -163,7 +164,7 @@ func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]stri
 	}
 	out := *up
 	if len(inside) == 0 {
-		return &out
+		return &out, nil
 	}
 	listed := make(map[string]bool, len(up.Departments))
 	for i := range up.Departments {
@@ -194,5 +195,5 @@ func keepPartial(snap *directory.Snapshot, up *Snapshot, renames map[string]stri
 		}
 		out.Members = append(out.Members, Member{ExternalID: ext, Values: m, Status: st})
 	}
-	return &out
+	return &out, inside
 }

@@ -25,6 +25,8 @@ func TestPartialDepartment(t *testing.T) {
 	e.src.RemoveMember("u8") // in Sales: seen to be gone
 	e.src.RemoveMember("u4") // in Backend: cannot be seen either way
 	e.src.EditMember("u10", func(m *connector.Member) { m.Values.JobTitle = "Architect" })
+	// listed through Sales, but without Backend: the platform does not show it
+	e.src.EditMember("u9", func(m *connector.Member) { m.Departments = []string{"sales"} })
 	up, err := connector.Fetch(e.ctx, e.src)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"be"}, up.PartialDepartments)
@@ -38,14 +40,15 @@ func TestPartialDepartment(t *testing.T) {
 	}
 	assert.Equal(t, orgkit.Active, e.node("db").Status, "its sub-departments stay")
 	assert.Equal(t, be.Manager, e.node("be").Manager, "its leader stays")
-	assert.Equal(t, e.node("be").ID, e.member("u9").Secondary[0], "members listed elsewhere keep it")
+	assert.Equal(t, []orgkit.NodeID{e.node("be").ID}, e.member("u9").Secondary, "members listed elsewhere keep it")
 	assert.Contains(t, warningCodes(rep.Warnings), connector.WarnDepartmentPartial)
 	assert.True(t, e.sync(connector.SyncOptions{}).Plan.Empty())
 
 	// back in scope: everything is seen again
 	e.src.SetOutOfScope()
 	rep = e.sync(connector.SyncOptions{})
-	assert.Equal(t, map[connector.ItemKind]int{connector.MemberDeactivate: 1, connector.MemberUpdate: 1}, rep.Counts, "%s", rep.Plan)
+	assert.Equal(t, map[connector.ItemKind]int{connector.MemberDeactivate: 1, connector.MemberUpdate: 1, connector.MemberMove: 1}, rep.Counts, "%s", rep.Plan)
+	assert.Empty(t, e.member("u9").Secondary, "seen again: it left Backend")
 	assert.Equal(t, orgkit.Inactive, e.member("u4").Status)
 	assert.Equal(t, "Architect", e.member("u10").JobTitle)
 }

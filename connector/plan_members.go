@@ -674,6 +674,9 @@ func (p *planner) affiliations(m *mem, w *sink) {
 				buf = append(buf, id)
 			}
 		}
+		if m.local != nil && len(p.partialInside) > 0 {
+			buf = p.keepPartialAffiliations(buf, m.local)
+		}
 	} else if m.local != nil {
 		buf[0] = m.local.Primary
 		buf = append(buf, m.local.Secondary...)
@@ -722,6 +725,30 @@ func (p *planner) affiliations(m *mem, w *sink) {
 }
 
 func (p *planner) goneDeactFn(id orgkit.NodeID) bool { return p.goneDeact[id] }
+
+// keepPartialAffiliations adds back to buf (buf[0] the primary) the member's local
+// affiliations inside departments upstream could not read, which upstream cannot
+// vouch for either way (WeCom, for one, lists only the departments an app may see):
+// a local primary there stays the primary.
+func (p *planner) keepPartialAffiliations(buf []orgkit.NodeID, l *member.Member) []orgkit.NodeID {
+	if id := l.Primary; !id.IsZero() && p.partialInside[id] && buf[0] != id {
+		buf = slices.DeleteFunc(buf, func(x orgkit.NodeID) bool { return x == id })
+		if !buf[0].IsZero() {
+			buf = slices.Insert(buf, 1, buf[0])
+		}
+		buf[0] = id
+	}
+	for _, id := range l.Secondary {
+		if p.partialInside[id] && !slices.Contains(buf, id) {
+			if buf[0].IsZero() {
+				buf[0] = id
+			} else {
+				buf = append(buf, id)
+			}
+		}
+	}
+	return buf
+}
 
 // keepActive drops, with a warning, the departments that are inactive after the plan
 // from buf (buf[0] the primary, buf[1:] the secondaries): a dropped primary is

@@ -107,14 +107,15 @@ func Plan(ctx context.Context, snap *directory.Snapshot, up *Snapshot, opts Plan
 	if up.Delta {
 		up = overlay(snap, up, renames)
 	}
+	var partialInside map[orgkit.NodeID]bool
 	if len(up.PartialDepartments) > 0 {
-		up = keepPartial(snap, up, renames)
+		up, partialInside = keepPartial(snap, up, renames)
 	}
 	if up.DerivedDepartments {
 		up = pruneDerived(snap, up, renames)
 	}
 	p := newPlanner(ctx, snap, up, opts)
-	p.renames = renames
+	p.renames, p.partialInside = renames, partialInside
 	for _, ext := range up.PartialDepartments {
 		p.warn(WarnDepartmentPartial, ext, "the department could not be read completely: what it holds here is kept as it is")
 	}
@@ -170,6 +171,7 @@ type planner struct {
 	boundLocal    int                      // local members with an external ID
 	boundByCaller map[orgkit.MemberID]bool // local members PlanOptions.Bindings names
 	renames       map[string]string        // upstream ID changes (old → new) of local members
+	partialInside map[orgkit.NodeID]bool   // nodes inside departments upstream could not read
 	claims        map[member.Field]map[string]orgkit.MemberID
 	mgr           map[orgkit.MemberID]orgkit.MemberID // planned reporting managers
 	strip         []*member.Member                    // local-only members losing gone departments

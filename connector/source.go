@@ -169,8 +169,10 @@ type Snapshot struct {
 	// page of their members failed — while the rest of the snapshot is complete.
 	// The rest applies; inside each of them (the department, the departments below
 	// it here, and the members here in any of those) nothing upstream did not list
-	// is deactivated or changed. The departments themselves may be listed, with the
-	// fields the Source knows.
+	// is deactivated or changed, and members listed elsewhere keep their affiliations
+	// to them (a platform may leave departments it does not show the app out of a
+	// member's list). The departments themselves may be listed, with the fields the
+	// Source knows.
 	PartialDepartments []string
 	// DerivedDepartments marks departments that exist only because members name
 	// them (Microsoft Graph has no department entity: its sources derive departments

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,6 +113,9 @@ func FromDirectory(d *orgkittest.Directory, opts Options) *Source {
 		}
 		n++
 		ext[nd.ID] = deptExt(n)
+		if opts.NumericDepartmentIDs {
+			ext[nd.ID] = strconv.Itoa(n + 1)
+		}
 		dep := connector.Department{Present: connector.DepartmentFields(), ExternalID: ext[nd.ID], Parent: ext[nd.Parent], Name: nd.Name.Clone(), Order: nd.Order}
 		for _, id := range append([]orgkit.MemberID{nd.Manager}, nd.Assistants...) {
 			if e, ok := mext[id]; ok {

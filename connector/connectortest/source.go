@@ -32,6 +32,10 @@ type Options struct {
 	Fields *connector.Fields
 	// RootID is the upstream ID of the company; empty means "1".
 	RootID string
+	// NumericDepartmentIDs makes Generate and FromDirectory number departments from
+	// 2 up ("2", "3", …), under the root "1", as WeCom and DingTalk do (the WeCom
+	// fake server needs them).
+	NumericDepartmentIDs bool
 	// DerivedDepartments makes the source behave as Microsoft Graph's would, whose
 	// departments exist only as the users' department strings: snapshots set
 	// connector.Snapshot.DerivedDepartments and list only the departments the
@@ -64,6 +68,7 @@ type Source struct {
 	fields   connector.Fields
 	rootID   string
 	derived  bool
+	numeric  bool
 
 	depts    table[connector.Department]
 	mems     table[connector.Member]
@@ -148,6 +153,7 @@ func New(opts Options) *Source {
 		tenant:   cmp.Or(opts.TenantID, "test-corp"),
 		rootID:   cmp.Or(opts.RootID, "1"),
 		derived:  opts.DerivedDepartments,
+		numeric:  opts.NumericDepartmentIDs,
 		depts:    newTable[connector.Department](),
 		mems:     newTable[connector.Member](),
 		departed: map[string]connector.Member{},
@@ -166,7 +172,8 @@ func New(opts Options) *Source {
 func (s *Source) Clone() *Source {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := New(Options{Platform: s.platform, TenantID: s.tenant, Fields: &s.fields, RootID: s.rootID, DerivedDepartments: s.derived})
+	c := New(Options{Platform: s.platform, TenantID: s.tenant, Fields: &s.fields, RootID: s.rootID, DerivedDepartments: s.derived,
+		NumericDepartmentIDs: s.numeric})
 	c.fields = s.Fields()
 	for _, ext := range s.depts.ids() {
 		c.version++

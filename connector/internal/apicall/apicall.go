@@ -1,0 +1,200 @@
+// Package apicall holds what the platform clients share: pacing, retries with
+// backoff and jitter, access tokens kept in a connector.TokenCache and refreshed once
+// when the platform refuses them, and errors stripped of request addresses (which
+// carry tokens and secrets).
+package apicall
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/orgkit/orgkit/connector"
+)
+
+// Policy says how often a client calls and how it retries.
+type Policy struct {
+	// Interval is the least time between two requests of a client (0: no pacing).
+	Interval time.Duration
+	// MaxRetries is how many times a throttled, busy or failed call is retried
+	// (0 means 3; negative means never).
+	MaxRetries int
+	// BaseDelay is the first backoff (0 means 500 ms); each retry doubles it, up to
+	// MaxDelay (0 means 30 s), and the wait is drawn at random below it (full
+	// jitter). A delay the platform asks for (Retry-After) is honoured instead.
+	BaseDelay, MaxDelay time.Duration
+	// Sleep waits; nil means a timer that honours ctx. Tests inject one.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Retries is the number of retries the policy allows.
+func (p *Policy) Retries() int {
+	switch {
+	case p.MaxRetries < 0:
+		return 0
+	case p.MaxRetries == 0:
+		return 3
+	}
+	return p.MaxRetries
+}
+
+// Delay is the wait before retry number attempt (0 for the first retry): asked, when
+// the platform asked for a delay, else a random time below the doubled base.
+func (p *Policy) Delay(attempt int, asked time.Duration) time.Duration {
+	if asked > 0 {
+		return asked
+	}
+	base, ceil := p.BaseDelay, p.MaxDelay
+	if base <= 0 {
+		base = 500 * time.Millisecond
+	}
+	if ceil <= 0 {
+		ceil = 30 * time.Second
+	}
+	d := base << min(attempt, 20)
+	if d <= 0 || d > ceil {
+		d = ceil
+	}
+	return time.Duration(rand.Int64N(int64(d)) + 1)
+}
+
+// Wait sleeps for d, honouring ctx.
+func (p *Policy) Wait(ctx context.Context, d time.Duration) error {
+	if p.Sleep != nil {
+		return p.Sleep(ctx, d)
+	}
+	return Sleep(ctx, d)
+}
+
+func (p *Policy) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// Sleep waits for d or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Pacer spaces a client's requests by the policy's Interval.
+type Pacer struct {
+	mu   sync.Mutex
+	next time.Time
+}
+
+// Wait blocks until the next request may go.
+func (pc *Pacer) Wait(ctx context.Context, p *Policy) error {
+	if p.Interval <= 0 {
+		return ctx.Err()
+	}
+	pc.mu.Lock()
+	now := p.now()
+	at := pc.next
+	if at.Before(now) {
+		at = now
+	}
+	pc.next = at.Add(p.Interval)
+	pc.mu.Unlock()
+	return p.Wait(ctx, at.Sub(now))
+}
+
+// Tokens hands out a platform's access token: from the cache while it is valid for
+// more than the margin, else fetched anew and kept.
+type Tokens struct {
+	Cache connector.TokenCache
+	Key   string
+	// Fetch asks the platform for a new token.
+	Fetch func(ctx context.Context) (connector.Token, error)
+	// Margin: a token that expires within it is fetched anew (0 means 5 minutes).
+	Margin time.Duration
+	Now    func() time.Time
+
+	mu sync.Mutex // one fetch at a time in this process
+}
+
+func (t *Tokens) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+func (t *Tokens) fresh(tok connector.Token) bool {
+	margin := t.Margin
+	if margin <= 0 {
+		margin = 5 * time.Minute
+	}
+	return !tok.Value.IsZero() && t.now().Add(margin).Before(tok.Expires)
+}
+
+// Get returns a valid token.
+func (t *Tokens) Get(ctx context.Context) (connector.Secret, error) {
+	if tok, ok, err := t.Cache.Get(ctx, t.Key); err != nil {
+		return connector.Secret{}, err
+	} else if ok && t.fresh(tok) {
+		return tok.Value, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tok, ok, err := t.Cache.Get(ctx, t.Key); err != nil {
+		return connector.Secret{}, err
+	} else if ok && t.fresh(tok) {
+		return tok.Value, nil // fetched meanwhile
+	}
+	return t.fetch(ctx)
+}
+
+// Refresh drops stale, which the platform refused, and returns a new token (or one
+// another caller has fetched meanwhile).
+func (t *Tokens) Refresh(ctx context.Context, stale connector.Secret) (connector.Secret, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.Cache.Delete(ctx, t.Key, stale); err != nil {
+		return connector.Secret{}, err
+	}
+	if tok, ok, err := t.Cache.Get(ctx, t.Key); err != nil {
+		return connector.Secret{}, err
+	} else if ok && t.fresh(tok) && tok.Value.Reveal() != stale.Reveal() {
+		return tok.Value, nil
+	}
+	return t.fetch(ctx)
+}
+
+func (t *Tokens) fetch(ctx context.Context) (connector.Secret, error) {
+	tok, err := t.Fetch(ctx)
+	if err != nil {
+		return connector.Secret{}, err
+	}
+	if err := t.Cache.Put(ctx, t.Key, tok); err != nil {
+		return connector.Secret{}, err
+	}
+	return tok.Value, nil
+}
+
+// StripURL returns err without the request address a *url.Error carries (it holds
+// access tokens and secrets in its query).
+func StripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}

@@ -1,0 +1,301 @@
+package wecom
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
+	"github.com/orgkit/orgkit/member"
+)
+
+// DefaultBaseURL is WeCom's API host.
+const DefaultBaseURL = "https://qyapi.weixin.qq.com"
+
+// Options tune a Client. The zero value talks to DefaultBaseURL with
+// http.DefaultClient, keeps tokens in memory, does not pace, and retries a busy or
+// throttled call three times.
+type Options struct {
+	// BaseURL replaces DefaultBaseURL (tests, private deployments).
+	BaseURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Tokens keeps access tokens, so that several clients can share one; nil means
+	// a cache of this client's own.
+	Tokens connector.TokenCache
+	// Interval is the least time between two requests (0: no pacing). WeCom allows
+	// about 10,000 calls a minute per API and enterprise.
+	Interval time.Duration
+	// MaxRetries is how many times a busy (-1), throttled (45009, 45033) or failed
+	// call is retried (0 means 3, negative never).
+	MaxRetries int
+	// BaseDelay and MaxDelay bound the backoff between retries (0: 500 ms and 30 s);
+	// the wait is random below the doubled delay. A throttled call waits at least
+	// ThrottleDelay (0 means 1 s).
+	BaseDelay, MaxDelay, ThrottleDelay time.Duration
+	// ExtAttrs maps the names of custom attributes (extattr, type text) onto member
+	// fields: WeCom has no employee number or hire date, so organizations keep them
+	// there (say {"工号": member.EmployeeNumberField, "入职日期":
+	// member.HireDateField}). Text fields and dates (YYYY-MM-DD) can be mapped.
+	ExtAttrs map[string]member.Field
+	// Sleep waits between retries; nil means a timer. Tests inject one.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client reads a WeCom enterprise's directory through its server API. It is a
+// connector.Source and a connector.DepartmentFetcher, and is safe for concurrent use.
+type Client struct {
+	cfg    Config
+	opts   Options
+	base   string
+	http   *http.Client
+	policy apicall.Policy
+	pacer  apicall.Pacer
+	tokens *apicall.Tokens
+	fields connector.Fields
+}
+
+var (
+	_ connector.Source            = (*Client)(nil)
+	_ connector.DepartmentFetcher = (*Client)(nil)
+)
+
+// New returns a client for the app, after checking the configuration and options.
+func New(cfg Config, opts Options) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	base := strings.TrimRight(cmp.Or(opts.BaseURL, DefaultBaseURL), "/")
+	if u, err := url.Parse(base); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return nil, fmt.Errorf("wecom: BaseURL %q is not an http(s) URL: %w", opts.BaseURL, orgkit.ErrInvalid)
+	}
+	fields, err := declaredFields(opts.ExtAttrs)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, opts: opts, base: base, http: cmp.Or(opts.HTTPClient, http.DefaultClient), fields: fields}
+	c.policy = apicall.Policy{Interval: opts.Interval, MaxRetries: opts.MaxRetries, BaseDelay: opts.BaseDelay,
+		MaxDelay: opts.MaxDelay, Sleep: opts.Sleep, Now: opts.Now}
+	cache := opts.Tokens
+	if cache == nil {
+		cache = &connector.MemoryTokenCache{}
+	}
+	c.tokens = &apicall.Tokens{Cache: cache, Key: "wecom:" + cfg.CorpID + ":" + cfg.AgentID, Fetch: c.fetchToken, Now: opts.Now}
+	return c, nil
+}
+
+// Platform implements connector.Source.
+func (c *Client) Platform() orgkit.Platform { return orgkit.WeCom }
+
+// TenantID implements connector.Source: the corp ID.
+func (c *Client) TenantID() string { return c.cfg.CorpID }
+
+// Fields implements connector.Source: names, contacts, job title, gender, avatar,
+// office phone, departments, reporting manager and the fields ExtAttrs maps onto;
+// department names, parents, orders and leaders. A fetch declares fewer when the app
+// may not see some (see Fetch).
+func (c *Client) Fields() connector.Fields {
+	return connector.Fields{Member: append([]member.Field(nil), c.fields.Member...), Node: append(c.fields.Node[:0:0], c.fields.Node...)}
+}
+
+// String describes the client without its secret.
+func (c *Client) String() string { return "wecom.Client{" + c.cfg.String() + "}" }
+
+// WeCom's error codes the client acts on.
+const (
+	codeBusy              = -1
+	codeBadSecret         = 40001
+	codeBadCorpID         = 40013
+	codeInvalidToken      = 40014
+	codeMissingToken      = 41001
+	codeExpiredToken      = 42001
+	codeRateLimited       = 45009
+	codeConcurrency       = 45033
+	codeNewIPForSync      = 48009
+	codeIPNotTrusted      = 60020
+	codeNoPrivilege       = 60011
+	codeDepartmentMissing = 60003
+)
+
+// envelope is the part of every answer that says whether it succeeded.
+type envelope struct {
+	ErrCode int    `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// fetchToken asks WeCom for an access token.
+func (c *Client) fetchToken(ctx context.Context) (connector.Token, error) {
+	q := url.Values{"corpid": {c.cfg.CorpID}, "corpsecret": {c.cfg.Secret.Reveal()}}
+	var out struct {
+		envelope
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int64  `json:"expires_in"`
+	}
+	now := time.Now
+	if c.opts.Now != nil {
+		now = c.opts.Now
+	}
+	start := now()
+	if err := c.call(ctx, "/cgi-bin/gettoken", q, &out, false); err != nil {
+		return connector.Token{}, err
+	}
+	if out.AccessToken == "" || out.ExpiresIn <= 0 {
+		return connector.Token{}, c.fail("/cgi-bin/gettoken", http.StatusOK, 0, "no access token in the answer", connector.ErrPlatform)
+	}
+	return connector.Token{Value: connector.NewSecret(out.AccessToken), Expires: start.Add(time.Duration(out.ExpiresIn) * time.Second)}, nil
+}
+
+// get calls an API with the access token, refreshing the token once if WeCom refuses
+// it, and decodes the answer into out.
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	return c.call(ctx, path, q, out, true)
+}
+
+// call sends one GET, retrying dropped connections, server errors, busy and
+// throttled answers with backoff, and (withToken) refreshing a refused token once.
+func (c *Client) call(ctx context.Context, path string, q url.Values, out any, withToken bool) error {
+	var tok connector.Secret
+	refreshed := false
+	retries := c.policy.Retries()
+	for attempt := 0; ; attempt++ {
+		if withToken && tok.IsZero() {
+			var err error
+			if tok, err = c.tokens.Get(ctx); err != nil {
+				return err
+			}
+		}
+		u := c.base + path
+		query := url.Values{}
+		for k, v := range q {
+			query[k] = v
+		}
+		if withToken {
+			query.Set("access_token", tok.Reveal())
+		}
+		if len(query) > 0 {
+			u += "?" + query.Encode()
+		}
+		status, body, asked, err := c.send(ctx, u)
+		retry := func(kind error, code int, msg string, d time.Duration) error {
+			if attempt >= retries {
+				e := c.fail(path, status, code, msg, kind)
+				e.RetryAfter = asked
+				if err != nil {
+					e.Err = apicall.StripURL(err)
+				}
+				return e
+			}
+			return c.policy.Wait(ctx, c.policy.Delay(attempt, max(asked, d)))
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			if werr := retry(connector.ErrPlatform, 0, "no answer", 0); werr != nil {
+				return werr
+			}
+			continue
+		case status == http.StatusTooManyRequests:
+			if werr := retry(connector.ErrRateLimited, 0, "too many requests", c.throttleDelay()); werr != nil {
+				return werr
+			}
+			continue
+		case status >= 500:
+			if werr := retry(connector.ErrPlatform, 0, http.StatusText(status), 0); werr != nil {
+				return werr
+			}
+			continue
+		case status != http.StatusOK:
+			return c.fail(path, status, 0, http.StatusText(status), connector.ErrPlatform)
+		}
+		var env envelope
+		if err := json.Unmarshal(body, &env); err != nil {
+			return c.fail(path, status, 0, "the answer is not JSON: "+err.Error(), connector.ErrPlatform)
+		}
+		switch env.ErrCode {
+		case 0:
+			if err := json.Unmarshal(body, out); err != nil {
+				return c.fail(path, status, 0, "unexpected answer: "+err.Error(), connector.ErrPlatform)
+			}
+			return nil
+		case codeInvalidToken, codeExpiredToken, codeMissingToken:
+			if !withToken || refreshed {
+				return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrPlatform)
+			}
+			refreshed = true
+			var err error
+			if tok, err = c.tokens.Refresh(ctx, tok); err != nil {
+				return err
+			}
+			attempt-- // a refreshed token is not a retry
+		case codeBusy:
+			if werr := retry(connector.ErrPlatform, env.ErrCode, env.ErrMsg, 0); werr != nil {
+				return werr
+			}
+		case codeRateLimited, codeConcurrency:
+			if werr := retry(connector.ErrRateLimited, env.ErrCode, env.ErrMsg, c.throttleDelay()); werr != nil {
+				return werr
+			}
+		case codeBadSecret, codeBadCorpID, codeIPNotTrusted, codeNewIPForSync:
+			return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrBadCredentials)
+		case codeNoPrivilege:
+			return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrPermission)
+		default:
+			return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrPlatform)
+		}
+	}
+}
+
+func (c *Client) throttleDelay() time.Duration { return cmp.Or(c.opts.ThrottleDelay, time.Second) }
+
+// send makes one request after the pacer allows it and reads the answer (at most
+// 64 MiB).
+func (c *Client) send(ctx context.Context, u string) (status int, body []byte, asked time.Duration, err error) {
+	if err := c.pacer.Wait(ctx, &c.policy); err != nil {
+		return 0, nil, 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	defer resp.Body.Close()
+	if s := resp.Header.Get("Retry-After"); s != "" {
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 {
+			asked = time.Duration(f * float64(time.Second))
+		}
+	}
+	body, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return 0, nil, asked, err
+	}
+	return resp.StatusCode, body, asked, nil
+}
+
+func (c *Client) fail(path string, status, code int, msg string, kind error) *connector.PlatformError {
+	e := &connector.PlatformError{Platform: orgkit.WeCom, Op: path, HTTPStatus: status, Message: msg, Kind: kind}
+	if code != 0 {
+		e.Code = strconv.Itoa(code)
+	}
+	// WeCom's messages carry the request's ID as "hint: [...]"
+	if _, rest, ok := strings.Cut(msg, "hint: ["); ok {
+		if id, _, ok := strings.Cut(rest, "]"); ok {
+			e.RequestID = id
+		}
+	}
+	return e
+}
