@@ -265,11 +265,44 @@ func (b *xlsxBook) workbook(name string, rels map[string]xlsxRel) error {
 type sharedStrings struct {
 	chunks []string
 	bases  []uint32 // where each chunk starts in the concatenation
-	offs   []uint32
+	offs   offsets
 	cur    []byte // the chunk being filled
 	size   uint32 // the concatenation's length
 
 	chunkCap int // the capacity of a chunk
+}
+
+// offsets is a list of offsets kept in blocks, so that it is never copied as it
+// grows.
+type offsets struct {
+	blocks [][]uint32
+	n      int
+}
+
+const offsetBlock = 1 << 16
+
+func (o *offsets) len() int { return o.n }
+
+func (o *offsets) at(i int) uint32 { return o.blocks[i/offsetBlock][i%offsetBlock] }
+
+// grow makes room for n offsets in the first block (a hint: they may be more).
+func (o *offsets) grow(n int) {
+	if len(o.blocks) == 1 && n > cap(o.blocks[0]) {
+		o.blocks[0] = append(make([]uint32, 0, min(n, offsetBlock)), o.blocks[0]...)
+	}
+}
+
+func (o *offsets) append(v uint32) {
+	k := o.n / offsetBlock
+	if k == len(o.blocks) {
+		n := offsetBlock
+		if k == 0 {
+			n = 64
+		}
+		o.blocks = append(o.blocks, make([]uint32, 0, n))
+	}
+	o.blocks[k] = append(o.blocks[k], v)
+	o.n++
 }
 
 // sstChunk is the size of a chunk of shared strings.
@@ -284,7 +317,7 @@ func (t *sharedStrings) add(v []byte) {
 	}
 	t.cur = append(t.cur, v...)
 	t.size += uint32(len(v))
-	t.offs = append(t.offs, t.size)
+	t.offs.append(t.size)
 }
 
 func (t *sharedStrings) flush() {
@@ -296,10 +329,10 @@ func (t *sharedStrings) flush() {
 	t.cur = t.cur[:0]
 }
 
-func (t *sharedStrings) len() int { return len(t.offs) - 1 }
+func (t *sharedStrings) len() int { return t.offs.len() - 1 }
 
 func (t *sharedStrings) get(i int) string {
-	lo, hi := t.offs[i], t.offs[i+1]
+	lo, hi := t.offs.at(i), t.offs.at(i+1)
 	if lo == hi {
 		return ""
 	}
@@ -321,7 +354,8 @@ func (b *xlsxBook) sharedStrings(row int) (*sharedStrings, error) {
 	}
 	defer done()
 	declared := b.parts[strings.ToLower(b.sstPart)].UncompressedSize64
-	t := &sharedStrings{offs: []uint32{0}, chunkCap: int(min(max(declared, 4<<10), sstChunk))}
+	t := &sharedStrings{chunkCap: int(min(max(declared, 4<<10), sstChunk))}
+	t.offs.append(0)
 	tooLarge := func(limit string, max int64) error {
 		return &LimitError{Limit: limit, Max: max, File: b.file, Part: s.part}
 	}
@@ -340,10 +374,9 @@ func (b *xlsxBook) sharedStrings(row int) (*sharedStrings, error) {
 			switch {
 			case s.is("sst"):
 				// Room for the entries it declares, as many as its size allows (an
-				// entry takes at least five bytes: <si/>).
+				// entry takes at least five bytes: <si/>), up to a block.
 				if n, err := strconv.Atoi(string(attrOr(s, "uniqueCount"))); err == nil && n > 0 {
-					n = int(min(uint64(n), uint64(b.lim.MaxSharedStrings), declared/5))
-					t.offs = make([]uint32, 1, n+1)
+					t.offs.grow(int(min(uint64(n), uint64(b.lim.MaxSharedStrings), declared/5)) + 1)
 				}
 			case s.is("si"):
 				if t.len() == b.lim.MaxSharedStrings {

@@ -221,7 +221,10 @@ func (s *xmlScanner) markup(b []byte) (xmlToken, int) {
 		if i < 0 {
 			return 0, 0
 		}
-		name := bytes.TrimRight(b[2:i], " \t\r\n")
+		name := b[2:i]
+		for len(name) > 0 && xmlSpace(name[len(name)-1]) {
+			name = name[:len(name)-1]
+		}
 		if len(s.stack) == 0 || s.stack[len(s.stack)-1] != nameHash(name) {
 			s.err = s.malformed("unexpected end tag </%s>", truncate(string(name), 40))
 			return xmlEOF, i + 1
