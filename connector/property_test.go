@@ -177,14 +177,9 @@ func randomUpstream(rng *rand.Rand, seed uint64, flags bool) *connectortest.Sour
 	return s
 }
 
-// dump renders what upstream owns in the directory, keyed by external IDs: every
-// active synced department, and every member upstream lists.
-func dump(t *testing.T, snap *directory.Snapshot, src *connectortest.Source) string {
-	return dumpOf(t, snap, src, false)
-}
-
-// dumpOf is dump; with leaderSets, a department's leaders are rendered as a set
-// (manager and assistants together, sorted).
+// dumpOf renders what upstream owns in the directory, keyed by external IDs: every
+// active synced department, and every member upstream lists. With leaderSets, a
+// department's leaders are rendered as a set (manager and assistants together, sorted).
 func dumpOf(t *testing.T, snap *directory.Snapshot, src *connectortest.Source, leaderSets bool) string {
 	t.Helper()
 	tree := snap.Tree()

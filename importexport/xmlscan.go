@@ -32,11 +32,10 @@ type xmlScanner struct {
 	maxDepth int
 	row      int // the worksheet row being read, for errors; 0 outside rows
 
-	buf    []byte
-	r, w   int
-	eof    bool  // the source is exhausted
-	srcErr error // the source's error other than io.EOF
-	err    error // sticky
+	buf  []byte
+	r, w int
+	eof  bool  // the source is exhausted
+	err  error // sticky
 
 	stack []uint64 // hashes of the open elements' names
 	end   bool     // a self-closing tag's end is due
