@@ -322,7 +322,7 @@ func (s *Service) loadSnapshot(ctx context.Context, dir orgkit.DirectoryID, seen
 	if recs.Head < seen {
 		return nil, fmt.Errorf("directory: %s: store.Load returned head %d after version %d was seen: the head went backwards: %w", dir, recs.Head, seen, store.ErrContract)
 	}
-	return fromRecords(recs)
+	return fromRecords(recs, s.rules)
 }
 
 func (s *Service) loadRecords(ctx context.Context, dir orgkit.DirectoryID) (*store.Records, error) {

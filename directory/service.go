@@ -199,7 +199,7 @@ func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error
 	}
 	// Validate the founder before anything is written.
 	genesis := genesisCommands(rec, nd.Founder)
-	if _, err := s.plan(emptySnapshot(rec), store.Meta{Origin: store.OriginAPI}, genesis); err != nil {
+	if _, err := s.plan(emptySnapshot(rec, s.rules), store.Meta{Origin: store.OriginAPI}, genesis); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateDirectory(ctx, rec); err != nil {
@@ -269,14 +269,16 @@ func (b *batch) genesis(rec store.DirectoryRecord) {
 		Kind: role.Admin, OrgAdmin: true, Permissions: []string{"*"}})
 }
 
-func emptySnapshot(rec store.DirectoryRecord) *Snapshot {
-	return &Snapshot{settings: rec, unique: &uniqueIndex{}, lazy: &derivedIndexes{}}
+// emptySnapshot is the snapshot before a directory's first change set; rules are the
+// service's, which every later snapshot keeps (MemberBy normalizes with them).
+func emptySnapshot(rec store.DirectoryRecord, rules member.Rules) *Snapshot {
+	return &Snapshot{settings: rec, rules: rules, unique: &uniqueIndex{}, lazy: &derivedIndexes{}}
 }
 
 // commitGenesis commits a directory's first change set. Losing the race to another
 // process that committed it first is fine.
 func (s *Service) commitGenesis(ctx context.Context, rec store.DirectoryRecord, f *Founder) error {
-	res, err := s.plan(emptySnapshot(rec), store.Meta{Origin: store.OriginAPI, Reason: "create directory", Time: s.clock().UTC()}, genesisCommands(rec, f))
+	res, err := s.plan(emptySnapshot(rec, s.rules), store.Meta{Origin: store.OriginAPI, Reason: "create directory", Time: s.clock().UTC()}, genesisCommands(rec, f))
 	if err != nil {
 		return err
 	}
@@ -443,12 +445,12 @@ func (s *Service) Snapshot(ctx context.Context, dir orgkit.DirectoryID) (*Snapsh
 // Records are put in ID order (creation order for version-7 IDs), so member slots
 // and tree record order are the same in every process, whatever order the store
 // returned them in.
-func fromRecords(recs *store.Records) (*Snapshot, error) {
+func fromRecords(recs *store.Records, rules member.Rules) (*Snapshot, error) {
 	slices.SortFunc(recs.Nodes, func(a, b *orgtree.Node) int { return a.ID.Compare(b.ID) })
 	slices.SortFunc(recs.Members, func(a, b *member.Member) int { return a.ID.Compare(b.ID) })
 	slices.SortFunc(recs.Roles, func(a, b *role.Role) int { return a.ID.Compare(b.ID) })
 	slices.SortFunc(recs.RoleGroups, func(a, b *role.Group) int { return a.ID.Compare(b.ID) })
-	w := newWorking(emptySnapshot(recs.Directory))
+	w := newWorking(emptySnapshot(recs.Directory, rules))
 	w.quiet, w.lazyUnique = true, true
 	w.settings = recs.Directory
 	for _, n := range recs.Nodes {

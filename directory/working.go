@@ -408,6 +408,7 @@ func (w *working) freeze(version uint64) (*Snapshot, error) {
 		version:  version,
 		settings: w.settings,
 		tree:     w.base.tree,
+		rules:    w.base.rules,
 		members:  w.members.Freeze(),
 		slots:    w.slots.Freeze(),
 		byNode:   w.byNode.Freeze(),

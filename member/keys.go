@@ -34,23 +34,19 @@ func UniqueKey(f Field, m *Member) string {
 // read in the rules' default region) and an international one ("+86-139-0000-0001")
 // key as their E.164 form; an email as its NFKC-folded, lower-cased address; names,
 // employee numbers and accounts ignoring case, width and spacing; an external ID
-// without surrounding white space. A mobile or email that Normalize would refuse is
-// keyed as given. KeyOf returns "" for a blank value and for fields that are not
-// unique.
+// without surrounding white space. KeyOf returns "" for a blank value, for a mobile or
+// email that Normalize would refuse (no member is stored with one), and for fields
+// that are not unique.
 func (r Rules) KeyOf(f Field, value string) string {
 	switch f {
 	case SystemNameField, EmployeeNumberField, LoginAccountField, SSOAccountField:
 		return textnorm.Key(value)
 	case MobileField:
-		if e164, err := r.NormalizeMobile(value); err == nil {
-			return e164
-		}
-		return strings.TrimSpace(value)
+		e164, _ := r.NormalizeMobile(value)
+		return e164
 	case EmailField:
-		if addr, err := NormalizeEmail(value); err == nil {
-			return addr
-		}
-		return strings.ToLower(strings.TrimSpace(value))
+		addr, _ := NormalizeEmail(value)
+		return addr
 	case ExternalIDField:
 		return strings.TrimSpace(value)
 	}
