@@ -34,7 +34,8 @@ type mem struct {
 	bound       bool         // … or it was bound by PlanOptions.Bindings
 	activeFinal bool
 	skip        bool
-	derivedName bool // the system name was derived, not given
+	status      MemberStatus // upstream's, or the local one when upstream did not say
+	derivedName bool         // the system name was derived, not given
 }
 
 // memAff are a member's new affiliations.
@@ -80,7 +81,7 @@ func (p *planner) planMembers() error {
 		return err
 	}
 	for _, m := range p.members {
-		m.activeFinal = !m.skip && m.src.Status == Enabled
+		m.activeFinal = !m.skip && m.status == Enabled
 	}
 	p.parallel(func(m *mem, w *sink) {
 		if !m.skip {
@@ -174,7 +175,10 @@ func (p *planner) readMembers() {
 			continue
 		}
 		m := &backing[i]
-		m.src, m.ext = src, ext
+		m.src, m.ext, m.status = src, ext, src.Status
+		if src.StatusAbsent {
+			m.status = Enabled // a new member; a local one keeps its status (matchMembers)
+		}
 		p.members = append(p.members, m)
 		p.memByExt[ext] = m
 	}
@@ -200,6 +204,11 @@ func (p *planner) matchMembers() error {
 	}
 	if err := p.checkUnmatched(); err != nil {
 		return err
+	}
+	for _, m := range p.members {
+		if m.src.StatusAbsent && m.local != nil && m.local.Status != orgkit.Active {
+			m.status = Disabled // upstream did not say: the local status stays
+		}
 	}
 	p.extra = map[orgkit.MemberID]*mem{}
 	for _, m := range p.members {
@@ -920,7 +929,7 @@ func (p *planner) memberItems() {
 		}
 		_, mgrChange := p.mgr[m.id]
 		if m.local != nil && !m.matchKey.Valid() && len(m.set) == 0 && m.aff == nil && !mgrChange &&
-			(m.local.Status == orgkit.Active || m.src.Status != Enabled) {
+			(m.local.Status == orgkit.Active || m.status != Enabled) {
 			continue // nothing to do
 		}
 		name := ""
@@ -934,7 +943,7 @@ func (p *planner) memberItems() {
 			c := *m.value
 			c.ID, c.ExternalID = m.id, m.ext
 			c.Status = orgkit.Active
-			if m.src.Status != Enabled {
+			if m.status != Enabled {
 				c.Status = orgkit.Inactive
 			}
 			if m.aff != nil {
@@ -943,7 +952,7 @@ func (p *planner) memberItems() {
 			it.Kind, it.Command = MemberCreate, member.Create(c)
 			it.Reason = "new upstream in " + p.namesOf(c.Affiliations())
 			if c.Status != orgkit.Active {
-				it.Reason += " (" + m.src.Status.String() + ")"
+				it.Reason += " (" + m.status.String() + ")"
 			}
 			p.creates = append(p.creates, it)
 		} else {
@@ -960,7 +969,7 @@ func (p *planner) memberItems() {
 				b.Command = member.Update{ID: m.id, Fields: b.Fields, Value: member.Member{ExternalID: m.ext}}
 				p.binds = append(p.binds, b)
 			}
-			if m.local.Status != orgkit.Active && m.src.Status == Enabled {
+			if m.local.Status != orgkit.Active && m.status == Enabled {
 				a := it
 				a.Kind, a.Reason, a.Command = MemberActivate, "enabled upstream again", member.Activate{Members: []orgkit.MemberID{m.id}}
 				p.activations = append(p.activations, a)
@@ -1046,7 +1055,7 @@ func (p *planner) planLeaving() {
 			continue
 		}
 		active := m.local.Status == orgkit.Active
-		switch m.src.Status {
+		switch m.status {
 		case Disabled:
 			if active {
 				leave(m.local, false, "disabled upstream")

@@ -96,3 +96,25 @@ func TestUpstreamIDChangeRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusAbsent: a change event that does not say a member's status (WeCom's
+// callbacks name only what changed) leaves it as it is.
+func TestStatusAbsent(t *testing.T) {
+	e := newEnv(t, smallSource())
+	e.sync(connector.SyncOptions{})
+	e.src.EditMember("u6", func(m *connector.Member) { m.Status = connector.Disabled })
+	e.sync(connector.SyncOptions{})
+	require.Equal(t, orgkit.Inactive, e.member("u6").Status)
+
+	moved := connector.Member{ExternalID: "u6", Departments: []string{"sales"}, StatusAbsent: true,
+		Present: []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField}}
+	hired := connector.Member{ExternalID: "u11", Departments: []string{"sales"}, StatusAbsent: true,
+		Values: &member.Member{FullName: "Alan Kay"}, Present: []member.Field{member.FullNameField, member.PrimaryDepartmentField}}
+	rep, err := connector.SyncSnapshot(e.ctx, e.svc, e.dir, e.src, &connector.Snapshot{Delta: true, Members: []connector.Member{moved, hired}},
+		connector.SyncOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, map[connector.ItemKind]int{connector.MemberMove: 1, connector.MemberCreate: 1}, rep.Counts, "%s", rep.Plan)
+	assert.Equal(t, orgkit.Inactive, e.member("u6").Status, "still disabled")
+	assert.Equal(t, e.node("sales").ID, e.member("u6").Primary)
+	assert.Equal(t, orgkit.Active, e.member("u11").Status, "a new member is enabled")
+}

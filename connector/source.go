@@ -281,6 +281,10 @@ type Member struct {
 	Manager string
 	// Status is the member's status upstream.
 	Status MemberStatus
+	// StatusAbsent reports that upstream did not say the member's status (a change
+	// event that names only what changed): the local status stays, and a new member
+	// is enabled.
+	StatusAbsent bool
 }
 
 // Has reports whether upstream supplied field f.

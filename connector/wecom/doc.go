@@ -58,6 +58,17 @@
 // WeCom has no employee number or hire date: organizations keep them in custom
 // attributes, which Options.ExtAttrs maps by name (dates as YYYY-MM-DD).
 //
+// # Change callbacks
+//
+// Callbacks verifies WeCom's callbacks (SHA-1 signature over the token, timestamp,
+// nonce and message; AES-256-CBC with the EncodingAESKey; the receiver ID), refuses
+// stale and replayed ones (ErrCallbackRefused), answers the URL check (VerifyURL),
+// and decodes contact changes (change_contact) into delta snapshots for
+// connector.SyncSnapshot: created and updated members with the fields the event
+// carries (an event without a status leaves the status as it is), a changed userid
+// as a rename (the only place WeCom reports one), deleted members, and departments
+// created, updated and deleted.
+//
 // connector/connectortest.WeComServer serves a generated directory as this API does,
-// for tests.
+// and EncryptWeComCallback encrypts callbacks as WeCom does, for tests.
 package wecom
