@@ -282,15 +282,16 @@ func (s *Snapshot) scopeBits(node orgkit.NodeID, nodeOnly, primaryOnly bool) (bi
 	if s.tree == nil {
 		return nil, nil, fmt.Errorf("directory: node %s: %w", node, orgkit.ErrNotFound)
 	}
-	i, ok := s.tree.Index(node)
+	t := denseTree(s.tree)
+	i, ok := t.Index(node)
 	if !ok {
 		return nil, nil, fmt.Errorf("directory: node %s: %w", node, orgkit.ErrNotFound)
 	}
-	pre, end := s.tree.Interval(i)
+	pre, end := t.Interval(i)
 	if pre < 0 {
 		return nil, nil, fmt.Errorf("directory: node %s is retired: %w", node, orgkit.ErrNotFound)
 	}
-	nd := s.tree.At(i)
+	nd := t.At(i)
 	var primary func(*member.Member) bool
 	switch {
 	case primaryOnly && nodeOnly:
@@ -299,11 +300,11 @@ func (s *Snapshot) scopeBits(node orgkit.NodeID, nodeOnly, primaryOnly bool) (bi
 		return nil, assigned, nil
 	case primaryOnly:
 		primary = func(m *member.Member) bool {
-			j, ok := s.tree.Index(m.Primary)
+			j, ok := t.Index(m.Primary)
 			if !ok {
 				return false
 			}
-			p, _ := s.tree.Interval(j)
+			p, _ := t.Interval(j)
 			return p >= pre && p < end
 		}
 	case nd.Parent.IsZero() && !nodeOnly:
@@ -343,6 +344,7 @@ func (s *Snapshot) scopeBits(node orgkit.NodeID, nodeOnly, primaryOnly bool) (bi
 // secondary, as recorded) is the node (nodeOnly) or a live node of the subtree whose
 // pre-order interval is [pre, end): the test scopeBits's bitmap answers for every slot.
 func (s *Snapshot) affiliatedWithin(m *member.Member, node orgkit.NodeID, nodeOnly bool, pre, end int) bool {
+	t := denseTree(s.tree)
 	test := func(a orgkit.NodeID) bool {
 		if a.IsZero() {
 			return false
@@ -350,11 +352,11 @@ func (s *Snapshot) affiliatedWithin(m *member.Member, node orgkit.NodeID, nodeOn
 		if nodeOnly {
 			return a == node
 		}
-		i, ok := s.tree.Index(a)
-		if !ok || s.tree.At(i).ID != a { // unknown, or retired and merged away
+		i, ok := t.Index(a)
+		if !ok || t.At(i).ID != a { // unknown, or retired and merged away
 			return false
 		}
-		p, _ := s.tree.Interval(i)
+		p, _ := t.Interval(i)
 		return p >= pre && p < end
 	}
 	if test(m.Primary) {

@@ -194,8 +194,8 @@ func TestListAgreesWithBruteForce(t *testing.T) {
 				Status: statuses[r.IntN(len(statuses))], Role: roles[r.IntN(len(roles))], Limit: 1 + r.IntN(40),
 			}
 			var want []string
-			for i := range snap.MemberCount() {
-				m := snap.MemberAt(i)
+			for mv := range snap.Members() { // in slot order, as pages are
+				m := &mv
 				if inScope(tree, snap, m, q) && statusOK(m, q.Status) && (q.Role.IsZero() || snap.Assignment(m.ID).Holds(q.Role)) {
 					want = append(want, m.ID.String())
 				}

@@ -944,8 +944,9 @@ func (s *Snapshot) Search(q Search) (SearchResult, error) {
 		if scope, _, err = s.scopeBits(q.Within, false, false); err != nil {
 			return res, err
 		}
-		i, _ := s.tree.Index(q.Within)
-		nodeLo, nodeHi = s.tree.Interval(i)
+		t := denseTree(s.tree)
+		i, _ := t.Index(q.Within)
+		nodeLo, nodeHi = t.Interval(i)
 	}
 	text := normKey(q.Text)
 	if text == "" {

@@ -569,8 +569,9 @@ func (e *randomEditor) edit(snap *directory.Snapshot) []orgkit.Command {
 // emails, with and without pinyin, scopes, limits and inactive members.
 func randomSearches(r *rand.Rand, snap *directory.Snapshot, py directory.Transliterator) []directory.Search {
 	texts := []string{"zhang", "zw", "z", "wang", "li", "张", "伟", "研发", "1", "0001", "@example", "e0", "zhangwei1", "cxm", "Zhang Wei"}
+	all := slices.Collect(snap.Members())
 	for range 4 {
-		m := snap.MemberAt(r.IntN(snap.MemberCount()))
+		m := all[r.IntN(len(all))]
 		rs := []rune(m.SystemName.Default)
 		texts = append(texts, string(rs[:1+r.IntN(len(rs))]))
 		if len(m.Mobile) >= 4 {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/mobiles"
 	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/internal/textnorm"
@@ -105,7 +106,7 @@ func (s *Service) setup(opts Options) {
 	s.store = opts.Store
 	s.clock = opts.Clock
 	s.log = opts.Logger
-	s.rules = member.Rules{DefaultRegion: opts.DefaultRegion}.Remember()
+	s.rules = mobiles.Remember(member.Rules{DefaultRegion: opts.DefaultRegion})
 	s.translit = opts.Transliterator
 	s.retries = cmp.Or(opts.MaxRetries, 5)
 	s.maxStale = opts.MaxStaleness
@@ -129,7 +130,7 @@ func (s *Service) setup(opts Options) {
 func (s *Service) Store() store.Store { s.ready(); return s.store }
 
 // Rules returns the member field rules the service validates with. They remember the
-// mobile numbers they normalize (member.Rules.Remember), shared with the service:
+// mobile numbers they normalize, in a memo shared with the service:
 // numbers a caller normalizes with them ahead of a large batch — an importer while it
 // reads its file — are not parsed again by the batch.
 func (s *Service) Rules() member.Rules { s.ready(); return s.rules }
@@ -654,26 +655,26 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 }
 
 // prepareMobiles normalizes the mobiles of a large batch's member commands ahead of
-// time, in parallel (see member.Rules.Prepare).
+// time, in parallel (see internal/mobiles.Prepare).
 func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
 	if len(cmds) < 256 {
 		return r
 	}
-	var mobiles []string
+	var numbers []string
 	for _, c := range cmds {
 		switch c := c.(type) {
 		case member.Create:
-			mobiles = append(mobiles, c.Mobile)
+			numbers = append(numbers, c.Mobile)
 		case member.Update:
 			if slices.Contains(c.Fields, member.MobileField) {
-				mobiles = append(mobiles, c.Value.Mobile)
+				numbers = append(numbers, c.Value.Mobile)
 			}
 		}
 	}
-	if len(mobiles) < 256 {
+	if len(numbers) < 256 {
 		return r
 	}
-	return r.Prepare(mobiles)
+	return mobiles.Prepare(r, numbers)
 }
 
 // normalizeCreates normalizes the members of a large batch's member.Create commands

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/dense"
 	"github.com/orgkit/orgkit/internal/persist"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
@@ -104,15 +105,24 @@ func (s *Snapshot) member(id orgkit.MemberID) (*member.Member, bool) {
 // MemberCount returns the number of members, inactive ones included.
 func (s *Snapshot) MemberCount() int { return s.members.Len() }
 
-// MemberSlot returns the member's dense index in [0, MemberCount()). Slots are stable
-// across versions: a member keeps its slot forever.
-func (s *Snapshot) MemberSlot(id orgkit.MemberID) (int, bool) {
-	i, ok := s.slots.Get(id)
+// denseMembers is the snapshot as internal/dense shows its members to this module's
+// packages: slots in [0, MemberCount()), stable across versions (a member keeps its
+// slot forever), holding the snapshot's own records.
+type denseMembers Snapshot
+
+var _ = dense.LendMembers(func(s *Snapshot) dense.Members[*member.Member] { return (*denseMembers)(s) })
+
+func (d *denseMembers) Count() int              { return d.members.Len() }
+func (d *denseMembers) At(i int) *member.Member { return d.members.At(i) }
+func (d *denseMembers) Slot(id orgkit.MemberID) (int, bool) {
+	i, ok := d.slots.Get(id)
 	return int(i), ok
 }
 
-// MemberAt returns the member record in slot i, shared as those of Shared are.
-func (s *Snapshot) MemberAt(i int) *member.Member { return s.members.At(i) }
+// denseTree returns the dense view of a tree.
+func denseTree(t *orgtree.Tree) dense.Tree[*orgtree.Node] {
+	return dense.TreeOf[*orgtree.Tree, *orgtree.Node](t)
+}
 
 // Members yields a copy of every member (active and inactive) in creation order.
 func (s *Snapshot) Members() iter.Seq[member.Member] { return copies(s.Shared().Members()) }

@@ -70,20 +70,20 @@ func formulaStart(c byte) bool {
 	return false
 }
 
-// EscapeCSV returns a value as CSV export writes it: a value starting with '=', '+',
+// escapeCSV returns a value as CSV export writes it: a value starting with '=', '+',
 // '-', '@', tab or carriage return gets a leading "'" so that no spreadsheet runs it
 // as a formula. A value that already starts with "'" (one or more) followed by one of
 // those gets one more "'", so that UnescapeCSV gives every value back exactly.
-func EscapeCSV(s string) string {
+func escapeCSV(s string) string {
 	if s != "" && (formulaStart(s[0]) || quotedFormula(s)) {
 		return "'" + s
 	}
 	return s
 }
 
-// UnescapeCSV undoes EscapeCSV: it strips exactly one leading "'" when one of '=',
+// unescapeCSV undoes escapeCSV: it strips exactly one leading "'" when one of '=',
 // '+', '-', '@', tab or carriage return follows it (after any further "'").
-func UnescapeCSV(s string) string {
+func unescapeCSV(s string) string {
 	if quotedFormula(s) {
 		return s[1:]
 	}
@@ -99,7 +99,7 @@ func quotedFormula(s string) bool {
 	return i > 0 && i < len(s) && formulaStart(s[i])
 }
 
-// ParseNumberText reads a cell that holds a number typed as text or stored as a
+// parseNumberText reads a cell that holds a number typed as text or stored as a
 // number (a mobile, an employee number, a QQ number): full-width digits become ASCII,
 // and a number in scientific notation ("1.3912345678E+10", as spreadsheets store and
 // sometimes export large numbers) is written out in full. rounded reports a value in
@@ -107,7 +107,7 @@ func quotedFormula(s string) bool {
 // "1.39E+10": the spreadsheet shortened the number and the digits are lost. Values
 // that are not numbers come back as given (after NFKC), so leading zeros of text
 // cells ("000123") are kept.
-func ParseNumberText(s string) (v string, rounded bool) {
+func parseNumberText(s string) (v string, rounded bool) {
 	s = nfkc(s)
 	mant, ok := splitExponent(s)
 	if !ok {
@@ -171,15 +171,15 @@ func trimZeroFraction(s string) string {
 	return s[:i]
 }
 
-// ParseBool reads a yes/no cell: Yes/No, 是/否, true/false, 1/0, y/n, on/off, ✓/✗
+// parseBool reads a yes/no cell: Yes/No, 是/否, true/false, 1/0, y/n, on/off, ✓/✗
 // (any case, full-width too).
-func ParseBool(s string) (bool, bool) {
+func parseBool(s string) (bool, bool) {
 	v, ok := yesNoEnum.parse(s)
 	return v == 1, ok
 }
 
-// DateOptions say how ambiguous text dates are read.
-type DateOptions struct {
+// dateOpts say how ambiguous text dates are read.
+type dateOpts struct {
 	// Date1904 reads serial numbers in the 1904 date system (serial 0 is 1904-01-01),
 	// as workbooks made on old Macs store them; the default is the 1900 system.
 	Date1904 bool
@@ -190,7 +190,7 @@ type DateOptions struct {
 	MonthFirst bool
 }
 
-// ParseDate reads a calendar date from a cell:
+// parseDate reads a calendar date from a cell:
 //
 //   - a spreadsheet serial number ("45352", also with a time fraction "45352.5"), in
 //     the 1900 date system (Excel's, where serial 60 is the non-existent 1900-02-29 and
@@ -202,7 +202,7 @@ type DateOptions struct {
 //   - with an English month name: 1 Mar 2024, 1-Mar-2024, March 1, 2024.
 //
 // Two-digit years are refused. Full-width digits and separators are accepted.
-func ParseDate(s string, o DateOptions) (member.Date, bool) {
+func parseDate(s string, o dateOpts) (member.Date, bool) {
 	s = strings.ToLower(cleanCell(nfkc(s)))
 	if s == "" {
 		return member.Date{}, false
@@ -230,14 +230,14 @@ func parseSerialText(s string, date1904 bool) (member.Date, bool) {
 	if f == math.Trunc(f) && f >= 1900 && f <= 2100 {
 		return member.Date{}, false
 	}
-	return SerialDate(f, date1904)
+	return serialDate(f, date1904)
 }
 
-// SerialDate converts a spreadsheet serial number to a calendar date: in the 1900
+// serialDate converts a spreadsheet serial number to a calendar date: in the 1900
 // date system serial 1 is 1900-01-01 and serial 60 is the fictitious 1900-02-29
 // (refused); in the 1904 system serial 0 is 1904-01-01. The fraction (the time of day)
 // is dropped. Serials outside 1 (0 for 1904) … 9999-12-31 are refused.
-func SerialDate(serial float64, date1904 bool) (member.Date, bool) {
+func serialDate(serial float64, date1904 bool) (member.Date, bool) {
 	if math.IsNaN(serial) || math.IsInf(serial, 0) || serial < 0 || serial > 2958466 {
 		return member.Date{}, false
 	}
@@ -266,7 +266,7 @@ var monthNames = map[string]int{
 	"september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }
 
-// parseDateText reads the text forms of ParseDate (s is NFKC, lower-case, trimmed).
+// parseDateText reads the text forms of parseDate (s is NFKC, lower-case, trimmed).
 func parseDateText(s string, monthFirst bool) (member.Date, bool) {
 	// Drop a time: "2024-03-01t08:00:00z", "2024/3/1 8:00".
 	if i := strings.IndexByte(s, ':'); i > 0 {
@@ -376,8 +376,8 @@ func atoi(s string) int {
 	return n
 }
 
-// ParseInt reads a whole number ("3", "３", "3.0", " -2 ").
-func ParseInt(s string) (int, bool) {
+// parseInt reads a whole number ("3", "３", "3.0", " -2 ").
+func parseInt(s string) (int, bool) {
 	s = trimZeroFraction(cleanCell(nfkc(s)))
 	n, err := strconv.Atoi(s)
 	if err != nil || n < -1_000_000_000 || n > 1_000_000_000 {

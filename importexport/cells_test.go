@@ -13,46 +13,46 @@ func TestParseDate(t *testing.T) {
 	d := func(y, m, day int) member.Date { return member.Date{Year: y, Month: timeMonth(m), Day: day} }
 	cases := []struct {
 		in   string
-		o    DateOptions
+		o    dateOpts
 		want member.Date
 		ok   bool
 	}{
-		{"2024-03-01", DateOptions{}, d(2024, 3, 1), true},
-		{"2024/3/1", DateOptions{}, d(2024, 3, 1), true},
-		{"2024.03.01", DateOptions{}, d(2024, 3, 1), true},
-		{"20240301", DateOptions{}, d(2024, 3, 1), true},
-		{"2024年3月1日", DateOptions{}, d(2024, 3, 1), true},
-		{"２０２４－０３－０１", DateOptions{}, d(2024, 3, 1), true},
-		{" 2024-03-01T08:30:00Z ", DateOptions{}, d(2024, 3, 1), true},
-		{"2024/3/1 8:30", DateOptions{}, d(2024, 3, 1), true},
-		{"01/03/2024", DateOptions{}, d(2024, 3, 1), true},
-		{"01/03/2024", DateOptions{MonthFirst: true}, d(2024, 1, 3), true},
-		{"13/03/2024", DateOptions{MonthFirst: true}, d(2024, 3, 13), true},
-		{"03/13/2024", DateOptions{}, d(2024, 3, 13), true},
-		{"1 Mar 2024", DateOptions{}, d(2024, 3, 1), true},
-		{"March 1, 2024", DateOptions{}, d(2024, 3, 1), true},
-		{"01-Mar-2024", DateOptions{}, d(2024, 3, 1), true},
-		{"45352", DateOptions{}, d(2024, 3, 1), true},
-		{"45352.75", DateOptions{}, d(2024, 3, 1), true},
-		{"43890", DateOptions{Date1904: true}, d(2024, 3, 1), true},
-		{"0", DateOptions{Date1904: true}, d(1904, 1, 1), true},
-		{"1", DateOptions{}, d(1900, 1, 1), true},
-		{"59", DateOptions{}, d(1900, 2, 28), true},
-		{"60", DateOptions{}, member.Date{}, false}, // Excel's 1900-02-29
-		{"61", DateOptions{}, d(1900, 3, 1), true},
-		{"2024", DateOptions{}, member.Date{}, false},
-		{"24/3/1", DateOptions{}, member.Date{}, false},
-		{"2024-02-30", DateOptions{}, member.Date{}, false},
-		{"2024-13-01", DateOptions{}, member.Date{}, false},
-		{"-5", DateOptions{}, member.Date{}, false},
-		{"1e5", DateOptions{}, member.Date{}, false},
-		{"NaN", DateOptions{}, member.Date{}, false},
-		{"tomorrow", DateOptions{}, member.Date{}, false},
-		{"", DateOptions{}, member.Date{}, false},
-		{"99999999", DateOptions{}, member.Date{}, false},
+		{"2024-03-01", dateOpts{}, d(2024, 3, 1), true},
+		{"2024/3/1", dateOpts{}, d(2024, 3, 1), true},
+		{"2024.03.01", dateOpts{}, d(2024, 3, 1), true},
+		{"20240301", dateOpts{}, d(2024, 3, 1), true},
+		{"2024年3月1日", dateOpts{}, d(2024, 3, 1), true},
+		{"２０２４－０３－０１", dateOpts{}, d(2024, 3, 1), true},
+		{" 2024-03-01T08:30:00Z ", dateOpts{}, d(2024, 3, 1), true},
+		{"2024/3/1 8:30", dateOpts{}, d(2024, 3, 1), true},
+		{"01/03/2024", dateOpts{}, d(2024, 3, 1), true},
+		{"01/03/2024", dateOpts{MonthFirst: true}, d(2024, 1, 3), true},
+		{"13/03/2024", dateOpts{MonthFirst: true}, d(2024, 3, 13), true},
+		{"03/13/2024", dateOpts{}, d(2024, 3, 13), true},
+		{"1 Mar 2024", dateOpts{}, d(2024, 3, 1), true},
+		{"March 1, 2024", dateOpts{}, d(2024, 3, 1), true},
+		{"01-Mar-2024", dateOpts{}, d(2024, 3, 1), true},
+		{"45352", dateOpts{}, d(2024, 3, 1), true},
+		{"45352.75", dateOpts{}, d(2024, 3, 1), true},
+		{"43890", dateOpts{Date1904: true}, d(2024, 3, 1), true},
+		{"0", dateOpts{Date1904: true}, d(1904, 1, 1), true},
+		{"1", dateOpts{}, d(1900, 1, 1), true},
+		{"59", dateOpts{}, d(1900, 2, 28), true},
+		{"60", dateOpts{}, member.Date{}, false}, // Excel's 1900-02-29
+		{"61", dateOpts{}, d(1900, 3, 1), true},
+		{"2024", dateOpts{}, member.Date{}, false},
+		{"24/3/1", dateOpts{}, member.Date{}, false},
+		{"2024-02-30", dateOpts{}, member.Date{}, false},
+		{"2024-13-01", dateOpts{}, member.Date{}, false},
+		{"-5", dateOpts{}, member.Date{}, false},
+		{"1e5", dateOpts{}, member.Date{}, false},
+		{"NaN", dateOpts{}, member.Date{}, false},
+		{"tomorrow", dateOpts{}, member.Date{}, false},
+		{"", dateOpts{}, member.Date{}, false},
+		{"99999999", dateOpts{}, member.Date{}, false},
 	}
 	for _, c := range cases {
-		got, ok := ParseDate(c.in, c.o)
+		got, ok := parseDate(c.in, c.o)
 		assert.Equal(t, c.ok, ok, c.in)
 		assert.Equal(t, c.want, got, c.in)
 	}
@@ -76,7 +76,7 @@ func TestParseNumberText(t *testing.T) {
 		{"1e", "1e", false},
 	}
 	for _, c := range cases {
-		got, rounded := ParseNumberText(c.in)
+		got, rounded := parseNumberText(c.in)
 		assert.Equal(t, c.want, got, c.in)
 		assert.Equal(t, c.rounded, rounded, c.in)
 	}
@@ -84,14 +84,14 @@ func TestParseNumberText(t *testing.T) {
 
 func TestParseBoolAndEnums(t *testing.T) {
 	for _, s := range []string{"Yes", "yes", "是", "TRUE", "1", "Ｙ", "✓"} {
-		v, ok := ParseBool(s)
+		v, ok := parseBool(s)
 		assert.True(t, ok && v, s)
 	}
 	for _, s := range []string{"No", "否", "false", "0", "off"} {
-		v, ok := ParseBool(s)
+		v, ok := parseBool(s)
 		assert.True(t, ok && !v, s)
 	}
-	_, ok := ParseBool("maybe")
+	_, ok := parseBool("maybe")
 	assert.False(t, ok)
 	for _, e := range []*enumSpec{genderEnum, loginMethodEnum, statusEnum, kindEnum, contactViewEnum, receptionEnum, yesNoEnum} {
 		for _, v := range e.values {
@@ -121,11 +121,11 @@ func TestCSVEscape(t *testing.T) {
 		"'":        "'",
 	}
 	for in, want := range cases {
-		assert.Equal(t, want, EscapeCSV(in), in)
-		assert.Equal(t, in, UnescapeCSV(EscapeCSV(in)), in)
+		assert.Equal(t, want, escapeCSV(in), in)
+		assert.Equal(t, in, unescapeCSV(escapeCSV(in)), in)
 	}
-	assert.Equal(t, "=x", UnescapeCSV("'=x"))
-	assert.Equal(t, "'x", UnescapeCSV("'x"))
+	assert.Equal(t, "=x", unescapeCSV("'=x"))
+	assert.Equal(t, "'x", unescapeCSV("'x"))
 }
 
 func TestHeaderMatching(t *testing.T) {

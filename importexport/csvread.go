@@ -132,7 +132,7 @@ func (c *csvReader) next() (int, []string, bool, error) {
 		return 0, nil, false, nil
 	}
 	for i, s := range fields {
-		fields[i] = UnescapeCSV(s)
+		fields[i] = unescapeCSV(s)
 	}
 	return c.recordLine, fields, true, nil
 }

@@ -283,7 +283,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 		case ColOrder:
 			if clear {
 				order = 0
-			} else if n, ok := ParseInt(v); ok {
+			} else if n, ok := parseInt(v); ok {
 				order = n
 			} else {
 				bad(invalid, detailWholeNumber.in(im.tag))
@@ -292,7 +292,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 			on := false
 			if !clear {
 				var ok bool
-				if on, ok = ParseBool(v); !ok {
+				if on, ok = parseBool(v); !ok {
 					bad(invalid, oneOf(yesNoEnum))
 					continue
 				}

@@ -152,8 +152,7 @@
 //
 // In xlsx every value is written as a string cell, never a formula. In CSV a value
 // starting with '=', '+', '-', '@', tab or carriage return gets a leading "'", and
-// import strips exactly one leading "'" when one of those characters follows
-// (EscapeCSV, UnescapeCSV). A value that itself starts with "'" followed by one of
+// import strips exactly one leading "'" when one of those characters follows. A value that itself starts with "'" followed by one of
 // those characters gets a second "'" on export, so that every value survives the
 // round trip.
 //

@@ -207,7 +207,7 @@ func (eb *errorBook) copySheet(src, name string, rows rowSource, lim Limits) err
 			}
 			if rep != nil && num > header && rep.types[c] == tDate {
 				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					if d, ok := SerialDate(f, eb.date1904); ok {
+					if d, ok := serialDate(f, eb.date1904); ok {
 						v = d.String()
 					}
 				}

@@ -62,7 +62,8 @@ type ExportOptions struct {
 // excelize's StreamWriter: memory does not grow with the number of rows) or CSV.
 //
 // Every value is written as text: in xlsx as a string cell, so that no value is ever
-// a formula; in CSV with the "'" prefix of EscapeCSV. Derived defaults (an affiliated
+// a formula; in CSV with a "'" before a leading '=', '+', '-', '@', tab or CR (see
+// Formula safety in the package documentation). Derived defaults (an affiliated
 // department or organization that follows the primary department) are left blank;
 // departments are named by code, or by path when they have none. Writing the same
 // snapshot with the same options gives the same bytes, so an export imported into an
@@ -522,11 +523,11 @@ func (ex *exporter) writeXLSX(ctx context.Context, w io.Writer) error {
 	return writeWorkbook(f, w, ex.sheets == Members|Departments)
 }
 
-// csvSheet writes the header and a row per item, formula-safe (EscapeCSV).
+// csvSheet writes the header and a row per item, formula-safe (escapeCSV).
 func csvSheet[T any](ctx context.Context, cw *csv.Writer, header []string, items []T, row func(T) []string) error {
 	escaped := func(cells []string) []string {
 		for i, s := range cells {
-			cells[i] = EscapeCSV(s)
+			cells[i] = escapeCSV(s)
 		}
 		return cells
 	}

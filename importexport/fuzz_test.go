@@ -21,7 +21,7 @@ func FuzzParseDate(f *testing.F) {
 		f.Add(s, false, false)
 	}
 	f.Fuzz(func(t *testing.T, s string, date1904, monthFirst bool) {
-		d, ok := ParseDate(s, DateOptions{Date1904: date1904, MonthFirst: monthFirst})
+		d, ok := parseDate(s, dateOpts{Date1904: date1904, MonthFirst: monthFirst})
 		if !ok {
 			if !d.IsZero() {
 				t.Fatalf("%q: refused but %v", s, d)
@@ -32,7 +32,7 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("%q: %v", s, d)
 		}
 		// The ISO form reads back as the same date.
-		if again, ok := ParseDate(d.String(), DateOptions{}); !ok || again != d {
+		if again, ok := parseDate(d.String(), dateOpts{}); !ok || again != d {
 			t.Fatalf("%q: %v does not read back (%v)", s, d, again)
 		}
 	})
@@ -43,11 +43,11 @@ func FuzzParseNumberText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, rounded := ParseNumberText(s)
+		v, rounded := parseNumberText(s)
 		if rounded {
 			return
 		}
-		if again, r2 := ParseNumberText(v); again != v || r2 {
+		if again, r2 := parseNumberText(v); again != v || r2 {
 			t.Fatalf("%q → %q → %q", s, v, again)
 		}
 		if utf8.ValidString(s) && !utf8.ValidString(v) {
@@ -80,8 +80,8 @@ func FuzzEnumCells(f *testing.F) {
 				}
 			}
 		}
-		_, _ = ParseBool(s)
-		_, _ = ParseInt(s)
+		_, _ = parseBool(s)
+		_, _ = parseInt(s)
 		_ = splitList(s)
 		_ = isClear(cleanCell(s))
 	})
@@ -92,12 +92,12 @@ func FuzzCSVEscape(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		e := EscapeCSV(s)
+		e := escapeCSV(s)
 		if e != "" && formulaStart(e[0]) {
 			t.Fatalf("%q escapes to %q", s, e)
 		}
-		if UnescapeCSV(e) != s {
-			t.Fatalf("%q → %q → %q", s, e, UnescapeCSV(e))
+		if unescapeCSV(e) != s {
+			t.Fatalf("%q → %q → %q", s, e, unescapeCSV(e))
 		}
 	})
 }

@@ -79,7 +79,7 @@ type ImportOptions struct {
 	// Language is the language of problem messages; the zero value means English.
 	Language language.Tag
 	// MonthFirst reads ambiguous text dates such as 01/03/2024 month first (3 January
-	// 2024); by default they are read day first (1 March 2024). See ParseDate.
+	// 2024); by default they are read day first (1 March 2024).
 	MonthFirst bool
 	// Meta is recorded on the change set (actor, reason); Origin is always "import".
 	// Meta.IfVersion pins the import to a version of the directory.
@@ -710,7 +710,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 				im.addReadErr(im.cellProblem(sh, row, i, CodeCellError, v, ""))
 				sh.cells.set(start+i, "")
 			case format == XLSX && kind == Members && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v):
-				if m, rounded := ParseNumberText(v); !rounded {
+				if m, rounded := parseNumberText(v); !rounded {
 					im.warm(m) // the value memberCell gives the batch
 				}
 			}
@@ -1004,7 +1004,7 @@ func (im *importer) markReadOnly() {
 // mobileWarmer normalizes the mobile numbers of xlsx member sheets on another
 // goroutine while the file is read (an XML decode on one processor; a CSV file is
 // read too fast for it to matter): the service's rules remember the results
-// (member.Rules.Remember), so the batch finds those numbers done instead of parsing
+// (see internal/mobiles), so the batch finds those numbers done instead of parsing
 // them after the read. It never holds the reader up, and stops when the read ends:
 // numbers it did not reach are left to the batch, which parses them in parallel.
 type mobileWarmer struct {

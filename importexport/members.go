@@ -383,7 +383,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 			s = ""
 		} else if b.spec.typ == tNumText {
 			var rounded bool
-			if s, rounded = ParseNumberText(v); rounded {
+			if s, rounded = parseNumberText(v); rounded {
 				return bad(CodeCellRounded, "")
 			}
 		}
@@ -412,7 +412,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		on := false
 		if !clear {
 			var ok bool
-			if on, ok = ParseBool(v); !ok {
+			if on, ok = parseBool(v); !ok {
 				return bad(invalid(), fmt.Sprintf(detailOneOf.in(im.tag), wordYes.in(im.tag)+", "+wordNo.in(im.tag)))
 			}
 		}
@@ -421,7 +421,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		var d member.Date
 		if !clear {
 			var ok bool
-			if d, ok = ParseDate(v, im.dateOptions(sh)); !ok {
+			if d, ok = parseDate(v, im.dateOptions(sh)); !ok {
 				return bad(invalid(), detailDateExample.in(im.tag))
 			}
 		}
@@ -494,8 +494,8 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 	return true
 }
 
-func (im *importer) dateOptions(sh *sheetData) DateOptions {
-	o := DateOptions{MonthFirst: im.opts.MonthFirst}
+func (im *importer) dateOptions(sh *sheetData) dateOpts {
+	o := dateOpts{MonthFirst: im.opts.MonthFirst}
 	if sh.input < len(im.inputs) {
 		o.Date1904 = im.inputs[sh.input].date1904
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/orgkit/orgkit/internal/mobiles"
 	"github.com/orgkit/orgkit/member"
 )
 
@@ -86,7 +87,7 @@ func TestRowsAhead(t *testing.T) {
 // depends on timing: a blocking add or a stop that drained the queue would hang or
 // fail the test on any machine.)
 func TestMobileWarmerNeverBlocks(t *testing.T) {
-	w := idleMobileWarmer(member.Rules{}.Remember())
+	w := idleMobileWarmer(mobiles.Remember(member.Rules{}))
 	for i := range (cap(w.ch) + 10) * warmChunk {
 		w.add(fmt.Sprintf("139%08d", i))
 	}

@@ -68,7 +68,7 @@ func TestImportThousandRowsThreeBad(t *testing.T) {
 	assert.Equal(t, before+1, fx.snap(t).Version())
 	m := fx.member(t, member.EmployeeNumberField, "000042")
 	assert.Equal(t, "+8613800000042", m.Mobile)
-	want, ok := SerialDate(44042, false)
+	want, ok := serialDate(44042, false)
 	require.True(t, ok)
 	assert.Equal(t, want, m.HireDate)
 	assert.Equal(t, fx.member(t, member.EmployeeNumberField, "000004").ID, m.ReportingManager)

@@ -244,14 +244,14 @@ func (r *resolver) memberKey(f member.Field, raw string) (string, bool) {
 	raw = cleanCell(raw)
 	switch f {
 	case member.MobileField:
-		v, _ := ParseNumberText(raw)
+		v, _ := parseNumberText(raw)
 		e164, err := r.im.rules.NormalizeMobile(v)
 		return e164, err == nil
 	case member.EmailField:
 		e, err := member.NormalizeEmail(raw)
 		return e, err == nil
 	case member.EmployeeNumberField, member.LoginAccountField:
-		v, _ := ParseNumberText(raw)
+		v, _ := parseNumberText(raw)
 		return textnorm.Key(v), v != ""
 	case member.ExternalIDField:
 		return raw, raw != ""

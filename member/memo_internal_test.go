@@ -13,12 +13,12 @@ import (
 func TestMemoCapacity(t *testing.T) {
 	defer func(c int) { memoCapacity = c }(memoCapacity)
 	memoCapacity = 100
-	r := Rules{}.Remember()
+	r := Rules{}.remember()
 	var in []string
 	for i := range 250 {
 		in = append(in, fmt.Sprintf("139%08d", i))
 	}
-	r = r.Prepare(in)
+	r = r.prepare(in)
 	require.LessOrEqual(t, len(r.memo.m), 100)
 	_, kept := r.memo.get(in[249])
 	assert.True(t, kept, "the last numbers of an oversized batch are kept")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/orgkit/orgkit/internal/mobiles"
 	"github.com/orgkit/orgkit/member"
 )
 
@@ -18,7 +19,7 @@ func TestPrepareAnswersLikeNormalizeMobile(t *testing.T) {
 	}
 	in = append(in, "12345", "", "+86 139", "１３９００００００００", "13900000000", "13900000000")
 	plain := member.Rules{}
-	prepared := plain.Prepare(in)
+	prepared := mobiles.Prepare(plain, in)
 	for _, s := range in {
 		want, wantErr := plain.NormalizeMobile(s)
 		got, gotErr := prepared.NormalizeMobile(s)
@@ -35,7 +36,7 @@ func TestPrepareAnswersLikeNormalizeMobile(t *testing.T) {
 // that do not, and stop using the memo when a copy reads numbers in another region.
 func TestRememberedMobiles(t *testing.T) {
 	plain := member.Rules{}
-	r := plain.Remember()
+	r := mobiles.Remember(plain)
 	copyOf := r
 	in := []string{"13900000000", "139 0000 0001", "12345", "+852 5123 4567", "0085251234567"}
 	for _, s := range in {
@@ -47,7 +48,7 @@ func TestRememberedMobiles(t *testing.T) {
 		assert.Equal(t, want, again, s)
 		assert.Equal(t, wantErr, againErr, s)
 	}
-	assert.Equal(t, r, r.Remember(), "rules that remember are returned as they are")
+	assert.Equal(t, r, mobiles.Remember(r), "rules that remember are returned as they are")
 	hk := r
 	hk.DefaultRegion = "HK"
 	got, err := hk.NormalizeMobile("51234567") // a Hong Kong number, not the memo's
@@ -59,7 +60,7 @@ func TestRememberedMobiles(t *testing.T) {
 
 // Rules that remember are safe for concurrent use (run with -race).
 func TestRememberedMobilesConcurrently(t *testing.T) {
-	r := member.Rules{}.Remember()
+	r := mobiles.Remember(member.Rules{})
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Add(1)
@@ -73,7 +74,7 @@ func TestRememberedMobilesConcurrently(t *testing.T) {
 				assert.Equal(t, "+86"+s, got)
 				batch = append(batch, fmt.Sprintf("138%04d%04d", w, i))
 			}
-			r.Prepare(batch)
+			mobiles.Prepare(r, batch)
 		}()
 	}
 	wg.Wait()

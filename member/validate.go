@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/mobiles"
 	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/internal/textnorm"
 )
@@ -42,7 +43,7 @@ type Rules struct {
 	// Empty means "CN".
 	DefaultRegion string
 
-	memo *mobileMemo // numbers normalized before (Remember, Prepare); a pointer keeps Rules comparable
+	memo *mobileMemo // numbers normalized before (remember, prepare); a pointer keeps Rules comparable
 }
 
 type mobileResult struct {
@@ -58,19 +59,19 @@ type mobileMemo struct {
 	m      map[string]mobileResult
 }
 
-// memoCapacity is how many mobile numbers rules that Remember hold at most; once
+// memoCapacity is how many mobile numbers rules that remember hold at most; once
 // full, they start afresh.
 var memoCapacity = 1 << 18
 
-// Remember returns rules that remember the mobile numbers they normalize, up to
+// remember returns rules that remember the mobile numbers they normalize, up to
 // 262,144 of them (then they start afresh), in a memo shared by every copy of the
 // returned rules and safe for concurrent use: parsing a number against its numbering
 // plan costs tens of microseconds, and a number seen once is not parsed again. A
-// directory.Service validates with such rules, so numbers that an importer
-// normalizes while it reads its file are found done by the batch it then applies.
-// Rules whose DefaultRegion is changed after Remember stop using the memo. Rules that
-// remember already are returned as they are.
-func (r Rules) Remember() Rules {
+// directory.Service validates with such rules (lent through internal/mobiles), so
+// numbers that an importer normalizes while it reads its file are found done by the
+// batch it then applies. Rules whose DefaultRegion is changed afterwards stop using
+// the memo. Rules that remember already are returned as they are.
+func (r Rules) remember() Rules {
 	if r.memoized() == nil {
 		r.memo = &mobileMemo{region: r.region(), m: map[string]mobileResult{}}
 	}
@@ -105,15 +106,17 @@ func (m *mobileMemo) put(keys []string, results []mobileResult) {
 	}
 }
 
-// Prepare returns rules that remember (see Remember) the given mobile numbers
+var _ = mobiles.Lend(Rules.remember, Rules.prepare)
+
+// prepare returns rules that remember (see remember) the given mobile numbers
 // normalized, worked out in parallel on every processor, so that a batch of 100,000
 // members does not parse its mobiles one by one. Numbers the rules remember already
 // are not parsed again. The answers are exactly those of NormalizeMobile.
-func (r Rules) Prepare(mobiles []string) Rules {
-	r = r.Remember()
-	todo := make([]string, 0, len(mobiles))
-	seen := make(map[string]bool, len(mobiles))
-	for _, s := range mobiles {
+func (r Rules) prepare(numbers []string) Rules {
+	r = r.remember()
+	todo := make([]string, 0, len(numbers))
+	seen := make(map[string]bool, len(numbers))
+	for _, s := range numbers {
 		if s == "" || seen[s] {
 			continue
 		}

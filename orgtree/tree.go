@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/dense"
 	"github.com/orgkit/orgkit/internal/textnorm"
 )
 
@@ -142,7 +143,7 @@ func (t *Tree) Node(id orgkit.NodeID) (Node, bool) { return valueOf(t.Shared().N
 
 // Resolve returns the ID that id stands for now: itself, or the node it was merged into.
 func (t *Tree) Resolve(id orgkit.NodeID) (orgkit.NodeID, bool) {
-	i, ok := t.Index(id)
+	i, ok := t.indexOf(id)
 	if !ok {
 		return id, false
 	}
@@ -152,9 +153,9 @@ func (t *Tree) Resolve(id orgkit.NodeID) (orgkit.NodeID, bool) {
 // Record returns the node stored under id as it is, without following redirects.
 func (t *Tree) Record(id orgkit.NodeID) (Node, bool) { return valueOf(t.Shared().Record(id)) }
 
-// Index returns the dense index of the node id resolves to, in [0, Len()).
+// indexOf returns the dense index of the node id resolves to, in [0, Len()).
 // Dense indexes are stable for one Tree only.
-func (t *Tree) Index(id orgkit.NodeID) (int, bool) {
+func (t *Tree) indexOf(id orgkit.NodeID) (int, bool) {
 	i, ok := t.index[id]
 	if !ok {
 		return 0, false
@@ -169,23 +170,21 @@ func (t *Tree) Index(id orgkit.NodeID) (int, bool) {
 	return int(i), true
 }
 
-// At returns the node with dense index i: the tree's own record, shared like those
-// of Shared.
-func (t *Tree) At(i int) *Node { return t.nodes[i] }
+// denseTree is the tree as internal/dense shows it to this module's packages.
+type denseTree Tree
 
-// Interval returns the pre-order position of the node with dense index i and the end
-// of its subtree: node j is in i's subtree exactly when pre(i) <= pre(j) < end(i).
-// Retired nodes have (-1, -1).
-func (t *Tree) Interval(i int) (pre, end int) { return int(t.pre[i]), int(t.end[i]) }
+var _ = dense.LendTree(func(t *Tree) dense.Tree[*Node] { return (*denseTree)(t) })
 
-// ParentIndex returns the dense index of the parent of node i, or -1 for the root
-// and retired nodes.
-func (t *Tree) ParentIndex(i int) int { return int(t.parent[i]) }
+func (d *denseTree) Len() int                           { return len(d.nodes) }
+func (d *denseTree) At(i int) *Node                     { return d.nodes[i] }
+func (d *denseTree) Index(id orgkit.NodeID) (int, bool) { return (*Tree)(d).indexOf(id) }
+func (d *denseTree) Interval(i int) (pre, end int)      { return int(d.pre[i]), int(d.end[i]) }
+func (d *denseTree) ParentIndex(i int) int              { return int(d.parent[i]) }
 
 // Contains reports whether node b is a or lies below a. Both IDs are resolved.
 func (t *Tree) Contains(a, b orgkit.NodeID) bool {
-	i, ok1 := t.Index(a)
-	j, ok2 := t.Index(b)
+	i, ok1 := t.indexOf(a)
+	j, ok2 := t.indexOf(b)
 	if !ok1 || !ok2 || t.pre[i] < 0 || t.pre[j] < 0 {
 		return false
 	}
@@ -201,7 +200,7 @@ func (t *Tree) IsAncestor(a, b orgkit.NodeID) bool {
 
 // Depth returns the number of edges from the root to the node (the root has depth 0).
 func (t *Tree) Depth(id orgkit.NodeID) int {
-	i, ok := t.Index(id)
+	i, ok := t.indexOf(id)
 	if !ok {
 		return -1
 	}
@@ -305,7 +304,7 @@ func (s Shared) Root() *Node { return s.t.nodes[s.t.root] }
 
 // Node returns the record of the node with the ID, following merge redirects.
 func (s Shared) Node(id orgkit.NodeID) (*Node, bool) {
-	i, ok := s.t.Index(id)
+	i, ok := s.t.indexOf(id)
 	if !ok {
 		return nil, false
 	}
@@ -324,7 +323,7 @@ func (s Shared) Record(id orgkit.NodeID) (*Node, bool) {
 // Parent returns the record of the node's parent; false for the root and unknown or
 // retired nodes.
 func (s Shared) Parent(id orgkit.NodeID) (*Node, bool) {
-	i, ok := s.t.Index(id)
+	i, ok := s.t.indexOf(id)
 	if !ok || s.t.parent[i] < 0 {
 		return nil, false
 	}
@@ -335,7 +334,7 @@ func (s Shared) Parent(id orgkit.NodeID) (*Node, bool) {
 // fresh slice.
 func (s Shared) Path(id orgkit.NodeID) []*Node {
 	t := s.t
-	i, ok := t.Index(id)
+	i, ok := t.indexOf(id)
 	if !ok || t.pre[i] < 0 {
 		return nil
 	}
@@ -350,7 +349,7 @@ func (s Shared) Path(id orgkit.NodeID) []*Node {
 func (s Shared) Children(id orgkit.NodeID) iter.Seq[*Node] {
 	t := s.t
 	return func(yield func(*Node) bool) {
-		i, ok := t.Index(id)
+		i, ok := t.indexOf(id)
 		if !ok {
 			return
 		}
@@ -366,7 +365,7 @@ func (s Shared) Children(id orgkit.NodeID) iter.Seq[*Node] {
 func (s Shared) Subtree(id orgkit.NodeID) iter.Seq[*Node] {
 	t := s.t
 	return func(yield func(*Node) bool) {
-		i, ok := t.Index(id)
+		i, ok := t.indexOf(id)
 		if !ok || t.pre[i] < 0 {
 			return
 		}

@@ -135,7 +135,7 @@ func (x *Index) memberNames(s int32, id orgkit.MemberID) orgkit.Names {
 	if s < 0 {
 		return orgkit.Name(id.String())
 	}
-	return memberName(x.snap.MemberAt(int(s)))
+	return memberName(membersOf(x.snap).At(int(s)))
 }
 
 func (x *Index) nodeNames(p int32, id orgkit.NodeID) orgkit.Names {

@@ -166,8 +166,8 @@ func (x *Index) Snapshot() *directory.Snapshot {
 func (x *Index) empty() bool { return x == nil || x.mp == nil }
 
 func buildNodes(snap *directory.Snapshot) *nodePart {
-	t := snap.Tree()
-	np := &nodePart{tree: t}
+	np := &nodePart{tree: snap.Tree()}
+	t := treeOf(np.tree)
 	live := 0
 	for i := range t.Len() {
 		if pre, _ := t.Interval(i); pre >= 0 {
@@ -202,10 +202,11 @@ func buildNodes(snap *directory.Snapshot) *nodePart {
 	}
 	np.nodes = newIDMap(keys, positions)
 
-	n := snap.MemberCount()
+	ms := membersOf(snap)
+	n := ms.Count()
 	ids := make([][16]byte, n)
 	for s := range n {
-		ids[s] = [16]byte(snap.MemberAt(s).ID)
+		ids[s] = [16]byte(ms.At(s).ID)
 	}
 	var pos []uint32
 	np.members, pos = newPHF(ids)
@@ -425,7 +426,7 @@ func buildMembers(snap *directory.Snapshot, np *nodePart) *memberPart {
 	counts := make([]int32, len(np.at))
 	var buf []int32
 	for s := range n {
-		m := snap.MemberAt(s)
+		m := membersOf(snap).At(s)
 		mp.ids[s>>chunkShift][s&chunkMask] = m.ID
 		buf = mp.setRec(snap, np, int32(s), buf)
 		for _, a := range mp.affs(int32(s)) {
@@ -464,7 +465,7 @@ func sumInt32(xs []int32) int {
 
 // setRec computes the record and active bit of the member in slot s.
 func (mp *memberPart) setRec(snap *directory.Snapshot, np *nodePart, s int32, buf []int32) []int32 {
-	m := snap.MemberAt(int(s))
+	m := membersOf(snap).At(int(s))
 	if m.Status == orgkit.Active {
 		mp.active.set(s)
 	} else {

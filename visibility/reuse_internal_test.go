@@ -88,11 +88,11 @@ func TestMemberHash(t *testing.T) {
 	require.NoError(t, err)
 	x := Compile(res.Snapshot)
 	for s := range res.Snapshot.MemberCount() {
-		id := res.Snapshot.MemberAt(s).ID
+		id := membersOf(res.Snapshot).At(s).ID
 		require.Equal(t, int32(s), x.slot(id))
 	}
-	ada := res.Snapshot.MemberAt(0).ID
-	require.True(t, x.CanSee(ada, res.Snapshot.MemberAt(1).ID))
+	ada := membersOf(res.Snapshot).At(0).ID
+	require.True(t, x.CanSee(ada, membersOf(res.Snapshot).At(1).ID))
 	free := 0
 	for _, chunk := range x.mp.entries {
 		for _, e := range chunk {
@@ -121,7 +121,7 @@ func TestMemberHash(t *testing.T) {
 func TestJoinersAreHashed(t *testing.T) {
 	ctx := context.Background()
 	svc, snap := newAcmeDirectory(t)
-	ada := snap.MemberAt(0).ID
+	ada := membersOf(snap).At(0).ID
 	x := Compile(snap)
 	compiles := 0
 	for i := range 600 {

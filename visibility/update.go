@@ -92,9 +92,10 @@ func (x *Index) update(next *directory.Snapshot, d *delta) *Index {
 		c := *np
 		c.tree = t
 		c.at = make([]*orgtree.Node, len(np.at))
-		for i := range t.Len() {
-			if pre, _ := t.Interval(i); pre >= 0 {
-				c.at[pre] = t.At(i)
+		dt := treeOf(t)
+		for i := range dt.Len() {
+			if pre, _ := dt.Interval(i); pre >= 0 {
+				c.at[pre] = dt.At(i)
 			}
 		}
 		np = &c
@@ -109,7 +110,8 @@ func (x *Index) update(next *directory.Snapshot, d *delta) *Index {
 // sameShape reports whether two trees give the same index: the same nodes at the same
 // positions with the same posts, observers, group and isolation settings and
 // redirects. Nodes the edit did not touch are the same pointers and are skipped.
-func sameShape(a, b *orgtree.Tree) bool {
+func sameShape(ta, tb *orgtree.Tree) bool {
+	a, b := treeOf(ta), treeOf(tb)
 	if a.Len() != b.Len() {
 		return false
 	}
@@ -145,20 +147,21 @@ func sameWhitelist(a, b *orgtree.Whitelist) bool {
 // when next does not continue prev (a member left its slot), or when so much changed
 // that a fresh build is as cheap.
 func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *delta) (*memberPart, bool) {
-	n := next.MemberCount()
+	pm, nm := membersOf(prev), membersOf(next)
+	n := nm.Count()
 	if n < mp.n {
 		return nil, false
 	}
 	var changed []int32
 	if d == nil {
 		for s := range mp.n {
-			if prev.MemberAt(s) != next.MemberAt(s) {
+			if pm.At(s) != nm.At(s) {
 				changed = append(changed, int32(s))
 			}
 		}
 	} else {
 		for _, id := range d.members {
-			if s, ok := next.MemberSlot(id); ok && s < mp.n {
+			if s, ok := nm.Slot(id); ok && s < mp.n {
 				changed = append(changed, int32(s))
 			}
 		}
@@ -166,7 +169,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		changed = slices.Compact(changed)
 	}
 	for _, s := range changed {
-		if next.MemberAt(int(s)).ID != mp.id(s) {
+		if nm.At(int(s)).ID != mp.id(s) {
 			return nil, false // not a continuation of prev
 		}
 	}
@@ -204,7 +207,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		c.admin = mp.admin.grow(n)
 		for _, ids := range [][]orgkit.MemberID{d.members, d.roles} {
 			for _, id := range ids {
-				if s, ok := next.MemberSlot(id); ok {
+				if s, ok := nm.Slot(id); ok {
 					if next.IsOrgAdmin(id) {
 						c.admin.set(int32(s))
 					} else {
@@ -227,7 +230,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 	c.entries = slices.Clone(mp.entries)
 	for _, s := range changed {
 		if int(s) < np.known {
-			id := next.MemberAt(int(s)).ID
+			id := nm.At(int(s)).ID
 			k := int(np.members.pos((*[16]byte)(&id)) >> chunkShift)
 			own(ownEntries, k, &c.entries[k])
 		}
@@ -241,7 +244,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		if int(s) >= mp.n {
 			own(ownIDs, k, &c.ids[k])
 			c.recs[k] = append(c.recs[k], mrec{})
-			c.ids[k] = append(c.ids[k], next.MemberAt(int(s)).ID)
+			c.ids[k] = append(c.ids[k], nm.At(int(s)).ID)
 			if int(s) >= np.known {
 				if len(c.extra) == len(mp.extra) {
 					c.extra = maps.Clone(mp.extra)
@@ -249,7 +252,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 						c.extra = map[orgkit.MemberID]int32{}
 					}
 				}
-				c.extra[next.MemberAt(int(s)).ID] = s
+				c.extra[nm.At(int(s)).ID] = s
 			}
 		}
 	}
