@@ -16,7 +16,7 @@ func FuzzKeyOf(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	rules := Rules{}.Remember()
+	rules := Rules{}.remember()
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, fd := range UniqueFields {
 			key := rules.KeyOf(fd, s)
