@@ -130,7 +130,7 @@ var violationTexts = i18n.NewTexts(
 	i18n.Text{Key: CodeDirectorySelfJoin, Forms: [3]string{"%[1]s: this directory does not let registered users join by themselves", "%[1]s：该组织架构不允许新注册用户自行加入", "%[1]s：該組織架構不允許新註冊用戶自行加入"}},
 	i18n.Text{Key: CodeMemberMobileInvalid, Forms: [3]string{"%[1]s: mobile %[3]q is not a valid phone number%[4]s", "%[1]s：手机号「%[3]s」无效%[4]s", "%[1]s：手機號「%[3]s」無效%[4]s"}},
 	i18n.Text{Key: CodeMemberEmailInvalid, Forms: [3]string{"%[1]s: email %[3]q is not a valid address", "%[1]s：邮箱「%[3]s」无效", "%[1]s：郵箱「%[3]s」無效"}},
-	i18n.Text{Key: CodeMemberLoginMethod, Forms: [3]string{"%[1]s: login method %[3]s needs the member's %[3]s (a mobile, an email, or for platform login an external ID)", "%[1]s：登录方式为 %[3]s 时必须填写对应信息（手机号、邮箱，或平台登录所需的外部 ID）", "%[1]s：登入方式為 %[3]s 時必須填寫對應資訊（手機號、郵箱，或平台登入所需的外部 ID）"}},
+	i18n.Text{Key: CodeMemberLoginMethod, Forms: [3]string{"%[1]s: login method %[3]s needs the member's %[3]s (a mobile, an email, for platform login an external ID, for account login a login account)", "%[1]s：登录方式为 %[3]s 时必须填写对应信息（手机号、邮箱、平台登录所需的外部 ID，或账号登录所需的登录账号）", "%[1]s：登入方式為 %[3]s 時必須填寫對應資訊（手機號、郵箱、平台登入所需的外部 ID，或帳號登入所需的登入帳號）"}},
 	i18n.Text{Key: CodeMemberSecondaryPrimary, Forms: [3]string{"%[1]s: secondary department %[3]s is the primary department", "%[1]s：附属部门 %[3]s 与主属部门相同", "%[1]s：附屬部門 %[3]s 與主屬部門相同"}},
 	i18n.Text{Key: CodeMemberAffiliatedOrg, Forms: [3]string{"%[1]s: affiliated organization %[3]s must be an organization or the company", "%[1]s：归属组织 %[3]s 必须是组织或公司", "%[1]s：歸屬組織 %[3]s 必須是組織或公司"}},
 	i18n.Text{Key: CodeMemberManagerSelf, Forms: [3]string{"%[1]s: a member cannot report to themselves", "%[1]s：成员不能汇报给自己", "%[1]s：成員不能匯報給自己"}},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
@@ -25,6 +26,51 @@ type batch struct {
 	violations []orgkit.Violation
 	adminTouch bool          // an org admin's status or the admin role's holders changed
 	normalized []*normalized // member.Create commands normalized ahead (normalizeCreates)
+
+	// refused holds the IDs of the records whose create command this batch refused;
+	// cascades are the indexes in violations of what those refusals caused (a
+	// reference to the record not found): dropped once the batch has run, so one
+	// mistake is reported once.
+	refused  map[uuid.UUID]bool
+	cascades []int
+}
+
+// refuse notes that the batch refused to create the record with the ID.
+func (b *batch) refuse(id uuid.UUID) {
+	if id == uuid.Nil {
+		return
+	}
+	if b.refused == nil {
+		b.refused = map[uuid.UUID]bool{}
+	}
+	b.refused[id] = true
+}
+
+// cascade marks the violation just reported, about a reference to id, as a
+// consequence of a create refused earlier in the batch when it is one: it still
+// stops its command, but is not reported, since the refused create is.
+func (b *batch) cascade(id uuid.UUID) {
+	if b.refused[id] {
+		b.cascades = append(b.cascades, len(b.violations)-1)
+	}
+}
+
+// dropCascades removes the violations cascade marked.
+func (b *batch) dropCascades() {
+	if len(b.cascades) == 0 {
+		return
+	}
+	drop := make(map[int]bool, len(b.cascades))
+	for _, i := range b.cascades {
+		drop[i] = true
+	}
+	kept := b.violations[:0]
+	for i, v := range b.violations {
+		if !drop[i] {
+			kept = append(kept, v)
+		}
+	}
+	b.violations, b.cascades = kept, nil
 }
 
 // normalized is the member of a member.Create command, normalized, and the violations
@@ -73,6 +119,7 @@ func (b *batch) run(cmds []orgkit.Command) {
 	}
 	b.cmd = -1
 	b.finish()
+	b.dropCascades()
 }
 
 func (b *batch) exec(c orgkit.Command) {

@@ -36,6 +36,7 @@ func (b *batch) resolveAffiliations(m *member.Member) bool {
 		n, found := b.node(*id)
 		if !found || n.Status == orgkit.Retired {
 			b.fail("member."+field+".not_found", rec, field, id.String(), "")
+			b.cascade(id.UUID())
 			ok = false
 			return
 		}
@@ -82,6 +83,9 @@ func (b *batch) createMember(c member.Create) {
 	}
 	b.resolveAffiliations(m)
 	if b.failed(since) {
+		if _, exists := b.member(m.ID); !exists {
+			b.refuse(m.ID.UUID())
+		}
 		return
 	}
 	b.putMember(m)
@@ -95,6 +99,7 @@ func (b *batch) liveMember(id orgkit.MemberID, record, field string) (*member.Me
 	m, ok := b.member(id)
 	if !ok {
 		b.fail("member."+field+".not_found", record, field, id.String(), "")
+		b.cascade(id.UUID())
 	}
 	return m, ok
 }

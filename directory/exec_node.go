@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
@@ -19,6 +21,7 @@ func (b *batch) liveNode(id orgkit.NodeID, record, field string) (*orgtree.Node,
 	n, ok := b.node(id)
 	if !ok {
 		b.fail("node."+field+".not_found", record, field, id.String(), "")
+		b.cascade(id.UUID())
 		return nil, false
 	}
 	if n.Status == orgkit.Retired {
@@ -103,6 +106,9 @@ func (b *batch) createNode(c orgtree.Create) {
 	b.checkText(rec, "external_id", n.ExternalID)
 	b.checkIsolation(n, c.Isolation)
 	if b.failed(since) {
+		if _, exists := b.nodeRecord(c.ID); !exists {
+			b.refuse(c.ID.UUID())
+		}
 		return
 	}
 	n.Isolation = b.cleanIsolation(c.Isolation)
@@ -192,6 +198,7 @@ func (b *batch) deactivateNode(c orgtree.Deactivate) {
 		b.fail(orgkit.CodeNodeRootImmutable, rec, "status", "deactivated", "")
 		return
 	}
+	// every blocker is reported: the active child nodes, and the active members
 	var active []string
 	for _, cid := range b.childrenOf(n.ID) {
 		if ch, _ := b.nodeRecord(cid); ch.Status == orgkit.Active {
@@ -200,10 +207,12 @@ func (b *batch) deactivateNode(c orgtree.Deactivate) {
 	}
 	if len(active) > 0 {
 		b.fail(orgkit.CodeNodeActiveChildren, rec, "status", "", strings.Join(active, ", "))
-		return
 	}
-	if names := b.activeMembersAt(n.ID); len(names) > 0 {
+	names := b.activeMembersAt(n.ID)
+	if len(names) > 0 {
 		b.fail(orgkit.CodeNodeActiveMembers, rec, "status", "", summarize(names))
+	}
+	if len(active) > 0 || len(names) > 0 {
 		return
 	}
 	e := n.Clone()
@@ -281,14 +290,33 @@ func (b *batch) mergeNodes(c orgtree.Merge) {
 	for _, s := range sources {
 		isSource[s.ID] = true
 	}
+	// the target's children after the merge: its own, then the sources' (not sources)
+	var kids []*orgtree.Node
+	moved := map[orgkit.NodeID]bool{}
+	for _, cid := range b.childrenOf(target.ID) {
+		if !isSource[cid] {
+			ch, _ := b.nodeRecord(cid)
+			kids = append(kids, ch)
+		}
+	}
 	for _, s := range sources {
 		for _, cid := range b.childrenOf(s.ID) {
 			ch, _ := b.nodeRecord(cid)
-			if !isSource[cid] && !orgtree.CanParent(target.Kind, ch.Kind) {
+			if isSource[cid] {
+				continue
+			}
+			if !orgtree.CanParent(target.Kind, ch.Kind) {
 				b.fail(orgkit.CodeNodeParentKind, nodeRecord(ch), "parent", ch.Kind.String(), rec)
 			}
+			kids, moved[cid] = append(kids, ch), true
 		}
 	}
+	nameClashes(kids, func(n, o *orgtree.Node, lang, _ string) {
+		if !moved[n.ID] {
+			n, o = o, n
+		}
+		b.fail(orgkit.CodeNodeMergeNameClash, rec, lang, n.Name.In(language.Make(lang)), nodeRecord(o))
+	})
 	if b.failed(since) {
 		return
 	}

@@ -16,6 +16,7 @@ func (b *batch) liveRole(id orgkit.RoleID, record string) (*role.Role, bool) {
 	r, _ := b.role(id)
 	if r == nil {
 		b.fail("role.role.not_found", record, "role", id.String(), "")
+		b.cascade(id.UUID())
 		return nil, false
 	}
 	if r.Status == orgkit.Retired {
@@ -37,6 +38,7 @@ func (b *batch) checkRole(rec string, name orgkit.Names, kind role.Kind, group o
 	if !group.IsZero() {
 		if g, _ := b.group(group); g == nil || g.Status == orgkit.Retired {
 			b.fail("role.group.not_found", rec, "group", group.String(), "")
+			b.cascade(group.UUID())
 			ok = false
 		}
 	}
@@ -67,6 +69,7 @@ func (b *batch) createRole(c role.Create) {
 		return
 	}
 	if !b.checkRole(rec, c.Name, c.Kind, c.Group, c.Permissions) {
+		b.refuse(c.ID.UUID())
 		return
 	}
 	b.putRole(&role.Role{ID: c.ID, Name: cleanNames(c.Name), Kind: c.Kind, Group: c.Group, Permissions: cleanPermissions(c.Permissions)})
@@ -123,6 +126,7 @@ func (b *batch) createGroup(c role.CreateGroup) {
 		return
 	}
 	if !b.checkNames(rec, c.Name) {
+		b.refuse(c.ID.UUID())
 		return
 	}
 	b.putGroup(&role.Group{ID: c.ID, Name: cleanNames(c.Name)})
@@ -132,6 +136,7 @@ func (b *batch) liveGroup(id orgkit.RoleGroupID) (*role.Group, bool) {
 	g, _ := b.group(id)
 	if g == nil || g.Status == orgkit.Retired {
 		b.fail("role.group.not_found", "role group "+id.String(), "group", id.String(), "")
+		b.cascade(id.UUID())
 		return nil, false
 	}
 	return g, true

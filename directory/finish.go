@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -62,6 +63,7 @@ func (b *batch) finish() {
 	if !b.settings.Leader.IsZero() && b.settings.Leader != b.base.settings.Leader {
 		if m, ok := b.member(b.settings.Leader); !ok || m.Status != orgkit.Active {
 			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryLeader, "directory", "leader", b.settings.Leader.String(), "")
+			b.cascade(b.settings.Leader.UUID())
 		}
 	}
 	if rolesChanged {
@@ -104,6 +106,7 @@ func (b *batch) finishNode(n *orgtree.Node) {
 	post := func(field string, id orgkit.MemberID) {
 		if m, ok := b.member(id); !ok {
 			b.failAt(k, "node."+field+".not_found", rec, field, id.String(), "")
+			b.cascade(id.UUID())
 		} else if m.Status != orgkit.Active {
 			b.failAt(k, orgkit.CodeNodePostInactive, rec, field, m.DisplayName(), "")
 		}
@@ -124,6 +127,7 @@ func (b *batch) finishNode(n *orgtree.Node) {
 		for _, id := range wl.Nodes {
 			if x, ok := b.node(id); !ok || x.Status == orgkit.Retired {
 				b.failAt(k, "node.whitelist.not_found", rec, "whitelist", id.String(), "")
+				b.cascade(id.UUID())
 			}
 		}
 	}
@@ -173,10 +177,27 @@ func (b *batch) checkSiblingNames(parent orgkit.NodeID) {
 		return
 	}
 	ns := make([]*orgtree.Node, 0, len(kids))
-	tags := map[string]bool{}
 	for _, id := range kids {
 		n, _ := b.nodeRecord(id)
 		ns = append(ns, n)
+	}
+	nameClashes(ns, func(n, o *orgtree.Node, lang, name string) {
+		culprit, other := n, o
+		if _, touched := b.touched[changeKey{store.KindNode, n.ID.UUID()}]; !touched {
+			culprit, other = o, n
+		}
+		b.failAt(changeKey{store.KindNode, culprit.ID.UUID()}, orgkit.CodeNodeNameDuplicate, nodeRecord(culprit), lang, culprit.Name.In(language.Make(lang)), nodeRecord(other))
+	})
+}
+
+// nameClashes finds the siblings ns whose names collide: for the default names and
+// for every language tag any of them has a form in, the names as resolved in that
+// language, compared after normalization. It calls clash once per node that collides
+// with an earlier one, with the language ("default" or the tag) and that node's name
+// in it; a node is reported once.
+func nameClashes(ns []*orgtree.Node, clash func(n, other *orgtree.Node, lang, name string)) {
+	tags := map[string]bool{}
+	for _, n := range ns {
 		for t := range n.Name.ByLang {
 			tags[t] = true
 		}
@@ -186,20 +207,16 @@ func (b *batch) checkSiblingNames(parent orgkit.NodeID) {
 		seen := make(map[string]*orgtree.Node, len(ns))
 		for _, n := range ns {
 			key := textnorm.Key(name(n))
-			if o, dup := seen[key]; dup && !reported[n.ID] {
-				culprit, other := n, o
-				if _, touched := b.touched[changeKey{store.KindNode, n.ID.UUID()}]; !touched {
-					culprit, other = o, n
-				}
-				reported[culprit.ID] = true
-				b.failAt(changeKey{store.KindNode, culprit.ID.UUID()}, orgkit.CodeNodeNameDuplicate, nodeRecord(culprit), lang, name(culprit), nodeRecord(other))
+			if o, dup := seen[key]; dup && !reported[n.ID] && !reported[o.ID] {
+				reported[n.ID] = true
+				clash(n, o, lang, name(n))
 				continue
 			}
 			seen[key] = n
 		}
 	}
 	check("default", func(n *orgtree.Node) string { return n.Name.Default })
-	for t := range tags {
+	for _, t := range slices.Sorted(maps.Keys(tags)) {
 		tag := language.Make(t)
 		check(t, func(n *orgtree.Node) string { return n.Name.In(tag) })
 	}
@@ -216,6 +233,7 @@ func (b *batch) finishMember(m *member.Member) {
 		n, ok := b.node(id)
 		if !ok || n.Status == orgkit.Retired {
 			b.failAt(k, "member."+field+".not_found", rec, field, id.String(), "")
+			b.cascade(id.UUID())
 			return nil
 		}
 		if active && n.Status != orgkit.Active && b.memberChangedAffiliation(m) {
@@ -236,6 +254,7 @@ func (b *batch) finishMember(m *member.Member) {
 		switch {
 		case !ok:
 			b.failAt(k, "member.reporting_manager.not_found", rec, "reporting_manager", mgr.String(), "")
+			b.cascade(mgr.UUID())
 		case boss.Status != orgkit.Active:
 			b.failAt(k, orgkit.CodeMemberManagerInactive, rec, "reporting_manager", boss.DisplayName(), "")
 		default:

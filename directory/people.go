@@ -110,6 +110,7 @@ func (b *batch) setDepartments(c member.SetDepartments) {
 		n, ok := b.node(id)
 		if !ok || n.Status == orgkit.Retired {
 			b.fail("member."+field+".not_found", "departments", field, id.String(), "")
+			b.cascade(id.UUID())
 			return id
 		}
 		return n.ID

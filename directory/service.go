@@ -156,12 +156,17 @@ type NewDirectory struct {
 }
 
 // Founder is the person who creates a directory: its first member, leader and org admin.
+//
+// Only the name is required. The founder logs in by mobile when given one, else by
+// email when given one, else by login account (member.LoginByAccount, with a password
+// the host keeps): the LoginAccount given, or the name.
 type Founder struct {
-	ID       orgkit.MemberID // zero means a new one
-	Name     string
-	Mobile   string
-	Email    string
-	JobTitle string
+	ID           orgkit.MemberID // zero means a new one
+	Name         string
+	Mobile       string // optional
+	Email        string // optional
+	LoginAccount string // optional; the name when the founder logs in by account
+	JobTitle     string
 }
 
 // Create creates a directory with its company root and built-in org-admin role (and,
@@ -242,12 +247,17 @@ func genesisCommands(rec store.DirectoryRecord, f *Founder) []orgkit.Command {
 	if f != nil {
 		id := cmp.Or(f.ID, orgkit.NewMemberID())
 		f.ID = id
-		login := member.LoginByMobile
-		if f.Mobile == "" && f.Email != "" {
+		login, account := member.LoginByMobile, f.LoginAccount
+		switch {
+		case strings.TrimSpace(f.Mobile) != "":
+		case strings.TrimSpace(f.Email) != "":
 			login = member.LoginByEmail
+		default:
+			login, account = member.LoginByAccount, cmp.Or(strings.TrimSpace(account), f.Name)
 		}
 		cmds = append(cmds,
-			member.Create{ID: id, SystemName: orgkit.Name(f.Name), FullName: f.Name, Mobile: f.Mobile, Email: f.Email, JobTitle: f.JobTitle, LoginMethod: login},
+			member.Create{ID: id, SystemName: orgkit.Name(f.Name), FullName: f.Name, Mobile: f.Mobile, Email: f.Email,
+				LoginAccount: account, JobTitle: f.JobTitle, LoginMethod: login},
 			role.Assign{Members: []orgkit.MemberID{id}, Roles: []orgkit.RoleID{rec.AdminRole}},
 			SetLeader{Member: id},
 		)

@@ -236,7 +236,7 @@ func TestDeactivateAndReactivate(t *testing.T) {
 	vs := f.refuse(orgtree.Deactivate{Node: f.qa})
 	assert.Equal(t, []string{orgkit.CodeNodeActiveMembers}, codes(vs), "active members affiliated")
 	vs = f.refuse(orgtree.Deactivate{Node: f.rd})
-	assert.Equal(t, []string{orgkit.CodeNodeActiveChildren}, codes(vs))
+	assert.Equal(t, []string{orgkit.CodeNodeActiveChildren, orgkit.CodeNodeActiveMembers}, codes(vs), "every blocker")
 	// a secondary affiliation counts too
 	f.apply(member.Update{ID: f.carol, Fields: []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField}, Value: member.Member{Primary: f.product, Secondary: []orgkit.NodeID{f.qa}}})
 	vs = f.refuse(orgtree.Deactivate{Node: f.qa})
@@ -321,5 +321,5 @@ func TestMerge(t *testing.T) {
 	f.apply(orgtree.Create{ID: a, Parent: f.sales, Kind: orgtree.Department, Name: orgkit.Name("Automation")},
 		orgtree.Create{ID: b, Parent: f.root, Kind: orgtree.Department, Name: orgkit.Name("Lab")})
 	vs = f.refuse(orgtree.Merge{Sources: []orgkit.NodeID{f.sales}, Target: f.rd})
-	assert.Equal(t, []string{orgkit.CodeNodeNameDuplicate}, codes(vs))
+	assert.Equal(t, []string{orgkit.CodeNodeMergeNameClash}, codes(vs))
 }

@@ -91,7 +91,7 @@ func TestImportDepartmentProblems(t *testing.T) {
 		{"blank code in update", Update, [][]string{{"Code", "Name"}, {"", "x"}}, []string{"A2 node.code.required"}},
 		{"manager", Add, [][]string{{"Code", "Name", "Manager"}, {"X1", "X", "E404"}}, []string{"C2 node.manager.not_found"}},
 		{"order", Add, [][]string{{"Code", "Name", "Order"}, {"X1", "X", "first"}}, []string{"C2 node.order.invalid"}},
-		{"deactivate with members", Update, [][]string{{"Code", "Status"}, {"BJ-RD", "Inactive"}}, []string{"B2 node.deactivate.active_children"}},
+		{"deactivate with members", Update, [][]string{{"Code", "Status"}, {"BJ-RD", "Inactive"}}, []string{"B2 node.deactivate.active_children", "B2 node.deactivate.active_members"}},
 		{"two company rows", Add, [][]string{{"Kind", "Name"}, {"Company", "Acme"}, {"公司", "Acme2"}}, []string{"A3 import.row.root"}},
 	}
 	for _, c := range cases {

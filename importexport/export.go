@@ -43,8 +43,9 @@ type ExportOptions struct {
 	DepartmentColumns []Column
 	// Key is the member field by which reporting managers, posts and whitelists name
 	// members (a member with no value in it is named by system name). Zero means the
-	// first of KeyFields among the member columns, or the system name — the same
-	// choice Import makes, so that an export imports back as it is.
+	// first of KeyFields among the member columns that every exported member has a
+	// value in, or the system name — the same choice Import makes, so that an export
+	// imports back as it is.
 	Key member.Field
 	// Node limits the export to a node's subtree: the node and the departments below
 	// it, and the members affiliated (primary or secondary department) at or below
@@ -176,7 +177,7 @@ func newExporter(snap *directory.Snapshot, opts ExportOptions) (*exporter, error
 		found:
 			for _, f := range keyFields {
 				for _, s := range ex.mcols {
-					if s.col == FieldColumn(f) {
+					if s.col == FieldColumn(f) && !slices.ContainsFunc(ex.members, func(m *member.Member) bool { return textOf(m, f) == "" }) {
 						ex.key = f
 						break found
 					}

@@ -71,7 +71,8 @@ type ImportOptions struct {
 	Mode Mode
 	// Key is the member field rows are matched by, and by which reporting managers,
 	// posts and whitelists name members: one of KeyFields. Zero picks the first of
-	// KeyFields that has a column on the member sheet, else the system name.
+	// KeyFields whose column the member sheets have with a value in every row, else
+	// the system name.
 	Key member.Field
 	// AllowUnknownColumns ignores columns whose header names no known column; by
 	// default each one is a problem.
@@ -954,17 +955,31 @@ func (im *importer) fail() (*Report, error) {
 	return im.rep, &problemsError{n: len(ps), readOnly: ro}
 }
 
-// chooseKey returns ImportOptions.Key, or the first key field with a column on a
-// member sheet, or the system name.
+// chooseKey returns ImportOptions.Key, or the first key field whose column every
+// member sheet has with a value in every row, or the system name. A column blank in
+// some row cannot match that row (an export writes the columns of fields no member
+// has), so it is no key.
 func (im *importer) chooseKey() member.Field {
 	if im.opts.Key != 0 {
 		return im.opts.Key
 	}
 	for _, f := range keyFields {
+		complete, found := true, false
 		for _, sh := range im.sheets {
-			if sh.kind == Members && sh.bindingOf(FieldColumn(f)) >= 0 {
-				return f
+			if sh.kind != Members {
+				continue
 			}
+			found = true
+			b := sh.bindingOf(FieldColumn(f))
+			for row := range sh.rows() {
+				if b < 0 || sh.cell(row, b) == "" {
+					complete = false
+					break
+				}
+			}
+		}
+		if found && complete {
+			return f
 		}
 	}
 	return member.SystemNameField

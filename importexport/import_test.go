@@ -206,7 +206,7 @@ func TestImportProblemKinds(t *testing.T) {
 		{"value without header", Add, 0, [][]string{{"System name", "", "Mobile"}, {"x", "stray", "13800000001"}}, []string{"B2 import.column.no_header"}},
 		{"no header", Add, 0, [][]string{{"foo", "bar"}, {"1", "2"}}, []string{"1 import.header.not_found"}},
 		{"key column missing in update", Update, member.EmployeeNumberField, [][]string{{"System name"}, {"x"}}, []string{"1 import.column.required"}},
-		{"blank key in update", Update, 0, [][]string{hdr, row("", "x")}, []string{"A2 member.employee_number.required"}},
+		{"blank key in update", Update, member.EmployeeNumberField, [][]string{hdr, row("", "x")}, []string{"A2 member.employee_number.required"}},
 		{"unknown key in update", Update, 0, [][]string{hdr, row("E9999", "x")}, []string{"A2 member.employee_number.not_found"}},
 		{"key taken in add", Add, 0, [][]string{hdr, row("E0001", "x")}, []string{"A2 member.employee_number.duplicate"}},
 		{"key twice in file", Add, 0, [][]string{hdr, row("E1", "x", "13800000001"), row("E1", "y", "13800000002")}, []string{"A3 member.employee_number.duplicate"}},

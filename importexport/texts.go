@@ -90,6 +90,7 @@ var (
 		enumValue{"mobile", [3]string{"Mobile", "手机号", "手機號"}, []string{"phone", "mobile phone", "手机", "手機", "手机号码", "手機號碼"}, 0},
 		enumValue{"email", [3]string{"Email", "邮箱", "郵箱"}, []string{"e-mail", "mail", "电子邮箱", "電子郵件", "电子邮件"}, 1},
 		enumValue{"platform", [3]string{"Synced platform", "同步平台账号", "同步平台帳號"}, []string{"platform", "sso", "qr code", "扫码", "掃碼"}, 2},
+		enumValue{"account", [3]string{"Login account", "登录账号", "登入帳號"}, []string{"account", "username", "user name", "用户名", "用戶名", "账号", "帳號"}, 3},
 	)
 	statusEnum = newEnum(
 		enumValue{"active", [3]string{"Active", "启用", "啟用"}, []string{"enabled", "正常", "在职", "在職", "激活"}, int(orgkit.Active)},

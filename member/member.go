@@ -21,8 +21,8 @@ type Member struct {
 	SystemName orgkit.Names `json:"system_name"`
 	// FullName is the display name; it need not be unique.
 	FullName string `json:"full_name"`
-	// LoginMethod says whether the member logs in by mobile or by email; the chosen
-	// contact must be present.
+	// LoginMethod says whether the member logs in by mobile, email, the synced
+	// platform or login account; what it needs must be present.
 	LoginMethod LoginMethod `json:"login_method,omitempty"`
 	// Mobile is stored in E.164 form ("+8613900000000").
 	Mobile string `json:"mobile,omitempty"`
@@ -134,15 +134,21 @@ const (
 	// sign-on) and needs an external ID; it is how members synced without a mobile or
 	// an email log in.
 	LoginByPlatform
+	// LoginByAccount logs in with the login account and a password the host keeps,
+	// and needs a LoginAccount; it is how a directory's founder given neither a
+	// mobile nor an email logs in.
+	LoginByAccount
 )
 
-// String returns "mobile", "email" or "platform".
+// String returns "mobile", "email", "platform" or "account".
 func (l LoginMethod) String() string {
 	switch l {
 	case LoginByEmail:
 		return "email"
 	case LoginByPlatform:
 		return "platform"
+	case LoginByAccount:
+		return "account"
 	}
 	return "mobile"
 }

@@ -171,8 +171,8 @@ func (r Rules) NormalizeAll(m *Member) []orgkit.Violation {
 // NormalizeMobile), the email lower-cased (see NormalizeEmail), language tags in
 // canonical BCP 47 form, the region as an upper-case ISO 3166-1 alpha-2 code.
 // Responsible lines are trimmed, with blank and duplicate lines dropped. Whenever
-// the login method, mobile or email is listed, the contact the login method needs
-// must be present. Uniqueness and references to other records are not checked here.
+// the login method, mobile, email, external ID or login account is listed, what the
+// login method needs must be present. Uniqueness and references to other records are not checked here.
 func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
 	n := normalizer{rules: r, m: m}
 	var seen [256]bool // indexed by Field
@@ -187,7 +187,7 @@ func (r Rules) Normalize(m *Member, fields []Field) []orgkit.Violation {
 			continue
 		}
 		switch f {
-		case LoginMethodField, MobileField, EmailField, ExternalIDField:
+		case LoginMethodField, MobileField, EmailField, ExternalIDField, LoginAccountField:
 			login = true
 		}
 		n.field(f)
@@ -219,7 +219,7 @@ func (n *normalizer) field(f Field) {
 	case FullNameField:
 		m.FullName = n.line(f, m.FullName, maxNameLength)
 	case LoginMethodField:
-		if m.LoginMethod > LoginByPlatform {
+		if m.LoginMethod > LoginByAccount {
 			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.LoginMethod)), "")
 		}
 	case MobileField:
@@ -467,7 +467,8 @@ func (n *normalizer) loginMethod() {
 	switch {
 	case m.LoginMethod == LoginByMobile && m.Mobile == "",
 		m.LoginMethod == LoginByEmail && m.Email == "",
-		m.LoginMethod == LoginByPlatform && m.ExternalID == "":
+		m.LoginMethod == LoginByPlatform && m.ExternalID == "",
+		m.LoginMethod == LoginByAccount && m.LoginAccount == "":
 		n.add(orgkit.CodeMemberLoginMethod, LoginMethodField, m.LoginMethod.String(), "")
 	}
 }
