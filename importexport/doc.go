@@ -121,7 +121,8 @@
 // its separators are read, and its bytes as they arrive. Exceeding a limit fails the
 // import with a *LimitError naming the limit, the part and the row; cancelling the
 // context stops the read within a row. Reading stops at the first row over the row
-// limit.
+// limit, and a file with more problems than Limits.MaxProblems is reported with the
+// first ones only.
 //
 // # CSV encodings
 //
