@@ -32,4 +32,16 @@
 // Tree indexes a directory's nodes: ancestor tests in O(1) through pre-order intervals,
 // lookups by ID (following merge redirects), code, external ID and path, children in
 // sibling order or collated for a language, subtree iteration, paths and depths.
+// Every node it returns is a copy the caller may change without changing the tree;
+// Tree.Shared is the zero-copy path for loops over many nodes, whose records must
+// never be modified.
+//
+// # Set-valued fields
+//
+// Assistants, observers and the two whitelists have intent commands that add or
+// remove entries and keep the others (AddAssistants, RemoveAssistants, AddObservers,
+// RemoveObservers, AddToWhitelist, RemoveFromWhitelist), so that concurrent writers
+// never undo each other. SetAssistants, SetObservers and SetIsolation replace a whole
+// value and state the value they replace (Replacing): they are refused when it
+// changed since the caller read it.
 package orgtree

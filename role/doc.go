@@ -7,7 +7,10 @@
 // normalization), a kind (admin or business), an optional group, and permission
 // strings that orgkit does not interpret: the host application does. Every directory
 // has the built-in org-admin role, which has full rights, cannot be retired, and keeps
-// at least one active holder.
+// at least one active holder. AddPermissions and RemovePermissions grant and revoke
+// some permissions and keep the others; Update replaces them all and states the
+// permissions it replaces (Replacing), so that it is refused rather than dropping a
+// grant made since the caller read the role.
 //
 // # Assignments
 //
