@@ -617,7 +617,8 @@ func (p *planner) checkContacts() error {
 			return m.local
 		}
 		method, mobile, email := get(member.LoginMethodField).LoginMethod, get(member.MobileField).Mobile, get(member.EmailField).Email
-		if method == member.LoginByMobile && mobile != "" || method == member.LoginByEmail && email != "" || method == member.LoginByPlatform {
+		if method == member.LoginByMobile && mobile != "" || method == member.LoginByEmail && email != "" || method == member.LoginByPlatform ||
+			method == member.LoginByAccount && get(member.LoginAccountField).LoginAccount != "" {
 			continue
 		}
 		if mobile != "" || email != "" {
