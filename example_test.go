@@ -21,18 +21,22 @@ func ExampleNames_In() {
 }
 
 func ExampleInvalidError() {
-	err := orgkit.Invalid([]orgkit.Violation{
-		orgkit.NewViolation(orgkit.CodeTreeCycle, 2, `department "R&D"`, "parent", `department "QA"`, ""),
-	})
+	rd, qa := orgkit.NewNodeID(), orgkit.NewNodeID()
+	err := orgkit.Invalid([]orgkit.Violation{{
+		Code: orgkit.CodeTreeCycle, Command: 2,
+		Record: orgkit.Ref{Kind: orgkit.KindDepartment, ID: rd.UUID(), Name: "R&D"}, Field: "parent",
+		Related: []orgkit.Ref{{Kind: orgkit.KindDepartment, ID: qa.UUID(), Name: "QA"}},
+	}})
 	var inv *orgkit.InvalidError
 	if errors.As(err, &inv) && errors.Is(err, orgkit.ErrInvalid) {
 		v := inv.Violations[0]
-		fmt.Println(v.Command, v.Code)
-		fmt.Println(v.Text(language.English))
+		node, _ := v.Record.NodeID()
+		fmt.Println(v.Command, v.Code, v.Field, node == rd)
+		fmt.Println(v.Message())
 		fmt.Println(v.Text(language.SimplifiedChinese))
 	}
 	// Output:
-	// 2 tree.cycle
+	// 2 tree.cycle parent true
 	// department "R&D": moving under department "QA" would make a cycle
-	// department "R&D"：移动到 department "QA" 之下会形成循环
+	// 部门「R&D」：移动到部门「QA」之下会形成循环
 }

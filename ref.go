@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/orgkit/orgkit/internal/i18n"
+	"github.com/orgkit/orgkit/internal/textnorm"
 	"golang.org/x/text/language"
 )
 
@@ -161,7 +162,8 @@ func (r Ref) String() string { return r.Text(language.English) }
 
 // Text names the record in the language best matching tag: `department "Sales"`,
 // 部门「Sales」, 部門「Sales」. A record without a name is named by its ID; one that
-// comes from a row of an imported file also says the row.
+// comes from a row of an imported file also says the row. A control or invisible
+// formatting character in a name is shown as U+FFFD.
 func (r Ref) Text(tag language.Tag) string {
 	li := i18n.Match(tag)
 	kind := r.Kind.Label(tag)
@@ -169,8 +171,12 @@ func (r Ref) Text(tag language.Tag) string {
 	switch {
 	case r.Kind == KindRow:
 		return fmt.Sprintf(refRowForms[li], r.Row)
+	case r.Kind == KindCardLayout && r.Name != "":
+		s = fmt.Sprintf(refNamedForms[li], kind, i18n.Term(r.Name, li)) // the card kind
 	case r.Name != "":
-		s = fmt.Sprintf(refNamedForms[li], kind, r.Name)
+		// a name that holds a control or formatting character is shown with U+FFFD
+		// in its place, so that a message never carries one
+		s = fmt.Sprintf(refNamedForms[li], kind, textnorm.Visible(r.Name, false))
 	case r.ID != uuid.Nil:
 		s = kind + " " + r.ID.String()
 	default:

@@ -32,23 +32,38 @@ func TestIDs(t *testing.T) {
 }
 
 func TestInvalidErrorMatchesReadOnly(t *testing.T) {
-	err := orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeFieldReadOnly, 0, "member", "mobile", "", "")})
+	err := orgkit.Invalid([]orgkit.Violation{{Code: orgkit.CodeFieldReadOnly, Record: orgkit.Ref{Kind: orgkit.KindMember}, Field: "mobile"}})
 	assert.True(t, errors.Is(err, orgkit.ErrInvalid))
 	assert.True(t, errors.Is(err, orgkit.ErrReadOnly))
-	err = orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeTreeCycle, 0, "node", "", "", "")})
+	err = orgkit.Invalid([]orgkit.Violation{{Code: orgkit.CodeTreeCycle, Record: orgkit.Ref{Kind: orgkit.KindNode}}})
 	assert.False(t, errors.Is(err, orgkit.ErrReadOnly))
 	assert.NoError(t, orgkit.Invalid(nil))
 }
 
-func TestEveryCodeHasThreeLanguages(t *testing.T) {
-	for _, code := range []string{orgkit.CodeTreeCycle, orgkit.CodeNodeNameDuplicate, orgkit.CodeMemberLastAdmin, "member.email.duplicate", "member.qq.too_long"} {
-		v := orgkit.NewViolation(code, 0, "rec", "field", "value", "detail")
-		en, hans, hant := v.Text(language.English), v.Text(language.SimplifiedChinese), v.Text(language.TraditionalChinese)
-		assert.NotEqual(t, code, en, "code %s has no English message", code)
-		assert.NotEqual(t, en, hans, "code %s has no Simplified Chinese message", code)
-		assert.NotEqual(t, en, hant, "code %s has no Traditional Chinese message", code)
-		assert.NotContains(t, en, "%!", "bad format in %s", code)
-	}
+// A violation is data: its record is named by kind and typed ID, its message is
+// rendered when asked for, in the language asked for.
+func TestViolationIsTypedAndRenderedLate(t *testing.T) {
+	sales, qa := orgkit.NewNodeID(), orgkit.NewNodeID()
+	v := orgkit.Violation{Code: orgkit.CodeTreeCycle, Command: 2,
+		Record: orgkit.RefTo(sales, "ＳＡＬＥＳ"), Field: "parent", Value: qa.String(),
+		Related: []orgkit.Ref{{Kind: orgkit.KindDepartment, ID: qa.UUID(), Name: "QA"}}}
+	v.Record.Kind = orgkit.KindDepartment
+	id, ok := v.Record.NodeID()
+	require.True(t, ok)
+	assert.Equal(t, sales, id)
+	_, ok = v.Record.MemberID()
+	assert.False(t, ok, "a node's ref has no member ID")
+	assert.Equal(t, `department "ＳＡＬＥＳ": moving under department "QA" would make a cycle`, v.Message())
+	assert.Equal(t, `部门「ＳＡＬＥＳ」：移动到部门「QA」之下会形成循环`, v.Text(language.SimplifiedChinese))
+	assert.Equal(t, `部門「ＳＡＬＥＳ」：移動到部門「QA」之下會形成循環`, v.Text(language.TraditionalChinese))
+	assert.Equal(t, "command 2: tree.cycle: "+v.Message(), v.String())
+
+	js, err := json.Marshal(v)
+	require.NoError(t, err)
+	var back orgkit.Violation
+	require.NoError(t, json.Unmarshal(js, &back))
+	assert.Equal(t, v, back, "a violation survives JSON")
+	assert.Contains(t, string(js), `"kind":"department"`)
 }
 
 // The supported languages come back in a fresh slice: a caller cannot change what
@@ -58,6 +73,6 @@ func TestLanguagesAreACopy(t *testing.T) {
 	require.Len(t, l, 3)
 	l[0] = language.French
 	assert.Equal(t, language.English, orgkit.Languages()[0])
-	v := orgkit.NewViolation(orgkit.CodeTreeCycle, 0, "node", "", "", "")
+	v := orgkit.Violation{Code: orgkit.CodeTreeCycle, Record: orgkit.Ref{Kind: orgkit.KindNode}}
 	assert.NotContains(t, v.Text(language.English), "cycle de", "messages still match English")
 }

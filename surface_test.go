@@ -74,7 +74,7 @@ func TestInternalsAreNotExported(t *testing.T) {
 		".":            {"Text", "Texts", "NewTexts", "MatchLanguage"},
 		"orgtree":      {"Tree.At", "Tree.Index", "Tree.Interval", "Tree.ParentIndex"},
 		"directory":    {"Snapshot.MemberAt", "Snapshot.MemberSlot"},
-		"member":       {"Rules.Remember", "Rules.Prepare"},
+		"member":       {"Rules.Remember", "Rules.Prepare", "Record"},
 		"importexport": {"ParseBool", "EscapeCSV", "UnescapeCSV", "ParseInt", "ParseNumberText", "SerialDate", "ParseDate", "DateOptions"},
 	}
 	for dir, names := range internals {

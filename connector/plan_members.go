@@ -401,7 +401,7 @@ func (p *planner) newValues(m *mem, w *sink) {
 		m.set = append(m.set, f)
 	}
 	for _, vi := range p.opts.Rules.Normalize(v, m.set) {
-		if f, ok := member.FieldByName(vi.Field); ok && vi.Code != orgkit.CodeMemberLoginMethod {
+		if f, ok := member.FieldByName(string(vi.Field)); ok && vi.Code != orgkit.CodeMemberLoginMethod {
 			f.Copy(v, emptyMember)
 			w.warn(WarnMemberValue, m.ext, "%s %q: %s; left empty", f, vi.Value, vi.Code)
 		}
@@ -443,7 +443,7 @@ func (p *planner) diffValues(m *mem, owned *[64]bool, w *sink) {
 		f.Copy(v, raw)
 	}
 	for _, vi := range p.opts.Rules.Normalize(v, cand) {
-		if f, ok := member.FieldByName(vi.Field); ok && vi.Code != orgkit.CodeMemberLoginMethod {
+		if f, ok := member.FieldByName(string(vi.Field)); ok && vi.Code != orgkit.CodeMemberLoginMethod {
 			f.Copy(v, m.local)
 			w.warn(WarnMemberValue, m.ext, "%s %q: %s; local value kept", f, vi.Value, vi.Code)
 		}
@@ -513,7 +513,7 @@ func (p *planner) claimUnique() {
 				}
 				var who string
 				if fixed != nil {
-					who = member.Record(fixed)
+					who = fixed.Ref().String()
 				} else {
 					who = "upstream member " + quote(winner.ext)
 				}

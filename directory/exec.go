@@ -80,36 +80,82 @@ type normalized struct {
 	vs []orgkit.Violation
 }
 
-func (b *batch) fail(code, record, field, value, detail string) {
-	b.violations = append(b.violations, orgkit.NewViolation(code, b.cmd, record, field, value, detail))
+// fail reports a violation of the command being run: the rule, the record and field
+// concerned, the offending value and the other records involved.
+func (b *batch) fail(code string, record orgkit.Ref, field orgkit.FieldName, value string, related ...orgkit.Ref) {
+	b.add(orgkit.Violation{Code: code, Record: record, Field: field, Value: value, Related: related})
+}
+
+// add reports v as a violation of the command being run.
+func (b *batch) add(v orgkit.Violation) {
+	v.Command = b.cmd
+	b.violations = append(b.violations, v)
 }
 
 // failAt reports a violation found on the final state, blamed on the command that
 // last touched the record.
-func (b *batch) failAt(k changeKey, code, record, field, value, detail string) {
+func (b *batch) failAt(k changeKey, code string, record orgkit.Ref, field orgkit.FieldName, value string, related ...orgkit.Ref) {
+	b.reportAt(k, orgkit.Violation{Code: code, Record: record, Field: field, Value: value, Related: related})
+}
+
+// reportAt reports v, found on the final state, blamed on the command that last
+// touched the record k.
+func (b *batch) reportAt(k changeKey, v orgkit.Violation) {
 	cmd, ok := b.touched[k]
 	if !ok {
 		cmd = -1
 	}
-	b.violations = append(b.violations, orgkit.NewViolation(code, cmd, record, field, value, detail))
+	v.Command = cmd
+	b.violations = append(b.violations, v)
 }
 
 func (b *batch) failed(since int) bool { return len(b.violations) > since }
 
-func nodeRecord(n *orgtree.Node) string {
+func nodeRecord(n *orgtree.Node) orgkit.Ref {
 	if n == nil {
-		return "node"
+		return orgkit.Ref{Kind: orgkit.KindNode}
 	}
-	return fmt.Sprintf("%s %q", n.Kind, n.Name.Default)
+	return n.Ref()
 }
 
-func nodeIDRecord(id orgkit.NodeID) string { return "node " + id.String() }
+func nodeIDRecord(id orgkit.NodeID) orgkit.Ref { return orgkit.RefTo(id, "") }
 
-func memberRecord(m *member.Member) string { return member.Record(m) }
+func memberRecord(m *member.Member) orgkit.Ref { return m.Ref() }
 
-func memberIDRecord(id orgkit.MemberID) string { return "member " + id.String() }
+func memberIDRecord(id orgkit.MemberID) orgkit.Ref { return orgkit.RefTo(id, "") }
 
-func roleRecord(r *role.Role) string { return fmt.Sprintf("role %q", r.Name.Default) }
+func roleRecord(r *role.Role) orgkit.Ref { return r.Ref() }
+
+// nodeRef names the node with the ID (following merges), or the ID alone when the
+// batch does not know it.
+func (b *batch) nodeRef(id orgkit.NodeID) orgkit.Ref {
+	if n, ok := b.node(id); ok {
+		return n.Ref()
+	}
+	return orgkit.RefTo(id, "")
+}
+
+// memberRef names the member with the ID, or the ID alone when the batch does not
+// know it.
+func (b *batch) memberRef(id orgkit.MemberID) orgkit.Ref {
+	if m, ok := b.member(id); ok {
+		return m.Ref()
+	}
+	return orgkit.RefTo(id, "")
+}
+
+// roleRef names the role with the ID, or the ID alone when the batch does not know it.
+func (b *batch) roleRef(id orgkit.RoleID) orgkit.Ref {
+	if r, i := b.role(id); i >= 0 {
+		return r.Ref()
+	}
+	return orgkit.RefTo(id, "")
+}
+
+// directoryRecord names the directory being changed.
+func (b *batch) directoryRecord() orgkit.Ref {
+	return orgkit.Ref{Kind: orgkit.KindDirectory, ID: b.settings.ID.UUID(), Name: b.settings.Name.Default}
+}
 
 // run executes the commands in order.
 func (b *batch) run(cmds []orgkit.Command) {
@@ -218,7 +264,7 @@ func (b *batch) exec(c orgkit.Command) {
 	case role.SetPrimary:
 		b.setPrimary(c)
 	case Rename:
-		if !b.checkNames("directory", c.Name) {
+		if !b.checkNames(b.directoryRecord(), c.Name) {
 			return
 		}
 		d := b.settings
@@ -226,10 +272,10 @@ func (b *batch) exec(c orgkit.Command) {
 		b.putSettings(d)
 	case Bind:
 		if !c.Platform.Valid() {
-			b.fail("directory.platform.invalid", "directory", "platform", textnorm.Visible(string(c.Platform), false), "")
+			b.fail(orgkit.CodeFieldInvalid, b.directoryRecord(), "platform", textnorm.Visible(string(c.Platform), false))
 			return
 		}
-		if !b.checkText("directory", "upstream_id", c.UpstreamID) {
+		if !b.checkText(b.directoryRecord(), "upstream_id", c.UpstreamID) {
 			return
 		}
 		d := b.settings
@@ -263,7 +309,7 @@ func (b *batch) exec(c orgkit.Command) {
 		own, ok := sealed(c)
 		switch {
 		case !ok:
-			b.fail(orgkit.CodeCommandNil, "command", "", "", "")
+			b.fail(orgkit.CodeCommandNil, orgkit.Ref{Kind: orgkit.KindCommand}, "", "")
 		case reflect.TypeOf(own) == reflect.TypeOf(c):
 			panic(fmt.Sprintf("directory: command %T has no case in batch.exec", c)) // TestEveryCommandRuns
 		default:
@@ -324,7 +370,7 @@ func cleanNames(n orgkit.Names) orgkit.Names {
 }
 
 // checkNames reports a missing default name and the other faults nameViolations finds.
-func (b *batch) checkNames(record string, n orgkit.Names) bool {
+func (b *batch) checkNames(record orgkit.Ref, n orgkit.Names) bool {
 	vs := nameViolations(record, n, b.cmd)
 	b.violations = append(b.violations, vs...)
 	return len(vs) == 0
@@ -337,17 +383,17 @@ const maxName = 128
 // nameViolations reports a missing default name, forms over 128 characters or
 // holding a forbidden character (textnorm.Forbidden, after trimming and collapsing
 // white space), and invalid language tags, for the command at index cmd.
-func nameViolations(record string, n orgkit.Names, cmd int) []orgkit.Violation {
+func nameViolations(record orgkit.Ref, n orgkit.Names, cmd int) []orgkit.Violation {
 	var vs []orgkit.Violation
 	fail := func(code, value, detail string) {
-		vs = append(vs, orgkit.NewViolation(code, cmd, record, "name", value, detail))
+		vs = append(vs, orgkit.Violation{Code: code, Command: cmd, Record: record, Field: "name", Value: value, Detail: detail})
 	}
 	def := textnorm.Collapse(n.Default)
 	if def == "" {
 		fail(orgkit.CodeNodeNameRequired, "", "")
 	}
 	if len([]rune(n.Default)) > maxName {
-		fail("node.name.too_long", n.Default, strconv.Itoa(maxName))
+		fail(orgkit.CodeFieldTooLong, n.Default, strconv.Itoa(maxName))
 	}
 	if r, bad := textnorm.Forbidden(def, false); bad {
 		fail(orgkit.CodeTextForbidden, textnorm.Visible(def, false), textnorm.CodePoint(r))
@@ -365,7 +411,7 @@ func nameViolations(record string, n orgkit.Names, cmd int) []orgkit.Violation {
 
 // checkText reports a code, key, external ID or other one-line text that holds a
 // forbidden character (textnorm.Forbidden).
-func (b *batch) checkText(record, field, s string) bool {
+func (b *batch) checkText(record orgkit.Ref, field orgkit.FieldName, s string) bool {
 	if v, bad := textViolation(record, field, s, b.cmd); bad {
 		b.violations = append(b.violations, v)
 		return false
@@ -374,10 +420,11 @@ func (b *batch) checkText(record, field, s string) bool {
 }
 
 // textViolation is the violation of a one-line text holding a forbidden character.
-func textViolation(record, field, s string, cmd int) (orgkit.Violation, bool) {
+func textViolation(record orgkit.Ref, field orgkit.FieldName, s string, cmd int) (orgkit.Violation, bool) {
 	r, bad := textnorm.Forbidden(s, false)
 	if !bad {
 		return orgkit.Violation{}, false
 	}
-	return orgkit.NewViolation(orgkit.CodeTextForbidden, cmd, record, field, textnorm.Visible(s, false), textnorm.CodePoint(r)), true
+	return orgkit.Violation{Code: orgkit.CodeTextForbidden, Command: cmd, Record: record, Field: field, Value: textnorm.Visible(s, false),
+		Detail: textnorm.CodePoint(r)}, true
 }

@@ -29,13 +29,13 @@ func (b *batch) report(vs []orgkit.Violation) {
 func (b *batch) resolveAffiliations(m *member.Member) bool {
 	ok := true
 	rec := memberRecord(m)
-	res := func(id *orgkit.NodeID, field string) {
+	res := func(id *orgkit.NodeID, field orgkit.FieldName) {
 		if id.IsZero() {
 			return
 		}
 		n, found := b.node(*id)
 		if !found || n.Status == orgkit.Retired {
-			b.fail("member."+field+".not_found", rec, field, id.String(), "")
+			b.fail(orgkit.CodeReferenceNotFound, rec, field, id.String())
 			b.cascade(id.UUID())
 			ok = false
 			return
@@ -50,11 +50,11 @@ func (b *batch) resolveAffiliations(m *member.Member) bool {
 	}
 	m.Secondary = clean(m.Secondary)
 	if !m.Primary.IsZero() && slices.Contains(m.Secondary, m.Primary) {
-		b.fail(orgkit.CodeMemberSecondaryPrimary, rec, "secondary_departments", m.Primary.String(), "")
+		b.fail(orgkit.CodeMemberSecondaryPrimary, rec, "secondary_departments", m.Primary.String(), b.nodeRef(m.Primary))
 		ok = false
 	}
 	if m.ReportingManager == m.ID && !m.ID.IsZero() {
-		b.fail(orgkit.CodeMemberManagerSelf, rec, "reporting_manager", m.ID.String(), "")
+		b.fail(orgkit.CodeMemberManagerSelf, rec, "reporting_manager", m.ID.String())
 		ok = false
 	}
 	if ok {
@@ -67,12 +67,12 @@ func (b *batch) createMember(c member.Create) {
 	since := len(b.violations)
 	m := (*member.Member)(&c).Clone()
 	if m.ID.IsZero() {
-		b.fail(orgkit.CodeIDZero, memberRecord(m), "id", "", "")
+		b.fail(orgkit.CodeIDZero, memberRecord(m), "id", "")
 	} else if _, exists := b.member(m.ID); exists {
-		b.fail(orgkit.CodeRecordExists, memberRecord(m), "id", m.ID.String(), "")
+		b.fail(orgkit.CodeRecordExists, memberRecord(m), "id", m.ID.String())
 	}
 	if m.Status == orgkit.Retired {
-		b.fail("member.status.invalid", memberRecord(m), "status", m.Status.String(), "")
+		b.fail(orgkit.CodeFieldInvalid, memberRecord(m), "status", m.Status.String())
 	}
 	if b.cmd < len(b.normalized) && b.normalized[b.cmd] != nil {
 		pre := b.normalized[b.cmd]
@@ -91,14 +91,14 @@ func (b *batch) createMember(c member.Create) {
 	b.putMember(m)
 }
 
-func (b *batch) liveMember(id orgkit.MemberID, record, field string) (*member.Member, bool) {
+func (b *batch) liveMember(id orgkit.MemberID, record orgkit.Ref, field orgkit.FieldName) (*member.Member, bool) {
 	if id.IsZero() {
-		b.fail(orgkit.CodeIDZero, record, field, "", "")
+		b.fail(orgkit.CodeIDZero, record, field, "")
 		return nil, false
 	}
 	m, ok := b.member(id)
 	if !ok {
-		b.fail("member."+field+".not_found", record, field, id.String(), "")
+		b.fail(orgkit.CodeReferenceNotFound, record, field, id.String())
 		b.cascade(id.UUID())
 	}
 	return m, ok
@@ -113,13 +113,13 @@ func (b *batch) updateMember(c member.Update) {
 	m := cur.Clone()
 	for _, f := range c.Fields {
 		if !f.Valid() {
-			b.fail(orgkit.CodeFieldInvalid, memberRecord(cur), "fields", f.String(), "")
+			b.fail(orgkit.CodeFieldInvalid, memberRecord(cur), "fields", f.String())
 			continue
 		}
 		f.Copy(m, &c.Value)
 	}
 	if m.Status == orgkit.Retired {
-		b.fail("member.status.invalid", memberRecord(m), "status", m.Status.String(), "")
+		b.fail(orgkit.CodeFieldInvalid, memberRecord(m), "status", m.Status.String())
 	}
 	b.normalize(m, c.Fields)
 	b.resolveAffiliations(m)

@@ -13,19 +13,19 @@ import (
 )
 
 // liveNode resolves id to a live (not retired) node, reporting a violation otherwise.
-func (b *batch) liveNode(id orgkit.NodeID, record, field string) (*orgtree.Node, bool) {
+func (b *batch) liveNode(id orgkit.NodeID, record orgkit.Ref, field orgkit.FieldName) (*orgtree.Node, bool) {
 	if id.IsZero() {
-		b.fail(orgkit.CodeIDZero, record, field, "", "")
+		b.fail(orgkit.CodeIDZero, record, field, "")
 		return nil, false
 	}
 	n, ok := b.node(id)
 	if !ok {
-		b.fail("node."+field+".not_found", record, field, id.String(), "")
+		b.fail(orgkit.CodeReferenceNotFound, record, field, id.String())
 		b.cascade(id.UUID())
 		return nil, false
 	}
 	if n.Status == orgkit.Retired {
-		b.fail(orgkit.CodeRecordRetired, nodeRecord(n), field, id.String(), "")
+		b.fail(orgkit.CodeRecordRetired, nodeRecord(n), field, id.String())
 		return nil, false
 	}
 	return n, true
@@ -37,7 +37,7 @@ func (b *batch) checkCode(n *orgtree.Node, code string) bool {
 		return false
 	}
 	if code != "" && !orgtree.ValidCode(code) {
-		b.fail(orgkit.CodeNodeCodeInvalid, nodeRecord(n), "code", code, "")
+		b.fail(orgkit.CodeNodeCodeInvalid, nodeRecord(n), "code", code)
 		return false
 	}
 	return true
@@ -45,16 +45,16 @@ func (b *batch) checkCode(n *orgtree.Node, code string) bool {
 
 func (b *batch) checkIsolation(n *orgtree.Node, iso orgtree.Isolation) bool {
 	if n.Parent.IsZero() && (iso.Isolated() || !iso.VisibilityWhitelist.IsEmpty() || !iso.ContactWhitelist.IsEmpty()) {
-		b.fail(orgkit.CodeNodeIsolationRoot, nodeRecord(n), "isolation", "", "")
+		b.fail(orgkit.CodeNodeIsolationRoot, nodeRecord(n), "isolation", "")
 		return false
 	}
 	ok := true
 	if iso.ContactView > orgtree.OnlySelf {
-		b.fail(orgkit.CodeNodeIsolationInvalid, nodeRecord(n), "contact_view", strconv.Itoa(int(iso.ContactView)), "")
+		b.fail(orgkit.CodeNodeIsolationInvalid, nodeRecord(n), "contact_view", strconv.Itoa(int(iso.ContactView)))
 		ok = false
 	}
 	if iso.Reception > orgtree.OnlyThisNode {
-		b.fail(orgkit.CodeNodeIsolationInvalid, nodeRecord(n), "reception", strconv.Itoa(int(iso.Reception)), "")
+		b.fail(orgkit.CodeNodeIsolationInvalid, nodeRecord(n), "reception", strconv.Itoa(int(iso.Reception)))
 		ok = false
 	}
 	return ok
@@ -81,15 +81,15 @@ func (b *batch) cleanWhitelist(w orgtree.Whitelist) orgtree.Whitelist {
 
 func (b *batch) createNode(c orgtree.Create) {
 	since := len(b.violations)
-	rec := "new " + c.Kind.String() + " " + strconv.Quote(c.Name.Default)
+	rec := (&orgtree.Node{ID: c.ID, Kind: c.Kind, Name: c.Name}).Ref()
 	if c.ID.IsZero() {
-		b.fail(orgkit.CodeIDZero, rec, "id", "", "")
+		b.fail(orgkit.CodeIDZero, rec, "id", "")
 	} else if _, exists := b.nodeRecord(c.ID); exists {
-		b.fail(orgkit.CodeRecordExists, nodeIDRecord(c.ID), "id", c.ID.String(), "")
+		b.fail(orgkit.CodeRecordExists, nodeIDRecord(c.ID), "id", c.ID.String())
 	}
 	kindOK := c.Kind == orgtree.Organization || c.Kind == orgtree.Department
 	if !kindOK {
-		b.fail(orgkit.CodeNodeKindInvalid, rec, "kind", c.Kind.String(), "")
+		b.fail(orgkit.CodeNodeKindInvalid, rec, "kind", c.Kind.String())
 	}
 	b.checkNames(rec, c.Name)
 	parent, ok := b.liveNode(c.Parent, rec, "parent")
@@ -116,9 +116,9 @@ func (b *batch) createNode(c orgtree.Create) {
 }
 
 // checkPlacement checks that a node of kind may sit under parent.
-func (b *batch) checkPlacement(rec string, kind orgtree.Kind, parent *orgtree.Node, active bool) bool {
+func (b *batch) checkPlacement(rec orgkit.Ref, kind orgtree.Kind, parent *orgtree.Node, active bool) bool {
 	if active && parent.Status != orgkit.Active {
-		b.fail(orgkit.CodeNodeInactive, rec, "parent", nodeRecord(parent), "")
+		b.fail(orgkit.CodeNodeInactive, rec, "parent", parent.ID.String(), nodeRecord(parent))
 		return false
 	}
 	if !orgtree.CanParent(parent.Kind, kind) {
@@ -126,7 +126,7 @@ func (b *batch) checkPlacement(rec string, kind orgtree.Kind, parent *orgtree.No
 		return false
 	}
 	if kind == orgtree.Organization && !b.settings.MultiOrg {
-		b.fail(orgkit.CodeNodeMultiOrgOff, rec, "kind", kind.String(), "")
+		b.fail(orgkit.CodeNodeMultiOrgOff, rec, "kind", kind.String())
 		return false
 	}
 	return true
@@ -163,7 +163,7 @@ func (b *batch) moveNode(c orgtree.Move) {
 	}
 	rec := nodeRecord(n)
 	if n.Parent.IsZero() {
-		b.fail(orgkit.CodeNodeRootImmutable, rec, "parent", "moved", "")
+		b.fail(orgkit.CodeNodeRootImmutable, rec, "parent", "moved")
 		return
 	}
 	parent, ok := b.liveNode(c.Parent, rec, "parent")
@@ -172,7 +172,7 @@ func (b *batch) moveNode(c orgtree.Move) {
 	}
 	for p := parent; ; {
 		if p.ID == n.ID {
-			b.fail(orgkit.CodeTreeCycle, rec, "parent", nodeRecord(parent), "")
+			b.fail(orgkit.CodeTreeCycle, rec, "parent", parent.ID.String(), nodeRecord(parent))
 			return
 		}
 		if p.Parent.IsZero() {
@@ -195,24 +195,25 @@ func (b *batch) deactivateNode(c orgtree.Deactivate) {
 	}
 	rec := nodeRecord(n)
 	if n.Parent.IsZero() {
-		b.fail(orgkit.CodeNodeRootImmutable, rec, "status", "deactivated", "")
+		b.fail(orgkit.CodeNodeRootImmutable, rec, "status", "deactivated")
 		return
 	}
 	// every blocker is reported: the active child nodes, and the active members
-	var active []string
+	var active []orgkit.Ref
 	for _, cid := range b.childrenOf(n.ID) {
 		if ch, _ := b.nodeRecord(cid); ch.Status == orgkit.Active {
-			active = append(active, ch.Name.Default)
+			active = append(active, ch.Ref())
 		}
 	}
 	if len(active) > 0 {
-		b.fail(orgkit.CodeNodeActiveChildren, rec, "status", "", strings.Join(active, ", "))
+		b.fail(orgkit.CodeNodeActiveChildren, rec, "status", "", active...)
 	}
-	names := b.activeMembersAt(n.ID)
-	if len(names) > 0 {
-		b.fail(orgkit.CodeNodeActiveMembers, rec, "status", "", summarize(names))
+	members := b.activeMembersAt(n.ID)
+	if len(members) > 0 {
+		b.add(orgkit.Violation{Code: orgkit.CodeNodeActiveMembers, Record: rec, Field: "status",
+			Detail: strconv.Itoa(len(members)), Related: members[:min(len(members), 3)]})
 	}
-	if len(active) > 0 || len(names) > 0 {
+	if len(active) > 0 || len(members) > 0 {
 		return
 	}
 	e := n.Clone()
@@ -220,22 +221,16 @@ func (b *batch) deactivateNode(c orgtree.Deactivate) {
 	b.putNode(e)
 }
 
-func (b *batch) activeMembersAt(id orgkit.NodeID) []string {
+// activeMembersAt names the active members affiliated with node id.
+func (b *batch) activeMembersAt(id orgkit.NodeID) []orgkit.Ref {
 	slotsAt, _ := b.byNode.Get(id)
-	var names []string
+	var out []orgkit.Ref
 	for _, s := range slotsAt {
 		if m := b.members.At(int(s)); m.Status == orgkit.Active {
-			names = append(names, m.DisplayName())
+			out = append(out, m.Ref())
 		}
 	}
-	return names
-}
-
-func summarize(names []string) string {
-	if len(names) > 3 {
-		return strings.Join(names[:3], ", ") + " +" + strconv.Itoa(len(names)-3)
-	}
-	return strings.Join(names, ", ")
+	return out
 }
 
 func (b *batch) reactivateNode(c orgtree.Reactivate) {
@@ -244,7 +239,7 @@ func (b *batch) reactivateNode(c orgtree.Reactivate) {
 		return
 	}
 	if p, _ := b.node(n.Parent); p.Status != orgkit.Active {
-		b.fail(orgkit.CodeNodeParentInactive, nodeRecord(n), "status", nodeRecord(p), "")
+		b.fail(orgkit.CodeNodeParentInactive, nodeRecord(n), "status", p.ID.String(), nodeRecord(p))
 		return
 	}
 	e := n.Clone()
@@ -254,37 +249,37 @@ func (b *batch) reactivateNode(c orgtree.Reactivate) {
 
 func (b *batch) mergeNodes(c orgtree.Merge) {
 	since := len(b.violations)
-	target, ok := b.liveNode(c.Target, "merge", "target")
+	target, ok := b.liveNode(c.Target, nodeIDRecord(c.Target), "target")
 	if !ok {
 		return
 	}
 	rec := nodeRecord(target)
 	if b.settings.Platform.Synced() {
-		b.fail(orgkit.CodeNodeMergeSynced, rec, "", "", "")
+		b.fail(orgkit.CodeNodeMergeSynced, rec, "", "")
 		return
 	}
 	if target.Status != orgkit.Active {
-		b.fail(orgkit.CodeNodeInactive, rec, "target", nodeRecord(target), "")
+		b.fail(orgkit.CodeNodeInactive, rec, "target", target.ID.String(), nodeRecord(target))
 	}
 	var sources []*orgtree.Node
 	for _, id := range clean(c.Sources) {
-		s, ok := b.liveNode(id, rec, "source")
+		s, ok := b.liveNode(id, rec, "sources")
 		if !ok {
 			continue
 		}
 		switch {
 		case s.ID == target.ID:
-			b.fail(orgkit.CodeNodeMergeTarget, rec, "sources", nodeRecord(s), "")
+			b.fail(orgkit.CodeNodeMergeTarget, rec, "sources", s.ID.String(), nodeRecord(s))
 		case s.Parent.IsZero():
-			b.fail(orgkit.CodeNodeRootImmutable, nodeRecord(s), "sources", "merged", "")
+			b.fail(orgkit.CodeNodeRootImmutable, nodeRecord(s), "sources", "merged")
 		case b.contains(s.ID, target.ID):
-			b.fail(orgkit.CodeNodeMergeAncestor, rec, "sources", nodeRecord(s), "")
+			b.fail(orgkit.CodeNodeMergeAncestor, rec, "sources", s.ID.String(), nodeRecord(s))
 		default:
 			sources = append(sources, s)
 		}
 	}
 	if len(sources) == 0 && !b.failed(since) {
-		b.fail(orgkit.CodeFieldRequired, rec, "sources", "", "")
+		b.fail(orgkit.CodeFieldRequired, rec, "sources", "")
 	}
 	isSource := map[orgkit.NodeID]bool{}
 	for _, s := range sources {
@@ -315,7 +310,8 @@ func (b *batch) mergeNodes(c orgtree.Merge) {
 		if !moved[n.ID] {
 			n, o = o, n
 		}
-		b.fail(orgkit.CodeNodeMergeNameClash, rec, lang, n.Name.In(language.Make(lang)), nodeRecord(o))
+		b.add(orgkit.Violation{Code: orgkit.CodeNodeMergeNameClash, Record: rec, Field: "name",
+			Value: n.Name.In(language.Make(lang)), Detail: lang, Related: []orgkit.Ref{nodeRecord(o)}})
 	})
 	if b.failed(since) {
 		return

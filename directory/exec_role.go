@@ -8,36 +8,36 @@ import (
 	"github.com/orgkit/orgkit/role"
 )
 
-func (b *batch) liveRole(id orgkit.RoleID, record string) (*role.Role, bool) {
+func (b *batch) liveRole(id orgkit.RoleID, record orgkit.Ref) (*role.Role, bool) {
 	if id.IsZero() {
-		b.fail(orgkit.CodeIDZero, record, "role", "", "")
+		b.fail(orgkit.CodeIDZero, record, "role", "")
 		return nil, false
 	}
 	r, _ := b.role(id)
 	if r == nil {
-		b.fail("role.role.not_found", record, "role", id.String(), "")
+		b.fail(orgkit.CodeReferenceNotFound, record, "role", id.String())
 		b.cascade(id.UUID())
 		return nil, false
 	}
 	if r.Status == orgkit.Retired {
-		b.fail(orgkit.CodeRoleRetired, record, "role", r.Name.Default, "")
+		b.fail(orgkit.CodeRoleRetired, record, "role", id.String(), r.Ref())
 		return nil, false
 	}
 	return r, true
 }
 
-func (b *batch) checkRole(rec string, name orgkit.Names, kind role.Kind, group orgkit.RoleGroupID, permissions []string) bool {
+func (b *batch) checkRole(rec orgkit.Ref, name orgkit.Names, kind role.Kind, group orgkit.RoleGroupID, permissions []string) bool {
 	ok := b.checkNames(rec, name)
 	for _, p := range permissions {
 		ok = b.checkText(rec, "permissions", strings.TrimSpace(p)) && ok
 	}
 	if kind > role.Admin {
-		b.fail("role.kind.invalid", rec, "kind", kind.String(), "")
+		b.fail(orgkit.CodeFieldInvalid, rec, "kind", kind.String())
 		ok = false
 	}
 	if !group.IsZero() {
 		if g, _ := b.group(group); g == nil || g.Status == orgkit.Retired {
-			b.fail("role.group.not_found", rec, "group", group.String(), "")
+			b.fail(orgkit.CodeReferenceNotFound, rec, "group", group.String())
 			b.cascade(group.UUID())
 			ok = false
 		}
@@ -59,13 +59,13 @@ func cleanPermissions(ps []string) []string {
 }
 
 func (b *batch) createRole(c role.Create) {
-	rec := "new role " + c.Name.Default
+	rec := orgkit.Ref{Kind: orgkit.KindRole, ID: c.ID.UUID(), Name: c.Name.Default}
 	if c.ID.IsZero() {
-		b.fail(orgkit.CodeIDZero, rec, "id", "", "")
+		b.fail(orgkit.CodeIDZero, rec, "id", "")
 		return
 	}
 	if r, _ := b.role(c.ID); r != nil {
-		b.fail(orgkit.CodeRecordExists, roleRecord(r), "id", c.ID.String(), "")
+		b.fail(orgkit.CodeRecordExists, roleRecord(r), "id", c.ID.String())
 		return
 	}
 	if !b.checkRole(rec, c.Name, c.Kind, c.Group, c.Permissions) {
@@ -76,12 +76,12 @@ func (b *batch) createRole(c role.Create) {
 }
 
 func (b *batch) updateRole(c role.Update) {
-	r, ok := b.liveRole(c.ID, "role "+c.ID.String())
+	r, ok := b.liveRole(c.ID, orgkit.RefTo(c.ID, ""))
 	if !ok || !b.checkRole(roleRecord(r), c.Name, c.Kind, c.Group, c.Permissions) {
 		return
 	}
 	if r.OrgAdmin && c.Kind != role.Admin {
-		b.fail(orgkit.CodeRoleBuiltin, roleRecord(r), "kind", "changed", "")
+		b.fail(orgkit.CodeRoleBuiltin, roleRecord(r), "kind", "changed")
 		return
 	}
 	if !b.checkPermissionsReplacing(r, c.Permissions, c.Replacing) {
@@ -93,12 +93,12 @@ func (b *batch) updateRole(c role.Update) {
 }
 
 func (b *batch) retireRole(c role.Retire) {
-	r, ok := b.liveRole(c.ID, "role "+c.ID.String())
+	r, ok := b.liveRole(c.ID, orgkit.RefTo(c.ID, ""))
 	if !ok {
 		return
 	}
 	if r.OrgAdmin {
-		b.fail(orgkit.CodeRoleBuiltin, roleRecord(r), "status", "retired", "")
+		b.fail(orgkit.CodeRoleBuiltin, roleRecord(r), "status", "retired")
 		return
 	}
 	e := r.Clone()
@@ -116,13 +116,13 @@ func (b *batch) retireRole(c role.Retire) {
 }
 
 func (b *batch) createGroup(c role.CreateGroup) {
-	rec := "new role group " + c.Name.Default
+	rec := orgkit.Ref{Kind: orgkit.KindRoleGroup, ID: c.ID.UUID(), Name: c.Name.Default}
 	if c.ID.IsZero() {
-		b.fail(orgkit.CodeIDZero, rec, "id", "", "")
+		b.fail(orgkit.CodeIDZero, rec, "id", "")
 		return
 	}
 	if g, _ := b.group(c.ID); g != nil {
-		b.fail(orgkit.CodeRecordExists, rec, "id", c.ID.String(), "")
+		b.fail(orgkit.CodeRecordExists, rec, "id", c.ID.String())
 		return
 	}
 	if !b.checkNames(rec, c.Name) {
@@ -135,7 +135,7 @@ func (b *batch) createGroup(c role.CreateGroup) {
 func (b *batch) liveGroup(id orgkit.RoleGroupID) (*role.Group, bool) {
 	g, _ := b.group(id)
 	if g == nil || g.Status == orgkit.Retired {
-		b.fail("role.group.not_found", "role group "+id.String(), "group", id.String(), "")
+		b.fail(orgkit.CodeReferenceNotFound, orgkit.RefTo(id, ""), "group", id.String())
 		b.cascade(id.UUID())
 		return nil, false
 	}
@@ -144,7 +144,7 @@ func (b *batch) liveGroup(id orgkit.RoleGroupID) (*role.Group, bool) {
 
 func (b *batch) renameGroup(c role.RenameGroup) {
 	g, ok := b.liveGroup(c.ID)
-	if !ok || !b.checkNames("role group "+g.Name.Default, c.Name) {
+	if !ok || !b.checkNames(g.Ref(), c.Name) {
 		return
 	}
 	e := g.Clone()
@@ -190,17 +190,17 @@ func (b *batch) assign(c role.Assign) {
 	since := len(b.violations)
 	var roles []orgkit.RoleID
 	for _, id := range clean(c.Roles) {
-		if r, ok := b.liveRole(id, "assignment"); ok {
+		if r, ok := b.liveRole(id, orgkit.Ref{Kind: orgkit.KindAssignment}); ok {
 			roles = append(roles, r.ID)
 		}
 	}
 	if !c.Primary.IsZero() && !slices.Contains(roles, c.Primary) {
-		b.fail(orgkit.CodeRolePrimaryNotHeld, "assignment", "primary", c.Primary.String(), "")
+		b.fail(orgkit.CodeRolePrimaryNotHeld, orgkit.Ref{Kind: orgkit.KindAssignment}, "primary", c.Primary.String(), b.roleRef(c.Primary))
 	}
 	members := clean(c.Members)
 	for _, id := range members {
 		if m, ok := b.liveMember(id, memberIDRecord(id), "members"); ok && m.Status != orgkit.Active {
-			b.fail(orgkit.CodeMemberInactive, memberRecord(m), "members", m.DisplayName(), "")
+			b.fail(orgkit.CodeMemberInactive, memberRecord(m), "members", m.ID.String(), m.Ref())
 		}
 	}
 	if b.failed(since) {
@@ -231,7 +231,7 @@ func (b *batch) unassign(c role.Unassign) {
 	since := len(b.violations)
 	roles := clean(c.Roles)
 	for _, id := range roles {
-		b.liveRole(id, "assignment")
+		b.liveRole(id, orgkit.Ref{Kind: orgkit.KindAssignment})
 	}
 	members := clean(c.Members)
 	for _, id := range members {
@@ -257,7 +257,7 @@ func (b *batch) setPrimary(c role.SetPrimary) {
 	}
 	a := b.assignment(m.ID)
 	if a == nil || !a.Holds(c.Role) {
-		b.fail(orgkit.CodeRolePrimaryNotHeld, memberRecord(m), "primary", c.Role.String(), "")
+		b.fail(orgkit.CodeRolePrimaryNotHeld, memberRecord(m), "primary", c.Role.String(), b.roleRef(c.Role))
 		return
 	}
 	e := a.Clone()

@@ -3,6 +3,7 @@ package directory
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/orgkit/orgkit"
@@ -53,7 +54,7 @@ func removed[T comparable](list, less []T) []T {
 // replace replacing: it passes when it changes nothing, when the node is new in the
 // batch, or when the base snapshot's value (of) is still replacing; otherwise it
 // reports code with the base value.
-func (b *batch) checkReplacing(n *orgtree.Node, code, field string, cur, next, replacing []orgkit.MemberID) bool {
+func (b *batch) checkReplacing(n *orgtree.Node, code string, field orgkit.FieldName, cur, next, replacing []orgkit.MemberID) bool {
 	if sameSet(cur, next) {
 		return true
 	}
@@ -68,7 +69,11 @@ func (b *batch) checkReplacing(n *orgtree.Node, code, field string, cur, next, r
 	if sameSet(was, replacing) {
 		return true
 	}
-	b.fail(code, nodeRecord(n), field, b.memberNames(was), "")
+	now := make([]orgkit.Ref, len(was))
+	for i, id := range was {
+		now[i] = b.memberRef(id)
+	}
+	b.fail(code, nodeRecord(n), field, b.memberNames(was), now...)
 	return false
 }
 
@@ -113,7 +118,7 @@ func (b *batch) nodeNames(ids []orgkit.NodeID) string {
 // checkObservers refuses observers on the root.
 func (b *batch) checkObservers(n *orgtree.Node, members []orgkit.MemberID) bool {
 	if n.Parent.IsZero() && len(clean(members)) > 0 {
-		b.fail(orgkit.CodeNodeObserverRoot, nodeRecord(n), "observers", "", "")
+		b.fail(orgkit.CodeNodeObserverRoot, nodeRecord(n), "observers", "")
 		return false
 	}
 	return true
@@ -133,7 +138,7 @@ func (b *batch) checkIsolationReplacing(n *orgtree.Node, next, replacing orgtree
 		iso.HideFromOutside, iso.ContactView, iso.Reception,
 		b.memberNames(iso.VisibilityWhitelist.Members), b.nodeNames(iso.VisibilityWhitelist.Nodes),
 		b.memberNames(iso.ContactWhitelist.Members), b.nodeNames(iso.ContactWhitelist.Nodes))
-	b.fail(orgkit.CodeNodeIsolationChanged, nodeRecord(n), "isolation", value, "")
+	b.fail(orgkit.CodeNodeIsolationChanged, nodeRecord(n), "isolation", value)
 	return false
 }
 
@@ -164,11 +169,11 @@ func (b *batch) editWhitelist(id orgkit.NodeID, list orgtree.WhitelistKind, memb
 		}
 	}, func(n *orgtree.Node) bool {
 		if list != orgtree.VisibilityList && list != orgtree.ContactList {
-			b.fail(orgkit.CodeFieldInvalid, nodeRecord(n), "list", list.String(), "")
+			b.fail(orgkit.CodeFieldInvalid, nodeRecord(n), "list", strconv.Itoa(int(list)))
 			return false
 		}
 		if add && n.Parent.IsZero() && (len(clean(members)) > 0 || len(clean(nodes)) > 0) {
-			b.fail(orgkit.CodeNodeIsolationRoot, nodeRecord(n), list.String(), "", "")
+			b.fail(orgkit.CodeNodeIsolationRoot, nodeRecord(n), orgkit.FieldName(list.String()), "")
 			return false
 		}
 		return true
@@ -188,13 +193,13 @@ func (b *batch) checkPermissionsReplacing(r *role.Role, next, replacing []string
 	if len(old.Permissions) > 0 {
 		value = strings.Join(old.Permissions, ", ")
 	}
-	b.fail(orgkit.CodeRolePermissionsChanged, roleRecord(r), "permissions", value, "")
+	b.fail(orgkit.CodeRolePermissionsChanged, roleRecord(r), "permissions", value)
 	return false
 }
 
 // editPermissions grants (add) or revokes permissions of a role.
 func (b *batch) editPermissions(id orgkit.RoleID, permissions []string, add bool) {
-	r, ok := b.liveRole(id, "role "+id.String())
+	r, ok := b.liveRole(id, orgkit.RefTo(id, ""))
 	if !ok {
 		return
 	}

@@ -46,14 +46,14 @@ func (b *batch) finish() {
 		b.checkSiblingNames(p)
 	}
 	if multiOrgOff {
-		var orgs []string
+		var orgs []orgkit.Ref
 		for n := range b.nodeRecords {
 			if n.Kind == orgtree.Organization && n.Status == orgkit.Active {
-				orgs = append(orgs, n.Name.Default)
+				orgs = append(orgs, n.Ref())
 			}
 		}
 		if len(orgs) > 0 {
-			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryMultiOrg, "directory", "multi_org", "off", summarize(orgs))
+			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryMultiOrg, b.directoryRecord(), "multi_org", "off", orgs...)
 		}
 	}
 	for _, m := range members {
@@ -62,7 +62,8 @@ func (b *batch) finish() {
 	b.checkUnique(members)
 	if !b.settings.Leader.IsZero() && b.settings.Leader != b.base.settings.Leader {
 		if m, ok := b.member(b.settings.Leader); !ok || m.Status != orgkit.Active {
-			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryLeader, "directory", "leader", b.settings.Leader.String(), "")
+			b.failAt(changeKey{store.KindSettings, b.settings.ID.UUID()}, orgkit.CodeDirectoryLeader, b.directoryRecord(), "leader",
+				b.settings.Leader.String(), b.memberRef(b.settings.Leader))
 			b.cascade(b.settings.Leader.UUID())
 		}
 	}
@@ -71,7 +72,8 @@ func (b *batch) finish() {
 	}
 	b.checkReadOnly()
 	if b.adminTouch && b.activeAdmins() == 0 && b.base.version > 0 {
-		b.violations = append(b.violations, orgkit.NewViolation(orgkit.CodeMemberLastAdmin, b.lastAdminCmd(), "directory", "org_admin", "", ""))
+		b.violations = append(b.violations, orgkit.Violation{Code: orgkit.CodeMemberLastAdmin, Command: b.lastAdminCmd(),
+			Record: b.directoryRecord(), Field: "org_admin"})
 	}
 }
 
@@ -103,12 +105,12 @@ func (b *batch) finishNode(n *orgtree.Node) {
 	}
 	k := changeKey{store.KindNode, n.ID.UUID()}
 	rec := nodeRecord(n)
-	post := func(field string, id orgkit.MemberID) {
+	post := func(field orgkit.FieldName, id orgkit.MemberID) {
 		if m, ok := b.member(id); !ok {
-			b.failAt(k, "node."+field+".not_found", rec, field, id.String(), "")
+			b.failAt(k, orgkit.CodeReferenceNotFound, rec, field, id.String())
 			b.cascade(id.UUID())
 		} else if m.Status != orgkit.Active {
-			b.failAt(k, orgkit.CodeNodePostInactive, rec, field, m.DisplayName(), "")
+			b.failAt(k, orgkit.CodeNodePostInactive, rec, field, id.String(), m.Ref())
 		}
 	}
 	if !n.Manager.IsZero() {
@@ -126,13 +128,13 @@ func (b *batch) finishNode(n *orgtree.Node) {
 		}
 		for _, id := range wl.Nodes {
 			if x, ok := b.node(id); !ok || x.Status == orgkit.Retired {
-				b.failAt(k, "node.whitelist.not_found", rec, "whitelist", id.String(), "")
+				b.failAt(k, orgkit.CodeReferenceNotFound, rec, "whitelist", id.String())
 				b.cascade(id.UUID())
 			}
 		}
 	}
 	if n.Kind == orgtree.Organization && n.Status == orgkit.Active && !b.settings.MultiOrg {
-		b.failAt(k, orgkit.CodeNodeMultiOrgOff, rec, "kind", n.Kind.String(), "")
+		b.failAt(k, orgkit.CodeNodeMultiOrgOff, rec, "kind", n.Kind.String())
 	}
 }
 
@@ -149,7 +151,7 @@ func (b *batch) checkCodes(nodes []*orgtree.Node) {
 		}
 	}
 	for key, ns := range owners {
-		other := ""
+		var other orgkit.Ref
 		if len(ns) > 1 {
 			other = nodeRecord(ns[0])
 		} else if b.base.tree != nil {
@@ -157,7 +159,7 @@ func (b *batch) checkCodes(nodes []*orgtree.Node) {
 				other = nodeRecord(o)
 			}
 		}
-		if other == "" {
+		if other.IsZero() {
 			continue
 		}
 		for i, n := range ns {
@@ -186,7 +188,9 @@ func (b *batch) checkSiblingNames(parent orgkit.NodeID) {
 		if _, touched := b.touched[changeKey{store.KindNode, n.ID.UUID()}]; !touched {
 			culprit, other = o, n
 		}
-		b.failAt(changeKey{store.KindNode, culprit.ID.UUID()}, orgkit.CodeNodeNameDuplicate, nodeRecord(culprit), lang, culprit.Name.In(language.Make(lang)), nodeRecord(other))
+		b.reportAt(changeKey{store.KindNode, culprit.ID.UUID()}, orgkit.Violation{Code: orgkit.CodeNodeNameDuplicate,
+			Record: nodeRecord(culprit), Field: "name", Value: culprit.Name.In(language.Make(lang)), Detail: lang,
+			Related: []orgkit.Ref{nodeRecord(other)}})
 	})
 }
 
@@ -226,25 +230,25 @@ func (b *batch) finishMember(m *member.Member) {
 	k := changeKey{store.KindMember, m.ID.UUID()}
 	rec := memberRecord(m)
 	active := m.Status == orgkit.Active
-	aff := func(field string, id orgkit.NodeID) *orgtree.Node {
+	aff := func(field orgkit.FieldName, id orgkit.NodeID) *orgtree.Node {
 		if id.IsZero() {
 			return nil
 		}
 		n, ok := b.node(id)
 		if !ok || n.Status == orgkit.Retired {
-			b.failAt(k, "member."+field+".not_found", rec, field, id.String(), "")
+			b.failAt(k, orgkit.CodeReferenceNotFound, rec, field, id.String())
 			b.cascade(id.UUID())
 			return nil
 		}
 		if active && n.Status != orgkit.Active && b.memberChangedAffiliation(m) {
-			b.failAt(k, orgkit.CodeNodeInactive, rec, field, nodeRecord(n), "")
+			b.failAt(k, orgkit.CodeNodeInactive, rec, field, n.ID.String(), nodeRecord(n))
 		}
 		return n
 	}
 	aff("primary_department", m.Primary)
 	aff("affiliated_department", m.AffiliatedDepartment)
 	if n := aff("affiliated_organization", m.AffiliatedOrganization); n != nil && n.Kind == orgtree.Department {
-		b.failAt(k, orgkit.CodeMemberAffiliatedOrg, rec, "affiliated_organization", nodeRecord(n), "")
+		b.failAt(k, orgkit.CodeMemberAffiliatedOrg, rec, "affiliated_organization", n.ID.String(), nodeRecord(n))
 	}
 	for _, id := range m.Secondary {
 		aff("secondary_departments", id)
@@ -253,16 +257,17 @@ func (b *batch) finishMember(m *member.Member) {
 		boss, ok := b.member(mgr)
 		switch {
 		case !ok:
-			b.failAt(k, "member.reporting_manager.not_found", rec, "reporting_manager", mgr.String(), "")
+			b.failAt(k, orgkit.CodeReferenceNotFound, rec, "reporting_manager", mgr.String())
 			b.cascade(mgr.UUID())
 		case boss.Status != orgkit.Active:
-			b.failAt(k, orgkit.CodeMemberManagerInactive, rec, "reporting_manager", boss.DisplayName(), "")
+			b.failAt(k, orgkit.CodeMemberManagerInactive, rec, "reporting_manager", mgr.String(), boss.Ref())
 		default:
 			chain := []string{m.DisplayName()}
 			for cur, hops := boss, 0; cur != nil && hops <= b.members.Len(); hops++ {
 				chain = append(chain, cur.DisplayName())
 				if cur.ID == m.ID {
-					b.failAt(k, orgkit.CodeMemberManagerCycle, rec, "reporting_manager", boss.DisplayName(), strings.Join(chain, " → "))
+					b.reportAt(k, orgkit.Violation{Code: orgkit.CodeMemberManagerCycle, Record: rec, Field: "reporting_manager",
+						Value: mgr.String(), Detail: strings.Join(chain, " → "), Related: []orgkit.Ref{boss.Ref()}})
 					break
 				}
 				if cur.ReportingManager.IsZero() {
@@ -320,14 +325,14 @@ func (b *batch) checkUnique(members []*member.Member) {
 			if ms == nil {
 				ms = []*member.Member{m}
 			}
-			other := ""
+			var other orgkit.Ref
 			if len(ms) > 1 {
 				other = memberRecord(ms[0])
 			} else if o, ok := b.base.uniqueMaps()[k].Get(key); ok && o != ms[0].ID && !changed[o] {
 				om, _ := b.base.member(o)
 				other = memberRecord(om)
 			}
-			if other == "" {
+			if other.IsZero() {
 				continue
 			}
 			for i, m := range ms {
@@ -338,7 +343,7 @@ func (b *batch) checkUnique(members []*member.Member) {
 				if f == member.SystemNameField {
 					value = m.SystemName.Default
 				}
-				b.failAt(changeKey{store.KindMember, m.ID.UUID()}, "member."+f.String()+".duplicate", memberRecord(m), f.String(), value, other)
+				b.failAt(changeKey{store.KindMember, m.ID.UUID()}, orgkit.CodeFieldDuplicate, memberRecord(m), orgkit.FieldName(f.String()), value, other)
 			}
 		}
 	}
@@ -357,16 +362,16 @@ func (b *batch) checkRoleNames() {
 		}
 		seen[key] = r
 	}
-	groups := map[string]bool{}
+	other := map[string]*role.Group{}
 	for _, g := range b.groups {
 		if g.Status == orgkit.Retired {
 			continue
 		}
 		key := textnorm.Key(g.Name.Default)
-		if groups[key] {
-			b.failAt(changeKey{store.KindRoleGroup, g.ID.UUID()}, "role.group_name.duplicate", "role group "+g.Name.Default, "name", g.Name.Default, "")
+		if other[key] != nil {
+			b.failAt(changeKey{store.KindRoleGroup, g.ID.UUID()}, orgkit.CodeFieldDuplicate, g.Ref(), "name", g.Name.Default, other[key].Ref())
 		}
-		groups[key] = true
+		other[key] = g
 	}
 }
 
@@ -381,7 +386,7 @@ func (b *batch) checkReadOnly() {
 	}
 	for _, c := range b.changes {
 		k := changeKey{c.Kind, c.ID()}
-		var rec string
+		var rec orgkit.Ref
 		var fields []string
 		switch a := c.After.(type) {
 		case *orgtree.Node:
@@ -400,7 +405,7 @@ func (b *batch) checkReadOnly() {
 			fields = ownedChanges(d.SyncedMemberFields, before == nil, "member", func() []member.Field { return member.Changed(before, a) })
 		}
 		for _, f := range fields {
-			b.failAt(k, orgkit.CodeFieldReadOnly, rec, f, "", "")
+			b.failAt(k, orgkit.CodeFieldReadOnly, rec, orgkit.FieldName(f), "")
 		}
 	}
 }

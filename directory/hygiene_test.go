@@ -66,13 +66,13 @@ func TestForbiddenCharactersRefusedEverywhere(t *testing.T) {
 			v := vs[0]
 			assert.Equal(t, orgkit.CodeTextForbidden, v.Code)
 			assert.Equal(t, 0, v.Command)
-			assert.Equal(t, c.field, v.Field)
+			assert.Equal(t, c.field, string(v.Field))
 			assert.Equal(t, c.char, v.Detail)
 			assert.NotContains(t, v.Value, "\x00", "the value is shown without the character")
-			assert.Contains(t, v.Message, c.char)
+			assert.Contains(t, v.Message(), c.char)
 			for _, tag := range []language.Tag{language.SimplifiedChinese, language.TraditionalChinese} {
 				assert.Contains(t, v.Text(tag), c.char)
-				assert.NotEqual(t, v.Message, v.Text(tag))
+				assert.NotEqual(t, v.Message(), v.Text(tag))
 			}
 		})
 	}
@@ -118,7 +118,7 @@ func TestCreateDirectoryRefusesForbiddenCharacters(t *testing.T) {
 			require.ErrorAs(t, err, &inv)
 			require.Len(t, inv.Violations, 1, "%v", inv.Violations)
 			assert.Equal(t, orgkit.CodeTextForbidden, inv.Violations[0].Code)
-			assert.Equal(t, c.field, inv.Violations[0].Field)
+			assert.Equal(t, c.field, string(inv.Violations[0].Field))
 		})
 	}
 	after, err := f.svc.Directories(f.ctx)

@@ -24,10 +24,10 @@ func TestMemberFieldsValidatedOnTheWritePath(t *testing.T) {
 	}{
 		{"invalid phone", member.Member{Mobile: "12345"}, member.MobileField, orgkit.CodeMemberMobileInvalid},
 		{"invalid email", member.Member{Email: "not-an-email"}, member.EmailField, orgkit.CodeMemberEmailInvalid},
-		{"invalid time zone", member.Member{TimeZone: "Mars/Olympus"}, member.TimeZoneField, "member.time_zone.invalid"},
-		{"invalid language", member.Member{Language: "not a language"}, member.LanguageField, "member.language.invalid"},
-		{"invalid region", member.Member{Region: "XX"}, member.RegionField, "member.region.invalid"},
-		{"invalid date", member.Member{HireDate: member.Date{Year: 2023, Month: 2, Day: 30}}, member.HireDateField, "member.hire_date.invalid"},
+		{"invalid time zone", member.Member{TimeZone: "Mars/Olympus"}, member.TimeZoneField, "field.invalid"},
+		{"invalid language", member.Member{Language: "not a language"}, member.LanguageField, "field.invalid"},
+		{"invalid region", member.Member{Region: "XX"}, member.RegionField, "field.invalid"},
+		{"invalid date", member.Member{HireDate: member.Date{Year: 2023, Month: 2, Day: 30}}, member.HireDateField, "field.invalid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -35,7 +35,7 @@ func TestMemberFieldsValidatedOnTheWritePath(t *testing.T) {
 			require.Len(t, vs, 1)
 			assert.Equal(t, c.code, vs[0].Code)
 			assert.Equal(t, 0, vs[0].Command)
-			assert.Equal(t, c.field.String(), vs[0].Field)
+			assert.Equal(t, c.field.String(), string(vs[0].Field))
 		})
 	}
 	// normalized forms are stored
@@ -74,8 +74,9 @@ func TestUniqueFields(t *testing.T) {
 		t.Run(c.field.String(), func(t *testing.T) {
 			vs := f.refuse(member.Update{ID: f.dave, Fields: []member.Field{c.field}, Value: c.value})
 			require.Len(t, vs, 1)
-			assert.Equal(t, "member."+c.field.String()+".duplicate", vs[0].Code)
-			assert.Contains(t, vs[0].Message, "Bob")
+			assert.Equal(t, orgkit.CodeFieldDuplicate, vs[0].Code)
+			assert.Equal(t, c.field.String(), string(vs[0].Field))
+			assert.Contains(t, vs[0].Message(), "Bob")
 		})
 	}
 	// duplicates inside one batch
@@ -84,7 +85,7 @@ func TestUniqueFields(t *testing.T) {
 		member.Create{ID: x, SystemName: orgkit.Name("x"), Mobile: "13900000050"},
 		member.Create{ID: y, SystemName: orgkit.Name("y"), Mobile: "13900000050"},
 	)
-	require.Equal(t, []string{"member.mobile.duplicate"}, codes(vs))
+	require.Equal(t, []string{"field.duplicate"}, codes(vs))
 	assert.Equal(t, 1, vs[0].Command)
 }
 
@@ -199,7 +200,7 @@ func TestReportingLines(t *testing.T) {
 	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: f.dave}})
 	assert.Equal(t, []string{orgkit.CodeMemberManagerInactive}, codes(vs))
 	vs = f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.ReportingManagerField}, Value: member.Member{ReportingManager: orgkit.NewMemberID()}})
-	assert.Equal(t, []string{"member.reporting_manager.not_found"}, codes(vs), "same directory only")
+	assert.Equal(t, []string{"field.reference.not_found"}, codes(vs), "same directory only")
 	assert.ElementsMatch(t, []orgkit.MemberID{f.bob, f.carol}, f.snap().Reports(f.alice))
 }
 

@@ -53,7 +53,7 @@ func (b *batch) setLoginBlocked(c member.SetLoginBlocked) {
 		}
 	}
 	if admin && b.loginAdmins() == 0 && b.base.version > 0 {
-		b.fail(orgkit.CodeMemberLastAdmin, "directory", "org_admin", "", "")
+		b.fail(orgkit.CodeMemberLastAdmin, b.directoryRecord(), "org_admin", "")
 	}
 }
 
@@ -77,13 +77,13 @@ func (b *batch) setReportingManager(c member.SetReportingManager) {
 	since := len(b.violations)
 	ms := b.liveMembers(c.Members)
 	if !c.Manager.IsZero() {
-		if mgr, ok := b.liveMember(c.Manager, "reporting manager", "reporting_manager"); ok && mgr.Status != orgkit.Active {
-			b.fail(orgkit.CodeMemberManagerInactive, memberRecord(mgr), "reporting_manager", mgr.DisplayName(), "")
+		if mgr, ok := b.liveMember(c.Manager, orgkit.Ref{Kind: orgkit.KindCommand}, "reporting_manager"); ok && mgr.Status != orgkit.Active {
+			b.fail(orgkit.CodeMemberManagerInactive, memberRecord(mgr), "reporting_manager", mgr.ID.String(), mgr.Ref())
 		}
 	}
 	for _, m := range ms {
 		if m.ID == c.Manager {
-			b.fail(orgkit.CodeMemberManagerSelf, memberRecord(m), "reporting_manager", m.ID.String(), "")
+			b.fail(orgkit.CodeMemberManagerSelf, memberRecord(m), "reporting_manager", m.ID.String())
 		}
 	}
 	if b.failed(since) {
@@ -103,13 +103,14 @@ func (b *batch) setReportingManager(c member.SetReportingManager) {
 func (b *batch) setDepartments(c member.SetDepartments) {
 	since := len(b.violations)
 	ms := b.liveMembers(c.Members)
-	resolve := func(id orgkit.NodeID, field string) orgkit.NodeID {
+	cmd := orgkit.Ref{Kind: orgkit.KindCommand}
+	resolve := func(id orgkit.NodeID, field orgkit.FieldName) orgkit.NodeID {
 		if id.IsZero() {
 			return id
 		}
 		n, ok := b.node(id)
 		if !ok || n.Status == orgkit.Retired {
-			b.fail("member."+field+".not_found", "departments", field, id.String(), "")
+			b.fail(orgkit.CodeReferenceNotFound, cmd, field, id.String())
 			b.cascade(id.UUID())
 			return id
 		}
@@ -126,9 +127,9 @@ func (b *batch) setDepartments(c member.SetDepartments) {
 	secondary = clean(secondary)
 	switch {
 	case c.SecondaryMode > member.RemoveSecondary:
-		b.fail(orgkit.CodeFieldInvalid, "departments", "secondary_mode", fmt.Sprint(c.SecondaryMode), "")
+		b.fail(orgkit.CodeFieldInvalid, cmd, "secondary_mode", fmt.Sprint(c.SecondaryMode))
 	case c.SecondaryMode == member.KeepSecondary && len(secondary) > 0:
-		b.fail(orgkit.CodeFieldInvalid, "departments", "secondary_mode", "keep", ": secondary departments given but the mode keeps them")
+		b.fail(orgkit.CodeMemberSecondaryKept, cmd, "secondary_mode", "keep")
 	}
 	if b.failed(since) {
 		return
@@ -199,7 +200,7 @@ func (c join) Sealed(seal.Token) orgkit.Command { return c }
 
 func (b *batch) join(c join) {
 	if b.settings.DisallowSelfJoin {
-		b.fail(orgkit.CodeDirectorySelfJoin, "directory", "self_join", c.m.SystemName.Default, "")
+		b.fail(orgkit.CodeDirectorySelfJoin, b.directoryRecord(), "self_join", c.m.SystemName.Default)
 		return
 	}
 	b.createMember(member.Create(c.m))

@@ -133,14 +133,14 @@ func TestRoleNamesUniqueAfterNormalization(t *testing.T) {
 		{"role: full width", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("Ｓａｌｅｓ Ｍａｎａｇｅｒ")}, orgkit.CodeRoleNameDuplicate},
 		{"role: the built-in admin's name", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("org ADMIN")}, orgkit.CodeRoleNameDuplicate},
 		{"role: rename onto another", role.Update{ID: f.admin, Name: orgkit.Name("sales manager"), Kind: role.Admin, Permissions: []string{"*"}}, orgkit.CodeRoleNameDuplicate},
-		{"group: case and spaces", role.CreateGroup{ID: orgkit.NewRoleGroupID(), Name: orgkit.Name("SALES  roles")}, "role.group_name.duplicate"},
-		{"group: rename onto another", role.RenameGroup{ID: g, Name: orgkit.Name("ＢＵＹＥＲＳ")}, "role.group_name.duplicate"},
+		{"group: case and spaces", role.CreateGroup{ID: orgkit.NewRoleGroupID(), Name: orgkit.Name("SALES  roles")}, "field.duplicate"},
+		{"group: rename onto another", role.RenameGroup{ID: g, Name: orgkit.Name("ＢＵＹＥＲＳ")}, "field.duplicate"},
 		{"group: no name", role.RenameGroup{ID: g, Name: orgkit.Name("")}, orgkit.CodeNodeNameRequired},
 		{"role: no name", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name(" ")}, orgkit.CodeNodeNameRequired},
 		{"role: zero ID", role.Create{Name: orgkit.Name("X")}, orgkit.CodeIDZero},
 		{"role: ID taken", role.Create{ID: r, Name: orgkit.Name("X")}, orgkit.CodeRecordExists},
-		{"role: bad kind", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("X"), Kind: 7}, "role.kind.invalid"},
-		{"role: unknown group", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("X"), Group: orgkit.NewRoleGroupID()}, "role.group.not_found"},
+		{"role: bad kind", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("X"), Kind: 7}, "field.invalid"},
+		{"role: unknown group", role.Create{ID: orgkit.NewRoleID(), Name: orgkit.Name("X"), Group: orgkit.NewRoleGroupID()}, "field.reference.not_found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,8 +184,8 @@ func TestRoleRegroupRetireAndGroups(t *testing.T) {
 	got, _ = res.Snapshot.Role(r2)
 	assert.True(t, got.Group.IsZero())
 	assert.Equal(t, orgkit.Active, got.Status)
-	assert.Contains(t, violationCodes(f.refuse(t, role.Update{ID: r2, Name: orgkit.Name("Sales lead"), Group: g1})), "role.group.not_found")
-	assert.Contains(t, violationCodes(f.refuse(t, role.RenameGroup{ID: g1, Name: orgkit.Name("Again")})), "role.group.not_found")
+	assert.Contains(t, violationCodes(f.refuse(t, role.Update{ID: r2, Name: orgkit.Name("Sales lead"), Group: g1})), "field.reference.not_found")
+	assert.Contains(t, violationCodes(f.refuse(t, role.RenameGroup{ID: g1, Name: orgkit.Name("Again")})), "field.reference.not_found")
 
 	// retiring a role takes it from its holders; the primary passes on
 	a := f.add(t, "alice", orgkit.NodeID{})
@@ -267,10 +267,10 @@ func TestRoleBadInput(t *testing.T) {
 		code  string
 		value string
 	}{
-		{"a role from another directory", role.Assign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{foreignRole}}, "role.role.not_found", foreignRole.String()},
-		{"a role from a sibling directory of the store", role.Assign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{sibling}}, "role.role.not_found", sibling.String()},
-		{"another directory's admin role", role.Unassign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{other.admin}}, "role.role.not_found", other.admin.String()},
-		{"a member from another directory", role.Assign{Members: []orgkit.MemberID{foreignMember}, Roles: []orgkit.RoleID{r1}}, "member.members.not_found", foreignMember.String()},
+		{"a role from another directory", role.Assign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{foreignRole}}, "field.reference.not_found", foreignRole.String()},
+		{"a role from a sibling directory of the store", role.Assign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{sibling}}, "field.reference.not_found", sibling.String()},
+		{"another directory's admin role", role.Unassign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{other.admin}}, "field.reference.not_found", other.admin.String()},
+		{"a member from another directory", role.Assign{Members: []orgkit.MemberID{foreignMember}, Roles: []orgkit.RoleID{r1}}, "field.reference.not_found", foreignMember.String()},
 		{"a primary role not among the roles given", role.Assign{Members: []orgkit.MemberID{a}, Roles: []orgkit.RoleID{r1}, Primary: r2}, orgkit.CodeRolePrimaryNotHeld, r2.String()},
 		{"a primary role the member does not hold", role.SetPrimary{Member: a, Role: r2}, orgkit.CodeRolePrimaryNotHeld, r2.String()},
 		{"a primary role of another directory", role.SetPrimary{Member: a, Role: foreignRole}, orgkit.CodeRolePrimaryNotHeld, foreignRole.String()},
@@ -490,9 +490,9 @@ func TestBatchOfResignationsWithUnknownID(t *testing.T) {
 	require.Len(t, batch, 50)
 	vs := f.refuse(t, member.Resign{Members: batch})
 	require.Len(t, vs, 1, "one violation, naming the unknown ID")
-	assert.Equal(t, "member.members.not_found", vs[0].Code)
+	assert.Equal(t, "field.reference.not_found", vs[0].Code)
 	assert.Equal(t, ghost.String(), vs[0].Value)
-	assert.Contains(t, vs[0].Message, ghost.String())
+	assert.Contains(t, vs[0].Message(), ghost.String())
 	assert.Equal(t, 0, vs[0].Command)
 	for _, id := range ids {
 		assert.Equal(t, orgkit.Active, f.member(t, id).Status, "nothing changed")
@@ -516,7 +516,7 @@ func TestDeactivateActivate(t *testing.T) {
 	f.apply(t, member.Activate{Members: []orgkit.MemberID{a, b}})
 	assert.Equal(t, orgkit.Active, f.member(t, a).Status)
 	vs := f.refuse(t, member.Activate{Members: []orgkit.MemberID{a, orgkit.NewMemberID()}})
-	assert.Equal(t, []string{"member.members.not_found"}, violationCodes(vs))
+	assert.Equal(t, []string{"field.reference.not_found"}, violationCodes(vs))
 }
 
 func TestSetLoginBlocked(t *testing.T) {
@@ -530,7 +530,7 @@ func TestSetLoginBlocked(t *testing.T) {
 	assert.Len(t, res.ChangeSet.Changes, 1)
 	assert.Nil(t, f.apply(t, member.SetLoginBlocked{Members: []orgkit.MemberID{a}}).ChangeSet)
 	vs := f.refuse(t, member.SetLoginBlocked{Members: []orgkit.MemberID{orgkit.NewMemberID(), a}, Blocked: true})
-	assert.Equal(t, []string{"member.members.not_found"}, violationCodes(vs))
+	assert.Equal(t, []string{"field.reference.not_found"}, violationCodes(vs))
 }
 
 func TestSetReportingManager(t *testing.T) {
@@ -551,8 +551,8 @@ func TestSetReportingManager(t *testing.T) {
 		{"self", member.SetReportingManager{Members: []orgkit.MemberID{a, boss}, Manager: boss}, orgkit.CodeMemberManagerSelf},
 		{"cycle", member.SetReportingManager{Members: []orgkit.MemberID{boss}, Manager: a}, orgkit.CodeMemberManagerCycle},
 		{"inactive manager", member.SetReportingManager{Members: []orgkit.MemberID{a}, Manager: gone}, orgkit.CodeMemberManagerInactive},
-		{"unknown manager", member.SetReportingManager{Members: []orgkit.MemberID{a}, Manager: orgkit.NewMemberID()}, "member.reporting_manager.not_found"},
-		{"unknown member", member.SetReportingManager{Members: []orgkit.MemberID{orgkit.NewMemberID()}, Manager: boss}, "member.members.not_found"},
+		{"unknown manager", member.SetReportingManager{Members: []orgkit.MemberID{a}, Manager: orgkit.NewMemberID()}, "field.reference.not_found"},
+		{"unknown member", member.SetReportingManager{Members: []orgkit.MemberID{orgkit.NewMemberID()}, Manager: boss}, "field.reference.not_found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -593,12 +593,12 @@ func TestSetDepartments(t *testing.T) {
 		code string
 	}{
 		{"the primary listed as secondary", member.SetDepartments{Members: []orgkit.MemberID{a}, SecondaryMode: member.AddSecondary, Secondary: []orgkit.NodeID{qa}}, orgkit.CodeMemberSecondaryPrimary},
-		{"unknown primary", member.SetDepartments{Members: []orgkit.MemberID{a}, SetPrimary: true, Primary: orgkit.NewNodeID()}, "member.primary_department.not_found"},
-		{"unknown secondary", member.SetDepartments{Members: []orgkit.MemberID{a}, SecondaryMode: member.ReplaceSecondary, Secondary: []orgkit.NodeID{orgkit.NewNodeID()}}, "member.secondary_departments.not_found"},
+		{"unknown primary", member.SetDepartments{Members: []orgkit.MemberID{a}, SetPrimary: true, Primary: orgkit.NewNodeID()}, "field.reference.not_found"},
+		{"unknown secondary", member.SetDepartments{Members: []orgkit.MemberID{a}, SecondaryMode: member.ReplaceSecondary, Secondary: []orgkit.NodeID{orgkit.NewNodeID()}}, "field.reference.not_found"},
 		{"inactive primary", member.SetDepartments{Members: []orgkit.MemberID{a}, SetPrimary: true, Primary: closed}, orgkit.CodeNodeInactive},
-		{"secondaries given, mode keep", member.SetDepartments{Members: []orgkit.MemberID{a}, Secondary: []orgkit.NodeID{ops}}, orgkit.CodeFieldInvalid},
+		{"secondaries given, mode keep", member.SetDepartments{Members: []orgkit.MemberID{a}, Secondary: []orgkit.NodeID{ops}}, orgkit.CodeMemberSecondaryKept},
 		{"bad mode", member.SetDepartments{Members: []orgkit.MemberID{a}, SecondaryMode: 9}, orgkit.CodeFieldInvalid},
-		{"unknown member", member.SetDepartments{Members: []orgkit.MemberID{orgkit.NewMemberID()}, SetPrimary: true, Primary: rd}, "member.members.not_found"},
+		{"unknown member", member.SetDepartments{Members: []orgkit.MemberID{orgkit.NewMemberID()}, SetPrimary: true, Primary: rd}, "field.reference.not_found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -719,7 +719,7 @@ func TestJoin(t *testing.T) {
 	_, err = f.svc.Join(f.ctx, f.dir, directory.Registration{Name: "again", Mobile: "136 0000 0000"})
 	var inv *orgkit.InvalidError
 	require.ErrorAs(t, err, &inv)
-	assert.Equal(t, []string{"member.mobile.duplicate"}, violationCodes(inv.Violations))
+	assert.Equal(t, []string{"field.duplicate"}, violationCodes(inv.Violations))
 
 	_, err = f.svc.Join(f.ctx, f.dir, directory.Registration{Name: "nocontact"})
 	require.ErrorAs(t, err, &inv)
@@ -730,7 +730,7 @@ func TestJoin(t *testing.T) {
 	require.ErrorIs(t, err, orgkit.ErrInvalid)
 	require.ErrorAs(t, err, &inv)
 	assert.Equal(t, []string{orgkit.CodeDirectorySelfJoin}, violationCodes(inv.Violations))
-	assert.Equal(t, "directory：该组织架构不允许新注册用户自行加入", inv.Violations[0].Text(language.SimplifiedChinese))
+	assert.Equal(t, "组织架构「Acme」：该组织架构不允许新注册用户自行加入", inv.Violations[0].Text(language.SimplifiedChinese))
 
 	snap, err := f.svc.Create(f.ctx, directory.NewDirectory{Name: orgkit.Name("Closed"), DisallowSelfJoin: true})
 	require.NoError(t, err)

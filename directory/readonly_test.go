@@ -66,5 +66,5 @@ func TestReadResultsCannotCorrupt(t *testing.T) {
 	// the uniqueness index still works: Bob's own mobile is his, Dave's is taken
 	f.apply(member.Update{ID: f.bob, Fields: []member.Field{member.JobTitleField}, Value: member.Member{JobTitle: "QA"}})
 	vs := f.refuse(member.Update{ID: f.bob, Fields: []member.Field{member.MobileField}, Value: member.Member{Mobile: "13900000004"}})
-	assert.Contains(t, codes(vs), "member.mobile.duplicate")
+	assert.Contains(t, codes(vs), "field.duplicate")
 }

@@ -67,7 +67,8 @@ func TestOneMistakeOneViolation(t *testing.T) {
 
 	// a reference to a record that never was is still reported
 	vs = f.refuse(orgtree.SetManager{Node: f.rd, Member: orgkit.NewMemberID()})
-	assert.Equal(t, []string{"node.manager.not_found"}, codes(vs))
+	assert.Equal(t, []string{orgkit.CodeReferenceNotFound}, codes(vs))
+	assert.Equal(t, orgkit.FieldName("manager"), vs[0].Field)
 }
 
 // TestDeactivateReportsEveryBlocker: a node with active child nodes and active
@@ -76,9 +77,10 @@ func TestDeactivateReportsEveryBlocker(t *testing.T) {
 	f := newFixture(t) // R&D has Product and QA, and Alice as member
 	vs := f.refuse(orgtree.Deactivate{Node: f.rd})
 	assert.Equal(t, []string{orgkit.CodeNodeActiveChildren, orgkit.CodeNodeActiveMembers}, codes(vs))
-	assert.Contains(t, vs[0].Detail, "Product")
-	assert.Contains(t, vs[0].Detail, "QA")
-	assert.Contains(t, vs[1].Detail, "Alice")
+	assert.Contains(t, vs[0].Message(), "Product")
+	assert.Contains(t, vs[0].Message(), "QA")
+	assert.Contains(t, vs[1].Message(), "Alice")
+	assert.Equal(t, "1", vs[1].Detail, "one active member")
 }
 
 // TestMergeNameClash: children of a source whose names clash with the target's
@@ -95,8 +97,8 @@ func TestMergeNameClash(t *testing.T) {
 	vs := f.refuse(orgtree.Merge{Sources: []orgkit.NodeID{f.sales}, Target: f.rd})
 	require.Equal(t, []string{orgkit.CodeNodeMergeNameClash, orgkit.CodeNodeMergeNameClash}, codes(vs))
 	assert.Equal(t, "product", vs[0].Value)
-	assert.Equal(t, "default", vs[0].Field)
-	assert.Contains(t, vs[0].Detail, "Product")
+	assert.Equal(t, "default", vs[0].Detail)
+	assert.Contains(t, vs[0].Message(), "Product")
 	assert.Equal(t, "质量", vs[1].Value)
-	assert.Equal(t, "zh-Hans", vs[1].Field)
+	assert.Equal(t, "zh-Hans", vs[1].Detail)
 }

@@ -175,16 +175,21 @@ func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error
 	s.ready()
 	name := cleanNames(nd.Name)
 	var vs []orgkit.Violation
+	ref := orgkit.Ref{Kind: orgkit.KindDirectory, ID: nd.ID.UUID(), Name: name.Default}
 	if name.Default == "" {
-		vs = append(vs, orgkit.NewViolation(orgkit.CodeFieldRequired, -1, "directory", "name", "", ""))
+		vs = append(vs, orgkit.Violation{Code: orgkit.CodeFieldRequired, Command: -1, Record: ref, Field: "name"})
 	} else {
-		vs = append(vs, nameViolations("directory", nd.Name, -1)...)
+		vs = append(vs, nameViolations(ref, nd.Name, -1)...)
 	}
 	if !nd.Platform.Valid() {
-		vs = append(vs, orgkit.NewViolation("directory.platform.invalid", -1, "directory", "platform", textnorm.Visible(string(nd.Platform), false), ""))
+		vs = append(vs, orgkit.Violation{Code: orgkit.CodeFieldInvalid, Command: -1, Record: ref, Field: "platform",
+			Value: textnorm.Visible(string(nd.Platform), false)})
 	}
-	for _, t := range [...]struct{ field, value string }{{"key", nd.Key}, {"upstream_id", nd.UpstreamID}} {
-		if v, bad := textViolation("directory", t.field, t.value, -1); bad {
+	for _, t := range [...]struct {
+		field orgkit.FieldName
+		value string
+	}{{"key", nd.Key}, {"upstream_id", nd.UpstreamID}} {
+		if v, bad := textViolation(ref, t.field, t.value, -1); bad {
 			vs = append(vs, v)
 		}
 	}
@@ -317,7 +322,8 @@ func (s *Service) pickKey(ctx context.Context, key, name string, id orgkit.Direc
 	}
 	if key != "" {
 		if !ValidKey(key) {
-			return "", orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation(orgkit.CodeDirectoryKeyInvalid, -1, "directory", "key", key, "")})
+			return "", orgkit.Invalid([]orgkit.Violation{{Code: orgkit.CodeDirectoryKeyInvalid, Command: -1,
+				Record: orgkit.Ref{Kind: orgkit.KindDirectory}, Field: "key", Value: key}})
 		}
 		if taken[key] {
 			return "", fmt.Errorf("directory: key %q is taken: %w", key, orgkit.ErrPrecondition)

@@ -236,7 +236,7 @@ func TestViolationsAreLocalized(t *testing.T) {
 	assert.Contains(t, en, "would make a cycle")
 	assert.Contains(t, hans, "形成循环")
 	assert.Contains(t, hant, "形成循環")
-	assert.Equal(t, en, vs[0].Message)
+	assert.Equal(t, en, vs[0].Message())
 	// generic codes get generic messages in every language
 	vs = f.refuse(member.Update{ID: f.dave, Fields: []member.Field{member.EmployeeNumberField}, Value: member.Member{EmployeeNumber: "x"}},
 		member.Update{ID: f.bob, Fields: []member.Field{member.EmployeeNumberField}, Value: member.Member{EmployeeNumber: "X"}})

@@ -148,7 +148,7 @@ func TestIntentCommands(t *testing.T) {
 	vs = f.refuse(orgtree.AddAssistants{Node: f.rd, Members: []orgkit.MemberID{f.dave}})
 	assert.Equal(t, []string{orgkit.CodeNodePostInactive}, codes(vs), "an inactive member holds no post")
 	vs = f.refuse(orgtree.AddAssistants{Node: orgkit.NewNodeID(), Members: []orgkit.MemberID{f.bob}})
-	assert.Equal(t, []string{"node.node.not_found"}, codes(vs))
+	assert.Equal(t, []string{"field.reference.not_found"}, codes(vs))
 
 	// permissions
 	r := orgkit.NewRoleID()

@@ -179,7 +179,7 @@ func TestPostsMustBeActiveMembers(t *testing.T) {
 	other, err := f.svc.Create(f.ctx, directory.NewDirectory{Name: orgkit.Name("Other Co"), Founder: &directory.Founder{Name: "Zed", Mobile: "13900009999"}})
 	require.NoError(t, err)
 	vs = f.refuse(orgtree.SetObservers{Node: f.sales, Members: []orgkit.MemberID{other.Settings().Leader}})
-	assert.Equal(t, []string{"node.observers.not_found"}, codes(vs))
+	assert.Equal(t, []string{"field.reference.not_found"}, codes(vs))
 	// no observers on the root, and the root is never isolated, moved or deactivated
 	vs = f.refuse(orgtree.SetObservers{Node: f.root, Members: []orgkit.MemberID{f.bob}})
 	assert.Equal(t, []string{orgkit.CodeNodeObserverRoot}, codes(vs))
@@ -211,7 +211,7 @@ func TestIsolationAndGroupSettings(t *testing.T) {
 	vs := f.refuse(orgtree.SetIsolation{Node: f.qa, Isolation: orgtree.Isolation{ContactView: 9}})
 	assert.Equal(t, []string{orgkit.CodeNodeIsolationInvalid}, codes(vs))
 	vs = f.refuse(orgtree.SetIsolation{Node: f.qa, Isolation: orgtree.Isolation{HideFromOutside: true, VisibilityWhitelist: orgtree.Whitelist{Nodes: []orgkit.NodeID{orgkit.NewNodeID()}}}, Replacing: iso})
-	assert.Equal(t, []string{"node.whitelist.not_found"}, codes(vs))
+	assert.Equal(t, []string{"field.reference.not_found"}, codes(vs))
 }
 
 func TestMoveRules(t *testing.T) {

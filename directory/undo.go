@@ -82,7 +82,7 @@ func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint
 		for i, c := range cmds {
 			if v, ok := drop[i]; ok {
 				ch := c.(restore).change
-				out.Skipped = append(out.Skipped, UndoSkip{Record: refOf(ch.After), Reason: v.Message, Violation: v})
+				out.Skipped = append(out.Skipped, UndoSkip{Record: refOf(ch.After), Reason: v.Message(), Violation: v})
 				continue
 			}
 			kept = append(kept, c)

@@ -42,10 +42,11 @@ func (im *importer) prepareDepartments() []*deptRow {
 		}
 		cb, kb, pb := sh.bindingOf(ColCode), sh.bindingOf(ColKind), sh.bindingOf(ColParent)
 		if cb < 0 && im.opts.Mode != Add {
-			v := orgkit.NewViolation(CodeColumnRequired, -1, im.sheetRecord(sh), "", "", "")
+			v := orgkit.Violation{Code: CodeColumnRequired, Command: -1, Record: im.sheetRecord(sh)}
 			p := im.newProblem(sh, sh.header, "", "", "", v)
-			v.Field = ColCode.Header(Departments, im.tag)
-			p.Header, p.Message = v.Field, message(v, im.tag)
+			p.Header = ColCode.Header(Departments, im.tag)
+			v.Field = orgkit.FieldName(p.Header)
+			p.Message = message(v, im.tag)
 			im.addProblem(p)
 			continue
 		}
@@ -86,7 +87,7 @@ func (im *importer) prepareDepartments() []*deptRow {
 			} else if dr.code != "" {
 				key := orgtree.CodeKey(dr.code)
 				if prev, dup := seen[key]; dup {
-					im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, im.locWord(prev)))
+					im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, "", rowRecord(orgkit.KindDepartment, prev)))
 					continue
 				}
 				seen[key] = rowLoc{sh, row}
@@ -96,14 +97,14 @@ func (im *importer) prepareDepartments() []*deptRow {
 					im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeNodeCodeDuplicate, dr.code, fmt.Sprintf("%s %q", existing.Kind, existing.Name.Default)))
 					continue
 				case !found && im.opts.Mode == Update:
-					im.addProblem(im.cellProblem(sh, row, cb, "node.code.not_found", dr.code, ""))
+					im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeReferenceNotFound, dr.code, ""))
 					continue
 				case found:
 					dr.cur = existing
 					dr.root = existing.Parent.IsZero()
 				}
 			} else if im.opts.Mode != Add {
-				im.addProblem(im.cellProblem(sh, row, cb, "node.code.required", "", ""))
+				im.addProblem(im.cellProblem(sh, row, cb, orgkit.CodeFieldRequired, "", ""))
 				continue
 			}
 			if dr.cur != nil {
@@ -156,7 +157,7 @@ func (im *importer) prepareDepartments() []*deptRow {
 		if r := im.res.node(dr.parentRaw); r.ambiguous != "" {
 			im.addProblem(im.cellProblem(dr.sh, dr.row, pb, CodeReferenceAmbiguous, dr.parentRaw, r.ambiguous))
 		} else {
-			im.addProblem(im.cellProblem(dr.sh, dr.row, pb, "node.parent.not_found", dr.parentRaw, ""))
+			im.addProblem(im.cellProblem(dr.sh, dr.row, pb, orgkit.CodeReferenceNotFound, dr.parentRaw, ""))
 		}
 		dr.skip = dr.cur == nil
 		dr.moved = false
@@ -275,7 +276,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 		bad := func(code, detail string) {
 			im.addProblem(im.cellProblem(sh, row, bi, code, v, detail))
 		}
-		invalid := "node." + string(b.spec.col) + ".invalid"
+		invalid := orgkit.CodeFieldInvalid
 		oneOf := func(e *enumSpec) string {
 			return fmt.Sprintf(detailOneOf.in(im.tag), strings.Join(e.labelsIn(im.tag), ", "))
 		}
@@ -333,7 +334,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 			if !clear {
 				id, ok := im.res.member(v)
 				if !ok {
-					bad("node.manager.not_found", "")
+					bad(orgkit.CodeReferenceNotFound, "")
 					continue
 				}
 				manager = id
@@ -346,7 +347,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 				for _, item := range splitList(v) {
 					id, found := im.res.member(item)
 					if !found {
-						im.addProblem(im.cellProblem(sh, row, bi, "node."+string(b.spec.col)+".not_found", item, ""))
+						im.addProblem(im.cellProblem(sh, row, bi, orgkit.CodeReferenceNotFound, item, ""))
 						ok = false
 						continue
 					}
@@ -370,7 +371,7 @@ func (im *importer) deptRowCommands(dr *deptRow, p *batchPlan) (deactivate bool)
 			var ids []orgkit.NodeID
 			if !clear {
 				var ok bool
-				if ids, ok = im.nodeList(sh, row, bi, v, "node."+string(b.spec.col)+".not_found"); !ok {
+				if ids, ok = im.nodeList(sh, row, bi, v, orgkit.CodeReferenceNotFound); !ok {
 					continue
 				}
 			}

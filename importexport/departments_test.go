@@ -80,17 +80,17 @@ func TestImportDepartmentProblems(t *testing.T) {
 		want []string
 	}{
 		{"cycle among rows", Add, [][]string{{"Code", "Name", "Parent"}, {"A", "A", "B"}, {"B", "B", "A"}}, []string{"C2 import.row.cycle", "C3 import.row.cycle"}},
-		{"unknown parent", Add, [][]string{{"Code", "Name", "Parent"}, {"A", "A", "Acme/Nowhere"}, {"B", "B", "A"}}, []string{"C2 node.parent.not_found"}},
+		{"unknown parent", Add, [][]string{{"Code", "Name", "Parent"}, {"A", "A", "Acme/Nowhere"}, {"B", "B", "A"}}, []string{"C2 field.reference.not_found"}},
 		{"code taken", Add, [][]string{{"Code", "Name"}, {"BJ-RD", "Again"}}, []string{"A2 node.code.duplicate"}},
 		{"code twice", Add, [][]string{{"Code", "Name"}, {"X1", "One"}, {"x1", "Two"}}, []string{"A3 node.code.duplicate"}},
 		{"invalid code", Add, [][]string{{"Code", "Name"}, {"-bad", "One"}}, []string{"A2 node.code.invalid"}},
 		{"sibling names", Add, [][]string{{"Code", "Name"}, {"X1", "Shanghai Sales"}}, []string{"B2 node.name.duplicate_sibling"}},
 		{"organization without multi-org", Add, [][]string{{"Code", "Name", "Kind"}, {"X1", "Sub Co", "Organization"}}, []string{"C2 node.organization.multi_org_off"}},
 		{"kind change", Update, [][]string{{"Code", "Kind"}, {"BJ-RD", "Organization"}}, []string{"B2 node.kind.invalid"}},
-		{"unknown code in update", Update, [][]string{{"Code", "Name"}, {"NOPE", "x"}}, []string{"A2 node.code.not_found"}},
-		{"blank code in update", Update, [][]string{{"Code", "Name"}, {"", "x"}}, []string{"A2 node.code.required"}},
-		{"manager", Add, [][]string{{"Code", "Name", "Manager"}, {"X1", "X", "E404"}}, []string{"C2 node.manager.not_found"}},
-		{"order", Add, [][]string{{"Code", "Name", "Order"}, {"X1", "X", "first"}}, []string{"C2 node.order.invalid"}},
+		{"unknown code in update", Update, [][]string{{"Code", "Name"}, {"NOPE", "x"}}, []string{"A2 field.reference.not_found"}},
+		{"blank code in update", Update, [][]string{{"Code", "Name"}, {"", "x"}}, []string{"A2 field.required"}},
+		{"manager", Add, [][]string{{"Code", "Name", "Manager"}, {"X1", "X", "E404"}}, []string{"C2 field.reference.not_found"}},
+		{"order", Add, [][]string{{"Code", "Name", "Order"}, {"X1", "X", "first"}}, []string{"C2 field.invalid"}},
 		{"deactivate with members", Update, [][]string{{"Code", "Status"}, {"BJ-RD", "Inactive"}}, []string{"B2 node.deactivate.active_children", "B2 node.deactivate.active_members"}},
 		{"two company rows", Add, [][]string{{"Kind", "Name"}, {"Company", "Acme"}, {"公司", "Acme2"}}, []string{"A3 import.row.root"}},
 	}

@@ -89,7 +89,7 @@ func TestErrorWorkbookCSV(t *testing.T) {
 	inputs := []Input{{Name: "depts.csv", R: strings.NewReader("Code,Name\nD1,Dept\n")}, {Name: "people.csv", R: bytes.NewReader(upload)}}
 	rep, err := ImportFiles(fx.ctx, fx.svc, fx.dir, inputs, ImportOptions{})
 	require.Error(t, err)
-	require.Equal(t, []string{"A3 member.employee_number.duplicate"}, problemsOf(rep))
+	require.Equal(t, []string{"A3 field.duplicate"}, problemsOf(rep))
 	assert.Equal(t, "people.csv", rep.Problems[0].File)
 	assert.Equal(t, 1, rep.Problems[0].Input)
 

@@ -71,7 +71,7 @@ func ExampleImport_problems() {
 	}
 	// Output:
 	// true
-	// C2 member.hire_date.invalid: 第 2 行：入职日期「2024-02-30」无效（请填写日期，如 2024-03-01）
+	// C2 field.invalid: 第 2 行：入职日期「2024-02-30」无效（请填写日期，如 2024-03-01）
 	// B3 import.cell.rounded: 第 3 行：手机号「1.39E+10」像是被表格软件按科学计数法截断的数字；请把该列设为文本格式并填写完整
 }
 

@@ -163,7 +163,10 @@ func badFormatting(p Problem, tag language.Tag) bool {
 }
 
 func neutralHasPercentBang(v orgkit.Violation, render func(orgkit.Violation) string) bool {
-	v.Record, v.Field, v.Value, v.Detail = "r", "f", "v", "d"
+	v.Record, v.Field, v.Value, v.Detail = orgkit.Ref{Kind: orgkit.KindRow, Row: 1}, "f", "v", "d"
+	if len(v.Related) > 0 {
+		v.Related = []orgkit.Ref{{Kind: orgkit.KindMember, Name: "r"}}
+	}
 	return strings.Contains(render(v), "%!")
 }
 

@@ -192,7 +192,7 @@ type Problem struct {
 	Column string // column letter ("C"); "" when the problem is not tied to a column
 	Header string // the column's header as written in the file
 	Value  string // the cell's value as read
-	Code   string // the violation code, e.g. "member.hire_date.invalid"
+	Code   string // the violation code, e.g. orgkit.CodeFieldInvalid
 	// Message is the localized message (ImportOptions.Language).
 	Message string
 	// Violation is the underlying violation. Its Command is the index of the command
@@ -1009,7 +1009,7 @@ func (im *importer) markReadOnly() {
 			}
 			if owned {
 				b.readOnly = true
-				v := orgkit.NewViolation(orgkit.CodeFieldReadOnly, -1, im.sheetRecord(sh), string(b.spec.col), "", "")
+				v := orgkit.Violation{Code: orgkit.CodeFieldReadOnly, Command: -1, Record: im.sheetRecord(sh), Field: orgkit.FieldName(b.spec.col)}
 				im.addProblem(im.newProblem(sh, sh.header, b.letter, b.header, b.header, v))
 			}
 		}

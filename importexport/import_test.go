@@ -105,7 +105,7 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, orgkit.ErrInvalid))
 	require.NotNil(t, rep)
-	assert.Equal(t, []string{"D2 member.hire_date.invalid", "C3 member.mobile.invalid", "E3 member.primary_department.not_found"}, problemsOf(rep), dumpProblems(rep))
+	assert.Equal(t, []string{"D2 field.invalid", "C3 member.mobile.invalid", "E3 field.reference.not_found"}, problemsOf(rep), dumpProblems(rep))
 	assert.Equal(t, before, fx.snap(t).Version())
 	for _, p := range rep.Problems {
 		assert.NotEmpty(t, p.Message)
@@ -206,25 +206,25 @@ func TestImportProblemKinds(t *testing.T) {
 		{"value without header", Add, 0, [][]string{{"System name", "", "Mobile"}, {"x", "stray", "13800000001"}}, []string{"B2 import.column.no_header"}},
 		{"no header", Add, 0, [][]string{{"foo", "bar"}, {"1", "2"}}, []string{"1 import.header.not_found"}},
 		{"key column missing in update", Update, member.EmployeeNumberField, [][]string{{"System name"}, {"x"}}, []string{"1 import.column.required"}},
-		{"blank key in update", Update, member.EmployeeNumberField, [][]string{hdr, row("", "x")}, []string{"A2 member.employee_number.required"}},
-		{"unknown key in update", Update, 0, [][]string{hdr, row("E9999", "x")}, []string{"A2 member.employee_number.not_found"}},
-		{"key taken in add", Add, 0, [][]string{hdr, row("E0001", "x")}, []string{"A2 member.employee_number.duplicate"}},
-		{"key twice in file", Add, 0, [][]string{hdr, row("E1", "x", "13800000001"), row("E1", "y", "13800000002")}, []string{"A3 member.employee_number.duplicate"}},
+		{"blank key in update", Update, member.EmployeeNumberField, [][]string{hdr, row("", "x")}, []string{"A2 field.required"}},
+		{"unknown key in update", Update, 0, [][]string{hdr, row("E9999", "x")}, []string{"A2 field.reference.not_found"}},
+		{"key taken in add", Add, 0, [][]string{hdr, row("E0001", "x")}, []string{"A2 field.duplicate"}},
+		{"key twice in file", Add, 0, [][]string{hdr, row("E1", "x", "13800000001"), row("E1", "y", "13800000002")}, []string{"A3 field.duplicate"}},
 		{"invalid key in update", Update, member.MobileField, [][]string{hdr, row("", "", "12")}, []string{"C2 member.mobile.invalid"}},
-		{"other field taken", Add, 0, [][]string{hdr, row("E1", "x", "13900000000")}, []string{"C2 member.mobile.duplicate"}},
-		{"other field twice", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "a@b.example"), row("E2", "y", "13800000002", "A@B.example")}, []string{"D3 member.email.duplicate"}},
+		{"other field taken", Add, 0, [][]string{hdr, row("E1", "x", "13900000000")}, []string{"C2 field.duplicate"}},
+		{"other field twice", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "a@b.example"), row("E2", "y", "13800000002", "A@B.example")}, []string{"D3 field.duplicate"}},
 		{"field rule", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "not-an-email")}, []string{"D2 member.email.invalid"}},
 		{"required field", Add, 0, [][]string{hdr, row("E1", "", "13800000001")}, []string{"B2 field.required"}},
 		{"login method contact", Add, 0, [][]string{hdr, row("E1", "x")}, []string{"C2 member.login_method.missing_contact"}},
-		{"department", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "Nowhere/Else")}, []string{"E2 member.primary_department.not_found"}},
-		{"manager", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "E404")}, []string{"F2 member.reporting_manager.not_found"}},
+		{"department", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "Nowhere/Else")}, []string{"E2 field.reference.not_found"}},
+		{"manager", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "E404")}, []string{"F2 field.reference.not_found"}},
 		{"manager cycle", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "E2"), row("E2", "y", "13800000002", "", "", "E1")}, []string{"F2 member.reporting_manager.cycle", "F3 member.reporting_manager.cycle"}},
 		{"self manager", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "E1")}, []string{"F2 member.reporting_manager.self"}},
-		{"date", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "24/3/1")}, []string{"G2 member.hire_date.invalid"}},
-		{"year only", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "2024")}, []string{"G2 member.hire_date.invalid"}},
-		{"enum", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "", "robot")}, []string{"H2 member.gender.invalid"}},
-		{"bool", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "", "", "maybe")}, []string{"I2 member.login_blocked.invalid"}},
-		{"role", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "", "", "", "Engineer;Astronaut")}, []string{"J2 member.roles.not_found"}},
+		{"date", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "24/3/1")}, []string{"G2 field.invalid"}},
+		{"year only", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "2024")}, []string{"G2 field.invalid"}},
+		{"enum", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "", "robot")}, []string{"H2 field.invalid"}},
+		{"bool", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "", "", "maybe")}, []string{"I2 field.invalid"}},
+		{"role", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "", "", "", "", "", "Engineer;Astronaut")}, []string{"J2 field.reference.not_found"}},
 		{"rounded number", Add, 0, [][]string{hdr, row("1.23E+05", "x", "13800000001")}, []string{"A2 import.cell.rounded"}},
 		{"spreadsheet error", Add, 0, [][]string{hdr, row("E1", "x", "#N/A")}, []string{"C2 import.cell.error"}},
 		{"ambiguous department", Add, 0, [][]string{hdr, row("E1", "x", "13800000001", "", "Team")}, []string{"E2 import.reference.ambiguous"}},

@@ -90,10 +90,10 @@ func (im *importer) prepareMembers() []*memberRow {
 		}
 		kb := sh.bindingOf(FieldColumn(kf))
 		if kb < 0 && im.opts.Mode != Add {
-			v := orgkit.NewViolation(CodeColumnRequired, -1, im.sheetRecord(sh), "", "", detailKeyForUpdate.in(im.tag))
+			v := orgkit.Violation{Code: CodeColumnRequired, Command: -1, Record: im.sheetRecord(sh), Detail: detailKeyForUpdate.in(im.tag)}
 			p := im.newProblem(sh, sh.header, "", "", "", v)
 			p.Header = kf.Label(im.tag)
-			v.Field = p.Header
+			v.Field = orgkit.FieldName(p.Header)
 			p.Message = message(v, im.tag)
 			im.addProblem(p)
 			continue
@@ -110,24 +110,30 @@ func (im *importer) prepareMembers() []*memberRow {
 			mr := &memberRow{sh: sh, row: row}
 			switch {
 			case raw == "" && im.opts.Mode != Add:
-				im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".required", "", ""))
+				im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeFieldRequired, "", ""))
 				continue
 			case raw != "" && !keyOK && im.opts.Mode != Add:
-				code := "member." + kf.String() + ".invalid"
+				code := orgkit.CodeFieldInvalid
+				switch kf {
+				case member.MobileField:
+					code = orgkit.CodeMemberMobileInvalid
+				case member.EmailField:
+					code = orgkit.CodeMemberEmailInvalid
+				}
 				im.addProblem(im.cellProblem(sh, row, kb, code, raw, ""))
 				continue
 			case keyOK:
 				if prev, dup := im.res.keyIdx[key]; dup {
-					im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.locWord(prev.loc)))
+					im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeFieldDuplicate, raw, "", rowRecord(orgkit.KindMember, prev.loc)))
 					continue
 				}
 				existing, found := im.memberBy(kf, key)
 				switch {
 				case found && im.opts.Mode == Add:
-					im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".duplicate", raw, im.replaceIDs(member.Record(existing))))
+					im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeFieldDuplicate, raw, "", existing.Ref()))
 					continue
 				case !found && im.opts.Mode == Update:
-					im.addProblem(im.cellProblem(sh, row, kb, "member."+kf.String()+".not_found", raw, ""))
+					im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeReferenceNotFound, raw, ""))
 					continue
 				case found:
 					mr.cur, mr.id = existing, existing.ID
@@ -355,7 +361,7 @@ func (im *importer) roleCell(sh *sheetData, row, bi int, v string, clear bool) (
 	for _, name := range splitList(v) {
 		id, found := im.res.role(name)
 		if !found {
-			im.addProblem(im.cellProblem(sh, row, bi, "member.roles.not_found", name, ""))
+			im.addProblem(im.cellProblem(sh, row, bi, orgkit.CodeReferenceNotFound, name, ""))
 			ok = false
 			continue
 		}
@@ -375,7 +381,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		im.addProblem(im.cellProblem(sh, row, bi, code, v, detail))
 		return false
 	}
-	invalid := func() string { return "member." + f.String() + ".invalid" }
+	invalid := func() string { return orgkit.CodeFieldInvalid }
 	switch b.spec.typ {
 	case tText, tLongText, tNumText:
 		s := v
@@ -441,7 +447,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 				// Several departments, the first the primary ("研发部；产品部"): a list
 				// the platforms' templates write this way. A name holding the
 				// separator itself was tried whole first.
-				ids, ok := im.nodeList(sh, row, bi, v, "member."+f.String()+".not_found")
+				ids, ok := im.nodeList(sh, row, bi, v, orgkit.CodeReferenceNotFound)
 				if !ok {
 					return false
 				}
@@ -452,7 +458,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 				if r.ambiguous != "" {
 					return bad(CodeReferenceAmbiguous, r.ambiguous)
 				}
-				return bad("member."+f.String()+".not_found", "")
+				return bad(orgkit.CodeReferenceNotFound, "")
 			}
 			id = r.node
 		}
@@ -468,7 +474,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		var ids []orgkit.NodeID
 		if !clear {
 			var ok bool
-			if ids, ok = im.nodeList(sh, row, bi, v, "member."+f.String()+".not_found"); !ok {
+			if ids, ok = im.nodeList(sh, row, bi, v, orgkit.CodeReferenceNotFound); !ok {
 				return false
 			}
 		}
@@ -478,7 +484,7 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		if !clear {
 			var ok bool
 			if id, ok = im.res.member(v); !ok {
-				return bad("member."+f.String()+".not_found", "")
+				return bad(orgkit.CodeReferenceNotFound, "")
 			}
 		}
 		m.ReportingManager = id

@@ -92,7 +92,7 @@ func TestPrimaryDepartmentListAndDerivedNames(t *testing.T) {
 	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(bad), ImportOptions{})
 	require.Error(t, err)
 	require.Len(t, rep.Problems, 1, dumpProblems(rep))
-	assert.Equal(t, "member.primary_department.not_found", rep.Problems[0].Code)
+	assert.Equal(t, "field.reference.not_found", rep.Problems[0].Code)
 	assert.Equal(t, "Nowhere", rep.Problems[0].Value)
 
 	// Updating by a list replaces the secondary departments.

@@ -1,9 +1,7 @@
 package importexport
 
 import (
-	"cmp"
-	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/language"
@@ -12,24 +10,17 @@ import (
 	"github.com/orgkit/orgkit/member"
 )
 
-// sheetRecord names a sheet in messages: `sheet "Members"`, or the file for CSV.
-func (im *importer) sheetRecord(sh *sheetData) string {
+// sheetRecord names a sheet in violations: `sheet "Members"`, or the file for CSV.
+func (im *importer) sheetRecord(sh *sheetData) orgkit.Ref {
 	if sh.name != "" {
-		return fmt.Sprintf(wordSheet.in(im.tag), sh.name)
+		return orgkit.Ref{Kind: orgkit.KindSheet, Name: sh.name}
 	}
-	if sh.file != "" {
-		return sh.file
-	}
-	return "CSV"
+	return orgkit.Ref{Kind: orgkit.KindFile, Name: sh.file}
 }
 
-// locWord names a row in messages: "row 5" (with the sheet when there are several).
-func (im *importer) locWord(l rowLoc) string {
-	w := rowWord(l.sh.nums[l.row], im.tag)
-	if len(im.sheets) > 1 {
-		w = im.sheetRecord(l.sh) + " " + w
-	}
-	return w
+// rowRecord names the record of a row in violations: "member (row 5)".
+func rowRecord(kind orgkit.RecordKind, l rowLoc) orgkit.Ref {
+	return orgkit.Ref{Kind: kind, Row: l.sh.nums[l.row]}
 }
 
 // newProblem makes a problem at a row (its number) and column of a sheet.
@@ -37,7 +28,7 @@ func (im *importer) newProblem(sh *sheetData, num int, letter, header, value str
 	p := Problem{Input: sh.input, File: sh.file, Sheet: sh.name, Row: num, Column: letter, Header: header, Value: value, Code: v.Code, Violation: v}
 	disp := v
 	if header != "" {
-		disp.Field = header
+		disp.Field = orgkit.FieldName(header) // named as the sheet does
 	}
 	p.Message = message(disp, im.tag)
 	return p
@@ -45,34 +36,33 @@ func (im *importer) newProblem(sh *sheetData, num int, letter, header, value str
 
 // fileProblem is a problem of a whole file or sheet.
 func (im *importer) fileProblem(input int, file, sheet string, num int, code, value, detail string) Problem {
-	rec := file
+	rec := orgkit.Ref{Kind: orgkit.KindFile, Name: file}
 	if sheet != "" {
-		rec = fmt.Sprintf(wordSheet.in(im.tag), sheet)
+		rec = orgkit.Ref{Kind: orgkit.KindSheet, Name: sheet}
 	}
-	if rec == "" {
-		rec = "CSV"
-	}
-	v := orgkit.NewViolation(code, -1, rec, "", value, detail)
+	v := orgkit.Violation{Code: code, Command: -1, Record: rec, Value: value, Detail: detail}
 	return Problem{Input: input, File: file, Sheet: sheet, Row: num, Value: value, Code: code, Message: message(v, im.tag), Violation: v}
 }
 
 // columnProblem is a problem of a column, reported at the header row.
 func (im *importer) columnProblem(sh *sheetData, letter, header, code, value, detail string) Problem {
-	v := orgkit.NewViolation(code, -1, im.sheetRecord(sh), "", value, detail)
+	v := orgkit.Violation{Code: code, Command: -1, Record: im.sheetRecord(sh), Value: value, Detail: detail}
 	return im.newProblem(sh, sh.header, letter, header, value, v)
 }
 
-// cellProblem is a problem of a cell (bi < 0: of the row).
-func (im *importer) cellProblem(sh *sheetData, row, bi int, code, value, detail string) Problem {
+// cellProblem is a problem of a cell (bi < 0: of the row), with the other records
+// involved.
+func (im *importer) cellProblem(sh *sheetData, row, bi int, code, value, detail string, related ...orgkit.Ref) Problem {
 	if im.full() {
 		return Problem{} // it would be dropped: spend nothing on it
 	}
-	letter, header, field := "", "", ""
+	letter, header, field := "", "", orgkit.FieldName("")
 	if bi >= 0 {
 		b := sh.binds[bi]
-		letter, header, field = b.letter, b.header, string(b.spec.col)
+		letter, header, field = b.letter, b.header, orgkit.FieldName(b.spec.col)
 	}
-	v := orgkit.NewViolation(code, -1, rowWord(sh.nums[row], im.tag), field, value, detail)
+	v := orgkit.Violation{Code: code, Command: -1, Record: orgkit.Ref{Kind: orgkit.KindRow, Row: sh.nums[row]}, Field: field,
+		Value: value, Detail: detail, Related: related}
 	return im.newProblem(sh, sh.nums[row], letter, header, value, v)
 }
 
@@ -92,7 +82,7 @@ func (im *importer) fromViolation(v orgkit.Violation) Problem {
 	}
 	ref := im.refs[v.Command]
 	sh := ref.sh
-	bi := fieldBinding(sh, v.Field)
+	bi := fieldBinding(sh, string(v.Field))
 	if bi < 0 {
 		bi = ref.col
 	}
@@ -113,44 +103,24 @@ func (im *importer) fromViolation(v orgkit.Violation) Problem {
 	return p
 }
 
-// rename replaces the IDs of the import's records in a violation's record and detail
-// with their rows: `member "Alice" (row 5)`.
+// rename names the import's own records by their rows: `member "Alice" (row 5)`.
 func (im *importer) rename(v orgkit.Violation) orgkit.Violation {
-	v.Record = im.replaceIDs(v.Record)
-	v.Detail = im.replaceIDs(v.Detail)
+	v.Record = im.atRow(v.Record)
+	if len(v.Related) > 0 {
+		v.Related = slices.Clone(v.Related)
+		for i, r := range v.Related {
+			v.Related[i] = im.atRow(r)
+		}
+	}
 	return v
 }
 
-func (im *importer) replaceIDs(s string) string {
-	const n = 36
-	if len(s) < n {
-		return s
+// atRow gives r the row of the record the import creates or changes, if it is one.
+func (im *importer) atRow(r orgkit.Ref) orgkit.Ref {
+	if loc, ok := im.rowOf(r.ID); ok && r.ID != uuid.Nil {
+		r.Row = loc.sh.nums[loc.row]
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if i+n <= len(s) && s[i+8] == '-' && s[i+13] == '-' {
-			if u, err := uuid.Parse(s[i : i+n]); err == nil {
-				if loc, ok := im.rowOf(u); ok {
-					b.WriteString(im.locWord(loc))
-					i += n
-					continue
-				}
-				if m, ok := im.snap.Shared().Member(orgkit.MemberID(u)); ok {
-					b.WriteString(cmp.Or(textOf(m, im.key), m.SystemName.Default))
-					i += n
-					continue
-				}
-				if nd, ok := im.snap.Shared().Node(orgkit.NodeID(u)); ok {
-					b.WriteString(cmp.Or(nd.Code, im.snap.Tree().PathString(nd.ID, im.tag)))
-					i += n
-					continue
-				}
-			}
-		}
-		b.WriteByte(s[i])
-		i++
-	}
-	return b.String()
+	return r
 }
 
 // fieldBinding finds the column a violation's field names on a sheet, or -1.

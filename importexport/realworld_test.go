@@ -52,7 +52,7 @@ func TestImportThousandRowsThreeBad(t *testing.T) {
 	data := thousandRows(t, map[int]string{17: "date", 503: "department", 998: "mobile"})
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
 	require.Error(t, err)
-	assert.Equal(t, []string{"A17 member.hire_date.invalid", "F503 member.primary_department.not_found", "B998 member.mobile.invalid"}, problemsOf(rep), dumpProblems(rep))
+	assert.Equal(t, []string{"A17 field.invalid", "F503 field.reference.not_found", "B998 member.mobile.invalid"}, problemsOf(rep), dumpProblems(rep))
 	assert.Equal(t, "2024-02-30", rep.Problems[0].Value)
 	assert.Equal(t, "Hire date", rep.Problems[0].Header)
 	assert.Equal(t, "BJ-RDX", rep.Problems[1].Value)

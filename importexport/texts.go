@@ -145,8 +145,8 @@ var problemHeaders = [...]tr{
 }
 
 // The violation codes importexport reports itself, beyond orgkit's. Problems use these
-// codes, generic ones ("member.hire_date.invalid", "member.employee_number.duplicate",
-// "member.primary_department.not_found", …) and the write path's own.
+// codes and orgkit's (orgkit.CodeFieldInvalid of a cell, orgkit.CodeFieldDuplicate of
+// a key, orgkit.CodeReferenceNotFound of a reference, and the write path's own).
 const (
 	CodeHeaderNotFound     = "import.header.not_found"
 	CodeColumnUnknown      = "import.column.unknown"
@@ -220,7 +220,7 @@ var messages = i18n.NewTexts(
 // codes from its table, every other code from orgkit's.
 func message(v orgkit.Violation, tag language.Tag) string {
 	if messages.Has(v.Code) {
-		return messages.Sprintf(tag, v.Code, v.Record, v.Field, v.Value, v.Detail)
+		return messages.Sprintf(tag, v.Code, v.Record.Text(tag), string(v.Field), v.Value, v.Detail)
 	}
 	return v.Text(tag)
 }

@@ -88,7 +88,6 @@ func CheckAvatar(r io.Reader) (Avatar, error) {
 }
 
 func avatarInvalid(code, value, detail string) error {
-	return orgkit.Invalid([]orgkit.Violation{
-		orgkit.NewViolation(code, -1, "avatar", AvatarField.String(), value, detail),
-	})
+	return orgkit.Invalid([]orgkit.Violation{{Code: code, Command: -1, Record: orgkit.Ref{Kind: orgkit.KindAvatar},
+		Field: orgkit.FieldName(AvatarField.String()), Value: value, Detail: detail}})
 }

@@ -102,9 +102,9 @@ func TestCheckAvatarRefuses(t *testing.T) {
 			require.Len(t, inv.Violations, 1)
 			v := inv.Violations[0]
 			assert.Equal(t, orgkit.CodeMemberAvatarType, v.Code)
-			assert.Equal(t, "avatar", v.Field)
+			assert.Equal(t, orgkit.FieldName("avatar"), v.Field)
 			assert.Equal(t, c.detected, v.Value)
-			assert.Contains(t, v.Message, "not JPEG, GIF or PNG")
+			assert.Contains(t, v.Message(), "not JPEG, GIF or PNG")
 		})
 	}
 }
@@ -160,7 +160,7 @@ func TestCheckAvatarSize(t *testing.T) {
 			assert.Equal(t, orgkit.CodeMemberAvatarTooLarge, v.Code)
 			assert.Equal(t, ">"+strconv.Itoa(MaxAvatarSize), v.Value)
 			assert.Equal(t, strconv.Itoa(MaxAvatarSize), v.Detail)
-			assert.Equal(t, "avatar: >20971520 bytes is over the limit of 20971520 bytes", v.Message)
+			assert.Equal(t, "avatar: >20971520 bytes is over the limit of 20971520 bytes", v.Message())
 		})
 	}
 }

@@ -33,17 +33,12 @@ func (k CardKind) String() string {
 	return "unknown"
 }
 
-var cardKindLabels = [...][3]string{
-	HoverCard:   {"hover card", "悬浮卡片", "懸浮卡片"},
-	ProfilePage: {"profile page", "个人详情页", "個人詳情頁"},
-}
-
 // Label returns the card kind's name in the language best matching tag.
 func (k CardKind) Label(tag language.Tag) string {
 	if k != HoverCard && k != ProfilePage {
 		return k.String()
 	}
-	return cardKindLabels[k][i18n.Match(tag)]
+	return i18n.Term(k.String(), i18n.Match(tag))
 }
 
 // fixedCardFields open every card, in this order; a layout cannot move or hide them.
@@ -151,26 +146,31 @@ func DefaultLayout(k CardKind) Layout {
 
 // Validate checks the layout: a known kind, and custom fields that are allowed on that
 // card kind, listed once each (a fixed field may not be listed: it is always shown
-// first). It returns an *orgkit.InvalidError listing every violation, or nil.
-// Codes: member.card.kind.invalid, member.card.fields.invalid (a field that is not
-// allowed, with the reason in Detail) and member.card.fields.duplicate.
+// first). It returns an *orgkit.InvalidError listing every violation, or nil: an
+// unknown kind is orgkit.CodeFieldInvalid of the field "kind"; a listed field is
+// orgkit.CodeCardFieldFixed, CodeCardFieldNotAllowed or CodeCardFieldDuplicate (its
+// first position in Detail), with the field's stable name as the value.
 func (l Layout) Validate() error {
-	rec := "card layout"
+	rec := orgkit.Ref{Kind: orgkit.KindCardLayout}
 	if l.Kind != HoverCard && l.Kind != ProfilePage {
-		return orgkit.Invalid([]orgkit.Violation{orgkit.NewViolation("member.card.kind.invalid", -1, rec, "kind", strconv.Itoa(int(l.Kind)), "")})
+		return orgkit.Invalid([]orgkit.Violation{{Code: orgkit.CodeFieldInvalid, Command: -1, Record: rec, Field: "kind",
+			Value: strconv.Itoa(int(l.Kind))}})
 	}
-	rec = l.Kind.Label(language.English) + " layout"
+	rec.Name = l.Kind.String()
 	var vs []orgkit.Violation
+	fail := func(code string, f Field, detail string) {
+		vs = append(vs, orgkit.Violation{Code: code, Command: -1, Record: rec, Field: "fields", Value: f.String(), Detail: detail})
+	}
 	first := map[Field]int{}
 	for i, f := range l.Fields {
 		switch {
 		case isFixed(f):
-			vs = append(vs, orgkit.NewViolation("member.card.fields.invalid", -1, rec, "fields", f.String(), ": it is a default field, always shown first"))
+			fail(orgkit.CodeCardFieldFixed, f, "")
 		case !l.Kind.Allows(f):
-			vs = append(vs, orgkit.NewViolation("member.card.fields.invalid", -1, rec, "fields", f.String(), ": not allowed on the "+l.Kind.Label(language.English)))
+			fail(orgkit.CodeCardFieldNotAllowed, f, "")
 		default:
 			if j, dup := first[f]; dup {
-				vs = append(vs, orgkit.NewViolation("member.card.fields.duplicate", -1, rec, "fields", f.String(), "position "+strconv.Itoa(j+1)))
+				fail(orgkit.CodeCardFieldDuplicate, f, strconv.Itoa(j+1))
 				continue
 			}
 			first[f] = i

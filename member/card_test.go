@@ -31,10 +31,10 @@ func TestCardLayoutValidate(t *testing.T) {
 		{"never allowed", member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.SSOAccountField, member.Field(200)}},
 			[]string{"member.card.fields.invalid", "member.card.fields.invalid"}, []string{"sso_account", "unknown"}},
 		{"a fixed field", member.Layout{Kind: member.ProfilePage, Fields: []member.Field{member.JobTitleField}},
-			[]string{"member.card.fields.invalid"}, []string{"job_title"}},
+			[]string{"member.card.fields.fixed"}, []string{"job_title"}},
 		{"duplicate", member.Layout{Kind: member.HoverCard, Fields: []member.Field{member.MobileField, member.EmailField, member.MobileField, member.MobileField}},
 			[]string{"member.card.fields.duplicate", "member.card.fields.duplicate"}, []string{"mobile", "mobile"}},
-		{"no kind", member.Layout{Fields: []member.Field{member.MobileField}}, []string{"member.card.kind.invalid"}, []string{"0"}},
+		{"no kind", member.Layout{Fields: []member.Field{member.MobileField}}, []string{"field.invalid"}, []string{"0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,7 +49,7 @@ func TestCardLayoutValidate(t *testing.T) {
 			var codes, values []string
 			for _, v := range inv.Violations {
 				codes, values = append(codes, v.Code), append(values, v.Value)
-				assert.NotEmpty(t, v.Message)
+				assert.NotEmpty(t, v.Message())
 				assert.NotContains(t, v.Text(language.SimplifiedChinese), "%!", "the message formats")
 			}
 			assert.Equal(t, tt.codes, codes)
@@ -177,9 +177,15 @@ func ExampleLayout_Validate() {
 	if errors.As(err, &inv) {
 		for _, v := range inv.Violations {
 			fmt.Println(v.Code, v.Value)
+			fmt.Println(v.Message())
+			fmt.Println(v.Text(language.SimplifiedChinese))
 		}
 	}
 	// Output:
 	// member.card.fields.invalid birthday
+	// card layout "hover card": birthday cannot be shown on this card
+	// 名片布局「悬浮卡片」：生日不能显示在此名片上
 	// member.card.fields.duplicate mobile
+	// card layout "hover card": mobile is already listed at position 1
+	// 名片布局「悬浮卡片」：手机号已在第 1 位列出
 }

@@ -54,48 +54,45 @@ const (
 	fieldCount
 )
 
-type fieldDef struct {
-	name  string // stable snake_case name
-	label [3]string
-}
-
-var fieldDefs = [fieldCount]fieldDef{
-	SystemNameField:             {"system_name", [3]string{"System name", "系统名", "系統名"}},
-	FullNameField:               {"full_name", [3]string{"Full name", "姓名", "姓名"}},
-	LoginMethodField:            {"login_method", [3]string{"Login method", "登录方式", "登入方式"}},
-	MobileField:                 {"mobile", [3]string{"Mobile", "手机号", "手機號"}},
-	EmailField:                  {"email", [3]string{"Email", "邮箱", "郵箱"}},
-	LoginAccountField:           {"login_account", [3]string{"Login account", "登录账号", "登入帳號"}},
-	GenderField:                 {"gender", [3]string{"Gender", "性别", "性別"}},
-	SSOAccountField:             {"sso_account", [3]string{"SSO account", "SSO 账号", "SSO 帳號"}},
-	StatusField:                 {"status", [3]string{"Status", "状态", "狀態"}},
-	LoginBlockedField:           {"login_blocked", [3]string{"Login blocked", "禁止登录", "禁止登入"}},
-	ActivatedAtField:            {"activated_at", [3]string{"Activated at", "激活时间", "啟用時間"}},
-	PrimaryDepartmentField:      {"primary_department", [3]string{"Primary department", "主属部门", "主屬部門"}},
-	SecondaryDepartmentsField:   {"secondary_departments", [3]string{"Secondary departments", "附属部门", "附屬部門"}},
-	AffiliatedDepartmentField:   {"affiliated_department", [3]string{"Affiliated department", "归属部门", "歸屬部門"}},
-	AffiliatedOrganizationField: {"affiliated_organization", [3]string{"Affiliated organization", "归属组织", "歸屬組織"}},
-	JobTitleField:               {"job_title", [3]string{"Job title", "职位", "職位"}},
-	ReportingManagerField:       {"reporting_manager", [3]string{"Reporting manager", "汇报对象", "匯報對象"}},
-	HireDateField:               {"hire_date", [3]string{"Hire date", "入职日期", "入職日期"}},
-	EmploymentDateField:         {"employment_date", [3]string{"Employment date", "参加工作日期", "參加工作日期"}},
-	EmployeeNumberField:         {"employee_number", [3]string{"Employee number", "员工编号", "員工編號"}},
-	ResponsibleLinesField:       {"responsible_lines", [3]string{"Responsible lines", "负责业务线", "負責業務線"}},
-	AvatarField:                 {"avatar", [3]string{"Avatar", "头像", "頭像"}},
-	BirthdayField:               {"birthday", [3]string{"Birthday", "生日", "生日"}},
-	OfficePhoneField:            {"office_phone", [3]string{"Office phone", "办公电话", "辦公電話"}},
-	ExtensionField:              {"extension", [3]string{"Extension", "分机号", "分機號"}},
-	QQField:                     {"qq", [3]string{"QQ", "QQ", "QQ"}},
-	WeChatField:                 {"wechat", [3]string{"WeChat", "微信", "微信"}},
-	LanguageField:               {"language", [3]string{"Language", "语言", "語言"}},
-	TimeZoneField:               {"time_zone", [3]string{"Time zone", "时区", "時區"}},
-	RegionField:                 {"region", [3]string{"Region", "地区", "地區"}},
-	BioField:                    {"bio", [3]string{"Bio", "个人简介", "個人簡介"}},
-	WorkDetailsField:            {"work_details", [3]string{"Work details", "工作详情", "工作詳情"}},
-	WorkPlaceField:              {"work_place", [3]string{"Work place", "办公地点", "辦公地點"}},
-	ExtendedAField:              {"extended_a", [3]string{"Extended field A", "扩展字段A", "擴展欄位A"}},
-	ExtendedBField:              {"extended_b", [3]string{"Extended field B", "扩展字段B", "擴展欄位B"}},
-	ExternalIDField:             {"external_id", [3]string{"External ID", "外部 ID", "外部 ID"}},
+// fieldNames are the fields' stable names; their labels are in internal/i18n, where
+// messages find them too.
+var fieldNames = [fieldCount]string{
+	SystemNameField:             "system_name",
+	FullNameField:               "full_name",
+	LoginMethodField:            "login_method",
+	MobileField:                 "mobile",
+	EmailField:                  "email",
+	LoginAccountField:           "login_account",
+	GenderField:                 "gender",
+	SSOAccountField:             "sso_account",
+	StatusField:                 "status",
+	LoginBlockedField:           "login_blocked",
+	ActivatedAtField:            "activated_at",
+	PrimaryDepartmentField:      "primary_department",
+	SecondaryDepartmentsField:   "secondary_departments",
+	AffiliatedDepartmentField:   "affiliated_department",
+	AffiliatedOrganizationField: "affiliated_organization",
+	JobTitleField:               "job_title",
+	ReportingManagerField:       "reporting_manager",
+	HireDateField:               "hire_date",
+	EmploymentDateField:         "employment_date",
+	EmployeeNumberField:         "employee_number",
+	ResponsibleLinesField:       "responsible_lines",
+	AvatarField:                 "avatar",
+	BirthdayField:               "birthday",
+	OfficePhoneField:            "office_phone",
+	ExtensionField:              "extension",
+	QQField:                     "qq",
+	WeChatField:                 "wechat",
+	LanguageField:               "language",
+	TimeZoneField:               "time_zone",
+	RegionField:                 "region",
+	BioField:                    "bio",
+	WorkDetailsField:            "work_details",
+	WorkPlaceField:              "work_place",
+	ExtendedAField:              "extended_a",
+	ExtendedBField:              "extended_b",
+	ExternalIDField:             "external_id",
 }
 
 // Fields returns every member field in their canonical order.
@@ -110,7 +107,7 @@ func Fields() []Field {
 // FieldByName returns the field with the stable name (e.g. "employee_number").
 func FieldByName(name string) (Field, bool) {
 	for f := SystemNameField; f < fieldCount; f++ {
-		if fieldDefs[f].name == name {
+		if fieldNames[f] == name {
 			return f, true
 		}
 	}
@@ -125,7 +122,7 @@ func (f Field) String() string {
 	if !f.Valid() {
 		return "unknown"
 	}
-	return fieldDefs[f].name
+	return fieldNames[f]
 }
 
 // Label returns the field's label in the language best matching tag.
@@ -133,11 +130,14 @@ func (f Field) Label(tag language.Tag) string {
 	if !f.Valid() {
 		return ""
 	}
-	return fieldDefs[f].label[i18n.Match(tag)]
+	return i18n.FieldLabel(fieldNames[f], i18n.Match(tag))
 }
 
 // Labels returns the field's labels in English, Simplified and Traditional Chinese.
-func (f Field) Labels() [3]string { return fieldDefs[f].label }
+func (f Field) Labels() [3]string {
+	l, _ := i18n.FieldLabels(f.String())
+	return l
+}
 
 // Copy sets field f of dst to its value in src (slices and names are copied).
 func (f Field) Copy(dst, src *Member) {

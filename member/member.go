@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/textnorm"
 )
 
 // Member is one person in a directory, with every field of an enterprise directory.
@@ -85,9 +86,9 @@ type Member struct {
 }
 
 // Ref names the member in violations and change views: orgkit.KindMember, its ID and
-// its display name (see DisplayName).
+// its display name (see DisplayName), white space collapsed.
 func (m *Member) Ref() orgkit.Ref {
-	return orgkit.Ref{Kind: orgkit.KindMember, ID: m.ID.UUID(), Name: m.DisplayName()}
+	return orgkit.Ref{Kind: orgkit.KindMember, ID: m.ID.UUID(), Name: textnorm.Collapse(m.DisplayName())}
 }
 
 // Clone returns a deep copy of m.

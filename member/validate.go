@@ -139,22 +139,6 @@ func (r Rules) region() string {
 	return strings.ToUpper(strings.TrimSpace(r.DefaultRegion))
 }
 
-// Record returns how violations name member m: `member "Alice" (<id>)` when the
-// member has a display name (the full name, else the system name), `member <id>`
-// otherwise.
-func Record(m *Member) string {
-	name := textnorm.Collapse(m.DisplayName())
-	switch {
-	case name == "" && m.ID.IsZero():
-		return "member"
-	case name == "":
-		return "member " + m.ID.String()
-	case m.ID.IsZero():
-		return "member " + strconv.Quote(name)
-	}
-	return "member " + strconv.Quote(name) + " (" + m.ID.String() + ")"
-}
-
 // NormalizeAll normalizes every field of m in place; see Normalize.
 func (r Rules) NormalizeAll(m *Member) []orgkit.Violation {
 	return r.Normalize(m, Fields())
@@ -205,11 +189,9 @@ type normalizer struct {
 }
 
 func (n *normalizer) add(code string, f Field, value, detail string) {
-	n.vs = append(n.vs, orgkit.NewViolation(code, -1, Record(n.m), f.String(), value, detail))
+	n.vs = append(n.vs, orgkit.Violation{Code: code, Command: -1, Record: n.m.Ref(), Field: orgkit.FieldName(f.String()),
+		Value: value, Detail: detail})
 }
-
-// violationCode returns "member.<field>.<suffix>".
-func violationCode(f Field, suffix string) string { return "member." + f.String() + "." + suffix }
 
 func (n *normalizer) field(f Field) {
 	m := n.m
@@ -220,7 +202,7 @@ func (n *normalizer) field(f Field) {
 		m.FullName = n.line(f, m.FullName, maxNameLength)
 	case LoginMethodField:
 		if m.LoginMethod > LoginByAccount {
-			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.LoginMethod)), "")
+			n.add(orgkit.CodeFieldInvalid, f, strconv.Itoa(int(m.LoginMethod)), "")
 		}
 	case MobileField:
 		n.contact(f, &m.Mobile, n.rules.NormalizeMobile, orgkit.CodeMemberMobileInvalid)
@@ -230,13 +212,13 @@ func (n *normalizer) field(f Field) {
 		m.LoginAccount = n.line(f, m.LoginAccount, maxTextLength)
 	case GenderField:
 		if m.Gender > GenderPrivate {
-			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.Gender)), "")
+			n.add(orgkit.CodeFieldInvalid, f, strconv.Itoa(int(m.Gender)), "")
 		}
 	case SSOAccountField:
 		m.SSOAccount = n.line(f, m.SSOAccount, maxTextLength)
 	case StatusField:
 		if m.Status.String() == "unknown" {
-			n.add(violationCode(f, "invalid"), f, strconv.Itoa(int(m.Status)), "")
+			n.add(orgkit.CodeFieldInvalid, f, strconv.Itoa(int(m.Status)), "")
 		}
 	case JobTitleField:
 		m.JobTitle = n.line(f, m.JobTitle, maxTextLength)
@@ -294,7 +276,7 @@ func (n *normalizer) line(f Field, s string, limit int) string {
 // lineOK is line that also reports whether the text passed (or was blank).
 func (n *normalizer) lineOK(f Field, s string, limit int) (string, bool) {
 	if !utf8.ValidString(s) { // checked first: Collapse would hide it
-		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(s, "\uFFFD"), "")
+		n.add(orgkit.CodeFieldInvalid, f, strings.ToValidUTF8(s, "\uFFFD"), "")
 		return s, false
 	}
 	s = textnorm.Collapse(s)
@@ -324,7 +306,7 @@ func (n *normalizer) code(f Field, v *string, parse func(string) (string, bool))
 	if c, ok := parse(*v); ok {
 		*v = c
 	} else {
-		n.add(violationCode(f, "invalid"), f, *v, "")
+		n.add(orgkit.CodeFieldInvalid, f, *v, "")
 	}
 }
 
@@ -340,7 +322,7 @@ func (n *normalizer) text(f Field, s string, limit int) string {
 // single-line texts no longer have them) and texts over limit runes.
 func (n *normalizer) check(f Field, s string, limit int, multiline bool) bool {
 	if !utf8.ValidString(s) {
-		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(s, "\uFFFD"), "")
+		n.add(orgkit.CodeFieldInvalid, f, strings.ToValidUTF8(s, "\uFFFD"), "")
 		return false
 	}
 	if r, bad := textnorm.Forbidden(s, multiline); bad {
@@ -348,7 +330,7 @@ func (n *normalizer) check(f Field, s string, limit int, multiline bool) bool {
 		return false
 	}
 	if utf8.RuneCountInString(s) > limit {
-		n.add(violationCode(f, "too_long"), f, s, strconv.Itoa(limit))
+		n.add(orgkit.CodeFieldTooLong, f, s, strconv.Itoa(limit))
 		return false
 	}
 	return true
@@ -369,7 +351,7 @@ func (n *normalizer) systemName() {
 		value := n.line(f, m.SystemName.ByLang[key], maxNameLength)
 		tag, ok := parseLanguage(key)
 		if !ok {
-			n.add(violationCode(f, "language.invalid"), f, key, "")
+			n.add(orgkit.CodeFieldLanguage, f, key, "")
 			byLang[key] = value // kept as given so that nothing is lost
 			continue
 		}
@@ -378,7 +360,7 @@ func (n *normalizer) systemName() {
 		}
 		if prev, dup := from[tag]; dup {
 			if byLang[tag] != value {
-				n.add(violationCode(f, "duplicate"), f, key, prev)
+				n.add(orgkit.CodeFieldLanguage, f, key, prev)
 			}
 			continue
 		}
@@ -393,7 +375,7 @@ func (n *normalizer) systemName() {
 
 func (n *normalizer) date(f Field, d Date) {
 	if !d.Valid() {
-		n.add(violationCode(f, "invalid"), f, fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day), "")
+		n.add(orgkit.CodeFieldInvalid, f, fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day), "")
 	}
 }
 
@@ -429,9 +411,9 @@ func (n *normalizer) avatar() {
 	a.SHA256 = strings.ToLower(strings.TrimSpace(a.SHA256))
 	uriOK := false
 	if len(a.URI) > maxURILength {
-		n.add(violationCode(f, "too_long"), f, a.URI, strconv.Itoa(maxURILength))
+		n.add(orgkit.CodeFieldTooLong, f, a.URI, strconv.Itoa(maxURILength))
 	} else if !utf8.ValidString(a.URI) {
-		n.add(violationCode(f, "invalid"), f, strings.ToValidUTF8(a.URI, "\uFFFD"), "")
+		n.add(orgkit.CodeFieldInvalid, f, strings.ToValidUTF8(a.URI, "\uFFFD"), "")
 	} else if r, bad := textnorm.Forbidden(a.URI, false); bad {
 		n.add(orgkit.CodeTextForbidden, f, textnorm.Visible(a.URI, false), textnorm.CodePoint(r))
 	} else {
@@ -441,7 +423,7 @@ func (n *normalizer) avatar() {
 		// a plain reference (a platform's avatar URL): nothing about the picture is
 		// known, and nothing is made up; the URL must be a web address
 		if u, err := url.Parse(a.URI); uriOK && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "") {
-			n.add(violationCode(f, "invalid"), f, a.URI, "")
+			n.add(orgkit.CodeFieldInvalid, f, a.URI, "")
 		}
 		return
 	}
@@ -450,13 +432,13 @@ func (n *normalizer) avatar() {
 	}
 	switch {
 	case a.Size < 0:
-		n.add(violationCode(f, "invalid"), f, strconv.FormatInt(a.Size, 10), "")
+		n.add(orgkit.CodeFieldInvalid, f, strconv.FormatInt(a.Size, 10), "")
 	case a.Size > MaxAvatarSize:
 		n.add(orgkit.CodeMemberAvatarTooLarge, f, strconv.FormatInt(a.Size, 10), strconv.Itoa(MaxAvatarSize))
 	}
 	if a.SHA256 != "" {
 		if _, err := hex.DecodeString(a.SHA256); err != nil || len(a.SHA256) != 64 {
-			n.add(violationCode(f, "invalid"), f, a.SHA256, "")
+			n.add(orgkit.CodeFieldInvalid, f, a.SHA256, "")
 		}
 	}
 }

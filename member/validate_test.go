@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
 )
@@ -122,24 +123,31 @@ func TestNormalizeEmail(t *testing.T) {
 	}
 }
 
-func TestRecord(t *testing.T) {
+// A member is named in violations by its display name (white space collapsed), else
+// by its ID.
+func TestMemberRef(t *testing.T) {
 	id := orgkit.NewMemberID()
 	cases := []struct {
 		name string
 		m    Member
 		want string
 	}{
-		{"full name", Member{ID: id, FullName: "Alice", SystemName: orgkit.Name("ali")}, `member "Alice" (` + id.String() + ")"},
-		{"system name", Member{ID: id, SystemName: orgkit.Name("ali")}, `member "ali" (` + id.String() + ")"},
+		{"full name", Member{ID: id, FullName: "Alice", SystemName: orgkit.Name("ali")}, `member "Alice"`},
+		{"system name", Member{ID: id, SystemName: orgkit.Name("ali")}, `member "ali"`},
 		{"no name", Member{ID: id}, "member " + id.String()},
 		{"Chinese name, no ID", Member{FullName: " 张三 "}, `member "张三"`},
 		{"nothing", Member{}, "member"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, Record(&c.m))
+			r := c.m.Ref()
+			assert.Equal(t, c.want, r.String())
+			got, ok := r.MemberID()
+			assert.Equal(t, !c.m.ID.IsZero(), ok)
+			assert.Equal(t, c.m.ID, got)
 		})
 	}
+	assert.Equal(t, "成员「张三」", (&Member{FullName: "张三"}).Ref().Text(language.SimplifiedChinese))
 }
 
 // validMember returns a member that passes every rule.
@@ -156,7 +164,7 @@ func validMember() *Member {
 func violationCodes(vs []orgkit.Violation) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
-		out[i] = v.Code + "@" + v.Field
+		out[i] = v.Code + "@" + string(v.Field)
 	}
 	return out
 }
@@ -232,7 +240,7 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "system name bad language",
 			edit: func(m *Member) { m.SystemName.ByLang = map[string]string{"not a tag": "x", "en": "Alice"} },
-			want: []string{"member.system_name.language.invalid@system_name"},
+			want: []string{"field.language.invalid@system_name"},
 		},
 		{
 			name: "system name clashing languages",
@@ -242,7 +250,7 @@ func TestNormalizeFields(t *testing.T) {
 			check: func(t *testing.T, m *Member) {
 				assert.Equal(t, map[string]string{"en": "Ally", "zh-Hans": "a"}, m.SystemName.ByLang, "sorted first wins")
 			},
-			want: []string{"member.system_name.duplicate@system_name"},
+			want: []string{"field.language.invalid@system_name"},
 		},
 		{
 			name:  "language canonical",
@@ -252,12 +260,12 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "language invalid",
 			edit: func(m *Member) { m.Language = "klingon!!" },
-			want: []string{"member.language.invalid@language"},
+			want: []string{"field.invalid@language"},
 		},
 		{
 			name: "language und refused",
 			edit: func(m *Member) { m.Language = "und" },
-			want: []string{"member.language.invalid@language"},
+			want: []string{"field.invalid@language"},
 		},
 		{
 			name:  "time zone valid",
@@ -267,17 +275,17 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "time zone invalid",
 			edit: func(m *Member) { m.TimeZone = "Mars/Base" },
-			want: []string{"member.time_zone.invalid@time_zone"},
+			want: []string{"field.invalid@time_zone"},
 		},
 		{
 			name: "time zone Local refused",
 			edit: func(m *Member) { m.TimeZone = "Local" },
-			want: []string{"member.time_zone.invalid@time_zone"},
+			want: []string{"field.invalid@time_zone"},
 		},
 		{
 			name: "time zone path refused",
 			edit: func(m *Member) { m.TimeZone = "../../etc/passwd" },
-			want: []string{"member.time_zone.invalid@time_zone"},
+			want: []string{"field.invalid@time_zone"},
 		},
 		{
 			name:  "region upper-cased",
@@ -292,17 +300,17 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "region XX refused",
 			edit: func(m *Member) { m.Region = "XX" },
-			want: []string{"member.region.invalid@region"},
+			want: []string{"field.invalid@region"},
 		},
 		{
 			name: "region ZZ refused",
 			edit: func(m *Member) { m.Region = "ZZ" },
-			want: []string{"member.region.invalid@region"},
+			want: []string{"field.invalid@region"},
 		},
 		{
 			name: "region alpha-3 refused",
 			edit: func(m *Member) { m.Region = "CHN" },
-			want: []string{"member.region.invalid@region"},
+			want: []string{"field.invalid@region"},
 		},
 		{
 			name: "invalid dates",
@@ -311,7 +319,7 @@ func TestNormalizeFields(t *testing.T) {
 				m.EmploymentDate = Date{2020, 13, 1}
 				m.Birthday = Date{1990, time.May, 1}
 			},
-			want: []string{"member.hire_date.invalid@hire_date", "member.employment_date.invalid@employment_date"},
+			want: []string{"field.invalid@hire_date", "field.invalid@employment_date"},
 		},
 		{
 			name: "responsible lines",
@@ -330,7 +338,7 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "unknown enum values",
 			edit: func(m *Member) { m.Gender = 9; m.LoginMethod = 7; m.Status = 42 },
-			want: []string{"member.login_method.invalid@login_method", "member.gender.invalid@gender", "member.status.invalid@status"},
+			want: []string{"field.invalid@login_method", "field.invalid@gender", "field.invalid@status"},
 		},
 		{
 			name: "login by mobile without mobile",
@@ -369,7 +377,7 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "invalid UTF-8 refused",
 			edit: func(m *Member) { m.QQ = "12\xff34" },
-			want: []string{"member.qq.invalid@qq"},
+			want: []string{"field.invalid@qq"},
 		},
 		{
 			name: "avatar valid",
@@ -392,12 +400,12 @@ func TestNormalizeFields(t *testing.T) {
 		{
 			name: "avatar reference that is not a web URL",
 			edit: func(m *Member) { m.Avatar = Avatar{URI: "javascript:alert(1)"} },
-			want: []string{"member.avatar.invalid@avatar"},
+			want: []string{"field.invalid@avatar"},
 		},
 		{
 			name: "avatar reference without a host",
 			edit: func(m *Member) { m.Avatar = Avatar{URI: "https:///a.png"} },
-			want: []string{"member.avatar.invalid@avatar"},
+			want: []string{"field.invalid@avatar"},
 		},
 		{
 			name: "avatar described but without its type",
@@ -409,7 +417,7 @@ func TestNormalizeFields(t *testing.T) {
 			edit: func(m *Member) {
 				m.Avatar = Avatar{URI: "x", MIMEType: "image/svg+xml", Size: MaxAvatarSize + 1, SHA256: "abc"}
 			},
-			want: []string{orgkit.CodeMemberAvatarType + "@avatar", orgkit.CodeMemberAvatarTooLarge + "@avatar", "member.avatar.invalid@avatar"},
+			want: []string{orgkit.CodeMemberAvatarType + "@avatar", orgkit.CodeMemberAvatarTooLarge + "@avatar", "field.invalid@avatar"},
 		},
 	}
 	for _, c := range cases {
@@ -426,8 +434,8 @@ func TestNormalizeFields(t *testing.T) {
 			}
 			for _, v := range vs {
 				assert.Equal(t, -1, v.Command)
-				assert.Equal(t, Record(m), v.Record)
-				assert.NotEmpty(t, v.Message)
+				assert.Equal(t, m.Ref(), v.Record)
+				assert.NotEmpty(t, v.Message())
 			}
 			if c.check != nil {
 				c.check(t, m)
@@ -446,11 +454,11 @@ func TestNormalizeTooLong(t *testing.T) {
 	m.WorkDetails = strings.Repeat("w", 2001)
 	vs := Rules{}.NormalizeAll(m)
 	require.Len(t, vs, 4, "%v", vs)
-	want := map[string]string{"full_name": "64", "job_title": "128", "responsible_lines": "128", "work_details": "2000"}
+	want := map[orgkit.FieldName]string{"full_name": "64", "job_title": "128", "responsible_lines": "128", "work_details": "2000"}
 	for _, v := range vs {
-		assert.Equal(t, "member."+v.Field+".too_long", v.Code)
+		assert.Equal(t, orgkit.CodeFieldTooLong, v.Code)
 		assert.Equal(t, want[v.Field], v.Detail, v.Field)
-		assert.Contains(t, v.Message, "longer than "+want[v.Field])
+		assert.Contains(t, v.Message(), "longer than "+want[v.Field])
 	}
 }
 
@@ -470,10 +478,10 @@ func TestNormalizeReportsEverything(t *testing.T) {
 		orgkit.CodeFieldRequired + "@system_name",
 		orgkit.CodeMemberMobileInvalid + "@mobile",
 		orgkit.CodeMemberEmailInvalid + "@email",
-		"member.birthday.invalid@birthday",
-		"member.language.invalid@language",
-		"member.time_zone.invalid@time_zone",
-		"member.region.invalid@region",
+		"field.invalid@birthday",
+		"field.invalid@language",
+		"field.invalid@time_zone",
+		"field.invalid@region",
 	}, violationCodes(vs))
 	err := orgkit.Invalid(vs)
 	require.Error(t, err)
@@ -481,7 +489,7 @@ func TestNormalizeReportsEverything(t *testing.T) {
 	var inv *orgkit.InvalidError
 	require.True(t, errors.As(err, &inv))
 	assert.Len(t, inv.Violations, 7)
-	assert.Equal(t, `member "Bob" (`+m.ID.String()+`): mobile "123" is not a valid phone number`, vs[1].Message)
+	assert.Equal(t, `member "Bob": mobile "123" is not a valid phone number`, vs[1].Message())
 }
 
 func TestNormalizeOnlyListedFields(t *testing.T) {
