@@ -32,6 +32,7 @@ import (
 // another writer is retried on fresh state unless meta.IfVersion pins the version.
 // Erase returns the snapshot that includes the erasure.
 func (s *Service) Erase(ctx context.Context, dir orgkit.DirectoryID, id orgkit.MemberID, m Meta, fields ...member.Field) (*Snapshot, error) {
+	s.ready()
 	meta := m.store()
 	er, ok := s.store.(store.Eraser)
 	if !ok {

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -166,4 +167,42 @@ func TestSettingsAreCopies(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, dirs)
 	assert.Equal(t, again.ID, dirs[0].ID)
+}
+
+// Every method of the zero Service works as New(Options{})'s: none dereferences
+// nil, on a fresh zero value and for an unknown directory.
+func TestZeroServiceEveryMethod(t *testing.T) {
+	ctx := context.Background()
+	dir, id := orgkit.NewDirectoryID(), orgkit.NewMemberID()
+	calls := map[string]func(s *directory.Service) error{
+		"Undo":  func(s *directory.Service) error { _, err := s.Undo(ctx, dir, 1, directory.Meta{}); return err },
+		"Erase": func(s *directory.Service) error { _, err := s.Erase(ctx, dir, id, directory.Meta{}); return err },
+		"Join": func(s *directory.Service) error {
+			_, err := s.Join(ctx, dir, directory.Registration{Name: "x"})
+			return err
+		},
+		"Plan":  func(s *directory.Service) error { _, err := s.Plan(ctx, dir, directory.Meta{}); return err },
+		"Apply": func(s *directory.Service) error { _, err := s.Apply(ctx, dir, directory.Meta{}); return err },
+		"Reset": func(s *directory.Service) error { _, err := s.ResetPasswords(ctx, dir, nil, id); return err },
+		"Remind": func(s *directory.Service) error {
+			_, err := s.RemindActivation(ctx, dir, nil, directory.ChannelAuto, id)
+			return err
+		},
+		"History": func(s *directory.Service) error {
+			_, err := history(s.History(ctx, dir, directory.HistoryQuery{}))
+			return err
+		},
+		"Snapshot": func(s *directory.Service) error {
+			_, err := s.Snapshot(ctx, dir)
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			var s directory.Service
+			var err error
+			require.NotPanics(t, func() { err = call(&s) })
+			assert.ErrorIs(t, err, orgkit.ErrNotFound, "an unknown directory")
+		})
+	}
 }

@@ -38,6 +38,7 @@ type UndoSkip struct {
 // rule in today's directory (a manager post for a member who has left since, say) is
 // skipped and reported; the rest commit as one change set with origin "undo".
 func (s *Service) Undo(ctx context.Context, dir orgkit.DirectoryID, version uint64, meta Meta) (*UndoResult, error) {
+	s.ready()
 	css, err := s.store.Changes(ctx, dir, version-1, 1)
 	if err != nil {
 		return nil, err
