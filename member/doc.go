@@ -4,12 +4,13 @@
 //
 // # Fields
 //
-// Account (system name, full name, login method, mobile, email, login account, gender,
+// Account (system name, full name, given and family name, login method, mobile, email, login account, gender,
 // SSO account, status, login blocked, activated-at), org relations (primary, secondary,
 // affiliated department and organization, job title, reporting manager, hire and
 // employment dates, employee number, responsible lines), personal info (avatar,
 // birthday, office phone, extension, QQ, WeChat, language, time zone, region, bio,
-// work details), two extended fields and the external ID of a synced platform.
+// work details), two extended fields, the external ID of a synced platform and the
+// mark of a member its identity provider deprovisioned.
 // Field names each one: partial updates, read-only rules, import columns and member
 // cards are all expressed in Fields.
 //

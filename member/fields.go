@@ -51,6 +51,9 @@ const (
 	ExtendedAField
 	ExtendedBField
 	ExternalIDField
+	GivenNameField
+	FamilyNameField
+	DeprovisionedField
 	fieldCount
 )
 
@@ -93,6 +96,9 @@ var fieldNames = [fieldCount]string{
 	ExtendedAField:              "extended_a",
 	ExtendedBField:              "extended_b",
 	ExternalIDField:             "external_id",
+	GivenNameField:              "given_name",
+	FamilyNameField:             "family_name",
+	DeprovisionedField:          "deprovisioned",
 }
 
 // Fields returns every member field in their canonical order.
@@ -214,6 +220,12 @@ func (f Field) Copy(dst, src *Member) {
 		dst.ReportingManager = src.ReportingManager
 	case ExternalIDField:
 		dst.ExternalID = src.ExternalID
+	case GivenNameField:
+		dst.GivenName = src.GivenName
+	case FamilyNameField:
+		dst.FamilyName = src.FamilyName
+	case DeprovisionedField:
+		dst.Deprovisioned = src.Deprovisioned
 	}
 }
 
@@ -293,6 +305,12 @@ func (f Field) Equal(a, b *Member) bool {
 		return a.ExtendedB == b.ExtendedB
 	case ExternalIDField:
 		return a.ExternalID == b.ExternalID
+	case GivenNameField:
+		return a.GivenName == b.GivenName
+	case FamilyNameField:
+		return a.FamilyName == b.FamilyName
+	case DeprovisionedField:
+		return a.Deprovisioned == b.Deprovisioned
 	}
 	return false
 }

@@ -22,6 +22,12 @@ type Member struct {
 	SystemName orgkit.Names `json:"system_name"`
 	// FullName is the display name; it need not be unique.
 	FullName string `json:"full_name"`
+	// GivenName and FamilyName are the parts of the person's name, as identity
+	// providers (SCIM's name.givenName and name.familyName) and HR systems keep them.
+	// Both are optional and independent of FullName: nothing derives one from the
+	// other.
+	GivenName  string `json:"given_name,omitempty"`
+	FamilyName string `json:"family_name,omitempty"` // see GivenName
 	// LoginMethod says whether the member logs in by mobile, email, the synced
 	// platform or login account; what it needs must be present.
 	LoginMethod LoginMethod `json:"login_method,omitempty"`
@@ -81,6 +87,11 @@ type Member struct {
 
 	// ExternalID is the member's ID on the synced platform, if any.
 	ExternalID string `json:"external_id,omitempty"`
+	// Deprovisioned is set on a member whose identity provider removed it (a SCIM
+	// DELETE): the member stays in the directory, inactive, with its history, but is
+	// no longer one of the provider's users. It is cleared when the provider
+	// provisions the member again.
+	Deprovisioned bool `json:"deprovisioned,omitempty"`
 	// SelfJoined is set on a member who joined a directory by registering.
 	SelfJoined bool `json:"self_joined,omitempty"`
 }

@@ -200,6 +200,10 @@ func (n *normalizer) field(f Field) {
 		n.systemName()
 	case FullNameField:
 		m.FullName = n.line(f, m.FullName, maxNameLength)
+	case GivenNameField:
+		m.GivenName = n.line(f, m.GivenName, maxNameLength)
+	case FamilyNameField:
+		m.FamilyName = n.line(f, m.FamilyName, maxNameLength)
 	case LoginMethodField:
 		if m.LoginMethod > LoginByAccount {
 			n.add(orgkit.CodeFieldInvalid, f, strconv.Itoa(int(m.LoginMethod)), "")

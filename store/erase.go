@@ -58,11 +58,12 @@ type Erasure struct {
 }
 
 // PersonalFields returns the member fields that hold personal data: every field but
-// the structural ones (departments, affiliations, reporting manager, status and the
-// login block), which stay so that the directory's history keeps its shape.
+// the structural ones (departments, affiliations, reporting manager, status, the
+// login block and the deprovisioned mark), which stay so that the directory's history keeps its shape.
 func PersonalFields() []member.Field {
 	keep := []member.Field{member.PrimaryDepartmentField, member.SecondaryDepartmentsField, member.AffiliatedDepartmentField,
-		member.AffiliatedOrganizationField, member.ReportingManagerField, member.StatusField, member.LoginBlockedField}
+		member.AffiliatedOrganizationField, member.ReportingManagerField, member.StatusField, member.LoginBlockedField,
+		member.DeprovisionedField}
 	var out []member.Field
 	for _, f := range member.Fields() {
 		if !slices.Contains(keep, f) {

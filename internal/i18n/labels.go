@@ -47,6 +47,9 @@ var fieldLabels = map[string][3]string{
 	"extended_a":              {"Extended field A", "扩展字段A", "擴展欄位A"},
 	"extended_b":              {"Extended field B", "扩展字段B", "擴展欄位B"},
 	"external_id":             {"External ID", "外部 ID", "外部 ID"},
+	"given_name":              {"Given name", "名", "名"},
+	"family_name":             {"Family name", "姓", "姓"},
+	"deprovisioned":           {"Deprovisioned", "已取消预配", "已取消佈建"},
 	// node fields and what node commands name
 	"name":                 {"Name", "名称", "名稱"},
 	"code":                 {"Code", "编码", "編碼"},

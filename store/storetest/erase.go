@@ -176,6 +176,8 @@ func distinctMember(dept orgkit.NodeID, tag string) *member.Member {
 	m.ID = orgkit.NewMemberID()
 	m.SystemName = orgkit.Names{Default: r("sys"), ByLang: map[string]string{"en": r("sysen")}}
 	m.FullName = r("名字")
+	m.GivenName = r("given")
+	m.FamilyName = r("family")
 	m.Mobile = "+8613" + digits()[:9]
 	m.Email = r("mail") + "@example.com"
 	m.LoginAccount = r("login")
@@ -213,6 +215,8 @@ func personalValues(m *member.Member, fields []member.Field) []string {
 	}
 	add(member.SystemNameField, m.SystemName.Default, m.SystemName.ByLang["en"])
 	add(member.FullNameField, m.FullName)
+	add(member.GivenNameField, m.GivenName)
+	add(member.FamilyNameField, m.FamilyName)
 	add(member.MobileField, m.Mobile)
 	add(member.EmailField, m.Email)
 	add(member.LoginAccountField, m.LoginAccount)

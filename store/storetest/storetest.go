@@ -1225,6 +1225,9 @@ func fullMember() *member.Member {
 		ExtendedB:              "'leading quote",
 		ExternalID:             "ding-user-0042",
 		SelfJoined:             true,
+		GivenName:              "Ada",
+		FamilyName:             "Lovelace",
+		Deprovisioned:          true,
 	}
 }
 
