@@ -22,6 +22,20 @@
 // ErrPlatform, and keep access tokens in a TokenCache that several instances can
 // share (MemoryTokenCache in process).
 //
+// # Platform login
+//
+// The clients also log members in with the platform (QR-code login on DingTalk and
+// WeCom, Microsoft sign-in): they build the platform's authorization URL for a state
+// value and exchange the code the platform's redirect brings for a LoginIdentity —
+// platform, tenant and the user ID that sync binds members by. ResolveLogin (or
+// ResolveLoginIn, on a service's current snapshot) turns it into the member, refusing
+// with a *LoginError an unknown user (ErrLoginUnknown), an inactive member
+// (ErrLoginInactive), a blocked one (ErrLoginBlocked) and a directory bound elsewhere
+// (ErrBoundElsewhere). NewLoginState makes an unguessable state value and
+// CheckLoginState compares the returned one in constant time (ErrLoginState). A code
+// the platform refuses is a *PlatformError of kind ErrLoginCode. Every refusal
+// matches ErrLoginRefused.
+//
 // # Binding and read-only fields
 //
 // Bind (or the first Sync, in the same change set) binds a directory to the source's

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -77,13 +78,14 @@ func (e *PlatformError) Error() string {
 // Unwrap returns the underlying error, if any.
 func (e *PlatformError) Unwrap() error { return e.Err }
 
-// Is matches the error's kind (ErrPlatform when unset) and orgkit.ErrPrecondition.
+// Is matches the error's kind (ErrPlatform when unset) and every error the kind
+// wraps: orgkit.ErrPrecondition, and ErrLoginRefused for ErrLoginCode.
 func (e *PlatformError) Is(target error) bool {
 	kind := e.Kind
 	if kind == nil {
 		kind = ErrPlatform
 	}
-	return target == kind || target == orgkit.ErrPrecondition
+	return errors.Is(kind, target)
 }
 
 // Token is an access token a platform issued, with the time it expires.
