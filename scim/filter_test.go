@@ -1,0 +1,271 @@
+package scim_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/scim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func cmp(attr string, op scim.Op, v any) *scim.Compare {
+	return &scim.Compare{Path: scim.Path{Attr: attr}, Op: op, Value: v}
+}
+
+func TestParseFilterTree(t *testing.T) {
+	tests := []struct {
+		in   string
+		want scim.Filter
+	}{
+		// Entra ID and Okta: the lookups they make before creating a user or group.
+		{`userName eq "a@b.com"`, cmp("userName", scim.Eq, "a@b.com")},
+		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, cmp("externalId", scim.Eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
+		{`displayName eq "Sales"`, cmp("displayName", scim.Eq, "Sales")},
+		// case-insensitive operators and keywords
+		{`UserName EQ "x" AND active Eq TRUE`, &scim.And{Left: cmp("UserName", scim.Eq, "x"), Right: cmp("active", scim.Eq, true)}},
+		{`title pr`, &scim.Compare{Path: scim.Path{Attr: "title"}, Op: scim.Pr}},
+		{`name.familyName co "O'Malley"`, &scim.Compare{Path: scim.Path{Attr: "name", Sub: "familyName"}, Op: scim.Co, Value: "O'Malley"}},
+		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"`,
+			&scim.Compare{Path: scim.Path{URN: scim.UserSchema, Attr: "userName"}, Op: scim.Sw, Value: "J"}},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`,
+			&scim.Compare{Path: scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager", Sub: "value"}, Op: scim.Eq, Value: "26118915-6090-4610-87e4-49d8ca9f808d"}},
+		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, &scim.Compare{Path: scim.Path{Attr: "meta", Sub: "lastModified"}, Op: scim.Gt, Value: "2011-05-13T04:42:34Z"}},
+		{`count ge -1.5e3`, cmp("count", scim.Ge, json.Number("-1.5e3"))},
+		{`nickName eq null`, cmp("nickName", scim.Eq, nil)},
+		{`title eq "a \"quoted\" \u00e9\n"`, cmp("title", scim.Eq, "a \"quoted\" é\n")},
+		// precedence: and binds tighter than or
+		{`a eq 1 or b eq 2 and c eq 3`, &scim.Or{Left: cmp("a", scim.Eq, json.Number("1")),
+			Right: &scim.And{Left: cmp("b", scim.Eq, json.Number("2")), Right: cmp("c", scim.Eq, json.Number("3"))}}},
+		{`(a eq 1 or b eq 2) and c eq 3`, &scim.And{Left: &scim.Or{Left: cmp("a", scim.Eq, json.Number("1")), Right: cmp("b", scim.Eq, json.Number("2"))},
+			Right: cmp("c", scim.Eq, json.Number("3"))}},
+		{`not (a eq 1) and b eq 2`, &scim.And{Left: &scim.Not{Filter: cmp("a", scim.Eq, json.Number("1"))}, Right: cmp("b", scim.Eq, json.Number("2"))}},
+		{`emails[type eq "work" and primary eq true]`, &scim.ValuePath{Path: scim.Path{Attr: "emails"},
+			Filter: &scim.And{Left: cmp("type", scim.Eq, "work"), Right: cmp("primary", scim.Eq, true)}}},
+		// Entra ID: emails[type eq "work"].value eq "x" (a sub-attribute after the brackets)
+		{`emails[type eq "work"].value eq "x@y.com"`, &scim.ValuePath{Path: scim.Path{Attr: "emails"},
+			Filter: &scim.And{Left: cmp("type", scim.Eq, "work"), Right: cmp("value", scim.Eq, "x@y.com")}}},
+		// an attribute named like a keyword
+		{`not eq "x"`, cmp("not", scim.Eq, "x")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			f, err := scim.ParseFilter(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, f)
+			again, err := scim.ParseFilter(f.String())
+			require.NoError(t, err, "String() = %s", f.String())
+			assert.Equal(t, f, again, "String() = %s", f.String())
+		})
+	}
+}
+
+func TestParseFilterErrors(t *testing.T) {
+	tests := []struct{ in, detail string }{
+		{``, "expected an attribute name"},
+		{`userName`, "expected an operator"},
+		{`userName eq`, "expected a comparison value"},
+		{`userName eq bob`, "strings need double quotes"},
+		{`userName like "x"`, "unknown operator"},
+		{`userName eq "x`, "unterminated string"},
+		{`userName eq "\x"`, "invalid string literal"},
+		{`(userName eq "x"`, `expected ")"`},
+		{`userName eq "x")`, "unexpected"},
+		{`emails[type eq "work"`, `expected "]"`},
+		{`emails[type[value eq "x"] eq "y"]`, "cannot contain another value filter"},
+		{`name.a.b eq "x"`, "invalid sub-attribute name"},
+		{`1abc eq "x"`, "invalid attribute name"},
+		{`a eq 01`, "invalid comparison value"},
+		{`a eq 1 b eq 2`, "unexpected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := scim.ParseFilter(tt.in)
+			var se *scim.Error
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, http.StatusBadRequest, se.Status)
+			assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+			assert.Contains(t, se.Detail, tt.detail)
+			assert.ErrorIs(t, err, orgkit.ErrInvalid)
+		})
+	}
+}
+
+// A filter over the length or nesting bound is refused before it is parsed, with
+// scimType invalidFilter; the bounds are configurable.
+func TestParseFilterBounds(t *testing.T) {
+	deep := strings.Repeat("(", 17) + `a eq 1` + strings.Repeat(")", 17)
+	_, err := scim.ParseFilter(deep)
+	var se *scim.Error
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+	assert.Contains(t, se.Detail, "nested deeper than the limit of 16")
+
+	_, err = scim.ParseOptions{MaxDepth: 20}.ParseFilter(deep)
+	assert.NoError(t, err)
+
+	// not without parentheses nests too
+	_, err = scim.ParseFilter(strings.Repeat("not ", 17) + `a eq 1`)
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Detail, "nested deeper")
+
+	// a million parentheses cost one scan, not a million stack frames
+	_, err = scim.ParseOptions{MaxLength: 4 << 20}.ParseFilter(strings.Repeat("(", 1<<20))
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Detail, "nested deeper")
+
+	long := `userName eq "` + strings.Repeat("x", scim.DefaultMaxFilterLength) + `"`
+	_, err = scim.ParseFilter(long)
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+	assert.Contains(t, se.Detail, "longer than the limit")
+	assert.Less(t, len(se.Detail), 400, "the detail quotes a bounded prefix of the input")
+
+	// brackets inside string literals do not count
+	_, err = scim.ParseFilter(`title eq "` + strings.Repeat("(", 100) + `"`)
+	assert.NoError(t, err)
+
+	// long and-chains are fine: they do not nest
+	chain := strings.Repeat(`a eq 1 and `, 300) + `a eq 1`
+	_, err = scim.ParseOptions{MaxLength: 1 << 20}.ParseFilter(chain)
+	assert.NoError(t, err)
+}
+
+func TestEqualityValue(t *testing.T) {
+	f, err := scim.ParseFilter(`externalId eq "e1" and active eq true`)
+	require.NoError(t, err)
+	v, ok := scim.EqualityValue(f, "externalId")
+	assert.True(t, ok)
+	assert.Equal(t, "e1", v)
+	_, ok = scim.EqualityValue(f, "userName")
+	assert.False(t, ok)
+
+	f, err = scim.ParseFilter(`urn:ietf:params:scim:schemas:core:2.0:User:USERNAME eq "Bob"`)
+	require.NoError(t, err)
+	v, ok = scim.EqualityValue(f, "userName")
+	assert.True(t, ok)
+	assert.Equal(t, "Bob", v)
+
+	for _, s := range []string{`userName eq "a" or userName eq "b"`, `userName co "a"`, `not (userName eq "a")`, `name.userName eq "a"`} {
+		f, err := scim.ParseFilter(s)
+		require.NoError(t, err)
+		_, ok := scim.EqualityValue(f, "userName")
+		assert.False(t, ok, s)
+	}
+}
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var m map[string]any
+	require.NoError(t, d.Decode(&m))
+	return m
+}
+
+const aliceJSON = `{
+  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+  "id": "2819c223-7f76-453a-919d-413861904646",
+  "externalId": "Alice-Ext",
+  "userName": "Alice@Example.com",
+  "name": {"givenName": "Alice", "familyName": "Liddell"},
+  "displayName": "Alice Liddell",
+  "active": true,
+  "emails": [
+    {"value": "alice@example.com", "type": "work", "primary": true},
+    {"value": "alice@home.org", "type": "home"}
+  ],
+  "phoneNumbers": [{"value": "+1 555 0100", "type": "mobile"}],
+  "meta": {"resourceType": "User", "lastModified": "2024-05-13T04:42:34Z"},
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+    "employeeNumber": "701984", "department": "Sales", "manager": {"value": "m-1"}
+  },
+  "x-count": 12
+}`
+
+func TestMatch(t *testing.T) {
+	alice := decode(t, aliceJSON)
+	users := scim.NewUserResourceType()
+	tests := []struct {
+		filter string
+		want   bool
+	}{
+		{`userName eq "alice@example.com"`, true}, // userName is not caseExact
+		{`USERNAME Eq "ALICE@EXAMPLE.COM"`, true},
+		{`externalId eq "alice-ext"`, false}, // externalId is caseExact
+		{`externalId eq "Alice-Ext"`, true},
+		{`id eq "2819C223-7F76-453A-919D-413861904646"`, false}, // id is caseExact
+		{`displayName eq "Sales"`, false},
+		{`emails[type eq "work"].value eq "alice@example.com"`, true}, // Entra ID
+		{`emails[type eq "home"].value eq "alice@example.com"`, false},
+		{`emails[type eq "work" and primary eq true]`, true},
+		{`emails[type eq "home" and primary eq true]`, false},
+		{`emails co "home.org"`, true}, // complex without sub-attribute: its value
+		{`emails.value ew "example.com"`, true},
+		{`emails.type eq "other"`, false},
+		{`name.givenName sw "al"`, true},
+		{`name.familyName eq "Carroll" or active eq true`, true},
+		{`not (active eq true)`, false},
+		{`active eq true and not (name.familyName eq "liddell")`, false},
+		{`active ne false`, true},
+		{`active gt false`, false},  // booleans: eq and ne only
+		{`active eq "true"`, false}, // types never mix
+		{`title pr`, false},
+		{`title ne "x"`, true}, // ne: no value equals
+		{`title eq null`, true},
+		{`displayName ne null`, true},
+		{`phoneNumbers[type eq "mobile"]`, true},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "sales"`, true},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m-1"`, true},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "m-1"`, true},
+		{`urn:ietf:params:scim:schemas:core:2.0:User:userName ew "@EXAMPLE.COM"`, true},
+		{`urn:example:other:1.0:User:userName pr`, false}, // unknown schema
+		{`meta.lastModified gt "2024-05-13T00:00:00+02:00"`, true},
+		{`meta.lastModified lt "2024-05-13T06:42:34.5+02:00"`, true}, // instants, not strings
+		{`x-count ge 12 and x-count lt 12.5`, true},
+		{`x-count gt 12`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.filter, func(t *testing.T) {
+			f, err := scim.ParseFilter(tt.filter)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, scim.Match(f, alice, users))
+		})
+	}
+}
+
+// Without a resource type every string comparison is case-insensitive.
+func TestMatchWithoutSchema(t *testing.T) {
+	alice := decode(t, aliceJSON)
+	f, err := scim.ParseFilter(`externalId eq "alice-ext" and emails[type eq "WORK"]`)
+	require.NoError(t, err)
+	assert.True(t, scim.Match(f, alice, nil))
+}
+
+func TestErrorBody(t *testing.T) {
+	e := scim.Errorf(http.StatusConflict, scim.ErrorUniqueness, "userName %q is already in use", "bob")
+	b, err := json.Marshal(e)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"userName \"bob\" is already in use"}`, string(b))
+
+	var back scim.Error
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, *e, back)
+	require.NoError(t, json.Unmarshal([]byte(`{"status":404,"detail":"x"}`), &back))
+	assert.Equal(t, scim.Error{Status: 404, Detail: "x"}, back)
+
+	b, err = json.Marshal(&scim.Error{Status: 404, Detail: "Resource 1 not found"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"Resource 1 not found"}`, string(b))
+
+	assert.ErrorIs(t, e, orgkit.ErrInvalid)
+	assert.NotErrorIs(t, e, orgkit.ErrConflict, "a uniqueness clash is not a version conflict")
+	assert.ErrorIs(t, &scim.Error{Status: 400, ScimType: scim.ErrorMutability}, orgkit.ErrReadOnly)
+	assert.ErrorIs(t, &scim.Error{Status: 404}, orgkit.ErrNotFound)
+	assert.ErrorIs(t, &scim.Error{Status: 412}, orgkit.ErrPrecondition)
+	assert.True(t, errors.Is(&scim.Error{Status: 400, ScimType: scim.ErrorInvalidFilter}, orgkit.ErrInvalid))
+}

@@ -1,0 +1,97 @@
+package scim_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/orgkit/orgkit/scim"
+)
+
+// FuzzParseFilter: any input either parses, renders back to a filter that parses to the
+// same tree, and evaluates without panicking; or is refused with an invalidFilter *Error.
+// Seeds (testdata/fuzz/FuzzParseFilter) include the filters Microsoft Entra ID and Okta
+// send during provisioning.
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{
+		`userName eq "a@b.com"`,
+		`externalId eq "3f8f4e5a-7f0e-4b8e-9f0a-0d1b2c3d4e5f"`,
+		`displayName eq "Sales"`,
+		`emails[type eq "work"].value eq "x@y.com"`,
+		`userName eq "test.user@okta.local"`,
+		`id eq "2819c223-7f76-453a-919d-413861904646" and members[value eq "u1"]`,
+		`title pr and (emails co "@example.com" or not (active eq false))`,
+		`meta.lastModified ge "2011-05-13T04:42:34Z" and x lt -1.5e3`,
+		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq null`,
+	} {
+		f.Add(s)
+	}
+	alice := map[string]any{}
+	if err := json.Unmarshal([]byte(aliceJSON), &alice); err != nil {
+		f.Fatal(err)
+	}
+	users := scim.NewUserResourceType()
+	f.Fuzz(func(t *testing.T, s string) {
+		flt, err := scim.ParseFilter(s)
+		if err != nil {
+			var se *scim.Error
+			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.ErrorInvalidFilter {
+				t.Fatalf("ParseFilter(%q): error %v is not a 400 invalidFilter *Error", s, err)
+			}
+			return
+		}
+		out := flt.String()
+		again, err := scim.ParseFilter(out)
+		if err != nil {
+			if strings.Contains(err.Error(), "limit") {
+				return // rendering may add parentheses past the bounds
+			}
+			t.Fatalf("ParseFilter(%q).String() = %q does not parse: %v", s, out, err)
+		}
+		if again.String() != out {
+			t.Fatalf("round trip of %q: %q then %q", s, out, again.String())
+		}
+		scim.Match(flt, alice, users)
+		scim.Match(flt, alice, nil)
+	})
+}
+
+// FuzzParsePath: any input either parses and renders back to a path that parses to the
+// same value, or is refused with an invalidPath *Error. Seeds include the PATCH paths
+// Microsoft Entra ID and Okta send.
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{
+		`members`,
+		`name.givenName`,
+		`emails[type eq "work"].value`,
+		`members[value eq "2819c223-7f76-453a-919d-413861904646"]`,
+		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`,
+		`phoneNumbers[type eq "mobile"].value`,
+		`addresses[type eq "work"].formatted`,
+		`active`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := scim.ParsePath(s)
+		if err != nil {
+			var se *scim.Error
+			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.ErrorInvalidPath {
+				t.Fatalf("ParsePath(%q): error %v is not a 400 invalidPath *Error", s, err)
+			}
+			return
+		}
+		out := p.String()
+		again, err := scim.ParsePath(out)
+		if err != nil {
+			if strings.Contains(err.Error(), "limit") {
+				return
+			}
+			t.Fatalf("ParsePath(%q).String() = %q does not parse: %v", s, out, err)
+		}
+		if again.String() != out {
+			t.Fatalf("round trip of %q: %q then %q", s, out, again.String())
+		}
+	})
+}
