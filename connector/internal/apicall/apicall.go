@@ -8,8 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,4 +201,51 @@ func StripURL(err error) error {
 		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
 	return err
+}
+
+// Answer is one HTTP answer as a client reads it.
+type Answer struct {
+	// Status is the HTTP status.
+	Status int
+	// Body is the answer's body (at most MaxBody bytes).
+	Body []byte
+	// RetryAfter is the delay the answer's Retry-After header asked for (seconds,
+	// possibly fractional), or 0.
+	RetryAfter time.Duration
+}
+
+// MaxBody is the most of an answer's body Send reads.
+const MaxBody = 64 << 20
+
+// Send makes one request after the pacer allows it, and reads the answer (at most
+// MaxBody bytes) and the delay its Retry-After header asks for. An error means no
+// answer came; it may hold the request's address (see StripURL).
+func Send(ctx context.Context, hc *http.Client, pc *Pacer, p *Policy, req *http.Request) (Answer, error) {
+	if err := pc.Wait(ctx, p); err != nil {
+		return Answer{}, err
+	}
+	resp, err := hc.Do(req.WithContext(ctx))
+	if err != nil {
+		return Answer{}, err
+	}
+	defer resp.Body.Close()
+	a := Answer{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header.Get("Retry-After"))}
+	a.Body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBody))
+	if err != nil {
+		return Answer{RetryAfter: a.RetryAfter}, err
+	}
+	return a, nil
+}
+
+// RetryAfter reads a Retry-After header given in seconds (possibly fractional, as
+// some platforms send); anything else, or nothing, is 0.
+func RetryAfter(s string) time.Duration {
+	if s == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f <= 0 || f > 24*3600 {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
 }

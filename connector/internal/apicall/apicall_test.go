@@ -86,3 +86,10 @@ func TestStripURL(t *testing.T) {
 	assert.NotContains(t, got.Error(), "s3cr3t")
 	assert.True(t, errors.Is(got, context.DeadlineExceeded))
 }
+
+func TestRetryAfter(t *testing.T) {
+	for in, want := range map[string]time.Duration{"": 0, "2": 2 * time.Second, "2.128": 2128 * time.Millisecond, " 1 ": time.Second,
+		"-1": 0, "soon": 0, "Wed, 21 Oct 2015 07:28:00 GMT": 0, "1e9": 0} {
+		assert.Equal(t, want, RetryAfter(in), "%q", in)
+	}
+}
