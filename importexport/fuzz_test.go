@@ -184,6 +184,16 @@ func TestOutcomeCheckAcceptsPercentBang(t *testing.T) {
 		if bad := outcomeProblem(rep, err); bad != "" {
 			t.Fatalf("%q: %s", in, bad)
 		}
+		// The values are shown as the user wrote them, not hidden or altered.
+		shown := false
+		for _, p := range rep.Problems {
+			if strings.Contains(p.Value, "%!") && strings.Contains(p.Message, p.Value) {
+				shown = true
+			}
+		}
+		if !shown {
+			t.Fatalf("%q: no problem quotes the value holding %%!: %+v", in, rep.Problems)
+		}
 	}
 	// A template whose verbs do not match its arguments is still caught.
 	broken := i18n.NewTexts(i18n.Text{Key: "k", Forms: [3]string{"%[5]d of %[1]s", "%[5]d", "%[5]d"}})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -210,4 +211,56 @@ func TestMaxProblems(t *testing.T) {
 	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
 	require.Error(t, err)
 	assert.Len(t, rep.Problems, 40, "the default is far above")
+}
+
+// tmpWatch is a context that looks into a directory each time the import checks for
+// cancellation (at every buffer it reads) and records the most entries it saw.
+type tmpWatch struct {
+	context.Context
+	dir     string
+	checks  int
+	entries int
+}
+
+func (w *tmpWatch) Err() error {
+	w.checks++
+	if es, err := os.ReadDir(w.dir); err == nil {
+		w.entries = max(w.entries, len(es))
+	}
+	return nil
+}
+
+// An import writes no temporary files, however large its parts: excelize would spill
+// a worksheet or shared strings inflating past 16 MiB (its UnzipXMLSizeLimit) to
+// the temporary directory; the import reads every part as it inflates, so temporary
+// disk is bounded at zero. Checked while the import reads, and after.
+func TestImportWritesNoTemporaryFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	require.Equal(t, tmp, os.TempDir())
+	blank := 300_000 // empty rows: about 18 MiB of worksheet XML
+	if testing.Short() {
+		blank = 30_000
+	}
+	sst := make([]string, 0, 2000)
+	for i := range cap(sst) {
+		sst = append(sst, fmt.Sprintf("<si><t>%0500d</t></si>", i)) // about 1 MiB of shared strings
+	}
+	data := xlsxWith(t, func(w io.Writer) {
+		openSheetXML("", "", 0)(w)
+		for r := 2; r < blank; r++ {
+			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t></t></is></c></row>`, r, r)
+		}
+		fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>tmp</t></is></c><c r="B%d"><v>13800000077</v></c></row></sheetData></worksheet>`, blank, blank, blank)
+	}, sstXML(strings.Join(sst, ""), "", 0, ""))
+	fx := newFixture(t)
+	watch := &tmpWatch{Context: fx.ctx, dir: tmp}
+	rep, err := Import(watch, fx.svc, fx.dir, bytes.NewReader(data), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, 1, rep.Members.Created)
+	assert.Greater(t, watch.checks, 10, "the directory was watched while the parts were read")
+	assert.Zero(t, watch.entries, "no temporary file while reading")
+	es, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, es, "no temporary file left")
 }
