@@ -10,7 +10,8 @@
 // employment dates, employee number, responsible lines), personal info (avatar,
 // birthday, office phone, extension, QQ, WeChat, language, time zone, region, bio,
 // work details), two extended fields, the external ID of a synced platform and the
-// mark of a member its identity provider deprovisioned.
+// mark of a member its identity provider deprovisioned, with the forms in which
+// the provider wrote the mobile and the email (so that it reads back what it sent).
 // Field names each one: partial updates, read-only rules, import columns and member
 // cards are all expressed in Fields.
 //

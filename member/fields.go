@@ -54,6 +54,8 @@ const (
 	GivenNameField
 	FamilyNameField
 	DeprovisionedField
+	MobileAsWrittenField
+	EmailAsWrittenField
 	fieldCount
 )
 
@@ -99,6 +101,8 @@ var fieldNames = [fieldCount]string{
 	GivenNameField:              "given_name",
 	FamilyNameField:             "family_name",
 	DeprovisionedField:          "deprovisioned",
+	MobileAsWrittenField:        "mobile_as_written",
+	EmailAsWrittenField:         "email_as_written",
 }
 
 // Fields returns every member field in their canonical order.
@@ -226,6 +230,10 @@ func (f Field) Copy(dst, src *Member) {
 		dst.FamilyName = src.FamilyName
 	case DeprovisionedField:
 		dst.Deprovisioned = src.Deprovisioned
+	case MobileAsWrittenField:
+		dst.MobileAsWritten = src.MobileAsWritten
+	case EmailAsWrittenField:
+		dst.EmailAsWritten = src.EmailAsWritten
 	}
 }
 
@@ -311,6 +319,10 @@ func (f Field) Equal(a, b *Member) bool {
 		return a.FamilyName == b.FamilyName
 	case DeprovisionedField:
 		return a.Deprovisioned == b.Deprovisioned
+	case MobileAsWrittenField:
+		return a.MobileAsWritten == b.MobileAsWritten
+	case EmailAsWrittenField:
+		return a.EmailAsWritten == b.EmailAsWritten
 	}
 	return false
 }

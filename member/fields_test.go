@@ -25,7 +25,7 @@ func fullMember() *member.Member {
 		Birthday: member.Date{Year: 1990, Month: 5, Day: 6}, OfficePhone: "010-1", Extension: "12", QQ: "1", WeChat: "w",
 		Language: "zh-Hans", TimeZone: "Asia/Shanghai", Region: "CN", Bio: "b", WorkDetails: "d", WorkPlace: "p",
 		ExtendedA: "x", ExtendedB: "y", ExternalID: "u1", SelfJoined: true,
-		GivenName: "Alice", FamilyName: "Liddell", Deprovisioned: true,
+		GivenName: "Alice", FamilyName: "Liddell", Deprovisioned: true, MobileAsWritten: "139 0000 0000", EmailAsWritten: "A@Example.com",
 	}
 }
 

@@ -87,6 +87,14 @@ type Member struct {
 
 	// ExternalID is the member's ID on the synced platform, if any.
 	ExternalID string `json:"external_id,omitempty"`
+	// MobileAsWritten and EmailAsWritten keep the mobile and the email in the form
+	// an identity provider wrote them ("+1 (425) 555-0100", "Alice@Example.com") when
+	// that differs from the stored, normalized form, so that the provider reads back
+	// what it sent. A written form counts only while it normalizes to the stored
+	// value: once the mobile or email changes by another path, the stale form is
+	// ignored.
+	MobileAsWritten string `json:"mobile_as_written,omitempty"`
+	EmailAsWritten  string `json:"email_as_written,omitempty"` // see MobileAsWritten
 	// Deprovisioned is set on a member whose identity provider removed it (a SCIM
 	// DELETE): the member stays in the directory, inactive, with its history, but is
 	// no longer one of the provider's users. It is cleared when the provider

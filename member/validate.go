@@ -200,6 +200,10 @@ func (n *normalizer) field(f Field) {
 		n.systemName()
 	case FullNameField:
 		m.FullName = n.line(f, m.FullName, maxNameLength)
+	case MobileAsWrittenField:
+		m.MobileAsWritten = n.line(f, m.MobileAsWritten, maxTextLength)
+	case EmailAsWrittenField:
+		m.EmailAsWritten = n.line(f, m.EmailAsWritten, maxTextLength)
 	case GivenNameField:
 		m.GivenName = n.line(f, m.GivenName, maxNameLength)
 	case FamilyNameField:

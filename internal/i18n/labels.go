@@ -49,6 +49,8 @@ var fieldLabels = map[string][3]string{
 	"external_id":             {"External ID", "外部 ID", "外部 ID"},
 	"given_name":              {"Given name", "名", "名"},
 	"family_name":             {"Family name", "姓", "姓"},
+	"mobile_as_written":       {"Mobile as written", "手机号原始写法", "手機號原始寫法"},
+	"email_as_written":        {"Email as written", "邮箱原始写法", "郵箱原始寫法"},
 	"deprovisioned":           {"Deprovisioned", "已取消预配", "已取消佈建"},
 	// node fields and what node commands name
 	"name":                 {"Name", "名称", "名稱"},

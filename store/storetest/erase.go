@@ -177,6 +177,8 @@ func distinctMember(dept orgkit.NodeID, tag string) *member.Member {
 	m.SystemName = orgkit.Names{Default: r("sys"), ByLang: map[string]string{"en": r("sysen")}}
 	m.FullName = r("名字")
 	m.GivenName = r("given")
+	m.MobileAsWritten = r("mobilew")
+	m.EmailAsWritten = r("emailw")
 	m.FamilyName = r("family")
 	m.Mobile = "+8613" + digits()[:9]
 	m.Email = r("mail") + "@example.com"
@@ -216,6 +218,8 @@ func personalValues(m *member.Member, fields []member.Field) []string {
 	add(member.SystemNameField, m.SystemName.Default, m.SystemName.ByLang["en"])
 	add(member.FullNameField, m.FullName)
 	add(member.GivenNameField, m.GivenName)
+	add(member.MobileAsWrittenField, m.MobileAsWritten)
+	add(member.EmailAsWrittenField, m.EmailAsWritten)
 	add(member.FamilyNameField, m.FamilyName)
 	add(member.MobileField, m.Mobile)
 	add(member.EmailField, m.Email)

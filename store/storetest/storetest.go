@@ -1228,6 +1228,8 @@ func fullMember() *member.Member {
 		GivenName:              "Ada",
 		FamilyName:             "Lovelace",
 		Deprovisioned:          true,
+		MobileAsWritten:        "139 0000 0042",
+		EmailAsWritten:         "Ada@Example.com",
 	}
 }
 
