@@ -1,0 +1,417 @@
+package scim
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+)
+
+// maxWriteAttempts bounds how often a write pinned to the version it read is planned
+// again after losing a race with another writer.
+const maxWriteAttempts = 32
+
+// lookupUser returns the member a User id names; 404 for an unknown id and for a
+// deprovisioned member.
+func lookupUser(s *directory.Snapshot, id string) (*member.Member, error) {
+	mid, err := orgkit.ParseMemberID(id)
+	if err != nil {
+		return nil, Errorf(http.StatusNotFound, "", "User %q not found", id)
+	}
+	m, ok := s.Shared().Member(mid)
+	if !ok || m.Deprovisioned {
+		return nil, Errorf(http.StatusNotFound, "", "User %q not found", id)
+	}
+	return m, nil
+}
+
+// userResponse renders the member as the response to a request, with its ETag.
+func (rq *request) userResponse(w http.ResponseWriter, status int, s *directory.Snapshot, m *member.Member) error {
+	ti, err := rq.touches(s)
+	if err != nil {
+		return err
+	}
+	t := ti.of(memberTouchID(m))
+	res := rq.renderUser(s, m, t)
+	if t.version > 0 {
+		w.Header().Set("ETag", etag(t.version))
+	}
+	if status == http.StatusCreated {
+		w.Header().Set("Location", rq.base+"/Users/"+m.ID.String())
+	}
+	out, err := rq.project(res, rq.users)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, out)
+}
+
+func (rq *request) getUser(w http.ResponseWriter, id string) error {
+	s, err := rq.snapshot()
+	if err != nil {
+		return err
+	}
+	m, err := lookupUser(s, id)
+	if err != nil {
+		return err
+	}
+	return rq.userResponse(w, http.StatusOK, s, m)
+}
+
+// createUser answers POST /Users. A userName or externalId held by a live User is a
+// 409 uniqueness conflict (so a retried create never makes a duplicate); held by a
+// deprovisioned member, that member is provisioned again (same id) with the request's
+// attributes.
+func (rq *request) createUser(w http.ResponseWriter) error {
+	body, err := rq.readObject()
+	if err != nil {
+		return err
+	}
+	in, err := rq.parseUser(body, nil)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		s, err := rq.snapshot()
+		if err != nil {
+			return err
+		}
+		var cur *member.Member
+		sh := s.Shared()
+		for _, key := range []struct {
+			f member.Field
+			v string
+		}{{member.LoginAccountField, in.m.LoginAccount}, {member.ExternalIDField, in.m.ExternalID}} {
+			if key.v == "" {
+				continue
+			}
+			o, ok := sh.MemberBy(key.f, key.v)
+			if !ok {
+				continue
+			}
+			if !o.Deprovisioned {
+				name := "userName"
+				if key.f == member.ExternalIDField {
+					name = "externalId"
+				}
+				return Errorf(http.StatusConflict, ErrorUniqueness, "%s %q is already taken by User %s", name, key.v, o.ID)
+			}
+			if cur != nil && cur.ID != o.ID {
+				return Errorf(http.StatusConflict, ErrorUniqueness,
+					"userName %q and externalId %q belong to two different deprovisioned Users", in.m.LoginAccount, in.m.ExternalID)
+			}
+			cur = o
+		}
+		id := orgkit.NewMemberID()
+		if cur != nil {
+			id = cur.ID
+			if in.active == nil {
+				t := true
+				in.active = &t
+			}
+		}
+		cmds, err := rq.planUser(s, cur, id, in)
+		if err != nil {
+			return err
+		}
+		meta := rq.meta("scim: create User " + in.m.LoginAccount)
+		meta.IfVersion = s.Version()
+		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
+		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rq.note(res.ChangeSet)
+		m, _ := res.Snapshot.Shared().Member(id)
+		return rq.userResponse(w, http.StatusCreated, res.Snapshot, m)
+	}
+}
+
+// replaceUser answers PUT /Users/{id}: the attributes given replace the member's
+// (absent ones are cleared), except the enterprise department, organization and
+// manager, which a PUT without them leaves as they are.
+func (rq *request) replaceUser(w http.ResponseWriter, id string) error {
+	body, err := rq.readObject()
+	if err != nil {
+		return err
+	}
+	in, err := rq.parseUser(body, nil)
+	if err != nil {
+		return err
+	}
+	return rq.writeUser(w, id, "scim: replace User", func(*directory.Snapshot, *member.Member) (*userInput, error) { return in, nil })
+}
+
+// patchUser answers PATCH /Users/{id}: the operations apply to the User as it is,
+// and the result is written as a PUT would write it.
+func (rq *request) patchUser(w http.ResponseWriter, id string) error {
+	body, err := rq.readObject()
+	if err != nil {
+		return err
+	}
+	return rq.writeUser(w, id, "scim: patch User", func(s *directory.Snapshot, m *member.Member) (*userInput, error) {
+		cur := rq.renderUser(s, m, touch{})
+		patched, err := rq.applyPatch(body, cur, rq.users)
+		if err != nil {
+			return nil, err
+		}
+		return rq.parseUser(patched, cur)
+	})
+}
+
+// writeUser plans and applies a change of one User, pinned to the version it read
+// and planned again when another writer came first.
+func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input func(*directory.Snapshot, *member.Member) (*userInput, error)) error {
+	for attempt := 0; ; attempt++ {
+		s, err := rq.snapshot()
+		if err != nil {
+			return err
+		}
+		m, err := lookupUser(s, id)
+		if err != nil {
+			return err
+		}
+		if rq.conditional() {
+			ti, err := rq.touches(s)
+			if err != nil {
+				return err
+			}
+			if err := rq.ifMatch(etag(ti.of(m.ID.UUID()).version)); err != nil {
+				return err
+			}
+		}
+		in, err := input(s, m)
+		if err != nil {
+			return err
+		}
+		if in.m.LoginAccount == "" {
+			in.m.LoginAccount = userName(m)
+		}
+		cmds, err := rq.planUser(s, m, m.ID, in)
+		if err != nil {
+			return err
+		}
+		if len(cmds) == 0 {
+			return rq.userResponse(w, http.StatusOK, s, m)
+		}
+		meta := rq.meta(reason + " " + userName(m))
+		meta.IfVersion = s.Version()
+		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
+		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rq.note(res.ChangeSet)
+		nm, _ := res.Snapshot.Shared().Member(m.ID)
+		return rq.userResponse(w, http.StatusOK, res.Snapshot, nm)
+	}
+}
+
+// deleteUser answers DELETE /Users/{id}: the member resigns (inactive, posts, roles
+// and reporting lines removed, as the change set records) and is marked
+// deprovisioned, which hides it from SCIM: GET answers 404 and filters do not find
+// it. Nothing is deleted from the log.
+func (rq *request) deleteUser(w http.ResponseWriter, id string) error {
+	for attempt := 0; ; attempt++ {
+		s, err := rq.snapshot()
+		if err != nil {
+			return err
+		}
+		m, err := lookupUser(s, id)
+		if err != nil {
+			return err
+		}
+		if rq.conditional() {
+			ti, err := rq.touches(s)
+			if err != nil {
+				return err
+			}
+			if err := rq.ifMatch(etag(ti.of(m.ID.UUID()).version)); err != nil {
+				return err
+			}
+		}
+		meta := rq.meta("scim: delete User " + userName(m))
+		meta.IfVersion = s.Version()
+		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta,
+			member.Resign{Members: []orgkit.MemberID{m.ID}},
+			member.Update{ID: m.ID, Fields: []member.Field{member.DeprovisionedField}, Value: member.Member{Deprovisioned: true}})
+		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rq.note(res.ChangeSet)
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+// listUsers answers GET /Users.
+func (rq *request) listUsers(w http.ResponseWriter) error {
+	q := rq.r.URL.Query()
+	return rq.queryUsers(w, q.Get("filter"), q.Get("startIndex"), q.Get("count"))
+}
+
+// searchUsers answers POST /Users/.search (RFC 7644 §3.4.3).
+func (rq *request) searchUsers(w http.ResponseWriter) error {
+	body, err := rq.readObject()
+	if err != nil {
+		return err
+	}
+	f, _ := stringAttr(body, "filter")
+	start, _ := stringAttr(body, "startIndex")
+	count, _ := stringAttr(body, "count")
+	return rq.queryUsers(w, f, start, count)
+}
+
+// queryUsers lists the Users a filter selects, a page at a time. `userName eq`,
+// `externalId eq` and `emails[type eq "work"].value eq` (alone or in an `and`) are
+// answered from the directory's unique-value indexes; other filters are evaluated
+// on every member.
+func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countParam string) error {
+	start, count, err := rq.paging(startParam, countParam)
+	if err != nil {
+		return err
+	}
+	var f Filter
+	if strings.TrimSpace(filter) != "" {
+		if f, err = rq.parse.ParseFilter(filter); err != nil {
+			return err
+		}
+	}
+	s, err := rq.snapshot()
+	if err != nil {
+		return err
+	}
+	ti, err := rq.touches(s)
+	if err != nil {
+		return err
+	}
+	sh := s.Shared()
+	var page []any
+	total := 0
+	consider := func(m *member.Member) {
+		if m.Deprovisioned {
+			return
+		}
+		var res map[string]any
+		if f != nil {
+			res = rq.renderUser(s, m, ti.of(m.ID.UUID()))
+			if !Match(f, res, rq.users) {
+				return
+			}
+		}
+		total++
+		if total < start || len(page) >= count {
+			return
+		}
+		if res == nil {
+			res = rq.renderUser(s, m, ti.of(m.ID.UUID()))
+		}
+		page = append(page, res)
+	}
+	if cands, indexed := userCandidates(sh, f); indexed {
+		for _, m := range cands {
+			consider(m)
+		}
+	} else {
+		for m := range sh.Members() {
+			consider(m)
+		}
+	}
+	return rq.writeList(w, page, total, start, rq.users)
+}
+
+// userCandidates returns the members an indexed filter can select, when the filter
+// has an equality on an indexed attribute.
+func userCandidates(sh directory.Shared, f Filter) ([]*member.Member, bool) {
+	if f == nil {
+		return nil, false
+	}
+	var out []*member.Member
+	add := func(fld member.Field, v string) {
+		if m, ok := sh.MemberBy(fld, v); ok {
+			for _, o := range out {
+				if o.ID == m.ID {
+					return
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	if v, ok := EqualityValue(f, "userName"); ok {
+		add(member.LoginAccountField, v)
+		add(member.SystemNameField, v)
+		return out, true
+	}
+	if v, ok := EqualityValue(f, "externalId"); ok {
+		add(member.ExternalIDField, v)
+		return out, true
+	}
+	if v, ok := EqualityValue(f, "id"); ok {
+		if id, err := orgkit.ParseMemberID(v); err == nil {
+			if m, ok := sh.Member(id); ok {
+				out = append(out, m)
+			}
+		}
+		return out, true
+	}
+	if v, ok := emailEquality(f); ok {
+		add(member.EmailField, v)
+		return out, true
+	}
+	return nil, false
+}
+
+// emailEquality finds `emails[… value eq "v" …]` or `emails.value eq "v"` as the
+// filter or as an operand of its top-level and.
+func emailEquality(f Filter) (string, bool) {
+	switch f := f.(type) {
+	case *And:
+		if v, ok := emailEquality(f.Left); ok {
+			return v, true
+		}
+		return emailEquality(f.Right)
+	case *ValuePath:
+		if !strings.EqualFold(f.Path.Attr, "emails") {
+			return "", false
+		}
+		return EqualityValue(f.Filter, "value")
+	case *Compare:
+		if f.Op == Eq && strings.EqualFold(f.Path.Attr, "emails") && (f.Path.Sub == "" || strings.EqualFold(f.Path.Sub, "value")) && f.Path.Filter == nil {
+			s, ok := f.Value.(string)
+			return s, ok
+		}
+	}
+	return "", false
+}
+
+// paging reads startIndex (1-based; below 1 means 1) and count (0 to MaxResults;
+// absent means MaxResults).
+func (rq *request) paging(startParam, countParam string) (int, int, error) {
+	start, count := 1, rq.opts.MaxResults
+	if startParam != "" {
+		n, err := strconv.Atoi(startParam)
+		if err != nil {
+			return 0, 0, Errorf(http.StatusBadRequest, ErrorInvalidValue, "startIndex %q is not a number", startParam)
+		}
+		start = max(n, 1)
+	}
+	if countParam != "" {
+		n, err := strconv.Atoi(countParam)
+		if err != nil {
+			return 0, 0, Errorf(http.StatusBadRequest, ErrorInvalidValue, "count %q is not a number", countParam)
+		}
+		count = min(max(n, 0), rq.opts.MaxResults)
+	}
+	return start, count, nil
+}
