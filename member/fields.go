@@ -1,6 +1,7 @@
 package member
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/orgkit/orgkit/internal/i18n"
@@ -133,6 +134,27 @@ func (f Field) String() string {
 		return "unknown"
 	}
 	return fieldNames[f]
+}
+
+// MarshalText returns the field's stable name (see String), so that a field — and a
+// []Field, which would otherwise be base64 bytes — reads as its name in JSON and other
+// text formats. An unknown field is an error.
+func (f Field) MarshalText() ([]byte, error) {
+	if !f.Valid() {
+		return nil, fmt.Errorf("member: cannot marshal unknown field %d", uint8(f))
+	}
+	return []byte(fieldNames[f]), nil
+}
+
+// UnmarshalText sets f to the field with the stable name in text (see FieldByName);
+// an unknown name is an error and leaves f unchanged.
+func (f *Field) UnmarshalText(text []byte) error {
+	g, ok := FieldByName(string(text))
+	if !ok {
+		return fmt.Errorf("member: unknown field name %q", text)
+	}
+	*f = g
+	return nil
 }
 
 // Label returns the field's label in the language best matching tag.
