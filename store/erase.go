@@ -21,7 +21,8 @@ const OriginErase Origin = "erase"
 //
 // The contract:
 //   - Erase(dir, base, e) succeeds only if the head equals base (else
-//     orgkit.ErrConflict and the current head, changing nothing), and fails with
+//     orgkit.ErrConflict and the current head, changing nothing), and fails with ErrDuplicateID
+//     (checked first) when the log already holds a change set with ID e.ID, with
 //     orgkit.ErrNotFound for an unknown directory or member, and with
 //     orgkit.ErrInvalid for a zero e.ID or e.Member or an empty or unknown field.
 //   - In one atomic step it replaces the member's current record, and every before-
@@ -30,14 +31,16 @@ const OriginErase Origin = "erase"
 //     Origin OriginErase and Erased e.Fields, holding one member change whose Before
 //     and After are both the redacted record. No other record, version or change set
 //     changes: IDs, versions and the member's department history stay.
+//   - In the same step it scrubs the free text of every change set of the directory,
+//     the erasure's own included: Meta.Actor and Meta.Reason become what
+//     NewScrubber(e.Fields, images...).ScrubMeta makes of them, where images are the
+//     member's current record and every image of it in the log before redaction, so
+//     that "fix mobile 13900000001 of 张伟" becomes "fix mobile [erased] of [erased]".
 //   - Afterwards nothing the store returns (Load, Changes, Directories) holds an
 //     erased value, and the store keeps none where it could return it. Erasing again
 //     is harmless.
 //   - Notifier subscribers hear of version base+1 like of any commit, so that other
 //     instances refresh their cached snapshots.
-//
-// Free text a writer put in change sets' metadata (Meta.Actor, Meta.Reason) is not
-// searched: writers do not put personal data there.
 type Eraser interface {
 	Store
 	// Erase redacts e.Fields of e.Member in the current record and in the whole log,
@@ -100,6 +103,8 @@ func Redact(m *member.Member, fields []member.Field) *member.Member {
 // ErasureChangeSet returns the change set that records e, version-less: its ID and
 // Meta (Origin OriginErase, Erased e.Fields) and one member change from redacted to
 // redacted. Stores call it so that every store records erasures alike.
+//
+// Its actor and reason are e.Meta's as given: a store scrubs e.Meta before.
 func ErasureChangeSet(e Erasure, redacted *member.Member) *ChangeSet {
 	meta := e.Meta
 	meta.Origin = OriginErase

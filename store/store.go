@@ -34,6 +34,12 @@ import (
 //     The ID is the change set's idempotency key: it lets a caller whose Commit
 //     ended in ErrOutcomeUnknown find out, by reading version base+1, whether that
 //     change set landed.
+//   - A change set ID lands at most once in a directory. Commit of a change set
+//     whose ID the directory's log already holds (an erasure's included) fails with
+//     an error matching ErrDuplicateID and orgkit.ErrPrecondition, whatever the
+//     base, and returns the current head; nothing changes. The ID is checked before
+//     the base, so a caller that retries a change set learns that it landed rather
+//     than that it conflicts.
 //   - Commit returns an error matching ErrOutcomeUnknown, and only then, when it
 //     cannot tell whether the change set was committed (the connection dropped while
 //     the database was committing). The change set may or may not have landed as
@@ -129,6 +135,12 @@ type Notice struct {
 // caller never resolves it by committing a re-planned change set on a later base
 // before it has seen version base+1.
 var ErrOutcomeUnknown = errors.New("store: outcome of the commit is unknown")
+
+// ErrDuplicateID is returned (wrapped, with orgkit.ErrPrecondition) by Commit and
+// by Eraser.Erase when the directory's log already holds a change set with the same
+// ID: the change set, or another one given its ID, was committed before. The error
+// names the version that holds it.
+var ErrDuplicateID = errors.New("store: change set ID already committed")
 
 // ErrContract matches errors that report a store breaking its contract: a Changes
 // page that skips or repeats a version after a reload, a head that went backwards, a

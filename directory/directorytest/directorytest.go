@@ -258,10 +258,11 @@ func testErase(t *testing.T, open Opener) {
 		orgtree.SetManager{Node: rd, Member: eve},
 	)
 	require.NoError(t, err)
-	_, err = a.Apply(ctx, dir.ID(), directory.Meta{Actor: "hr"},
+	// Writers quote personal values in free text: the erasure scrubs them there too.
+	quoted, err := a.Apply(ctx, dir.ID(), directory.Meta{Actor: email, Reason: "new bio for Eve Erasable, call 139-1111-2222"},
 		member.Update{ID: eve, Fields: []member.Field{member.BioField}, Value: member.Member{Bio: bio2}})
 	require.NoError(t, err)
-	values := []string{mobile, email, bio, bio2, "Eve Erasable", "eve.erasable"}
+	values := []string{mobile, email, bio, bio2, "Eve Erasable", "eve.erasable", "139-1111-2222"}
 
 	_, err = a.Erase(ctx, dir.ID(), eve, directory.Meta{Actor: "dpo", Reason: "request 7"})
 	require.ErrorIs(t, err, orgkit.ErrPrecondition, "an active member is not erased")
@@ -311,6 +312,16 @@ func testErase(t *testing.T, open Opener) {
 	for _, v := range values {
 		assert.NotContains(t, text, v, "an erased value is still in the history")
 	}
+	var seen bool
+	for cs, err := range a.History(ctx, dir.ID(), directory.HistoryQuery{}) {
+		require.NoError(t, err)
+		if cs.Version == quoted.ChangeSet.Version {
+			seen = true
+			assert.Equal(t, "[erased]", cs.Meta.Actor, "History's actor is scrubbed")
+			assert.Equal(t, "new bio for [erased], call [erased]", cs.Meta.Reason, "History's reason is scrubbed")
+		}
+	}
+	assert.True(t, seen, "History returns the change set whose free text quoted the values")
 
 	// Undo of any earlier version brings nothing back.
 	for v := uint64(1); v < erasedAt; v++ {

@@ -45,7 +45,8 @@ type watcher struct {
 type directory struct {
 	mu          sync.RWMutex
 	settings    store.DirectoryRecord
-	log         []*store.ChangeSet // log[i] has version i+1
+	log         []*store.ChangeSet   // log[i] has version i+1
+	ids         map[uuid.UUID]uint64 // change-set ID → version
 	nodes       map[orgkit.NodeID]*orgtree.Node
 	members     map[orgkit.MemberID]*member.Member
 	roles       map[orgkit.RoleID]*role.Role
@@ -88,6 +89,7 @@ func (s *Store) CreateDirectory(ctx context.Context, d store.DirectoryRecord) er
 	}
 	s.dirs[d.ID] = &directory{
 		settings:    d.Clone(),
+		ids:         make(map[uuid.UUID]uint64),
 		nodes:       make(map[orgkit.NodeID]*orgtree.Node),
 		members:     make(map[orgkit.MemberID]*member.Member),
 		roles:       make(map[orgkit.RoleID]*role.Role),
@@ -196,7 +198,8 @@ func values[K comparable, V any](m map[K]*V, clone func(*V) *V) []*V {
 }
 
 // Commit appends cs as version base+1, sets cs.Version and returns the new head. It
-// fails with orgkit.ErrConflict when the head is not base, with orgkit.ErrInvalid
+// fails with store.ErrDuplicateID when the directory already holds cs.ID, with
+// orgkit.ErrConflict when the head is not base, with orgkit.ErrInvalid
 // when cs is empty or malformed (see the package documentation), and with
 // orgkit.ErrNotFound for an unknown directory. A failed Commit changes nothing. On a
 // conflict the returned head is the directory's current one. Commit never returns
@@ -242,6 +245,10 @@ func (s *Store) commit(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	kept := keep(cs) // outside the lock: a large change set takes a while to copy
 	d.mu.Lock()
 	head := uint64(len(d.log))
+	if err := d.checkID(dir, cs.ID); err != nil {
+		d.mu.Unlock()
+		return head, err
+	}
 	if head != base {
 		d.mu.Unlock()
 		return head, fmt.Errorf("memstore: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
@@ -256,10 +263,20 @@ func (s *Store) commit(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	}
 	kept.Version = version
 	d.log = append(d.log, kept)
+	d.ids[kept.ID] = version
 	d.mu.Unlock()
 	cs.Version = version
 	s.notify(store.Notice{Directory: dir, Head: version})
 	return version, nil
+}
+
+// checkID refuses a change-set ID the directory's log already holds. d.mu is held.
+func (d *directory) checkID(dir orgkit.DirectoryID, id uuid.UUID) error {
+	if v, ok := d.ids[id]; ok {
+		return fmt.Errorf("memstore: directory %s: change set %s was committed before, as version %d: %w: %w",
+			dir, id, v, store.ErrDuplicateID, orgkit.ErrPrecondition)
+	}
+	return nil
 }
 
 // apply makes c's after-image the current record. c has been validated.

@@ -16,10 +16,14 @@
 // OpenPostgres takes a DSN in URL or key=value form (see pgxpool.ParseConfig; pool
 // sizes and TLS are set there); NewPostgres takes a pool the host configured. A
 // search_path parameter puts the tables in a schema of the host's choice. The store
-// uses pgx/v5 natively: a change set is written by one pipelined batch, and from
-// PostgresOptions.CopyThreshold changes (an import) by COPY. Commits are announced
-// with NOTIFY on the channel orgkit_commits (payload "directory-id:version"), which
-// Watch LISTENs to on a connection of its own.
+// uses pgx/v5 natively: a change set is written by one statement, a call of the
+// function orgkit_commit that checks the ID and the base, appends the change set and
+// its changes, replaces the records and notifies, in one round trip; from
+// PostgresOptions.CopyThreshold changes (an import) it is streamed by COPY in a
+// transaction. Every argument is sent in a form any of pgx's query modes accepts,
+// so a pool configured for PgBouncer (QueryExecModeExec) works as well. Commits are
+// announced with NOTIFY on the channel orgkit_commits (payload
+// "directory-id:version"), which Watch LISTENs to on a connection of its own.
 //
 // # SQLite
 //
@@ -83,16 +87,21 @@
 // fails with orgkit.ErrConflict and the current head, changing nothing), appends the
 // change set and its changes, and replaces the changed records. Committers on the
 // same base, in any number of processes, get one winner; readers never see part of a
-// change set. When the connection to PostgreSQL fails while the transaction commits,
-// Commit returns an error matching store.ErrOutcomeUnknown: the change set landed as
-// version base+1 or not at all, which version base+1's ID tells (directory.Service
-// resolves it so). A cancelled context or a killed process leaves the database as it
-// was before the transaction or after it.
+// change set. A change-set ID lands once per directory: committing it again is
+// refused with store.ErrDuplicateID. When the connection to PostgreSQL fails, or the
+// context is cancelled, after the statement that commits was sent and before its
+// answer came, Commit returns an error matching store.ErrOutcomeUnknown (and the
+// context's error, if that was the cause): the change set landed as version base+1
+// or not at all, which version base+1's ID tells (directory.Service resolves it so).
+// A cancelled context or a killed process leaves the database as it was before the
+// transaction or after it.
 //
 // # Erasure and purge
 //
 // Erase redacts a member's personal fields in its record and in every image of the
-// log and records the erasure as a change set, in one transaction. The rows are
+// log, scrubs the erased values from the actor and reason of every change set of the
+// directory (store.Scrubber), and records the erasure as a change set, in one
+// transaction. The rows are
 // updated in place; Compact then rewrites the tables (PostgreSQL VACUUM FULL;
 // SQLite checkpoint and VACUUM) so that the old row versions are gone from the
 // database files as well. Backups and PostgreSQL's write-ahead log archives are the

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -20,13 +21,42 @@ var (
 	_ store.Eraser = (*SQLite)(nil)
 )
 
-// redactImage decodes a member image, redacts the fields and encodes it again.
-func redactImage(data []byte, fields []member.Field) ([]byte, error) {
+// redactor redacts the images of one member and remembers them, for the scrubber
+// of free text.
+type redactor struct {
+	fields []member.Field
+	seen   []*member.Member // the current record and every image, unredacted
+}
+
+func newRedactor(current *member.Member, fields []member.Field) *redactor {
+	return &redactor{fields: fields, seen: []*member.Member{current}}
+}
+
+// image decodes a member image, redacts the fields and encodes it again.
+func (r *redactor) image(data []byte) ([]byte, error) {
 	var m member.Member
 	if err := decodeRecord(data, &m); err != nil {
 		return nil, err
 	}
-	return encodeRecord(store.Redact(&m, fields))
+	r.seen = append(r.seen, &m)
+	return encodeRecord(store.Redact(&m, r.fields))
+}
+
+// scrubber returns the scrubber of every value the redacted images held.
+func (r *redactor) scrubber() *store.Scrubber { return store.NewScrubber(r.fields, r.seen...) }
+
+// scrubMeta decodes a change set's metadata and scrubs its free text; changed is the
+// new JSON, nil when nothing changed.
+func scrubMeta(s *store.Scrubber, raw []byte) (meta store.Meta, changed []byte, err error) {
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return meta, nil, fmt.Errorf("decode meta: %w", err)
+	}
+	meta, ok := s.ScrubMeta(meta)
+	if !ok {
+		return meta, nil, nil
+	}
+	changed, err = json.Marshal(meta)
+	return meta, changed, err
 }
 
 // Erase redacts e.Fields of e.Member in the member's current record and in every
@@ -50,6 +80,9 @@ func (p *Postgres) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint6
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit it is a no-op
 	d, m := dir.UUID(), e.Member.UUID()
+	if _, err := tx.Exec(ctx, `SELECT orgkit_check_id($1, $2)`, d, e.ID); err != nil {
+		return p.commitFailed(dir, e.ID, base, err)
+	}
 	if _, err := tx.Exec(ctx, `SELECT orgkit_advance($1, $2)`, d, int64(base)); err != nil {
 		return p.commitFailed(dir, e.ID, base, err)
 	}
@@ -66,7 +99,6 @@ func (p *Postgres) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint6
 	if err := decodeRecord(cur, &current); err != nil {
 		return 0, fmt.Errorf("sqlstore: postgres: erase: decode member %s: %w", e.Member, err)
 	}
-	redacted := store.Redact(&current, e.Fields)
 
 	// Every image of the member in the log.
 	rows, err := tx.Query(ctx, `SELECT version, seq, before::text, after::text FROM orgkit_changes
@@ -90,22 +122,51 @@ func (p *Postgres) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint6
 	if err := rows.Err(); err != nil {
 		return 0, pgErr("erase", err)
 	}
+	red := newRedactor(&current, e.Fields)
 	b := &pgx.Batch{}
 	for _, im := range images {
-		after, err := redactImage(im.after, e.Fields)
+		after, err := red.image(im.after)
 		if err != nil {
 			return 0, fmt.Errorf("sqlstore: postgres: erase: version %d: %w", im.version, err)
 		}
-		var before []byte
+		var before *string // JSON as text, so that any query mode sends it as json
 		if im.before != nil {
-			if before, err = redactImage(im.before, e.Fields); err != nil {
+			b, err := red.image(im.before)
+			if err != nil {
 				return 0, fmt.Errorf("sqlstore: postgres: erase: version %d: %w", im.version, err)
 			}
+			before = new(string(b))
 		}
 		b.Queue(`UPDATE orgkit_changes SET before = $4, after = $5 WHERE directory_id = $1 AND version = $2 AND seq = $3`,
-			d, im.version, im.seq, before, after)
+			d, im.version, im.seq, before, string(after))
 	}
 
+	// The free text of every change set.
+	scrub := red.scrubber()
+	metas, err := tx.Query(ctx, `SELECT version, meta::text FROM orgkit_change_sets WHERE directory_id = $1 AND (actor <> '' OR reason <> '')`, d)
+	if err != nil {
+		return 0, pgErr("erase", err)
+	}
+	for metas.Next() {
+		var v int64
+		var raw []byte
+		if err := metas.Scan(&v, &raw); err != nil {
+			return 0, pgErr("erase", err)
+		}
+		meta, changed, err := scrubMeta(scrub, raw)
+		if err != nil {
+			return 0, fmt.Errorf("sqlstore: postgres: erase: change set %d: %w", v, err)
+		}
+		if changed != nil {
+			b.Queue(`UPDATE orgkit_change_sets SET actor = $3, reason = $4, meta = $5 WHERE directory_id = $1 AND version = $2`,
+				d, v, meta.Actor, meta.Reason, string(changed))
+		}
+	}
+	if err := metas.Err(); err != nil {
+		return 0, pgErr("erase", err)
+	}
+	e.Meta, _ = scrub.ScrubMeta(e.Meta)
+	redacted := store.Redact(&current, e.Fields)
 	cs := store.ErasureChangeSet(e, redacted)
 	enc, err := encodeChangeSet(ctx, dir, cs)
 	if err != nil {
@@ -113,12 +174,12 @@ func (p *Postgres) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint6
 	}
 	c := enc.changes[0]
 	b.Queue(`UPDATE orgkit_records SET version = $4, record = $5 WHERE directory_id = $1 AND kind = $2 AND record_id = $3`,
-		d, int16(store.KindMember), m, int64(version), c.after)
+		d, int16(store.KindMember), m, int64(version), string(c.after))
 	b.Queue(`INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)`,
-		d, int64(version), cs.ID, cs.Meta.Actor, cs.Meta.Reason, string(cs.Meta.Origin), cs.Meta.Time, enc.meta)
+		d, int64(version), cs.ID, cs.Meta.Actor, cs.Meta.Reason, string(cs.Meta.Origin), cs.Meta.Time, string(enc.meta))
 	b.Queue(`INSERT INTO orgkit_changes (directory_id, version, seq, kind, record_id, before, after) VALUES ($1, $2, 0, $3, $4, $5, $6)`,
-		d, int64(version), int16(store.KindMember), m, c.before, c.after)
+		d, int64(version), int16(store.KindMember), m, string(c.before), string(c.after))
 	b.Queue(`SELECT pg_notify($1, $2)`, pgChannel, d.String()+":"+strconv.FormatUint(version, 10))
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return p.commitFailed(dir, e.ID, base, err)
@@ -179,6 +240,9 @@ func (s *SQLite) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	if err != nil {
 		return 0, sqliteErr("erase", err)
 	}
+	if err := sqliteCheckID(ctx, tx, dir, e.ID, uint64(head)); err != nil {
+		return uint64(head), fmt.Errorf("sqlstore: sqlite: erase: %w", err)
+	}
 	if uint64(head) != base {
 		return uint64(head), fmt.Errorf("sqlstore: sqlite: erase: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
 	}
@@ -195,7 +259,7 @@ func (s *SQLite) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	if err := decodeRecord(cur, &current); err != nil {
 		return 0, fmt.Errorf("sqlstore: sqlite: erase: decode member %s: %w", e.Member, err)
 	}
-	redacted := store.Redact(&current, e.Fields)
+	red := newRedactor(&current, e.Fields)
 
 	rows, err := tx.QueryContext(ctx, `SELECT version, seq, before, after FROM orgkit_changes
 		WHERE directory_id = ? AND kind = ? AND record_id = ?`, d, int(store.KindMember), m)
@@ -220,13 +284,13 @@ func (s *SQLite) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 		return 0, sqliteErr("erase", err)
 	}
 	for _, im := range images {
-		after, err := redactImage(im.after, e.Fields)
+		after, err := red.image(im.after)
 		if err != nil {
 			return 0, fmt.Errorf("sqlstore: sqlite: erase: version %d: %w", im.version, err)
 		}
 		var before any
 		if im.before != nil {
-			b, err := redactImage(im.before, e.Fields)
+			b, err := red.image(im.before)
 			if err != nil {
 				return 0, fmt.Errorf("sqlstore: sqlite: erase: version %d: %w", im.version, err)
 			}
@@ -237,6 +301,46 @@ func (s *SQLite) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 			return 0, sqliteErr("erase", err)
 		}
 	}
+	// The free text of every change set.
+	scrub := red.scrubber()
+	metas, err := tx.QueryContext(ctx, `SELECT version, meta FROM orgkit_change_sets WHERE directory_id = ? AND (actor <> '' OR reason <> '')`, d)
+	if err != nil {
+		return 0, sqliteErr("erase", err)
+	}
+	type scrubbed struct {
+		version       int64
+		actor, reason string
+		meta          []byte
+	}
+	var updates []scrubbed
+	for metas.Next() {
+		var v int64
+		var raw []byte
+		if err := metas.Scan(&v, &raw); err != nil {
+			metas.Close()
+			return 0, sqliteErr("erase", err)
+		}
+		meta, changed, err := scrubMeta(scrub, raw)
+		if err != nil {
+			metas.Close()
+			return 0, fmt.Errorf("sqlstore: sqlite: erase: change set %d: %w", v, err)
+		}
+		if changed != nil {
+			updates = append(updates, scrubbed{v, meta.Actor, meta.Reason, changed})
+		}
+	}
+	metas.Close()
+	if err := metas.Err(); err != nil {
+		return 0, sqliteErr("erase", err)
+	}
+	for _, u := range updates {
+		if _, err := tx.ExecContext(ctx, `UPDATE orgkit_change_sets SET actor = ?, reason = ?, meta = ? WHERE directory_id = ? AND version = ?`,
+			u.actor, u.reason, string(u.meta), d, u.version); err != nil {
+			return 0, sqliteErr("erase", err)
+		}
+	}
+	e.Meta, _ = scrub.ScrubMeta(e.Meta)
+	redacted := store.Redact(&current, e.Fields)
 	cs := store.ErasureChangeSet(e, redacted)
 	enc, err := encodeChangeSet(ctx, dir, cs)
 	if err != nil {

@@ -22,8 +22,9 @@ import (
 )
 
 // dropper is a TCP proxy in front of the PostgreSQL server that, once armed, cuts the
-// first connection that sends COMMIT: either after the server got it (the commit
-// lands, the client never hears) or instead of forwarding it (nothing lands).
+// first connection that sends the statement that commits (COMMIT, or the one-statement
+// commit): either after the server got it (the commit lands, the client never hears)
+// or instead of forwarding it (nothing lands).
 type dropper struct {
 	ln      net.Listener
 	server  string
@@ -93,7 +94,7 @@ func (d *dropper) forward(c, s net.Conn, cut *atomic.Bool) {
 		n, err := c.Read(buf)
 		if n > 0 {
 			chunk := buf[:n]
-			if mode := d.armed.Load(); mode != 0 && bytes.Contains(bytes.ToLower(chunk), []byte("commit\x00")) && d.armed.CompareAndSwap(mode, 0) {
+			if mode := d.armed.Load(); mode != 0 && commits(chunk) && d.armed.CompareAndSwap(mode, 0) {
 				cut.Store(true)
 				d.dropped.Add(1)
 				if mode == dropAfter {
@@ -113,6 +114,13 @@ func (d *dropper) forward(c, s net.Conn, cut *atomic.Bool) {
 	}
 }
 
+// commits reports whether the client's bytes hold the statement that commits: a
+// COMMIT, or the call of orgkit_commit that is a transaction of its own.
+func commits(chunk []byte) bool {
+	lower := bytes.ToLower(chunk)
+	return bytes.Contains(lower, []byte("commit\x00")) || bytes.Contains(lower, []byte("orgkit_commit("))
+}
+
 func (d *dropper) close() {
 	d.ln.Close()
 	d.mu.Lock()
@@ -129,8 +137,10 @@ func proxied(t *testing.T, dsn string) (*Postgres, *dropper) {
 	d := newDropper(t, net.JoinHostPort(cfg.ConnConfig.Host, fmt.Sprint(cfg.ConnConfig.Port)))
 	addr := d.ln.Addr().(*net.TCPAddr)
 	cfg.ConnConfig.Host, cfg.ConnConfig.Port = addr.IP.String(), uint16(addr.Port)
-	// Statements are described anew each time, so that COMMIT is sent as text.
-	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+	// Statements are sent as text each time, in one message with their arguments, so
+	// that the proxy sees the statement that commits and the server runs it when it
+	// gets it.
+	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
 	for _, f := range cfg.ConnConfig.Fallbacks { // sslmode=prefer: with TLS, then without
 		f.Host, f.Port = addr.IP.String(), uint16(addr.Port)
 	}

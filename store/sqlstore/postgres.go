@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -142,7 +143,7 @@ func (p *Postgres) CreateDirectory(ctx context.Context, d store.DirectoryRecord)
 		return fmt.Errorf("sqlstore: postgres: create directory %s: %w", d.ID, err)
 	}
 	_, err = p.pool.Exec(ctx, `INSERT INTO orgkit_directories (id, key, is_default, created_at, created, record)
-		VALUES ($1, $2, $3, $4, $5, $5)`, d.ID.UUID(), d.Key, d.Default, d.CreatedAt, rec)
+		VALUES ($1, $2, $3, $4, $5, $5)`, d.ID.UUID(), d.Key, d.Default, d.CreatedAt, string(rec))
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23505" {
@@ -294,6 +295,53 @@ func (p *Postgres) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: postgres: commit to %s: %w", dir, err)
 	}
+	if len(enc.changes) < p.opts.CopyThreshold {
+		return p.commitOne(ctx, dir, base, cs, enc)
+	}
+	return p.commitLarge(ctx, dir, base, cs, enc)
+}
+
+// commitOne commits a change set in one statement, one round trip: orgkit_commit
+// does it all in the statement's transaction.
+func (p *Postgres) commitOne(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet, enc *encoded) (uint64, error) {
+	n := len(enc.changes)
+	kinds, ids := make([]int16, n), make([]string, n)
+	befores, afters := make([]*string, n), make([]string, n)
+	for i, c := range enc.changes {
+		kinds[i], ids[i], afters[i] = int16(c.kind), c.id.String(), string(c.after)
+		if c.before != nil {
+			b := string(c.before)
+			befores[i] = &b
+		}
+	}
+	conn, err := p.pool.Acquire(ctx)
+	if err != nil {
+		return 0, pgErr(fmt.Sprintf("commit to %s", dir), err)
+	}
+	defer conn.Release()
+	var version int64
+	err = conn.QueryRow(ctx, `SELECT orgkit_commit($1::uuid, $2::bigint, $3::uuid, $4::text, $5::text, $6::text, $7::timestamptz, $8::json,
+		$9::smallint[], $10::uuid[], $11::text[], $12::text[])`,
+		dir.String(), int64(base), cs.ID.String(), cs.Meta.Actor, cs.Meta.Reason, string(origin(cs.Meta)), cs.Meta.Time, string(enc.meta),
+		kinds, ids, befores, afters).Scan(&version)
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) || pgconn.SafeToRetry(err) {
+			return p.commitFailed(dir, cs.ID, base, err) // the statement failed, or was never sent
+		}
+		return 0, fmt.Errorf("sqlstore: postgres: commit of change set %s to %s as version %d: %w: %w", cs.ID, dir, base+1, store.ErrOutcomeUnknown, err)
+	}
+	if uint64(version) != base+1 {
+		return 0, fmt.Errorf("sqlstore: postgres: commit to %s on base %d made version %d: %w", dir, base, version, store.ErrContract)
+	}
+	cs.Version = uint64(version)
+	p.hub.committed(dir, cs.Version)
+	return cs.Version, nil
+}
+
+// commitLarge commits a large change set (an import) in a transaction that streams
+// the images with COPY.
+func (p *Postgres) commitLarge(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet, enc *encoded) (uint64, error) {
 	version := base + 1
 	tx, err := p.pool.Begin(ctx)
 	if err != nil {
@@ -303,54 +351,26 @@ func (p *Postgres) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint
 
 	d := dir.UUID()
 	b := &pgx.Batch{}
+	b.Queue(`SELECT orgkit_check_id($1, $2)`, d, cs.ID)
 	b.Queue(`SELECT orgkit_advance($1, $2)`, d, int64(base))
 	b.Queue(`INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		d, int64(version), cs.ID, cs.Meta.Actor, cs.Meta.Reason, string(origin(cs.Meta)), cs.Meta.Time, len(enc.changes), enc.meta)
+		d, int64(version), cs.ID, cs.Meta.Actor, cs.Meta.Reason, string(origin(cs.Meta)), cs.Meta.Time, len(enc.changes), string(enc.meta))
 	var settings []byte
-	large := len(enc.changes) >= p.opts.CopyThreshold
-	if !large {
-		n := len(enc.changes)
-		seqs, kinds, ids := make([]int32, n), make([]int16, n), make([]uuid.UUID, n)
-		befores, afters := make([][]byte, n), make([][]byte, n)
-		var rk []int16
-		var rid []uuid.UUID
-		var rrec [][]byte
-		for i, c := range enc.changes {
-			seqs[i], kinds[i], ids[i], befores[i], afters[i] = int32(i), int16(c.kind), c.id, c.before, c.after
-			if c.kind == store.KindSettings {
-				settings = c.after
-				continue
-			}
-			rk, rid, rrec = append(rk, int16(c.kind)), append(rid, c.id), append(rrec, c.after)
-		}
-		b.Queue(`INSERT INTO orgkit_changes (directory_id, version, seq, kind, record_id, before, after)
-			SELECT $1, $2, s, k, r, b::json, a::json FROM unnest($3::integer[], $4::smallint[], $5::uuid[], $6::text[], $7::text[]) AS t(s, k, r, b, a)`,
-			d, int64(version), seqs, kinds, ids, befores, afters)
-		if len(rk) > 0 {
-			b.Queue(`INSERT INTO orgkit_records (directory_id, kind, record_id, version, record)
-				SELECT $1, k, r, $2, a::json FROM unnest($3::smallint[], $4::uuid[], $5::text[]) AS t(k, r, a)
-				ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record`,
-				d, int64(version), rk, rid, rrec)
-		}
-	} else {
-		for _, c := range enc.changes {
-			if c.kind == store.KindSettings {
-				settings = c.after
-			}
+	for _, c := range enc.changes {
+		if c.kind == store.KindSettings {
+			settings = c.after
 		}
 	}
 	if settings != nil {
-		b.Queue(`UPDATE orgkit_directories SET record = $2 WHERE id = $1`, d, settings)
+		b.Queue(`UPDATE orgkit_directories SET record = $2 WHERE id = $1`, d, string(settings))
 	}
 	b.Queue(`SELECT pg_notify($1, $2)`, pgChannel, d.String()+":"+strconv.FormatUint(version, 10))
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return p.commitFailed(dir, cs.ID, base, err)
 	}
-	if large {
-		if err := p.copyChanges(ctx, tx, d, version, enc.changes); err != nil {
-			return 0, pgErr(fmt.Sprintf("commit to %s", dir), err)
-		}
+	if err := p.copyChanges(ctx, tx, d, version, enc.changes); err != nil {
+		return 0, pgErr(fmt.Sprintf("commit to %s", dir), err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		var pe *pgconn.PgError
@@ -375,9 +395,14 @@ func (p *Postgres) commitFailed(dir orgkit.DirectoryID, id uuid.UUID, base uint6
 		case "OK409":
 			head, _ := strconv.ParseUint(pe.Detail, 10, 64)
 			return head, fmt.Errorf("sqlstore: postgres: commit: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
+		case "OK412":
+			version, head, _ := strings.Cut(pe.Detail, ":")
+			h, _ := strconv.ParseUint(head, 10, 64)
+			return h, fmt.Errorf("sqlstore: postgres: commit to %s: change set %s was committed before, as version %s: %w: %w",
+				dir, id, version, store.ErrDuplicateID, orgkit.ErrPrecondition)
 		case "23505":
 			if pe.ConstraintName == "orgkit_change_sets_id" {
-				return 0, fmt.Errorf("sqlstore: postgres: commit to %s: change set %s was committed before: %w", dir, id, orgkit.ErrPrecondition)
+				return 0, fmt.Errorf("sqlstore: postgres: commit to %s: change set %s was committed before: %w: %w", dir, id, store.ErrDuplicateID, orgkit.ErrPrecondition)
 			}
 		}
 	}

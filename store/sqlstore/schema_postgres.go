@@ -82,6 +82,50 @@ BEGIN
 	RETURN h;
 END $$;
 ` + pgViews,
+
+	// 2: a commit in one statement, so that committing a change set costs one round
+	// trip; a change-set ID is checked before the base.
+	`
+-- orgkit_check_id raises OK412 when the directory's log holds the change set ID
+-- already; DETAIL holds "version:head".
+CREATE FUNCTION orgkit_check_id(dir uuid, csid uuid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE v bigint; h bigint;
+BEGIN
+	SELECT version INTO v FROM orgkit_change_sets WHERE directory_id = dir AND change_set_id = csid;
+	IF v IS NOT NULL THEN
+		SELECT head INTO h FROM orgkit_directories WHERE id = dir;
+		RAISE EXCEPTION 'change set % was committed before, as version %', csid, v
+			USING ERRCODE = 'OK412', DETAIL = v::text || ':' || h::text;
+	END IF;
+END $$;
+
+-- orgkit_commit appends a change set as version base+1 and returns that version:
+-- the ID check, the head's advance, the change set, its changes (kinds, ids,
+-- befores, afters: one element per change, in order), the records' latest images,
+-- the settings and the notification. It raises what orgkit_check_id and
+-- orgkit_advance raise.
+CREATE FUNCTION orgkit_commit(dir uuid, base bigint, csid uuid, actor text, reason text, origin text, at timestamptz,
+	meta json, kinds smallint[], ids uuid[], befores text[], afters text[]) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE h bigint; settings text;
+BEGIN
+	PERFORM orgkit_check_id(dir, csid);
+	h := orgkit_advance(dir, base);
+	INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
+		VALUES (dir, h, csid, actor, reason, origin, at, cardinality(kinds), meta);
+	INSERT INTO orgkit_changes (directory_id, version, seq, kind, record_id, before, after)
+		SELECT dir, h, t.n - 1, t.k, t.r, t.b::json, t.a::json
+		FROM unnest(kinds, ids, befores, afters) WITH ORDINALITY AS t(k, r, b, a, n);
+	INSERT INTO orgkit_records (directory_id, kind, record_id, version, record)
+		SELECT dir, t.k, t.r, h, t.a::json FROM unnest(kinds, ids, afters) AS t(k, r, a) WHERE t.k <> 1
+		ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record;
+	SELECT t.a INTO settings FROM unnest(kinds, afters) AS t(k, a) WHERE t.k = 1;
+	IF settings IS NOT NULL THEN
+		UPDATE orgkit_directories SET record = settings::json WHERE id = dir;
+	END IF;
+	PERFORM pg_notify('orgkit_commits', dir::text || ':' || h::text);
+	RETURN h;
+END $$;
+`,
 }
 
 // pgViews are the documented read-only views (see the package documentation).

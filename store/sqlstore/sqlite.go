@@ -300,13 +300,11 @@ func (s *SQLite) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64
 	if err != nil {
 		return 0, sqliteErr("commit to "+d, err)
 	}
+	if err := sqliteCheckID(ctx, tx, dir, cs.ID, uint64(head)); err != nil {
+		return uint64(head), fmt.Errorf("sqlstore: sqlite: commit: %w", err)
+	}
 	if uint64(head) != base {
 		return uint64(head), fmt.Errorf("sqlstore: sqlite: commit: directory %s is at version %d, not %d: %w", dir, head, base, orgkit.ErrConflict)
-	}
-	var landed int64
-	err = tx.QueryRowContext(ctx, `SELECT version FROM orgkit_change_sets WHERE directory_id = ? AND change_set_id = ?`, d, cs.ID.String()).Scan(&landed)
-	if err == nil {
-		return 0, fmt.Errorf("sqlstore: sqlite: commit to %s: change set %s was committed before, as version %d: %w", dir, cs.ID, landed, orgkit.ErrPrecondition)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d, int64(version), cs.ID.String(), cs.Meta.Actor, cs.Meta.Reason,
@@ -354,6 +352,20 @@ func (s *SQLite) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64
 	cs.Version = version
 	s.hub.committed(dir, version)
 	return version, nil
+}
+
+// sqliteCheckID refuses a change-set ID the directory's log already holds.
+func sqliteCheckID(ctx context.Context, tx *sql.Tx, dir orgkit.DirectoryID, id uuid.UUID, head uint64) error {
+	var landed int64
+	err := tx.QueryRowContext(ctx, `SELECT version FROM orgkit_change_sets WHERE directory_id = ? AND change_set_id = ?`, dir.String(), id.String()).Scan(&landed)
+	switch {
+	case err == nil:
+		return fmt.Errorf("directory %s (at version %d): change set %s was committed before, as version %d: %w: %w",
+			dir, head, id, landed, store.ErrDuplicateID, orgkit.ErrPrecondition)
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	}
+	return err
 }
 
 // insertRows inserts n rows of cols columns, sqliteBatch rows per statement; row

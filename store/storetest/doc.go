@@ -26,7 +26,9 @@
 // concurrent writers); empty change sets and change sets without an ID refused with
 // orgkit.ErrInvalid; a gap-free, ascending history read in pages, each exactly as
 // long as its limit unless the head comes first (limit < 1 refused), also after
-// writers raced each other, each change set in it exactly once; change-set IDs kept; exact round trips of every record type with every field set, and of sparse
+// writers raced each other, each change set in it exactly once; change-set IDs kept, and
+// a change set whose ID the directory already holds refused with store.ErrDuplicateID
+// whatever its base; exact round trips of every record type with every field set, and of sparse
 // records with nil slices and maps, through both Load and Changes; the latest image
 // of an updated record, retired records kept; settings changes that keep a
 // directory's ID, key, default flag and creation time; directories isolated from

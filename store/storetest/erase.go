@@ -22,15 +22,16 @@ import (
 type Erased struct {
 	Directory orgkit.DirectoryID
 	Member    orgkit.MemberID
-	// Values are the erased values as text, each distinctive enough (at least 12
-	// characters, random) that finding one anywhere means it was not erased.
+	// Values are the erased values as text, each distinctive enough (random, at
+	// least 11 characters) that finding one anywhere means it was not erased.
 	Values []string
 }
 
 // Erase runs an erasure on s and checks the store.Eraser contract: a member with
 // every field set is created, edited (every personal field gets a second value) and
-// deactivated; then its personal fields are erased. It checks that nothing Load,
-// Changes or Directories return holds an erased value, that the structure (IDs,
+// deactivated, by change sets whose actor and reason quote its values; then its
+// personal fields are erased. It checks that nothing Load, Changes or Directories
+// return holds an erased value, that the free text keeps what is not personal, that the structure (IDs,
 // versions, departments, the other member) is kept, that the erasure is recorded as
 // its own change set, and that stale or invalid requests are refused. It returns
 // what it erased, so that a store's own test can also scan its storage.
@@ -44,20 +45,31 @@ func Erase(t *testing.T, s store.Eraser) Erased {
 	ada := distinctMember(dept.ID, "one")
 	bob := newMember("Bob")
 	bob.Primary = dept.ID
-	_, err := s.Commit(ctx, d.ID, 0, changeSet(nodeChange(nil, dept), memberChange(nil, ada), memberChange(nil, bob)))
+	// Writers quote personal values in the free text of change sets: the actor and
+	// the reason, in other writings than the record's (a national mobile, other case).
+	national := func(m *member.Member) string { return strings.TrimPrefix(m.Mobile, "+86") }
+	v1 := changeSet(nodeChange(nil, dept), memberChange(nil, ada), memberChange(nil, bob))
+	v1.Meta.Reason = "hire " + ada.SystemName.Default + " and Bob"
+	_, err := s.Commit(ctx, d.ID, 0, v1)
 	require.NoError(t, err)
 	ada2 := distinctMember(dept.ID, "two")
 	ada2.ID = ada.ID
-	_, err = s.Commit(ctx, d.ID, 1, changeSet(memberChange(ada, ada2)))
+	v2 := changeSet(memberChange(ada, ada2))
+	v2.Meta.Actor = ada.Email
+	v2.Meta.Reason = fmt.Sprintf("fix mobile %s of %s", national(ada), ada.FullName)
+	_, err = s.Commit(ctx, d.ID, 1, v2)
 	require.NoError(t, err)
 	ada3 := ada2.Clone()
 	ada3.Status = orgkit.Inactive
-	_, err = s.Commit(ctx, d.ID, 2, changeSet(memberChange(ada2, ada3)))
+	v3 := changeSet(memberChange(ada2, ada3))
+	v3.Meta.Reason = fmt.Sprintf("deactivate %s (employee %s), mobile %s", strings.ToUpper(ada2.LoginAccount), ada2.EmployeeNumber, national(ada2))
+	_, err = s.Commit(ctx, d.ID, 2, v3)
 	require.NoError(t, err)
 
 	fields := store.PersonalFields()
 	values := personalValues(ada, fields)
 	values = append(values, personalValues(ada2, fields)...)
+	values = append(values, national(ada), national(ada2), strings.ToUpper(ada2.LoginAccount))
 	all := func() string { // everything the store can return, as text
 		recs, err := s.Load(ctx, d.ID)
 		require.NoError(t, err)
@@ -85,6 +97,10 @@ func Erase(t *testing.T, s store.Eraser) Erased {
 	assert.ErrorIs(t, err, orgkit.ErrNotFound, "an unknown member")
 	_, err = s.Erase(ctx, orgkit.NewDirectoryID(), 3, e)
 	assert.ErrorIs(t, err, orgkit.ErrNotFound, "an unknown directory")
+	taken := e
+	taken.ID = v2.ID
+	_, err = s.Erase(ctx, d.ID, 3, taken)
+	assert.ErrorIs(t, err, store.ErrDuplicateID, "an erasure with the ID of a committed change set")
 	for name, bad := range map[string]store.Erasure{
 		"no ID":         {Member: ada.ID, Fields: fields},
 		"no member":     {ID: newChangeSetID(), Fields: fields},
@@ -102,7 +118,7 @@ func Erase(t *testing.T, s store.Eraser) Erased {
 
 	after := all()
 	for _, v := range values {
-		assert.NotContains(t, after, v, "an erased value is still returned by the store")
+		assert.False(t, strings.Contains(after, v), "erased value %q is still returned by the store", v)
 	}
 
 	// The structure stays.
@@ -131,6 +147,21 @@ func Erase(t *testing.T, s store.Eraser) Erased {
 	assert.Equal(t, bob, log[0].Changes[2].After, "another member's image is untouched")
 	assert.Equal(t, store.Redact(ada, fields), log[1].Changes[0].Before, "version 2's before-image is redacted")
 	assert.Equal(t, store.Redact(ada2, fields), log[1].Changes[0].After, "version 2's after-image is redacted")
+	// Free text keeps what is not personal.
+	for i, want := range []store.Meta{
+		{Actor: v1.Meta.Actor, Reason: "hire [erased] and Bob"},
+		{Actor: "[erased]", Reason: "fix mobile [erased] of [erased]"},
+		{Actor: v3.Meta.Actor, Reason: "deactivate [erased] (employee [erased]), mobile [erased]"},
+	} {
+		got := log[i].Meta
+		assert.Equal(t, want.Actor, got.Actor, "version %d's actor", i+1)
+		assert.Equal(t, want.Reason, got.Reason, "version %d's reason: erased values are scrubbed from free text", i+1)
+		orig := []*store.ChangeSet{v1, v2, v3}[i].Meta
+		assert.Equal(t, orig.Origin, got.Origin, "version %d's origin", i+1)
+		assert.True(t, orig.Time.Equal(got.Time), "version %d's time", i+1)
+		assert.Equal(t, orig.Erased, got.Erased, "version %d's erased fields", i+1)
+		assert.Equal(t, orig.IfVersion, got.IfVersion, "version %d's pinned version", i+1)
+	}
 	rec := log[3]
 	assert.Equal(t, e.ID, rec.ID, "the erasure's change set keeps its ID")
 	assert.Equal(t, store.OriginErase, rec.Meta.Origin)

@@ -785,6 +785,24 @@ func testChangeSetID(t *testing.T, s store.Store) {
 	require.NoError(t, err)
 	require.Len(t, page, 1)
 	assert.Equal(t, ids[1], page[0].ID, "Changes(base, 1) returns version base+1 with its ID")
+
+	// The ID is an idempotency key: a change set lands once, and committing it again
+	// — on the head or on the stale base it was planned on — is refused.
+	for _, tc := range []struct {
+		id   uuid.UUID
+		base uint64
+	}{{ids[2], 3}, {ids[0], 0}, {ids[1], 1}} {
+		again := changeSet(memberChange(nil, newMember("Again")))
+		again.ID = tc.id
+		head, err := s.Commit(ctx, d.ID, tc.base, again)
+		assert.ErrorIs(t, err, store.ErrDuplicateID, "change set %s committed again on base %d", tc.id, tc.base)
+		assert.ErrorIs(t, err, orgkit.ErrPrecondition)
+		assert.NotErrorIs(t, err, orgkit.ErrConflict, "a retry learns that its change set landed, not that it conflicts")
+		assert.Equal(t, uint64(len(ids)), head, "a refused commit returns the current head")
+	}
+	after, err := allChanges(ctx, s, d.ID, 0)
+	require.NoError(t, err)
+	assertChangeSets(t, log, after, "the log after refused commits of taken IDs")
 }
 
 func testNoAliasing(t *testing.T, s store.Store) {
