@@ -20,7 +20,7 @@ const ErasedMark = "[erased]"
 // every change set's Meta of the directory through ScrubMeta.
 //
 // It looks for the text values of the erased fields in every image of the member:
-// names in every language, mobile, email, accounts, numbers, job title, responsible
+// names (system name in every language, full, given and family name), mobile, email, accounts, numbers, job title, responsible
 // lines, avatar, the free-text fields, the external ID and the birthday (as
 // YYYY-MM-DD). Matching ignores case. A phone number (mobile, office phone, QQ) is
 // also found in any other writing of its digits: national or international, with
@@ -102,6 +102,10 @@ func textValues(m *member.Member, f member.Field) []string {
 		return out
 	case member.FullNameField:
 		return []string{m.FullName}
+	case member.GivenNameField:
+		return []string{m.GivenName}
+	case member.FamilyNameField:
+		return []string{m.FamilyName}
 	case member.MobileField:
 		return []string{m.Mobile}
 	case member.EmailField:
