@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,6 +183,9 @@ func baseURL(r *http.Request) string {
 		scheme = p
 	}
 	path := r.URL.Path
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && u.Path != "" {
+		path = u.Path // as the client sent it, before any http.StripPrefix
+	}
 	for _, ep := range []string{"/Users", "/Groups", "/ServiceProviderConfig", "/ResourceTypes", "/Schemas"} {
 		if i := indexFold(path, ep); i >= 0 {
 			path = path[:i]
