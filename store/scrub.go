@@ -73,7 +73,7 @@ func NewScrubber(fields []member.Field, images ...*member.Member) *Scrubber {
 					continue
 				}
 				addPlain(v)
-				if f == member.MobileField || f == member.OfficePhoneField || f == member.QQField {
+				if f == member.MobileField || f == member.MobileAsWrittenField || f == member.OfficePhoneField || f == member.QQField {
 					addDigits(v)
 				}
 			}
@@ -106,6 +106,10 @@ func textValues(m *member.Member, f member.Field) []string {
 		return []string{m.GivenName}
 	case member.FamilyNameField:
 		return []string{m.FamilyName}
+	case member.MobileAsWrittenField:
+		return []string{m.MobileAsWritten}
+	case member.EmailAsWrittenField:
+		return []string{m.EmailAsWritten}
 	case member.MobileField:
 		return []string{m.Mobile}
 	case member.EmailField:
