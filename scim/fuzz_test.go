@@ -95,3 +95,69 @@ func FuzzParsePath(f *testing.F) {
 		}
 	})
 }
+
+// FuzzApplyPatch: any body either decodes and applies, or is refused with a 400 *Error;
+// Apply never modifies its input and never panics. Seeds are the PATCH bodies Microsoft
+// Entra ID and Okta send.
+func FuzzApplyPatch(f *testing.F) {
+	for _, s := range []string{
+		ops(`[{"op":"Replace","path":"active","value":"False"}]`),
+		ops(`[{"op":"replace","value":{"displayName":"Pvlo","emails[type eq \"work\"].value":"a@b.c","name.givenName":"G","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"E"}}]`),
+		ops(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"m-2"}]`),
+		ops(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+1 555"}]`),
+		ops(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"}]}]`),
+		ops(`[{"op":"Remove","path":"members","value":[{"value":"u1"}]}]`),
+		ops(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales"}}]`),
+		ops(`[{"op":"remove","path":"members[value eq \"u2\"]"}]`),
+		ops(`[{"op":"replace","value":{"active":false}}]`),
+	} {
+		f.Add([]byte(s))
+	}
+	users, groups := scim.NewUserResourceType(), scim.NewGroupResourceType()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := scim.DecodePatch(body)
+		if err != nil {
+			var se *scim.Error
+			if !errors.As(err, &se) || se.Status != 400 {
+				t.Fatalf("DecodePatch: %v is not a 400 *Error", err)
+			}
+			return
+		}
+		for _, c := range []struct {
+			res map[string]any
+			rt  *scim.ResourceType
+		}{{fuzzAlice(t), users}, {fuzzGroup(), groups}, {fuzzAlice(t), nil}} {
+			before, _ := json.Marshal(c.res)
+			out, err := req.Apply(c.res, c.rt)
+			after, _ := json.Marshal(c.res)
+			if string(before) != string(after) {
+				t.Fatalf("Apply modified its input")
+			}
+			if err != nil {
+				var se *scim.Error
+				if !errors.As(err, &se) || se.Status != 400 {
+					t.Fatalf("Apply: %v is not a 400 *Error", err)
+				}
+				continue
+			}
+			if _, err := json.Marshal(out.Resource); err != nil {
+				t.Fatalf("patched resource does not encode: %v", err)
+			}
+		}
+	})
+}
+
+func fuzzAlice(t *testing.T) map[string]any {
+	d := json.NewDecoder(strings.NewReader(aliceJSON))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func fuzzGroup() map[string]any {
+	return map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales",
+		"members": []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2", "display": "Two"}}}
+}
