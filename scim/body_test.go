@@ -12,20 +12,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type errWrap struct{ err error }
+type protoErrWrap struct{ err error }
 
-func (e errWrap) Error() string { return "wrapped: " + e.err.Error() }
-func (e errWrap) Unwrap() error { return e.err }
+func (e protoErrWrap) Error() string { return "wrapped: " + e.err.Error() }
+func (e protoErrWrap) Unwrap() error { return e.err }
 
-func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+func protoRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
-// countingReader counts the bytes read from it.
-type countingReader struct {
+// protoCountingReader counts the bytes read from it.
+type protoCountingReader struct {
 	r io.Reader
 	n int
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
+func (c *protoCountingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
@@ -38,7 +38,7 @@ func TestReadBody(t *testing.T) {
 	assert.Equal(t, `{"userName":"a"}`, string(b))
 
 	// declared too large: refused without reading
-	body := &countingReader{r: strings.NewReader(strings.Repeat("x", 200))}
+	body := &protoCountingReader{r: strings.NewReader(strings.Repeat("x", 200))}
 	req = httptest.NewRequest(http.MethodPost, "/Users", body)
 	req.ContentLength = 200
 	_, err = scim.ReadBody(req, 100)
@@ -48,7 +48,7 @@ func TestReadBody(t *testing.T) {
 	assert.Equal(t, 0, body.n)
 
 	// undeclared (chunked) and too large: refused after limit+1 bytes
-	body = &countingReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
+	body = &protoCountingReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
 	req = httptest.NewRequest(http.MethodPost, "/Users", body)
 	req.ContentLength = -1
 	_, err = scim.ReadBody(req, 100)

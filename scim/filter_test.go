@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func cmp(attr string, op scim.Op, v any) *scim.Compare {
+func protoCmp(attr string, op scim.Op, v any) *scim.Compare {
 	return &scim.Compare{Path: scim.Path{Attr: attr}, Op: op, Value: v}
 }
 
@@ -23,11 +23,11 @@ func TestParseFilterTree(t *testing.T) {
 		want scim.Filter
 	}{
 		// Entra ID and Okta: the lookups they make before creating a user or group.
-		{`userName eq "a@b.com"`, cmp("userName", scim.Eq, "a@b.com")},
-		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, cmp("externalId", scim.Eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
-		{`displayName eq "Sales"`, cmp("displayName", scim.Eq, "Sales")},
+		{`userName eq "a@b.com"`, protoCmp("userName", scim.Eq, "a@b.com")},
+		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, protoCmp("externalId", scim.Eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
+		{`displayName eq "Sales"`, protoCmp("displayName", scim.Eq, "Sales")},
 		// case-insensitive operators and keywords
-		{`UserName EQ "x" AND active Eq TRUE`, &scim.And{Left: cmp("UserName", scim.Eq, "x"), Right: cmp("active", scim.Eq, true)}},
+		{`UserName EQ "x" AND active Eq TRUE`, &scim.And{Left: protoCmp("UserName", scim.Eq, "x"), Right: protoCmp("active", scim.Eq, true)}},
 		{`title pr`, &scim.Compare{Path: scim.Path{Attr: "title"}, Op: scim.Pr}},
 		{`name.familyName co "O'Malley"`, &scim.Compare{Path: scim.Path{Attr: "name", Sub: "familyName"}, Op: scim.Co, Value: "O'Malley"}},
 		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"`,
@@ -35,22 +35,22 @@ func TestParseFilterTree(t *testing.T) {
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`,
 			&scim.Compare{Path: scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager", Sub: "value"}, Op: scim.Eq, Value: "26118915-6090-4610-87e4-49d8ca9f808d"}},
 		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, &scim.Compare{Path: scim.Path{Attr: "meta", Sub: "lastModified"}, Op: scim.Gt, Value: "2011-05-13T04:42:34Z"}},
-		{`count ge -1.5e3`, cmp("count", scim.Ge, json.Number("-1.5e3"))},
-		{`nickName eq null`, cmp("nickName", scim.Eq, nil)},
-		{`title eq "a \"quoted\" \u00e9\n"`, cmp("title", scim.Eq, "a \"quoted\" é\n")},
+		{`count ge -1.5e3`, protoCmp("count", scim.Ge, json.Number("-1.5e3"))},
+		{`nickName eq null`, protoCmp("nickName", scim.Eq, nil)},
+		{`title eq "a \"quoted\" \u00e9\n"`, protoCmp("title", scim.Eq, "a \"quoted\" é\n")},
 		// precedence: and binds tighter than or
-		{`a eq 1 or b eq 2 and c eq 3`, &scim.Or{Left: cmp("a", scim.Eq, json.Number("1")),
-			Right: &scim.And{Left: cmp("b", scim.Eq, json.Number("2")), Right: cmp("c", scim.Eq, json.Number("3"))}}},
-		{`(a eq 1 or b eq 2) and c eq 3`, &scim.And{Left: &scim.Or{Left: cmp("a", scim.Eq, json.Number("1")), Right: cmp("b", scim.Eq, json.Number("2"))},
-			Right: cmp("c", scim.Eq, json.Number("3"))}},
-		{`not (a eq 1) and b eq 2`, &scim.And{Left: &scim.Not{Filter: cmp("a", scim.Eq, json.Number("1"))}, Right: cmp("b", scim.Eq, json.Number("2"))}},
+		{`a eq 1 or b eq 2 and c eq 3`, &scim.Or{Left: protoCmp("a", scim.Eq, json.Number("1")),
+			Right: &scim.And{Left: protoCmp("b", scim.Eq, json.Number("2")), Right: protoCmp("c", scim.Eq, json.Number("3"))}}},
+		{`(a eq 1 or b eq 2) and c eq 3`, &scim.And{Left: &scim.Or{Left: protoCmp("a", scim.Eq, json.Number("1")), Right: protoCmp("b", scim.Eq, json.Number("2"))},
+			Right: protoCmp("c", scim.Eq, json.Number("3"))}},
+		{`not (a eq 1) and b eq 2`, &scim.And{Left: &scim.Not{Filter: protoCmp("a", scim.Eq, json.Number("1"))}, Right: protoCmp("b", scim.Eq, json.Number("2"))}},
 		{`emails[type eq "work" and primary eq true]`, &scim.ValuePath{Path: scim.Path{Attr: "emails"},
-			Filter: &scim.And{Left: cmp("type", scim.Eq, "work"), Right: cmp("primary", scim.Eq, true)}}},
+			Filter: &scim.And{Left: protoCmp("type", scim.Eq, "work"), Right: protoCmp("primary", scim.Eq, true)}}},
 		// Entra ID: emails[type eq "work"].value eq "x" (a sub-attribute after the brackets)
 		{`emails[type eq "work"].value eq "x@y.com"`, &scim.ValuePath{Path: scim.Path{Attr: "emails"},
-			Filter: &scim.And{Left: cmp("type", scim.Eq, "work"), Right: cmp("value", scim.Eq, "x@y.com")}}},
+			Filter: &scim.And{Left: protoCmp("type", scim.Eq, "work"), Right: protoCmp("value", scim.Eq, "x@y.com")}}},
 		// an attribute named like a keyword
-		{`not eq "x"`, cmp("not", scim.Eq, "x")},
+		{`not eq "x"`, protoCmp("not", scim.Eq, "x")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestEqualityValue(t *testing.T) {
 	}
 }
 
-func decode(t *testing.T, s string) map[string]any {
+func protoDecode(t *testing.T, s string) map[string]any {
 	t.Helper()
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
@@ -167,7 +167,7 @@ func decode(t *testing.T, s string) map[string]any {
 	return m
 }
 
-const aliceJSON = `{
+const protoAliceJSON = `{
   "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
   "id": "2819c223-7f76-453a-919d-413861904646",
   "externalId": "Alice-Ext",
@@ -188,7 +188,7 @@ const aliceJSON = `{
 }`
 
 func TestMatch(t *testing.T) {
-	alice := decode(t, aliceJSON)
+	alice := protoDecode(t, protoAliceJSON)
 	users := scim.NewUserResourceType()
 	tests := []struct {
 		filter string
@@ -240,7 +240,7 @@ func TestMatch(t *testing.T) {
 
 // Without a resource type every string comparison is case-insensitive.
 func TestMatchWithoutSchema(t *testing.T) {
-	alice := decode(t, aliceJSON)
+	alice := protoDecode(t, protoAliceJSON)
 	f, err := scim.ParseFilter(`externalId eq "alice-ext" and emails[type eq "WORK"]`)
 	require.NoError(t, err)
 	assert.True(t, scim.Match(f, alice, nil))

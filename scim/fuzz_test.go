@@ -28,7 +28,7 @@ func FuzzParseFilter(f *testing.F) {
 		f.Add(s)
 	}
 	alice := map[string]any{}
-	if err := json.Unmarshal([]byte(aliceJSON), &alice); err != nil {
+	if err := json.Unmarshal([]byte(protoAliceJSON), &alice); err != nil {
 		f.Fatal(err)
 	}
 	users := scim.NewUserResourceType()
@@ -101,15 +101,15 @@ func FuzzParsePath(f *testing.F) {
 // Entra ID and Okta send.
 func FuzzApplyPatch(f *testing.F) {
 	for _, s := range []string{
-		ops(`[{"op":"Replace","path":"active","value":"False"}]`),
-		ops(`[{"op":"replace","value":{"displayName":"Pvlo","emails[type eq \"work\"].value":"a@b.c","name.givenName":"G","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"E"}}]`),
-		ops(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"m-2"}]`),
-		ops(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+1 555"}]`),
-		ops(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"}]}]`),
-		ops(`[{"op":"Remove","path":"members","value":[{"value":"u1"}]}]`),
-		ops(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales"}}]`),
-		ops(`[{"op":"remove","path":"members[value eq \"u2\"]"}]`),
-		ops(`[{"op":"replace","value":{"active":false}}]`),
+		protoOps(`[{"op":"Replace","path":"active","value":"False"}]`),
+		protoOps(`[{"op":"replace","value":{"displayName":"Pvlo","emails[type eq \"work\"].value":"a@b.c","name.givenName":"G","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"E"}}]`),
+		protoOps(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"m-2"}]`),
+		protoOps(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+1 555"}]`),
+		protoOps(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"}]}]`),
+		protoOps(`[{"op":"Remove","path":"members","value":[{"value":"u1"}]}]`),
+		protoOps(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales"}}]`),
+		protoOps(`[{"op":"remove","path":"members[value eq \"u2\"]"}]`),
+		protoOps(`[{"op":"replace","value":{"active":false}}]`),
 	} {
 		f.Add([]byte(s))
 	}
@@ -126,7 +126,7 @@ func FuzzApplyPatch(f *testing.F) {
 		for _, c := range []struct {
 			res map[string]any
 			rt  *scim.ResourceType
-		}{{fuzzAlice(t), users}, {fuzzGroup(), groups}, {fuzzAlice(t), nil}} {
+		}{{protoFuzzAlice(t), users}, {protoFuzzGroup(), groups}, {protoFuzzAlice(t), nil}} {
 			before, _ := json.Marshal(c.res)
 			out, err := req.Apply(c.res, c.rt)
 			after, _ := json.Marshal(c.res)
@@ -147,8 +147,8 @@ func FuzzApplyPatch(f *testing.F) {
 	})
 }
 
-func fuzzAlice(t *testing.T) map[string]any {
-	d := json.NewDecoder(strings.NewReader(aliceJSON))
+func protoFuzzAlice(t *testing.T) map[string]any {
+	d := json.NewDecoder(strings.NewReader(protoAliceJSON))
 	d.UseNumber()
 	var m map[string]any
 	if err := d.Decode(&m); err != nil {
@@ -157,7 +157,7 @@ func fuzzAlice(t *testing.T) map[string]any {
 	return m
 }
 
-func fuzzGroup() map[string]any {
+func protoFuzzGroup() map[string]any {
 	return map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales",
 		"members": []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2", "display": "Two"}}}
 }

@@ -19,33 +19,33 @@ import (
 //   - [okta-scim20]: Okta Developer, "Okta and SCIM Version 2.0" (user and group push
 //     request samples).
 
-const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+const protoEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
-func patch(t *testing.T, res map[string]any, rt *scim.ResourceType, body string) (*scim.PatchResult, error) {
+func protoPatch(t *testing.T, res map[string]any, rt *scim.ResourceType, body string) (*scim.PatchResult, error) {
 	t.Helper()
 	req, err := scim.DecodePatch([]byte(body))
 	require.NoError(t, err)
-	before := deepJSON(t, res)
+	before := protoJSON(t, res)
 	out, err := req.Apply(res, rt)
-	assert.Equal(t, before, deepJSON(t, res), "Apply never modifies its input")
+	assert.Equal(t, before, protoJSON(t, res), "Apply never modifies its input")
 	return out, err
 }
 
-func mustPatch(t *testing.T, res map[string]any, rt *scim.ResourceType, body string) *scim.PatchResult {
+func protoMustPatch(t *testing.T, res map[string]any, rt *scim.ResourceType, body string) *scim.PatchResult {
 	t.Helper()
-	out, err := patch(t, res, rt, body)
+	out, err := protoPatch(t, res, rt, body)
 	require.NoError(t, err)
 	return out
 }
 
-func deepJSON(t *testing.T, v any) string {
+func protoJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
 }
 
-func scimErr(t *testing.T, err error, typ scim.ErrorType) *scim.Error {
+func protoErr(t *testing.T, err error, typ scim.ErrorType) *scim.Error {
 	t.Helper()
 	var se *scim.Error
 	require.ErrorAs(t, err, &se)
@@ -54,11 +54,11 @@ func scimErr(t *testing.T, err error, typ scim.ErrorType) *scim.Error {
 	return se
 }
 
-func ops(list string) string {
+func protoOps(list string) string {
 	return `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":` + list + `}`
 }
 
-func group(t *testing.T, members ...string) map[string]any {
+func protoGroup(t *testing.T, members ...string) map[string]any {
 	t.Helper()
 	g := map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales"}
 	var ms []any
@@ -72,7 +72,7 @@ func group(t *testing.T, members ...string) map[string]any {
 }
 
 func TestDecodePatch(t *testing.T) {
-	req, err := scim.DecodePatch([]byte(ops(`[{"op":"Replace","path":"active","value":"False"},{"op":"REMOVE","path":"title"},{"op":"add","value":{"nickName":null}}]`)))
+	req, err := scim.DecodePatch([]byte(protoOps(`[{"op":"Replace","path":"active","value":"False"},{"op":"REMOVE","path":"title"},{"op":"add","value":{"nickName":null}}]`)))
 	require.NoError(t, err)
 	assert.Equal(t, []scim.PatchOperation{
 		{Op: "replace", Path: "active", Value: "False", HasValue: true},
@@ -84,37 +84,37 @@ func TestDecodePatch(t *testing.T) {
 		`{`:                 scim.ErrorInvalidSyntax,
 		`{"Operations":[]}`: scim.ErrorInvalidSyntax,
 		`{"schemas":["urn:x"],"Operations":[{"op":"add","value":{}}]}`: scim.ErrorInvalidSyntax,
-		ops(`[{"op":"move","path":"a"}]`):                              scim.ErrorInvalidSyntax,
-		ops(`[{"op":"add","path":"title"}]`):                           scim.ErrorInvalidValue,
-		ops(`[{"op":"add","value":1}] trailing`):                       scim.ErrorInvalidSyntax,
+		protoOps(`[{"op":"move","path":"a"}]`):                              scim.ErrorInvalidSyntax,
+		protoOps(`[{"op":"add","path":"title"}]`):                           scim.ErrorInvalidValue,
+		protoOps(`[{"op":"add","value":1}] trailing`):                       scim.ErrorInvalidSyntax,
 	} {
 		_, err := scim.DecodePatch([]byte(body))
-		scimErr(t, err, typ)
+		protoErr(t, err, typ)
 	}
 }
 
 // [entra-known-issues] without the flag: capitalized op names and a string boolean.
 func TestPatchEntraDisableUserStringBoolean(t *testing.T) {
-	alice := decode(t, aliceJSON)
-	out := mustPatch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"Replace","path":"active","value":"False"}]`))
+	alice := protoDecode(t, protoAliceJSON)
+	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"Replace","path":"active","value":"False"}]`))
 	assert.Equal(t, false, out.Resource["active"])
 	c, ok := out.Changed("active")
 	require.True(t, ok)
 	assert.Equal(t, true, c.Before)
 	assert.Equal(t, false, c.After)
 
-	out = mustPatch(t, out.Resource, scim.NewUserResourceType(), ops(`[{"op":"replace","path":"active","value":"True"}]`))
+	out = protoMustPatch(t, out.Resource, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"True"}]`))
 	assert.Equal(t, true, out.Resource["active"])
 
-	_, err := patch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"replace","path":"active","value":"maybe"}]`))
-	scimErr(t, err, scim.ErrorInvalidValue)
+	_, err := protoPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"maybe"}]`))
+	protoErr(t, err, scim.ErrorInvalidValue)
 }
 
 // [entra-known-issues] with the aadOptscim062020 flag: one replace without a path whose
 // value keys are attribute paths, a filtered path and an extension attribute path.
 func TestPatchEntraValueObjectWithPathKeys(t *testing.T) {
-	alice := decode(t, aliceJSON)
-	out := mustPatch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"replace","value":{
+	alice := protoDecode(t, protoAliceJSON)
+	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","value":{
 		"displayName":"Pvlo",
 		"emails[type eq \"work\"].value":"TestBcwqnm@test.microsoft.com",
 		"name.givenName":"Gtfd",
@@ -127,20 +127,20 @@ func TestPatchEntraValueObjectWithPathKeys(t *testing.T) {
 	assert.Equal(t, map[string]any{"givenName": "Gtfd", "familyName": "Pkqf"}, r["name"])
 	assert.Equal(t, "TestBcwqnm@test.microsoft.com", r["emails"].([]any)[0].(map[string]any)["value"])
 	assert.Equal(t, "alice@home.org", r["emails"].([]any)[1].(map[string]any)["value"], "only the work email changes")
-	assert.Equal(t, "Eqpj", r[enterprise].(map[string]any)["employeeNumber"])
-	assert.Equal(t, "Sales", r[enterprise].(map[string]any)["department"])
+	assert.Equal(t, "Eqpj", r[protoEnterprise].(map[string]any)["employeeNumber"])
+	assert.Equal(t, "Sales", r[protoEnterprise].(map[string]any)["department"])
 
 	var changed []string
 	for _, c := range out.Changes {
 		changed = append(changed, c.Attribute)
 	}
-	assert.Equal(t, []string{"displayName", "emails", "externalId", "name", enterprise + ":employeeNumber"}, changed)
+	assert.Equal(t, []string{"displayName", "emails", "externalId", "name", protoEnterprise + ":employeeNumber"}, changed)
 }
 
 // [entra-known-issues] without the flag: the same update as one Replace per path.
 func TestPatchEntraReplacePerPath(t *testing.T) {
-	alice := decode(t, aliceJSON)
-	out := mustPatch(t, alice, scim.NewUserResourceType(), ops(`[
+	alice := protoDecode(t, protoAliceJSON)
+	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[
 		{"op":"Replace","path":"displayName","value":"Pvlo"},
 		{"op":"Replace","path":"emails[type eq \"work\"].value","value":"TestBcwqnm@test.microsoft.com"},
 		{"op":"Replace","path":"name.givenName","value":"Gtfd"},
@@ -148,54 +148,54 @@ func TestPatchEntraReplacePerPath(t *testing.T) {
 		{"op":"Replace","path":"externalId","value":"Eqpj"},
 		{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber","value":"Eqpj"}]`))
 	assert.Equal(t, "TestBcwqnm@test.microsoft.com", out.Resource["emails"].([]any)[0].(map[string]any)["value"])
-	assert.Equal(t, "Eqpj", out.Resource[enterprise].(map[string]any)["employeeNumber"])
+	assert.Equal(t, "Eqpj", out.Resource[protoEnterprise].(map[string]any)["employeeNumber"])
 	assert.Len(t, out.Changes, 5)
 }
 
 // [entra-known-issues] with the flag: a single-valued attribute added with a value
 // object, {"op":"add","value":{"nickName":"Babs"}}; without it, {"op":"Add","path":"nickName",...}.
 func TestPatchEntraAddSingleValue(t *testing.T) {
-	alice := decode(t, aliceJSON)
+	alice := protoDecode(t, protoAliceJSON)
 	for _, body := range []string{
-		ops(`[{"op":"add","value":{"nickName":"Babs"}}]`),
-		ops(`[{"op":"Add","path":"nickName","value":"Babs"}]`),
+		protoOps(`[{"op":"add","value":{"nickName":"Babs"}}]`),
+		protoOps(`[{"op":"Add","path":"nickName","value":"Babs"}]`),
 	} {
-		out := mustPatch(t, alice, scim.NewUserResourceType(), body)
+		out := protoMustPatch(t, alice, scim.NewUserResourceType(), body)
 		assert.Equal(t, "Babs", out.Resource["nickName"])
 	}
 }
 
-// [entra-scim-tutorial] Entra sets the enterprise manager with the manager's ID as a
+// [entra-scim-tutorial] Entra sets the protoEnterprise manager with the manager's ID as a
 // plain string and clears it with an empty value (or a Remove); it is stored and
 // returned as an object.
 func TestPatchEntraManagerPlainString(t *testing.T) {
 	users := scim.NewUserResourceType()
-	alice := decode(t, aliceJSON)
-	alice[enterprise].(map[string]any)["manager"] = map[string]any{"value": "m-1", "displayName": "Old Boss"}
-	out := mustPatch(t, alice, users, ops(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"26118915-6090-4610-87e4-49d8ca9f808d"}]`))
-	m := out.Resource[enterprise].(map[string]any)["manager"].(map[string]any)
+	alice := protoDecode(t, protoAliceJSON)
+	alice[protoEnterprise].(map[string]any)["manager"] = map[string]any{"value": "m-1", "displayName": "Old Boss"}
+	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"26118915-6090-4610-87e4-49d8ca9f808d"}]`))
+	m := out.Resource[protoEnterprise].(map[string]any)["manager"].(map[string]any)
 	assert.Equal(t, "26118915-6090-4610-87e4-49d8ca9f808d", m["value"])
-	c, ok := out.Changed(enterprise + ":manager")
+	c, ok := out.Changed(protoEnterprise + ":manager")
 	require.True(t, ok)
 	assert.Equal(t, "m-1", c.Before.(map[string]any)["value"])
 
 	for _, body := range []string{
-		ops(`[{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":""}]`),
-		ops(`[{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":null}]`),
-		ops(`[{"op":"Remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}]`),
-		ops(`[{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":""}}}]`),
+		protoOps(`[{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":""}]`),
+		protoOps(`[{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":null}]`),
+		protoOps(`[{"op":"Remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"}]`),
+		protoOps(`[{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":""}}}]`),
 	} {
-		out := mustPatch(t, alice, users, body)
-		_, has := out.Resource[enterprise].(map[string]any)["manager"]
+		out := protoMustPatch(t, alice, users, body)
+		_, has := out.Resource[protoEnterprise].(map[string]any)["manager"]
 		assert.False(t, has, body)
-		c, ok := out.Changed(enterprise + ":manager")
+		c, ok := out.Changed(protoEnterprise + ":manager")
 		require.True(t, ok, body)
 		assert.Nil(t, c.After)
 	}
 
 	// the manager object form with value works too; the read-only displayName is ignored
-	out = mustPatch(t, alice, users, ops(`[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":{"value":"m-2","displayName":"Whoever"}}]`))
-	assert.Equal(t, map[string]any{"value": "m-2", "displayName": "Old Boss"}, out.Resource[enterprise].(map[string]any)["manager"])
+	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":{"value":"m-2","displayName":"Whoever"}}]`))
+	assert.Equal(t, map[string]any{"value": "m-2", "displayName": "Old Boss"}, out.Resource[protoEnterprise].(map[string]any)["manager"])
 }
 
 // An extension URN key whose value is an object of the extension's attributes, and a
@@ -203,14 +203,14 @@ func TestPatchEntraManagerPlainString(t *testing.T) {
 func TestPatchExtensionObject(t *testing.T) {
 	users := scim.NewUserResourceType()
 	bob := map[string]any{"schemas": []any{scim.UserSchema}, "id": "u-2", "userName": "bob"}
-	out := mustPatch(t, bob, users, ops(`[{"op":"add","value":{
+	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"add","value":{
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"42"}}}]`))
-	assert.Equal(t, map[string]any{"department": "R&D", "employeeNumber": "42"}, out.Resource[enterprise])
-	assert.Equal(t, []any{scim.UserSchema, enterprise}, out.Resource["schemas"])
+	assert.Equal(t, map[string]any{"department": "R&D", "employeeNumber": "42"}, out.Resource[protoEnterprise])
+	assert.Equal(t, []any{scim.UserSchema, protoEnterprise}, out.Resource["schemas"])
 
-	out = mustPatch(t, out.Resource, users, ops(`[{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"},
+	out = protoMustPatch(t, out.Resource, users, protoOps(`[{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"},
 		{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber"}]`))
-	assert.NotContains(t, out.Resource, enterprise, "an emptied extension object is dropped")
+	assert.NotContains(t, out.Resource, protoEnterprise, "an emptied extension object is dropped")
 	assert.Equal(t, []any{scim.UserSchema}, out.Resource["schemas"])
 }
 
@@ -219,10 +219,10 @@ func TestPatchExtensionObject(t *testing.T) {
 func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
 	users := scim.NewUserResourceType()
 	bob := map[string]any{"id": "u-2", "userName": "bob"}
-	out := mustPatch(t, bob, users, ops(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+86 139 0000 0001"}]`))
+	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+86 139 0000 0001"}]`))
 	assert.Equal(t, []any{map[string]any{"type": "mobile", "value": "+86 139 0000 0001"}}, out.Resource["phoneNumbers"])
 
-	out = mustPatch(t, out.Resource, users, ops(`[{"op":"Add","path":"phoneNumbers[type eq \"work\"].value","value":"+86 10 1234 5678"},
+	out = protoMustPatch(t, out.Resource, users, protoOps(`[{"op":"Add","path":"phoneNumbers[type eq \"work\"].value","value":"+86 10 1234 5678"},
 		{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+86 139 0000 0002"}]`))
 	assert.Equal(t, []any{
 		map[string]any{"type": "mobile", "value": "+86 139 0000 0002"},
@@ -230,11 +230,11 @@ func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
 	}, out.Resource["phoneNumbers"])
 
 	// a filter that does not say what to create
-	_, err := patch(t, bob, users, ops(`[{"op":"add","path":"phoneNumbers[type sw \"mob\"].value","value":"1"}]`))
-	scimErr(t, err, scim.ErrorNoTarget)
+	_, err := protoPatch(t, bob, users, protoOps(`[{"op":"add","path":"phoneNumbers[type sw \"mob\"].value","value":"1"}]`))
+	protoErr(t, err, scim.ErrorNoTarget)
 	// replace with a value filter that matches nothing: noTarget (RFC 7644 §3.5.2.3)
-	_, err = patch(t, bob, users, ops(`[{"op":"replace","path":"phoneNumbers[type eq \"mobile\"].value","value":"1"}]`))
-	scimErr(t, err, scim.ErrorNoTarget)
+	_, err = protoPatch(t, bob, users, protoOps(`[{"op":"replace","path":"phoneNumbers[type eq \"mobile\"].value","value":"1"}]`))
+	protoErr(t, err, scim.ErrorNoTarget)
 }
 
 // [entra-scim-tutorial] Update Group [Add Members] with "$ref": null, and
@@ -242,15 +242,15 @@ func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
 // the listed members. The change lists the member IDs, never a whole-value replacement.
 func TestPatchEntraGroupMembers(t *testing.T) {
 	groups := scim.NewGroupResourceType()
-	g := group(t, "u1", "u2", "u3")
-	out := mustPatch(t, g, groups, ops(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"},{"$ref":null,"value":"u2"}]}]`))
+	g := protoGroup(t, "u1", "u2", "u3")
+	out := protoMustPatch(t, g, groups, protoOps(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"},{"$ref":null,"value":"u2"}]}]`))
 	c, ok := out.Changed("members")
 	require.True(t, ok)
 	assert.Equal(t, []string{"u4"}, c.AddedValues(), "u2 was already a member")
 	assert.Empty(t, c.RemovedValues())
 	assert.Len(t, out.Resource["members"], 4)
 
-	out = mustPatch(t, g, groups, ops(`[{"op":"Remove","path":"members","value":[{"value":"u1"},{"value":"u3"},{"value":"not-a-member"}]}]`))
+	out = protoMustPatch(t, g, groups, protoOps(`[{"op":"Remove","path":"members","value":[{"value":"u1"},{"value":"u3"},{"value":"not-a-member"}]}]`))
 	c, ok = out.Changed("members")
 	require.True(t, ok)
 	assert.Empty(t, c.AddedValues())
@@ -258,16 +258,16 @@ func TestPatchEntraGroupMembers(t *testing.T) {
 	assert.Equal(t, []any{map[string]any{"value": "u2", "display": "name of u2"}}, out.Resource["members"])
 
 	// the flagged form: remove members[value eq "…"]
-	out = mustPatch(t, g, groups, ops(`[{"op":"remove","path":"members[value eq \"u2\"]"}]`))
+	out = protoMustPatch(t, g, groups, protoOps(`[{"op":"remove","path":"members[value eq \"u2\"]"}]`))
 	c, _ = out.Changed("members")
 	assert.Equal(t, []string{"u2"}, c.RemovedValues())
 
 	// removing the last members drops the attribute
-	out = mustPatch(t, group(t, "u1"), groups, ops(`[{"op":"Remove","path":"members","value":[{"value":"u1"}]}]`))
+	out = protoMustPatch(t, protoGroup(t, "u1"), groups, protoOps(`[{"op":"Remove","path":"members","value":[{"value":"u1"}]}]`))
 	assert.NotContains(t, out.Resource, "members")
 
 	// a retried remove of someone already gone changes nothing and succeeds
-	out = mustPatch(t, g, groups, ops(`[{"op":"remove","path":"members[value eq \"gone\"]"}]`))
+	out = protoMustPatch(t, g, groups, protoOps(`[{"op":"remove","path":"members[value eq \"gone\"]"}]`))
 	assert.Empty(t, out.Changes)
 }
 
@@ -276,17 +276,17 @@ func TestPatchEntraGroupMembers(t *testing.T) {
 // refused (id is readOnly).
 func TestPatchOktaGroupNameSync(t *testing.T) {
 	groups := scim.NewGroupResourceType()
-	g := group(t, "u1")
-	out := mustPatch(t, g, groups, ops(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales EMEA"}}]`))
+	g := protoGroup(t, "u1")
+	out := protoMustPatch(t, g, groups, protoOps(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales EMEA"}}]`))
 	assert.Equal(t, "Sales EMEA", out.Resource["displayName"])
 	require.Len(t, out.Changes, 1)
 	assert.Equal(t, "displayName", out.Changes[0].Attribute)
 
-	out = mustPatch(t, g, groups, ops(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales"}}]`))
+	out = protoMustPatch(t, g, groups, protoOps(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales"}}]`))
 	assert.Empty(t, out.Changes, "a name sync that changes nothing reports nothing")
 
-	_, err := patch(t, g, groups, ops(`[{"op":"replace","value":{"id":"other","displayName":"Sales"}}]`))
-	se := scimErr(t, err, scim.ErrorMutability)
+	_, err := protoPatch(t, g, groups, protoOps(`[{"op":"replace","value":{"id":"other","displayName":"Sales"}}]`))
+	se := protoErr(t, err, scim.ErrorMutability)
 	assert.Contains(t, se.Detail, "id is readOnly")
 }
 
@@ -295,8 +295,8 @@ func TestPatchOktaGroupNameSync(t *testing.T) {
 // path {"active": false}.
 func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
 	groups := scim.NewGroupResourceType()
-	g := group(t, "u1", "u2")
-	out := mustPatch(t, g, groups, ops(`[
+	g := protoGroup(t, "u1", "u2")
+	out := protoMustPatch(t, g, groups, protoOps(`[
 		{"op":"remove","path":"members[value eq \"u1\"]"},
 		{"op":"add","path":"members","value":[{"value":"u9","display":"user9@example.com"}]}]`))
 	c, ok := out.Changed("members")
@@ -304,8 +304,8 @@ func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
 	assert.Equal(t, []string{"u9"}, c.AddedValues())
 	assert.Equal(t, []string{"u1"}, c.RemovedValues())
 
-	alice := decode(t, aliceJSON)
-	out = mustPatch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"replace","value":{"active":false}}]`))
+	alice := protoDecode(t, protoAliceJSON)
+	out = protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","value":{"active":false}}]`))
 	assert.Equal(t, false, out.Resource["active"])
 }
 
@@ -313,30 +313,30 @@ func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
 // server applies intent commands and never loses a concurrent membership change.
 func TestPatchReplaceMembersReportsDelta(t *testing.T) {
 	groups := scim.NewGroupResourceType()
-	out := mustPatch(t, group(t, "u1", "u2"), groups, ops(`[{"op":"replace","path":"members","value":[{"value":"u2"},{"value":"u3"}]}]`))
+	out := protoMustPatch(t, protoGroup(t, "u1", "u2"), groups, protoOps(`[{"op":"replace","path":"members","value":[{"value":"u2"},{"value":"u3"}]}]`))
 	c, ok := out.Changed("members")
 	require.True(t, ok)
 	assert.Equal(t, []string{"u3"}, c.AddedValues())
 	assert.Equal(t, []string{"u1"}, c.RemovedValues())
 
 	// Okta's older group push: replace without a path carrying members
-	out = mustPatch(t, group(t, "u1"), groups, ops(`[{"op":"replace","value":{"members":[{"value":"u1"},{"value":"u5"}]}}]`))
+	out = protoMustPatch(t, protoGroup(t, "u1"), groups, protoOps(`[{"op":"replace","value":{"members":[{"value":"u1"},{"value":"u5"}]}}]`))
 	c, _ = out.Changed("members")
 	assert.Equal(t, []string{"u5"}, c.AddedValues())
 	assert.Empty(t, c.RemovedValues())
 
 	// replace with an empty list removes everyone; add with an empty list changes nothing
-	out = mustPatch(t, group(t, "u1"), groups, ops(`[{"op":"replace","path":"members","value":[]}]`))
+	out = protoMustPatch(t, protoGroup(t, "u1"), groups, protoOps(`[{"op":"replace","path":"members","value":[]}]`))
 	c, _ = out.Changed("members")
 	assert.Equal(t, []string{"u1"}, c.RemovedValues())
-	out = mustPatch(t, group(t, "u1"), groups, ops(`[{"op":"add","path":"members","value":[]}]`))
+	out = protoMustPatch(t, protoGroup(t, "u1"), groups, protoOps(`[{"op":"add","path":"members","value":[]}]`))
 	assert.Empty(t, out.Changes)
 }
 
 func TestPatchNullUnsets(t *testing.T) {
-	alice := decode(t, aliceJSON)
+	alice := protoDecode(t, protoAliceJSON)
 	users := scim.NewUserResourceType()
-	out := mustPatch(t, alice, users, ops(`[{"op":"replace","value":{"displayName":null,"name.givenName":null}},{"op":"add","path":"title","value":null}]`))
+	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","value":{"displayName":null,"name.givenName":null}},{"op":"add","path":"title","value":null}]`))
 	assert.NotContains(t, out.Resource, "displayName")
 	assert.Equal(t, map[string]any{"familyName": "Liddell"}, out.Resource["name"])
 	c, ok := out.Changed("displayName")
@@ -346,22 +346,22 @@ func TestPatchNullUnsets(t *testing.T) {
 }
 
 func TestPatchComplexMergeAndCaseInsensitiveNames(t *testing.T) {
-	alice := decode(t, aliceJSON)
-	out := mustPatch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"replace","path":"NAME","value":{"GIVENNAME":"Alicia"}},{"op":"replace","path":"DisplayName","value":"A"}]`))
+	alice := protoDecode(t, protoAliceJSON)
+	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"NAME","value":{"GIVENNAME":"Alicia"}},{"op":"replace","path":"DisplayName","value":"A"}]`))
 	assert.Equal(t, map[string]any{"givenName": "Alicia", "familyName": "Liddell"}, out.Resource["name"], "replace on a complex attribute merges")
 	assert.Equal(t, "A", out.Resource["displayName"])
 	assert.NotContains(t, out.Resource, "DisplayName", "stored under the schema's spelling")
 }
 
 func TestPatchPrimaryIsUnique(t *testing.T) {
-	alice := decode(t, aliceJSON)
-	out := mustPatch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}]`))
+	alice := protoDecode(t, protoAliceJSON)
+	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}]`))
 	emails := out.Resource["emails"].([]any)
 	require.Len(t, emails, 3)
 	assert.Equal(t, false, emails[0].(map[string]any)["primary"])
 	assert.Equal(t, true, emails[2].(map[string]any)["primary"])
 
-	out = mustPatch(t, alice, scim.NewUserResourceType(), ops(`[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]`))
+	out = protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]`))
 	emails = out.Resource["emails"].([]any)
 	assert.Equal(t, false, emails[0].(map[string]any)["primary"])
 	assert.Equal(t, true, emails[1].(map[string]any)["primary"])
@@ -369,7 +369,7 @@ func TestPatchPrimaryIsUnique(t *testing.T) {
 
 func TestPatchErrors(t *testing.T) {
 	users := scim.NewUserResourceType()
-	alice := decode(t, aliceJSON)
+	alice := protoDecode(t, protoAliceJSON)
 	tests := []struct {
 		name, body string
 		typ        scim.ErrorType
@@ -397,8 +397,8 @@ func TestPatchErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := patch(t, alice, users, ops(tt.body))
-			se := scimErr(t, err, tt.typ)
+			_, err := protoPatch(t, alice, users, protoOps(tt.body))
+			se := protoErr(t, err, tt.typ)
 			assert.Contains(t, se.Detail, tt.detail)
 		})
 	}
@@ -409,14 +409,14 @@ func TestPatchErrors(t *testing.T) {
 func TestPatchReadOnlyByHost(t *testing.T) {
 	users := scim.NewUserResourceType().Clone()
 	users.Attribute("displayName").Mutability = scim.ReadOnly
-	alice := decode(t, aliceJSON)
-	_, err := patch(t, alice, users, ops(`[{"op":"replace","path":"displayName","value":"X"}]`))
-	scimErr(t, err, scim.ErrorMutability)
-	_, err = patch(t, alice, users, ops(`[{"op":"replace","path":"displayName","value":"Alice Liddell"}]`))
+	alice := protoDecode(t, protoAliceJSON)
+	_, err := protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"displayName","value":"X"}]`))
+	protoErr(t, err, scim.ErrorMutability)
+	_, err = protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"displayName","value":"Alice Liddell"}]`))
 	assert.NoError(t, err, "writing the current value is no change")
 
 	users.Attribute("externalId").Mutability = scim.Immutable // a clone's common attributes are shared copies: no effect
-	_, err = patch(t, alice, users, ops(`[{"op":"replace","path":"externalId","value":"new"}]`))
+	_, err = protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"externalId","value":"new"}]`))
 	assert.NoError(t, err)
 }
 
@@ -425,25 +425,25 @@ func TestPatchImmutable(t *testing.T) {
 	rt := &scim.ResourceType{Name: "Thing", Schema: &scim.Schema{ID: "urn:example:thing", Attributes: []*scim.Attribute{
 		{Name: "serial", Mutability: scim.Immutable},
 	}}}
-	out := mustPatch(t, map[string]any{"id": "t"}, rt, ops(`[{"op":"add","path":"serial","value":"S1"}]`))
-	_, err := patch(t, out.Resource, rt, ops(`[{"op":"replace","path":"serial","value":"S2"}]`))
-	scimErr(t, err, scim.ErrorMutability)
+	out := protoMustPatch(t, map[string]any{"id": "t"}, rt, protoOps(`[{"op":"add","path":"serial","value":"S1"}]`))
+	_, err := protoPatch(t, out.Resource, rt, protoOps(`[{"op":"replace","path":"serial","value":"S2"}]`))
+	protoErr(t, err, scim.ErrorMutability)
 }
 
 // The password (writeOnly, returned never) is accepted, and never echoed in errors.
 func TestPatchPasswordNeverInErrors(t *testing.T) {
-	alice := decode(t, aliceJSON)
+	alice := protoDecode(t, protoAliceJSON)
 	users := scim.NewUserResourceType()
-	out := mustPatch(t, alice, users, ops(`[{"op":"replace","value":{"password":"t1meMa$heen"}}]`))
+	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","value":{"password":"t1meMa$heen"}}]`))
 	assert.Equal(t, "t1meMa$heen", out.Resource["password"])
-	_, err := patch(t, alice, users, ops(`[{"op":"replace","path":"password","value":{"secret":"hunter2"}}]`))
-	se := scimErr(t, err, scim.ErrorInvalidValue)
+	_, err := protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"password","value":{"secret":"hunter2"}}]`))
+	se := protoErr(t, err, scim.ErrorInvalidValue)
 	assert.NotContains(t, se.Detail, "hunter2")
 }
 
 // Without a resource type any attribute is accepted as it comes.
 func TestPatchWithoutSchema(t *testing.T) {
-	out := mustPatch(t, map[string]any{"a": "x", "list": []any{map[string]any{"value": "1"}}}, nil, ops(`[
+	out := protoMustPatch(t, map[string]any{"a": "x", "list": []any{map[string]any{"value": "1"}}}, nil, protoOps(`[
 		{"op":"add","path":"b.c","value":"y"},
 		{"op":"add","path":"list","value":[{"value":"2"}]},
 		{"op":"remove","path":"list[value eq \"1\"]"},

@@ -17,12 +17,12 @@ func TestParsePath(t *testing.T) {
 	}{
 		{`members`, scim.Path{Attr: "members"}},
 		{`name.givenName`, scim.Path{Attr: "name", Sub: "givenName"}},
-		{`emails[type eq "work"].value`, scim.Path{Attr: "emails", Filter: cmp("type", scim.Eq, "work"), Sub: "value"}},
-		{`members[value eq "2819c223-7f76-453a-919d-413861904646"]`, scim.Path{Attr: "members", Filter: cmp("value", scim.Eq, "2819c223-7f76-453a-919d-413861904646")}},
+		{`emails[type eq "work"].value`, scim.Path{Attr: "emails", Filter: protoCmp("type", scim.Eq, "work"), Sub: "value"}},
+		{`members[value eq "2819c223-7f76-453a-919d-413861904646"]`, scim.Path{Attr: "members", Filter: protoCmp("value", scim.Eq, "2819c223-7f76-453a-919d-413861904646")}},
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`, scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager"}},
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`, scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager", Sub: "value"}},
-		{`phoneNumbers[type eq "mobile"].value`, scim.Path{Attr: "phoneNumbers", Filter: cmp("type", scim.Eq, "mobile"), Sub: "value"}},
-		{`emails[type eq "work" and primary eq true]`, scim.Path{Attr: "emails", Filter: &scim.And{Left: cmp("type", scim.Eq, "work"), Right: cmp("primary", scim.Eq, true)}}},
+		{`phoneNumbers[type eq "mobile"].value`, scim.Path{Attr: "phoneNumbers", Filter: protoCmp("type", scim.Eq, "mobile"), Sub: "value"}},
+		{`emails[type eq "work" and primary eq true]`, scim.Path{Attr: "emails", Filter: &scim.And{Left: protoCmp("type", scim.Eq, "work"), Right: protoCmp("primary", scim.Eq, true)}}},
 		{`members[$ref pr]`, scim.Path{Attr: "members", Filter: &scim.Compare{Path: scim.Path{Attr: "$ref"}, Op: scim.Pr}}},
 		{` userName `, scim.Path{Attr: "userName"}},
 	}
@@ -96,7 +96,7 @@ func TestResourceTypeAttribute(t *testing.T) {
 }
 
 func TestWriteError(t *testing.T) {
-	rec := newRecorder()
+	rec := protoRecorder()
 	scim.WriteError(rec, scim.Errorf(http.StatusBadRequest, scim.ErrorInvalidValue, "active must be a boolean"))
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Equal(t, "application/scim+json", rec.Header().Get("Content-Type"))
@@ -104,11 +104,11 @@ func TestWriteError(t *testing.T) {
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
 	assert.Equal(t, map[string]any{"schemas": []any{scim.ErrorSchema}, "status": "400", "scimType": "invalidValue", "detail": "active must be a boolean"}, body)
 
-	rec = newRecorder()
-	scim.WriteError(rec, errWrap{scim.Errorf(http.StatusNotFound, "", "User 1 not found")})
+	rec = protoRecorder()
+	scim.WriteError(rec, protoErrWrap{scim.Errorf(http.StatusNotFound, "", "User 1 not found")})
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 
-	rec = newRecorder()
+	rec = protoRecorder()
 	scim.WriteError(rec, assert.AnError)
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.NotContains(t, rec.Body.String(), assert.AnError.Error(), "internal messages stay internal")
