@@ -26,7 +26,14 @@ type WeComOptions struct {
 	// ExtAttrs names the custom attributes (extattr, type text) that carry member
 	// fields WeCom has no field for; nil means DefaultWeComExtAttrs.
 	ExtAttrs map[member.Field]string
+	// AgentID is the app's agent ID the login page accepts; empty means
+	// DefaultWeComAgentID.
+	AgentID string
 }
+
+// DefaultWeComAgentID is the agent ID a fake WeCom app has unless
+// WeComOptions.AgentID says otherwise.
+const DefaultWeComAgentID = "1000002"
 
 // DefaultWeComExtAttrs are the custom attributes a fake WeCom enterprise keeps the
 // generated members' employee numbers, hire dates and work places in.
@@ -35,16 +42,19 @@ func DefaultWeComExtAttrs() map[member.Field]string {
 }
 
 // WeComServer serves a Source over HTTP as WeCom's server API does, for clients to
-// be tested against: gettoken, department/simplelist, department/get and user/list,
-// with WeCom's envelopes ({errcode, errmsg}, HTTP 200 even on failure), field shapes
-// (numeric department IDs, larger order first, gender as a string, leaders as
-// flags parallel to the departments) and error codes: 40001/40013 for bad
-// credentials, 41001/40014/42001 for missing, invalid or expired tokens, 60011 for
-// departments out of the app's scope (Source.SetOutOfScope), 60003 for unknown ones.
-// Departments must have numeric IDs (Options.NumericDepartmentIDs) under the root
-// "1"; members without departments are served in the root, genders WeCom lacks
-// ("private") as undefined ("0"). Faults are injected one call at a time: ExpireTokens, Throttle, Busy,
-// DropConnections, FailNext. It is safe for concurrent use.
+// be tested against: gettoken, department/simplelist, department/get, user/list and
+// the login code exchange auth/getuserinfo (LoginCode, OutsiderLoginCode,
+// ExpireLoginCodes), plus WeCom's web login page /wwlogin/sso/login (ScanAs), with
+// WeCom's envelopes ({errcode, errmsg}, HTTP 200 even on failure), field shapes
+// (numeric department IDs, larger order first, gender as a string, leaders as flags
+// parallel to the departments) and error codes: 40001/40013 for bad credentials,
+// 41001/40014/42001 for missing, invalid or expired tokens, 60011 for departments
+// out of the app's scope (Source.SetOutOfScope), 60003 for unknown ones, 40029 for
+// an invalid, used or expired login code. Departments must have numeric IDs
+// (Options.NumericDepartmentIDs) under the root "1"; members without departments
+// are served in the root, genders WeCom lacks ("private") as undefined ("0"). Faults
+// are injected one call at a time: ExpireTokens, Throttle, Busy, DropConnections,
+// FailNext. It is safe for concurrent use.
 type WeComServer struct {
 	srv  *httptest.Server
 	src  *Source
@@ -60,6 +70,7 @@ type WeComServer struct {
 	fail     map[string]int
 	index    *wecomIndex
 	version  uint64
+	login    wecomLogin
 }
 
 // NewWeComServer starts serving src. Close it when done.
@@ -139,6 +150,11 @@ func (w *WeComServer) serve(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	w.mu.Lock()
 	w.requests[r.URL.Path]++
+	if r.URL.Path == "/wwlogin/sso/login" {
+		w.mu.Unlock()
+		w.serveLoginPage(rw, r)
+		return
+	}
 	if r.URL.Path == "/cgi-bin/gettoken" {
 		defer w.mu.Unlock()
 		switch {
@@ -208,6 +224,8 @@ func (w *WeComServer) serve(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(rw, map[string]any{"errcode": 0, "errmsg": "ok", "userlist": users})
+	case "/cgi-bin/auth/getuserinfo":
+		writeJSON(rw, w.exchangeLoginCode(q.Get("code")))
 	default:
 		writeJSON(rw, map[string]any{"errcode": 40058, "errmsg": "unknown API " + r.URL.Path})
 	}

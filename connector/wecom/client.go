@@ -27,6 +27,9 @@ const DefaultBaseURL = "https://qyapi.weixin.qq.com"
 type Options struct {
 	// BaseURL replaces DefaultBaseURL (tests, private deployments).
 	BaseURL string
+	// LoginURL replaces DefaultLoginURL, the web login page LoginURL sends users
+	// to (tests, private deployments).
+	LoginURL string
 	// HTTPClient sends the requests; nil means http.DefaultClient.
 	HTTPClient *http.Client
 	// Tokens keeps access tokens, so that several clients can share one; nil means
@@ -79,6 +82,11 @@ func New(cfg Config, opts Options) (*Client, error) {
 	base := strings.TrimRight(cmp.Or(opts.BaseURL, DefaultBaseURL), "/")
 	if u, err := url.Parse(base); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
 		return nil, fmt.Errorf("wecom: BaseURL %q is not an http(s) URL: %w", opts.BaseURL, orgkit.ErrInvalid)
+	}
+	if opts.LoginURL != "" {
+		if u, err := url.Parse(opts.LoginURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("wecom: LoginURL %q is not an http(s) URL without query: %w", opts.LoginURL, orgkit.ErrInvalid)
+		}
 	}
 	fields, err := declaredFields(opts.ExtAttrs)
 	if err != nil {

@@ -58,6 +58,21 @@
 // WeCom has no employee number or hire date: organizations keep them in custom
 // attributes, which Options.ExtAttrs maps by name (dates as YYYY-MM-DD).
 //
+// # QR-code login
+//
+// Members log in by scanning a QR code with the WeCom app. LoginURL gives the
+// address of WeCom's login page for a redirect URI (on the app's trusted domain) and
+// a state value (connector.NewLoginState); LoginPanel the same parameters for the
+// embeddable login component. WeCom redirects back with a code and the state: the
+// host checks the state (connector.CheckLoginState), then Login exchanges the code
+// for the member's userid (auth/getuserinfo, with the app's token) and resolves it
+// to the directory's member (connector.ResolveLogin). Refusals match
+// connector.ErrLoginRefused: a code WeCom refuses — invalid, used or expired, 40029
+// — (connector.ErrLoginCode), someone outside the enterprise (WeCom answers an
+// openid) or not in the directory (connector.ErrLoginUnknown), an inactive member
+// (connector.ErrLoginInactive), a blocked one (connector.ErrLoginBlocked). Exchange
+// alone returns the identity.
+//
 // # Change callbacks
 //
 // Callbacks verifies WeCom's callbacks (SHA-1 signature over the token, timestamp,
