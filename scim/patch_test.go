@@ -84,9 +84,9 @@ func TestDecodePatch(t *testing.T) {
 		`{`:                 scim.ErrorInvalidSyntax,
 		`{"Operations":[]}`: scim.ErrorInvalidSyntax,
 		`{"schemas":["urn:x"],"Operations":[{"op":"add","value":{}}]}`: scim.ErrorInvalidSyntax,
-		protoOps(`[{"op":"move","path":"a"}]`):                              scim.ErrorInvalidSyntax,
-		protoOps(`[{"op":"add","path":"title"}]`):                           scim.ErrorInvalidValue,
-		protoOps(`[{"op":"add","value":1}] trailing`):                       scim.ErrorInvalidSyntax,
+		protoOps(`[{"op":"move","path":"a"}]`):                         scim.ErrorInvalidSyntax,
+		protoOps(`[{"op":"add","path":"title"}]`):                      scim.ErrorInvalidValue,
+		protoOps(`[{"op":"add","value":1}] trailing`):                  scim.ErrorInvalidSyntax,
 	} {
 		_, err := scim.DecodePatch([]byte(body))
 		protoErr(t, err, typ)

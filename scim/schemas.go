@@ -489,3 +489,200 @@ func cmpTimes(a, b string) (int, bool) {
 	}
 	return ta.Compare(tb), true
 }
+
+// location joins a base URL and an endpoint path.
+func location(baseURL, path string) string {
+	return strings.TrimRight(baseURL, "/") + path
+}
+
+// document renders an attribute definition as in RFC 7643 §7, characteristics spelled
+// out (defaults included) so clients need not know the defaults.
+func (a *Attribute) document() map[string]any {
+	d := map[string]any{
+		"name":        a.Name,
+		"type":        string(a.typ()),
+		"multiValued": a.MultiValued,
+		"description": a.Description,
+		"required":    a.Required,
+		"caseExact":   a.CaseExact,
+		"mutability":  string(orDefault(a.Mutability, ReadWrite)),
+		"returned":    string(orDefault(a.Returned, ReturnedDefault)),
+		"uniqueness":  string(orDefault(a.Uniqueness, UniqueNone)),
+	}
+	if len(a.CanonicalValues) > 0 {
+		d["canonicalValues"] = stringsAny(a.CanonicalValues)
+	}
+	if a.typ() == Reference {
+		d["referenceTypes"] = stringsAny(a.ReferenceTypes)
+	}
+	if a.typ() == Complex {
+		subs := make([]any, len(a.SubAttributes))
+		for i, s := range a.SubAttributes {
+			subs[i] = s.document()
+		}
+		d["subAttributes"] = subs
+	}
+	return d
+}
+
+func orDefault[T ~string](v, def T) T {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func stringsAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// Document returns the schema's /Schemas resource (RFC 7643 §7) as a JSON object, its
+// meta.location under baseURL (the URL the SCIM endpoints are served at, e.g.
+// "https://example.com/scim/v2"). Every attribute's characteristics are spelled out.
+func (s *Schema) Document(baseURL string) map[string]any {
+	attrs := make([]any, len(s.Attributes))
+	for i, a := range s.Attributes {
+		attrs[i] = a.document()
+	}
+	return map[string]any{
+		"schemas":     []any{SchemaSchema},
+		"id":          s.ID,
+		"name":        s.Name,
+		"description": s.Description,
+		"attributes":  attrs,
+		"meta": map[string]any{
+			"resourceType": "Schema",
+			"location":     location(baseURL, "/Schemas/"+s.ID),
+		},
+	}
+}
+
+// Document returns the resource type's /ResourceTypes resource (RFC 7643 §6) as a
+// JSON object, its meta.location under baseURL.
+func (rt *ResourceType) Document(baseURL string) map[string]any {
+	d := map[string]any{
+		"schemas":     []any{ResourceTypeSchema},
+		"id":          rt.ID,
+		"name":        rt.Name,
+		"description": rt.Description,
+		"endpoint":    rt.Endpoint,
+		"schema":      rt.Schema.ID,
+		"meta": map[string]any{
+			"resourceType": "ResourceType",
+			"location":     location(baseURL, "/ResourceTypes/"+rt.ID),
+		},
+	}
+	if len(rt.Extensions) > 0 {
+		exts := make([]any, len(rt.Extensions))
+		for i, e := range rt.Extensions {
+			exts[i] = map[string]any{"schema": e.Schema.ID, "required": e.Required}
+		}
+		d["schemaExtensions"] = exts
+	}
+	return d
+}
+
+// SchemasOf returns the schemas of the resource types, core schemas and extensions,
+// each once (by URN), in order: what /Schemas serves.
+func SchemasOf(rts ...*ResourceType) []*Schema {
+	var out []*Schema
+	seen := map[string]bool{}
+	add := func(s *Schema) {
+		if s != nil && !seen[strings.ToLower(s.ID)] {
+			seen[strings.ToLower(s.ID)] = true
+			out = append(out, s)
+		}
+	}
+	for _, rt := range rts {
+		if rt == nil {
+			continue
+		}
+		add(rt.Schema)
+		for _, e := range rt.Extensions {
+			add(e.Schema)
+		}
+	}
+	return out
+}
+
+// AuthenticationScheme is an authentication scheme a service provider supports
+// (RFC 7643 §5).
+type AuthenticationScheme struct {
+	// Type is "oauthbearertoken", "httpbasic", "oauth", "oauth2" or "httpdigest".
+	Type string
+	// Name is the common name, e.g. "OAuth Bearer Token".
+	Name string
+	// Description describes the scheme.
+	Description string
+	// SpecURI is the URL of the scheme's specification, if any.
+	SpecURI string
+	// DocumentationURI is the URL of the host's documentation, if any.
+	DocumentationURI string
+	// Primary marks the preferred scheme.
+	Primary bool
+}
+
+// ServiceProviderConfig describes what the service provider supports (RFC 7643 §5).
+// PATCH and filtering are supported; bulk, sorting and password change are not. The
+// zero value is a valid configuration (an OAuth bearer token scheme, no maxResults).
+type ServiceProviderConfig struct {
+	// DocumentationURI is the URL of the host's help for its SCIM endpoint, if any.
+	DocumentationURI string
+	// MaxResults is the most resources a query returns per page (0: not stated).
+	MaxResults int
+	// ETag reports whether resources carry ETags and If-Match is honoured.
+	ETag bool
+	// AuthenticationSchemes lists the accepted schemes; empty means one OAuth bearer
+	// token scheme.
+	AuthenticationSchemes []AuthenticationScheme
+}
+
+// Document returns the /ServiceProviderConfig resource (RFC 7643 §5) as a JSON object,
+// its meta.location under baseURL.
+func (c ServiceProviderConfig) Document(baseURL string) map[string]any {
+	schemes := c.AuthenticationSchemes
+	if len(schemes) == 0 {
+		schemes = []AuthenticationScheme{{Type: "oauthbearertoken", Name: "OAuth Bearer Token",
+			Description: "Authentication with an OAuth bearer token", SpecURI: "https://www.rfc-editor.org/info/rfc6750", Primary: true}}
+	}
+	auth := make([]any, len(schemes))
+	for i, s := range schemes {
+		m := map[string]any{"type": s.Type, "name": s.Name, "description": s.Description}
+		if s.SpecURI != "" {
+			m["specUri"] = s.SpecURI
+		}
+		if s.DocumentationURI != "" {
+			m["documentationUri"] = s.DocumentationURI
+		}
+		if s.Primary {
+			m["primary"] = true
+		}
+		auth[i] = m
+	}
+	filter := map[string]any{"supported": true}
+	if c.MaxResults > 0 {
+		filter["maxResults"] = c.MaxResults
+	}
+	d := map[string]any{
+		"schemas":               []any{ServiceProviderConfigSchema},
+		"patch":                 map[string]any{"supported": true},
+		"bulk":                  map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+		"filter":                filter,
+		"changePassword":        map[string]any{"supported": false},
+		"sort":                  map[string]any{"supported": false},
+		"etag":                  map[string]any{"supported": c.ETag},
+		"authenticationSchemes": auth,
+		"meta": map[string]any{
+			"resourceType": "ServiceProviderConfig",
+			"location":     location(baseURL, "/ServiceProviderConfig"),
+		},
+	}
+	if c.DocumentationURI != "" {
+		d["documentationUri"] = c.DocumentationURI
+	}
+	return d
+}
