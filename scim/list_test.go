@@ -50,7 +50,7 @@ func TestParsePage(t *testing.T) {
 
 func TestPageBounds(t *testing.T) {
 	for _, tt := range []struct {
-		page           scim.Page
+		page          scim.Page
 		total, lo, hi int
 	}{
 		{scim.Page{StartIndex: 1, Count: 10}, 25, 0, 10},
