@@ -41,6 +41,9 @@ type PlatformError struct {
 	Code, SubCode, Message string
 	// RequestID is the platform's ID of the request, for its support.
 	RequestID string
+	// ClientRequestID is the ID the client gave the request (Microsoft Graph's
+	// client-request-id), which the platform's logs also keep.
+	ClientRequestID string
 	// RetryAfter is how long the platform asked to wait, if it said.
 	RetryAfter time.Duration
 	// Kind is ErrBadCredentials, ErrRateLimited, ErrPermission or ErrPlatform.
@@ -69,8 +72,13 @@ func (e *PlatformError) Error() string {
 	if e.Err != nil {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}
-	if e.RequestID != "" {
+	switch {
+	case e.RequestID != "" && e.ClientRequestID != "":
+		fmt.Fprintf(&b, " (request %s, client request %s)", e.RequestID, e.ClientRequestID)
+	case e.RequestID != "":
 		fmt.Fprintf(&b, " (request %s)", e.RequestID)
+	case e.ClientRequestID != "":
+		fmt.Fprintf(&b, " (client request %s)", e.ClientRequestID)
 	}
 	return b.String()
 }

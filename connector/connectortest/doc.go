@@ -17,6 +17,14 @@
 // withholds member fields as platforms do without the permission, declaring the
 // fields the app may see in each snapshot. Clone copies a source as it is now.
 //
+// # Platform fakes
+//
+// WeComServer serves a Source as WeCom's server API does, and GraphServer as
+// Microsoft Graph and the Microsoft identity platform do (users paged by next links,
+// the delta query, groups, OData error bodies, the token endpoint), each
+// with injectable faults — expired tokens, throttling, dropped connections, failing
+// pages — for the platform clients' tests.
+//
 // # Generated directories
 //
 // Generate builds a realistic upstream from a seed: departments up to eight deep,

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/member"
 )
 
 // Policy says how often a client calls and how it retries.
@@ -212,6 +213,8 @@ type Answer struct {
 	// RetryAfter is the delay the answer's Retry-After header asked for (seconds,
 	// possibly fractional), or 0.
 	RetryAfter time.Duration
+	// Header holds the answer's headers (request IDs, say).
+	Header http.Header
 }
 
 // MaxBody is the most of an answer's body Send reads.
@@ -229,7 +232,7 @@ func Send(ctx context.Context, hc *http.Client, pc *Pacer, p *Policy, req *http.
 		return Answer{}, err
 	}
 	defer resp.Body.Close()
-	a := Answer{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header.Get("Retry-After"))}
+	a := Answer{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header.Get("Retry-After")), Header: resp.Header}
 	a.Body, err = io.ReadAll(io.LimitReader(resp.Body, MaxBody))
 	if err != nil {
 		return Answer{RetryAfter: a.RetryAfter}, err
@@ -248,4 +251,60 @@ func RetryAfter(s string) time.Duration {
 		return 0
 	}
 	return time.Duration(f * float64(time.Second))
+}
+
+// TextField reports whether a member field can be set from a platform's free text
+// (a custom attribute): text fields and dates (YYYY-MM-DD).
+func TextField(f member.Field) bool {
+	switch f {
+	case member.EmployeeNumberField, member.WorkPlaceField, member.ExtensionField, member.QQField, member.WeChatField,
+		member.ExtendedAField, member.ExtendedBField, member.BioField, member.WorkDetailsField,
+		member.HireDateField, member.EmploymentDateField, member.BirthdayField:
+		return true
+	}
+	return false
+}
+
+// SetText sets a TextField from text; it reports false, leaving m as it was, for a
+// date that does not parse or a field TextField refuses.
+func SetText(m *member.Member, f member.Field, s string) bool {
+	switch f {
+	case member.EmployeeNumberField:
+		m.EmployeeNumber = s
+	case member.WorkPlaceField:
+		m.WorkPlace = s
+	case member.ExtensionField:
+		m.Extension = s
+	case member.QQField:
+		m.QQ = s
+	case member.WeChatField:
+		m.WeChat = s
+	case member.ExtendedAField:
+		m.ExtendedA = s
+	case member.ExtendedBField:
+		m.ExtendedB = s
+	case member.BioField:
+		m.Bio = s
+	case member.WorkDetailsField:
+		m.WorkDetails = s
+	case member.HireDateField, member.EmploymentDateField, member.BirthdayField:
+		var d member.Date
+		if s != "" {
+			var err error
+			if d, err = member.ParseDate(s); err != nil {
+				return false
+			}
+		}
+		switch f {
+		case member.HireDateField:
+			m.HireDate = d
+		case member.EmploymentDateField:
+			m.EmploymentDate = d
+		default:
+			m.Birthday = d
+		}
+	default:
+		return false
+	}
+	return true
 }

@@ -1,0 +1,465 @@
+package msgraph
+
+import (
+	"cmp"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
+	"github.com/orgkit/orgkit/member"
+)
+
+// The public cloud's hosts. Sovereign clouds have their own (Microsoft Graph for
+// US Government: https://login.microsoftonline.us and https://graph.microsoft.us;
+// operated by 21Vianet: https://login.chinacloudapi.cn and
+// https://microsoftgraph.chinacloudapi.cn).
+const (
+	DefaultLoginURL = "https://login.microsoftonline.com"
+	DefaultGraphURL = "https://graph.microsoft.com"
+)
+
+// Options tune a Client. The zero value talks to the public cloud with
+// http.DefaultClient, keeps tokens in memory, does not pace, reads 999 users a page,
+// maps each user's department directly under the root, and retries a throttled or
+// failed call three times.
+type Options struct {
+	// LoginURL and GraphURL replace DefaultLoginURL and DefaultGraphURL (tests,
+	// sovereign clouds). The token's scope is GraphURL + "/.default".
+	LoginURL, GraphURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Tokens keeps access tokens, so that several clients can share one; nil means
+	// a cache of this client's own.
+	Tokens connector.TokenCache
+	// Interval is the least time between two requests (0: no pacing).
+	Interval time.Duration
+	// MaxRetries is how many times a throttled (429), unavailable (503) or failed
+	// call is retried (0 means 3, negative never).
+	MaxRetries int
+	// BaseDelay and MaxDelay bound the backoff between retries (0: 500 ms and
+	// 30 s); the wait is random below the doubled delay. A delay Microsoft Graph
+	// asks for (Retry-After) is honoured instead.
+	BaseDelay, MaxDelay time.Duration
+	// PageSize is the $top of each page of users (0 means 999, the most Graph
+	// allows); Graph may answer fewer.
+	PageSize int
+	// CompanyLevel maps each companyName to a department directly under the root,
+	// with the departments of its users below it, for tenants that hold several
+	// companies. Without it companyName is not read and each department string is a
+	// department directly under the root.
+	CompanyLevel bool
+	// ExtensionAttributes maps on-premises extension attributes
+	// ("extensionAttribute1" … "extensionAttribute15") onto member fields: text
+	// fields and dates (YYYY-MM-DD).
+	ExtensionAttributes map[string]member.Field
+	// Exclude leaves users out of the directory, besides guests (which are always
+	// left out): room and equipment accounts, service accounts — Graph marks none
+	// of them. A user it excludes is not listed, and a delta reports them removed.
+	Exclude func(User) bool
+	// Group limits the directory to the members of one security or Microsoft 365
+	// group (its object ID), nested groups included (transitiveMembers). The
+	// delta query cannot follow group membership: a client with a Group reads
+	// everything on each sync (its snapshots carry no cursor, and FetchChanges
+	// answers connector.ErrCursorExpired).
+	Group string
+	// HireDateLocation is the time zone in which employeeHireDate's instant is
+	// read as a calendar date (nil means UTC, as Microsoft Entra stores it).
+	HireDateLocation *time.Location
+	// Sleep waits between retries; nil means a timer. Tests inject one.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client reads a Microsoft Entra tenant's directory through Microsoft Graph, as a
+// connector.Source and connector.DeltaSource, and signs members in with their
+// Microsoft account (SignIn). It is safe for concurrent use.
+type Client struct {
+	cfg    Config
+	opts   Options
+	login  string
+	graph  string
+	host   *url.URL // GraphURL parsed: next and delta links must stay on it
+	http   *http.Client
+	policy apicall.Policy
+	pacer  apicall.Pacer
+	tokens *apicall.Tokens
+	fields connector.Fields
+	ext    []extAttr
+}
+
+// extAttr is one entry of Options.ExtensionAttributes.
+type extAttr struct {
+	name  string
+	field member.Field
+}
+
+var (
+	_ connector.Source      = (*Client)(nil)
+	_ connector.DeltaSource = (*Client)(nil)
+)
+
+// New returns a client for the app, after checking the configuration and options.
+func New(cfg Config, opts Options) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	login, err := baseURL("LoginURL", opts.LoginURL, DefaultLoginURL)
+	if err != nil {
+		return nil, err
+	}
+	graph, err := baseURL("GraphURL", opts.GraphURL, DefaultGraphURL)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := url.Parse(graph)
+	if opts.PageSize < 0 || opts.PageSize > 999 {
+		return nil, fmt.Errorf("msgraph: PageSize %d is not between 1 and 999: %w", opts.PageSize, orgkit.ErrInvalid)
+	}
+	if opts.Group != "" && !isGUID(opts.Group) {
+		return nil, fmt.Errorf("msgraph: Group %q is not a group's object ID (a GUID): %w", opts.Group, orgkit.ErrInvalid)
+	}
+	fields, ext, err := declaredFields(opts.ExtensionAttributes)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, opts: opts, login: login, graph: graph, host: host, http: cmp.Or(opts.HTTPClient, http.DefaultClient),
+		fields: fields, ext: ext}
+	c.policy = apicall.Policy{Interval: opts.Interval, MaxRetries: opts.MaxRetries, BaseDelay: opts.BaseDelay,
+		MaxDelay: opts.MaxDelay, Sleep: opts.Sleep, Now: opts.Now}
+	cache := opts.Tokens
+	if cache == nil {
+		cache = &connector.MemoryTokenCache{}
+	}
+	c.tokens = &apicall.Tokens{Cache: cache, Key: "msgraph:" + login + ":" + cfg.TenantID + ":" + cfg.ClientID + ":" + graph,
+		Fetch: c.fetchToken, Now: opts.Now}
+	return c, nil
+}
+
+func baseURL(name, v, def string) (string, error) {
+	s := strings.TrimRight(cmp.Or(v, def), "/")
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("msgraph: %s %q is not an http(s) base URL: %w", name, v, orgkit.ErrInvalid)
+	}
+	return s, nil
+}
+
+// Platform implements connector.Source: orgkit.Teams.
+func (c *Client) Platform() orgkit.Platform { return orgkit.Teams }
+
+// TenantID implements connector.Source: the tenant ID.
+func (c *Client) TenantID() string { return c.cfg.TenantID }
+
+// Fields implements connector.Source: full name, email, mobile, office phone, job
+// title, employee number, hire date, preferred language, sign-in account, primary
+// department, reporting manager and the fields ExtensionAttributes maps onto;
+// department names and parents.
+func (c *Client) Fields() connector.Fields {
+	return connector.Fields{Member: slices.Clone(c.fields.Member), Node: slices.Clone(c.fields.Node)}
+}
+
+// String describes the client without its credential.
+func (c *Client) String() string { return "msgraph.Client{" + c.cfg.String() + "}" }
+
+func (c *Client) now() time.Time {
+	if c.opts.Now != nil {
+		return c.opts.Now()
+	}
+	return time.Now()
+}
+
+// tokenEndpoint is the tenant's v2.0 token endpoint.
+func (c *Client) tokenEndpoint() string {
+	return c.login + "/" + url.PathEscape(c.cfg.TenantID) + "/oauth2/v2.0/token"
+}
+
+// tokenError is the identity platform's error answer.
+type tokenError struct {
+	Error         string `json:"error"`
+	Description   string `json:"error_description"`
+	Codes         []int  `json:"error_codes"`
+	TraceID       string `json:"trace_id"`
+	CorrelationID string `json:"correlation_id"`
+}
+
+// fetchToken asks the identity platform for an app-only token (client credentials).
+func (c *Client) fetchToken(ctx context.Context) (connector.Token, error) {
+	form := url.Values{"client_id": {c.cfg.ClientID}, "scope": {c.graph + "/.default"}, "grant_type": {"client_credentials"}}
+	if c.cfg.Certificate != nil {
+		assertion, err := c.assertion()
+		if err != nil {
+			return connector.Token{}, err
+		}
+		form.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+		form.Set("client_assertion", assertion)
+	} else {
+		form.Set("client_secret", c.cfg.ClientSecret.Reveal())
+	}
+	var out struct {
+		TokenType   string          `json:"token_type"`
+		AccessToken string          `json:"access_token"`
+		ExpiresIn   json.RawMessage `json:"expires_in"`
+	}
+	start := c.now()
+	if err := c.postForm(ctx, "/oauth2/v2.0/token", c.tokenEndpoint(), form, &out); err != nil {
+		return connector.Token{}, err
+	}
+	secs, _ := strconv.ParseInt(strings.Trim(string(out.ExpiresIn), `"`), 10, 64) // a number; older endpoints sent a string
+	if out.AccessToken == "" || secs <= 0 || !strings.EqualFold(out.TokenType, "Bearer") {
+		return connector.Token{}, &connector.PlatformError{Platform: orgkit.Teams, Op: "/oauth2/v2.0/token", HTTPStatus: http.StatusOK,
+			Message: "no bearer token in the answer", Kind: connector.ErrPlatform}
+	}
+	return connector.Token{Value: connector.NewSecret(out.AccessToken), Expires: start.Add(time.Duration(secs) * time.Second)}, nil
+}
+
+// assertion is the certificate credential: a JWT the app signs with its key (PS256,
+// the certificate's SHA-256 thumbprint in x5t#S256), valid for ten minutes.
+func (c *Client) assertion() (string, error) {
+	now := c.now()
+	header := map[string]any{"alg": "PS256", "typ": "JWT", "x5t#S256": c.cfg.Certificate.x5tS256()}
+	claims := map[string]any{"aud": c.tokenEndpoint(), "iss": c.cfg.ClientID, "sub": c.cfg.ClientID, "jti": uuid.NewString(),
+		"nbf": now.Unix(), "iat": now.Unix(), "exp": now.Add(10 * time.Minute).Unix()}
+	h, _ := json.Marshal(header)
+	p, _ := json.Marshal(claims)
+	signing := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
+	sum := sha256.Sum256([]byte(signing))
+	sig, err := rsa.SignPSS(rand.Reader, c.cfg.Certificate.key, crypto.SHA256, sum[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	if err != nil {
+		return "", fmt.Errorf("msgraph: signing the client assertion: %w", err)
+	}
+	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// postForm posts a form to the identity platform, retrying throttled, unavailable
+// and dropped calls; a refusal of the credentials or the request is never retried.
+func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Values, out any) error {
+	retries := c.policy.Retries()
+	for attempt := 0; ; attempt++ {
+		res, err := c.send(ctx, http.MethodPost, endpoint, "", strings.NewReader(form.Encode()))
+		if err != nil {
+			if werr := c.retry(ctx, op, attempt, retries, res, err); werr != nil {
+				return werr
+			}
+			continue
+		}
+		if res.status == http.StatusOK {
+			if err := json.Unmarshal(res.body, out); err != nil {
+				return c.fail(op, res, "", "", "unexpected answer: "+err.Error(), connector.ErrPlatform)
+			}
+			return nil
+		}
+		if res.status == http.StatusTooManyRequests || res.status >= 500 {
+			if werr := c.retry(ctx, op, attempt, retries, res, nil); werr != nil {
+				return werr
+			}
+			continue
+		}
+		var te tokenError
+		_ = json.Unmarshal(res.body, &te)
+		e := c.fail(op, res, te.Error, "", cmp.Or(te.Description, http.StatusText(res.status)), connector.ErrPlatform)
+		if len(te.Codes) > 0 {
+			e.SubCode = "AADSTS" + strconv.Itoa(te.Codes[0])
+		}
+		e.RequestID = cmp.Or(te.TraceID, e.RequestID)
+		e.ClientRequestID = cmp.Or(te.CorrelationID, e.ClientRequestID)
+		switch te.Error {
+		case "invalid_client", "unauthorized_client", "invalid_request", "invalid_grant", "invalid_scope", "invalid_resource", "":
+			// a wrong secret or certificate, an unknown app or tenant, a disabled app
+			e.Kind = connector.ErrBadCredentials
+		}
+		return e
+	}
+}
+
+// result is one answer.
+type result struct {
+	status          int
+	body            []byte
+	retryAfter      time.Duration
+	requestID       string
+	clientRequestID string
+}
+
+// send makes one request after the pacer allows it (apicall.Send) and reads the
+// answer. A form body is sent as such; a token as the bearer.
+func (c *Client) send(ctx context.Context, method, u string, token string, body io.Reader) (*result, error) {
+	res := &result{clientRequestID: uuid.NewString()}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return res, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("client-request-id", res.clientRequestID)
+	req.Header.Set("return-client-request-id", "true")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	a, err := apicall.Send(ctx, c.http, &c.pacer, &c.policy, req)
+	res.retryAfter = a.RetryAfter
+	if err != nil {
+		return res, err
+	}
+	res.status, res.body = a.Status, a.Body
+	res.requestID = a.Header.Get("request-id")
+	res.clientRequestID = cmp.Or(a.Header.Get("client-request-id"), res.clientRequestID)
+	return res, nil
+}
+
+// retry waits before retry number attempt, or, past the retries, returns the error
+// to give up with: ErrRateLimited after 429, else ErrPlatform.
+func (c *Client) retry(ctx context.Context, op string, attempt, retries int, res *result, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if attempt >= retries {
+		kind, msg := connector.ErrPlatform, "no answer"
+		var code string
+		if res != nil && res.status != 0 {
+			msg = http.StatusText(res.status)
+			if ge := graphError(res.body); ge != nil {
+				code, msg = ge.Code, cmp.Or(ge.Message, msg)
+			}
+			if res.status == http.StatusTooManyRequests {
+				kind = connector.ErrRateLimited
+			}
+		}
+		e := c.fail(op, res, code, "", msg, kind)
+		if err != nil {
+			e.Err = apicall.StripURL(err)
+		}
+		return e
+	}
+	var asked time.Duration
+	if res != nil {
+		asked = res.retryAfter
+	}
+	return c.policy.Wait(ctx, c.policy.Delay(attempt, asked))
+}
+
+func (c *Client) fail(op string, res *result, code, sub, msg string, kind error) *connector.PlatformError {
+	e := &connector.PlatformError{Platform: orgkit.Teams, Op: op, Code: code, SubCode: sub, Message: msg, Kind: kind}
+	if res != nil {
+		e.HTTPStatus, e.RetryAfter, e.RequestID, e.ClientRequestID = res.status, res.retryAfter, res.requestID, res.clientRequestID
+	}
+	return e
+}
+
+// apiError is Microsoft Graph's error body: {"error": {code, message, innerError}}.
+type apiError struct {
+	Code       string `json:"code"`
+	Message    string `json:"message"`
+	InnerError struct {
+		Code            string `json:"code"`
+		RequestID       string `json:"request-id"`
+		ClientRequestID string `json:"client-request-id"`
+	} `json:"innerError"`
+}
+
+func graphError(body []byte) *apiError {
+	var env struct {
+		Error *apiError `json:"error"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	return env.Error
+}
+
+// errExpired marks an answer that the delta link has expired.
+var errExpired = errors.New("delta link expired")
+
+// get calls Microsoft Graph: u is a path under GraphURL ("/v1.0/users?…") or a
+// next or delta link Graph gave (which must point at GraphURL's host). It refreshes
+// the token once when Graph refuses it (401), retries throttling (429), 503 and
+// other server errors and dropped connections honouring Retry-After, and fails at
+// once on anything else. An expired delta link (400 syncStateNotFound, 410) gives
+// an error matching errExpired.
+func (c *Client) get(ctx context.Context, op, u string, out any) error {
+	if strings.HasPrefix(u, "/") {
+		u = c.graph + u
+	} else if err := c.onGraph(u); err != nil {
+		return err
+	}
+	refreshed := false
+	retries := c.policy.Retries()
+	for attempt := 0; ; attempt++ {
+		tok, err := c.tokens.Get(ctx)
+		if err != nil {
+			return err
+		}
+		res, err := c.send(ctx, http.MethodGet, u, tok.Reveal(), nil)
+		if err != nil {
+			if werr := c.retry(ctx, op, attempt, retries, res, err); werr != nil {
+				return werr
+			}
+			continue
+		}
+		if res.status == http.StatusOK {
+			if err := json.Unmarshal(res.body, out); err != nil {
+				return c.fail(op, res, "", "", "unexpected answer: "+err.Error(), connector.ErrPlatform)
+			}
+			return nil
+		}
+		ge := graphError(res.body)
+		if ge == nil {
+			ge = &apiError{Message: http.StatusText(res.status)}
+		}
+		res.requestID = cmp.Or(ge.InnerError.RequestID, res.requestID)
+		res.clientRequestID = cmp.Or(ge.InnerError.ClientRequestID, res.clientRequestID)
+		switch {
+		case res.status == http.StatusUnauthorized && !refreshed:
+			refreshed = true
+			if _, err := c.tokens.Refresh(ctx, tok); err != nil {
+				return err
+			}
+			attempt-- // a refreshed token is not a retry
+		case res.status == http.StatusTooManyRequests || res.status >= 500:
+			if werr := c.retry(ctx, op, attempt, retries, res, nil); werr != nil {
+				return werr
+			}
+		case res.status == http.StatusGone || res.status == http.StatusBadRequest && (ge.Code == "syncStateNotFound" ||
+			ge.Code == "resyncRequired" || ge.InnerError.Code == "syncStateNotFound"):
+			e := c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrPlatform)
+			return fmt.Errorf("%w: %w", errExpired, e)
+		case res.status == http.StatusUnauthorized:
+			return c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrBadCredentials)
+		case res.status == http.StatusForbidden:
+			return c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrPermission)
+		default:
+			return c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrPlatform)
+		}
+	}
+}
+
+// onGraph checks that a link Graph gave points at GraphURL, so that the token never
+// goes elsewhere.
+func (c *Client) onGraph(link string) error {
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != c.host.Scheme || u.Host != c.host.Host || !strings.HasPrefix(u.Path, c.host.Path+"/") {
+		return &connector.PlatformError{Platform: orgkit.Teams, Op: "next link", Message: "Microsoft Graph gave a link outside " + c.graph,
+			Kind: connector.ErrPlatform}
+	}
+	return nil
+}

@@ -1,0 +1,585 @@
+package msgraph_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/connectortest"
+	"github.com/orgkit/orgkit/connector/msgraph"
+	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/member"
+)
+
+const (
+	tenantID = "11111111-2222-3333-4444-555555555555"
+	clientID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+	secret   = "s3cr3t~graph.client_secret"
+)
+
+// fixture is a generated tenant served by the fake Graph API, and a client of it.
+type fixture struct {
+	t      *testing.T
+	ctx    context.Context
+	src    *connectortest.Source
+	srv    *connectortest.GraphServer
+	client *msgraph.Client
+	sleeps *sleeps
+	opts   msgraph.Options
+}
+
+// sleeps records the client's waits instead of waiting (no test depends on time).
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return ctx.Err()
+}
+
+func (s *sleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.d)
+}
+
+func extAttrs() map[string]member.Field {
+	return map[string]member.Field{"extensionAttribute1": member.WorkPlaceField}
+}
+
+func newFixture(t *testing.T, gen connectortest.GenerateOptions, srvOpts connectortest.GraphOptions, opts msgraph.Options) *fixture {
+	t.Helper()
+	gen.Platform = orgkit.Teams
+	src := connectortest.Generate(gen)
+	srvOpts.ClientSecret = secret
+	srv := connectortest.NewGraphServer(src, srvOpts)
+	t.Cleanup(srv.Close)
+	f := &fixture{t: t, ctx: context.Background(), src: src, srv: srv, sleeps: &sleeps{}}
+	opts.LoginURL, opts.GraphURL, opts.HTTPClient, opts.Sleep = srv.URL(), srv.URL(), srv.Client(), f.sleeps.sleep
+	if opts.ExtensionAttributes == nil {
+		opts.ExtensionAttributes = extAttrs()
+	}
+	f.opts = opts
+	f.client = f.newClient(msgraph.Config{TenantID: tenantID, ClientID: clientID, ClientSecret: connector.NewSecret(secret)}, opts)
+	return f
+}
+
+func (f *fixture) newClient(cfg msgraph.Config, opts msgraph.Options) *msgraph.Client {
+	f.t.Helper()
+	c, err := msgraph.New(cfg, opts)
+	require.NoError(f.t, err)
+	return c
+}
+
+func small() connectortest.GenerateOptions {
+	return connectortest.GenerateOptions{Seed: 13, Departments: 20, Members: 120, InactiveShare: 0.05}
+}
+
+// expected renders the source as the client should read it, with Options (company
+// level or not), leaving out the guests.
+func expected(src *connectortest.Source, companyLevel bool, guests ...string) []string {
+	snap := src.Snapshot()
+	byID := map[string]connector.Department{}
+	for _, d := range snap.Departments {
+		byID[d.ExternalID] = d
+	}
+	top := func(ext string) string {
+		for hops := 0; hops < 100; hops++ {
+			p := byID[ext].Parent
+			if _, ok := byID[p]; !ok {
+				return ext
+			}
+			ext = p
+		}
+		return ext
+	}
+	var out []string
+	depts := map[string]string{}
+	for _, m := range snap.Members {
+		if slices.Contains(guests, m.ExternalID) {
+			continue
+		}
+		var dept string
+		if len(m.Departments) > 0 {
+			d := byID[m.Departments[0]]
+			company := ""
+			if companyLevel {
+				company = byID[top(d.ExternalID)].Name.Default
+				depts[msgraph.CompanyID(company)] = "parent= name=" + company
+			}
+			dept = msgraph.DepartmentID(company, d.Name.Default)
+			parent := ""
+			if company != "" {
+				parent = msgraph.CompanyID(company)
+			}
+			depts[dept] = "parent=" + parent + " name=" + d.Name.Default
+		}
+		out = append(out, line(m.ExternalID, m.Values, m.Status, dept, m.Manager, m.ExternalID+"@contoso.onmicrosoft.com"))
+	}
+	for ext, s := range depts {
+		out = append(out, "dept "+ext+" "+s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func line(ext string, v *member.Member, st connector.MemberStatus, dept, manager, upn string) string {
+	return fmt.Sprintf("member %s status=%s dept=%s manager=%s name=%q mail=%s mobile=%s phone=%s title=%q number=%s hired=%s work=%s upn=%s",
+		ext, st, dept, manager, v.FullName, v.Email, v.Mobile, v.OfficePhone, v.JobTitle, v.EmployeeNumber, v.HireDate, v.WorkPlace, upn)
+}
+
+// render renders what the client read.
+func render(s *connector.Snapshot) []string {
+	var out []string
+	for _, m := range s.Members {
+		var dept string
+		if len(m.Departments) > 0 {
+			dept = m.Departments[0]
+		}
+		out = append(out, line(m.ExternalID, m.Values, m.Status, dept, m.Manager, m.Values.SSOAccount))
+	}
+	for _, d := range s.Departments {
+		out = append(out, "dept "+d.ExternalID+" parent="+d.Parent+" name="+d.Name.Default)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestFullFetchEqualsUpstream(t *testing.T) {
+	for _, companyLevel := range []bool{false, true} {
+		t.Run(fmt.Sprintf("CompanyLevel=%v", companyLevel), func(t *testing.T) {
+			f := newFixture(t, small(), connectortest.GraphOptions{PageSize: 25}, msgraph.Options{CompanyLevel: companyLevel})
+			got, err := f.client.Fetch(f.ctx)
+			require.NoError(t, err)
+			assert.Equal(t, expected(f.src, companyLevel), render(got))
+			assert.Len(t, got.Members, 120)
+			assert.True(t, got.DerivedDepartments)
+			assert.NotEmpty(t, got.Cursor, "a full fetch gives the delta link to start from")
+			assert.Equal(t, 5, f.srv.Requests("/v1.0/users"), "120 users in pages of at most 25, by nextLink")
+			assert.Equal(t, 1, f.srv.Requests("/v1.0/users/delta"))
+			assert.Equal(t, 1, f.srv.TokensIssued(), "one token for the whole fetch")
+			for _, m := range got.Members {
+				require.True(t, m.Has(member.PrimaryDepartmentField) && m.Has(member.ReportingManagerField) && !m.StatusAbsent, m.ExternalID)
+			}
+		})
+	}
+}
+
+func newDirectory(t *testing.T, ctx context.Context) (*directory.Service, orgkit.DirectoryID) {
+	t.Helper()
+	svc := directory.New(directory.Options{})
+	dir, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Contoso")})
+	require.NoError(t, err)
+	return svc, dir.ID()
+}
+
+func TestSyncThroughClient(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{}, msgraph.Options{CompanyLevel: true})
+	svc, dir := newDirectory(t, f.ctx)
+	rep, err := connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	require.True(t, rep.Committed)
+	assert.Equal(t, 120, rep.Counts[connector.MemberCreate])
+	assert.Positive(t, rep.Counts[connector.NodeCreate])
+	snap, _ := svc.Snapshot(f.ctx, dir)
+	assert.Equal(t, orgkit.Teams, snap.Settings().Platform)
+	assert.Equal(t, tenantID, snap.Settings().UpstreamID)
+	m, ok := snap.MemberBy(member.ExternalIDField, f.src.MemberIDs()[0])
+	require.True(t, ok)
+	assert.Equal(t, f.src.MemberIDs()[0]+"@contoso.onmicrosoft.com", m.SSOAccount)
+
+	rep, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	assert.True(t, rep.Plan.Empty(), "a second sync plans nothing: %s", rep.Plan)
+}
+
+func TestTokenRefreshedOnce(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{PageSize: 30}, msgraph.Options{})
+	_, err := f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, f.srv.TokensIssued())
+
+	// the token expires between two fetches, and again in the middle of one
+	f.srv.ExpireTokens()
+	got, err := f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, f.srv.TokensIssued(), "one refresh for the refusal, no more")
+	f.srv.FailNext("/v1.0/users", http.StatusUnauthorized, "InvalidAuthenticationToken")
+	got, err = f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	assert.Len(t, got.Members, 120)
+	assert.Equal(t, 3, f.srv.TokensIssued())
+	assert.Empty(t, f.sleeps.all(), "a refresh is not a retry")
+
+	// refused again right after a refresh: an error, not a loop
+	f.srv.FailNext("/v1.0/users", http.StatusUnauthorized, "InvalidAuthenticationToken")
+	f.srv.ExpireTokens()
+	_, err = f.client.Fetch(f.ctx)
+	require.NoError(t, err, "the expired token is refreshed once; the injected 401 uses that one refresh")
+
+	// clients sharing a cache share the token
+	cache := &connector.MemoryTokenCache{}
+	before := f.srv.TokensIssued()
+	for range 2 {
+		opts := f.opts
+		opts.Tokens = cache
+		c := f.newClient(msgraph.Config{TenantID: tenantID, ClientID: clientID, ClientSecret: connector.NewSecret(secret)}, opts)
+		_, err := c.Fetch(f.ctx)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before+1, f.srv.TokensIssued())
+}
+
+func TestThrottledRetriedThenGivenUp(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{}, msgraph.Options{})
+	f.srv.Throttle(2, http.StatusTooManyRequests, "2.128")
+	got, err := f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	assert.Len(t, got.Members, 120)
+	assert.Equal(t, []time.Duration{2128 * time.Millisecond, 2128 * time.Millisecond}, f.sleeps.all(), "Retry-After honoured, fractional seconds too")
+
+	f.srv.Throttle(1, http.StatusServiceUnavailable, "")
+	_, err = f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, f.sleeps.all(), 3)
+	assert.Positive(t, f.sleeps.all()[2], "503 without Retry-After: backoff with jitter")
+
+	f.srv.Throttle(1000, http.StatusTooManyRequests, "7")
+	_, err = f.client.Fetch(f.ctx)
+	require.ErrorIs(t, err, connector.ErrRateLimited)
+	var pe *connector.PlatformError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, http.StatusTooManyRequests, pe.HTTPStatus)
+	assert.Equal(t, "TooManyRequests", pe.Code)
+	assert.Equal(t, orgkit.Teams, pe.Platform)
+	assert.Equal(t, 7*time.Second, pe.RetryAfter)
+	assert.NotEmpty(t, pe.RequestID)
+	assert.NotEmpty(t, pe.ClientRequestID)
+	assert.Contains(t, err.Error(), pe.RequestID)
+	assert.Len(t, f.sleeps.all(), 3+3, "three retries, then it gives up")
+	f.srv.Throttle(0, 0, "")
+}
+
+func TestBadCredentials(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{}, msgraph.Options{})
+	opts := f.opts
+	c := f.newClient(msgraph.Config{TenantID: tenantID, ClientID: clientID, ClientSecret: connector.NewSecret("wrong-" + secret)}, opts)
+	_, err := c.Fetch(f.ctx)
+	require.ErrorIs(t, err, connector.ErrBadCredentials)
+	assert.Equal(t, 1, f.srv.Requests("/"+tenantID+"/oauth2/v2.0/token"), "never retried")
+	assert.NotContains(t, err.Error(), secret)
+	var pe *connector.PlatformError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "invalid_client", pe.Code)
+	assert.Equal(t, "AADSTS7000215", pe.SubCode)
+	assert.NotEmpty(t, pe.RequestID, "the trace ID")
+
+	for _, cfg := range []msgraph.Config{
+		{TenantID: "99999999-2222-3333-4444-555555555555", ClientID: clientID, ClientSecret: connector.NewSecret(secret)},
+		{TenantID: tenantID, ClientID: "99999999-bbbb-cccc-dddd-eeeeeeeeeeee", ClientSecret: connector.NewSecret(secret)},
+	} {
+		_, err = f.newClient(cfg, opts).Fetch(f.ctx)
+		require.ErrorIs(t, err, connector.ErrBadCredentials, "%v", cfg)
+	}
+	assert.Empty(t, f.sleeps.all())
+}
+
+func TestPermissionDeniedAtOnce(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{}, msgraph.Options{})
+	f.srv.FailNext("/v1.0/users", http.StatusForbidden, "Authorization_RequestDenied")
+	_, err := f.client.Fetch(f.ctx)
+	require.ErrorIs(t, err, connector.ErrPermission)
+	var pe *connector.PlatformError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "Authorization_RequestDenied", pe.Code)
+	assert.Equal(t, http.StatusForbidden, pe.HTTPStatus)
+	assert.Empty(t, f.sleeps.all(), "not retried")
+}
+
+func TestFailedPageAppliesNothing(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{PageSize: 40}, msgraph.Options{})
+	svc, dir := newDirectory(t, f.ctx)
+	_, err := connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	snap, _ := svc.Snapshot(f.ctx, dir)
+	v := snap.Version()
+
+	ids := f.src.MemberIDs()
+	f.src.EditMember(ids[0], func(m *connector.Member) { m.Values.JobTitle = "changed" })
+	f.src.RemoveMember(ids[1])
+	f.srv.FailNext("/v1.0/users", http.StatusBadRequest, "Request_BadRequest")
+	_, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.ErrorIs(t, err, connector.ErrPlatform)
+	snap, _ = svc.Snapshot(f.ctx, dir)
+	assert.Equal(t, v, snap.Version(), "nothing applied")
+
+	// connections dropped: retried; dropped for good: an error, and nothing applied
+	f.srv.DropConnections(2)
+	_, err = f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	f.srv.DropConnections(100)
+	_, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.ErrorIs(t, err, connector.ErrPlatform)
+	assert.NotContains(t, err.Error(), "graph-token-", "no token in errors")
+	assert.NotContains(t, err.Error(), "skiptoken", "no request address in errors")
+	snap, _ = svc.Snapshot(f.ctx, dir)
+	assert.Equal(t, v, snap.Version())
+	f.srv.DropConnections(0)
+}
+
+func TestGuestsAndExcludedLeftOut(t *testing.T) {
+	gen := small()
+	src := connectortest.Generate(gen)
+	plain := plainMembers(src)
+	guest, room := plain[0], plain[1]
+	f := newFixture(t, gen, connectortest.GraphOptions{}, msgraph.Options{Exclude: func(u msgraph.User) bool { return u.ID == room }})
+	f.srv.SetGuest(true, guest)
+	got, err := f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, expected(f.src, false, guest, room), render(got))
+}
+
+// plainMembers are enabled members who lead and manage nobody: leaving them out
+// changes nobody else.
+func plainMembers(src *connectortest.Source) []string {
+	snap := src.Snapshot()
+	busy := map[string]bool{}
+	for _, m := range snap.Members {
+		busy[m.Manager] = true
+	}
+	var out []string
+	for _, m := range snap.Members {
+		if !busy[m.ExternalID] && m.Status == connector.Enabled {
+			out = append(out, m.ExternalID)
+		}
+	}
+	return out
+}
+
+func TestGroupLimitsTheDirectory(t *testing.T) {
+	const group = "0f0f0f0f-1111-2222-3333-444444444444"
+	f := newFixture(t, small(), connectortest.GraphOptions{PageSize: 7}, msgraph.Options{Group: group})
+	ids := f.src.MemberIDs()
+	f.srv.SetGroup(group, ids[:20]...)
+	got, err := f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	var gotIDs []string
+	for _, m := range got.Members {
+		gotIDs = append(gotIDs, m.ExternalID)
+	}
+	assert.ElementsMatch(t, ids[:20], gotIDs)
+	assert.Equal(t, 3, f.srv.Requests("/v1.0/groups/"+group+"/transitiveMembers/microsoft.graph.user"), "paged too")
+	assert.Empty(t, got.Cursor, "the delta query cannot follow group membership")
+	_, err = f.client.FetchChanges(f.ctx, "anything")
+	assert.ErrorIs(t, err, connector.ErrCursorExpired)
+
+	bad := f.opts
+	bad.Group = "ffffffff-1111-2222-3333-444444444444"
+	_, err = f.newClient(msgraph.Config{TenantID: tenantID, ClientID: clientID, ClientSecret: connector.NewSecret(secret)}, bad).Fetch(f.ctx)
+	assert.ErrorIs(t, err, connector.ErrPlatform, "an unknown group")
+}
+
+func TestDeltaAfterFullSync(t *testing.T) {
+	f := newFixture(t, small(), connectortest.GraphOptions{PageSize: 10}, msgraph.Options{CompanyLevel: true})
+	svc, dir := newDirectory(t, f.ctx)
+	rep, err := connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	cursor := rep.Cursor
+	require.NotEmpty(t, cursor)
+
+	// nothing changed: an empty delta, and the cursor moves on
+	rep, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{Cursor: cursor})
+	require.NoError(t, err)
+	assert.True(t, rep.Plan.Empty(), "%s", rep.Plan)
+	require.NotEmpty(t, rep.Cursor)
+	cursor = rep.Cursor
+
+	plain := plainMembers(f.src)
+	ids := f.src.MemberIDs()
+	f.src.EditMember(plain[0], func(m *connector.Member) { m.Values.JobTitle = "Chief Delta Officer" })
+	f.src.RemoveMember(plain[1])
+	f.srv.SetGuest(true, plain[2])
+	f.src.EditMember(plain[3], func(m *connector.Member) { m.Manager = plain[4] })
+	f.src.EditMember(plain[5], func(m *connector.Member) { m.Status = connector.Disabled })
+	hire := connectortest.NewMember("u-new", "Grace Hopper", "13800000042", f.src.DepartmentIDs()[0])
+	f.src.PutMember(hire)
+	_ = ids
+
+	delta, err := f.client.FetchChanges(f.ctx, cursor)
+	require.NoError(t, err)
+	assert.True(t, delta.Delta)
+	assert.ElementsMatch(t, []string{plain[1], plain[2]}, delta.RemovedMembers, "a deleted user and one turned guest")
+	var changed []string
+	for _, m := range delta.Members {
+		changed = append(changed, m.ExternalID)
+	}
+	assert.ElementsMatch(t, []string{plain[0], plain[3], plain[5], "u-new"}, changed)
+
+	rep, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{Cursor: cursor})
+	require.NoError(t, err)
+	assert.False(t, rep.CursorExpired)
+	assert.Equal(t, 1, rep.Counts[connector.MemberCreate])
+	assert.Equal(t, 3, rep.Counts[connector.MemberDeactivate], "deleted, turned guest, disabled")
+	assert.Equal(t, 1, rep.Counts[connector.MemberUpdate], "job title: %v", rep.Counts)
+	assert.Equal(t, 1, rep.Counts[connector.MemberManager], "manager: %v", rep.Counts)
+	snap, _ := svc.Snapshot(f.ctx, dir)
+	m, _ := snap.MemberBy(member.ExternalIDField, plain[3])
+	mgr, _ := snap.MemberBy(member.ExternalIDField, plain[4])
+	assert.Equal(t, mgr.ID, m.ReportingManager, "manager@delta")
+
+	// the delta leaves the directory as a full sync would
+	full, err := connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{DryRun: true})
+	require.NoError(t, err)
+	assert.True(t, full.Plan.Empty(), "a full sync after the delta plans nothing: %s", full.Plan)
+	cursor = rep.Cursor
+
+	// a member moves into a new department, then leaves it empty: it is created,
+	// then retired, in deltas too
+	f.src.PutDepartment(connector.Department{ExternalID: "d-skunk", Name: orgkit.Name("Skunkworks"), Present: connector.DepartmentFields()})
+	f.src.EditMember(plain[6], func(m *connector.Member) { m.Departments = []string{"d-skunk"} })
+	rep, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{Cursor: cursor})
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Counts[connector.NodeCreate], "the company level and the department: %v", rep.Counts)
+	first := f.src.DepartmentIDs()[0]
+	f.src.EditMember(plain[6], func(m *connector.Member) { m.Departments = []string{first} })
+	rep, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{Cursor: rep.Cursor})
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Counts[connector.NodeDeactivate], "both retired once empty: %v", rep.Counts)
+	full, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{DryRun: true})
+	require.NoError(t, err)
+	assert.True(t, full.Plan.Empty(), "derived departments retired by the delta as a full sync would: %s", full.Plan)
+}
+
+func TestDeltaLinkExpired(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusGone} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			f := newFixture(t, small(), connectortest.GraphOptions{ExpiredStatus: status}, msgraph.Options{})
+			svc, dir := newDirectory(t, f.ctx)
+			rep, err := connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+			require.NoError(t, err)
+			cursor := rep.Cursor
+			f.srv.ExpireDeltaLinks()
+			_, err = f.client.FetchChanges(f.ctx, cursor)
+			require.ErrorIs(t, err, connector.ErrCursorExpired)
+			var pe *connector.PlatformError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, status, pe.HTTPStatus)
+
+			f.src.EditMember(f.src.MemberIDs()[0], func(m *connector.Member) { m.Values.JobTitle = "after expiry" })
+			rep, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{Cursor: cursor})
+			require.NoError(t, err)
+			assert.True(t, rep.CursorExpired, "fell back to a full fetch")
+			assert.Equal(t, 1, rep.Counts[connector.MemberUpdate])
+			assert.NotEmpty(t, rep.Cursor)
+			assert.NotEqual(t, cursor, rep.Cursor)
+		})
+	}
+	f := newFixture(t, small(), connectortest.GraphOptions{}, msgraph.Options{})
+	for _, c := range []string{"not a link", "https://evil.example.com/v1.0/users/delta?$deltatoken=x", f.srv.URL() + "/v1.0/groups/delta"} {
+		_, err := f.client.FetchChanges(f.ctx, c)
+		assert.ErrorIs(t, err, connector.ErrCursorExpired, "a cursor that is no delta link of this host: start afresh (%s)", c)
+	}
+	assert.Zero(t, f.srv.Requests("/v1.0/users/delta"), "the token never goes to another host")
+}
+
+// selfSigned makes a certificate and its key, as PEM.
+func selfSigned(t *testing.T) (*x509.Certificate, []byte) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "orgkit test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	pk, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	return cert, append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk})...)
+}
+
+func TestCertificateCredential(t *testing.T) {
+	cert, bundle := selfSigned(t)
+	f := newFixture(t, small(), connectortest.GraphOptions{Certificate: cert}, msgraph.Options{})
+	c, err := msgraph.ParseCertificate(bundle)
+	require.NoError(t, err)
+	client := f.newClient(msgraph.Config{TenantID: tenantID, ClientID: clientID, Certificate: c}, f.opts)
+	got, err := client.Fetch(f.ctx)
+	require.NoError(t, err)
+	assert.Len(t, got.Members, 120)
+	assert.Contains(t, fmt.Sprint(client), c.Thumbprint())
+
+	// another certificate's key: refused, never retried
+	_, other := selfSigned(t)
+	c2, err := msgraph.ParseCertificate(other)
+	require.NoError(t, err)
+	_, err = f.newClient(msgraph.Config{TenantID: tenantID, ClientID: clientID, Certificate: c2}, f.opts).Fetch(f.ctx)
+	require.ErrorIs(t, err, connector.ErrBadCredentials)
+
+	for _, bad := range [][]byte{nil, []byte("garbage"), bundle[:bytes.Index(bundle, []byte("-----BEGIN PRIVATE KEY"))], other[bytes.Index(other, []byte("-----BEGIN PRIVATE KEY")):],
+		append(bundle[:bytes.Index(bundle, []byte("-----BEGIN PRIVATE KEY"))], other[bytes.Index(other, []byte("-----BEGIN PRIVATE KEY")):]...)} {
+		_, err := msgraph.ParseCertificate(bad)
+		assert.ErrorIs(t, err, orgkit.ErrInvalid)
+	}
+}
+
+func TestConfigValidatedAndRedacted(t *testing.T) {
+	_, err := msgraph.New(msgraph.Config{TenantID: "common", ClientID: "app", ClientSecret: connector.NewSecret(" padded ")}, msgraph.Options{})
+	require.ErrorIs(t, err, orgkit.ErrInvalid)
+	for _, s := range []string{"TenantID", "ClientID", "ClientSecret"} {
+		assert.Contains(t, err.Error(), s)
+	}
+	_, err = msgraph.New(msgraph.Config{TenantID: tenantID, ClientID: clientID}, msgraph.Options{})
+	assert.ErrorIs(t, err, orgkit.ErrInvalid, "no credential")
+	_, bundle := selfSigned(t)
+	cert, err := msgraph.ParseCertificate(bundle)
+	require.NoError(t, err)
+	_, err = msgraph.New(msgraph.Config{TenantID: tenantID, ClientID: clientID, ClientSecret: connector.NewSecret(secret), Certificate: cert}, msgraph.Options{})
+	assert.ErrorIs(t, err, orgkit.ErrInvalid, "both credentials")
+	good := msgraph.Config{TenantID: "contoso.onmicrosoft.com", ClientID: clientID, ClientSecret: connector.NewSecret(secret)}
+	for _, o := range []msgraph.Options{{GraphURL: "ftp://x"}, {LoginURL: "https://login.example.com/?a=b"}, {PageSize: 1000},
+		{ExtensionAttributes: map[string]member.Field{"extensionAttribute16": member.ExtendedAField}},
+		{ExtensionAttributes: map[string]member.Field{"extensionAttribute2": member.PrimaryDepartmentField}}, {Group: "sales"}} {
+		_, err := msgraph.New(good, o)
+		assert.ErrorIs(t, err, orgkit.ErrInvalid, "%+v", o)
+	}
+
+	for _, cfg := range []msgraph.Config{good, {TenantID: tenantID, ClientID: clientID, Certificate: cert}} {
+		c, err := msgraph.New(cfg, msgraph.Options{})
+		require.NoError(t, err)
+		var logged bytes.Buffer
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cfg", cfg)
+		js, err := json.Marshal(cfg)
+		require.NoError(t, err)
+		for _, s := range []string{cfg.String(), fmt.Sprint(cfg), fmt.Sprintf("%+v %#v %s %q", cfg, cfg, cfg, cfg), string(js), logged.String(),
+			fmt.Sprint(c), fmt.Sprintf("%+v", c)} {
+			assert.NotContains(t, s, secret)
+			assert.NotContains(t, s, "PRIVATE")
+			assert.NotContains(t, s, "MII", "no key material")
+			assert.True(t, strings.Contains(s, clientID) || strings.Contains(s, "0x"), s)
+		}
+	}
+}
