@@ -427,12 +427,16 @@ func (rq *request) replaceGroup(w http.ResponseWriter, id string) error {
 // displayName}` with the current name changes nothing. It answers 204 unless the
 // request asks for attributes.
 func (rq *request) patchGroup(w http.ResponseWriter, id string) error {
-	body, err := rq.readObject()
+	p, err := rq.readPatch()
 	if err != nil {
 		return err
 	}
 	return rq.writeGroup(w, id, "scim: patch Group", func(s *directory.Snapshot, g *group, cur map[string]any) (map[string]any, error) {
-		return rq.applyPatch(body, cur, rq.groups)
+		res, err := p.Apply(cur, rq.groups)
+		if err != nil {
+			return nil, err
+		}
+		return res.Resource, nil
 	})
 }
 

@@ -48,6 +48,9 @@ func (g GroupMode) String() string {
 type CustomAttributes struct {
 	// Schema is the extension's URN, e.g. "urn:example:params:scim:schemas:extension:acme:2.0:User".
 	Schema string
+	// Attributes define the extension's attributes (published in /Schemas, and what
+	// filters and PATCH paths may name).
+	Attributes []*Attribute
 	// Render returns the extension object of a member (nil or empty when it has none).
 	Render func(m *member.Member) map[string]any
 	// Apply sets the member fields the extension object ext carries and returns the
@@ -112,7 +115,8 @@ func NewHandler(opts Options) *Handler {
 	}
 	h := &Handler{opts: opts, users: NewUserResourceType(), groups: NewGroupResourceType()}
 	if opts.Custom != nil && opts.Custom.Schema != "" {
-		h.users.Extensions = append(h.users.Extensions, Extension{Schema: &Schema{ID: opts.Custom.Schema, Name: "Custom"}})
+		h.users.Extensions = append(h.users.Extensions, Extension{Schema: &Schema{ID: opts.Custom.Schema, Name: "Custom",
+			Attributes: opts.Custom.Attributes}})
 	}
 	h.parse = ParseOptions{MaxDepth: opts.MaxFilterDepth, MaxLength: opts.MaxFilterLength}
 	return h
@@ -370,6 +374,15 @@ func (rq *request) readObject() (map[string]any, error) {
 		return nil, Errorf(http.StatusBadRequest, ErrorInvalidSyntax, "the request body holds more than one JSON value")
 	}
 	return obj, nil
+}
+
+// readPatch reads the request body (bounded) as a PatchOp message.
+func (rq *request) readPatch() (*PatchRequest, error) {
+	b, err := ReadBody(rq.r, rq.opts.MaxBodyBytes)
+	if err != nil {
+		return nil, err
+	}
+	return DecodePatch(b)
 }
 
 // meta returns the change metadata of a write the request makes.

@@ -196,7 +196,8 @@ func TestCustomAttributes(t *testing.T) {
 	const urn = "urn:example:params:scim:schemas:extension:acme:2.0:User"
 	e := newEnv(t, func(o *scim.Options) {
 		o.Custom = &scim.CustomAttributes{
-			Schema: urn,
+			Schema:     urn,
+			Attributes: []*scim.Attribute{{Name: "badge", Type: scim.String}},
 			Render: func(m *member.Member) map[string]any {
 				if m.ExtendedA == "" {
 					return nil

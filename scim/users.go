@@ -151,17 +151,17 @@ func (rq *request) replaceUser(w http.ResponseWriter, id string) error {
 // patchUser answers PATCH /Users/{id}: the operations apply to the User as it is,
 // and the result is written as a PUT would write it.
 func (rq *request) patchUser(w http.ResponseWriter, id string) error {
-	body, err := rq.readObject()
+	p, err := rq.readPatch()
 	if err != nil {
 		return err
 	}
 	return rq.writeUser(w, id, "scim: patch User", func(s *directory.Snapshot, m *member.Member) (*userInput, error) {
 		cur := rq.renderUser(s, m, touch{})
-		patched, err := rq.applyPatch(body, cur, rq.users)
+		res, err := p.Apply(cur, rq.users)
 		if err != nil {
 			return nil, err
 		}
-		return rq.parseUser(patched, cur)
+		return rq.parseUser(res.Resource, cur)
 	})
 }
 
