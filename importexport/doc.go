@@ -43,9 +43,9 @@
 //	                  (Traditional spellings too)      个人邮箱 地址; 别名 企业邮箱 ignored            several separated by ";"
 //	WeCom CSV (API)   姓名 帐号/账号 所在部门          姓名 帐号 手机号 邮箱 所在部门 职位 性别        department IDs (codes here)
 //	                                                   地址 座机 禁用; 是否部门内领导 排序 ignored      separated by ";"
-//	DingTalk (xlsx)   姓名 部门 分机号 办公地点        员工UserID (external ID) 姓名 手机号 部门 职位  path with "/";
-//	                                                   工号 邮箱 分机号 办公地点 入职时间; 主管 flag,   several separated by ";"
-//	                                                   备注, 企业邮箱 ignored
+//	DingTalk (xlsx)   姓名 部门 分机号 办公地点        员工UserID (external ID) 部门 职位 姓名 性别    path with "/";
+//	                                                   工号 手机号 邮箱 分机号 办公地点 入职时间;      several separated by ";"
+//	                                                   主管 flag, 备注, 企业邮箱 ignored
 //	Feishu/Lark       姓名 部门 人员类型 入职日期      姓名 用户 ID (external ID) 手机号 工作邮箱 部门  path with "/";
 //	                  (繁體 spellings too)             工号 性别 入职日期 直属上级 职务 工作城市;       several separated by ";"
 //	                                                   人员类型 企业邮箱 ignored
@@ -55,9 +55,21 @@
 //	                                                   Office phone, Mobile phone; First/Last name;
 //	                                                   address columns ignored; the "Example:" row skipped
 //	Google Workspace  First Name, Last Name,           First and Last Name (the full name), Email     Org Unit Path: "/" the
-//	(bulk upload CSV) Email Address, Org Unit Path     Address, Org Unit Path, Mobile/Work Phone,     top, "/Sales" below it
-//	                                                   Work Address, Employee ID, Employee Title,
+//	(bulk upload CSV) Email Address, and Org Unit      Address, Org Unit Path, Mobile/Work Phone,     top, "/Sales" below it
+//	                  Path or a [READ ONLY] column     Work Address, Employee ID, Employee Title,
 //	                                                   Manager Email; the rest ignored
+//
+// How sure each header set is: the Entra and Google Workspace headers (the blank
+// template and a downloaded user list, whose "[READ ONLY]" columns are ignored as
+// Google ignores them) and WeCom's API CSV header are confirmed verbatim by several
+// independent public sources; DingTalk's header (员工UserID 部门 职位 姓名 性别 工号
+// 是否此部门主管(是/否) 手机号 邮箱 分机号 办公地点 备注, its parentheses half- or
+// full-width) is confirmed in spelling and order by public code, its instruction row
+// is not. The WeCom and Feishu/Lark console templates can only be downloaded by a
+// signed-in administrator: their headers are built from the fields and rules the
+// vendors document, and are not confirmed cell by cell. Since columns are found by
+// header in any order, a real file that orders them otherwise still imports; a
+// spelling not listed here can be given through ImportOptions.HeaderAliases.
 //
 // Password columns (Entra's Initial password, Google's Password and Password Hash
 // Function, and any header aliased to ColSecret) are never stored, never put in a

@@ -36,8 +36,14 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureWith(t, directory.Options{})
+}
+
+// newFixtureWith is newFixture with a service made with opts.
+func newFixtureWith(t testing.TB, opts directory.Options) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	svc := directory.New(directory.Options{})
+	svc := directory.New(opts)
 	snap, err := svc.Create(ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
 	require.NoError(t, err)
 	fx := &fixture{ctx: ctx, svc: svc, dir: snap.ID(), root: snap.Root(),

@@ -145,8 +145,13 @@ var platformTemplates = []*platformTemplate{
 			"department": ColIgnore, "costcenter": ColIgnore, "buildingid": ColIgnore, "floorname": ColIgnore,
 			"floorsection": ColIgnore, "changepasswordatnextsignin": ColIgnore, "newstatus": ColIgnore,
 			"newlicenses": ColIgnore, "advancedprotectionprogramenrollment": ColIgnore,
+			// A downloaded user list's columns that Google itself does not upload
+			// ("Status [READ ONLY]", "Last Sign In [READ ONLY]", …).
+			"[readonly]": ColIgnore,
 		},
-		signature: []string{"firstname", "lastname", "emailaddress", "orgunitpath"},
+		// The blank template has an org unit path; a downloaded user list of selected
+		// columns may not, but has columns marked [READ ONLY].
+		signature: []string{"firstname", "lastname", "emailaddress", "orgunitpath|[readonly]"},
 	},
 }
 

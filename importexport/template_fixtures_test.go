@@ -8,9 +8,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,6 +45,31 @@ type pinnedTemplate struct {
 	TraditionalHeader       []string    `json:"traditional_header"`
 	TraditionalInstructions []string    `json:"traditional_instructions"` // the instruction row in the Traditional form
 	DepartmentSeparator     string      `json:"department_separator"`
+	// VariantCells maps header cells to the variant spellings sources show for them
+	// (full-width parentheses, …): the template must import with either.
+	VariantCells map[string]string `json:"variant_cells"`
+}
+
+// variant returns the header with every variant cell substituted, and the data with
+// its keys renamed to match.
+func (p *pinnedTemplate) variant(data []map[string]string) ([]string, []map[string]string) {
+	h := slices.Clone(p.header())
+	for i, c := range h {
+		if v, ok := p.VariantCells[c]; ok {
+			h[i] = v
+		}
+	}
+	out := make([]map[string]string, len(data))
+	for i, d := range data {
+		out[i] = map[string]string{}
+		for k, v := range d {
+			if alt, ok := p.VariantCells[k]; ok {
+				k = alt
+			}
+			out[i][k] = v
+		}
+	}
+	return h, out
 }
 
 func loadTemplate(t *testing.T, name string) *pinnedTemplate {
@@ -121,7 +149,37 @@ func csvOf(t *testing.T, rows [][]string) string {
 
 // templateFixture is the fixture directory with departments the templates name.
 func templateFixture(t *testing.T) *fixture {
-	fx := newFixture(t)
+	return templateFixtureWith(t, directory.Options{})
+}
+
+// loggedTemplateFixture is templateFixture whose service logs everything, at debug
+// level, to the buffer it returns.
+func loggedTemplateFixture(t *testing.T) (*fixture, *syncBuffer) {
+	var log syncBuffer
+	fx := templateFixtureWith(t, directory.Options{Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	return fx, &log
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func templateFixtureWith(t *testing.T, opts directory.Options) *fixture {
+	fx := newFixtureWith(t, opts)
 	_, err := fx.svc.Apply(fx.ctx, fx.dir, directory.Meta{},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: fx.root, Kind: orgtree.Department, Code: "2", Name: orgkit.Name("广州研发部")},
 		orgtree.Create{ID: orgkit.NewNodeID(), Parent: fx.root, Kind: orgtree.Department, Code: "3", Name: orgkit.Name("台北研發")},
@@ -199,28 +257,40 @@ func TestTemplateWeComCSVInGBK(t *testing.T) {
 	assert.Equal(t, "广州市海珠区新港中路", ly.WorkPlace)
 }
 
-// DingTalk's template (xlsx): instructions above, 员工UserID as the external ID,
-// 入职时间 as the hire date, the columns without a field here ignored.
+// DingTalk's template (xlsx): instructions above, the header in the order public
+// sources confirm (员工UserID first, then 部门 职位 姓名 …), 员工UserID as the
+// external ID, 入职时间 as the hire date, the columns without a field here ignored;
+// the same with the variant spelling 是否此部门主管（是/否） (full-width parentheses).
 func TestTemplateDingTalk(t *testing.T) {
 	p := loadTemplate(t, "dingtalk")
-	fx := templateFixture(t)
-	rows := p.fill(nil, []map[string]string{
-		{"员工UserID": "manager7", "姓名": "赵敏", "手机号": "13800138021", "部门": "Acme/Beijing R&D", "职位": "总监", "工号": "D001", "是否此部门主管(是/否)": "是", "邮箱": "zhaomin@example.com", "分机号": "8001", "办公地点": "望京", "备注": "老员工", "入职时间": "2019-07-01"},
-		{"员工UserID": "user8", "姓名": "钱进", "手机号": "13800138022", "部门": "Beijing R&D；Shanghai Sales", "职位": "销售", "工号": "D002", "是否此部门主管(是/否)": "否", "入职时间": "2024/3/1"},
-	})
-	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
-	require.NoError(t, err, dumpProblems(rep))
-	assert.Equal(t, "DingTalk", rep.Sheets[0].Template)
-	assert.Equal(t, member.EmployeeNumberField, rep.Key)
-	zm := fx.member(t, member.EmployeeNumberField, "D001")
-	assert.Equal(t, "manager7", zm.ExternalID)
-	assert.Equal(t, "赵敏", zm.SystemName.Default)
-	assert.Equal(t, "8001", zm.Extension)
-	assert.Equal(t, "望京", zm.WorkPlace)
-	assert.Equal(t, member.Date{Year: 2019, Month: 7, Day: 1}, zm.HireDate)
-	qj := fx.member(t, member.EmployeeNumberField, "D002")
-	assert.Equal(t, fx.rd, qj.Primary)
-	assert.Equal(t, []orgkit.NodeID{fx.sales}, qj.Secondary)
+	require.Equal(t, []string{"员工UserID", "部门", "职位", "姓名", "性别", "工号", "是否此部门主管(是/否)", "手机号", "邮箱", "分机号", "办公地点", "备注"},
+		p.header()[:12], "the confirmed header")
+	data := []map[string]string{
+		{"员工UserID": "manager7", "姓名": "赵敏", "手机号": "13800138021", "部门": "Acme/Beijing R&D", "职位": "总监", "性别": "女", "工号": "D001", "是否此部门主管(是/否)": "是", "邮箱": "zhaomin@example.com", "分机号": "8001", "办公地点": "望京", "备注": "老员工", "入职时间": "2019-07-01"},
+		{"员工UserID": "user8", "姓名": "钱进", "手机号": "13800138022", "部门": "Beijing R&D；Shanghai Sales", "职位": "销售", "性别": "男", "工号": "D002", "是否此部门主管(是/否)": "否", "入职时间": "2024/3/1"},
+	}
+	vh, vdata := p.variant(data)
+	require.NotEqual(t, p.header(), vh, "a variant is pinned")
+	for name, rows := range map[string][][]string{"pinned": p.fill(nil, data), "variant": p.fill(vh, vdata)} {
+		t.Run(name, func(t *testing.T) {
+			fx := templateFixture(t)
+			rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
+			require.NoError(t, err, dumpProblems(rep))
+			assert.Equal(t, "DingTalk", rep.Sheets[0].Template)
+			assert.Equal(t, member.EmployeeNumberField, rep.Key)
+			zm := fx.member(t, member.EmployeeNumberField, "D001")
+			assert.Equal(t, "manager7", zm.ExternalID)
+			assert.Equal(t, "赵敏", zm.SystemName.Default)
+			assert.Equal(t, "总监", zm.JobTitle)
+			assert.Equal(t, member.Female, zm.Gender)
+			assert.Equal(t, "8001", zm.Extension)
+			assert.Equal(t, "望京", zm.WorkPlace)
+			assert.Equal(t, member.Date{Year: 2019, Month: 7, Day: 1}, zm.HireDate)
+			qj := fx.member(t, member.EmployeeNumberField, "D002")
+			assert.Equal(t, fx.rd, qj.Primary)
+			assert.Equal(t, []orgkit.NodeID{fx.sales}, qj.Secondary)
+		})
+	}
 }
 
 // Feishu's template (xlsx) in Simplified Chinese, and Lark's in Traditional Chinese
@@ -328,8 +398,8 @@ func TestTemplateEntra(t *testing.T) {
 		})
 	}
 	// A bad mobile: the import fails; no secret anywhere, the error workbook blanks
-	// the column.
-	fx := templateFixture(t)
+	// the column. The service logs everything it logs, at debug level.
+	fx, log := loggedTemplateFixture(t)
 	bad := csvOf(t, rows("not-a-number"))
 	rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(bad), ImportOptions{})
 	require.Error(t, err)
@@ -364,6 +434,9 @@ func TestTemplateEntra(t *testing.T) {
 	shown = secretsIn(t, fx, rep, err)
 	assert.NotContains(t, shown, secret1)
 	assert.NotContains(t, shown, secret2)
+	require.Contains(t, log.String(), "committed", "the service logged the import's commit")
+	assert.NotContains(t, log.String(), secret1, "never logged")
+	assert.NotContains(t, log.String(), secret2, "never logged")
 }
 
 // Google Workspace's bulk-upload CSV: first and last names make the full name, the
@@ -371,7 +444,7 @@ func TestTemplateEntra(t *testing.T) {
 // (and their hash function) never kept or shown.
 func TestTemplateGoogle(t *testing.T) {
 	p := loadTemplate(t, "google")
-	fx := templateFixture(t)
+	fx, log := loggedTemplateFixture(t)
 	const secret = "S3cr3t-google-pass"
 	rows := p.fill(nil, []map[string]string{
 		{"First Name [Required]": "Lin", "Last Name [Required]": "Wei", "Email Address [Required]": "lin.wei@example.com", "Password [Required]": secret,
@@ -398,18 +471,46 @@ func TestTemplateGoogle(t *testing.T) {
 	shown := secretsIn(t, fx, rep, err)
 	assert.NotContains(t, shown, secret)
 	assert.NotContains(t, shown, "SHA-1")
+	require.Contains(t, log.String(), "committed", "the service logged the import's commit")
+	assert.NotContains(t, log.String(), secret, "never logged")
+}
+
+// A user list downloaded from Google Workspace (selected columns): no org unit path,
+// columns marked [READ ONLY] ignored as Google ignores them on upload.
+func TestTemplateGoogleDownload(t *testing.T) {
+	p := loadTemplate(t, "google-download")
+	fx := templateFixture(t)
+	rows := p.fill(nil, []map[string]string{
+		{"First Name [Required]": "Joan", "Last Name [Required]": "Clarke", "Email Address [Required]": "joan@example.com", "Status [READ ONLY]": "Suspended",
+			"Last Sign In [READ ONLY]": "2024-01-15T09:30:00.000Z", "Email Usage [READ ONLY]": "1.2GB"},
+		{"First Name [Required]": "Alan", "Last Name [Required]": "Turing", "Email Address [Required]": "alan@example.com", "Status [READ ONLY]": "Active",
+			"Last Sign In [READ ONLY]": "Never logged in", "Email Usage [READ ONLY]": "0.0GB"},
+	})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, strings.NewReader(csvOf(t, rows)), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, "Google Workspace", rep.Sheets[0].Template)
+	assert.Equal(t, 2, rep.Members.Created)
+	joan := fx.member(t, member.EmailField, "joan@example.com")
+	assert.Equal(t, "Joan Clarke", joan.FullName)
+	assert.Equal(t, orgkit.Active, joan.Status, "Status [READ ONLY] is not imported")
+	assert.True(t, joan.Primary.IsZero(), "no org unit path: no department")
 }
 
 // Every pinned template is recognized from its header row, and each of its headers
 // is known (none is refused as unknown).
 func TestPinnedTemplatesRecognized(t *testing.T) {
-	want := map[string]string{"wecom": "WeCom", "wecom-csv": "WeCom CSV", "dingtalk": "DingTalk", "feishu": "Feishu", "entra": "Microsoft Entra", "google": "Google Workspace"}
+	want := map[string]string{"wecom": "WeCom", "wecom-csv": "WeCom CSV", "dingtalk": "DingTalk", "feishu": "Feishu", "entra": "Microsoft Entra", "google": "Google Workspace", "google-download": "Google Workspace"}
 	for file, name := range want {
 		p := loadTemplate(t, file)
 		headers := [][]string{p.header()}
 		if p.TraditionalHeader != nil {
 			headers = append(headers, p.TraditionalHeader)
 		}
+		if p.VariantCells != nil {
+			vh, _ := p.variant(nil)
+			headers = append(headers, vh)
+		}
+		assert.Contains(t, []string{"verbatim", "header", "fields"}, p.Confidence, "%s: confidence as testdata/templates/README.md defines it", file)
 		for _, h := range headers {
 			tmpl := recognizeTemplate(h)
 			require.NotNil(t, tmpl, file)
