@@ -51,6 +51,9 @@ func (im *importer) prepareDepartments() []*deptRow {
 			continue
 		}
 		for row := range sh.rows() {
+			if im.cancelled() {
+				return nil
+			}
 			dr := &deptRow{sh: sh, row: row, kind: orgtree.Department}
 			if cb >= 0 {
 				if c := sh.cell(row, cb); c != "" && !isClear(c) {
@@ -236,6 +239,9 @@ func (im *importer) deptNames(dr *deptRow) {
 func (im *importer) departmentCommands(rows []*deptRow, p *batchPlan) {
 	var deactivate []*deptRow
 	for _, dr := range rows {
+		if im.cancelled() {
+			return
+		}
 		if dr.skip {
 			continue
 		}

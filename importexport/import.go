@@ -366,6 +366,8 @@ type importer struct {
 	dataRows int
 
 	// per build
+	ctxErr     error // the context's error, once cancelled() has seen it
+	polls      int   // calls of cancelled()
 	snap       *directory.Snapshot
 	key        member.Field
 	problems   []Problem
@@ -847,6 +849,12 @@ func (im *importer) build(commit bool) (*Report, error) {
 	im.markReadOnly()
 	im.res = newResolver(im)
 	plan := im.plan()
+	if im.ctxErr != nil {
+		return nil, im.ctxErr
+	}
+	if err := im.ctx.Err(); err != nil {
+		return nil, err
+	}
 	meta := im.opts.Meta
 	meta.Origin = directory.OriginImport
 	if meta.IfVersion == 0 {
@@ -884,6 +892,19 @@ func (im *importer) build(commit bool) (*Report, error) {
 	im.rep.Result = res
 	im.rep.Committed = commit && res.ChangeSet != nil
 	return im.rep, nil
+}
+
+// cancelled reports whether the import's context is done, looking every 256 calls
+// (once per row of the loops that build the batch), so that cancellation is
+// honoured while a large file's rows are resolved, not only while it is read. It
+// records the context's error for build to return.
+func (im *importer) cancelled() bool {
+	if im.ctxErr == nil {
+		if im.polls++; im.polls%256 == 0 {
+			im.ctxErr = im.ctx.Err()
+		}
+	}
+	return im.ctxErr != nil
 }
 
 // absorb turns the service's violations into problems; it reports false for any other

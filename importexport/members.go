@@ -99,6 +99,9 @@ func (im *importer) prepareMembers() []*memberRow {
 			continue
 		}
 		for row := range sh.rows() {
+			if im.cancelled() {
+				return rows
+			}
 			raw := ""
 			if kb >= 0 {
 				raw = sh.cell(row, kb)
@@ -154,6 +157,9 @@ func (im *importer) prepareMembers() []*memberRow {
 // memberCommands builds each member row's commands.
 func (im *importer) memberCommands(rows []*memberRow, p *batchPlan) {
 	for _, mr := range rows {
+		if im.cancelled() {
+			return
+		}
 		im.memberRowCommands(mr, p)
 	}
 }
