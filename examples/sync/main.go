@@ -1,7 +1,8 @@
 // Command sync syncs a directory from an in-memory upstream (a fake DingTalk tenant),
 // changes things upstream, shows the plan, applies it, and shows the report; then
 // syncs a delta from the cursor, and passes on a changed upstream ID as a host's
-// handler of the platform's change callbacks would.
+// handler of the platform's change callbacks would. Then it syncs from the fake
+// platform APIs through the real clients (WeCom: syncWeCom), twice each.
 //
 //	go run ./examples/sync
 package main
@@ -99,6 +100,8 @@ func main() {
 	_, err = svc.Apply(ctx, dir.ID(), directory.Meta{Actor: "admin"},
 		member.Update{ID: m.ID, Fields: []member.Field{member.ExtendedAField}, Value: member.Member{ExtendedA: "badge 7"}})
 	fmt.Println("edit extended field A:", err == nil)
+
+	syncWeCom(ctx)
 }
 
 func must(rep *connector.Report, err error) *connector.Report {
