@@ -77,8 +77,9 @@ type Options struct {
 // saving time since 1991), without depending on the system's time zone database.
 var chinaTime = time.FixedZone("CST", 8*3600)
 
-// Client reads a DingTalk organization's directory through DingTalk's server API.
-// It is a connector.Source and a connector.DepartmentFetcher, and is safe for
+// Client reads a DingTalk organization's directory through DingTalk's server API,
+// turns its contact-change events into delta snapshots (Delta), and finishes
+// QR-code logins (Login). It is a connector.Source and a connector.DepartmentFetcher, and is safe for
 // concurrent use.
 type Client struct {
 	cfg              Config

@@ -1,5 +1,7 @@
 // Package dingtalk reads a DingTalk (钉钉) organization's directory through
-// DingTalk's server API, as a connector.Source for the sync engine.
+// DingTalk's server API, as a connector.Source for the sync engine; decodes
+// DingTalk's contact-change event callbacks into delta snapshots; and resolves
+// QR-code logins to directory members.
 //
 // # Setting up
 //
@@ -79,6 +81,31 @@
 // manager needs one user/get per member, which Options.ReportingManagers asks for;
 // without it the reporting manager stays the directory's own.
 //
+// # Change events
+//
+// Callbacks verifies DingTalk's event callbacks (a SHA-1 signature over the token,
+// timestamp, nonce and message; AES-256-CBC with the EncodingAESKey; the owner key
+// inside), refuses stale and replayed ones (ErrCallbackRefused), answers the URL
+// check (check_url) and every event with the encrypted "success" DingTalk
+// expects, and returns the event. Client.Delta turns contact events (user_add_org,
+// user_modify_org, user_active_org, user_leave_org, org_dept_create,
+// org_dept_modify, org_dept_remove) into delta snapshots for connector.SyncSnapshot,
+// reading the members and departments they name: the events carry only IDs.
+//
+// # Login
+//
+// AuthURL builds the address of DingTalk's QR-code login page
+// (login.dingtalk.com/oauth2/auth) for a state value (connector.NewLoginState).
+// Login takes the redirect DingTalk sends the browser back with: it checks the
+// state (connector.CheckLoginState), exchanges the authorization code for the
+// user's token (/v1.0/oauth2/userAccessToken on the api host), reads the user's
+// unionId (/v1.0/contact/users/me), maps it to the userid in the organization
+// (/topapi/user/getbyunionid), and resolves that to the directory member with
+// connector.ResolveLoginIn. Every refusal matches connector.ErrLoginRefused: a state
+// mismatch, a code DingTalk refuses, a user outside the organization or bound to no
+// member, an inactive member, a member whose login is blocked. LoginIdentity stops
+// at the platform user.
+//
 // connector/connectortest.DingTalkServer serves a generated directory as this API
-// does, for tests.
+// does, and EncryptDingTalkCallback encrypts callbacks as DingTalk does, for tests.
 package dingtalk
