@@ -18,15 +18,15 @@ import (
 	"github.com/orgkit/orgkit/directory"
 )
 
-// refusing answers every call of one path with a WeCom error code, whatever the
-// token: a platform that keeps refusing even a fresh token.
-type refusing struct {
+// canned answers every call of one path with a WeCom error code, whatever the
+// token: a platform that keeps canned even a fresh token.
+type canned struct {
 	next http.RoundTripper
 	path string
 	body string
 }
 
-func (r refusing) RoundTrip(req *http.Request) (*http.Response, error) {
+func (r canned) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Path != r.path {
 		return r.next.RoundTrip(req)
 	}
@@ -66,7 +66,7 @@ func TestTokenRefusedAfterRefresh(t *testing.T) {
 			f, svc, dir, version := syncedFixture(t)
 			client, err := wecom.New(wecom.Config{CorpID: "ww-test-corp", AgentID: "1000002", Secret: connector.NewSecret(secret)},
 				wecom.Options{BaseURL: f.srv.URL(), ExtAttrs: extAttrs(), Sleep: f.sleeps.sleep,
-					HTTPClient: &http.Client{Transport: refusing{next: f.srv.Client().Transport, path: "/cgi-bin/user/list",
+					HTTPClient: &http.Client{Transport: canned{next: f.srv.Client().Transport, path: "/cgi-bin/user/list",
 						body: `{"errcode":` + code + `,"errmsg":"access_token expired, hint: [1700000000_1_refused]"}`}}})
 			require.NoError(t, err)
 			before := f.srv.TokensIssued()

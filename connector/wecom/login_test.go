@@ -285,3 +285,26 @@ func TestLoginCanceled(t *testing.T) {
 	_, err := f.client.Login(ctx, f.snap(), f.srv.LoginCode(f.src.MemberIDs()[0]))
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// TestExchangeLegacyShape: the older code exchange (user/getuserinfo) spelled the
+// fields UserId and OpenId; an answer in that shape is read the same.
+func TestExchangeLegacyShape(t *testing.T) {
+	f := newFixture(t, connectortest.GenerateOptions{Seed: 5, Departments: 2, Members: 3}, connectortest.WeComOptions{}, wecom.Options{})
+	for body, want := range map[string]string{
+		`{"errcode":0,"errmsg":"ok","UserId":"LiSi","DeviceId":"dev-1"}`: "LiSi",
+		`{"errcode":0,"errmsg":"ok","OpenId":"oXyz","DeviceId":"dev-1"}`: "",
+		`{"errcode":0,"errmsg":"ok"}`:                                     "",
+	} {
+		c, err := wecom.New(wecom.Config{CorpID: "ww-test-corp", AgentID: "1000002", Secret: connector.NewSecret(secret)},
+			wecom.Options{BaseURL: f.srv.URL(), HTTPClient: &http.Client{Transport: canned{next: f.srv.Client().Transport,
+				path: "/cgi-bin/auth/getuserinfo", body: body}}})
+		require.NoError(t, err)
+		id, err := c.Exchange(f.ctx, "some-code")
+		if want == "" {
+			require.ErrorIs(t, err, connector.ErrLoginUnknown, body)
+			continue
+		}
+		require.NoError(t, err, body)
+		assert.Equal(t, want, id.UserID)
+	}
+}
