@@ -1,6 +1,7 @@
 package scim_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -160,4 +161,50 @@ func protoFuzzAlice(t *testing.T) map[string]any {
 func protoFuzzGroup() map[string]any {
 	return map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales",
 		"members": []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2", "display": "Two"}}}
+}
+
+// FuzzReplace: any JSON object either replaces a resource or is refused with a 400
+// *Error; neither input is modified. Seeds are user and group bodies Okta and
+// Microsoft Entra ID send with POST and PUT.
+func FuzzReplace(f *testing.F) {
+	for _, s := range []string{
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"test.user@okta.local","name":{"givenName":"Test","familyName":"User"},"emails":[{"primary":true,"value":"test.user@okta.local","type":"work"}],"displayName":"Test User","locale":"en-US","externalId":"00ujl29u0le5T6Aj10h7","groups":[],"password":"1mz050nq","active":true}`,
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"externalId":"0a21f0f2","userName":"Test_User_ab6490ee","active":true,"emails":[{"primary":true,"type":"work","value":"Test_User_fd0ea19b@testuser.com"}],"meta":{"resourceType":"User"},"name":{"formatted":"givenName familyName","familyName":"familyName","givenName":"givenName"},"roles":[],"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Sales","manager":"m-1"}}`,
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"externalId":"8aa1a0c0","displayName":"displayName","meta":{"resourceType":"Group"},"members":[{"value":"u1"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	users, groups := scim.NewUserResourceType(), scim.NewGroupResourceType()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.UseNumber()
+		var in map[string]any
+		if d.Decode(&in) != nil || in == nil {
+			return
+		}
+		inBefore, _ := json.Marshal(in)
+		for _, c := range []struct {
+			cur map[string]any
+			rt  *scim.ResourceType
+		}{{nil, users}, {protoFuzzAlice(t), users}, {protoFuzzGroup(), groups}, {protoFuzzAlice(t), nil}} {
+			curBefore, _ := json.Marshal(c.cur)
+			out, err := scim.Replace(c.cur, in, c.rt)
+			if after, _ := json.Marshal(in); string(after) != string(inBefore) {
+				t.Fatalf("Replace modified the request")
+			}
+			if after, _ := json.Marshal(c.cur); string(after) != string(curBefore) {
+				t.Fatalf("Replace modified the current resource")
+			}
+			if err != nil {
+				var se *scim.Error
+				if !errors.As(err, &se) || se.Status != 400 {
+					t.Fatalf("Replace: %v is not a 400 *Error", err)
+				}
+				continue
+			}
+			if _, err := json.Marshal(out.Resource); err != nil {
+				t.Fatalf("replaced resource does not encode: %v", err)
+			}
+		}
+	})
 }

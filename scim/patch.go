@@ -201,9 +201,13 @@ type applier struct {
 	rt      *ResourceType
 	doc     map[string]any
 	opIndex int
+	current map[string]any // Replace: the resource replaced
 }
 
 func (a *applier) errorf(t ErrorType, format string, args ...any) *Error {
+	if a.opIndex == 0 {
+		return badRequest(t, format, args...)
+	}
 	return badRequest(t, "operation %d: %s", a.opIndex, fmt.Sprintf(format, args...))
 }
 
@@ -1194,4 +1198,157 @@ func jsonEqual(x, y any) bool {
 		return ok && xn == yn
 	}
 	return x == y
+}
+
+// ReplaceResult is the outcome of Replace.
+type ReplaceResult struct {
+	// PatchResult holds the new resource and the changes from current to it.
+	PatchResult
+	// Ignored lists the attributes of the request that were left out: readOnly
+	// attributes (id, meta, groups, …) and attributes or extensions the resource type
+	// does not define, as "name" or "urn:…:name". A server may log them.
+	Ignored []string
+}
+
+// Replace computes the resource a PUT (RFC 7644 §3.5.1) or a POST (current nil)
+// asserts: the incoming attributes, checked and normalized as PATCH values are
+// (string booleans, a plain string for a complex attribute's value, null and "" as
+// unset, canonical names), with readOnly attributes taken from current whatever the
+// request says, writeOnly and readWrite attributes the request omits cleared, and
+// immutable attributes kept when omitted and refused (mutability) when changed. A
+// required attribute left without a value is a 400 invalidValue *Error. Changes are
+// computed as for Apply, so a group PUT still yields the members added and removed.
+// Neither input is modified.
+func Replace(current, incoming map[string]any, rt *ResourceType) (*ReplaceResult, error) {
+	a := &applier{rt: rt, doc: map[string]any{}, current: current}
+	out := &ReplaceResult{}
+	if k := foldKey(incoming, "schemas"); incoming[k] != nil {
+		a.doc["schemas"] = cloneJSON(incoming[k])
+	} else if rt != nil {
+		a.doc["schemas"] = stringsAny(rt.Schemas())
+	}
+	for k, v := range incoming {
+		if strings.EqualFold(k, "schemas") {
+			continue
+		}
+		urn := a.extension(k)
+		if urn == "" && rt == nil {
+			urn = extensionOf(nil, k, v)
+		}
+		if urn != "" {
+			m, ok := v.(map[string]any)
+			if v == nil {
+				continue
+			}
+			if !ok {
+				return nil, badRequest(ErrorInvalidValue, "the value of %s must be an object of its attributes", urn)
+			}
+			for sk, sv := range m {
+				if err := a.put(urn, sk, sv, out); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		if len(k) > 4 && strings.EqualFold(k[:4], "urn:") && strings.Count(k, ":") >= 2 && !isMap(v) {
+			i := strings.LastIndexByte(k, ':')
+			if ext := a.extension(k[:i]); ext != "" {
+				if err := a.put(ext, k[i+1:], v, out); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		if err := a.put("", k, v, out); err != nil {
+			return nil, err
+		}
+	}
+	if rt != nil {
+		keep := func(urn string, defs []*Attribute) error {
+			for _, d := range defs {
+				cur := attrValue(current, urn, d.Name)
+				now := attrValue(a.doc, urn, d.Name)
+				switch d.Mutability {
+				case ReadOnly:
+					a.set(urn, d.Name, cloneJSON(cur))
+				case Immutable:
+					if present(cur) && present(now) && !jsonEqual(cur, now) {
+						return badRequest(ErrorMutability, "%s is immutable and already has a value", qualified(urn, d.Name))
+					}
+					if !present(now) {
+						a.set(urn, d.Name, cloneJSON(cur))
+					}
+				}
+				if d.Required && !present(attrValue(a.doc, urn, d.Name)) {
+					return badRequest(ErrorInvalidValue, "%s is required", qualified(urn, d.Name))
+				}
+			}
+			return nil
+		}
+		if err := keep("", commonAttributes); err != nil {
+			return nil, err
+		}
+		if err := keep("", rt.Schema.Attributes); err != nil {
+			return nil, err
+		}
+		for _, e := range rt.Extensions {
+			if err := keep(e.Schema.ID, e.Schema.Attributes); err != nil {
+				return nil, err
+			}
+		}
+		a.syncSchemas()
+	}
+	sort.Strings(out.Ignored)
+	out.Resource = a.doc
+	out.Changes = diff(current, a.doc, rt)
+	return out, nil
+}
+
+func qualified(urn, name string) string {
+	if urn == "" {
+		return name
+	}
+	return urn + ":" + name
+}
+
+// set stores v as attribute name (under extension urn), nil deleting it.
+func (a *applier) set(urn, name string, v any) {
+	c := a.doc
+	if urn != "" {
+		m, ok := a.doc[foldKey(a.doc, urn)].(map[string]any)
+		if !ok {
+			if v == nil {
+				return
+			}
+			m = map[string]any{}
+			a.doc[urn] = m
+		}
+		c = m
+	}
+	put(c, name, v)
+}
+
+// put checks and stores one incoming attribute of a Replace.
+func (a *applier) put(urn, name string, v any, out *ReplaceResult) error {
+	var def *Attribute
+	if a.rt != nil {
+		if urn == "" {
+			def, _ = a.rt.lookup(Path{Attr: name})
+		} else {
+			def = a.rt.Extension(urn).Attribute(name)
+		}
+		if def == nil || def.Mutability == ReadOnly {
+			if def == nil || !jsonEqual(v, attrValue(a.current, urn, def.Name)) {
+				out.Ignored = append(out.Ignored, qualified(urn, name))
+			}
+			return nil
+		}
+		name = def.Name
+	}
+	nv, err := a.coerce(def, qualified(urn, name), v, def != nil && def.MultiValued || def == nil && isList(v))
+	if err != nil {
+		return err
+	}
+	a.set(urn, name, nv)
+	return nil
 }
