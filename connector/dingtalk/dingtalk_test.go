@@ -183,6 +183,25 @@ func TestFullFetchEqualsUpstream(t *testing.T) {
 	}
 	assert.Positive(t, multi, "some members are in several departments")
 	assert.Contains(t, got.Fields.Member, member.ReportingManagerField)
+	managed := 0
+	for _, m := range got.Members {
+		require.True(t, m.Has(member.ReportingManagerField), "%s: the manager is given", m.ExternalID)
+		if m.Manager != "" {
+			managed++
+		}
+	}
+	assert.Positive(t, managed)
+
+	// through the sync engine, the reporting lines land
+	svc := directory.New(directory.Options{})
+	dir, err := svc.Create(f.ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
+	require.NoError(t, err)
+	rep, err := connector.Sync(f.ctx, svc, dir.ID(), f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, managed, rep.Counts[connector.MemberManager], "%s", rep.Plan)
+	rep, err = connector.Sync(f.ctx, svc, dir.ID(), f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	assert.True(t, rep.Plan.Empty(), "%s", rep.Plan)
 }
 
 func TestSyncThroughClient(t *testing.T) {

@@ -224,7 +224,8 @@ func (c *Client) Fetch(ctx context.Context) (*connector.Snapshot, error) {
 			if err != nil {
 				return nil, err
 			}
-			snap.Members[i].Manager = deref(u.ManagerUserID)
+			m := &snap.Members[i]
+			m.Manager, m.Present = deref(u.ManagerUserID), append(m.Present, member.ReportingManagerField)
 		}
 	}
 	snap.PartialDepartments = make([]string, 0, len(partial))
@@ -264,7 +265,7 @@ func (c *Client) FetchDepartment(ctx context.Context, externalID string) ([]conn
 			if err != nil {
 				return nil, err
 			}
-			out[i].Manager = deref(u.ManagerUserID)
+			out[i].Manager, out[i].Present = deref(u.ManagerUserID), append(out[i].Present, member.ReportingManagerField)
 		}
 	}
 	c.settle(out)

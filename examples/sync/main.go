@@ -2,7 +2,7 @@
 // changes things upstream, shows the plan, applies it, and shows the report; then
 // syncs a delta from the cursor, and passes on a changed upstream ID as a host's
 // handler of the platform's change callbacks would. Then it syncs from the fake
-// platform APIs through the real clients (WeCom: syncWeCom), twice each.
+// platform APIs through the real clients (WeCom: syncWeCom; DingTalk: syncDingTalk), twice each.
 //
 //	go run ./examples/sync
 package main
@@ -102,6 +102,7 @@ func main() {
 	fmt.Println("edit extended field A:", err == nil)
 
 	syncWeCom(ctx)
+	syncDingTalk(ctx)
 }
 
 func must(rep *connector.Report, err error) *connector.Report {
