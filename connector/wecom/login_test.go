@@ -293,7 +293,7 @@ func TestExchangeLegacyShape(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"errcode":0,"errmsg":"ok","UserId":"LiSi","DeviceId":"dev-1"}`: "LiSi",
 		`{"errcode":0,"errmsg":"ok","OpenId":"oXyz","DeviceId":"dev-1"}`: "",
-		`{"errcode":0,"errmsg":"ok"}`:                                     "",
+		`{"errcode":0,"errmsg":"ok"}`:                                    "",
 	} {
 		c, err := wecom.New(wecom.Config{CorpID: "ww-test-corp", AgentID: "1000002", Secret: connector.NewSecret(secret)},
 			wecom.Options{BaseURL: f.srv.URL(), HTTPClient: &http.Client{Transport: canned{next: f.srv.Client().Transport,
