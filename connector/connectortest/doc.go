@@ -21,7 +21,7 @@
 //
 // WeComServer serves a Source as WeCom's server API does, and GraphServer as
 // Microsoft Graph and the Microsoft identity platform do (users paged by next links,
-// the delta query, groups, OData error bodies, the token endpoint), each
+// the delta query, groups, OData error bodies, the token and sign-in endpoints), each
 // with injectable faults — expired tokens, throttling, dropped connections, failing
 // pages — for the platform clients' tests.
 //

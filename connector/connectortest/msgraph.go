@@ -57,10 +57,14 @@ func DefaultGraphExtensionAttributes() map[member.Field]string {
 
 // GraphServer serves a Source over HTTP as Microsoft Graph and the Microsoft
 // identity platform do, for clients to be tested against: the v2.0 token endpoint
-// (client credentials with a secret or a certificate assertion), /v1.0/users with $select,
+// (client credentials with a secret or a certificate assertion; authorization
+// codes for sign-in, which Authorize issues as the browser would get them),
+// /v1.0/users with $select,
 // $expand=manager and $top, paged by @odata.nextLink; /v1.0/users/delta
 // (initial round, $deltatoken=latest, delta links, @removed users, manager@delta);
-// /v1.0/groups/{id}/transitiveMembers. Users are rendered from the source's members:
+// /v1.0/groups/{id}/transitiveMembers; the tenant's OpenID configuration and
+// signing keys (JWKS), with ID tokens signed RS256 (RotateSigningKey,
+// TamperIDTokens and SignWithForeignKey for the refusals). Users are rendered from the source's members:
 // department is the name of the member's first department, companyName the name of
 // that department's top-level ancestor (itself at the top), accountEnabled false for
 // members not enabled; properties not selected are left out, as Graph does.
@@ -85,6 +89,7 @@ type GraphServer struct {
 	guests    map[string]bool
 	groups    map[string][]string
 	seq       int
+	oidc      *oidcIssuer
 }
 
 type apiFault struct {
@@ -239,6 +244,10 @@ func (g *GraphServer) serve(rw http.ResponseWriter, r *http.Request) {
 		defer g.mu.Unlock()
 		g.token(rw, r, reqID)
 		return
+	case path == tenant+"/v2.0/.well-known/openid-configuration" || path == tenant+"/discovery/v2.0/keys":
+		g.mu.Unlock()
+		g.serveOIDC(rw, r)
+		return
 	case strings.HasSuffix(path, "/oauth2/v2.0/token"):
 		g.mu.Unlock()
 		tokenFail(rw, http.StatusBadRequest, "invalid_request", 90002, "Tenant '"+strings.Split(path, "/")[1]+"' not found.", reqID)
@@ -332,6 +341,10 @@ func (g *GraphServer) token(rw http.ResponseWriter, r *http.Request, reqID strin
 	f := r.PostForm
 	if f.Get("client_id") != g.opts.ClientID {
 		tokenFail(rw, http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '"+f.Get("client_id")+"' was not found in the directory.", reqID)
+		return
+	}
+	if f.Get("grant_type") == "authorization_code" {
+		g.redeemCode(rw, r, f, reqID)
 		return
 	}
 	if f.Get("grant_type") != "client_credentials" || !strings.HasSuffix(f.Get("scope"), "/.default") {

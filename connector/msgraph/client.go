@@ -104,6 +104,7 @@ type Client struct {
 	tokens *apicall.Tokens
 	fields connector.Fields
 	ext    []extAttr
+	jwks   *keySet
 }
 
 // extAttr is one entry of Options.ExtensionAttributes.
@@ -151,6 +152,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 	}
 	c.tokens = &apicall.Tokens{Cache: cache, Key: "msgraph:" + login + ":" + cfg.TenantID + ":" + cfg.ClientID + ":" + graph,
 		Fetch: c.fetchToken, Now: opts.Now}
+	c.jwks = &keySet{}
 	return c, nil
 }
 
@@ -204,15 +206,8 @@ type tokenError struct {
 // fetchToken asks the identity platform for an app-only token (client credentials).
 func (c *Client) fetchToken(ctx context.Context) (connector.Token, error) {
 	form := url.Values{"client_id": {c.cfg.ClientID}, "scope": {c.graph + "/.default"}, "grant_type": {"client_credentials"}}
-	if c.cfg.Certificate != nil {
-		assertion, err := c.assertion()
-		if err != nil {
-			return connector.Token{}, err
-		}
-		form.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-		form.Set("client_assertion", assertion)
-	} else {
-		form.Set("client_secret", c.cfg.ClientSecret.Reveal())
+	if err := c.authenticate(form); err != nil {
+		return connector.Token{}, err
 	}
 	var out struct {
 		TokenType   string          `json:"token_type"`
@@ -220,7 +215,7 @@ func (c *Client) fetchToken(ctx context.Context) (connector.Token, error) {
 		ExpiresIn   json.RawMessage `json:"expires_in"`
 	}
 	start := c.now()
-	if err := c.postForm(ctx, "/oauth2/v2.0/token", c.tokenEndpoint(), form, &out); err != nil {
+	if err := c.postForm(ctx, "/oauth2/v2.0/token", c.tokenEndpoint(), form, &out, nil); err != nil {
 		return connector.Token{}, err
 	}
 	secs, _ := strconv.ParseInt(strings.Trim(string(out.ExpiresIn), `"`), 10, 64) // a number; older endpoints sent a string
@@ -229,6 +224,22 @@ func (c *Client) fetchToken(ctx context.Context) (connector.Token, error) {
 			Message: "no bearer token in the answer", Kind: connector.ErrPlatform}
 	}
 	return connector.Token{Value: connector.NewSecret(out.AccessToken), Expires: start.Add(time.Duration(secs) * time.Second)}, nil
+}
+
+// authenticate adds the app's credential to a token request: the client secret, or
+// a client assertion signed with the certificate.
+func (c *Client) authenticate(form url.Values) error {
+	if c.cfg.Certificate == nil {
+		form.Set("client_secret", c.cfg.ClientSecret.Reveal())
+		return nil
+	}
+	assertion, err := c.assertion()
+	if err != nil {
+		return err
+	}
+	form.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+	form.Set("client_assertion", assertion)
+	return nil
 }
 
 // assertion is the certificate credential: a JWT the app signs with its key (PS256,
@@ -251,7 +262,8 @@ func (c *Client) assertion() (string, error) {
 
 // postForm posts a form to the identity platform, retrying throttled, unavailable
 // and dropped calls; a refusal of the credentials or the request is never retried.
-func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Values, out any) error {
+// With grant set (a code exchange), invalid_grant is of that kind.
+func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Values, out any, grant error) error {
 	retries := c.policy.Retries()
 	for attempt := 0; ; attempt++ {
 		res, err := c.send(ctx, http.MethodPost, endpoint, "", strings.NewReader(form.Encode()))
@@ -281,8 +293,11 @@ func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Val
 		}
 		e.RequestID = cmp.Or(te.TraceID, e.RequestID)
 		e.ClientRequestID = cmp.Or(te.CorrelationID, e.ClientRequestID)
-		switch te.Error {
-		case "invalid_client", "unauthorized_client", "invalid_request", "invalid_grant", "invalid_scope", "invalid_resource", "":
+		switch {
+		case te.Error == "invalid_grant" && grant != nil:
+			e.Kind = grant // the code was refused: expired, used, for another redirect or verifier
+		case te.Error == "invalid_client" || te.Error == "unauthorized_client" || te.Error == "invalid_request" || te.Error == "invalid_grant" ||
+			te.Error == "invalid_scope" || te.Error == "invalid_resource" || te.Error == "":
 			// a wrong secret or certificate, an unknown app or tenant, a disabled app
 			e.Kind = connector.ErrBadCredentials
 		}

@@ -63,6 +63,27 @@
 // connector.ErrCursorExpired, and connector.Sync falls back to a full fetch.
 // Group membership has no delta: with Options.Group every sync reads everything.
 //
+// # Microsoft sign-in
+//
+// Members of a synced directory sign in with their Microsoft account (the
+// equivalent of DingTalk's and WeCom's QR-code login, and how Teams users sign in):
+// StartSignIn builds the tenant's authorization URL for the authorization code flow
+// with OpenID Connect, with a fresh state, nonce and PKCE verifier (S256) that the
+// host keeps with the user's session. SignInMember (or FinishSignIn, then
+// connector.ResolveLoginIn) checks the state that comes back
+// (connector.ErrLoginState), exchanges the code with the verifier and the app's
+// credential (a refused code: connector.ErrLoginCode), and verifies the ID token
+// itself — RS256 signature by a key the tenant publishes (its OpenID configuration
+// and key set are read once, kept, and read again, at most once a minute, for a key
+// ID they lack: Microsoft rotates its keys), the tenant's issuer, this app as the
+// only audience, expiry and not-before with five minutes of clock skew, and the
+// sign-in's nonce — refusing anything else with ErrIDToken. The user's object ID
+// (oid) is then resolved to the member that sync bound to it; unknown users,
+// inactive members and members whose login is blocked are refused
+// (connector.ErrLoginUnknown, ErrLoginInactive, ErrLoginBlocked). Every refusal
+// matches connector.ErrLoginRefused. The app registration needs the redirect URI as
+// a Web platform redirect, and no API permission beyond openid and profile.
+//
 // # Field mapping
 //
 //	Microsoft Graph                  orgkit
