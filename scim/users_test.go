@@ -82,3 +82,94 @@ func TestUserVerticalSlice(t *testing.T) {
 	}
 	assert.Equal(t, 3, n, "create, patch, delete")
 }
+
+// The form a provider wrote is returned while it still normalizes to the stored
+// value; once the value changes by another path, the stored form shows.
+func TestWrittenFormsGoStale(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/Users", map[string]any{"userName": "w@example.com",
+		"emails":       []any{map[string]any{"value": "W.Written@Example.com", "type": "work"}},
+		"phoneNumbers": []any{map[string]any{"value": "139 0000 0042", "type": "mobile"}}})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	id := r.Body["id"].(string)
+	assert.Equal(t, "W.Written@Example.com", dig(r.Body, "emails", 0, "value"))
+	assert.Equal(t, "139 0000 0042", dig(r.Body, "phoneNumbers", 0, "value"))
+	m := e.member(id)
+	assert.Equal(t, "+8613900000042", m.Mobile)
+	_, err := e.svc.Apply(context.Background(), e.dir, directory.Meta{Actor: "admin"},
+		member.Update{ID: m.ID, Fields: []member.Field{member.EmailField, member.MobileField},
+			Value: member.Member{Email: "new@example.com", Mobile: "13900000043"}})
+	require.NoError(t, err)
+	r = e.do("GET", "/Users/"+id, nil)
+	assert.Equal(t, "new@example.com", dig(r.Body, "emails", 0, "value"))
+	assert.Equal(t, "+8613900000043", dig(r.Body, "phoneNumbers", 0, "value"))
+}
+
+// A PUT without the enterprise department, organization or manager leaves them; the
+// plain attributes it omits are cleared.
+func TestPutKeepsRelations(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/Users", map[string]any{"userName": "boss@example.com"})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	boss := r.Body["id"].(string)
+	r = e.do("POST", "/Users", map[string]any{"userName": "p@example.com", "title": "Engineer",
+		enterpriseSchema: map[string]any{"department": "Sales", "manager": map[string]any{"value": boss}}})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	id := r.Body["id"].(string)
+	r = e.do("PUT", "/Users/"+id, map[string]any{"userName": "p@example.com", "displayName": "P"})
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	m := e.member(id)
+	assert.Equal(t, "", m.JobTitle, "cleared")
+	assert.Equal(t, "P", m.FullName)
+	assert.Equal(t, boss, m.ReportingManager.String(), "kept")
+	assert.Equal(t, "Sales", dig(r.Body, enterpriseSchema, "department"), "kept")
+	// a department that arrived with a user is the Group of that name
+	r = e.do("GET", "/Groups?filter="+q(`displayName eq "sales"`), nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, 1, r.Body["totalResults"])
+	assert.Equal(t, m.Primary.String(), dig(r.Body, "Resources", 0, "id"))
+	r = e.do("POST", "/Groups", map[string]any{"displayName": "Sales"})
+	assert.Equal(t, http.StatusConflict, r.Status, r.Raw)
+}
+
+// A deleted User created again by its externalId is the same member; filters by
+// userName do not find a deleted one, and other filters neither.
+func TestRecreateByExternalID(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/Users", map[string]any{"userName": "old@example.com", "externalId": "ext-1"})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	id := r.Body["id"].(string)
+	require.Equal(t, http.StatusNoContent, e.do("DELETE", "/Users/"+id, nil).Status)
+	for _, f := range []string{`userName eq "old@example.com"`, `userName sw "old"`, `externalId eq "ext-1"`, `active eq false`} {
+		r = e.do("GET", "/Users?filter="+q(f), nil)
+		assert.EqualValues(t, 0, r.Body["totalResults"], f)
+	}
+	r = e.do("POST", "/Users", map[string]any{"userName": "renamed@example.com", "externalId": "ext-1"})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	assert.Equal(t, id, r.Body["id"])
+	assert.Equal(t, "renamed@example.com", e.member(id).LoginAccount)
+	assert.Equal(t, true, r.Body["active"])
+}
+
+func TestPaginationAndProjection(t *testing.T) {
+	e := newEnv(t)
+	for i := range 5 {
+		r := e.do("POST", "/Users", map[string]any{"userName": "p" + string(rune('a'+i)) + "@example.com", "displayName": "Page"})
+		require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	}
+	r := e.do("GET", "/Users?filter="+q(`displayName eq "Page"`)+"&startIndex=2&count=2&attributes=userName", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, 5, r.Body["totalResults"])
+	assert.EqualValues(t, 2, r.Body["itemsPerPage"])
+	assert.EqualValues(t, 2, r.Body["startIndex"])
+	assert.Equal(t, "pb@example.com", dig(r.Body, "Resources", 0, "userName"))
+	assert.Nil(t, dig(r.Body, "Resources", 0, "displayName"), "not asked for")
+	assert.NotNil(t, dig(r.Body, "Resources", 0, "id"), "always returned")
+	r = e.do("GET", "/Users?filter="+q(`displayName eq "Page"`)+"&startIndex=1&count=0", nil)
+	assert.EqualValues(t, 5, r.Body["totalResults"])
+	assert.Empty(t, r.Body["Resources"])
+	r = e.do("GET", "/Users?filter="+q(`userName co "example" or displayName pr`)+"&excludedAttributes=emails,meta", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, 6, r.Body["totalResults"], "the five and the founder")
+	assert.Nil(t, dig(r.Body, "Resources", 0, "emails"))
+}
