@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Filter is a parsed SCIM filter expression (RFC 7644 §3.4.2.2): one of *Compare,
@@ -48,13 +49,21 @@ type Compare struct {
 }
 
 // And is the logical conjunction `Left and Right`.
-type And struct{ Left, Right Filter }
+type And struct {
+	Left  Filter // the left operand
+	Right Filter // the right operand
+}
 
 // Or is the logical disjunction `Left or Right`.
-type Or struct{ Left, Right Filter }
+type Or struct {
+	Left  Filter // the left operand
+	Right Filter // the right operand
+}
 
 // Not is the negation `not (Filter)`.
-type Not struct{ Filter Filter }
+type Not struct {
+	Filter Filter // the negated filter
+}
 
 // ValuePath is a filter on the values of a multi-valued (or complex) attribute:
 // `emails[type eq "work" and primary eq true]` matches a resource when one of its
@@ -281,11 +290,21 @@ func (l *lexer) next() (token, error) {
 	if l.pos >= len(l.src) {
 		return token{kind: tkEOF, pos: start, end: start}, nil
 	}
-	single := map[byte]tokenKind{'(': tkLParen, ')': tkRParen, '[': tkLBrack, ']': tkRBrack}
 	c := l.src[l.pos]
-	if k, ok := single[c]; ok {
+	var k tokenKind
+	switch c {
+	case '(':
+		k = tkLParen
+	case ')':
+		k = tkRParen
+	case '[':
+		k = tkLBrack
+	case ']':
+		k = tkRBrack
+	}
+	if k != tkEOF {
 		l.pos++
-		return token{kind: k, text: string(c), pos: start, end: l.pos}, nil
+		return token{kind: k, text: l.src[start:l.pos], pos: start, end: l.pos}, nil
 	}
 	if c == '"' {
 		i := l.pos + 1
@@ -298,6 +317,9 @@ func (l *lexer) next() (token, error) {
 			return token{}, fmt.Errorf("at offset %d: unterminated string", start)
 		}
 		l.pos = i + 1
+		if s, ok := plainString(l.src[start+1 : i]); ok {
+			return token{kind: tkString, text: s, pos: start, end: l.pos}, nil
+		}
 		var s string
 		if err := json.Unmarshal([]byte(l.src[start:l.pos]), &s); err != nil {
 			return token{}, fmt.Errorf("at offset %d: invalid string literal %s", start, quoteInput(l.src[start:l.pos]))
@@ -312,6 +334,17 @@ func (l *lexer) next() (token, error) {
 		l.pos++
 	}
 	return token{kind: tkWord, text: l.src[start:l.pos], pos: start, end: l.pos}, nil
+}
+
+// plainString returns s when it is a JSON string body needing no decoding: no escapes,
+// no control characters, valid UTF-8.
+func plainString(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\\' || c < 0x20 {
+			return "", false
+		}
+	}
+	return s, utf8.ValidString(s)
 }
 
 // ---- parser

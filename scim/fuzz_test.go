@@ -148,7 +148,7 @@ func FuzzApplyPatch(f *testing.F) {
 	})
 }
 
-func protoFuzzAlice(t *testing.T) map[string]any {
+func protoFuzzAlice(t testing.TB) map[string]any {
 	d := json.NewDecoder(strings.NewReader(protoAliceJSON))
 	d.UseNumber()
 	var m map[string]any

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -119,8 +120,9 @@ type Change struct {
 	// Attribute is the attribute's name as its schema spells it; an extension
 	// attribute is prefixed with its schema URN and a colon.
 	Attribute string
-	// Before and After are the attribute's values before and after the patch (copies;
-	// nil when absent).
+	// Before and After are the attribute's values before and after the patch, nil when
+	// absent. They share memory with the resources passed in and returned: read them,
+	// do not modify them.
 	Before, After any
 	// Added and Removed are the values of a multi-valued attribute that were added and
 	// removed; nil for a single-valued attribute.
@@ -640,9 +642,13 @@ func (a *applier) removeListed(c map[string]any, key string, def *Attribute, cur
 			drop = append(drop, nx)
 		}
 	}
+	gone := make(map[string]bool, len(drop))
+	for _, d := range drop {
+		gone[identityKey(d, def)] = true
+	}
 	var kept []any
 	for _, e := range asList(cur) {
-		if !slices.ContainsFunc(drop, func(d any) bool { return sameValue(e, d, def) }) {
+		if !gone[identityKey(e, def)] {
 			kept = append(kept, e)
 		}
 	}
@@ -650,41 +656,47 @@ func (a *applier) removeListed(c map[string]any, key string, def *Attribute, cur
 	return nil
 }
 
-// sameValue reports whether two values of a multi-valued attribute are the same value:
-// equal "value" sub-attributes when the removal names one, else equal JSON.
-func sameValue(e, d any, def *Attribute) bool {
-	dm, ok := d.(map[string]any)
-	if ok {
-		dv, hasV := getFold(dm, "value")
-		em, eok := e.(map[string]any)
-		if hasV && eok {
-			ev, _ := getFold(em, "value")
-			return equalScalar(ev, dv, def.Sub("value"))
+// identityKey identifies a value of a multi-valued attribute: its "value"
+// sub-attribute when it is an object that has one (compared case-insensitively unless
+// that sub-attribute is caseExact), else the value itself (JSON, keys sorted).
+func identityKey(v any, def *Attribute) string {
+	kind := "w"
+	if m, ok := v.(map[string]any); ok {
+		if x, ok := getFold(m, "value"); ok {
+			kind, v, def = "v", x, def.Sub("value")
 		}
 	}
-	return jsonEqual(e, d)
-}
-
-// equalScalar compares two scalar values, strings honouring caseExact.
-func equalScalar(x, y any, def *Attribute) bool {
-	xs, xok := x.(string)
-	ys, yok := y.(string)
-	if xok && yok {
-		if def != nil && def.CaseExact {
-			return xs == ys
+	if s, ok := v.(string); ok {
+		if def == nil || !def.CaseExact {
+			s = strings.ToLower(s)
 		}
-		return strings.EqualFold(xs, ys)
+		return kind + "s" + s
 	}
-	return jsonEqual(x, y)
+	if n, ok := number(v); ok {
+		return kind + "n" + strconv.FormatFloat(n, 'g', -1, 64)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return kind + fmt.Sprintf("?%v", v)
+	}
+	return kind + "j" + string(b)
 }
 
 // addValues appends the values of add not already in list (same "value"); a value
 // already present is merged with the new one.
 func addValues(list, add []any, def *Attribute) []any {
 	out := slices.Clone(list)
+	at := make(map[string]int, len(out))
+	for i, e := range out {
+		if _, dup := at[identityKey(e, def)]; !dup {
+			at[identityKey(e, def)] = i
+		}
+	}
 	for _, v := range add {
-		i := slices.IndexFunc(out, func(e any) bool { return sameValue(e, v, def) })
-		if i < 0 {
+		k := identityKey(v, def)
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(out)
 			out = append(out, v)
 			continue
 		}
@@ -701,7 +713,7 @@ func addValues(list, add []any, def *Attribute) []any {
 
 // fixPrimary clears "primary" on every value but the written ones when a written
 // value is primary (RFC 7643 §2.4: at most one primary value). Values are told apart
-// by identity (see sameIdentity).
+// by identity (see identityKey).
 func fixPrimary(list, written []any, def *Attribute) []any {
 	isPrimary := func(e any) bool {
 		m, ok := e.(map[string]any)
@@ -720,8 +732,12 @@ func fixPrimary(list, written []any, def *Attribute) []any {
 	if len(prim) == 0 {
 		return list
 	}
+	keep := make(map[string]bool, len(prim))
+	for _, w := range prim {
+		keep[identityKey(w, def)] = true
+	}
 	for _, e := range list {
-		if isPrimary(e) && !slices.ContainsFunc(prim, func(w any) bool { return sameIdentity(e, w, def) }) {
+		if isPrimary(e) && !keep[identityKey(e, def)] {
 			put(e.(map[string]any), "primary", false)
 		}
 	}
@@ -1072,19 +1088,26 @@ func diff(before, after map[string]any, rt *ResourceType) []Change {
 		if jsonEqual(bv, av) {
 			continue
 		}
-		c := Change{Attribute: at.name, Before: cloneJSON(bv), After: cloneJSON(av)}
+		c := Change{Attribute: at.name, Before: bv, After: av}
 		if at.urn != "" {
 			c.Attribute = at.urn + ":" + at.name
 		}
 		if at.def != nil && at.def.MultiValued || isList(bv) || isList(av) {
 			bl, al := asList(bv), asList(av)
+			inBefore := make(map[string]bool, len(bl))
+			for _, y := range bl {
+				inBefore[identityKey(y, at.def)] = true
+			}
+			inAfter := make(map[string]bool, len(al))
 			for _, x := range al {
-				if !slices.ContainsFunc(bl, func(y any) bool { return sameIdentity(x, y, at.def) }) {
+				k := identityKey(x, at.def)
+				inAfter[k] = true
+				if !inBefore[k] {
 					c.Added = append(c.Added, cloneJSON(x))
 				}
 			}
 			for _, y := range bl {
-				if !slices.ContainsFunc(al, func(x any) bool { return sameIdentity(x, y, at.def) }) {
+				if !inAfter[identityKey(y, at.def)] {
 					c.Removed = append(c.Removed, cloneJSON(y))
 				}
 			}
@@ -1093,20 +1116,6 @@ func diff(before, after map[string]any, rt *ResourceType) []Change {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Attribute < out[j].Attribute })
 	return out
-}
-
-// sameIdentity: equal "value" sub-attributes when both have one, else equal JSON.
-func sameIdentity(x, y any, def *Attribute) bool {
-	xm, ok1 := x.(map[string]any)
-	ym, ok2 := y.(map[string]any)
-	if ok1 && ok2 {
-		xv, okx := getFold(xm, "value")
-		yv, oky := getFold(ym, "value")
-		if okx && oky {
-			return equalScalar(xv, yv, def.Sub("value"))
-		}
-	}
-	return jsonEqual(x, y)
 }
 
 // extensionOf returns the extension URN when key k with value v is an extension object.
