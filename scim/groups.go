@@ -115,20 +115,6 @@ func (rq *request) renderGroup(s *directory.Snapshot, g *group, t touch, withMem
 	return res
 }
 
-// wantsMembers reports whether the response is to list members.
-func (rq *request) wantsMembers() bool {
-	q := rq.r.URL.Query()
-	for _, a := range splitList(q.Get("excludedAttributes")) {
-		if strings.EqualFold(a, "members") {
-			return false
-		}
-	}
-	if attrs := splitList(q.Get("attributes")); len(attrs) > 0 {
-		return slices.ContainsFunc(attrs, func(a string) bool { return strings.HasPrefix(strings.ToLower(a), "members") })
-	}
-	return true
-}
-
 func (rq *request) groupResponse(w http.ResponseWriter, status int, s *directory.Snapshot, g *group) error {
 	ti, err := rq.touches(s)
 	if err != nil {
@@ -199,7 +185,7 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 	}
 	filterMembers := strings.Contains(strings.ToLower(filter), "members")
 	withMembers := rq.wantsMembers()
-	var page []any
+	var page []map[string]any
 	total := 0
 	for _, g := range cands {
 		if f != nil && !Match(f, rq.renderGroup(s, g, ti.of(g.id), filterMembers), rq.groups) {

@@ -87,6 +87,11 @@ type Options struct {
 	MaxFilterLength int
 	// MaxResults bounds a list page (count); zero means 200.
 	MaxResults int
+	// AuthenticationSchemes are the schemes /ServiceProviderConfig advertises (how
+	// the host's Authorize reads credentials); empty means an OAuth bearer token.
+	AuthenticationSchemes []AuthenticationScheme
+	// DocumentationURI is the host's help page for its SCIM endpoint, if any.
+	DocumentationURI string
 	// Logger receives a debug record per failed request (never a body, never a
 	// password); nil means no logging.
 	Logger *slog.Logger

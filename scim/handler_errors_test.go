@@ -226,3 +226,26 @@ func TestCustomAttributes(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
 	assert.Contains(t, r.Body["detail"], "has a space")
 }
+
+func TestDiscovery(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("GET", "/ServiceProviderConfig", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.Equal(t, true, dig(r.Body, "patch", "supported"))
+	assert.Equal(t, false, dig(r.Body, "bulk", "supported"), "no Bulk")
+	assert.Equal(t, true, dig(r.Body, "etag", "supported"))
+	assert.Equal(t, true, dig(r.Body, "filter", "supported"))
+	r = e.do("GET", "/ResourceTypes", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, 2, r.Body["totalResults"])
+	r = e.do("GET", "/ResourceTypes/User", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.Equal(t, "/Users", r.Body["endpoint"])
+	r = e.do("GET", "/Schemas", nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, 3, r.Body["totalResults"], "User, EnterpriseUser, Group")
+	r = e.do("GET", "/Schemas/"+enterpriseSchema, nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.Equal(t, enterpriseSchema, r.Body["id"])
+	assert.Equal(t, http.StatusNotFound, e.do("GET", "/Schemas/urn:nope", nil).Status)
+}

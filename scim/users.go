@@ -3,7 +3,6 @@ package scim
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/orgkit/orgkit"
@@ -297,7 +296,7 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 		return err
 	}
 	sh := s.Shared()
-	var page []any
+	var page []map[string]any
 	total := 0
 	consider := func(m *member.Member) {
 		if m.Deprovisioned {
@@ -393,25 +392,4 @@ func emailEquality(f Filter) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// paging reads startIndex (1-based; below 1 means 1) and count (0 to MaxResults;
-// absent means MaxResults).
-func (rq *request) paging(startParam, countParam string) (int, int, error) {
-	start, count := 1, rq.opts.MaxResults
-	if startParam != "" {
-		n, err := strconv.Atoi(startParam)
-		if err != nil {
-			return 0, 0, Errorf(http.StatusBadRequest, ErrorInvalidValue, "startIndex %q is not a number", startParam)
-		}
-		start = max(n, 1)
-	}
-	if countParam != "" {
-		n, err := strconv.Atoi(countParam)
-		if err != nil {
-			return 0, 0, Errorf(http.StatusBadRequest, ErrorInvalidValue, "count %q is not a number", countParam)
-		}
-		count = min(max(n, 0), rq.opts.MaxResults)
-	}
-	return start, count, nil
 }
