@@ -48,7 +48,8 @@ type DingTalkOptions struct {
 // "1"; members without departments are served in the root; fields the source
 // withholds (Source.WithholdFields) are left out as DingTalk leaves out fields the
 // app has no permission for. Faults are injected call by call: ExpireTokens,
-// Throttle, Busy, DropConnections, FailNext, FailNth. It is safe for concurrent use.
+// Throttle, TooManyRequests, Busy, DropConnections, FailNext, FailNth. It is safe
+// for concurrent use.
 type DingTalkServer struct {
 	srv  *httptest.Server
 	src  *Source
@@ -59,6 +60,8 @@ type DingTalkServer struct {
 	issued   int
 	requests map[string]int
 	throttle int
+	tooMany  int    // HTTP 429 answers to give
+	after    string // their Retry-After
 	busy     int
 	drop     int
 	fail     map[string][]int // path → codes of its next calls (0: answer)
@@ -123,6 +126,15 @@ func (d *DingTalkServer) ExpireTokens() {
 
 // Throttle makes the next n API calls answer 90018 (too many calls a second).
 func (d *DingTalkServer) Throttle(n int) { d.set(&d.throttle, n) }
+
+// TooManyRequests makes the next n API calls answer HTTP 429 with the Retry-After
+// header retryAfter (seconds, possibly fractional; "" for none), as DingTalk's
+// gateway does when an app floods it.
+func (d *DingTalkServer) TooManyRequests(n int, retryAfter string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.tooMany, d.after = n, retryAfter
+}
 
 // Busy makes the next n API calls answer -1 (system busy).
 func (d *DingTalkServer) Busy(n int) { d.set(&d.busy, n) }
@@ -196,6 +208,15 @@ func (d *DingTalkServer) serve(rw http.ResponseWriter, r *http.Request) {
 			}
 		}
 		rw.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	if d.tooMany > 0 && path != "/gettoken" {
+		d.tooMany--
+		defer d.mu.Unlock()
+		if d.after != "" {
+			rw.Header().Set("Retry-After", d.after)
+		}
+		rw.WriteHeader(http.StatusTooManyRequests)
 		return
 	}
 	switch {

@@ -280,6 +280,14 @@ func TestThrottledRetriedThenGivenUp(t *testing.T) {
 	require.Equal(t, 3, f.sleeps.count(), "two throttled answers and a busy one, each retried")
 	assert.Equal(t, 2*time.Second, f.sleeps.d[0], "throttled: waits the throttle delay")
 
+	// HTTP 429: waits what Retry-After asks (seconds, possibly fractional)
+	f.srv.TooManyRequests(1, "3.25")
+	_, err = f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	require.Equal(t, 4, f.sleeps.count())
+	assert.Equal(t, 3250*time.Millisecond, f.sleeps.d[3], "at least the throttle delay, longer when asked")
+	f.sleeps.d = f.sleeps.d[:3]
+
 	for _, code := range []int{90006, 90005, 90002} {
 		f.srv.FailNext("/topapi/v2/department/get", code)
 		_, err = f.client.Fetch(f.ctx)
