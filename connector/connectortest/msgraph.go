@@ -90,6 +90,7 @@ type GraphServer struct {
 	groups    map[string][]string
 	seq       int
 	oidc      *oidcIssuer
+	cached    *graphIndex
 }
 
 type apiFault struct {
@@ -435,11 +436,16 @@ type graphUser struct {
 	version uint64
 }
 
-// index copies the source as it is now.
+// index copies the source as it is now (again only when it changed).
 func (g *GraphServer) index() *graphIndex {
 	s := g.src
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if x := g.cached; x != nil && x.version == s.version && x.expired == s.expiredBefore {
+		return x
+	}
 	x := &graphIndex{version: s.version, expired: s.expiredBefore, deptName: map[string]string{}, deptTop: map[string]string{}, deptVer: map[string]uint64{}}
 	for _, ext := range s.depts.ids() {
 		e := s.depts.byID[ext]
@@ -463,6 +469,7 @@ func (g *GraphServer) index() *graphIndex {
 			x.users = append(x.users, graphUser{m: e.v.Clone(), version: e.version})
 		}
 	}
+	g.cached = x
 	return x
 }
 

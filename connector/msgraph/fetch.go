@@ -187,7 +187,7 @@ func (c *Client) Fetch(ctx context.Context) (*connector.Snapshot, error) {
 		snap.Cursor = link
 	}
 	next := "/v1.0/users?" + query("$select", c.selectList(), "$expand", "manager($select=id)", "$top", c.pageSize())
-	depts := departments{}
+	depts := newDepartments()
 	for next != "" {
 		var p page[apiUser]
 		if err := c.get(ctx, "/v1.0/users", next, &p); err != nil {
@@ -312,7 +312,7 @@ func (c *Client) FetchChanges(ctx context.Context, cursor string) (*connector.Sn
 	if snap.Cursor == "" {
 		return nil, &connector.PlatformError{Platform: orgkit.Teams, Op: "/v1.0/users/delta", Message: "no delta link in the answer", Kind: connector.ErrPlatform}
 	}
-	depts := departments{}
+	depts := newDepartments()
 	for _, id := range order {
 		b, _ := json.Marshal(merged[id])
 		var u apiUser
@@ -332,7 +332,7 @@ func (c *Client) FetchChanges(ctx context.Context, cursor string) (*connector.Sn
 
 // member maps a Graph user (see the package documentation for the table). In a
 // full read (full) the manager and the department are always given (absent: none).
-func (c *Client) member(u *apiUser, full bool, depts departments) connector.Member {
+func (c *Client) member(u *apiUser, full bool, depts *departments) connector.Member {
 	v := &member.Member{}
 	m := connector.Member{ExternalID: u.ID, Values: v}
 	text := func(p opt[string], f member.Field, set func(string)) {
@@ -432,11 +432,28 @@ func (c *Client) hireDate(s string) (member.Date, bool) {
 
 // departments collects the departments derived from the users' strings, by
 // external ID.
-type departments map[string]connector.Department
+type departments struct {
+	byID  map[string]connector.Department
+	known map[[2]string]string // (company, department) → external ID
+}
+
+func newDepartments() *departments {
+	return &departments{byID: map[string]connector.Department{}, known: map[[2]string]string{}}
+}
 
 // add records the department of a user with the company and department strings
 // and returns its external ID ("" for the root: neither string).
-func (d departments) add(company, dept string) string {
+func (ds *departments) add(company, dept string) string {
+	if ext, ok := ds.known[[2]string{company, dept}]; ok {
+		return ext
+	}
+	ext := ds.derive(company, dept)
+	ds.known[[2]string{company, dept}] = ext
+	return ext
+}
+
+func (ds *departments) derive(company, dept string) string {
+	d := ds.byID
 	var parent string
 	if company != "" {
 		parent = CompanyID(company)
@@ -457,9 +474,9 @@ func (d departments) add(company, dept string) string {
 }
 
 // list returns the departments sorted by external ID.
-func (d departments) list() []connector.Department {
-	out := make([]connector.Department, 0, len(d))
-	for _, x := range d {
+func (ds *departments) list() []connector.Department {
+	out := make([]connector.Department, 0, len(ds.byID))
+	for _, x := range ds.byID {
 		out = append(out, x)
 	}
 	slices.SortFunc(out, func(a, b connector.Department) int { return strings.Compare(a.ExternalID, b.ExternalID) })
@@ -483,7 +500,9 @@ func DepartmentID(company, dept string) string {
 	return derivedID("department:" + escape(company) + "/" + dept)
 }
 
-func escape(s string) string { return strings.NewReplacer("%", "%25", "/", "%2F").Replace(s) }
+var escaper = strings.NewReplacer("%", "%25", "/", "%2F")
+
+func escape(s string) string { return escaper.Replace(s) }
 
 // derivedID keeps an ID that is valid text of at most 128 characters, else hashes
 // it.

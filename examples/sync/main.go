@@ -2,7 +2,8 @@
 // changes things upstream, shows the plan, applies it, and shows the report; then
 // syncs a delta from the cursor, and passes on a changed upstream ID as a host's
 // handler of the platform's change callbacks would. Then it syncs from the fake
-// platform APIs through the real clients (WeCom: syncWeCom; DingTalk: syncDingTalk), twice each.
+// platform APIs through the real clients (WeCom: syncWeCom; DingTalk: syncDingTalk;
+// Microsoft Graph: syncGraph), twice each.
 //
 //	go run ./examples/sync
 package main
@@ -103,6 +104,7 @@ func main() {
 
 	syncWeCom(ctx)
 	syncDingTalk(ctx)
+	syncGraph(ctx)
 }
 
 func must(rep *connector.Report, err error) *connector.Report {
