@@ -1,6 +1,16 @@
 // Command quickstart builds a small company on the in-memory store: an organization,
 // nested departments, members with posts, a move, a merge, and an edit the rules
 // refuse, printed as its violations. Run it with: go run ./examples/quickstart
+//
+// The in-memory store forgets everything when the process ends. To keep the
+// directory in a file that survives restarts, give the service the SQLite store of
+// the module github.com/orgkit/orgkit/store/sqlstore (pure Go, no cgo); instances
+// that share one database use its PostgreSQL store (see examples/postgres there):
+//
+//	st, err := sqlstore.OpenSQLite(ctx, "orgkit.db", sqlstore.SQLiteOptions{})
+//	check(err)
+//	defer st.Close()
+//	svc := directory.New(directory.Options{Store: st})
 package main
 
 import (
@@ -20,7 +30,7 @@ import (
 
 func main() {
 	ctx := context.Background()
-	svc := directory.New(directory.Options{}) // in-memory store
+	svc := directory.New(directory.Options{}) // in-memory store; for a file, see the package comment (SQLite)
 
 	// The default directory, with its founder as leader and org admin.
 	dir, err := svc.EnsureDefault(ctx, directory.Founder{Name: "Ada Chen", Mobile: "13900000000"})

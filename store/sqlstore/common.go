@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -103,6 +104,7 @@ type encodedChange struct {
 	id     uuid.UUID
 	before []byte // nil for a creation
 	after  []byte
+	bin    []byte // the after-image's compact form; nil when its kind has none
 }
 
 // encoded is a change set ready for the database.
@@ -130,6 +132,7 @@ func encodeChangeSet(ctx context.Context, dir orgkit.DirectoryID, cs *store.Chan
 		if e.after, err = encodeRecord(c.After); err != nil {
 			return fmt.Errorf("change %d (%s %s): encode after-image: %w", i, c.Kind, e.id, err)
 		}
+		e.bin = encodeBinary(c.Kind, c.After)
 		if c.Before != nil && !isTypedNil(c.Kind, c.Before) {
 			if e.before, err = encodeRecord(c.Before); err != nil {
 				return fmt.Errorf("change %d (%s %s): encode before-image: %w", i, c.Kind, e.id, err)
@@ -219,10 +222,58 @@ func (r *recordsBuilder) add(v any) {
 // recordsBuilder builds a store.Records.
 type recordsBuilder struct{ store.Records }
 
-// rawRecord is a record read from the database, not yet decoded.
+// rawRecord is a record read from the database, not yet decoded: its compact form,
+// or its JSON when the compact form is missing or not this program's.
 type rawRecord struct {
 	kind store.RecordKind
-	data []byte
+	bin  string // the compact form, one copy that the decoded strings share
+	data []byte // the JSON; nil when the compact form is read
+}
+
+// decode decodes the record from its compact form, or else its JSON; the compact
+// form's records come from the slabs.
+func (r rawRecord) decode(sl *slabs) (any, error) {
+	if r.data != nil {
+		return decodeImage(r.kind, r.data)
+	}
+	c := codec()
+	p, ok := c.plans[r.kind]
+	if !ok || !strings.HasPrefix(r.bin, c.header) {
+		return nil, fmt.Errorf("decode %s: neither JSON nor this program's compact form: %w", r.kind, errBinary)
+	}
+	v, err := sl.image(r.kind)
+	if err != nil {
+		return nil, err
+	}
+	return v, p.decodeRecord(r.kind, r.bin, reflect.ValueOf(v).UnsafePointer())
+}
+
+// slabs hands out the bulk records (members, nodes) from arrays allocated a batch at
+// a time: one allocation for many records.
+type slabs struct {
+	members []member.Member
+	nodes   []orgtree.Node
+}
+
+// image returns a fresh, empty record of kind k.
+func (s *slabs) image(k store.RecordKind) (any, error) {
+	switch k {
+	case store.KindMember:
+		if len(s.members) == 0 {
+			s.members = make([]member.Member, streamBatch)
+		}
+		m := &s.members[0]
+		s.members = s.members[1:]
+		return m, nil
+	case store.KindNode:
+		if len(s.nodes) == 0 {
+			s.nodes = make([]orgtree.Node, streamBatch/4)
+		}
+		n := &s.nodes[0]
+		s.nodes = s.nodes[1:]
+		return n, nil
+	}
+	return newImage(k)
 }
 
 // streamBatch is how many records a decoding worker takes at a time.
@@ -238,10 +289,11 @@ func decodeStream(ctx context.Context, produce func(emit func(rawRecord)) error)
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
+			var sl slabs
 			for batch := range batches {
 				imgs := make([]any, len(batch))
 				for i, r := range batch {
-					v, err := decodeImage(r.kind, r.data)
+					v, err := r.decode(&sl)
 					if err != nil {
 						cancel(err)
 						break

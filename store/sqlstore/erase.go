@@ -173,8 +173,8 @@ func (p *Postgres) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint6
 		return 0, fmt.Errorf("sqlstore: postgres: erase: %w", err)
 	}
 	c := enc.changes[0]
-	b.Queue(`UPDATE orgkit_records SET version = $4, record = $5 WHERE directory_id = $1 AND kind = $2 AND record_id = $3`,
-		d, int16(store.KindMember), m, int64(version), string(c.after))
+	b.Queue(`UPDATE orgkit_records SET version = $4, record = $5, bin = $6 WHERE directory_id = $1 AND kind = $2 AND record_id = $3`,
+		d, int16(store.KindMember), m, int64(version), string(c.after), c.bin)
 	b.Queue(`INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)`,
 		d, int64(version), cs.ID, cs.Meta.Actor, cs.Meta.Reason, string(cs.Meta.Origin), cs.Meta.Time, string(enc.meta))
@@ -351,8 +351,8 @@ func (s *SQLite) Erase(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 		q    string
 		args []any
 	}{
-		{`UPDATE orgkit_records SET version = ?, record = ? WHERE directory_id = ? AND kind = ? AND record_id = ?`,
-			[]any{int64(version), string(c.after), d, int(store.KindMember), m}},
+		{`UPDATE orgkit_records SET version = ?, record = ?, bin = ? WHERE directory_id = ? AND kind = ? AND record_id = ?`,
+			[]any{int64(version), string(c.after), c.bin, d, int(store.KindMember), m}},
 		{`INSERT INTO orgkit_change_sets (directory_id, version, change_set_id, actor, reason, origin, at, change_count, meta)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
 			[]any{d, int64(version), cs.ID.String(), cs.Meta.Actor, cs.Meta.Reason, string(cs.Meta.Origin), sqliteTime(cs.Meta.Time), string(enc.meta)}},

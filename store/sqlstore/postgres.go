@@ -253,19 +253,30 @@ func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Rec
 		if head, created, latest, err = pgHead(ctx, tx, dir); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT kind, record::text FROM orgkit_records WHERE directory_id = $1`, dir.UUID())
+		// The compact form where it is this program's, else the JSON.
+		rows, err := tx.Query(ctx, `SELECT kind, bin, CASE WHEN bin IS NULL OR substring(bin FROM 1 FOR $2) <> $3 THEN record::text END
+			FROM orgkit_records WHERE directory_id = $1`, dir.UUID(), len(codec().header), []byte(codec().header))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		b, err = decodeStream(ctx, func(emit func(rawRecord)) error {
 			var kind int16
+			var bin, data []byte
+			raw := rows.FieldDescriptions()[1].Format == pgx.BinaryFormatCode
 			for rows.Next() {
-				var data []byte
-				if err := rows.Scan(&kind, &data); err != nil {
+				if !raw { // a text result (the simple protocol): let pgx decode it
+					if err := rows.Scan(&kind, &bin, &data); err != nil {
+						return err
+					}
+					emit(rawRecord{kind: store.RecordKind(kind), bin: string(bin), data: data})
+					continue
+				}
+				if err := rows.Scan(&kind, nil, &data); err != nil {
 					return err
 				}
-				emit(rawRecord{store.RecordKind(kind), data})
+				// The compact form as it came, valid until the next row: copied once.
+				emit(rawRecord{kind: store.RecordKind(kind), bin: string(rows.RawValues()[1]), data: data})
 			}
 			return rows.Err()
 		})
@@ -306,9 +317,9 @@ func (p *Postgres) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint
 func (p *Postgres) commitOne(ctx context.Context, dir orgkit.DirectoryID, base uint64, cs *store.ChangeSet, enc *encoded) (uint64, error) {
 	n := len(enc.changes)
 	kinds, ids := make([]int16, n), make([]string, n)
-	befores, afters := make([]*string, n), make([]string, n)
+	befores, afters, bins := make([]*string, n), make([]string, n), make([][]byte, n)
 	for i, c := range enc.changes {
-		kinds[i], ids[i], afters[i] = int16(c.kind), c.id.String(), string(c.after)
+		kinds[i], ids[i], afters[i], bins[i] = int16(c.kind), c.id.String(), string(c.after), c.bin
 		if c.before != nil {
 			b := string(c.before)
 			befores[i] = &b
@@ -321,9 +332,9 @@ func (p *Postgres) commitOne(ctx context.Context, dir orgkit.DirectoryID, base u
 	defer conn.Release()
 	var version int64
 	err = conn.QueryRow(ctx, `SELECT orgkit_commit($1::uuid, $2::bigint, $3::uuid, $4::text, $5::text, $6::text, $7::timestamptz, $8::json,
-		$9::smallint[], $10::uuid[], $11::text[], $12::text[])`,
+		$9::smallint[], $10::uuid[], $11::text[], $12::text[], $13::bytea[])`,
 		dir.String(), int64(base), cs.ID.String(), cs.Meta.Actor, cs.Meta.Reason, string(origin(cs.Meta)), cs.Meta.Time, string(enc.meta),
-		kinds, ids, befores, afters).Scan(&version)
+		kinds, ids, befores, afters, bins).Scan(&version)
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) || pgconn.SafeToRetry(err) {
@@ -426,7 +437,7 @@ func (p *Postgres) copyChanges(ctx context.Context, tx pgx.Tx, d uuid.UUID, vers
 	if err != nil {
 		return fmt.Errorf("copy changes: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE orgkit_incoming (kind smallint, record_id uuid, record json) ON COMMIT DROP`); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE orgkit_incoming (kind smallint, record_id uuid, record json, bin bytea) ON COMMIT DROP`); err != nil {
 		return err
 	}
 	recs := make([]encodedChange, 0, len(changes))
@@ -435,16 +446,16 @@ func (p *Postgres) copyChanges(ctx context.Context, tx pgx.Tx, d uuid.UUID, vers
 			recs = append(recs, c)
 		}
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"orgkit_incoming"}, []string{"kind", "record_id", "record"},
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"orgkit_incoming"}, []string{"kind", "record_id", "record", "bin"},
 		pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
-			return []any{int16(recs[i].kind), recs[i].id, string(recs[i].after)}, nil
+			return []any{int16(recs[i].kind), recs[i].id, string(recs[i].after), recs[i].bin}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy records: %w", err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO orgkit_records (directory_id, kind, record_id, version, record)
-		SELECT $1, kind, record_id, $2, record FROM orgkit_incoming
-		ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record`, d, v)
+	_, err = tx.Exec(ctx, `INSERT INTO orgkit_records (directory_id, kind, record_id, version, record, bin)
+		SELECT $1, kind, record_id, $2, record, bin FROM orgkit_incoming
+		ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record, bin = excluded.bin`, d, v)
 	return err
 }
 

@@ -84,8 +84,10 @@ END $$;
 ` + pgViews,
 
 	// 2: a commit in one statement, so that committing a change set costs one round
-	// trip; a change-set ID is checked before the base.
+	// trip; a change-set ID is checked before the base; the records' compact form.
 	`
+ALTER TABLE orgkit_records ADD COLUMN bin bytea; -- the compact form Load reads; NULL: read the JSON
+
 -- orgkit_check_id raises OK412 when the directory's log holds the change set ID
 -- already; DETAIL holds "version:head".
 CREATE FUNCTION orgkit_check_id(dir uuid, csid uuid) RETURNS void LANGUAGE plpgsql AS $$
@@ -101,11 +103,12 @@ END $$;
 
 -- orgkit_commit appends a change set as version base+1 and returns that version:
 -- the ID check, the head's advance, the change set, its changes (kinds, ids,
--- befores, afters: one element per change, in order), the records' latest images,
+-- befores, afters, bins: one element per change, in order), the records' latest
+-- images and compact forms,
 -- the settings and the notification. It raises what orgkit_check_id and
 -- orgkit_advance raise.
 CREATE FUNCTION orgkit_commit(dir uuid, base bigint, csid uuid, actor text, reason text, origin text, at timestamptz,
-	meta json, kinds smallint[], ids uuid[], befores text[], afters text[]) RETURNS bigint LANGUAGE plpgsql AS $$
+	meta json, kinds smallint[], ids uuid[], befores text[], afters text[], bins bytea[]) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE h bigint; settings text;
 BEGIN
 	PERFORM orgkit_check_id(dir, csid);
@@ -115,9 +118,9 @@ BEGIN
 	INSERT INTO orgkit_changes (directory_id, version, seq, kind, record_id, before, after)
 		SELECT dir, h, t.n - 1, t.k, t.r, t.b::json, t.a::json
 		FROM unnest(kinds, ids, befores, afters) WITH ORDINALITY AS t(k, r, b, a, n);
-	INSERT INTO orgkit_records (directory_id, kind, record_id, version, record)
-		SELECT dir, t.k, t.r, h, t.a::json FROM unnest(kinds, ids, afters) AS t(k, r, a) WHERE t.k <> 1
-		ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record;
+	INSERT INTO orgkit_records (directory_id, kind, record_id, version, record, bin)
+		SELECT dir, t.k, t.r, h, t.a::json, t.c FROM unnest(kinds, ids, afters, bins) AS t(k, r, a, c) WHERE t.k <> 1
+		ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record, bin = excluded.bin;
 	SELECT t.a INTO settings FROM unnest(kinds, afters) AS t(k, a) WHERE t.k = 1;
 	IF settings IS NOT NULL THEN
 		UPDATE orgkit_directories SET record = settings::json WHERE id = dir;

@@ -117,4 +117,7 @@ FROM orgkit_change_sets s JOIN orgkit_changes c ON c.directory_id = s.directory_
 CREATE VIEW orgkit_purge AS
 SELECT directory_id, key, head, forced, actor, reason, at FROM orgkit_purges;
 `,
+
+	// 2: the records' compact form.
+	`ALTER TABLE orgkit_records ADD COLUMN bin BLOB; -- the compact form Load reads; NULL: read the JSON`,
 }

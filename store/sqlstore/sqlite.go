@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -97,10 +98,16 @@ func (s *SQLite) dsn(lock string) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "secure_delete(ON)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	if lock == "deferred" { // readers map the file: a load reads pages without a system call each
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", sqliteMmap))
+	}
 	q.Set("_txlock", lock)
 	q.Set("_time_format", "sqlite")
 	return "file:" + s.path + "?" + q.Encode()
 }
+
+// sqliteMmap is how much of the file the reading connections map into memory.
+const sqliteMmap = 256 << 20
 
 // DB returns a handle for reading the database, for hosts that query the read-only
 // views (see the package documentation). Writing through it breaks the store.
@@ -242,19 +249,25 @@ func (s *SQLite) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Recor
 		if head, created, latest, err = sqliteHead(ctx, tx, dir); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT kind, record FROM orgkit_records WHERE directory_id = ?`, dir.String())
+		// The compact form where it is this program's, else the JSON.
+		rows, err := tx.QueryContext(ctx, `SELECT kind, bin, CASE WHEN bin IS NULL OR substr(bin, 1, ?) <> ? THEN record END
+			FROM orgkit_records WHERE directory_id = ?`, len(codec().header), []byte(codec().header), dir.String())
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		b, err = decodeStream(ctx, func(emit func(rawRecord)) error {
+			var kind int
+			var bin, data sql.RawBytes // valid until the next row: copied once
 			for rows.Next() {
-				var kind int
-				var data []byte
-				if err := rows.Scan(&kind, &data); err != nil {
+				if err := rows.Scan(&kind, &bin, &data); err != nil {
 					return err
 				}
-				emit(rawRecord{store.RecordKind(kind), data})
+				r := rawRecord{kind: store.RecordKind(kind), bin: string(bin)}
+				if data != nil {
+					r.data = bytes.Clone(data)
+				}
+				emit(r)
 			}
 			return rows.Err()
 		})
@@ -331,11 +344,11 @@ func (s *SQLite) Commit(ctx context.Context, dir orgkit.DirectoryID, base uint64
 			recs = append(recs, c)
 		}
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO orgkit_records (directory_id, kind, record_id, version, record) VALUES `,
-		5, len(recs), func(i int, args []any) []any {
+	if err := insertRows(ctx, tx, `INSERT INTO orgkit_records (directory_id, kind, record_id, version, record, bin) VALUES `,
+		6, len(recs), func(i int, args []any) []any {
 			c := recs[i]
-			return append(args, d, int(c.kind), c.id.String(), int64(version), string(c.after))
-		}, ` ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record`); err != nil {
+			return append(args, d, int(c.kind), c.id.String(), int64(version), string(c.after), c.bin)
+		}, ` ON CONFLICT (directory_id, kind, record_id) DO UPDATE SET version = excluded.version, record = excluded.record, bin = excluded.bin`); err != nil {
 		return 0, sqliteErr("commit to "+d, err)
 	}
 	if settings != nil {
