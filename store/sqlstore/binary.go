@@ -48,13 +48,13 @@ type binPlan struct {
 type binOp struct {
 	index  int     // the field's index in its struct; -1 for a slice element or map entry
 	offset uintptr // the field's offset in its struct
-	kind  reflect.Kind
-	typ   reflect.Type
-	elem  *binOp   // slice element, map value
-	key   *binOp   // map key
-	plan  *binPlan // struct
-	time  bool     // time.Time
-	id    bool     // an array of bytes (IDs)
+	kind   reflect.Kind
+	typ    reflect.Type
+	elem   *binOp   // slice element, map value
+	key    *binOp   // map key
+	plan   *binPlan // struct
+	time   bool     // time.Time
+	id     bool     // an array of bytes (IDs)
 }
 
 var timeType = reflect.TypeFor[time.Time]()
