@@ -928,3 +928,69 @@ func number(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// CheckFilter checks a parsed filter against rt's attribute definitions, as RFC 7644
+// §3.4.2.2 requires: gt, ge, lt and le on a boolean or binary attribute, a value
+// filter on an attribute that is not complex, and a comparison on an attribute that is
+// never returned (a password) are refused with a 400 invalidFilter *Error. Attributes
+// the resource type does not define are allowed: they match nothing. A nil rt accepts
+// every filter.
+func CheckFilter(f Filter, rt *ResourceType) error {
+	if rt == nil {
+		return nil
+	}
+	return checkFilter(f, rt, nil, false)
+}
+
+func checkFilter(f Filter, rt *ResourceType, subs []*Attribute, inValue bool) error {
+	switch f := f.(type) {
+	case *And:
+		if err := checkFilter(f.Left, rt, subs, inValue); err != nil {
+			return err
+		}
+		return checkFilter(f.Right, rt, subs, inValue)
+	case *Or:
+		if err := checkFilter(f.Left, rt, subs, inValue); err != nil {
+			return err
+		}
+		return checkFilter(f.Right, rt, subs, inValue)
+	case *Not:
+		return checkFilter(f.Filter, rt, subs, inValue)
+	case *ValuePath:
+		def, _ := rt.lookup(f.Path)
+		if def == nil {
+			return nil
+		}
+		if def.typ() != Complex {
+			return badRequest(ErrorInvalidFilter, "invalid filter: %s is not complex and has no values to filter with [%s]", def.Name, f.Filter)
+		}
+		return checkFilter(f.Filter, rt, def.SubAttributes, true)
+	case *Compare:
+		var def *Attribute
+		if inValue {
+			def = findAttr(subs, f.Path.Attr)
+		} else {
+			def, _ = rt.lookup(f.Path)
+		}
+		if def != nil && def.Returned == Never {
+			return badRequest(ErrorInvalidFilter, "invalid filter: %s cannot be filtered on", def.Name)
+		}
+		if def != nil && (f.Path.Sub != "" || def.typ() == Complex) {
+			sub := f.Path.Sub
+			if sub == "" {
+				sub = "value"
+			}
+			def = def.Sub(sub)
+		}
+		if def == nil {
+			return nil
+		}
+		switch f.Op {
+		case Gt, Ge, Lt, Le:
+			if t := def.typ(); t == Boolean || t == Binary {
+				return badRequest(ErrorInvalidFilter, "invalid filter: %s is %s and cannot be compared with %s", f.Path.String(), t, f.Op)
+			}
+		}
+	}
+	return nil
+}

@@ -269,3 +269,31 @@ func TestErrorBody(t *testing.T) {
 	assert.ErrorIs(t, &scim.Error{Status: 412}, orgkit.ErrPrecondition)
 	assert.True(t, errors.Is(&scim.Error{Status: 400, ScimType: scim.ErrorInvalidFilter}, orgkit.ErrInvalid))
 }
+
+// RFC 7644 §3.4.2.2: ordering a boolean or binary attribute, or filtering the values of
+// an attribute that is not complex, is invalidFilter; so is filtering on the password.
+func TestCheckFilter(t *testing.T) {
+	users := scim.NewUserResourceType()
+	for _, ok := range []string{
+		`userName eq "a@b.com"`, `emails[type eq "work"].value eq "x"`, `active eq true`,
+		`meta.lastModified gt "2011-05-13T04:42:34Z"`, `shoeSize gt 3`, `emails[primary eq true]`,
+		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "m"`,
+	} {
+		f, err := scim.ParseFilter(ok)
+		require.NoError(t, err)
+		assert.NoError(t, scim.CheckFilter(f, users), ok)
+		assert.NoError(t, scim.CheckFilter(f, nil), ok)
+	}
+	for _, bad := range []string{
+		`active gt false`, `emails[primary ge true]`, `x509Certificates.value lt "x"`,
+		`userName[value eq "x"]`, `password eq "hunter2"`, `not (active le true)`,
+	} {
+		f, err := scim.ParseFilter(bad)
+		require.NoError(t, err)
+		err = scim.CheckFilter(f, users)
+		var se *scim.Error
+		require.ErrorAs(t, err, &se, bad)
+		assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+		assert.NotContains(t, se.Detail, "hunter2")
+	}
+}

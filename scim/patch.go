@@ -170,8 +170,9 @@ func valueStrings(vs []any) []string {
 //   - add to a multi-valued attribute skips values already present (by "value"); a
 //     value added or replaced with "primary": true clears primary on the others.
 //   - remove on a multi-valued attribute with a value list removes only the listed
-//     values (Entra's Remove on "members"); a remove whose filter matches nothing
-//     changes nothing, so retries succeed.
+//     values (Entra's Remove on "members"); remove on a single-valued attribute with a
+//     value removes it only when it is the current value; a remove whose filter
+//     matches nothing changes nothing, so retries succeed.
 //   - replace on a complex single-valued attribute merges the given sub-attributes.
 //
 // Errors are 400 *Error values: invalidPath for a malformed path or an unknown
@@ -395,6 +396,17 @@ func (a *applier) applyPath(op string, p Path, v any, hasValue bool) error {
 	case op == "remove":
 		if hasValue && v != nil && multi {
 			return a.removeListed(c, key, def, cur, v)
+		}
+		if hasValue && v != nil && cur != nil {
+			// a single value removed by value: only when it is the current one, so a
+			// Remove of the old manager after the Add of the new one keeps the new one
+			nv, err := a.coerce(def, p.String(), firstOf(v), false)
+			if err != nil {
+				return err
+			}
+			if nv != nil && identityKey(nv, def) != identityKey(cur, def) {
+				return nil
+			}
 		}
 		put(c, key, nil)
 		return nil
@@ -622,6 +634,14 @@ func seedFromFilter(f Filter, subs []*Attribute) (map[string]any, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// firstOf returns the only element of a one-element list, else v.
+func firstOf(v any) any {
+	if l, ok := v.([]any); ok && len(l) == 1 {
+		return l[0]
+	}
+	return v
 }
 
 // removeListed removes from a multi-valued attribute the values listed in v.

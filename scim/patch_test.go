@@ -453,3 +453,20 @@ func TestPatchWithoutSchema(t *testing.T) {
 		"urn:example:ext:1.0:Thing": map[string]any{"size": json.Number("3")},
 	}, out.Resource)
 }
+
+// A Remove that names the value removed (as Entra sends for members) on a single-valued
+// attribute removes it only when it is the current value: the order of a manager
+// change's Add and Remove does not matter.
+func TestPatchRemoveSingleByValue(t *testing.T) {
+	users := scim.NewUserResourceType()
+	alice := protoDecode(t, protoAliceJSON)
+	path := protoEnterprise + ":manager"
+	out := protoMustPatch(t, alice, users, protoOps(`[
+		{"op":"Add","path":"`+path+`","value":"m-2"},
+		{"op":"Remove","path":"`+path+`","value":[{"value":"m-1"}]}]`))
+	assert.Equal(t, map[string]any{"value": "m-2"}, out.Resource[protoEnterprise].(map[string]any)["manager"])
+	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"Remove","path":"`+path+`","value":{"value":"m-1"}}]`))
+	assert.NotContains(t, out.Resource[protoEnterprise], "manager")
+	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"Remove","path":"displayName","value":"Someone Else"}]`))
+	assert.Equal(t, "Alice Liddell", out.Resource["displayName"])
+}
