@@ -40,7 +40,8 @@
 //	                                        sets it, "" or null clears it; returned as
 //	                                        {value, $ref, displayName}
 //	groups (read-only)                      the member's departments or roles
-//	password                                never stored, never returned, never logged
+//	password                                dropped as the request is read: never stored,
+//	                                        returned, quoted in an error or logged
 //	id                                      the member's ID
 //	meta.version, ETag                      the version of the last change set that
 //	                                        touched the member
@@ -81,7 +82,9 @@
 //
 // A department Group is an active department; its members are the members affiliated
 // to it, primary or secondary. POST /Groups creates a department under the company
-// root (reactivating a deleted one of the same name). Adding a member makes the
+// root (reactivating a deleted one of the same name; an active one of that name is a
+// 409 uniqueness conflict — providers look groups up by displayName before creating
+// them, and so find the department a user's enterprise department made). Adding a member makes the
 // department the member's primary department when it has none, else a secondary one;
 // removing a member takes the department away as either (leaving the member without a
 // primary department when it was that). DELETE of a Group that still has members
@@ -103,7 +106,10 @@
 //
 // Filters: `userName eq`, `externalId eq`, `id eq` and `emails[type eq "work"].value
 // eq` (alone or within an `and`) are answered from the directory's unique-value
-// indexes; every other filter (co, sw, pr, or, not, …) is evaluated on each member.
+// indexes (a lookup, whatever the directory's size); every other filter (co, sw, pr,
+// or, not, …) is evaluated on each member. For Groups, `id eq` and `externalId eq`
+// are lookups and other filters are evaluated on each group, with members computed
+// only when the filter or the response needs them.
 // Pagination by startIndex and count (at most Options.MaxResults); attributes and
 // excludedAttributes. PUT replaces a resource (absent attributes are cleared, except
 // the enterprise department, organization and manager, which a PUT without them

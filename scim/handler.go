@@ -378,6 +378,11 @@ func (rq *request) readObject() (map[string]any, error) {
 	if dec.More() {
 		return nil, Errorf(http.StatusBadRequest, ErrorInvalidSyntax, "the request body holds more than one JSON value")
 	}
+	for k := range obj {
+		if isPassword(k) {
+			delete(obj, k) // never kept, never quoted
+		}
+	}
 	return obj, nil
 }
 
@@ -387,7 +392,37 @@ func (rq *request) readPatch() (*PatchRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	return DecodePatch(b)
+	p, err := DecodePatch(b)
+	if err != nil {
+		return nil, err
+	}
+	// A password (Okta's password sync) is never kept: it is dropped before anything
+	// reads it, so that no error text or log record can quote it.
+	ops := p.Operations[:0]
+	for _, op := range p.Operations {
+		if isPassword(op.Path) {
+			continue
+		}
+		if obj, ok := op.Value.(map[string]any); ok && op.Path == "" {
+			for k := range obj {
+				if isPassword(k) {
+					delete(obj, k)
+				}
+			}
+		}
+		ops = append(ops, op)
+	}
+	p.Operations = ops
+	return p, nil
+}
+
+// isPassword reports whether an attribute path names the password.
+func isPassword(path string) bool {
+	path = strings.TrimSpace(path)
+	if i := strings.LastIndex(path, ":"); i >= 0 && isCoreURN(path[:i]) {
+		path = path[i+1:]
+	}
+	return strings.EqualFold(path, "password")
 }
 
 // meta returns the change metadata of a write the request makes.

@@ -3,7 +3,9 @@ package scim_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -248,4 +250,81 @@ func TestDiscovery(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	assert.Equal(t, enterpriseSchema, r.Body["id"])
 	assert.Equal(t, http.StatusNotFound, e.do("GET", "/Schemas/urn:nope", nil).Status)
+}
+
+// A password never reaches a response, a log record or the directory, even when it
+// is malformed.
+func TestPasswordNeverKeptNorLogged(t *testing.T) {
+	var logs strings.Builder
+	e := newEnv(t, func(o *scim.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	const secret = "Sup3r-S3cret-Passw0rd"
+	r := e.do("POST", "/Users", map[string]any{"userName": "p@example.com", "password": secret})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	id := r.Body["id"].(string)
+	for _, body := range []any{
+		patch(op("replace", "", map[string]any{"password": secret})),
+		patch(op("replace", "password", secret)),
+		patch(op("replace", "", map[string]any{"password": []any{secret}, "active": "maybe"})),
+		patch(op("replace", userSchema+":password", map[string]any{"x": secret})),
+		map[string]any{"schemas": []string{patchSchema}, "Operations": []any{map[string]any{"op": "bogus", "path": "password", "value": secret}}},
+	} {
+		r = e.do("PATCH", "/Users/"+id, body)
+		assert.NotContains(t, r.Raw, secret)
+	}
+	r = e.do("PUT", "/Users/"+id, map[string]any{"userName": "p@example.com", "password": map[string]any{"bad": secret}})
+	assert.NotContains(t, r.Raw, secret)
+	r = e.do("POST", "/Users", map[string]any{"userName": 42, "password": secret})
+	assert.NotContains(t, r.Raw, secret)
+	assert.NotContains(t, logs.String(), secret)
+	assert.NotEmpty(t, logs.String(), "the failures were logged")
+	for cs, err := range e.svc.History(context.Background(), e.dir, directory.HistoryQuery{}) {
+		require.NoError(t, err)
+		assert.NotContains(t, fmt.Sprint(cs), secret)
+	}
+}
+
+// One handler serves many directories: each request works on the one its host
+// resolves, and an unknown tenant is 404.
+func TestMultiTenant(t *testing.T) {
+	svc := directory.New(directory.Options{})
+	dirs := map[string]orgkit.DirectoryID{}
+	for _, name := range []string{"alpha", "beta"} {
+		s, err := svc.Create(context.Background(), directory.NewDirectory{Name: orgkit.Name(name)})
+		require.NoError(t, err)
+		dirs[name] = s.ID()
+	}
+	h := scim.NewHandler(scim.Options{
+		Directory: func(r *http.Request) (scim.Target, error) {
+			d, ok := dirs[r.Header.Get("X-Tenant")]
+			if !ok {
+				return scim.Target{}, fmt.Errorf("no tenant")
+			}
+			return scim.Target{Service: svc, Directory: d}, nil
+		},
+		Authorize: func(r *http.Request, d orgkit.DirectoryID) (string, error) {
+			if r.Header.Get("Authorization") != "Bearer "+d.String() {
+				return "", fmt.Errorf("token of another tenant")
+			}
+			return "idp", nil
+		},
+	})
+	send := func(tenant, token, method, path, body string) int {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("X-Tenant", tenant)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	assert.Equal(t, http.StatusCreated, send("alpha", dirs["alpha"].String(), "POST", "/Users", `{"userName":"a@x"}`))
+	assert.Equal(t, http.StatusCreated, send("beta", dirs["beta"].String(), "POST", "/Users", `{"userName":"a@x"}`), "another directory")
+	assert.Equal(t, http.StatusUnauthorized, send("beta", dirs["alpha"].String(), "POST", "/Users", `{"userName":"b@x"}`))
+	assert.Equal(t, http.StatusNotFound, send("gamma", "x", "GET", "/Users", ""))
+	for name, d := range dirs {
+		s, err := svc.Snapshot(context.Background(), d)
+		require.NoError(t, err)
+		assert.Equal(t, 1, s.MemberCount(), name)
+	}
 }

@@ -37,6 +37,12 @@ type userInput struct {
 
 // renderUser renders a member as a SCIM User resource.
 func (rq *request) renderUser(s *directory.Snapshot, m *member.Member, t touch) map[string]any {
+	return rq.renderUserFor(s, m, t, true)
+}
+
+// renderUserFor renders a member; without full, the groups and meta attributes are
+// left out (what a filter that names neither needs to be evaluated).
+func (rq *request) renderUserFor(s *directory.Snapshot, m *member.Member, t touch, full bool) map[string]any {
 	res := map[string]any{
 		"schemas":  []any{UserSchema, EnterpriseUserSchema},
 		"id":       m.ID.String(),
@@ -108,6 +114,9 @@ func (rq *request) renderUser(s *directory.Snapshot, m *member.Member, t touch) 
 			res[c.Schema] = ext
 			res["schemas"] = append(res["schemas"].([]any), c.Schema)
 		}
+	}
+	if !full {
+		return res
 	}
 	if groups := rq.userGroups(s, m); len(groups) > 0 {
 		res["groups"] = groups

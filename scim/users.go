@@ -298,15 +298,20 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 	sh := s.Shared()
 	var page []map[string]any
 	total := 0
+	lower := strings.ToLower(filter)
+	full := strings.Contains(lower, "groups") || strings.Contains(lower, "meta")
 	consider := func(m *member.Member) {
 		if m.Deprovisioned {
 			return
 		}
 		var res map[string]any
 		if f != nil {
-			res = rq.renderUser(s, m, ti.of(m.ID.UUID()))
+			res = rq.renderUserFor(s, m, ti.of(m.ID.UUID()), full)
 			if !Match(f, res, rq.users) {
 				return
+			}
+			if !full {
+				res = nil
 			}
 		}
 		total++
