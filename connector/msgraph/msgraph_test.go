@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -582,4 +583,31 @@ func TestConfigValidatedAndRedacted(t *testing.T) {
 			assert.True(t, strings.Contains(s, clientID) || strings.Contains(s, "0x"), s)
 		}
 	}
+}
+
+// TestLinksStayOnTheGraphHost: a next link pointing at another host is refused, so
+// the token never leaves for it.
+func TestLinksStayOnTheGraphHost(t *testing.T) {
+	var elsewhere int
+	evil := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { elsewhere++ }))
+	defer evil.Close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/"+tenantID+"/oauth2/v2.0/token", func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = rw.Write([]byte(`{"token_type":"Bearer","expires_in":3599,"access_token":"tok"}`))
+	})
+	mux.HandleFunc("/v1.0/users/delta", func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = rw.Write([]byte(`{"value":[],"@odata.deltaLink":"` + "http://" + r.Host + `/v1.0/users/delta?$deltatoken=x"}`))
+	})
+	mux.HandleFunc("/v1.0/users", func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = rw.Write([]byte(`{"value":[{"id":"a","displayName":"A"}],"@odata.nextLink":"` + evil.URL + `/v1.0/users?$skiptoken=steal"}`))
+	})
+	graph := httptest.NewServer(mux)
+	defer graph.Close()
+	c, err := msgraph.New(msgraph.Config{TenantID: tenantID, ClientID: clientID, ClientSecret: connector.NewSecret(secret)},
+		msgraph.Options{LoginURL: graph.URL, GraphURL: graph.URL})
+	require.NoError(t, err)
+	_, err = c.Fetch(context.Background())
+	require.ErrorIs(t, err, connector.ErrPlatform)
+	assert.Contains(t, err.Error(), "outside")
+	assert.Zero(t, elsewhere)
 }
