@@ -96,7 +96,9 @@ func (rq *request) renderUserFor(s *directory.Snapshot, m *member.Member, t touc
 	if !m.Primary.IsZero() {
 		ent["department"] = s.NodeName(m.Primary, language.Und)
 	}
-	if org := s.AffiliatedOrganization(m); !m.AffiliatedOrganization.IsZero() && !org.IsZero() {
+	// The organization is always shown, derived or not: an explicit organization equal
+	// to the derived one stays derived, and must still read back as it was sent.
+	if org := s.AffiliatedOrganization(m); !org.IsZero() {
 		ent["organization"] = s.NodeName(org, language.Und)
 	}
 	if !m.ReportingManager.IsZero() {
@@ -473,6 +475,7 @@ func (rq *request) planUser(s *directory.Snapshot, cur *member.Member, id orgkit
 		}
 	}
 	// The department: a department of that name under the root, made when missing.
+	var primary *member.SetDepartments
 	if in.department != nil {
 		dept, create, err := rq.departmentByName(s, *in.department)
 		if err != nil {
@@ -484,9 +487,9 @@ func (rq *request) planUser(s *directory.Snapshot, cur *member.Member, id orgkit
 		if cur == nil {
 			want.Primary = dept
 		} else if cur.Primary != dept {
-			target.Primary = dept
-			want.Primary = dept
-			fields = append(fields, member.PrimaryDepartmentField)
+			// SetDepartments, not a field edit: a secondary department that becomes
+			// the primary one leaves the secondary ones.
+			primary = &member.SetDepartments{Members: []orgkit.MemberID{cur.ID}, SetPrimary: true, Primary: dept}
 		}
 	}
 	if in.organization != nil {
@@ -525,6 +528,9 @@ func (rq *request) planUser(s *directory.Snapshot, cur *member.Member, id orgkit
 	}
 	if len(fields) > 0 {
 		cmds = append(cmds, member.Update{ID: cur.ID, Fields: fields, Value: want})
+	}
+	if primary != nil {
+		cmds = append(cmds, *primary)
 	}
 	if mgr != nil {
 		cmds = append(cmds, member.SetReportingManager{Members: []orgkit.MemberID{cur.ID}, Manager: *mgr})

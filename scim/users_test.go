@@ -173,3 +173,39 @@ func TestPaginationAndProjection(t *testing.T) {
 	assert.EqualValues(t, 6, r.Body["totalResults"], "the five and the founder")
 	assert.Nil(t, dig(r.Body, "Resources", 0, "emails"))
 }
+
+// The enterprise organization names the company or an organization, and reads back
+// as sent even when it is the derived one.
+func TestOrganization(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/Users", map[string]any{"userName": "o@example.com", enterpriseSchema: map[string]any{"organization": "Contoso"}})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	assert.Equal(t, "Contoso", dig(r.Body, enterpriseSchema, "organization"))
+	id := r.Body["id"].(string)
+	v := e.snapshot().Version()
+	r = e.do("PATCH", "/Users/"+id, patch(op("replace", enterpriseSchema+":organization", "Contoso")))
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.Equal(t, v, e.snapshot().Version(), "no churn")
+	r = e.do("PATCH", "/Users/"+id, patch(op("replace", enterpriseSchema+":organization", "Fabrikam")))
+	require.Equal(t, http.StatusBadRequest, r.Status, r.Raw)
+	assert.Equal(t, "invalidValue", r.Body["scimType"])
+	assert.Contains(t, r.Body["detail"], "Fabrikam")
+}
+
+// The enterprise department moving to a department the member holds as a secondary
+// one makes it the primary one.
+func TestDepartmentMovesToASecondary(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/Users", map[string]any{"userName": "d@example.com", enterpriseSchema: map[string]any{"department": "Sales"}})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	id := r.Body["id"].(string)
+	r = e.do("POST", "/Groups", map[string]any{"displayName": "Marketing", "members": []any{map[string]any{"value": id}}})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	mkt := mustNode(t, r.Body["id"].(string))
+	require.Equal(t, []orgkit.NodeID{mkt}, e.member(id).Secondary)
+	r = e.do("PATCH", "/Users/"+id, patch(op("replace", enterpriseSchema+":department", "Marketing")))
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	m := e.member(id)
+	assert.Equal(t, mkt, m.Primary)
+	assert.Empty(t, m.Secondary)
+}
