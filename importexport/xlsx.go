@@ -382,13 +382,17 @@ func (b *xlsxBook) sharedStrings(row int) (*sharedStrings, error) {
 				if t.len() == b.lim.MaxSharedStrings {
 					return nil, tooLarge(LimitSharedStrings, int64(b.lim.MaxSharedStrings))
 				}
-				if text, err = richText(s, text[:0]); err != nil {
-					return nil, err
+				v, plain := s.plainString()
+				if !plain {
+					if text, err = richText(s, text[:0]); err != nil {
+						return nil, err
+					}
+					v = text
 				}
-				if int64(t.size)+int64(len(text)) > b.lim.MaxSharedStringsSize {
+				if int64(t.size)+int64(len(v)) > b.lim.MaxSharedStringsSize {
 					return nil, tooLarge(LimitSharedStringsSize, b.lim.MaxSharedStringsSize)
 				}
-				t.add(text)
+				t.add(v)
 			}
 		}
 	}

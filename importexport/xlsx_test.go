@@ -3,8 +3,10 @@ package importexport
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -220,4 +222,37 @@ func TestCellStore(t *testing.T) {
 	c.append("z")
 	assert.Equal(t, "z", c.at(cellBlock))
 	assert.Equal(t, cellBlock+1, c.len())
+}
+
+// Shared strings of the commonest form are read by a fast path; every other form
+// token by token. Both give the same text.
+func TestSharedStringForms(t *testing.T) {
+	forms := []struct{ xml, want string }{
+		{`<si><t>plain</t></si>`, "plain"},
+		{`<si><t xml:space="preserve"> spaced </t></si>`, " spaced "},
+		{`<si><t></t></si>`, ""},
+		{`<si/>`, ""},
+		{`<si><t>a &amp; b &#x4E2D;</t></si>`, "a & b 中"},
+		{`<si><t>line_x000D_end</t></si>`, "line\rend"},
+		{"<si><t>cr\r\nlf</t></si>", "cr\nlf"},
+		{`<si><r><t>ru</t></r><r><t>ns</t></r><rPh><t>x</t></rPh></si>`, "runs"},
+		{`<si><t>then</t><rPh><t>x</t></rPh></si>`, "then"},
+		{`<x:si xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:t>prefixed</x:t></x:si>`, "prefixed"},
+		{`<si><t>中文</t></si>`, "中文"},
+	}
+	var sst strings.Builder
+	var cells strings.Builder
+	for i, f := range forms {
+		sst.WriteString(f.xml)
+		fmt.Fprintf(&cells, `<c r="%s" t="s"><v>%d</v></c>`, cellName(i+1, 2), i)
+	}
+	data := xlsxWith(t, sheetXML(`<row r="2">`+cells.String()+`</row>`, "", 0, ""), sstXML(sst.String(), "", 0, ""))
+	b, err := openXLSX(context.Background(), bytes.NewReader(data), int64(len(data)), DefaultLimits(), "")
+	require.NoError(t, err)
+	tbl, err := b.sharedStrings(2)
+	require.NoError(t, err)
+	require.Equal(t, len(forms), tbl.len())
+	for i, f := range forms {
+		assert.Equal(t, f.want, tbl.get(i), f.xml)
+	}
 }

@@ -500,3 +500,44 @@ func (s *xmlScanner) skip() {
 		}
 	}
 }
+
+// The forms of a plain string's text element, and its end with the string's.
+var (
+	plainT         = []byte("<t>")
+	plainTPreserve = []byte(`<t xml:space="preserve">`)
+	plainEnd       = []byte("</t></si>")
+	siHash         = nameHash([]byte("si"))
+)
+
+// plainString reads, right after the start tag <si>, a string of the commonest
+// form — <t>text</t></si>, the text without entities, line ends or _xHHHH_ escapes,
+// all of it in the buffer — without tokenizing it: the shared strings of a large
+// workbook are mostly so. It returns the text (valid until the next call of next)
+// and consumes the string up to and including </si>; otherwise it returns false
+// and consumes nothing, and the string is read token by token (richText).
+func (s *xmlScanner) plainString() ([]byte, bool) {
+	if s.end || len(s.stack) == 0 || s.stack[len(s.stack)-1] != siHash || len(s.stack) >= s.maxDepth {
+		return nil, false
+	}
+	b := s.buf[s.r:s.w]
+	var open int
+	switch {
+	case bytes.HasPrefix(b, plainT):
+		open = len(plainT)
+	case bytes.HasPrefix(b, plainTPreserve):
+		open = len(plainTPreserve)
+	default:
+		return nil, false
+	}
+	i := bytes.IndexByte(b[open:], '<')
+	if i < 0 || i > s.maxTok || !bytes.HasPrefix(b[open+i:], plainEnd) {
+		return nil, false
+	}
+	text := b[open : open+i]
+	if bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 || bytes.Contains(text, []byte("_x")) || !utf8.Valid(text) {
+		return nil, false
+	}
+	s.r += open + i + len(plainEnd)
+	s.stack = s.stack[:len(s.stack)-1] // the <si> ends
+	return text, true
+}
