@@ -35,7 +35,10 @@ var ErrCallbackRefused = fmt.Errorf("dingtalk: callback refused: %w", orgkit.Err
 // and the EncodingAESKey (aes_key), both secrets, and the owner key DingTalk puts
 // inside every message.
 type CallbackConfig struct {
-	Token          connector.Secret
+	// Token is the token set in the subscription: it signs every callback.
+	Token connector.Secret
+	// EncodingAESKey is the subscription's aes_key, 43 characters of base64: the
+	// key that encrypts every callback.
 	EncodingAESKey connector.Secret
 	// OwnerKey is the app's AppKey for the event subscriptions of a self-built app
 	// (the developer console's "事件订阅"), or the corp ID for callbacks registered
