@@ -434,7 +434,7 @@ func show(v any) string {
 // attributes clear their fields (PUT, PATCH) or are simply not set (POST).
 func (rq *request) planUser(s *directory.Snapshot, cur *member.Member, id orgkit.MemberID, in *userInput) ([]orgkit.Command, error) {
 	want := in.m
-	if want.LoginAccount == "" {
+	if cur == nil && want.LoginAccount == "" {
 		return nil, Errorf(http.StatusBadRequest, ErrorInvalidValue, "userName is required")
 	}
 	var cmds []orgkit.Command

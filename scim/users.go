@@ -189,8 +189,10 @@ func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input fun
 		if err != nil {
 			return err
 		}
-		if in.m.LoginAccount == "" {
-			in.m.LoginAccount = userName(m)
+		if in.m.LoginAccount == "" || m.LoginAccount == "" && in.m.LoginAccount == m.SystemName.Default {
+			// No userName, or the system name shown as the userName of a member
+			// without a login account: the login account stays as it is.
+			in.m.LoginAccount = m.LoginAccount
 		}
 		cmds, err := rq.planUser(s, m, m.ID, in)
 		if err != nil {

@@ -209,3 +209,21 @@ func TestDepartmentMovesToASecondary(t *testing.T) {
 	assert.Equal(t, mkt, m.Primary)
 	assert.Empty(t, m.Secondary)
 }
+
+// A member the host created without a login account is a User whose userName is its
+// system name; a PATCH of another attribute does not give it a login account.
+func TestMemberWithoutLoginAccount(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("GET", "/Users?filter="+q(`userName eq "Founder"`), nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	require.EqualValues(t, 1, r.Body["totalResults"])
+	id := dig(r.Body, "Resources", 0, "id").(string)
+	r = e.do("PATCH", "/Users/"+id, patch(op("replace", "title", "CEO")))
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	m := e.member(id)
+	assert.Equal(t, "CEO", m.JobTitle)
+	assert.Empty(t, m.LoginAccount)
+	r = e.do("PATCH", "/Users/"+id, patch(op("replace", "userName", "founder@contoso.example")))
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.Equal(t, "founder@contoso.example", e.member(id).LoginAccount)
+}
