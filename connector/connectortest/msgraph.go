@@ -71,7 +71,7 @@ func DefaultGraphExtensionAttributes() map[member.Field]string {
 // Errors have Graph's shape ({"error": {code, message, innerError: {date,
 // request-id, client-request-id}}}) and the request-id header. Faults are injected
 // one call at a time: ExpireTokens (401), Throttle (429 or 503 with Retry-After),
-// DropConnections, FailNext, ExpireDeltaLinks. It is safe for concurrent use.
+// DropConnections, FailNext, FailAfter, ExpireDeltaLinks. It is safe for concurrent use.
 type GraphServer struct {
 	srv  *httptest.Server
 	src  *Source
@@ -96,6 +96,7 @@ type GraphServer struct {
 type apiFault struct {
 	status int
 	code   string
+	after  int // calls that succeed first
 }
 
 // NewGraphServer starts serving src. Close it when done.
@@ -184,6 +185,15 @@ func (g *GraphServer) FailNext(path string, status int, code string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.fail[path] = apiFault{status: status, code: code}
+}
+
+// FailAfter lets the next after calls of the path succeed and makes the one after
+// them answer the HTTP status with the error code: a page in the middle of a
+// listing that fails.
+func (g *GraphServer) FailAfter(path string, after, status int, code string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.fail[path] = apiFault{status: status, code: code, after: after}
 }
 
 // ExpireDeltaLinks makes every delta link handed out so far expire (the source's
@@ -280,9 +290,14 @@ func (g *GraphServer) serve(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f, ok := g.fail[path]; ok {
-		delete(g.fail, path)
-		errAnswer(f.status, f.code, "fake error "+f.code)
-		return
+		if f.after > 0 {
+			f.after--
+			g.fail[path] = f
+		} else {
+			delete(g.fail, path)
+			errAnswer(f.status, f.code, "fake error "+f.code)
+			return
+		}
 	}
 	guests := maps(g.guests)
 	groups := g.groups

@@ -337,6 +337,13 @@ func TestFailedPageAppliesNothing(t *testing.T) {
 	snap, _ = svc.Snapshot(f.ctx, dir)
 	assert.Equal(t, v, snap.Version(), "nothing applied")
 
+	// a page in the middle fails (the third of three): an error, nothing applied
+	f.srv.FailAfter("/v1.0/users", 2, http.StatusForbidden, "Authorization_RequestDenied")
+	_, err = connector.Sync(f.ctx, svc, dir, f.client, connector.SyncOptions{})
+	require.ErrorIs(t, err, connector.ErrPermission)
+	snap, _ = svc.Snapshot(f.ctx, dir)
+	assert.Equal(t, v, snap.Version(), "nothing applied")
+
 	// connections dropped: retried; dropped for good: an error, and nothing applied
 	f.srv.DropConnections(2)
 	_, err = f.client.Fetch(f.ctx)
