@@ -24,7 +24,8 @@ type PostgresOptions struct {
 	// purge). Nil logs nothing.
 	Logger *slog.Logger
 	// CopyThreshold is the number of changes from which Commit streams a change set
-	// with COPY instead of one statement per table; 0 means 2,000.
+	// with COPY in a transaction instead of sending it in one statement (one round
+	// trip); 0 means 2,000.
 	CopyThreshold int
 }
 
