@@ -275,3 +275,31 @@ func TestEventIDs(t *testing.T) {
 	assert.Equal(t, dingtalk.EventDeptRemove, raw["EventType"])
 	assert.True(t, slices.Equal(ev.UserIDs, nil))
 }
+
+func TestDeltaOutOfScopeAndGone(t *testing.T) {
+	f := newCallbackFixture(t)
+	var top []string // departments right under the root
+	for _, id := range f.src.DepartmentIDs() {
+		if d, _ := f.src.Department(id); d.Parent == dingtalk.RootID || d.Parent == "" {
+			top = append(top, id)
+		}
+	}
+	require.GreaterOrEqual(t, len(top), 2)
+	gone := slices.DeleteFunc(f.src.DepartmentIDs(), func(id string) bool { return slices.Contains(top, id) })[0]
+	deps := []string{top[0], gone, top[1]}
+	f.src.SetOutOfScope(deps[0])
+	f.src.RemoveDepartment(deps[1])
+	q, b := f.event(dingtalk.EventDeptModify, `,"DeptId":[`+deps[0]+`,`+deps[1]+`,`+deps[2]+`]`)
+	ev, err := f.cb.Decode(q, b)
+	require.NoError(t, err)
+	delta, err := f.client.Delta(f.ctx, ev)
+	require.NoError(t, err)
+	assert.Equal(t, []string{deps[0]}, delta.PartialDepartments, "out of the app's scope")
+	assert.Equal(t, []string{deps[1]}, delta.RemovedDepartments, "gone (60003)")
+	require.Len(t, delta.Departments, 1)
+	d := delta.Departments[0]
+	assert.Equal(t, deps[2], d.ExternalID)
+	for _, fd := range connector.DepartmentFields() {
+		assert.True(t, d.Has(fd), "department/get gives %s", fd)
+	}
+}

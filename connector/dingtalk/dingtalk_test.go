@@ -456,3 +456,42 @@ func TestConfigValidatedAndRedacted(t *testing.T) {
 		assert.True(t, strings.Contains(s, appKey) || strings.Contains(s, "0x"), s)
 	}
 }
+
+// TestDepartmentGoneDuringWalk: a department deleted between its parent's listing
+// and its own reading (60003), or whose members the app may not read (60011), is
+// partial, not a failed fetch.
+func TestDepartmentGoneDuringWalk(t *testing.T) {
+	f := newFixture(t, small(), dingtalk.Options{})
+	f.srv.FailNext("/topapi/v2/department/get", 60003)
+	got, err := f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	require.Len(t, got.PartialDepartments, 1)
+	assert.True(t, slices.ContainsFunc(got.Departments, func(d connector.Department) bool { return d.ExternalID == got.PartialDepartments[0] }))
+
+	f.srv.FailNth("/topapi/v2/user/list", 2, 60011) // the first department after the root
+	got, err = f.client.Fetch(f.ctx)
+	require.NoError(t, err)
+	assert.Len(t, got.PartialDepartments, 1)
+
+	// the root itself is never partial: without it there is nothing
+	f.srv.FailNext("/topapi/v2/user/list", 50004)
+	_, err = f.client.Fetch(f.ctx)
+	require.ErrorIs(t, err, connector.ErrPermission)
+}
+
+func TestFetchDepartment(t *testing.T) {
+	f := newFixture(t, small(), dingtalk.Options{PageSize: 3})
+	want := 0
+	for _, id := range f.src.MemberIDs() {
+		if m, _ := f.src.Member(id); slices.Contains(m.Departments, "2") {
+			want++
+		}
+	}
+	got, err := f.client.FetchDepartment(f.ctx, "2")
+	require.NoError(t, err)
+	assert.Len(t, got, want)
+	_, err = f.client.FetchDepartment(f.ctx, "99999")
+	require.ErrorIs(t, err, orgkit.ErrNotFound)
+	_, err = f.client.FetchDepartment(f.ctx, "d00001")
+	require.ErrorIs(t, err, orgkit.ErrNotFound)
+}
