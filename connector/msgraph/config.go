@@ -3,7 +3,6 @@ package msgraph
 import (
 	"crypto"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -244,15 +243,10 @@ func (c *Certificate) Thumbprint() string {
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
 
-// x5tS256 and x5t are the certificate's thumbprints, base64url-encoded, for the
+// x5tS256 is the certificate's SHA-256 thumbprint, base64url-encoded, for the
 // assertion's header.
 func (c *Certificate) x5tS256() string {
 	sum := sha256.Sum256(c.cert.Raw)
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-func (c *Certificate) x5t() string {
-	sum := sha1.Sum(c.cert.Raw)
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 

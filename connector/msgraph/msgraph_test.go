@@ -227,8 +227,9 @@ func TestTokenRefreshedOnce(t *testing.T) {
 	f.srv.ExpireTokens()
 	got, err := f.client.Fetch(f.ctx)
 	require.NoError(t, err)
+	assert.Len(t, got.Members, 120)
 	assert.Equal(t, 2, f.srv.TokensIssued(), "one refresh for the refusal, no more")
-	f.srv.FailNext("/v1.0/users", http.StatusUnauthorized, "InvalidAuthenticationToken")
+	f.srv.FailAfter("/v1.0/users", 2, http.StatusUnauthorized, "InvalidAuthenticationToken") // the third page of four
 	got, err = f.client.Fetch(f.ctx)
 	require.NoError(t, err)
 	assert.Len(t, got.Members, 120)
