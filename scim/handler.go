@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/text/language"
 
@@ -101,12 +100,17 @@ type Options struct {
 // /ServiceProviderConfig, /ResourceTypes and /Schemas over the directories Options
 // resolves. Mount it with http.StripPrefix when it does not sit at the root of the
 // host's URL space. It is safe for concurrent use.
+//
+// For ETags it keeps, for the 64 directories it served most recently, the version of
+// the change set that last touched each User and Group, read from the directory's
+// log (so every instance on one store answers the same ETag) and brought up to date
+// as the log grows.
 type Handler struct {
 	opts    Options
 	users   *ResourceType
 	groups  *ResourceType
 	parse   ParseOptions
-	touches sync.Map // orgkit.DirectoryID → *touchIndex
+	touches touchIndexes
 }
 
 // NewHandler returns the SCIM handler. It panics when Options.Directory or

@@ -32,8 +32,7 @@ type touchIndex struct {
 
 // touches returns the directory's touch index, caught up with snapshot s.
 func (rq *request) touches(s *directory.Snapshot) (*touchIndex, error) {
-	v, _ := rq.Handler.touches.LoadOrStore(rq.dir, &touchIndex{last: map[uuid.UUID]touch{}})
-	ti := v.(*touchIndex)
+	ti := rq.touchIndexOf()
 	ti.mu.Lock()
 	defer ti.mu.Unlock()
 	if ti.seen >= s.Version() {
@@ -87,8 +86,7 @@ func (rq *request) note(cs *directory.ChangeSet) {
 	if cs == nil {
 		return
 	}
-	v, _ := rq.Handler.touches.LoadOrStore(rq.dir, &touchIndex{last: map[uuid.UUID]touch{}})
-	ti := v.(*touchIndex)
+	ti := rq.touchIndexOf()
 	ti.mu.Lock()
 	ti.record(cs)
 	ti.mu.Unlock()
@@ -100,6 +98,41 @@ func (ti *touchIndex) of(id uuid.UUID) touch {
 	ti.mu.Lock()
 	defer ti.mu.Unlock()
 	return ti.last[id]
+}
+
+// maxTouchIndexes bounds how many directories' touch indexes a handler keeps; the
+// least recently used is dropped, and read again from the log when needed.
+const maxTouchIndexes = 64
+
+// touchIndexes holds the touch indexes of the directories a handler serves.
+type touchIndexes struct {
+	mu    sync.Mutex
+	byDir map[orgkit.DirectoryID]*touchIndex
+	order []orgkit.DirectoryID // least recently used first
+}
+
+// touchIndexOf returns the request's directory's touch index, made when missing.
+func (rq *request) touchIndexOf() *touchIndex {
+	t := &rq.Handler.touches
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byDir == nil {
+		t.byDir = map[orgkit.DirectoryID]*touchIndex{}
+	}
+	ti, ok := t.byDir[rq.dir]
+	if i := slices.Index(t.order, rq.dir); i >= 0 {
+		t.order = slices.Delete(t.order, i, i+1)
+	}
+	t.order = append(t.order, rq.dir)
+	if !ok {
+		ti = &touchIndex{last: map[uuid.UUID]touch{}}
+		t.byDir[rq.dir] = ti
+		if len(t.order) > maxTouchIndexes {
+			delete(t.byDir, t.order[0])
+			t.order = t.order[1:]
+		}
+	}
+	return ti
 }
 
 // etag renders a version as a weak entity tag.

@@ -227,3 +227,14 @@ func TestMemberWithoutLoginAccount(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, r.Raw)
 	assert.Equal(t, "founder@contoso.example", e.member(id).LoginAccount)
 }
+
+func TestSearchByPost(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/Users", map[string]any{"userName": "s@example.com", "externalId": "s-1"})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	r = e.do("POST", "/Users/.search", map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:SearchRequest"},
+		"filter": `externalId eq "s-1"`, "startIndex": 1, "count": 10})
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, 1, r.Body["totalResults"])
+	assert.Equal(t, "s@example.com", dig(r.Body, "Resources", 0, "userName"))
+}
