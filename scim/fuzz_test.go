@@ -144,8 +144,65 @@ func FuzzApplyPatch(f *testing.F) {
 			if _, err := json.Marshal(out.Resource); err != nil {
 				t.Fatalf("patched resource does not encode: %v", err)
 			}
+			if c.rt != nil {
+				protoCheckShape(t, out.Resource, c.rt)
+			}
 		}
 	})
+}
+
+// protoCheckShape fails when an attribute's value does not have the shape its
+// definition says: a list for multi-valued attributes, an object for single complex
+// ones, a bool for booleans.
+func protoCheckShape(t *testing.T, res map[string]any, rt *scim.ResourceType) {
+	t.Helper()
+	for k, v := range res {
+		if strings.EqualFold(k, "schemas") {
+			continue
+		}
+		if ext := rt.Extension(k); ext != nil {
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("extension %s is %T", k, v)
+			}
+			for sk, sv := range m {
+				protoCheckValue(t, k+":"+sk, ext.Attribute(sk), sv)
+			}
+			continue
+		}
+		protoCheckValue(t, k, rt.Attribute(k), v)
+	}
+}
+
+func protoCheckValue(t *testing.T, name string, def *scim.Attribute, v any) {
+	t.Helper()
+	if def == nil {
+		return
+	}
+	vals := []any{v}
+	if def.MultiValued {
+		l, ok := v.([]any)
+		if !ok {
+			t.Fatalf("multi-valued %s is %T", name, v)
+		}
+		vals = l
+	}
+	for _, e := range vals {
+		switch def.Type {
+		case scim.Complex:
+			m, ok := e.(map[string]any)
+			if !ok {
+				t.Fatalf("complex %s holds %T", name, e)
+			}
+			for sk, sv := range m {
+				protoCheckValue(t, name+"."+sk, def.Sub(sk), sv)
+			}
+		case scim.Boolean:
+			if _, ok := e.(bool); !ok {
+				t.Fatalf("boolean %s holds %T", name, e)
+			}
+		}
+	}
 }
 
 func protoFuzzAlice(t testing.TB) map[string]any {
@@ -204,6 +261,9 @@ func FuzzReplace(f *testing.F) {
 			}
 			if _, err := json.Marshal(out.Resource); err != nil {
 				t.Fatalf("replaced resource does not encode: %v", err)
+			}
+			if c.rt != nil {
+				protoCheckShape(t, out.Resource, c.rt)
 			}
 		}
 	})

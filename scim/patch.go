@@ -521,12 +521,19 @@ func (a *applier) filtered(op string, c map[string]any, key string, def *Attribu
 		}
 		kept = append(kept, e)
 	}
+	_, single := cur.(map[string]any)
 	if op == "remove" {
 		if subKey != "" {
 			for _, m := range matched {
 				put(m, subKey, nil)
 			}
 			kept = dropEmptyMaps(kept)
+		}
+		if single {
+			if len(kept) == 0 {
+				put(c, key, nil)
+			}
+			return nil
 		}
 		put(c, key, nonEmpty(kept))
 		return nil
@@ -561,6 +568,18 @@ func (a *applier) filtered(op string, c map[string]any, key string, def *Attribu
 		}
 		if nv == nil {
 			return nil
+		}
+		if def != nil {
+			d := *def
+			d.MultiValued = false
+			cs, err := a.coerce(&d, p.String(), seed, false)
+			if err != nil {
+				return err
+			}
+			seed, _ = cs.(map[string]any)
+			if seed == nil {
+				seed = map[string]any{}
+			}
 		}
 		if subKey != "" {
 			seed[subKey] = nv

@@ -470,3 +470,27 @@ func TestPatchRemoveSingleByValue(t *testing.T) {
 	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"Remove","path":"displayName","value":"Someone Else"}]`))
 	assert.Equal(t, "Alice Liddell", out.Resource["displayName"])
 }
+
+// A value filter on a single-valued complex attribute keeps it an object.
+func TestPatchFilterOnSingleComplex(t *testing.T) {
+	users := scim.NewUserResourceType()
+	alice := protoDecode(t, protoAliceJSON)
+	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"remove","path":"name[givenName eq \"Alice\"].familyName"}]`))
+	assert.Equal(t, map[string]any{"givenName": "Alice"}, out.Resource["name"])
+	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","path":"name[givenName eq \"Alice\"].familyName","value":"L."}]`))
+	assert.Equal(t, map[string]any{"givenName": "Alice", "familyName": "L."}, out.Resource["name"])
+	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"remove","path":"name[givenName eq \"Alice\"]"}]`))
+	assert.NotContains(t, out.Resource, "name")
+	out = protoMustPatch(t, alice, users, protoOps(`[{"op":"remove","path":"name[givenName eq \"Bob\"]"}]`))
+	assert.Equal(t, alice["name"], out.Resource["name"])
+}
+
+// The values a filter seeds a new entry with are checked like any value.
+func TestPatchAddFilteredSeedIsChecked(t *testing.T) {
+	users := scim.NewUserResourceType()
+	bob := map[string]any{"id": "u-2", "userName": "bob"}
+	_, err := protoPatch(t, bob, users, protoOps(`[{"op":"add","path":"emails[primary eq \"yes\"].value","value":"a@b.c"}]`))
+	protoErr(t, err, scim.ErrorInvalidValue)
+	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"add","path":"emails[primary eq \"True\" and type eq \"work\"].value","value":"a@b.c"}]`))
+	assert.Equal(t, []any{map[string]any{"primary": true, "type": "work", "value": "a@b.c"}}, out.Resource["emails"])
+}
