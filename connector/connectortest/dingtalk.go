@@ -38,7 +38,9 @@ type DingTalkOptions struct {
 // and the QR-code login's token exchange and profile on the api host
 // (/v1.0/oauth2/userAccessToken, /v1.0/contact/users/me). It answers with
 // DingTalk's envelopes ({errcode, errmsg, request_id}, HTTP 200 even on failure)
-// and field shapes: numeric department IDs, dept_id_list, hired_date in epoch
+// and field shapes: numeric department IDs, dept_id_list, mobiles apart from their
+// country code (state_code; a source's "+852 91234567" is served as "91234567"
+// and "852"), hired_date in epoch
 // milliseconds at midnight China time, unset fields left out, members' unionid
 // "union-" + userid; and error codes: 40089 for bad credentials, 40014 for an
 // unknown token and 88 with sub_code 40014 for an expired one, 50004 for
@@ -525,6 +527,9 @@ func (x *dingIndex) user(m *connector.Member, dept string, details bool, opts Di
 	put(member.AvatarField, "avatar", v.Avatar.URI)
 	if mob := v.Mobile; m.Has(member.MobileField) && mob != "" && !slices.Contains(x.withheld, member.MobileField) {
 		u["mobile"], u["state_code"] = strings.TrimPrefix(mob, "+86"), "86"
+		if cc, rest, ok := strings.Cut(mob, " "); ok && strings.HasPrefix(cc, "+") { // "+852 91234567"
+			u["mobile"], u["state_code"] = rest, cc[1:]
+		}
 	}
 	if m.Has(member.HireDateField) && !v.HireDate.IsZero() {
 		at := time.Date(v.HireDate.Year, v.HireDate.Month, v.HireDate.Day, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))

@@ -415,6 +415,8 @@ func TestMemberMapping(t *testing.T) {
 		m.Values.HireDate = member.Date{Year: 2021, Month: time.March, Day: 1}
 		m.Values.OfficePhone = ""
 	})
+	abroad := f.src.MemberIDs()[1]
+	f.src.EditMember(abroad, func(m *connector.Member) { m.Values.Mobile = "+852 91234567" })
 	got, err := f.client.Fetch(f.ctx)
 	require.NoError(t, err)
 	i := slices.IndexFunc(got.Members, func(m connector.Member) bool { return m.ExternalID == id })
@@ -427,6 +429,21 @@ func TestMemberMapping(t *testing.T) {
 	assert.Equal(t, connector.Enabled, m.Status)
 	up, _ := f.src.Member(id)
 	assert.Equal(t, up.Departments[0], m.Departments[0], "the first of dept_id_list is the primary")
+	i = slices.IndexFunc(got.Members, func(m connector.Member) bool { return m.ExternalID == abroad })
+	assert.Equal(t, "+852 91234567", got.Members[i].Values.Mobile, "state_code 852 kept with the number")
+
+	svc := directory.New(directory.Options{})
+	dir, err := svc.Create(f.ctx, directory.NewDirectory{Name: orgkit.Name("Acme")})
+	require.NoError(t, err)
+	_, err = connector.Sync(f.ctx, svc, dir.ID(), f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	snap, _ := svc.Snapshot(f.ctx, dir.ID())
+	hk, ok := snap.MemberBy(member.ExternalIDField, abroad)
+	require.True(t, ok)
+	assert.Equal(t, "+85291234567", hk.Mobile)
+	rep, err := connector.Sync(f.ctx, svc, dir.ID(), f.client, connector.SyncOptions{})
+	require.NoError(t, err)
+	assert.True(t, rep.Plan.Empty(), "%s", rep.Plan)
 }
 
 func TestConfigValidatedAndRedacted(t *testing.T) {
