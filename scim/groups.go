@@ -160,6 +160,9 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 		if f, err = rq.parse.ParseFilter(filter); err != nil {
 			return err
 		}
+		if err := CheckFilter(f, rq.groups); err != nil {
+			return err
+		}
 	}
 	s, err := rq.snapshot()
 	if err != nil {

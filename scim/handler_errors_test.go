@@ -49,6 +49,7 @@ func TestErrorMapping(t *testing.T) {
 		{"active not a boolean", "PATCH", "/Users/" + id, patch(op("replace", "active", "maybe")), nil, 400, "invalidValue", "active"},
 		{"unknown manager", "PATCH", "/Users/" + id, patch(op("replace", enterpriseSchema+":manager", "0192d3c4-0000-7000-8000-000000000000")),
 			nil, 400, "invalidValue", "manager"},
+		{"filter on the password", "GET", "/Users?filter=" + q(`password eq "x"`), nil, nil, 400, "invalidFilter", ""},
 		{"bad filter", "GET", "/Users?filter=" + q(`userName eq bob`), nil, nil, 400, "invalidFilter", ""},
 		{"filter nested too deep", "GET", "/Users?filter=" + q(strings.Repeat("(", 10)+`userName eq "x"`+strings.Repeat(")", 10)), nil, nil,
 			400, "invalidFilter", ""},

@@ -288,6 +288,9 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 		if f, err = rq.parse.ParseFilter(filter); err != nil {
 			return err
 		}
+		if err := CheckFilter(f, rq.users); err != nil {
+			return err
+		}
 	}
 	s, err := rq.snapshot()
 	if err != nil {
