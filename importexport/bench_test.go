@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
@@ -380,4 +381,70 @@ func BenchmarkCancel100k(b *testing.B) {
 			b.ReportMetric(float64(cancelled)/float64(b.N), "cancelled")
 		})
 	}
+}
+
+// BenchmarkImport100kServiceShare tells the directory service's share of the
+// 100,000-row import: the same import's commands (built by the importer, outside the
+// measure) given to Service.Apply alone, against the whole Import, each on a fresh
+// target. It reports both sides' peak heap and CPU time, as BenchmarkImport100k
+// measures them, and the ratios whole/service.
+//
+//	go test -run '^$' -bench Import100kServiceShare -benchtime 3x ./importexport/
+func BenchmarkImport100kServiceShare(b *testing.B) {
+	lf := largeData(b)
+	ctx := context.Background()
+	var svcOnly, whole costs
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		svc, dir := lf.emptyTarget(b)
+		cmds := lf.commands(b, svc, dir)
+		runtime.GC()
+		b.StartTimer()
+		svcOnly.add(measure(func() {
+			if _, err := svc.Apply(ctx, dir, directory.Meta{}, cmds...); err != nil {
+				b.Fatal(err)
+			}
+		}))
+		b.StopTimer()
+		cmds = nil
+		svc, dir = lf.emptyTarget(b)
+		runtime.GC()
+		b.StartTimer()
+		whole.add(measure(func() {
+			if _, err := Import(ctx, svc, dir, bytes.NewReader(lf.file), ImportOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}))
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(svcOnly.sum.cpu.Milliseconds())/n, "service-cpu-ms/op")
+	b.ReportMetric(float64(whole.sum.cpu.Milliseconds())/n, "import-cpu-ms/op")
+	b.ReportMetric(float64(svcOnly.sum.peak)/(1<<20), "service-peak-MB")
+	b.ReportMetric(float64(whole.sum.peak)/(1<<20), "import-peak-MB")
+	b.ReportMetric(medianRatio(&svcOnly, &whole, func(c cost) float64 { return float64(c.peak) }), "med-peak-ratio")
+	b.ReportMetric(medianRatio(&svcOnly, &whole, func(c cost) float64 { return float64(c.cpu) }), "med-cpu-ratio")
+}
+
+// commands builds the commands the import of the large workbook gives the service.
+func (lf *largeFixture) commands(b *testing.B, svc *directory.Service, dir orgkit.DirectoryID) []orgkit.Command {
+	ctx := context.Background()
+	im := &importer{ctx: ctx, svc: svc, dir: dir, lim: DefaultLimits(), tag: language.English, rules: svc.Rules()}
+	if err := im.read(0, Input{R: bytes.NewReader(lf.file)}); err != nil {
+		b.Fatal(err)
+	}
+	im.mobiles.finish()
+	snap, err := svc.Snapshot(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	im.snap, im.rep = snap, &Report{}
+	im.key = im.chooseKey()
+	im.markReadOnly()
+	im.res = newResolver(im)
+	im.plan()
+	if len(im.problems) > 0 {
+		b.Fatalf("%d problems", len(im.problems))
+	}
+	return im.cmds
 }
