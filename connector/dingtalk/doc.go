@@ -85,12 +85,16 @@
 //
 // Callbacks verifies DingTalk's event callbacks (a SHA-1 signature over the token,
 // timestamp, nonce and message; AES-256-CBC with the EncodingAESKey; the owner key
-// inside), refuses stale and replayed ones (ErrCallbackRefused), answers the URL
-// check (check_url) and every event with the encrypted "success" DingTalk
-// expects, and returns the event. Client.Delta turns contact events (user_add_org,
-// user_modify_org, user_active_org, user_leave_org, org_dept_create,
-// org_dept_modify, org_dept_remove) into delta snapshots for connector.SyncSnapshot,
-// reading the members and departments they name: the events carry only IDs.
+// inside), refuses stale and replayed ones (ErrCallbackRefused), and returns the
+// event; Reply is the encrypted "success" DingTalk expects in answer to every
+// callback, the URL check (check_url) included, and Handler serves it all as an
+// http.Handler. Client.Delta turns contact events (user_add_org, user_modify_org,
+// user_active_org, user_leave_org, org_dept_create, org_dept_modify,
+// org_dept_remove) into delta snapshots for connector.SyncSnapshot, reading the
+// members and departments they name, since the events carry only IDs. A member's
+// details carry its leader flags (leader_in_dept), so an event can take a post
+// away; a field a member's details leave out keeps its local value until the next
+// full sync, as a delta cannot tell unset from withheld.
 //
 // # Login
 //
