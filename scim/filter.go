@@ -863,6 +863,9 @@ func compareOne(v any, def *Attribute, op Op, lit any) bool {
 			}
 		}
 		if def == nil || !def.CaseExact {
+			if op == Eq {
+				return strings.EqualFold(s, l) // no allocation on the common lookup
+			}
 			s, l = strings.ToLower(s), strings.ToLower(l)
 		}
 		switch op {
