@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -37,7 +38,7 @@ func declaredFields(ext map[string]member.Field, managers bool) (connector.Field
 	}
 	var bad []string
 	for name, fd := range ext {
-		if !settable(fd) || slices.Contains(listedFields, fd) {
+		if !apicall.TextField(fd) || slices.Contains(listedFields, fd) {
 			bad = append(bad, strconv.Quote(name)+" → "+fd.String())
 			continue
 		}
@@ -51,61 +52,6 @@ func declaredFields(ext map[string]member.Field, managers bool) (connector.Field
 			strings.Join(bad, ", "), orgkit.ErrInvalid)
 	}
 	return f, f.Validate()
-}
-
-// settable reports whether an extension attribute's text can set the field.
-func settable(f member.Field) bool {
-	switch f {
-	case member.EmployeeNumberField, member.WorkPlaceField, member.ExtensionField, member.QQField, member.WeChatField,
-		member.ExtendedAField, member.ExtendedBField, member.BioField, member.WorkDetailsField,
-		member.HireDateField, member.EmploymentDateField, member.BirthdayField:
-		return true
-	}
-	return false
-}
-
-// setText sets a settable field from text; a date that does not parse is left out
-// (false).
-func setText(m *member.Member, f member.Field, s string) bool {
-	switch f {
-	case member.EmployeeNumberField:
-		m.EmployeeNumber = s
-	case member.WorkPlaceField:
-		m.WorkPlace = s
-	case member.ExtensionField:
-		m.Extension = s
-	case member.QQField:
-		m.QQ = s
-	case member.WeChatField:
-		m.WeChat = s
-	case member.ExtendedAField:
-		m.ExtendedA = s
-	case member.ExtendedBField:
-		m.ExtendedB = s
-	case member.BioField:
-		m.Bio = s
-	case member.WorkDetailsField:
-		m.WorkDetails = s
-	case member.HireDateField, member.EmploymentDateField, member.BirthdayField:
-		var d member.Date
-		if s = strings.TrimSpace(s); s != "" {
-			var err error
-			if d, err = member.ParseDate(s); err != nil {
-				return false
-			}
-		}
-		switch f {
-		case member.HireDateField:
-			m.HireDate = d
-		case member.EmploymentDateField:
-			m.EmploymentDate = d
-		default:
-			m.Birthday = d
-		}
-	default:
-		return false
-	}
-	return true
 }
 
 // apiDept is a department as department/listsub and department/get give it.
@@ -423,7 +369,7 @@ func (c *Client) member(u apiUser, details bool) connector.Member {
 			case bool:
 				text = strconv.FormatBool(x)
 			}
-			if !setText(v, f, text) {
+			if !apicall.SetText(v, f, strings.TrimSpace(text)) {
 				m.Present = slices.DeleteFunc(m.Present, func(x member.Field) bool { return x == f })
 			}
 		}
