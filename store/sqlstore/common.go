@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -279,9 +280,10 @@ func (s *slabs) image(k store.RecordKind) (any, error) {
 // streamBatch is how many records a decoding worker takes at a time.
 const streamBatch = 256
 
-// decodeStream decodes the records produce emits while it is still reading them: one
-// goroutine reads rows from the database, the others decode them as they come.
-func decodeStream(ctx context.Context, produce func(emit func(rawRecord)) error) (*recordsBuilder, error) {
+// decodeStream decodes the records produce emits while it is still reading them:
+// parts goroutines read rows from the database (produce(part, emit) for part 0 …
+// parts-1, each with its own emit), the others decode them as they come.
+func decodeStream(ctx context.Context, parts int, produce func(part int, emit func(rawRecord)) error) (*recordsBuilder, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	batches := make(chan []rawRecord, 8)
@@ -317,22 +319,33 @@ func decodeStream(ctx context.Context, produce func(emit func(rawRecord)) error)
 			}
 		}
 	}()
-	batch := make([]rawRecord, 0, streamBatch)
-	send := func() {
-		select {
-		case batches <- batch:
-		case <-ctx.Done():
-		}
-		batch = make([]rawRecord, 0, streamBatch)
+	errs := make([]error, parts)
+	var readers sync.WaitGroup
+	for part := range parts {
+		readers.Go(func() {
+			batch := make([]rawRecord, 0, streamBatch)
+			send := func() {
+				select {
+				case batches <- batch:
+				case <-ctx.Done():
+				}
+				batch = make([]rawRecord, 0, streamBatch)
+			}
+			errs[part] = produce(part, func(r rawRecord) {
+				if batch = append(batch, r); len(batch) == streamBatch {
+					send()
+				}
+			})
+			if errs[part] != nil {
+				cancel(errs[part])
+			}
+			if len(batch) > 0 {
+				send()
+			}
+		})
 	}
-	err := produce(func(r rawRecord) {
-		if batch = append(batch, r); len(batch) == streamBatch {
-			send()
-		}
-	})
-	if len(batch) > 0 {
-		send()
-	}
+	readers.Wait()
+	err := errors.Join(errs...)
 	close(batches)
 	wg.Wait()
 	close(results)

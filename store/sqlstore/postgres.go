@@ -39,6 +39,9 @@ type Postgres struct {
 	opts  PostgresOptions
 	log   *slog.Logger
 	hub   *hub
+	// splitPages is the size of orgkit_records, in pages, from which Load reads it
+	// in two halves at once (pgSplitPages; tests lower it).
+	splitPages int64
 }
 
 var _ store.Store = (*Postgres)(nil)
@@ -70,7 +73,7 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, opts PostgresOptions) 
 	if opts.CopyThreshold <= 0 {
 		opts.CopyThreshold = 2000
 	}
-	p := &Postgres{pool: pool, opts: opts, log: opts.Logger}
+	p := &Postgres{pool: pool, opts: opts, log: opts.Logger, splitPages: pgSplitPages}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -254,32 +257,40 @@ func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Rec
 		if head, created, latest, err = pgHead(ctx, tx, dir); err != nil {
 			return err
 		}
-		// The compact form where it is this program's, else the JSON.
-		rows, err := tx.Query(ctx, `SELECT kind, bin, CASE WHEN bin IS NULL OR substring(bin FROM 1 FOR $2) <> $3 THEN record::text END
-			FROM orgkit_records WHERE directory_id = $1`, dir.UUID(), len(codec().header), []byte(codec().header))
-		if err != nil {
+		// A large table is read in two halves of its pages at once, the second on
+		// another connection in the same snapshot (pg_export_snapshot): two server
+		// processes scan and send, and the records are decoded as they come.
+		var pages int64
+		var snapshot string
+		if err := tx.QueryRow(ctx, `SELECT pg_relation_size('orgkit_records') / current_setting('block_size')::bigint, pg_export_snapshot()`).
+			Scan(&pages, &snapshot); err != nil {
 			return err
 		}
-		defer rows.Close()
-		b, err = decodeStream(ctx, func(emit func(rawRecord)) error {
-			var kind int16
-			var bin, data []byte
-			raw := rows.FieldDescriptions()[1].Format == pgx.BinaryFormatCode
-			for rows.Next() {
-				if !raw { // a text result (the simple protocol): let pgx decode it
-					if err := rows.Scan(&kind, &bin, &data); err != nil {
-						return err
-					}
-					emit(rawRecord{kind: store.RecordKind(kind), bin: string(bin), data: data})
-					continue
-				}
-				if err := rows.Scan(&kind, nil, &data); err != nil {
-					return err
-				}
-				// The compact form as it came, valid until the next row: copied once.
-				emit(rawRecord{kind: store.RecordKind(kind), bin: string(rows.RawValues()[1]), data: data})
+		parts := 1
+		if pages >= p.splitPages {
+			parts = 2
+		}
+		b, err = decodeStream(ctx, parts, func(part int, emit func(rawRecord)) error {
+			switch {
+			case parts == 1:
+				return pgScanRecords(ctx, tx, dir, "", emit)
+			case part == 0:
+				return pgScanRecords(ctx, tx, dir, fmt.Sprintf("AND ctid < '(%d,0)'::tid", pages/2), emit)
 			}
-			return rows.Err()
+			conn, err := p.pool.Acquire(ctx)
+			if err != nil {
+				return err
+			}
+			defer conn.Release()
+			tx2, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+			if err != nil {
+				return err
+			}
+			defer tx2.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+			if _, err := tx2.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(snapshot, "'", "")+"'"); err != nil {
+				return err
+			}
+			return pgScanRecords(ctx, tx2, dir, fmt.Sprintf("AND ctid >= '(%d,0)'::tid", pages/2), emit)
 		})
 		return err
 	})
@@ -291,6 +302,39 @@ func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Rec
 		return nil, fmt.Errorf("sqlstore: postgres: load %s: %w", dir, err)
 	}
 	return &b.Records, nil
+}
+
+// pgSplitPages is the size of orgkit_records, in pages, from which Load reads it in
+// two halves at once.
+const pgSplitPages = 2048
+
+// pgScanRecords emits every record of the directory that the condition (on ctid)
+// selects: the compact form where it is this program's, else the JSON.
+func pgScanRecords(ctx context.Context, tx pgx.Tx, dir orgkit.DirectoryID, cond string, emit func(rawRecord)) error {
+	rows, err := tx.Query(ctx, `SELECT kind, bin, CASE WHEN bin IS NULL OR substring(bin FROM 1 FOR $2) <> $3 THEN record::text END
+		FROM orgkit_records WHERE directory_id = $1 `+cond, dir.UUID(), len(codec().header), []byte(codec().header))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var kind int16
+	var bin, data []byte
+	raw := rows.FieldDescriptions()[1].Format == pgx.BinaryFormatCode
+	for rows.Next() {
+		if !raw { // a text result (the simple protocol): let pgx decode it
+			if err := rows.Scan(&kind, &bin, &data); err != nil {
+				return err
+			}
+			emit(rawRecord{kind: store.RecordKind(kind), bin: string(bin), data: data})
+			continue
+		}
+		if err := rows.Scan(&kind, nil, &data); err != nil {
+			return err
+		}
+		// The compact form as it came, valid until the next row: copied once.
+		emit(rawRecord{kind: store.RecordKind(kind), bin: string(rows.RawValues()[1]), data: data})
+	}
+	return rows.Err()
 }
 
 // Commit appends cs as version base+1 in one transaction, sets cs.Version and returns

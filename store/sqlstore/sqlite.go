@@ -256,7 +256,7 @@ func (s *SQLite) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Recor
 			return err
 		}
 		defer rows.Close()
-		b, err = decodeStream(ctx, func(emit func(rawRecord)) error {
+		b, err = decodeStream(ctx, 1, func(_ int, emit func(rawRecord)) error {
 			var kind int
 			var bin, data sql.RawBytes // valid until the next row: copied once
 			for rows.Next() {
