@@ -20,7 +20,10 @@
 // function orgkit_commit that checks the ID and the base, appends the change set and
 // its changes, replaces the records and notifies, in one round trip; from
 // PostgresOptions.CopyThreshold changes (an import) it is streamed by COPY in a
-// transaction. Every argument is sent in a form any of pgx's query modes accepts,
+// transaction. Load reads one consistent snapshot; from 16 MiB of records it reads
+// them in two halves at once, the second on another connection of the pool that
+// imports the first one's snapshot (when one is free within 20ms; else on one).
+// Every argument is sent in a form any of pgx's query modes accepts,
 // so a pool configured for PgBouncer (QueryExecModeExec) works as well. Commits are
 // announced with NOTIFY on the channel orgkit_commits (payload
 // "directory-id:version"), which Watch LISTENs to on a connection of its own.

@@ -19,7 +19,10 @@ import (
 // Load does for large tables) while another goroutine commits: every Load is one
 // consistent version, with exactly the members committed up to its head.
 func TestPostgresLoadInTwoHalves(t *testing.T) {
-	p := newPostgres(t)
+	dsn := freshSchemaDSN(t)
+	p, err := OpenPostgres(t.Context(), dsn, PostgresOptions{})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
 	ctx := t.Context()
 	d := store.DirectoryRecord{ID: orgkit.NewDirectoryID(), Name: orgkit.Name("Split"), Root: orgkit.NewNodeID(),
 		AdminRole: orgkit.NewRoleID(), CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
@@ -31,7 +34,7 @@ func TestPostgresLoadInTwoHalves(t *testing.T) {
 		cs.Changes = append(cs.Changes, store.Change{Kind: store.KindMember,
 			After: &member.Member{ID: orgkit.NewMemberID(), SystemName: orgkit.Name(fmt.Sprintf("m%05d", i)), FullName: "Member"}})
 	}
-	_, err := p.Commit(ctx, d.ID, 0, cs)
+	_, err = p.Commit(ctx, d.ID, 0, cs)
 	require.NoError(t, err)
 
 	whole, err := p.Load(ctx, d.ID)
@@ -59,6 +62,22 @@ func TestPostgresLoadInTwoHalves(t *testing.T) {
 	}
 	stop.Store(true)
 	wg.Wait()
+
+	// Loads racing for a small pool never wait for each other's second connection.
+	small, err := OpenPostgres(ctx, withParam(dsn, "pool_max_conns", "2"), PostgresOptions{})
+	require.NoError(t, err)
+	defer small.Close()
+	small.splitPages = 1
+	var loads sync.WaitGroup
+	for range 8 {
+		loads.Go(func() {
+			recs, err := small.Load(ctx, d.ID)
+			if assert.NoError(t, err) {
+				assert.Equal(t, first+int(recs.Head)-1, len(recs.Members))
+			}
+		})
+	}
+	loads.Wait()
 }
 
 // assertRecordsEqual compares two loads regardless of order.

@@ -266,31 +266,27 @@ func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Rec
 			Scan(&pages, &snapshot); err != nil {
 			return err
 		}
-		parts := 1
+		var second pgx.Tx // the second half's transaction, in the same snapshot
 		if pages >= p.splitPages {
+			tx2, release, err := p.snapshotTx(ctx, snapshot)
+			if err != nil {
+				return err
+			}
+			defer release()
+			second = tx2
+		}
+		parts := 1
+		if second != nil {
 			parts = 2
 		}
 		b, err = decodeStream(ctx, parts, func(part int, emit func(rawRecord)) error {
 			switch {
-			case parts == 1:
+			case second == nil:
 				return pgScanRecords(ctx, tx, dir, "", emit)
 			case part == 0:
 				return pgScanRecords(ctx, tx, dir, fmt.Sprintf("AND ctid < '(%d,0)'::tid", pages/2), emit)
 			}
-			conn, err := p.pool.Acquire(ctx)
-			if err != nil {
-				return err
-			}
-			defer conn.Release()
-			tx2, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-			if err != nil {
-				return err
-			}
-			defer tx2.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
-			if _, err := tx2.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(snapshot, "'", "")+"'"); err != nil {
-				return err
-			}
-			return pgScanRecords(ctx, tx2, dir, fmt.Sprintf("AND ctid >= '(%d,0)'::tid", pages/2), emit)
+			return pgScanRecords(ctx, second, dir, fmt.Sprintf("AND ctid >= '(%d,0)'::tid", pages/2), emit)
 		})
 		return err
 	})
@@ -307,6 +303,40 @@ func (p *Postgres) Load(ctx context.Context, dir orgkit.DirectoryID) (*store.Rec
 // pgSplitPages is the size of orgkit_records, in pages, from which Load reads it in
 // two halves at once.
 const pgSplitPages = 2048
+
+// pgSplitWait is how long Load waits for a second connection before it reads the
+// whole table on its first one: it holds a connection while it waits, so it must
+// not wait for ever on a pool that other loads have used up.
+const pgSplitWait = 20 * time.Millisecond
+
+// snapshotTx returns a read-only transaction on a second connection that sees the
+// exported snapshot, or nil when no connection comes within pgSplitWait. release
+// ends it.
+func (p *Postgres) snapshotTx(ctx context.Context, snapshot string) (tx pgx.Tx, release func(), err error) {
+	wait, cancel := context.WithTimeout(ctx, pgSplitWait)
+	conn, err := p.pool.Acquire(wait)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, func() {}, nil // the pool is busy: one connection does
+	}
+	tx, err = conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		conn.Release()
+		return nil, nil, err
+	}
+	release = func() {
+		tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+		conn.Release()
+	}
+	if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+strings.ReplaceAll(snapshot, "'", "")+"'"); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return tx, release, nil
+}
 
 // pgScanRecords emits every record of the directory that the condition (on ctid)
 // selects: the compact form where it is this program's, else the JSON.
