@@ -512,3 +512,41 @@ func TestFetchDepartment(t *testing.T) {
 	_, err = f.client.FetchDepartment(f.ctx, "d00001")
 	require.ErrorIs(t, err, orgkit.ErrNotFound)
 }
+
+// TestExtensionMapping: extension keys map onto member fields, dates included, and
+// a key left out of a member's extension clears the field.
+func TestExtensionMapping(t *testing.T) {
+	src := connectortest.Generate(connectortest.GenerateOptions{Seed: 9, Departments: 3, Members: 6,
+		Options: connectortest.Options{NumericDepartmentIDs: true}})
+	ids := src.MemberIDs()
+	set := func(id, badge string, birthday member.Date) {
+		src.EditMember(id, func(m *connector.Member) {
+			m.Values.ExtendedA, m.Values.Birthday = badge, birthday
+			m.Present = append(m.Present, member.ExtendedAField, member.BirthdayField)
+		})
+	}
+	set(ids[0], "B-1", member.Date{Year: 1990, Month: time.May, Day: 4})
+	set(ids[1], "B-2", member.Date{})
+	srv := connectortest.NewDingTalkServer(src, connectortest.DingTalkOptions{AppKey: appKey, AppSecret: secret, CorpID: corpID,
+		Extension: map[member.Field]string{member.ExtendedAField: "工牌", member.BirthdayField: "生日"}})
+	defer srv.Close()
+	c, err := dingtalk.New(config(secret), dingtalk.Options{BaseURL: srv.URL(), HTTPClient: srv.Client(),
+		Extension: map[string]member.Field{"工牌": member.ExtendedAField, "生日": member.BirthdayField}})
+	require.NoError(t, err)
+	got, err := c.Fetch(context.Background())
+	require.NoError(t, err)
+	assert.Contains(t, got.Fields.Member, member.BirthdayField)
+	byID := map[string]connector.Member{}
+	for _, m := range got.Members {
+		byID[m.ExternalID] = m
+	}
+	assert.Equal(t, member.Date{Year: 1990, Month: time.May, Day: 4}, byID[ids[0]].Values.Birthday)
+	assert.Equal(t, "B-1", byID[ids[0]].Values.ExtendedA)
+	second, third := byID[ids[1]], byID[ids[2]]
+	assert.True(t, second.Has(member.BirthdayField), "the extension given without the key: cleared")
+	assert.True(t, second.Values.Birthday.IsZero())
+	assert.True(t, third.Has(member.ExtendedAField), "no extension at all: empty, as others give the field")
+
+	_, err = dingtalk.New(config(secret), dingtalk.Options{Extension: map[string]member.Field{"生日": member.FullNameField}})
+	require.ErrorIs(t, err, orgkit.ErrInvalid, "a field the lists give cannot come from the extension")
+}

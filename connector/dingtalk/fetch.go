@@ -422,6 +422,10 @@ func (c *Client) settle(ms []connector.Member) connector.Fields {
 		return f
 	}
 	ext := c.extFields()
+	given := make([]bool, len(ms)) // the member's extension was given (some mapped field is present)
+	for i := range ms {
+		given[i] = slices.ContainsFunc(ext, ms[i].Has)
+	}
 	for _, fd := range append(slices.Clone(listedFields), ext...) {
 		has := false
 		for i := range ms {
@@ -434,7 +438,7 @@ func (c *Client) settle(ms []connector.Member) connector.Fields {
 			switch {
 			case !has:
 				ms[i].Present = slices.DeleteFunc(ms[i].Present, func(x member.Field) bool { return x == fd })
-			case !ms[i].Has(fd) && !(slices.Contains(ext, fd) && slices.ContainsFunc(ext, ms[i].Has)):
+			case !ms[i].Has(fd) && !(given[i] && slices.Contains(ext, fd)):
 				// (with the extension given, a mapped date that did not parse stays absent)
 				ms[i].Present = append(ms[i].Present, fd)
 			}
