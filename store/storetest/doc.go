@@ -40,10 +40,9 @@
 // directories, never ahead of what Changes returns, and hears nothing once its
 // context is done; notices with a zero Directory are allowed at any time. When the store implements store.Eraser, Run also
 // checks an erasure (see Erase): no erased value left in anything the store returns,
-// the actor and reason of change sets included (where the fixture quotes them in
-// other writings),
-// the structure and the other records kept, the erasure recorded as its own change
-// set, stale and invalid requests refused. A store's own test can call Erase itself
+// the actor and reason of change sets included (where the fixture quotes values in
+// other writings), the structure and the other records kept, the erasure recorded as
+// its own change set, stale and invalid requests refused. A store's own test can call Erase itself
 // and scan its storage for the values it returns. When the store implements store.Purger, Run
 // checks that a purged directory is gone (its ID and key free again, other
 // directories untouched) and that the default directory needs Force.
