@@ -12,6 +12,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -36,7 +37,7 @@ func declaredFields(ext map[string]member.Field) (connector.Fields, error) {
 		Node: []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField}}
 	var bad []string
 	for name, fd := range ext {
-		if !settable(fd) || slices.Contains(baseFields, fd) {
+		if !apicall.TextField(fd) || slices.Contains(baseFields, fd) {
 			bad = append(bad, strconv.Quote(name)+" → "+fd.String())
 			continue
 		}
@@ -50,60 +51,6 @@ func declaredFields(ext map[string]member.Field) (connector.Fields, error) {
 			strings.Join(bad, ", "), orgkit.ErrInvalid)
 	}
 	return f, f.Validate()
-}
-
-// settable reports whether a custom attribute's text can set the field.
-func settable(f member.Field) bool {
-	switch f {
-	case member.EmployeeNumberField, member.WorkPlaceField, member.ExtensionField, member.QQField, member.WeChatField,
-		member.ExtendedAField, member.ExtendedBField, member.BioField, member.WorkDetailsField,
-		member.HireDateField, member.EmploymentDateField, member.BirthdayField:
-		return true
-	}
-	return false
-}
-
-// setText sets a settable field from text; a date that does not parse is left out.
-func setText(m *member.Member, f member.Field, s string) bool {
-	switch f {
-	case member.EmployeeNumberField:
-		m.EmployeeNumber = s
-	case member.WorkPlaceField:
-		m.WorkPlace = s
-	case member.ExtensionField:
-		m.Extension = s
-	case member.QQField:
-		m.QQ = s
-	case member.WeChatField:
-		m.WeChat = s
-	case member.ExtendedAField:
-		m.ExtendedA = s
-	case member.ExtendedBField:
-		m.ExtendedB = s
-	case member.BioField:
-		m.Bio = s
-	case member.WorkDetailsField:
-		m.WorkDetails = s
-	case member.HireDateField, member.EmploymentDateField, member.BirthdayField:
-		var d member.Date
-		if s != "" {
-			var err error
-			if d, err = member.ParseDate(s); err != nil {
-				return false
-			}
-		}
-		switch f {
-		case member.HireDateField:
-			m.HireDate = d
-		case member.EmploymentDateField:
-			m.EmploymentDate = d
-		default:
-			m.Birthday = d
-		}
-	default:
-		return false
-	}
-	return true
 }
 
 // apiDepartment is a department as department/simplelist and department/get give it.
@@ -326,7 +273,7 @@ func (c *Client) member(u apiUser) connector.Member {
 		m.Present = append(m.Present, c.extFields()...) // given with extattr: absent attributes clear
 		for _, a := range u.ExtAttr.Attrs {
 			if f, ok := c.opts.ExtAttrs[a.Name]; ok && a.Type == 0 && a.Text != nil {
-				if !setText(v, f, a.Text.Value) {
+				if !apicall.SetText(v, f, a.Text.Value) {
 					m.Present = slices.DeleteFunc(m.Present, func(x member.Field) bool { return x == f })
 				}
 			}
