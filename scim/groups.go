@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -121,17 +120,7 @@ func (rq *request) groupResponse(w http.ResponseWriter, status int, s *directory
 		return err
 	}
 	t := ti.of(g.id)
-	if t.version > 0 {
-		w.Header().Set("ETag", etag(t.version))
-	}
-	if status == http.StatusCreated {
-		w.Header().Set("Location", rq.base+"/Groups/"+g.id.String())
-	}
-	out, err := rq.project(rq.renderGroup(s, g, t, rq.wantsMembers()), rq.groups)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, out)
+	return rq.writeResource(w, status, t, rq.base+"/Groups/"+g.id.String(), rq.renderGroup(s, g, t, rq.wantsMembers()), rq.groups)
 }
 
 func (rq *request) getGroup(w http.ResponseWriter, id string) error {
@@ -154,15 +143,10 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 	if err != nil {
 		return err
 	}
-	var f Filter
 	filter := q.Get("filter")
-	if strings.TrimSpace(filter) != "" {
-		if f, err = rq.parse.ParseFilter(filter); err != nil {
-			return err
-		}
-		if err := CheckFilter(f, rq.groups); err != nil {
-			return err
-		}
+	f, err := rq.listFilter(filter, rq.groups)
+	if err != nil {
+		return err
 	}
 	s, err := rq.snapshot()
 	if err != nil {
@@ -264,11 +248,7 @@ func (rq *request) createGroup(w http.ResponseWriter) error {
 	if in.name == "" {
 		return Errorf(http.StatusBadRequest, ErrorInvalidValue, "displayName is required")
 	}
-	for attempt := 0; ; attempt++ {
-		s, err := rq.snapshot()
-		if err != nil {
-			return err
-		}
+	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
 		var cmds []orgkit.Command
 		var g *group
 		if rq.opts.Groups == GroupsAsRoles {
@@ -282,7 +262,7 @@ func (rq *request) createGroup(w http.ResponseWriter) error {
 			}
 			if n, ok := childByName(s, s.Root(), in.name); ok {
 				if n.Status == orgkit.Active {
-					return Errorf(http.StatusConflict, ErrorUniqueness, "a Group named %q exists: %s", in.name, n.ID)
+					return nil, Errorf(http.StatusConflict, ErrorUniqueness, "a Group named %q exists: %s", in.name, n.ID)
 				}
 				cmds = append(cmds, orgtree.Reactivate{Node: n.ID})
 				if n.ExternalID != ext {
@@ -300,27 +280,21 @@ func (rq *request) createGroup(w http.ResponseWriter) error {
 		}
 		mc, pin, err := rq.membershipCommands(s, g, in.members, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cmds = append(cmds, mc...)
 		meta := rq.meta("scim: create Group " + in.name)
 		if pin {
 			meta.IfVersion = s.Version()
 		}
-		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
-		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		rq.note(res.ChangeSet)
-		ng, err := rq.groupOf(res.Snapshot, g.id.String())
-		if err != nil {
-			return err
-		}
-		return rq.groupResponse(w, http.StatusCreated, res.Snapshot, ng)
-	}
+		return &write{meta: meta, cmds: cmds, done: func(ns *directory.Snapshot) error {
+			ng, err := rq.groupOf(ns, g.id.String())
+			if err != nil {
+				return err
+			}
+			return rq.groupResponse(w, http.StatusCreated, ns, ng)
+		}}, nil
+	})
 }
 
 // membershipCommands returns the intent commands that add and remove members of a
@@ -430,37 +404,29 @@ func (rq *request) patchGroup(w http.ResponseWriter, id string) error {
 }
 
 func (rq *request) writeGroup(w http.ResponseWriter, id, reason string, want func(*directory.Snapshot, *group, map[string]any) (map[string]any, error)) error {
-	for attempt := 0; ; attempt++ {
-		s, err := rq.snapshot()
-		if err != nil {
-			return err
-		}
+	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
 		g, err := rq.groupOf(s, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		ti, err := rq.touches(s)
-		if err != nil {
-			return err
-		}
-		if err := rq.ifMatch(etag(ti.of(g.id).version)); err != nil {
-			return err
+		if err := rq.checkIfMatch(s, g.id); err != nil {
+			return nil, err
 		}
 		cur := rq.renderGroup(s, g, touch{}, true)
 		res, err := want(s, g, cur)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if v, ok := getKey(res, "id"); ok && v != cur["id"] {
-			return Errorf(http.StatusBadRequest, ErrorMutability, "the id of a Group cannot change")
+			return nil, Errorf(http.StatusBadRequest, ErrorMutability, "the id of a Group cannot change")
 		}
 		in, err := parseGroup(res)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var cmds []orgkit.Command
 		if in.name == "" {
-			return Errorf(http.StatusBadRequest, ErrorInvalidValue, "displayName is required")
+			return nil, Errorf(http.StatusBadRequest, ErrorInvalidValue, "displayName is required")
 		}
 		if in.name != g.name {
 			if g.role != nil {
@@ -498,30 +464,24 @@ func (rq *request) writeGroup(w http.ResponseWriter, id, reason string, want fun
 		}
 		mc, pin, err := rq.membershipCommands(s, g, add, remove)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cmds = append(cmds, mc...)
 		if len(cmds) == 0 {
-			return rq.groupDone(w, s, g)
+			return nil, rq.groupDone(w, s, g)
 		}
 		meta := rq.meta(reason + " " + g.name)
 		if pin || rq.conditional() {
 			meta.IfVersion = s.Version()
 		}
-		r, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
-		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		rq.note(r.ChangeSet)
-		ng, err := rq.groupOf(r.Snapshot, id)
-		if err != nil {
-			return err
-		}
-		return rq.groupDone(w, r.Snapshot, ng)
-	}
+		return &write{meta: meta, cmds: cmds, done: func(ns *directory.Snapshot) error {
+			ng, err := rq.groupOf(ns, id)
+			if err != nil {
+				return err
+			}
+			return rq.groupDone(w, ns, ng)
+		}}, nil
+	})
 }
 
 // groupDone answers a group write: 204 for PATCH unless attributes are asked for,
@@ -529,9 +489,7 @@ func (rq *request) writeGroup(w http.ResponseWriter, id, reason string, want fun
 func (rq *request) groupDone(w http.ResponseWriter, s *directory.Snapshot, g *group) error {
 	if rq.r.Method == http.MethodPatch && rq.r.URL.Query().Get("attributes") == "" {
 		if ti, err := rq.touches(s); err == nil {
-			if t := ti.of(g.id); t.version > 0 {
-				w.Header().Set("ETag", etag(t.version))
-			}
+			setETag(w, ti.of(g.id))
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -545,23 +503,13 @@ func (rq *request) groupDone(w http.ResponseWriter, s *directory.Snapshot, g *gr
 // refused. A role is retired: its holders lose it. Either way the Group is gone:
 // GET answers 404.
 func (rq *request) deleteGroup(w http.ResponseWriter, id string) error {
-	for attempt := 0; ; attempt++ {
-		s, err := rq.snapshot()
-		if err != nil {
-			return err
-		}
+	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
 		g, err := rq.groupOf(s, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if rq.conditional() {
-			ti, err := rq.touches(s)
-			if err != nil {
-				return err
-			}
-			if err := rq.ifMatch(etag(ti.of(g.id).version)); err != nil {
-				return err
-			}
+		if err := rq.checkIfMatch(s, g.id); err != nil {
+			return nil, err
 		}
 		var cmds []orgkit.Command
 		meta := rq.meta("scim: delete Group " + g.name)
@@ -574,22 +522,13 @@ func (rq *request) deleteGroup(w http.ResponseWriter, id string) error {
 			}
 			mc, _, err := rq.membershipCommands(s, g, nil, all)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			cmds = append(mc, orgtree.Deactivate{Node: g.node.ID})
 			meta.IfVersion = s.Version()
 		}
-		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
-		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		rq.note(res.ChangeSet)
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
+		return &write{meta: meta, cmds: cmds, done: noContent(w)}, nil
+	})
 }
 
 // renamed returns names with a new default form (the language forms kept).

@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -9,10 +8,6 @@ import (
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 )
-
-// maxWriteAttempts bounds how often a write pinned to the version it read is planned
-// again after losing a race with another writer.
-const maxWriteAttempts = 32
 
 // lookupUser returns the member a User id names; 404 for an unknown id and for a
 // deprovisioned member.
@@ -35,18 +30,7 @@ func (rq *request) userResponse(w http.ResponseWriter, status int, s *directory.
 		return err
 	}
 	t := ti.of(memberTouchID(m))
-	res := rq.renderUser(s, m, t)
-	if t.version > 0 {
-		w.Header().Set("ETag", etag(t.version))
-	}
-	if status == http.StatusCreated {
-		w.Header().Set("Location", rq.base+"/Users/"+m.ID.String())
-	}
-	out, err := rq.project(res, rq.users)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, status, out)
+	return rq.writeResource(w, status, t, rq.base+"/Users/"+m.ID.String(), rq.renderUser(s, m, t), rq.users)
 }
 
 func (rq *request) getUser(w http.ResponseWriter, id string) error {
@@ -74,11 +58,7 @@ func (rq *request) createUser(w http.ResponseWriter) error {
 	if err != nil {
 		return err
 	}
-	for attempt := 0; ; attempt++ {
-		s, err := rq.snapshot()
-		if err != nil {
-			return err
-		}
+	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
 		var cur *member.Member
 		sh := s.Shared()
 		for _, key := range []struct {
@@ -97,10 +77,10 @@ func (rq *request) createUser(w http.ResponseWriter) error {
 				if key.f == member.ExternalIDField {
 					name = "externalId"
 				}
-				return Errorf(http.StatusConflict, ErrorUniqueness, "%s %q is already taken by User %s", name, key.v, o.ID)
+				return nil, Errorf(http.StatusConflict, ErrorUniqueness, "%s %q is already taken by User %s", name, key.v, o.ID)
 			}
 			if cur != nil && cur.ID != o.ID {
-				return Errorf(http.StatusConflict, ErrorUniqueness,
+				return nil, Errorf(http.StatusConflict, ErrorUniqueness,
 					"userName %q and externalId %q belong to two different deprovisioned Users", in.m.LoginAccount, in.m.ExternalID)
 			}
 			cur = o
@@ -115,21 +95,15 @@ func (rq *request) createUser(w http.ResponseWriter) error {
 		}
 		cmds, err := rq.planUser(s, cur, id, in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		meta := rq.meta("scim: create User " + in.m.LoginAccount)
 		meta.IfVersion = s.Version()
-		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
-		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		rq.note(res.ChangeSet)
-		m, _ := res.Snapshot.Shared().Member(id)
-		return rq.userResponse(w, http.StatusCreated, res.Snapshot, m)
-	}
+		return &write{meta: meta, cmds: cmds, done: func(ns *directory.Snapshot) error {
+			m, _ := ns.Shared().Member(id)
+			return rq.userResponse(w, http.StatusCreated, ns, m)
+		}}, nil
+	})
 }
 
 // replaceUser answers PUT /Users/{id}: the attributes given replace the member's
@@ -167,27 +141,17 @@ func (rq *request) patchUser(w http.ResponseWriter, id string) error {
 // writeUser plans and applies a change of one User, pinned to the version it read
 // and planned again when another writer came first.
 func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input func(*directory.Snapshot, *member.Member) (*userInput, error)) error {
-	for attempt := 0; ; attempt++ {
-		s, err := rq.snapshot()
-		if err != nil {
-			return err
-		}
+	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
 		m, err := lookupUser(s, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if rq.conditional() {
-			ti, err := rq.touches(s)
-			if err != nil {
-				return err
-			}
-			if err := rq.ifMatch(etag(ti.of(m.ID.UUID()).version)); err != nil {
-				return err
-			}
+		if err := rq.checkIfMatch(s, m.ID.UUID()); err != nil {
+			return nil, err
 		}
 		in, err := input(s, m)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if in.m.LoginAccount == "" || m.LoginAccount == "" && in.m.LoginAccount == m.SystemName.Default {
 			// No userName, or the system name shown as the userName of a member
@@ -196,24 +160,18 @@ func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input fun
 		}
 		cmds, err := rq.planUser(s, m, m.ID, in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(cmds) == 0 {
-			return rq.userResponse(w, http.StatusOK, s, m)
+			return nil, rq.userResponse(w, http.StatusOK, s, m)
 		}
 		meta := rq.meta(reason + " " + userName(m))
 		meta.IfVersion = s.Version()
-		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta, cmds...)
-		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		rq.note(res.ChangeSet)
-		nm, _ := res.Snapshot.Shared().Member(m.ID)
-		return rq.userResponse(w, http.StatusOK, res.Snapshot, nm)
-	}
+		return &write{meta: meta, cmds: cmds, done: func(ns *directory.Snapshot) error {
+			nm, _ := ns.Shared().Member(m.ID)
+			return rq.userResponse(w, http.StatusOK, ns, nm)
+		}}, nil
+	})
 }
 
 // deleteUser answers DELETE /Users/{id}: the member resigns (inactive, posts, roles
@@ -221,39 +179,21 @@ func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input fun
 // deprovisioned, which hides it from SCIM: GET answers 404 and filters do not find
 // it. Nothing is deleted from the log.
 func (rq *request) deleteUser(w http.ResponseWriter, id string) error {
-	for attempt := 0; ; attempt++ {
-		s, err := rq.snapshot()
-		if err != nil {
-			return err
-		}
+	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
 		m, err := lookupUser(s, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if rq.conditional() {
-			ti, err := rq.touches(s)
-			if err != nil {
-				return err
-			}
-			if err := rq.ifMatch(etag(ti.of(m.ID.UUID()).version)); err != nil {
-				return err
-			}
+		if err := rq.checkIfMatch(s, m.ID.UUID()); err != nil {
+			return nil, err
 		}
 		meta := rq.meta("scim: delete User " + userName(m))
 		meta.IfVersion = s.Version()
-		res, err := rq.svc.Apply(rq.ctx, rq.dir, meta,
+		return &write{meta: meta, cmds: []orgkit.Command{
 			member.Resign{Members: []orgkit.MemberID{m.ID}},
-			member.Update{ID: m.ID, Fields: []member.Field{member.DeprovisionedField}, Value: member.Member{Deprovisioned: true}})
-		if errors.Is(err, orgkit.ErrConflict) && attempt < maxWriteAttempts {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		rq.note(res.ChangeSet)
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
+			member.Update{ID: m.ID, Fields: []member.Field{member.DeprovisionedField}, Value: member.Member{Deprovisioned: true}},
+		}, done: noContent(w)}, nil
+	})
 }
 
 // listUsers answers GET /Users.
@@ -283,14 +223,9 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 	if err != nil {
 		return err
 	}
-	var f Filter
-	if strings.TrimSpace(filter) != "" {
-		if f, err = rq.parse.ParseFilter(filter); err != nil {
-			return err
-		}
-		if err := CheckFilter(f, rq.users); err != nil {
-			return err
-		}
+	f, err := rq.listFilter(filter, rq.users)
+	if err != nil {
+		return err
 	}
 	s, err := rq.snapshot()
 	if err != nil {
