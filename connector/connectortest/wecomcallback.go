@@ -1,20 +1,11 @@
 package connectortest
 
 import (
-	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"crypto/sha1"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
-	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/orgkit/orgkit/connector/internal/msgcrypt"
 )
 
 // EncryptWeComCallback encrypts and signs a callback message as WeCom does, for tests
@@ -24,30 +15,16 @@ import (
 // token, timestamp, nonce and ciphertext. It returns the query (msg_signature,
 // timestamp, nonce) and the POST body.
 func EncryptWeComCallback(token, encodingAESKey, receiverID string, msg []byte, at time.Time, nonce string) (url.Values, []byte, error) {
-	key, err := base64.StdEncoding.DecodeString(encodingAESKey + "=")
-	if err != nil || len(key) != 32 {
-		return nil, nil, fmt.Errorf("connectortest: EncodingAESKey must be 43 characters of base64")
-	}
-	plain := make([]byte, 20, 20+len(msg)+len(receiverID)+32)
-	if _, err := rand.Read(plain[:16]); err != nil {
-		return nil, nil, err
-	}
-	binary.BigEndian.PutUint32(plain[16:20], uint32(len(msg)))
-	plain = append(append(plain, msg...), receiverID...)
-	pad := 32 - len(plain)%32
-	plain = append(plain, bytes.Repeat([]byte{byte(pad)}, pad)...)
-	block, err := aes.NewCipher(key)
+	c, err := callbackCipher(encodingAESKey)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]byte, len(plain))
-	cipher.NewCBCEncrypter(block, key[:16]).CryptBlocks(out, plain)
-	encrypted := base64.StdEncoding.EncodeToString(out)
+	encrypted, err := c.Encrypt(msg, receiverID)
+	if err != nil {
+		return nil, nil, err
+	}
 	ts := strconv.FormatInt(at.Unix(), 10)
-	parts := []string{token, ts, nonce, encrypted}
-	slices.Sort(parts)
-	sum := sha1.Sum([]byte(strings.Join(parts, "")))
-	q := url.Values{"msg_signature": {hex.EncodeToString(sum[:])}, "timestamp": {ts}, "nonce": {nonce}}
+	q := url.Values{"msg_signature": {msgcrypt.Sign(token, ts, nonce, encrypted)}, "timestamp": {ts}, "nonce": {nonce}}
 	body := []byte("<xml><ToUserName><![CDATA[" + receiverID + "]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[" +
 		encrypted + "]]></Encrypt></xml>")
 	return q, body, nil

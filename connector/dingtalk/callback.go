@@ -1,16 +1,8 @@
 package dingtalk
 
 import (
-	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha1"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,11 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/msgcrypt"
 )
 
 // ErrCallbackRefused: a callback did not verify (signature, owner key, encryption),
@@ -55,12 +47,8 @@ type CallbackConfig struct {
 // DingTalk expects (Reply), and refuses a callback seen before. It is safe for
 // concurrent use.
 type Callbacks struct {
-	cfg    CallbackConfig
-	block  cipher.Block
-	iv     []byte
-	mu     sync.Mutex
-	seen   map[string]time.Time // signatures of accepted callbacks, until they are too old anyway
-	pruned time.Time
+	cfg CallbackConfig
+	rx  *msgcrypt.Receiver
 }
 
 // NewCallbacks checks the configuration: a token, a 43-character EncodingAESKey and
@@ -70,8 +58,8 @@ func NewCallbacks(cfg CallbackConfig) (*Callbacks, error) {
 	if cfg.Token.IsZero() {
 		errs = append(errs, fmt.Errorf("dingtalk: callback Token is empty: %w", orgkit.ErrInvalid))
 	}
-	key, err := base64.StdEncoding.DecodeString(cfg.EncodingAESKey.Reveal() + "=")
-	if err != nil || len(cfg.EncodingAESKey.Reveal()) != 43 || len(key) != 32 {
+	c, err := msgcrypt.NewCipher(cfg.EncodingAESKey.Reveal())
+	if err != nil {
 		errs = append(errs, fmt.Errorf("dingtalk: callback EncodingAESKey is not 43 characters of base64: %w", orgkit.ErrInvalid))
 	}
 	if cfg.OwnerKey == "" {
@@ -80,11 +68,25 @@ func NewCallbacks(cfg CallbackConfig) (*Callbacks, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	block, _ := aes.NewCipher(key)
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 5 * time.Minute
 	}
-	return &Callbacks{cfg: cfg, block: block, iv: key[:16], seen: map[string]time.Time{}}, nil
+	rx := &msgcrypt.Receiver{Token: cfg.Token.Reveal(), Cipher: c, ID: cfg.OwnerKey, IDName: "owner", MaxAge: cfg.MaxAge,
+		Now: cfg.Now, Time: timestamp, Refused: ErrCallbackRefused}
+	return &Callbacks{cfg: cfg, rx: rx}, nil
+}
+
+// timestamp reads DingTalk's timestamps: milliseconds, or seconds (a number that
+// would be before 1973 in milliseconds).
+func timestamp(ts string) (time.Time, bool) {
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	if n < 100_000_000_000 {
+		return time.Unix(n, 0), true
+	}
+	return time.UnixMilli(n), true
 }
 
 func (cb *Callbacks) now() time.Time {
@@ -128,7 +130,7 @@ func (cb *Callbacks) Decode(q url.Values, body []byte) (*Event, error) {
 	}
 	sig := cmpOr(q.Get("msg_signature"), q.Get("signature"))
 	ts := cmpOr(q.Get("timestamp"), q.Get("timeStamp"))
-	msg, err := cb.open(sig, ts, q.Get("nonce"), env.Encrypt)
+	msg, err := cb.rx.Open(sig, ts, q.Get("nonce"), env.Encrypt, "the signature, timestamp, nonce or message is missing")
 	if err != nil {
 		return nil, err
 	}
@@ -184,105 +186,18 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// sign is DingTalk's signature: SHA-1, in hex, over the token, timestamp, nonce and
-// message, sorted and joined.
-func sign(token, ts, nonce, encrypted string) string {
-	parts := []string{token, ts, nonce, encrypted}
-	slices.Sort(parts)
-	sum := sha1.Sum([]byte(strings.Join(parts, "")))
-	return hex.EncodeToString(sum[:])
-}
-
-// open checks the signature, age and novelty of a callback and decrypts its text.
-func (cb *Callbacks) open(sig, ts, nonce, encrypted string) ([]byte, error) {
-	if sig == "" || ts == "" || nonce == "" || encrypted == "" {
-		return nil, refuse("the signature, timestamp, nonce or message is missing")
-	}
-	want := sign(cb.cfg.Token.Reveal(), ts, nonce, encrypted)
-	if subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(sig))) != 1 {
-		return nil, refuse("the signature does not match")
-	}
-	n, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || n <= 0 {
-		return nil, refuse("timestamp %q is not a number", ts)
-	}
-	at := time.UnixMilli(n) // DingTalk sends milliseconds
-	if n < 100_000_000_000 {
-		at = time.Unix(n, 0) // seconds (before 1973 in milliseconds)
-	}
-	now := cb.now()
-	if at.Before(now.Add(-cb.cfg.MaxAge)) || at.After(now.Add(cb.cfg.MaxAge)) {
-		return nil, refuse("sent at %s, outside %s of now", at.UTC().Format(time.RFC3339), cb.cfg.MaxAge)
-	}
-	msg, err := cb.decrypt(encrypted)
-	if err != nil {
-		return nil, err
-	}
-	cb.mu.Lock()
-	defer cb.mu.Unlock()
-	if _, dup := cb.seen[want]; dup {
-		return nil, refuse("seen before (a replay)")
-	}
-	cb.seen[want] = at
-	if now.Sub(cb.pruned) > cb.cfg.MaxAge {
-		for s, t := range cb.seen {
-			if t.Before(now.Add(-cb.cfg.MaxAge)) {
-				delete(cb.seen, s)
-			}
-		}
-		cb.pruned = now
-	}
-	return msg, nil
-}
-
-// decrypt undoes DingTalk's encryption: AES-256-CBC (the IV the key's first 16
-// bytes), PKCS#7 padding to 32 bytes, over 16 random bytes, the message's length
-// (4 bytes, big-endian), the message and the owner key.
-func (cb *Callbacks) decrypt(encrypted string) ([]byte, error) {
-	data, err := base64.StdEncoding.DecodeString(encrypted)
-	if err != nil || len(data) == 0 || len(data)%aes.BlockSize != 0 {
-		return nil, refuse("the message is not AES-CBC text in base64")
-	}
-	plain := make([]byte, len(data))
-	cipher.NewCBCDecrypter(cb.block, cb.iv).CryptBlocks(plain, data)
-	pad := int(plain[len(plain)-1])
-	if pad < 1 || pad > 32 || pad > len(plain) || !bytes.Equal(plain[len(plain)-pad:], bytes.Repeat([]byte{byte(pad)}, pad)) {
-		return nil, refuse("bad padding")
-	}
-	plain = plain[:len(plain)-pad]
-	if len(plain) < 20 {
-		return nil, refuse("the message is too short")
-	}
-	n := binary.BigEndian.Uint32(plain[16:20])
-	if uint64(n) > uint64(len(plain)-20) {
-		return nil, refuse("bad message length")
-	}
-	msg, owner := plain[20:20+n], string(plain[20+n:])
-	if subtle.ConstantTimeCompare([]byte(owner), []byte(cb.cfg.OwnerKey)) != 1 {
-		return nil, refuse("for owner %q, not %q", owner, cb.cfg.OwnerKey)
-	}
-	return msg, nil
-}
-
 // Reply returns the answer DingTalk expects to every callback, the URL check
 // included: the word "success" encrypted with the owner key and signed, as the
 // JSON object {"msg_signature", "timeStamp", "nonce", "encrypt"}. Without it
 // DingTalk takes the event as undelivered and sends it again.
 func (cb *Callbacks) Reply() ([]byte, error) {
-	plain := make([]byte, 20, 20+len("success")+len(cb.cfg.OwnerKey)+32)
-	if _, err := rand.Read(plain[:16]); err != nil {
+	encrypted, err := cb.rx.Cipher.Encrypt([]byte("success"), cb.cfg.OwnerKey)
+	if err != nil {
 		return nil, err
 	}
-	binary.BigEndian.PutUint32(plain[16:20], uint32(len("success")))
-	plain = append(append(plain, "success"...), cb.cfg.OwnerKey...)
-	pad := 32 - len(plain)%32
-	plain = append(plain, bytes.Repeat([]byte{byte(pad)}, pad)...)
-	out := make([]byte, len(plain))
-	cipher.NewCBCEncrypter(cb.block, cb.iv).CryptBlocks(out, plain)
-	encrypted := base64.StdEncoding.EncodeToString(out)
 	ts := strconv.FormatInt(cb.now().UnixMilli(), 10)
 	nonce := rand.Text()[:16]
-	return json.Marshal(map[string]string{"msg_signature": sign(cb.cfg.Token.Reveal(), ts, nonce, encrypted), "timeStamp": ts,
+	return json.Marshal(map[string]string{"msg_signature": msgcrypt.Sign(cb.cfg.Token.Reveal(), ts, nonce, encrypted), "timeStamp": ts,
 		"nonce": nonce, "encrypt": encrypted})
 }
 

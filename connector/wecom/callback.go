@@ -1,14 +1,6 @@
 package wecom
 
 import (
-	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/sha1"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -16,11 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/msgcrypt"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 )
@@ -48,12 +40,8 @@ type CallbackConfig struct {
 // sync engine's delta snapshots — a changed userid included, which the list APIs
 // never report. It refuses a callback seen before. It is safe for concurrent use.
 type Callbacks struct {
-	cfg    CallbackConfig
-	block  cipher.Block
-	iv     []byte
-	mu     sync.Mutex
-	seen   map[string]time.Time // signatures of accepted callbacks, until they are too old anyway
-	pruned time.Time
+	cfg CallbackConfig
+	rx  *msgcrypt.Receiver
 }
 
 // NewCallbacks checks the configuration: a token, a 43-character EncodingAESKey and
@@ -63,8 +51,8 @@ func NewCallbacks(cfg CallbackConfig) (*Callbacks, error) {
 	if cfg.Token.IsZero() {
 		errs = append(errs, fmt.Errorf("wecom: callback Token is empty: %w", orgkit.ErrInvalid))
 	}
-	key, err := base64.StdEncoding.DecodeString(cfg.EncodingAESKey.Reveal() + "=")
-	if err != nil || len(cfg.EncodingAESKey.Reveal()) != 43 || len(key) != 32 {
+	c, err := msgcrypt.NewCipher(cfg.EncodingAESKey.Reveal())
+	if err != nil {
 		errs = append(errs, fmt.Errorf("wecom: callback EncodingAESKey is not 43 characters of base64: %w", orgkit.ErrInvalid))
 	}
 	if cfg.ReceiverID == "" {
@@ -73,18 +61,18 @@ func NewCallbacks(cfg CallbackConfig) (*Callbacks, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	block, _ := aes.NewCipher(key)
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 5 * time.Minute
 	}
-	return &Callbacks{cfg: cfg, block: block, iv: key[:16], seen: map[string]time.Time{}}, nil
+	rx := &msgcrypt.Receiver{Token: cfg.Token.Reveal(), Cipher: c, ID: cfg.ReceiverID, IDName: "receiver", MaxAge: cfg.MaxAge,
+		Now: cfg.Now, Time: timestamp, Refused: ErrCallbackRefused}
+	return &Callbacks{cfg: cfg, rx: rx}, nil
 }
 
-func (cb *Callbacks) now() time.Time {
-	if cb.cfg.Now != nil {
-		return cb.cfg.Now()
-	}
-	return time.Now()
+// timestamp reads WeCom's timestamps: seconds.
+func timestamp(ts string) (time.Time, bool) {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	return time.Unix(sec, 0), err == nil
 }
 
 func refuse(format string, args ...any) error {
@@ -128,73 +116,8 @@ func (cb *Callbacks) Decode(q url.Values, body []byte) (*connector.Snapshot, err
 
 // open checks the signature, age and novelty of a callback and decrypts its text.
 func (cb *Callbacks) open(q url.Values, encrypted string) ([]byte, error) {
-	sig, ts, nonce := q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce")
-	if sig == "" || ts == "" || nonce == "" || encrypted == "" {
-		return nil, refuse("msg_signature, timestamp, nonce or the message is missing")
-	}
-	parts := []string{cb.cfg.Token.Reveal(), ts, nonce, encrypted}
-	slices.Sort(parts)
-	sum := sha1.Sum([]byte(strings.Join(parts, "")))
-	if want := hex.EncodeToString(sum[:]); subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(sig))) != 1 {
-		return nil, refuse("the signature does not match")
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return nil, refuse("timestamp %q is not a number", ts)
-	}
-	now := cb.now()
-	at := time.Unix(sec, 0)
-	if at.Before(now.Add(-cb.cfg.MaxAge)) || at.After(now.Add(cb.cfg.MaxAge)) {
-		return nil, refuse("sent at %s, outside %s of now", at.UTC().Format(time.RFC3339), cb.cfg.MaxAge)
-	}
-	msg, err := cb.decrypt(encrypted)
-	if err != nil {
-		return nil, err
-	}
-	cb.mu.Lock()
-	defer cb.mu.Unlock()
-	if _, dup := cb.seen[sig]; dup {
-		return nil, refuse("seen before (a replay)")
-	}
-	cb.seen[sig] = at
-	if now.Sub(cb.pruned) > cb.cfg.MaxAge {
-		for s, t := range cb.seen {
-			if t.Before(now.Add(-cb.cfg.MaxAge)) {
-				delete(cb.seen, s)
-			}
-		}
-		cb.pruned = now
-	}
-	return msg, nil
-}
-
-// decrypt undoes WeCom's encryption: AES-256-CBC, PKCS#7 padding to 32 bytes, over
-// 16 random bytes, the message's length (4 bytes, big-endian), the message and the
-// receiver ID.
-func (cb *Callbacks) decrypt(encrypted string) ([]byte, error) {
-	data, err := base64.StdEncoding.DecodeString(encrypted)
-	if err != nil || len(data) == 0 || len(data)%aes.BlockSize != 0 {
-		return nil, refuse("the message is not AES-CBC text in base64")
-	}
-	plain := make([]byte, len(data))
-	cipher.NewCBCDecrypter(cb.block, cb.iv).CryptBlocks(plain, data)
-	pad := int(plain[len(plain)-1])
-	if pad < 1 || pad > 32 || pad > len(plain) || !bytes.Equal(plain[len(plain)-pad:], bytes.Repeat([]byte{byte(pad)}, pad)) {
-		return nil, refuse("bad padding")
-	}
-	plain = plain[:len(plain)-pad]
-	if len(plain) < 20 {
-		return nil, refuse("the message is too short")
-	}
-	n := int(binary.BigEndian.Uint32(plain[16:20]))
-	if n < 0 || 20+n > len(plain) {
-		return nil, refuse("bad message length")
-	}
-	msg, receiver := plain[20:20+n], string(plain[20+n:])
-	if receiver != cb.cfg.ReceiverID {
-		return nil, refuse("for receiver %q, not %q", receiver, cb.cfg.ReceiverID)
-	}
-	return msg, nil
+	return cb.rx.Open(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), encrypted,
+		"msg_signature, timestamp, nonce or the message is missing")
 }
 
 // contactEvent is a decrypted callback; only change_contact events are read.
