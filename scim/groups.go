@@ -49,7 +49,20 @@ func (rq *request) groupOf(s *directory.Snapshot, id string) (*group, error) {
 	return &group{id: nid.UUID(), name: n.Name.Default, externalID: n.ExternalID, node: n}, nil
 }
 
-// groups yields every Group of the directory.
+// groupToWrite returns the group an id names for a write: 404 as groupOf, 412 when
+// If-Match names another version.
+func (rq *request) groupToWrite(s *directory.Snapshot, id string) (*group, error) {
+	g, err := rq.groupOf(s, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := rq.checkIfMatch(s, g.id); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// allGroups returns every Group of the directory.
 func (rq *request) allGroups(s *directory.Snapshot) []*group {
 	var out []*group
 	if rq.opts.Groups == GroupsAsRoles {
@@ -139,23 +152,12 @@ func (rq *request) getGroup(w http.ResponseWriter, id string) error {
 // indexes, `displayName eq` by comparing names, the rest by evaluation.
 func (rq *request) listGroups(w http.ResponseWriter) error {
 	q := rq.r.URL.Query()
-	start, count, err := rq.paging(q.Get("startIndex"), q.Get("count"))
-	if err != nil {
-		return err
-	}
 	filter := q.Get("filter")
-	f, err := rq.listFilter(filter, rq.groups)
+	l, err := rq.beginList(filter, q.Get("startIndex"), q.Get("count"), rq.groups)
 	if err != nil {
 		return err
 	}
-	s, err := rq.snapshot()
-	if err != nil {
-		return err
-	}
-	ti, err := rq.touches(s)
-	if err != nil {
-		return err
-	}
+	f, s, ti := l.f, l.s, l.ti
 	var cands []*group
 	if v, ok := EqualityValue(f, "id"); ok && f != nil {
 		if g, err := rq.groupOf(s, v); err == nil {
@@ -172,19 +174,15 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 	}
 	filterMembers := strings.Contains(strings.ToLower(filter), "members")
 	withMembers := rq.wantsMembers()
-	var page []map[string]any
-	total := 0
 	for _, g := range cands {
 		if f != nil && !Match(f, rq.renderGroup(s, g, ti.of(g.id), filterMembers), rq.groups) {
 			continue
 		}
-		total++
-		if total < start || len(page) >= count {
-			continue
+		if l.onPage() {
+			l.page = append(l.page, rq.renderGroup(s, g, ti.of(g.id), withMembers))
 		}
-		page = append(page, rq.renderGroup(s, g, ti.of(g.id), withMembers))
 	}
-	return rq.writeList(w, page, total, start, rq.groups)
+	return rq.writeList(w, l.page, l.total, l.start, rq.groups)
 }
 
 // groupInput is what a Group resource asks: its name, external ID and members.
@@ -405,11 +403,8 @@ func (rq *request) patchGroup(w http.ResponseWriter, id string) error {
 
 func (rq *request) writeGroup(w http.ResponseWriter, id, reason string, want func(*directory.Snapshot, *group, map[string]any) (map[string]any, error)) error {
 	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
-		g, err := rq.groupOf(s, id)
+		g, err := rq.groupToWrite(s, id)
 		if err != nil {
-			return nil, err
-		}
-		if err := rq.checkIfMatch(s, g.id); err != nil {
 			return nil, err
 		}
 		cur := rq.renderGroup(s, g, touch{}, true)
@@ -504,11 +499,8 @@ func (rq *request) groupDone(w http.ResponseWriter, s *directory.Snapshot, g *gr
 // GET answers 404.
 func (rq *request) deleteGroup(w http.ResponseWriter, id string) error {
 	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
-		g, err := rq.groupOf(s, id)
+		g, err := rq.groupToWrite(s, id)
 		if err != nil {
-			return nil, err
-		}
-		if err := rq.checkIfMatch(s, g.id); err != nil {
 			return nil, err
 		}
 		var cmds []orgkit.Command

@@ -23,6 +23,28 @@ func lookupUser(s *directory.Snapshot, id string) (*member.Member, error) {
 	return m, nil
 }
 
+// userToWrite returns the member a User id names for a write: 404 as lookupUser,
+// 412 when If-Match names another version.
+func (rq *request) userToWrite(s *directory.Snapshot, id string) (*member.Member, error) {
+	m, err := lookupUser(s, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := rq.checkIfMatch(s, m.ID.UUID()); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readUser reads a request body as a User resource.
+func (rq *request) readUser() (*userInput, error) {
+	body, err := rq.readObject()
+	if err != nil {
+		return nil, err
+	}
+	return rq.parseUser(body, nil)
+}
+
 // userResponse renders the member as the response to a request, with its ETag.
 func (rq *request) userResponse(w http.ResponseWriter, status int, s *directory.Snapshot, m *member.Member) error {
 	ti, err := rq.touches(s)
@@ -50,11 +72,7 @@ func (rq *request) getUser(w http.ResponseWriter, id string) error {
 // deprovisioned member, that member is provisioned again (same id) with the request's
 // attributes.
 func (rq *request) createUser(w http.ResponseWriter) error {
-	body, err := rq.readObject()
-	if err != nil {
-		return err
-	}
-	in, err := rq.parseUser(body, nil)
+	in, err := rq.readUser()
 	if err != nil {
 		return err
 	}
@@ -110,11 +128,7 @@ func (rq *request) createUser(w http.ResponseWriter) error {
 // (absent ones are cleared), except the enterprise department, organization and
 // manager, which a PUT without them leaves as they are.
 func (rq *request) replaceUser(w http.ResponseWriter, id string) error {
-	body, err := rq.readObject()
-	if err != nil {
-		return err
-	}
-	in, err := rq.parseUser(body, nil)
+	in, err := rq.readUser()
 	if err != nil {
 		return err
 	}
@@ -142,11 +156,8 @@ func (rq *request) patchUser(w http.ResponseWriter, id string) error {
 // and planned again when another writer came first.
 func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input func(*directory.Snapshot, *member.Member) (*userInput, error)) error {
 	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
-		m, err := lookupUser(s, id)
+		m, err := rq.userToWrite(s, id)
 		if err != nil {
-			return nil, err
-		}
-		if err := rq.checkIfMatch(s, m.ID.UUID()); err != nil {
 			return nil, err
 		}
 		in, err := input(s, m)
@@ -180,11 +191,8 @@ func (rq *request) writeUser(w http.ResponseWriter, id, reason string, input fun
 // it. Nothing is deleted from the log.
 func (rq *request) deleteUser(w http.ResponseWriter, id string) error {
 	return rq.writeRetrying(func(s *directory.Snapshot) (*write, error) {
-		m, err := lookupUser(s, id)
+		m, err := rq.userToWrite(s, id)
 		if err != nil {
-			return nil, err
-		}
-		if err := rq.checkIfMatch(s, m.ID.UUID()); err != nil {
 			return nil, err
 		}
 		meta := rq.meta("scim: delete User " + userName(m))
@@ -219,25 +227,12 @@ func (rq *request) searchUsers(w http.ResponseWriter) error {
 // answered from the directory's unique-value indexes; other filters are evaluated
 // on every member.
 func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countParam string) error {
-	start, count, err := rq.paging(startParam, countParam)
+	l, err := rq.beginList(filter, startParam, countParam, rq.users)
 	if err != nil {
 		return err
 	}
-	f, err := rq.listFilter(filter, rq.users)
-	if err != nil {
-		return err
-	}
-	s, err := rq.snapshot()
-	if err != nil {
-		return err
-	}
-	ti, err := rq.touches(s)
-	if err != nil {
-		return err
-	}
+	f, s, ti := l.f, l.s, l.ti
 	sh := s.Shared()
-	var page []map[string]any
-	total := 0
 	lower := strings.ToLower(filter)
 	full := strings.Contains(lower, "groups") || strings.Contains(lower, "meta")
 	consider := func(m *member.Member) {
@@ -254,14 +249,13 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 				res = nil
 			}
 		}
-		total++
-		if total < start || len(page) >= count {
+		if !l.onPage() {
 			return
 		}
 		if res == nil {
 			res = rq.renderUser(s, m, ti.of(m.ID.UUID()))
 		}
-		page = append(page, res)
+		l.page = append(l.page, res)
 	}
 	if cands, indexed := userCandidates(sh, f); indexed {
 		for _, m := range cands {
@@ -272,7 +266,7 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 			consider(m)
 		}
 	}
-	return rq.writeList(w, page, total, start, rq.users)
+	return rq.writeList(w, l.page, l.total, l.start, rq.users)
 }
 
 // userCandidates returns the members an indexed filter can select, when the filter

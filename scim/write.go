@@ -106,3 +106,43 @@ func (rq *request) listFilter(filter string, rt *ResourceType) (Filter, error) {
 	}
 	return f, nil
 }
+
+// listing is a list request under way: its filter, the snapshot and ETag index it
+// reads, and the page it collects.
+type listing struct {
+	f            Filter
+	s            *directory.Snapshot
+	ti           *touchIndex
+	start, count int
+	total        int
+	page         []map[string]any
+}
+
+// beginList reads a list request's paging and filter (checked against rt) and the
+// snapshot it lists from.
+func (rq *request) beginList(filter, startParam, countParam string, rt *ResourceType) (*listing, error) {
+	start, count, err := rq.paging(startParam, countParam)
+	if err != nil {
+		return nil, err
+	}
+	f, err := rq.listFilter(filter, rt)
+	if err != nil {
+		return nil, err
+	}
+	s, err := rq.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	ti, err := rq.touches(s)
+	if err != nil {
+		return nil, err
+	}
+	return &listing{f: f, s: s, ti: ti, start: start, count: count}, nil
+}
+
+// onPage counts a resource the filter selects and reports whether it belongs on the
+// page (startIndex is 1-based; the page holds at most count resources).
+func (l *listing) onPage() bool {
+	l.total++
+	return l.total >= l.start && len(l.page) < l.count
+}
