@@ -682,7 +682,7 @@ func (s scope) match(f Filter) bool {
 // attr returns the raw value of the top-level attribute p names and its definition.
 func (s scope) attr(p Path) (any, *Attribute) {
 	if !s.top {
-		v, _ := getFold(s.obj, p.Attr)
+		v, _ := getKey(s.obj, p.Attr)
 		return v, findAttr(s.attrs, p.Attr)
 	}
 	var def *Attribute
@@ -691,7 +691,7 @@ func (s scope) attr(p Path) (any, *Attribute) {
 	}
 	container := s.obj
 	if p.URN != "" {
-		if ext, ok := getFold(s.obj, p.URN); ok {
+		if ext, ok := getKey(s.obj, p.URN); ok {
 			if m, ok := ext.(map[string]any); ok {
 				container = m
 			}
@@ -699,7 +699,7 @@ func (s scope) attr(p Path) (any, *Attribute) {
 			return nil, def
 		}
 	}
-	v, _ := getFold(container, p.Attr)
+	v, _ := getKey(container, p.Attr)
 	return v, def
 }
 
@@ -717,7 +717,7 @@ func (s scope) values(p Path) ([]any, *Attribute) {
 	var out []any
 	for _, v := range asList(raw) {
 		if m, ok := v.(map[string]any); ok {
-			if sv, ok := getFold(m, sub); ok {
+			if sv, ok := getKey(m, sub); ok {
 				out = append(out, asList(sv)...)
 			}
 		}
@@ -760,20 +760,6 @@ func asList(v any) []any {
 		return out
 	}
 	return []any{v}
-}
-
-// getFold returns m's value for key, matching the key case-insensitively when there is
-// no exact match.
-func getFold(m map[string]any, key string) (any, bool) {
-	if v, ok := m[key]; ok {
-		return v, true
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return v, true
-		}
-	}
-	return nil, false
 }
 
 // present reports whether v counts as a value for pr.

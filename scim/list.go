@@ -219,17 +219,9 @@ func (pr Projection) Apply(res map[string]any, rt *ResourceType) map[string]any 
 		}
 		if urn := extensionOf(rt, k, v); urn != "" {
 			m, _ := v.(map[string]any)
-			var ext *Schema
-			if rt != nil {
-				ext = rt.Extension(urn)
-			}
 			sub := map[string]any{}
 			for sk, sv := range m {
-				def := ext.Attribute(sk)
-				name := sk
-				if def != nil {
-					name = def.Name
-				}
+				def, name := rt.named(urn, sk)
 				if pv, keep := pr.attr(rt, urn, name, def, sv); keep {
 					sub[sk] = pv
 				}
@@ -239,14 +231,7 @@ func (pr Projection) Apply(res map[string]any, rt *ResourceType) map[string]any 
 			}
 			continue
 		}
-		var def *Attribute
-		if rt != nil {
-			def, _ = rt.lookup(Path{Attr: k})
-		}
-		name := k
-		if def != nil {
-			name = def.Name
-		}
+		def, name := rt.named("", k)
 		if pv, keep := pr.attr(rt, "", name, def, v); keep {
 			out[k] = pv
 		}

@@ -141,7 +141,7 @@ func valueStrings(vs []any) []string {
 	var out []string
 	for _, v := range vs {
 		if m, ok := v.(map[string]any); ok {
-			if s, ok := getFold(m, "value"); ok {
+			if s, ok := getKey(m, "value"); ok {
 				if s, ok := s.(string); ok {
 					out = append(out, s)
 				}
@@ -294,7 +294,7 @@ func (a *applier) extension(s string) string {
 		return ""
 	}
 	if len(s) > 4 && strings.EqualFold(s[:4], "urn:") && !isCoreURN(s) && !strings.Contains(s[strings.LastIndexByte(s, ':'):], ".") {
-		if _, ok := getFold(a.doc, s); ok {
+		if _, ok := getKey(a.doc, s); ok {
 			return s
 		}
 	}
@@ -383,7 +383,7 @@ func (a *applier) applyPath(op string, p Path, v any, hasValue bool) error {
 	if c == nil { // remove in an absent extension
 		return nil
 	}
-	cur, _ := getFold(c, key)
+	cur, _ := getKey(c, key)
 	multi := def != nil && def.MultiValued || def == nil && isList(cur)
 	switch {
 	case p.Filter != nil:
@@ -701,7 +701,7 @@ func (a *applier) removeListed(c map[string]any, key string, def *Attribute, cur
 func identityKey(v any, def *Attribute) string {
 	kind := "w"
 	if m, ok := v.(map[string]any); ok {
-		if x, ok := getFold(m, "value"); ok {
+		if x, ok := getKey(m, "value"); ok {
 			kind, v, def = "v", x, def.Sub("value")
 		}
 	}
@@ -759,7 +759,7 @@ func fixPrimary(list, written []any, def *Attribute) []any {
 		if !ok {
 			return false
 		}
-		p, _ := getFold(m, "primary")
+		p, _ := getKey(m, "primary")
 		return p == true
 	}
 	var prim []any
@@ -980,14 +980,14 @@ func (a *applier) syncSchemas() {
 	var out []any
 	for _, s := range raw {
 		if str, ok := s.(string); ok && a.rt.Extension(str) != nil {
-			if m, ok := getFold(a.doc, str); !ok || !present(m) {
+			if m, ok := getKey(a.doc, str); !ok || !present(m) {
 				continue
 			}
 		}
 		out = append(out, s)
 	}
 	for _, e := range a.rt.Extensions {
-		if m, ok := getFold(a.doc, e.Schema.ID); ok && present(m) {
+		if m, ok := getKey(a.doc, e.Schema.ID); ok && present(m) {
 			if !slices.ContainsFunc(out, func(s any) bool { str, _ := s.(string); return strings.EqualFold(str, e.Schema.ID) }) {
 				out = append(out, e.Schema.ID)
 			}
@@ -1021,8 +1021,8 @@ func (a *applier) checkMutability(before map[string]any) error {
 				bm, _ := bv.(map[string]any)
 				am, _ := av.(map[string]any)
 				for _, sd := range d.SubAttributes {
-					sb, _ := getFold(bm, sd.Name)
-					sa, _ := getFold(am, sd.Name)
+					sb, _ := getKey(bm, sd.Name)
+					sa, _ := getKey(am, sd.Name)
 					if !present(sa) {
 						continue // removed with its parent, or never written
 					}
@@ -1065,11 +1065,11 @@ func mutable(d *Attribute, name string, before, after any) error {
 // attrValue returns a resource's value of an attribute (under urn for extensions).
 func attrValue(res map[string]any, urn, name string) any {
 	if urn != "" {
-		ext, _ := getFold(res, urn)
+		ext, _ := getKey(res, urn)
 		m, _ := ext.(map[string]any)
 		res = m
 	}
-	v, _ := getFold(res, name)
+	v, _ := getKey(res, name)
 	return v
 }
 
@@ -1090,14 +1090,7 @@ func diff(before, after map[string]any, rt *ResourceType) []Change {
 			if ext := extensionOf(rt, k, v); ext != "" {
 				m, _ := v.(map[string]any)
 				for sk := range m {
-					var def *Attribute
-					if rt != nil {
-						def = rt.Extension(ext).Attribute(sk)
-					}
-					name := sk
-					if def != nil {
-						name = def.Name
-					}
+					def, name := rt.named(ext, sk)
 					id := strings.ToLower(ext + ":" + name)
 					if !seen[id] {
 						seen[id] = true
@@ -1106,14 +1099,7 @@ func diff(before, after map[string]any, rt *ResourceType) []Change {
 				}
 				continue
 			}
-			var def *Attribute
-			if rt != nil {
-				def, _ = rt.lookup(Path{Attr: k})
-			}
-			name := k
-			if def != nil {
-				name = def.Name
-			}
+			def, name := rt.named("", k)
 			if id := strings.ToLower(name); !seen[id] {
 				seen[id] = true
 				attrs = append(attrs, attr{"", name, def})
@@ -1183,22 +1169,11 @@ func cloneJSON(v any) any {
 			out[k] = cloneJSON(x)
 		}
 		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
+	case []any, []map[string]any, []string:
+		l := asList(v)
+		out := make([]any, len(l))
+		for i, x := range l {
 			out[i] = cloneJSON(x)
-		}
-		return out
-	case []map[string]any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = cloneJSON(x)
-		}
-		return out
-	case []string:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = x
 		}
 		return out
 	}
@@ -1218,13 +1193,13 @@ func jsonEqual(x, y any) bool {
 			return false
 		}
 		for k, a := range xv {
-			b, _ := getFold(yv, k)
+			b, _ := getKey(yv, k)
 			if !jsonEqual(a, b) {
 				return false
 			}
 		}
 		for k, b := range yv {
-			if _, ok := getFold(xv, k); !ok && present(b) {
+			if _, ok := getKey(xv, k); !ok && present(b) {
 				return false
 			}
 		}

@@ -319,6 +319,22 @@ func (rt *ResourceType) lookup(p Path) (*Attribute, string) {
 	return rt.Schema.Attribute(p.Attr), ""
 }
 
+// named returns the definition of the attribute k of a resource — top-level for
+// urn "", else of the extension urn — and its name as defined: nil and k itself when
+// rt (which may be nil) does not define it.
+func (rt *ResourceType) named(urn, k string) (*Attribute, string) {
+	var def *Attribute
+	if urn == "" {
+		def, _ = rt.lookup(Path{Attr: k})
+	} else {
+		def = rt.Extension(urn).Attribute(k)
+	}
+	if def == nil {
+		return nil, k
+	}
+	return def, def.Name
+}
+
 // commonAttributes are the attributes of every resource (RFC 7643 §3.1). They are
 // never changed: ResourceType.Clone does not copy them.
 var commonAttributes = []*Attribute{
