@@ -280,22 +280,20 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 			return fmt.Errorf("dingtalk: %s: %w", path, err)
 		}
 	}
-	var tok connector.Secret
-	refreshed := false
-	retries := c.policy.Retries()
-	for attempt := 0; ; attempt++ {
-		if withToken && tok.IsZero() {
-			var err error
-			if tok, err = c.tokens.Get(ctx); err != nil {
-				return err
-			}
-		}
+	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, ThrottleDelay: c.throttleDelay(),
+		Fail: func(status int, msg string, kind error) *connector.PlatformError {
+			return c.fail(path, status, envelope{}, msg, kind)
+		}}
+	if withToken {
+		caller.Tokens = c.tokens
+	}
+	build := func(token string) (*http.Request, error) {
 		query := url.Values{}
 		for k, v := range q {
 			query[k] = v
 		}
 		if withToken {
-			query.Set("access_token", tok.Reveal())
+			query.Set("access_token", token)
 		}
 		u := c.base + path
 		if len(query) > 0 {
@@ -303,82 +301,41 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 		}
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
 		if err != nil {
-			return fmt.Errorf("dingtalk: %s: %w", path, apicall.StripURL(err))
+			return nil, fmt.Errorf("dingtalk: %s: %w", path, apicall.StripURL(err))
 		}
 		if payload != nil {
 			req.Header.Set("Content-Type", "application/json; charset=utf-8")
 		}
-		ans, err := apicall.Send(ctx, c.http, &c.pacer, &c.policy, req)
+		return req, nil
+	}
+	return caller.Do(ctx, build, func(ans apicall.Answer) apicall.Verdict {
 		var env envelope
-		retry := func(kind error, msg string, d time.Duration) error {
-			if attempt >= retries {
-				e := c.fail(path, ans.Status, env, msg, kind)
-				e.RetryAfter = ans.RetryAfter
-				if err != nil {
-					e.Err = apicall.StripURL(err)
-				}
-				return e
-			}
-			return c.policy.Wait(ctx, c.policy.Delay(attempt, max(ans.RetryAfter, d)))
-		}
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return ctx.Err()
-		case err != nil:
-			if werr := retry(connector.ErrPlatform, "no answer", 0); werr != nil {
-				return werr
-			}
-			continue
-		case ans.Status == http.StatusTooManyRequests:
-			if werr := retry(connector.ErrRateLimited, "too many requests", c.throttleDelay()); werr != nil {
-				return werr
-			}
-			continue
-		case ans.Status >= 500:
-			if werr := retry(connector.ErrPlatform, http.StatusText(ans.Status), 0); werr != nil {
-				return werr
-			}
-			continue
-		case ans.Status != http.StatusOK:
-			return c.fail(path, ans.Status, env, http.StatusText(ans.Status), connector.ErrPlatform)
-		}
 		if err := json.Unmarshal(ans.Body, &env); err != nil {
-			return c.fail(path, ans.Status, env, "the answer is not JSON: "+err.Error(), connector.ErrPlatform)
+			return apicall.Verdict{Err: c.fail(path, ans.Status, env, "the answer is not JSON: "+err.Error(), connector.ErrPlatform)}
 		}
-		code := env.code()
-		switch code {
+		fail := func(kind error) *connector.PlatformError { return c.fail(path, ans.Status, env, "", kind) }
+		switch env.code() {
 		case 0:
 			if err := json.Unmarshal(ans.Body, out); err != nil {
-				return c.fail(path, ans.Status, env, "unexpected answer: "+err.Error(), connector.ErrPlatform)
+				return apicall.Verdict{Err: c.fail(path, ans.Status, env, "unexpected answer: "+err.Error(), connector.ErrPlatform)}
 			}
-			return nil
+			return apicall.Verdict{}
 		case codeInvalidToken, codeExpiredToken, codeMissingToken:
-			if !withToken || refreshed {
-				return c.fail(path, ans.Status, env, "", connector.ErrPlatform)
-			}
-			refreshed = true
-			if tok, err = c.tokens.Refresh(ctx, tok); err != nil {
-				return err
-			}
-			attempt-- // a refreshed token is not a retry
+			return apicall.Verdict{Err: fail(connector.ErrPlatform), RefreshToken: true}
 		case codeBusy:
-			if werr := retry(connector.ErrPlatform, "", 0); werr != nil {
-				return werr
-			}
+			return apicall.Verdict{Err: fail(connector.ErrPlatform), Retry: true}
 		case codeLimitAppSecond, codeLimitAppMinute, codeLimitOrgMinute, codeLimitPlatform:
-			if werr := retry(connector.ErrRateLimited, "", c.throttleDelay()); werr != nil {
-				return werr
-			}
+			return apicall.Verdict{Err: fail(connector.ErrRateLimited), Retry: true, Delay: c.throttleDelay()}
 		case codeQuotaExhausted:
-			return c.fail(path, ans.Status, env, "", connector.ErrRateLimited)
+			return apicall.Verdict{Err: fail(connector.ErrRateLimited)}
 		case codeBadSecret, codeBadCorpID, codeBadAppKey, codeIPNotTrusted:
-			return c.fail(path, ans.Status, env, "", connector.ErrBadCredentials)
+			return apicall.Verdict{Err: fail(connector.ErrBadCredentials)}
 		case codeOutOfScope, codeUserOutOfScope, codeNoPermission:
-			return c.fail(path, ans.Status, env, "", connector.ErrPermission)
+			return apicall.Verdict{Err: fail(connector.ErrPermission)}
 		default:
-			return c.fail(path, ans.Status, env, "", connector.ErrPlatform)
+			return apicall.Verdict{Err: fail(connector.ErrPlatform)}
 		}
-	}
+	})
 }
 
 func (c *Client) throttleDelay() time.Duration { return cmp.Or(c.opts.ThrottleDelay, time.Second) }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -173,126 +172,62 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 // call sends one GET, retrying dropped connections, server errors, busy and
 // throttled answers with backoff, and (withToken) refreshing a refused token once.
 func (c *Client) call(ctx context.Context, path string, q url.Values, out any, withToken bool) error {
-	var tok connector.Secret
-	refreshed := false
-	retries := c.policy.Retries()
-	for attempt := 0; ; attempt++ {
-		if withToken && tok.IsZero() {
-			var err error
-			if tok, err = c.tokens.Get(ctx); err != nil {
-				return err
-			}
-		}
+	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, ThrottleDelay: c.throttleDelay(),
+		Fail: func(status int, msg string, kind error) *connector.PlatformError {
+			return c.fail(path, status, 0, msg, kind)
+		}}
+	if withToken {
+		caller.Tokens = c.tokens
+	}
+	build := func(token string) (*http.Request, error) {
 		u := c.base + path
 		query := url.Values{}
 		for k, v := range q {
 			query[k] = v
 		}
 		if withToken {
-			query.Set("access_token", tok.Reveal())
+			query.Set("access_token", token)
 		}
 		if len(query) > 0 {
 			u += "?" + query.Encode()
 		}
-		status, body, asked, err := c.send(ctx, u)
-		retry := func(kind error, code int, msg string, d time.Duration) error {
-			if attempt >= retries {
-				e := c.fail(path, status, code, msg, kind)
-				e.RetryAfter = asked
-				if err != nil {
-					e.Err = apicall.StripURL(err)
-				}
-				return e
-			}
-			return c.policy.Wait(ctx, c.policy.Delay(attempt, max(asked, d)))
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, fmt.Errorf("wecom: %s: %w", path, apicall.StripURL(err))
 		}
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return ctx.Err()
-		case err != nil:
-			if werr := retry(connector.ErrPlatform, 0, "no answer", 0); werr != nil {
-				return werr
-			}
-			continue
-		case status == http.StatusTooManyRequests:
-			if werr := retry(connector.ErrRateLimited, 0, "too many requests", c.throttleDelay()); werr != nil {
-				return werr
-			}
-			continue
-		case status >= 500:
-			if werr := retry(connector.ErrPlatform, 0, http.StatusText(status), 0); werr != nil {
-				return werr
-			}
-			continue
-		case status != http.StatusOK:
-			return c.fail(path, status, 0, http.StatusText(status), connector.ErrPlatform)
-		}
+		return req, nil
+	}
+	return caller.Do(ctx, build, func(ans apicall.Answer) apicall.Verdict {
 		var env envelope
-		if err := json.Unmarshal(body, &env); err != nil {
-			return c.fail(path, status, 0, "the answer is not JSON: "+err.Error(), connector.ErrPlatform)
+		if err := json.Unmarshal(ans.Body, &env); err != nil {
+			return apicall.Verdict{Err: c.fail(path, ans.Status, 0, "the answer is not JSON: "+err.Error(), connector.ErrPlatform)}
+		}
+		fail := func(kind error) *connector.PlatformError {
+			return c.fail(path, ans.Status, env.ErrCode, env.ErrMsg, kind)
 		}
 		switch env.ErrCode {
 		case 0:
-			if err := json.Unmarshal(body, out); err != nil {
-				return c.fail(path, status, 0, "unexpected answer: "+err.Error(), connector.ErrPlatform)
+			if err := json.Unmarshal(ans.Body, out); err != nil {
+				return apicall.Verdict{Err: c.fail(path, ans.Status, 0, "unexpected answer: "+err.Error(), connector.ErrPlatform)}
 			}
-			return nil
+			return apicall.Verdict{}
 		case codeInvalidToken, codeExpiredToken, codeMissingToken:
-			if !withToken || refreshed {
-				return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrPlatform)
-			}
-			refreshed = true
-			var err error
-			if tok, err = c.tokens.Refresh(ctx, tok); err != nil {
-				return err
-			}
-			attempt-- // a refreshed token is not a retry
+			return apicall.Verdict{Err: fail(connector.ErrPlatform), RefreshToken: true}
 		case codeBusy:
-			if werr := retry(connector.ErrPlatform, env.ErrCode, env.ErrMsg, 0); werr != nil {
-				return werr
-			}
+			return apicall.Verdict{Err: fail(connector.ErrPlatform), Retry: true}
 		case codeRateLimited, codeConcurrency:
-			if werr := retry(connector.ErrRateLimited, env.ErrCode, env.ErrMsg, c.throttleDelay()); werr != nil {
-				return werr
-			}
+			return apicall.Verdict{Err: fail(connector.ErrRateLimited), Retry: true, Delay: c.throttleDelay()}
 		case codeBadSecret, codeBadCorpID, codeIPNotTrusted, codeNewIPForSync:
-			return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrBadCredentials)
+			return apicall.Verdict{Err: fail(connector.ErrBadCredentials)}
 		case codeNoPrivilege:
-			return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrPermission)
+			return apicall.Verdict{Err: fail(connector.ErrPermission)}
 		default:
-			return c.fail(path, status, env.ErrCode, env.ErrMsg, connector.ErrPlatform)
+			return apicall.Verdict{Err: fail(connector.ErrPlatform)}
 		}
-	}
+	})
 }
 
 func (c *Client) throttleDelay() time.Duration { return cmp.Or(c.opts.ThrottleDelay, time.Second) }
-
-// send makes one request after the pacer allows it and reads the answer (at most
-// 64 MiB).
-func (c *Client) send(ctx context.Context, u string) (status int, body []byte, asked time.Duration, err error) {
-	if err := c.pacer.Wait(ctx, &c.policy); err != nil {
-		return 0, nil, 0, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	defer resp.Body.Close()
-	if s := resp.Header.Get("Retry-After"); s != "" {
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 {
-			asked = time.Duration(f * float64(time.Second))
-		}
-	}
-	body, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return 0, nil, asked, err
-	}
-	return resp.StatusCode, body, asked, nil
-}
 
 func (c *Client) fail(path string, status, code int, msg string, kind error) *connector.PlatformError {
 	e := &connector.PlatformError{Platform: orgkit.WeCom, Op: path, HTTPStatus: status, Message: msg, Kind: kind}

@@ -308,3 +308,99 @@ func SetText(m *member.Member, f member.Field, s string) bool {
 	}
 	return true
 }
+
+// Verdict is what a client makes of an answer with HTTP status 200.
+type Verdict struct {
+	// Err is the call's failure; nil means the call succeeded.
+	Err error
+	// Retry: the platform was busy or throttled the call; it is retried after a
+	// backoff (at least Delay, or what Retry-After asks), and Err is returned once
+	// the retries are spent.
+	Retry bool
+	Delay time.Duration
+	// RefreshToken: the platform refused the access token; a new one is fetched and
+	// the call sent again, once (a refresh is not a retry). Err is returned when the
+	// call has no token or the new one is refused too.
+	RefreshToken bool
+}
+
+// Caller sends a client's calls: paced, retried, with its access token.
+type Caller struct {
+	HTTP   *http.Client
+	Pacer  *Pacer
+	Policy *Policy
+	// Tokens hands out the access token; nil sends calls without one.
+	Tokens *Tokens
+	// ThrottleDelay is the least wait after HTTP 429.
+	ThrottleDelay time.Duration
+	// Fail builds the error of an answer that did not come (status 0) or did not
+	// come with HTTP 200: msg says what happened, kind is the connector error kind.
+	Fail func(status int, msg string, kind error) *connector.PlatformError
+}
+
+// Do sends a call until it succeeds or fails for good: build makes each attempt's
+// request with the access token (empty without Tokens); a dropped connection,
+// HTTP 429 and server errors are retried with backoff, another status other than
+// 200 fails, and judge decides on an answer with status 200. A failure that retries
+// have run out on carries the delay the last answer asked for (RetryAfter).
+func (c *Caller) Do(ctx context.Context, build func(token string) (*http.Request, error), judge func(Answer) Verdict) error {
+	var tok connector.Secret
+	refreshed := false
+	retries := c.Policy.Retries()
+	for attempt := 0; ; attempt++ {
+		if c.Tokens != nil && tok.IsZero() {
+			var err error
+			if tok, err = c.Tokens.Get(ctx); err != nil {
+				return err
+			}
+		}
+		req, err := build(tok.Reveal())
+		if err != nil {
+			return err
+		}
+		ans, err := Send(ctx, c.HTTP, c.Pacer, c.Policy, req)
+		var v Verdict
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			e := c.Fail(ans.Status, "no answer", connector.ErrPlatform)
+			e.Err = StripURL(err)
+			v = Verdict{Err: e, Retry: true}
+		case ans.Status == http.StatusTooManyRequests:
+			v = Verdict{Err: c.Fail(ans.Status, "too many requests", connector.ErrRateLimited), Retry: true, Delay: c.ThrottleDelay}
+		case ans.Status >= 500:
+			v = Verdict{Err: c.Fail(ans.Status, http.StatusText(ans.Status), connector.ErrPlatform), Retry: true}
+		case ans.Status != http.StatusOK:
+			return c.Fail(ans.Status, http.StatusText(ans.Status), connector.ErrPlatform)
+		default:
+			v = judge(ans)
+		}
+		switch {
+		case v.Err == nil:
+			return nil
+		case v.RefreshToken:
+			if c.Tokens == nil || refreshed {
+				return v.Err
+			}
+			refreshed = true
+			if tok, err = c.Tokens.Refresh(ctx, tok); err != nil {
+				return err
+			}
+			attempt-- // a refreshed token is not a retry
+		case v.Retry:
+			if attempt >= retries {
+				var pe *connector.PlatformError
+				if errors.As(v.Err, &pe) {
+					pe.RetryAfter = ans.RetryAfter
+				}
+				return v.Err
+			}
+			if err := c.Policy.Wait(ctx, c.Policy.Delay(attempt, max(ans.RetryAfter, v.Delay))); err != nil {
+				return err
+			}
+		default:
+			return v.Err
+		}
+	}
+}
