@@ -20,7 +20,10 @@ import (
 func TestCallerDo(t *testing.T) {
 	var hits, fetched atomic.Int32
 	answers := []func(w http.ResponseWriter){
-		func(w http.ResponseWriter) { w.Header().Set("Retry-After", "2"); w.WriteHeader(http.StatusTooManyRequests) },
+		func(w http.ResponseWriter) {
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(http.StatusTooManyRequests)
+		},
 		func(w http.ResponseWriter) { _, _ = w.Write([]byte("busy")) },
 		func(w http.ResponseWriter) { _, _ = w.Write([]byte("stale")) },
 		func(w http.ResponseWriter) { _, _ = w.Write([]byte("ok")) },
