@@ -31,27 +31,12 @@ var departmentFields = []member.Field{member.PrimaryDepartmentField, member.Seco
 // reporting manager (with managers) and those ext maps onto, which must be fields a
 // text can set and the lists do not give.
 func declaredFields(ext map[string]member.Field, managers bool) (connector.Fields, error) {
-	f := connector.Fields{Member: append(slices.Clone(listedFields), departmentFields...),
-		Node: []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField}}
+	owned := append(slices.Clone(listedFields), departmentFields...)
 	if managers {
-		f.Member = append(f.Member, member.ReportingManagerField)
+		owned = append(owned, member.ReportingManagerField)
 	}
-	var bad []string
-	for name, fd := range ext {
-		if !apicall.TextField(fd) || slices.Contains(listedFields, fd) {
-			bad = append(bad, strconv.Quote(name)+" → "+fd.String())
-			continue
-		}
-		if !slices.Contains(f.Member, fd) {
-			f.Member = append(f.Member, fd)
-		}
-	}
-	if len(bad) > 0 {
-		slices.Sort(bad)
-		return connector.Fields{}, fmt.Errorf("dingtalk: Extension cannot map %s (only text fields and dates the member lists do not give): %w",
-			strings.Join(bad, ", "), orgkit.ErrInvalid)
-	}
-	return f, f.Validate()
+	return apicall.OwnedFields("dingtalk", "Extension", owned, listedFields,
+		[]orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField}, ext)
 }
 
 // apiDept is a department as department/listsub and department/get give it.

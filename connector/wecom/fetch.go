@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
@@ -33,24 +32,8 @@ var withholdable = []member.Field{member.MobileField, member.EmailField, member.
 // declaredFields are the fields a client owns: the base ones and those ExtAttrs maps
 // onto, which must be fields a text can set.
 func declaredFields(ext map[string]member.Field) (connector.Fields, error) {
-	f := connector.Fields{Member: slices.Clone(baseFields),
-		Node: []orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField}}
-	var bad []string
-	for name, fd := range ext {
-		if !apicall.TextField(fd) || slices.Contains(baseFields, fd) {
-			bad = append(bad, strconv.Quote(name)+" → "+fd.String())
-			continue
-		}
-		if !slices.Contains(f.Member, fd) {
-			f.Member = append(f.Member, fd)
-		}
-	}
-	if len(bad) > 0 {
-		slices.Sort(bad)
-		return connector.Fields{}, fmt.Errorf("wecom: ExtAttrs cannot map %s (only text fields and dates the member lists do not give): %w",
-			strings.Join(bad, ", "), orgkit.ErrInvalid)
-	}
-	return f, f.Validate()
+	return apicall.OwnedFields("wecom", "ExtAttrs", baseFields, baseFields,
+		[]orgtree.Field{orgtree.NameField, orgtree.ParentField, orgtree.OrderField, orgtree.ManagerField, orgtree.AssistantsField}, ext)
 }
 
 // apiDepartment is a department as department/simplelist and department/get give it.

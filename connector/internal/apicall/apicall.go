@@ -12,13 +12,16 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
 )
 
 // Policy says how often a client calls and how it retries.
@@ -403,4 +406,29 @@ func (c *Caller) Do(ctx context.Context, build func(token string) (*http.Request
 			return v.Err
 		}
 	}
+}
+
+// OwnedFields returns the fields a client owns: owned (the member fields it always
+// maps, listed among them), the department fields node, and the fields ext maps
+// onto, which must be TextFields the member lists do not give (not in listed).
+// The error names the client (prefix) and its option (say "ExtAttrs"), and every
+// mapping it refuses.
+func OwnedFields(prefix, option string, owned, listed []member.Field, node []orgtree.Field, ext map[string]member.Field) (connector.Fields, error) {
+	f := connector.Fields{Member: slices.Clone(owned), Node: slices.Clone(node)}
+	var bad []string
+	for name, fd := range ext {
+		if !TextField(fd) || slices.Contains(listed, fd) {
+			bad = append(bad, strconv.Quote(name)+" → "+fd.String())
+			continue
+		}
+		if !slices.Contains(f.Member, fd) {
+			f.Member = append(f.Member, fd)
+		}
+	}
+	if len(bad) > 0 {
+		slices.Sort(bad)
+		return connector.Fields{}, fmt.Errorf("%s: %s cannot map %s (only text fields and dates the member lists do not give): %w",
+			prefix, option, strings.Join(bad, ", "), orgkit.ErrInvalid)
+	}
+	return f, f.Validate()
 }

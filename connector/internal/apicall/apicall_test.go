@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/member"
+	"github.com/orgkit/orgkit/orgtree"
 )
 
 func TestDelay(t *testing.T) {
@@ -92,4 +96,18 @@ func TestRetryAfter(t *testing.T) {
 		"-1": 0, "soon": 0, "Wed, 21 Oct 2015 07:28:00 GMT": 0, "1e9": 0} {
 		assert.Equal(t, want, RetryAfter(in), "%q", in)
 	}
+}
+
+func TestOwnedFields(t *testing.T) {
+	listed := []member.Field{member.FullNameField, member.EmployeeNumberField}
+	owned := append(slices.Clone(listed), member.PrimaryDepartmentField)
+	node := []orgtree.Field{orgtree.NameField}
+	f, err := OwnedFields("x", "Ext", owned, listed, node, map[string]member.Field{"a": member.BirthdayField, "b": member.BirthdayField})
+	require.NoError(t, err)
+	assert.Equal(t, append(slices.Clone(owned), member.BirthdayField), f.Member, "a mapped field once, after the owned ones")
+	assert.Equal(t, node, f.Node)
+	_, err = OwnedFields("x", "Ext", owned, listed, node, map[string]member.Field{"工号": member.EmployeeNumberField, "d": member.PrimaryDepartmentField})
+	require.ErrorIs(t, err, orgkit.ErrInvalid)
+	assert.Contains(t, err.Error(), `x: Ext cannot map "d" → `, "a field no text sets")
+	assert.Contains(t, err.Error(), `"工号" → `, "a field the lists give")
 }
