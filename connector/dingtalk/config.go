@@ -1,13 +1,11 @@
 package dingtalk
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
-	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
 )
 
 // Config holds a DingTalk self-built internal app's credentials: its AppKey and
@@ -30,38 +28,12 @@ type Config struct {
 // without spaces or control characters, and an AgentID of digits. The error matches
 // orgkit.ErrInvalid and names every field at fault.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(field, why string) {
-		errs = append(errs, fmt.Errorf("dingtalk: config %s %s: %w", field, why, orgkit.ErrInvalid))
-	}
-	word := func(field, v string) {
-		switch {
-		case v == "":
-			bad(field, "is empty")
-		case !token(v):
-			bad(field, "has spaces or control characters")
-		}
-	}
-	word("AppKey", c.AppKey)
-	word("AppSecret", c.AppSecret.Reveal())
-	word("CorpID", c.CorpID)
-	switch {
-	case c.AgentID == "":
-		bad("AgentID", "is empty")
-	case strings.Trim(c.AgentID, "0123456789") != "":
-		bad("AgentID", "is not a number")
-	}
-	return errors.Join(errs...)
-}
-
-// token reports whether s is printable ASCII without spaces.
-func token(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
+	check := apicall.ConfigCheck{Prefix: "dingtalk"}
+	check.Word("AppKey", c.AppKey)
+	check.Word("AppSecret", c.AppSecret.Reveal())
+	check.Word("CorpID", c.CorpID)
+	check.Digits("AgentID", c.AgentID)
+	return check.Err()
 }
 
 // String shows the IDs and hides the secret.

@@ -1,13 +1,11 @@
 package wecom
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
-	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
 )
 
 // Config holds a WeCom self-built app's credentials: the enterprise's corp ID, the
@@ -27,39 +25,11 @@ type Config struct {
 // secret, none with spaces or control characters. The error matches
 // orgkit.ErrInvalid and names every field at fault.
 func (c Config) Validate() error {
-	var errs []error
-	bad := func(field, why string) {
-		errs = append(errs, fmt.Errorf("wecom: config %s %s: %w", field, why, orgkit.ErrInvalid))
-	}
-	switch {
-	case c.CorpID == "":
-		bad("CorpID", "is empty")
-	case !token(c.CorpID):
-		bad("CorpID", "has spaces or control characters")
-	}
-	switch {
-	case c.AgentID == "":
-		bad("AgentID", "is empty")
-	case strings.Trim(c.AgentID, "0123456789") != "":
-		bad("AgentID", "is not a number")
-	}
-	switch {
-	case c.Secret.IsZero():
-		bad("Secret", "is empty")
-	case !token(c.Secret.Reveal()):
-		bad("Secret", "has spaces or control characters")
-	}
-	return errors.Join(errs...)
-}
-
-// token reports whether s is printable ASCII without spaces.
-func token(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
+	check := apicall.ConfigCheck{Prefix: "wecom"}
+	check.Word("CorpID", c.CorpID)
+	check.Digits("AgentID", c.AgentID)
+	check.Word("Secret", c.Secret.Reveal())
+	return check.Err()
 }
 
 // String shows the corp and agent IDs and hides the secret.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
+	"github.com/orgkit/orgkit/connector/internal/apicall"
 	"github.com/orgkit/orgkit/directory"
 	"github.com/orgkit/orgkit/member"
 )
@@ -63,7 +64,7 @@ func (c *Client) LoginURL(redirectURI, state string) (string, error) {
 
 func checkLoginParams(redirectURI, state string) error {
 	u, err := url.Parse(redirectURI)
-	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Fragment != "" || !token(redirectURI) {
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Fragment != "" || !apicall.Printable(redirectURI) {
 		return fmt.Errorf("wecom: login redirect URI %q is not an absolute http(s) URL: %w", redirectURI, orgkit.ErrInvalid)
 	}
 	if state == "" || len(state) > 128 || strings.IndexFunc(state, func(r rune) bool {
@@ -84,7 +85,7 @@ func checkLoginParams(redirectURI, state string) error {
 // with the client's other errors when WeCom cannot be reached.
 func (c *Client) Exchange(ctx context.Context, code string) (connector.LoginIdentity, error) {
 	id := connector.LoginIdentity{Platform: orgkit.WeCom, TenantID: c.cfg.CorpID}
-	if code == "" || len(code) > 512 || !token(code) {
+	if code == "" || len(code) > 512 || !apicall.Printable(code) {
 		return id, &connector.PlatformError{Platform: orgkit.WeCom, Op: loginPath, Kind: connector.ErrLoginCode,
 			Message: "the login code is empty, longer than 512 bytes, or holds spaces or control characters"}
 	}

@@ -432,3 +432,50 @@ func OwnedFields(prefix, option string, owned, listed []member.Field, node []org
 	}
 	return f, f.Validate()
 }
+
+// ConfigCheck collects what is wrong with a client's configuration, every field at
+// fault, each error matching orgkit.ErrInvalid.
+type ConfigCheck struct {
+	// Prefix names the client in the errors ("wecom").
+	Prefix string
+	errs   []error
+}
+
+// Bad records that field is wrong: why says how ("is empty").
+func (c *ConfigCheck) Bad(field, why string) {
+	c.errs = append(c.errs, fmt.Errorf("%s: config %s %s: %w", c.Prefix, field, why, orgkit.ErrInvalid))
+}
+
+// Word checks that v, the value of field, is given and printable ASCII without
+// spaces.
+func (c *ConfigCheck) Word(field, v string) {
+	switch {
+	case v == "":
+		c.Bad(field, "is empty")
+	case !Printable(v):
+		c.Bad(field, "has spaces or control characters")
+	}
+}
+
+// Digits checks that v, the value of field, is given and all digits.
+func (c *ConfigCheck) Digits(field, v string) {
+	switch {
+	case v == "":
+		c.Bad(field, "is empty")
+	case strings.Trim(v, "0123456789") != "":
+		c.Bad(field, "is not a number")
+	}
+}
+
+// Err returns what was recorded, joined, or nil.
+func (c *ConfigCheck) Err() error { return errors.Join(c.errs...) }
+
+// Printable reports whether s is printable ASCII without spaces.
+func Printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}

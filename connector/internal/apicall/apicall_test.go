@@ -111,3 +111,16 @@ func TestOwnedFields(t *testing.T) {
 	assert.Contains(t, err.Error(), `x: Ext cannot map "d" → `, "a field no text sets")
 	assert.Contains(t, err.Error(), `"工号" → `, "a field the lists give")
 }
+
+func TestConfigCheck(t *testing.T) {
+	c := ConfigCheck{Prefix: "x"}
+	c.Word("A", "ok")
+	c.Digits("B", "123")
+	require.NoError(t, c.Err())
+	c.Word("C", "")
+	c.Word("D", "a b")
+	c.Digits("E", "12a")
+	err := c.Err()
+	require.ErrorIs(t, err, orgkit.ErrInvalid)
+	assert.Equal(t, "x: config C is empty: orgkit: invalid\nx: config D has spaces or control characters: orgkit: invalid\nx: config E is not a number: orgkit: invalid", err.Error())
+}
