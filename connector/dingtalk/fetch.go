@@ -387,14 +387,7 @@ func mobile(stateCode, number string) string {
 }
 
 // extFields are the distinct fields Extension maps onto, in order.
-func (c *Client) extFields() []member.Field {
-	var out []member.Field
-	for _, f := range c.opts.Extension {
-		out = append(out, f)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+func (c *Client) extFields() []member.Field { return apicall.MappedFields(c.opts.Extension) }
 
 // settle decides, over the members of one fetch, which of the client's text fields
 // DingTalk gave: a field no member has (withheld for want of a permission, or unset

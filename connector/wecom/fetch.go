@@ -274,14 +274,7 @@ func (c *Client) member(u apiUser) connector.Member {
 }
 
 // extFields are the distinct fields ExtAttrs maps onto, in order.
-func (c *Client) extFields() []member.Field {
-	var out []member.Field
-	for _, f := range c.opts.ExtAttrs {
-		out = append(out, f)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+func (c *Client) extFields() []member.Field { return apicall.MappedFields(c.opts.ExtAttrs) }
 
 // visibleFields are the client's fields without those WeCom withheld from every
 // member of the fetch (which are then taken out of the members' Present).

@@ -479,3 +479,14 @@ func Printable(s string) bool {
 	}
 	return true
 }
+
+// MappedFields are the distinct fields a custom-attribute mapping maps onto, in
+// order.
+func MappedFields(ext map[string]member.Field) []member.Field {
+	var out []member.Field
+	for _, f := range ext {
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
