@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orgkit/orgkit/connector"
@@ -57,15 +56,11 @@ type DingTalkServer struct {
 	src  *Source
 	opts DingTalkOptions
 
-	mu       sync.Mutex
-	tokens   map[string]bool // issued tokens: true while valid
-	issued   int
-	requests map[string]int
+	fakeAPI
 	throttle int
 	tooMany  int    // HTTP 429 answers to give
 	after    string // their Retry-After
 	busy     int
-	drop     int
 	fail     map[string][]int // path → codes of its next calls (0: answer)
 	codes    map[string]string
 	userTok  map[string]string // login access token → unionid
@@ -79,8 +74,9 @@ func NewDingTalkServer(src *Source, opts DingTalkOptions) *DingTalkServer {
 	opts.AppKey = cmp.Or(opts.AppKey, "ding-test-app")
 	opts.AppSecret = cmp.Or(opts.AppSecret, "test-secret")
 	opts.CorpID = cmp.Or(opts.CorpID, "ding-test-corp")
-	d := &DingTalkServer{src: src, opts: opts, tokens: map[string]bool{}, requests: map[string]int{}, fail: map[string][]int{},
+	d := &DingTalkServer{src: src, opts: opts, fail: map[string][]int{},
 		codes: map[string]string{}, userTok: map[string]string{}}
+	d.initAPI()
 	d.srv = httptest.NewServer(http.HandlerFunc(d.serve))
 	return d
 }
@@ -97,33 +93,18 @@ func (d *DingTalkServer) Close() { d.srv.Close() }
 // Requests returns how many requests the path ("/topapi/v2/user/list") got, or all
 // requests for "".
 func (d *DingTalkServer) Requests(path string) int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if path != "" {
-		return d.requests[path]
-	}
-	n := 0
-	for _, c := range d.requests {
-		n += c
-	}
-	return n
+	return d.requestCount(path)
 }
 
 // TokensIssued returns how many app access tokens the server has issued.
 func (d *DingTalkServer) TokensIssued() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.issued
+	return d.tokensIssued()
 }
 
 // ExpireTokens makes every token issued so far expire: calls with one answer 88
 // with sub_code 40014, as DingTalk does.
 func (d *DingTalkServer) ExpireTokens() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for t := range d.tokens {
-		d.tokens[t] = false
-	}
+	d.expireTokens()
 }
 
 // Throttle makes the next n API calls answer 90018 (too many calls a second).
@@ -160,12 +141,6 @@ func (d *DingTalkServer) FailNth(path string, n, code int) {
 	d.fail[path] = q
 }
 
-func (d *DingTalkServer) set(p *int, n int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	*p = n
-}
-
 // LoginCode returns a fresh authorization code, as DingTalk's login page hands one
 // to the app's redirect address after the user with the unionid scans the QR code
 // and consents. Members' unionids are "union-" + their userid; any other unionid is
@@ -200,16 +175,7 @@ func (d *DingTalkServer) serve(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d.mu.Lock()
 	d.requests[path]++
-	if d.drop > 0 {
-		d.drop--
-		d.mu.Unlock()
-		if hj, ok := rw.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		rw.WriteHeader(http.StatusBadGateway)
+	if d.dropLocked(rw) {
 		return
 	}
 	if d.tooMany > 0 && path != "/gettoken" {
@@ -228,9 +194,7 @@ func (d *DingTalkServer) serve(rw http.ResponseWriter, r *http.Request) {
 			d.failure(rw, 40089, "不合法的appKey或appSecret", false)
 			return
 		}
-		d.issued++
-		tok := fmt.Sprintf("token-%d", d.issued)
-		d.tokens[tok] = true
+		tok := d.issueLocked("token-")
 		writeJSON(rw, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": 7200})
 		return
 	case strings.HasPrefix(path, "/v1.0/"):

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orgkit/orgkit/connector"
@@ -77,14 +76,10 @@ type GraphServer struct {
 	src  *Source
 	opts GraphOptions
 
-	mu        sync.Mutex
-	tokens    map[string]bool // issued access tokens: true while valid
-	issued    int
-	requests  map[string]int
+	fakeAPI
 	throttle  int
 	throttled int // status of throttled answers
 	retryAt   string
-	drop      int
 	fail      map[string]apiFault
 	guests    map[string]bool
 	groups    map[string][]string
@@ -110,8 +105,9 @@ func NewGraphServer(src *Source, opts GraphOptions) *GraphServer {
 	}
 	opts.ExpiredStatus = cmp.Or(opts.ExpiredStatus, http.StatusBadRequest)
 	opts.TokenLifetime = cmp.Or(opts.TokenLifetime, 3599*time.Second)
-	g := &GraphServer{src: src, opts: opts, tokens: map[string]bool{}, requests: map[string]int{}, fail: map[string]apiFault{},
+	g := &GraphServer{src: src, opts: opts, fail: map[string]apiFault{},
 		guests: map[string]bool{}, groups: map[string][]string{}}
+	g.initAPI()
 	g.srv = httptest.NewServer(http.HandlerFunc(g.serve))
 	return g
 }
@@ -134,33 +130,18 @@ func (g *GraphServer) ClientID() string { return g.opts.ClientID }
 // Requests returns how many requests the path ("/v1.0/users") got, or all requests
 // for "".
 func (g *GraphServer) Requests(path string) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if path != "" {
-		return g.requests[path]
-	}
-	n := 0
-	for _, c := range g.requests {
-		n += c
-	}
-	return n
+	return g.requestCount(path)
 }
 
 // TokensIssued returns how many app-only access tokens the server has issued.
 func (g *GraphServer) TokensIssued() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.issued
+	return g.tokensIssued()
 }
 
 // ExpireTokens makes every access token issued so far expire: calls with one
 // answer 401 InvalidAuthenticationToken.
 func (g *GraphServer) ExpireTokens() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for t := range g.tokens {
-		g.tokens[t] = false
-	}
+	g.expireTokens()
 }
 
 // Throttle makes the next n Graph calls answer status (429 or 503) with the
@@ -173,11 +154,7 @@ func (g *GraphServer) Throttle(n, status int, retryAfter string) {
 
 // DropConnections makes the next n calls (token requests included) close the
 // connection without an answer.
-func (g *GraphServer) DropConnections(n int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.drop = n
-}
+func (g *GraphServer) DropConnections(n int) { g.set(&g.drop, n) }
 
 // FailNext makes the next Graph call of the path ("/v1.0/users") answer the HTTP
 // status with the error code (403 Authorization_RequestDenied, say).
@@ -233,16 +210,7 @@ func (g *GraphServer) serve(rw http.ResponseWriter, r *http.Request) {
 	reqID := fmt.Sprintf("00000000-0000-4000-8000-%012d", g.seq)
 	path := r.URL.Path
 	g.requests[path]++
-	if g.drop > 0 {
-		g.drop--
-		g.mu.Unlock()
-		if hj, ok := rw.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		rw.WriteHeader(http.StatusBadGateway)
+	if g.dropLocked(rw) {
 		return
 	}
 	rw.Header().Set("request-id", reqID)
@@ -383,9 +351,7 @@ func (g *GraphServer) token(rw http.ResponseWriter, r *http.Request, reqID strin
 		tokenFail(rw, http.StatusUnauthorized, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", reqID)
 		return
 	}
-	g.issued++
-	tok := fmt.Sprintf("graph-token-%d", g.issued)
-	g.tokens[tok] = true
+	tok := g.issueLocked("graph-token-")
 	writeJSON(rw, map[string]any{"token_type": "Bearer", "expires_in": int(g.opts.TokenLifetime / time.Second), "ext_expires_in": 3599, "access_token": tok})
 }
 

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/member"
@@ -60,13 +59,9 @@ type WeComServer struct {
 	src  *Source
 	opts WeComOptions
 
-	mu       sync.Mutex
-	tokens   map[string]bool // issued tokens: true while valid
-	issued   int
-	requests map[string]int
+	fakeAPI
 	throttle int
 	busy     int
-	drop     int
 	fail     map[string]int
 	index    *wecomIndex
 	version  uint64
@@ -79,7 +74,8 @@ func NewWeComServer(src *Source, opts WeComOptions) *WeComServer {
 	if opts.ExtAttrs == nil {
 		opts.ExtAttrs = DefaultWeComExtAttrs()
 	}
-	w := &WeComServer{src: src, opts: opts, tokens: map[string]bool{}, requests: map[string]int{}, fail: map[string]int{}}
+	w := &WeComServer{src: src, opts: opts, fail: map[string]int{}}
+	w.initAPI()
 	w.srv = httptest.NewServer(http.HandlerFunc(w.serve))
 	return w
 }
@@ -96,32 +92,17 @@ func (w *WeComServer) Close() { w.srv.Close() }
 // Requests returns how many requests the path ("/cgi-bin/user/list") got, or all
 // requests for "".
 func (w *WeComServer) Requests(path string) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if path != "" {
-		return w.requests[path]
-	}
-	n := 0
-	for _, c := range w.requests {
-		n += c
-	}
-	return n
+	return w.requestCount(path)
 }
 
 // TokensIssued returns how many access tokens the server has issued.
 func (w *WeComServer) TokensIssued() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.issued
+	return w.tokensIssued()
 }
 
 // ExpireTokens makes every token issued so far expire: calls with one answer 42001.
 func (w *WeComServer) ExpireTokens() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for t := range w.tokens {
-		w.tokens[t] = false
-	}
+	w.expireTokens()
 }
 
 // Throttle makes the next n API calls answer 45009 (rate limit).
@@ -138,12 +119,6 @@ func (w *WeComServer) FailNext(path string, errcode int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.fail[path] = errcode
-}
-
-func (w *WeComServer) set(p *int, n int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	*p = n
 }
 
 func (w *WeComServer) serve(rw http.ResponseWriter, r *http.Request) {
@@ -163,9 +138,7 @@ func (w *WeComServer) serve(rw http.ResponseWriter, r *http.Request) {
 		case q.Get("corpsecret") != w.opts.Secret:
 			writeJSON(rw, map[string]any{"errcode": 40001, "errmsg": "invalid credential, hint: [1700000000_1_fake]"})
 		default:
-			w.issued++
-			tok := fmt.Sprintf("token-%d", w.issued)
-			w.tokens[tok] = true
+			tok := w.issueLocked("token-")
 			writeJSON(rw, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": 7200})
 		}
 		return
@@ -173,16 +146,7 @@ func (w *WeComServer) serve(rw http.ResponseWriter, r *http.Request) {
 	valid, known := w.tokens[q.Get("access_token")]
 	code := 0
 	switch {
-	case w.drop > 0:
-		w.drop--
-		w.mu.Unlock()
-		if hj, ok := rw.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		rw.WriteHeader(http.StatusBadGateway)
+	case w.dropLocked(rw): // unlocks
 		return
 	case q.Get("access_token") == "":
 		code = 41001
