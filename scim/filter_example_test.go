@@ -1,28 +1,27 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/orgkit/orgkit/scim"
 )
 
 // ExampleParseFilter parses the lookup Microsoft Entra ID makes before creating a user,
 // answers it from an index when the filter allows, and evaluates the whole filter.
 func ExampleParseFilter() {
-	f, err := scim.ParseFilter(`userName eq "Alice@Example.com" and emails[type eq "work"].value pr`)
+	f, err := ParseFilter(`userName eq "Alice@Example.com" and emails[type eq "work"].value pr`)
 	if err != nil {
 		panic(err)
 	}
-	if v, ok := scim.EqualityValue(f, "userName"); ok {
+	if v, ok := EqualityValue(f, "userName"); ok {
 		fmt.Println("look up userName", v, "in the index")
 	}
 	var alice map[string]any
 	_ = json.Unmarshal([]byte(`{"userName":"alice@example.com","emails":[{"type":"work","value":"alice@example.com"}]}`), &alice)
-	fmt.Println("matches:", scim.Match(f, alice, scim.NewUserResourceType())) // userName is not case-exact
+	fmt.Println("matches:", Match(f, alice, NewUserResourceType())) // userName is not case-exact
 	fmt.Println(f)
 
-	_, err = scim.ParseFilter(`userName eq bob`)
+	_, err = ParseFilter(`userName eq bob`)
 	fmt.Println(err)
 	// Output:
 	// look up userName Alice@Example.com in the index
@@ -34,7 +33,7 @@ func ExampleParseFilter() {
 // ExampleParsePath parses the PATCH path Microsoft Entra ID sends to change a user's
 // work email.
 func ExampleParsePath() {
-	p, err := scim.ParsePath(`emails[type eq "work"].value`)
+	p, err := ParsePath(`emails[type eq "work"].value`)
 	if err != nil {
 		panic(err)
 	}

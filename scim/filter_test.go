@@ -1,4 +1,4 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
@@ -8,56 +8,55 @@ import (
 	"testing"
 
 	"github.com/orgkit/orgkit"
-	"github.com/orgkit/orgkit/scim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func protoCmp(attr string, op scim.Op, v any) *scim.Compare {
-	return &scim.Compare{Path: scim.Path{Attr: attr}, Op: op, Value: v}
+func protoCmp(attr string, op Op, v any) *Compare {
+	return &Compare{Path: Path{Attr: attr}, Op: op, Value: v}
 }
 
 func TestParseFilterTree(t *testing.T) {
 	tests := []struct {
 		in   string
-		want scim.Filter
+		want Filter
 	}{
 		// Entra ID and Okta: the lookups they make before creating a user or group.
-		{`userName eq "a@b.com"`, protoCmp("userName", scim.Eq, "a@b.com")},
-		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, protoCmp("externalId", scim.Eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
-		{`displayName eq "Sales"`, protoCmp("displayName", scim.Eq, "Sales")},
+		{`userName eq "a@b.com"`, protoCmp("userName", Eq, "a@b.com")},
+		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, protoCmp("externalId", Eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
+		{`displayName eq "Sales"`, protoCmp("displayName", Eq, "Sales")},
 		// case-insensitive operators and keywords
-		{`UserName EQ "x" AND active Eq TRUE`, &scim.And{Left: protoCmp("UserName", scim.Eq, "x"), Right: protoCmp("active", scim.Eq, true)}},
-		{`title pr`, &scim.Compare{Path: scim.Path{Attr: "title"}, Op: scim.Pr}},
-		{`name.familyName co "O'Malley"`, &scim.Compare{Path: scim.Path{Attr: "name", Sub: "familyName"}, Op: scim.Co, Value: "O'Malley"}},
+		{`UserName EQ "x" AND active Eq TRUE`, &And{Left: protoCmp("UserName", Eq, "x"), Right: protoCmp("active", Eq, true)}},
+		{`title pr`, &Compare{Path: Path{Attr: "title"}, Op: Pr}},
+		{`name.familyName co "O'Malley"`, &Compare{Path: Path{Attr: "name", Sub: "familyName"}, Op: Co, Value: "O'Malley"}},
 		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"`,
-			&scim.Compare{Path: scim.Path{URN: scim.UserSchema, Attr: "userName"}, Op: scim.Sw, Value: "J"}},
+			&Compare{Path: Path{URN: UserSchema, Attr: "userName"}, Op: Sw, Value: "J"}},
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`,
-			&scim.Compare{Path: scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager", Sub: "value"}, Op: scim.Eq, Value: "26118915-6090-4610-87e4-49d8ca9f808d"}},
-		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, &scim.Compare{Path: scim.Path{Attr: "meta", Sub: "lastModified"}, Op: scim.Gt, Value: "2011-05-13T04:42:34Z"}},
-		{`count ge -1.5e3`, protoCmp("count", scim.Ge, json.Number("-1.5e3"))},
-		{`nickName eq null`, protoCmp("nickName", scim.Eq, nil)},
-		{`title eq "a \"quoted\" \u00e9\n"`, protoCmp("title", scim.Eq, "a \"quoted\" é\n")},
+			&Compare{Path: Path{URN: EnterpriseUserSchema, Attr: "manager", Sub: "value"}, Op: Eq, Value: "26118915-6090-4610-87e4-49d8ca9f808d"}},
+		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, &Compare{Path: Path{Attr: "meta", Sub: "lastModified"}, Op: Gt, Value: "2011-05-13T04:42:34Z"}},
+		{`count ge -1.5e3`, protoCmp("count", Ge, json.Number("-1.5e3"))},
+		{`nickName eq null`, protoCmp("nickName", Eq, nil)},
+		{`title eq "a \"quoted\" \u00e9\n"`, protoCmp("title", Eq, "a \"quoted\" é\n")},
 		// precedence: and binds tighter than or
-		{`a eq 1 or b eq 2 and c eq 3`, &scim.Or{Left: protoCmp("a", scim.Eq, json.Number("1")),
-			Right: &scim.And{Left: protoCmp("b", scim.Eq, json.Number("2")), Right: protoCmp("c", scim.Eq, json.Number("3"))}}},
-		{`(a eq 1 or b eq 2) and c eq 3`, &scim.And{Left: &scim.Or{Left: protoCmp("a", scim.Eq, json.Number("1")), Right: protoCmp("b", scim.Eq, json.Number("2"))},
-			Right: protoCmp("c", scim.Eq, json.Number("3"))}},
-		{`not (a eq 1) and b eq 2`, &scim.And{Left: &scim.Not{Filter: protoCmp("a", scim.Eq, json.Number("1"))}, Right: protoCmp("b", scim.Eq, json.Number("2"))}},
-		{`emails[type eq "work" and primary eq true]`, &scim.ValuePath{Path: scim.Path{Attr: "emails"},
-			Filter: &scim.And{Left: protoCmp("type", scim.Eq, "work"), Right: protoCmp("primary", scim.Eq, true)}}},
+		{`a eq 1 or b eq 2 and c eq 3`, &Or{Left: protoCmp("a", Eq, json.Number("1")),
+			Right: &And{Left: protoCmp("b", Eq, json.Number("2")), Right: protoCmp("c", Eq, json.Number("3"))}}},
+		{`(a eq 1 or b eq 2) and c eq 3`, &And{Left: &Or{Left: protoCmp("a", Eq, json.Number("1")), Right: protoCmp("b", Eq, json.Number("2"))},
+			Right: protoCmp("c", Eq, json.Number("3"))}},
+		{`not (a eq 1) and b eq 2`, &And{Left: &Not{Filter: protoCmp("a", Eq, json.Number("1"))}, Right: protoCmp("b", Eq, json.Number("2"))}},
+		{`emails[type eq "work" and primary eq true]`, &ValuePath{Path: Path{Attr: "emails"},
+			Filter: &And{Left: protoCmp("type", Eq, "work"), Right: protoCmp("primary", Eq, true)}}},
 		// Entra ID: emails[type eq "work"].value eq "x" (a sub-attribute after the brackets)
-		{`emails[type eq "work"].value eq "x@y.com"`, &scim.ValuePath{Path: scim.Path{Attr: "emails"},
-			Filter: &scim.And{Left: protoCmp("type", scim.Eq, "work"), Right: protoCmp("value", scim.Eq, "x@y.com")}}},
+		{`emails[type eq "work"].value eq "x@y.com"`, &ValuePath{Path: Path{Attr: "emails"},
+			Filter: &And{Left: protoCmp("type", Eq, "work"), Right: protoCmp("value", Eq, "x@y.com")}}},
 		// an attribute named like a keyword
-		{`not eq "x"`, protoCmp("not", scim.Eq, "x")},
+		{`not eq "x"`, protoCmp("not", Eq, "x")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			f, err := scim.ParseFilter(tt.in)
+			f, err := ParseFilter(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, f)
-			again, err := scim.ParseFilter(f.String())
+			again, err := ParseFilter(f.String())
 			require.NoError(t, err, "String() = %s", f.String())
 			assert.Equal(t, f, again, "String() = %s", f.String())
 		})
@@ -84,11 +83,11 @@ func TestParseFilterErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			_, err := scim.ParseFilter(tt.in)
-			var se *scim.Error
+			_, err := ParseFilter(tt.in)
+			var se *Error
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, http.StatusBadRequest, se.Status)
-			assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+			assert.Equal(t, ErrorInvalidFilter, se.ScimType)
 			assert.Contains(t, se.Detail, tt.detail)
 			assert.ErrorIs(t, err, orgkit.ErrInvalid)
 		})
@@ -99,61 +98,61 @@ func TestParseFilterErrors(t *testing.T) {
 // scimType invalidFilter; the bounds are configurable.
 func TestParseFilterBounds(t *testing.T) {
 	deep := strings.Repeat("(", 17) + `a eq 1` + strings.Repeat(")", 17)
-	_, err := scim.ParseFilter(deep)
-	var se *scim.Error
+	_, err := ParseFilter(deep)
+	var se *Error
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+	assert.Equal(t, ErrorInvalidFilter, se.ScimType)
 	assert.Contains(t, se.Detail, "nested deeper than the limit of 16")
 
-	_, err = scim.ParseOptions{MaxDepth: 20}.ParseFilter(deep)
+	_, err = ParseOptions{MaxDepth: 20}.ParseFilter(deep)
 	assert.NoError(t, err)
 
 	// not without parentheses nests too
-	_, err = scim.ParseFilter(strings.Repeat("not ", 17) + `a eq 1`)
+	_, err = ParseFilter(strings.Repeat("not ", 17) + `a eq 1`)
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, se.Detail, "nested deeper")
 
 	// a million parentheses cost one scan, not a million stack frames
-	_, err = scim.ParseOptions{MaxLength: 4 << 20}.ParseFilter(strings.Repeat("(", 1<<20))
+	_, err = ParseOptions{MaxLength: 4 << 20}.ParseFilter(strings.Repeat("(", 1<<20))
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, se.Detail, "nested deeper")
 
-	long := `userName eq "` + strings.Repeat("x", scim.DefaultMaxFilterLength) + `"`
-	_, err = scim.ParseFilter(long)
+	long := `userName eq "` + strings.Repeat("x", DefaultMaxFilterLength) + `"`
+	_, err = ParseFilter(long)
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+	assert.Equal(t, ErrorInvalidFilter, se.ScimType)
 	assert.Contains(t, se.Detail, "longer than the limit")
 	assert.Less(t, len(se.Detail), 400, "the detail quotes a bounded prefix of the input")
 
 	// brackets inside string literals do not count
-	_, err = scim.ParseFilter(`title eq "` + strings.Repeat("(", 100) + `"`)
+	_, err = ParseFilter(`title eq "` + strings.Repeat("(", 100) + `"`)
 	assert.NoError(t, err)
 
 	// long and-chains are fine: they do not nest
 	chain := strings.Repeat(`a eq 1 and `, 300) + `a eq 1`
-	_, err = scim.ParseOptions{MaxLength: 1 << 20}.ParseFilter(chain)
+	_, err = ParseOptions{MaxLength: 1 << 20}.ParseFilter(chain)
 	assert.NoError(t, err)
 }
 
 func TestEqualityValue(t *testing.T) {
-	f, err := scim.ParseFilter(`externalId eq "e1" and active eq true`)
+	f, err := ParseFilter(`externalId eq "e1" and active eq true`)
 	require.NoError(t, err)
-	v, ok := scim.EqualityValue(f, "externalId")
+	v, ok := EqualityValue(f, "externalId")
 	assert.True(t, ok)
 	assert.Equal(t, "e1", v)
-	_, ok = scim.EqualityValue(f, "userName")
+	_, ok = EqualityValue(f, "userName")
 	assert.False(t, ok)
 
-	f, err = scim.ParseFilter(`urn:ietf:params:scim:schemas:core:2.0:User:USERNAME eq "Bob"`)
+	f, err = ParseFilter(`urn:ietf:params:scim:schemas:core:2.0:User:USERNAME eq "Bob"`)
 	require.NoError(t, err)
-	v, ok = scim.EqualityValue(f, "userName")
+	v, ok = EqualityValue(f, "userName")
 	assert.True(t, ok)
 	assert.Equal(t, "Bob", v)
 
 	for _, s := range []string{`userName eq "a" or userName eq "b"`, `userName co "a"`, `not (userName eq "a")`, `name.userName eq "a"`} {
-		f, err := scim.ParseFilter(s)
+		f, err := ParseFilter(s)
 		require.NoError(t, err)
-		_, ok := scim.EqualityValue(f, "userName")
+		_, ok := EqualityValue(f, "userName")
 		assert.False(t, ok, s)
 	}
 }
@@ -189,7 +188,7 @@ const protoAliceJSON = `{
 
 func TestMatch(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	tests := []struct {
 		filter string
 		want   bool
@@ -231,9 +230,9 @@ func TestMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
-			f, err := scim.ParseFilter(tt.filter)
+			f, err := ParseFilter(tt.filter)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, scim.Match(f, alice, users))
+			assert.Equal(t, tt.want, Match(f, alice, users))
 		})
 	}
 }
@@ -241,59 +240,59 @@ func TestMatch(t *testing.T) {
 // Without a resource type every string comparison is case-insensitive.
 func TestMatchWithoutSchema(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	f, err := scim.ParseFilter(`externalId eq "alice-ext" and emails[type eq "WORK"]`)
+	f, err := ParseFilter(`externalId eq "alice-ext" and emails[type eq "WORK"]`)
 	require.NoError(t, err)
-	assert.True(t, scim.Match(f, alice, nil))
+	assert.True(t, Match(f, alice, nil))
 }
 
 func TestErrorBody(t *testing.T) {
-	e := scim.Errorf(http.StatusConflict, scim.ErrorUniqueness, "userName %q is already in use", "bob")
+	e := Errorf(http.StatusConflict, ErrorUniqueness, "userName %q is already in use", "bob")
 	b, err := json.Marshal(e)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"userName \"bob\" is already in use"}`, string(b))
 
-	var back scim.Error
+	var back Error
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, *e, back)
 	require.NoError(t, json.Unmarshal([]byte(`{"status":404,"detail":"x"}`), &back))
-	assert.Equal(t, scim.Error{Status: 404, Detail: "x"}, back)
+	assert.Equal(t, Error{Status: 404, Detail: "x"}, back)
 
-	b, err = json.Marshal(&scim.Error{Status: 404, Detail: "Resource 1 not found"})
+	b, err = json.Marshal(&Error{Status: 404, Detail: "Resource 1 not found"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"Resource 1 not found"}`, string(b))
 
 	assert.ErrorIs(t, e, orgkit.ErrInvalid)
 	assert.NotErrorIs(t, e, orgkit.ErrConflict, "a uniqueness clash is not a version conflict")
-	assert.ErrorIs(t, &scim.Error{Status: 400, ScimType: scim.ErrorMutability}, orgkit.ErrReadOnly)
-	assert.ErrorIs(t, &scim.Error{Status: 404}, orgkit.ErrNotFound)
-	assert.ErrorIs(t, &scim.Error{Status: 412}, orgkit.ErrPrecondition)
-	assert.True(t, errors.Is(&scim.Error{Status: 400, ScimType: scim.ErrorInvalidFilter}, orgkit.ErrInvalid))
+	assert.ErrorIs(t, &Error{Status: 400, ScimType: ErrorMutability}, orgkit.ErrReadOnly)
+	assert.ErrorIs(t, &Error{Status: 404}, orgkit.ErrNotFound)
+	assert.ErrorIs(t, &Error{Status: 412}, orgkit.ErrPrecondition)
+	assert.True(t, errors.Is(&Error{Status: 400, ScimType: ErrorInvalidFilter}, orgkit.ErrInvalid))
 }
 
 // RFC 7644 §3.4.2.2: ordering a boolean or binary attribute, or filtering the values of
 // an attribute that is not complex, is invalidFilter; so is filtering on the password.
 func TestCheckFilter(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	for _, ok := range []string{
 		`userName eq "a@b.com"`, `emails[type eq "work"].value eq "x"`, `active eq true`,
 		`meta.lastModified gt "2011-05-13T04:42:34Z"`, `shoeSize gt 3`, `emails[primary eq true]`,
 		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "m"`,
 	} {
-		f, err := scim.ParseFilter(ok)
+		f, err := ParseFilter(ok)
 		require.NoError(t, err)
-		assert.NoError(t, scim.CheckFilter(f, users), ok)
-		assert.NoError(t, scim.CheckFilter(f, nil), ok)
+		assert.NoError(t, CheckFilter(f, users), ok)
+		assert.NoError(t, CheckFilter(f, nil), ok)
 	}
 	for _, bad := range []string{
 		`active gt false`, `emails[primary ge true]`, `x509Certificates.value lt "x"`,
 		`userName[value eq "x"]`, `password eq "hunter2"`, `not (active le true)`,
 	} {
-		f, err := scim.ParseFilter(bad)
+		f, err := ParseFilter(bad)
 		require.NoError(t, err)
-		err = scim.CheckFilter(f, users)
-		var se *scim.Error
+		err = CheckFilter(f, users)
+		var se *Error
 		require.ErrorAs(t, err, &se, bad)
-		assert.Equal(t, scim.ErrorInvalidFilter, se.ScimType)
+		assert.Equal(t, ErrorInvalidFilter, se.ScimType)
 		assert.NotContains(t, se.Detail, "hunter2")
 	}
 }

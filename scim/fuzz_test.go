@@ -1,4 +1,4 @@
-package scim_test
+package scim
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orgkit/orgkit/scim"
 )
 
 // FuzzParseFilter: any input either parses, renders back to a filter that parses to the
@@ -32,18 +31,18 @@ func FuzzParseFilter(f *testing.F) {
 	if err := json.Unmarshal([]byte(protoAliceJSON), &alice); err != nil {
 		f.Fatal(err)
 	}
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	f.Fuzz(func(t *testing.T, s string) {
-		flt, err := scim.ParseFilter(s)
+		flt, err := ParseFilter(s)
 		if err != nil {
-			var se *scim.Error
-			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.ErrorInvalidFilter {
+			var se *Error
+			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != ErrorInvalidFilter {
 				t.Fatalf("ParseFilter(%q): error %v is not a 400 invalidFilter *Error", s, err)
 			}
 			return
 		}
 		out := flt.String()
-		again, err := scim.ParseFilter(out)
+		again, err := ParseFilter(out)
 		if err != nil {
 			if strings.Contains(err.Error(), "limit") {
 				return // rendering may add parentheses past the bounds
@@ -53,8 +52,8 @@ func FuzzParseFilter(f *testing.F) {
 		if again.String() != out {
 			t.Fatalf("round trip of %q: %q then %q", s, out, again.String())
 		}
-		scim.Match(flt, alice, users)
-		scim.Match(flt, alice, nil)
+		Match(flt, alice, users)
+		Match(flt, alice, nil)
 	})
 }
 
@@ -75,16 +74,16 @@ func FuzzParsePath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := scim.ParsePath(s)
+		p, err := ParsePath(s)
 		if err != nil {
-			var se *scim.Error
-			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.ErrorInvalidPath {
+			var se *Error
+			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != ErrorInvalidPath {
 				t.Fatalf("ParsePath(%q): error %v is not a 400 invalidPath *Error", s, err)
 			}
 			return
 		}
 		out := p.String()
-		again, err := scim.ParsePath(out)
+		again, err := ParsePath(out)
 		if err != nil {
 			if strings.Contains(err.Error(), "limit") {
 				return
@@ -114,11 +113,11 @@ func FuzzApplyPatch(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	users, groups := scim.NewUserResourceType(), scim.NewGroupResourceType()
+	users, groups := NewUserResourceType(), NewGroupResourceType()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, err := scim.DecodePatch(body)
+		req, err := DecodePatch(body)
 		if err != nil {
-			var se *scim.Error
+			var se *Error
 			if !errors.As(err, &se) || se.Status != 400 {
 				t.Fatalf("DecodePatch: %v is not a 400 *Error", err)
 			}
@@ -126,7 +125,7 @@ func FuzzApplyPatch(f *testing.F) {
 		}
 		for _, c := range []struct {
 			res map[string]any
-			rt  *scim.ResourceType
+			rt  *ResourceType
 		}{{protoFuzzAlice(t), users}, {protoFuzzGroup(), groups}, {protoFuzzAlice(t), nil}} {
 			before, _ := json.Marshal(c.res)
 			out, err := req.Apply(c.res, c.rt)
@@ -135,7 +134,7 @@ func FuzzApplyPatch(f *testing.F) {
 				t.Fatalf("Apply modified its input")
 			}
 			if err != nil {
-				var se *scim.Error
+				var se *Error
 				if !errors.As(err, &se) || se.Status != 400 {
 					t.Fatalf("Apply: %v is not a 400 *Error", err)
 				}
@@ -154,7 +153,7 @@ func FuzzApplyPatch(f *testing.F) {
 // protoCheckShape fails when an attribute's value does not have the shape its
 // definition says: a list for multi-valued attributes, an object for single complex
 // ones, a bool for booleans.
-func protoCheckShape(t *testing.T, res map[string]any, rt *scim.ResourceType) {
+func protoCheckShape(t *testing.T, res map[string]any, rt *ResourceType) {
 	t.Helper()
 	for k, v := range res {
 		if strings.EqualFold(k, "schemas") {
@@ -174,7 +173,7 @@ func protoCheckShape(t *testing.T, res map[string]any, rt *scim.ResourceType) {
 	}
 }
 
-func protoCheckValue(t *testing.T, name string, def *scim.Attribute, v any) {
+func protoCheckValue(t *testing.T, name string, def *Attribute, v any) {
 	t.Helper()
 	if def == nil {
 		return
@@ -189,7 +188,7 @@ func protoCheckValue(t *testing.T, name string, def *scim.Attribute, v any) {
 	}
 	for _, e := range vals {
 		switch def.Type {
-		case scim.Complex:
+		case Complex:
 			m, ok := e.(map[string]any)
 			if !ok {
 				t.Fatalf("complex %s holds %T", name, e)
@@ -197,7 +196,7 @@ func protoCheckValue(t *testing.T, name string, def *scim.Attribute, v any) {
 			for sk, sv := range m {
 				protoCheckValue(t, name+"."+sk, def.Sub(sk), sv)
 			}
-		case scim.Boolean:
+		case Boolean:
 			if _, ok := e.(bool); !ok {
 				t.Fatalf("boolean %s holds %T", name, e)
 			}
@@ -216,7 +215,7 @@ func protoFuzzAlice(t testing.TB) map[string]any {
 }
 
 func protoFuzzGroup() map[string]any {
-	return map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales",
+	return map[string]any{"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "Sales",
 		"members": []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2", "display": "Two"}}}
 }
 
@@ -231,7 +230,7 @@ func FuzzReplace(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	users, groups := scim.NewUserResourceType(), scim.NewGroupResourceType()
+	users, groups := NewUserResourceType(), NewGroupResourceType()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		d := json.NewDecoder(bytes.NewReader(body))
 		d.UseNumber()
@@ -242,10 +241,10 @@ func FuzzReplace(f *testing.F) {
 		inBefore, _ := json.Marshal(in)
 		for _, c := range []struct {
 			cur map[string]any
-			rt  *scim.ResourceType
+			rt  *ResourceType
 		}{{nil, users}, {protoFuzzAlice(t), users}, {protoFuzzGroup(), groups}, {protoFuzzAlice(t), nil}} {
 			curBefore, _ := json.Marshal(c.cur)
-			out, err := scim.Replace(c.cur, in, c.rt)
+			out, err := Replace(c.cur, in, c.rt)
 			if after, _ := json.Marshal(in); string(after) != string(inBefore) {
 				t.Fatalf("Replace modified the request")
 			}
@@ -253,7 +252,7 @@ func FuzzReplace(f *testing.F) {
 				t.Fatalf("Replace modified the current resource")
 			}
 			if err != nil {
-				var se *scim.Error
+				var se *Error
 				if !errors.As(err, &se) || se.Status != 400 {
 					t.Fatalf("Replace: %v is not a 400 *Error", err)
 				}

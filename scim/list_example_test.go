@@ -1,32 +1,31 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/orgkit/orgkit/scim"
 )
 
 // ExampleProjection reads groups the way Microsoft Entra ID does, with
 // excludedAttributes=members, and answers with one page of a ListResponse.
 func ExampleProjection() {
-	groups := scim.NewGroupResourceType()
-	proj, err := scim.ParseProjection("", "members")
+	groups := NewGroupResourceType()
+	proj, err := ParseProjection("", "members")
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println("compute members:", proj.Returns(groups, "members"))
 
 	all := []map[string]any{
-		{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales", "members": []any{map[string]any{"value": "u1"}}},
-		{"schemas": []any{scim.GroupSchema}, "id": "g-2", "displayName": "R&D"},
+		{"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "Sales", "members": []any{map[string]any{"value": "u1"}}},
+		{"schemas": []any{GroupSchema}, "id": "g-2", "displayName": "R&D"},
 	}
-	page, err := scim.ParsePage("2", "10", 100)
+	page, err := ParsePage("2", "10", 100)
 	if err != nil {
 		panic(err)
 	}
 	lo, hi := page.Bounds(len(all))
-	resp := scim.ListResponse{TotalResults: len(all), StartIndex: page.StartIndex}
+	resp := ListResponse{TotalResults: len(all), StartIndex: page.StartIndex}
 	for _, g := range all[lo:hi] {
 		resp.Resources = append(resp.Resources, proj.Apply(g, groups))
 	}

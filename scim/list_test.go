@@ -1,4 +1,4 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/orgkit/orgkit/scim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,11 +13,11 @@ import (
 // Microsoft Entra ID's connection test queries a userName that does not exist and
 // expects 200 with an empty list: Resources is [] (never null), totalResults 0.
 func TestListResponseEmpty(t *testing.T) {
-	b, err := json.Marshal(scim.ListResponse{})
+	b, err := json.Marshal(ListResponse{})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`, string(b))
 
-	b, err = json.Marshal(scim.ListResponse{TotalResults: 7, StartIndex: 3, Resources: []map[string]any{{"id": "a"}, {"id": "b"}}})
+	b, err = json.Marshal(ListResponse{TotalResults: 7, StartIndex: 3, Resources: []map[string]any{{"id": "a"}, {"id": "b"}}})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":7,"startIndex":3,"itemsPerPage":2,"Resources":[{"id":"a"},{"id":"b"}]}`, string(b))
 }
@@ -27,47 +26,47 @@ func TestParsePage(t *testing.T) {
 	tests := []struct {
 		start, count string
 		max          int
-		want         scim.Page
+		want         Page
 	}{
-		{"", "", 200, scim.Page{StartIndex: 1, Count: 200}},
-		{"", "", 0, scim.Page{StartIndex: 1, Count: 100}},
-		{"0", "10", 200, scim.Page{StartIndex: 1, Count: 10}}, // startIndex < 1 is 1
-		{"-5", "-1", 200, scim.Page{StartIndex: 1, Count: 0}},
-		{"21", "1000", 200, scim.Page{StartIndex: 21, Count: 200}},
-		{" 2 ", "0", 200, scim.Page{StartIndex: 2, Count: 0}},
-		{"1", "5000", 0, scim.Page{StartIndex: 1, Count: 5000}},
+		{"", "", 200, Page{StartIndex: 1, Count: 200}},
+		{"", "", 0, Page{StartIndex: 1, Count: 100}},
+		{"0", "10", 200, Page{StartIndex: 1, Count: 10}}, // startIndex < 1 is 1
+		{"-5", "-1", 200, Page{StartIndex: 1, Count: 0}},
+		{"21", "1000", 200, Page{StartIndex: 21, Count: 200}},
+		{" 2 ", "0", 200, Page{StartIndex: 2, Count: 0}},
+		{"1", "5000", 0, Page{StartIndex: 1, Count: 5000}},
 	}
 	for _, tt := range tests {
-		p, err := scim.ParsePage(tt.start, tt.count, tt.max)
+		p, err := ParsePage(tt.start, tt.count, tt.max)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, p, "startIndex=%q count=%q", tt.start, tt.count)
 	}
 	for _, bad := range [][2]string{{"x", ""}, {"", "1.5"}, {"99999999999999999999", ""}} {
-		_, err := scim.ParsePage(bad[0], bad[1], 100)
-		protoErr(t, err, scim.ErrorInvalidValue)
+		_, err := ParsePage(bad[0], bad[1], 100)
+		protoErr(t, err, ErrorInvalidValue)
 	}
 }
 
 func TestPageBounds(t *testing.T) {
 	for _, tt := range []struct {
-		page          scim.Page
+		page          Page
 		total, lo, hi int
 	}{
-		{scim.Page{StartIndex: 1, Count: 10}, 25, 0, 10},
-		{scim.Page{StartIndex: 21, Count: 10}, 25, 20, 25},
-		{scim.Page{StartIndex: 26, Count: 10}, 25, 25, 25},
-		{scim.Page{StartIndex: 100, Count: 10}, 25, 25, 25},
-		{scim.Page{StartIndex: 0, Count: 0}, 25, 0, 0},
-		{scim.Page{StartIndex: 1, Count: 10}, 0, 0, 0},
+		{Page{StartIndex: 1, Count: 10}, 25, 0, 10},
+		{Page{StartIndex: 21, Count: 10}, 25, 20, 25},
+		{Page{StartIndex: 26, Count: 10}, 25, 25, 25},
+		{Page{StartIndex: 100, Count: 10}, 25, 25, 25},
+		{Page{StartIndex: 0, Count: 0}, 25, 0, 0},
+		{Page{StartIndex: 1, Count: 10}, 0, 0, 0},
 	} {
 		lo, hi := tt.page.Bounds(tt.total)
 		assert.Equal(t, [2]int{tt.lo, tt.hi}, [2]int{lo, hi}, "%+v of %d", tt.page, tt.total)
 	}
 }
 
-func protoProject(t *testing.T, attrs, excluded string, res map[string]any, rt *scim.ResourceType) map[string]any {
+func protoProject(t *testing.T, attrs, excluded string, res map[string]any, rt *ResourceType) map[string]any {
 	t.Helper()
-	p, err := scim.ParseProjection(attrs, excluded)
+	p, err := ParseProjection(attrs, excluded)
 	require.NoError(t, err)
 	return p.Apply(res, rt)
 }
@@ -81,7 +80,7 @@ func protoKeys(m map[string]any) []string {
 }
 
 func TestProjection(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	alice["password"] = "secret"
 
@@ -123,8 +122,8 @@ func TestProjection(t *testing.T) {
 // Microsoft Entra ID reads groups with excludedAttributes=members; Returns lets a server
 // skip computing the members at all.
 func TestProjectionEntraExcludesMembers(t *testing.T) {
-	groups := scim.NewGroupResourceType()
-	p, err := scim.ParseProjection("", "members")
+	groups := NewGroupResourceType()
+	p, err := ParseProjection("", "members")
 	require.NoError(t, err)
 	assert.False(t, p.Returns(groups, "members"))
 	assert.True(t, p.Returns(groups, "displayName"))
@@ -132,22 +131,22 @@ func TestProjectionEntraExcludesMembers(t *testing.T) {
 	g := protoGroup(t, "u1", "u2")
 	assert.ElementsMatch(t, []string{"schemas", "id", "displayName"}, protoKeys(p.Apply(g, groups)))
 
-	p, err = scim.ParseProjection("displayName", "")
+	p, err = ParseProjection("displayName", "")
 	require.NoError(t, err)
 	assert.False(t, p.Returns(groups, "members"))
-	p, err = scim.ParseProjection("members.value", "")
+	p, err = ParseProjection("members.value", "")
 	require.NoError(t, err)
 	assert.True(t, p.Returns(groups, "members"))
-	assert.True(t, scim.Projection{}.Returns(groups, "members"))
-	assert.False(t, scim.Projection{}.Returns(scim.NewUserResourceType(), "password"))
+	assert.True(t, Projection{}.Returns(groups, "members"))
+	assert.False(t, Projection{}.Returns(NewUserResourceType(), "password"))
 }
 
 // returned "request" attributes appear only when asked for.
 func TestProjectionReturnedRequest(t *testing.T) {
-	rt := &scim.ResourceType{Name: "Thing", Schema: &scim.Schema{ID: "urn:example:thing", Attributes: []*scim.Attribute{
-		{Name: "big", Returned: scim.Request},
+	rt := &ResourceType{Name: "Thing", Schema: &Schema{ID: "urn:example:thing", Attributes: []*Attribute{
+		{Name: "big", Returned: Request},
 		{Name: "small"},
-		{Name: "box", Type: scim.Complex, SubAttributes: []*scim.Attribute{{Name: "lid", Returned: scim.Request}, {Name: "side"}}},
+		{Name: "box", Type: Complex, SubAttributes: []*Attribute{{Name: "lid", Returned: Request}, {Name: "side"}}},
 	}}}
 	res := map[string]any{"id": "t", "big": "B", "small": "S", "box": map[string]any{"lid": "L", "side": "D"}}
 	assert.Equal(t, map[string]any{"id": "t", "small": "S", "box": map[string]any{"side": "D"}}, protoProject(t, "", "", res, rt))
@@ -157,25 +156,25 @@ func TestProjectionReturnedRequest(t *testing.T) {
 
 func TestParseProjectionErrors(t *testing.T) {
 	for _, bad := range [][2]string{{"emails[type eq \"work\"]", ""}, {"", "a.b.c"}, {"1x", ""}} {
-		_, err := scim.ParseProjection(bad[0], bad[1])
-		protoErr(t, err, scim.ErrorInvalidPath)
+		_, err := ParseProjection(bad[0], bad[1])
+		protoErr(t, err, ErrorInvalidPath)
 	}
 	req := httptest.NewRequest(http.MethodGet, "/Groups/g?excludedAttributes=members", nil)
-	p, err := scim.ProjectionFromQuery(req)
+	p, err := ProjectionFromQuery(req)
 	require.NoError(t, err)
-	assert.Equal(t, scim.Projection{Excluded: []scim.Path{{Attr: "members"}}}, p)
+	assert.Equal(t, Projection{Excluded: []Path{{Attr: "members"}}}, p)
 }
 
 func TestDiscoveryDocuments(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	d := users.Document("https://example.com/scim/v2/")
 	assert.Equal(t, "/Users", d["endpoint"])
-	assert.Equal(t, scim.UserSchema, d["schema"])
-	assert.Equal(t, []any{map[string]any{"schema": scim.EnterpriseUserSchema, "required": false}}, d["schemaExtensions"])
+	assert.Equal(t, UserSchema, d["schema"])
+	assert.Equal(t, []any{map[string]any{"schema": EnterpriseUserSchema, "required": false}}, d["schemaExtensions"])
 	assert.Equal(t, "https://example.com/scim/v2/ResourceTypes/User", d["meta"].(map[string]any)["location"])
 
 	sd := users.Schema.Document("https://example.com/scim/v2")
-	assert.Equal(t, "https://example.com/scim/v2/Schemas/"+scim.UserSchema, sd["meta"].(map[string]any)["location"])
+	assert.Equal(t, "https://example.com/scim/v2/Schemas/"+UserSchema, sd["meta"].(map[string]any)["location"])
 	byName := map[string]map[string]any{}
 	for _, a := range sd["attributes"].([]any) {
 		byName[a.(map[string]any)["name"].(string)] = a.(map[string]any)
@@ -191,21 +190,21 @@ func TestDiscoveryDocuments(t *testing.T) {
 
 	// a host's readOnly override shows in the published schema
 	c := users.Clone()
-	c.Attribute("displayName").Mutability = scim.ReadOnly
+	c.Attribute("displayName").Mutability = ReadOnly
 	for _, a := range c.Schema.Document("")["attributes"].([]any) {
 		if a.(map[string]any)["name"] == "displayName" {
 			assert.Equal(t, "readOnly", a.(map[string]any)["mutability"])
 		}
 	}
 
-	schemas := scim.SchemasOf(users, scim.NewGroupResourceType(), users)
+	schemas := SchemasOf(users, NewGroupResourceType(), users)
 	var ids []string
 	for _, s := range schemas {
 		ids = append(ids, s.ID)
 	}
-	assert.Equal(t, []string{scim.UserSchema, scim.EnterpriseUserSchema, scim.GroupSchema}, ids)
+	assert.Equal(t, []string{UserSchema, EnterpriseUserSchema, GroupSchema}, ids)
 
-	spc := scim.ServiceProviderConfig{MaxResults: 200, ETag: true}.Document("https://example.com/scim")
+	spc := ServiceProviderConfig{MaxResults: 200, ETag: true}.Document("https://example.com/scim")
 	assert.Equal(t, map[string]any{"supported": true, "maxResults": 200}, spc["filter"])
 	assert.Equal(t, map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0}, spc["bulk"])
 	assert.Equal(t, map[string]any{"supported": true}, spc["etag"])

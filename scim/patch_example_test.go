@@ -1,10 +1,9 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/orgkit/orgkit/scim"
 )
 
 // ExamplePatchRequest_Apply applies a PATCH as Microsoft Entra ID sends it to a group:
@@ -12,10 +11,10 @@ import (
 // the member IDs added and removed, for intent commands.
 func ExamplePatchRequest_Apply() {
 	group := map[string]any{
-		"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales",
+		"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "Sales",
 		"members": []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2"}},
 	}
-	req, err := scim.DecodePatch([]byte(`{
+	req, err := DecodePatch([]byte(`{
 	  "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
 	  "Operations": [
 	    {"op": "Add", "path": "members", "value": [{"$ref": null, "value": "u3"}]},
@@ -24,7 +23,7 @@ func ExamplePatchRequest_Apply() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := req.Apply(group, scim.NewGroupResourceType())
+	res, err := req.Apply(group, NewGroupResourceType())
 	if err != nil {
 		panic(err)
 	}
@@ -34,8 +33,8 @@ func ExamplePatchRequest_Apply() {
 	fmt.Println(string(b))
 
 	// a change to a read-only attribute is refused, and nothing is changed
-	req, _ = scim.DecodePatch([]byte(`{"Operations":[{"op":"replace","value":{"id":"other"}}]}`))
-	_, err = req.Apply(group, scim.NewGroupResourceType())
+	req, _ = DecodePatch([]byte(`{"Operations":[{"op":"replace","value":{"id":"other"}}]}`))
+	_, err = req.Apply(group, NewGroupResourceType())
 	fmt.Println(err)
 	// Output:
 	// added: [u3] removed: [u1]

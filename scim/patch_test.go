@@ -1,11 +1,10 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
 	"net/http"
 	"testing"
 
-	"github.com/orgkit/orgkit/scim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -21,9 +20,9 @@ import (
 
 const protoEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
-func protoPatch(t *testing.T, res map[string]any, rt *scim.ResourceType, body string) (*scim.PatchResult, error) {
+func protoPatch(t *testing.T, res map[string]any, rt *ResourceType, body string) (*PatchResult, error) {
 	t.Helper()
-	req, err := scim.DecodePatch([]byte(body))
+	req, err := DecodePatch([]byte(body))
 	require.NoError(t, err)
 	before := protoJSON(t, res)
 	out, err := req.Apply(res, rt)
@@ -31,7 +30,7 @@ func protoPatch(t *testing.T, res map[string]any, rt *scim.ResourceType, body st
 	return out, err
 }
 
-func protoMustPatch(t *testing.T, res map[string]any, rt *scim.ResourceType, body string) *scim.PatchResult {
+func protoMustPatch(t *testing.T, res map[string]any, rt *ResourceType, body string) *PatchResult {
 	t.Helper()
 	out, err := protoPatch(t, res, rt, body)
 	require.NoError(t, err)
@@ -45,9 +44,9 @@ func protoJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-func protoErr(t *testing.T, err error, typ scim.ErrorType) *scim.Error {
+func protoErr(t *testing.T, err error, typ ErrorType) *Error {
 	t.Helper()
-	var se *scim.Error
+	var se *Error
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, http.StatusBadRequest, se.Status)
 	assert.Equal(t, typ, se.ScimType, se.Detail)
@@ -60,7 +59,7 @@ func protoOps(list string) string {
 
 func protoGroup(t *testing.T, members ...string) map[string]any {
 	t.Helper()
-	g := map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "Sales"}
+	g := map[string]any{"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "Sales"}
 	var ms []any
 	for _, m := range members {
 		ms = append(ms, map[string]any{"value": m, "display": "name of " + m})
@@ -72,23 +71,23 @@ func protoGroup(t *testing.T, members ...string) map[string]any {
 }
 
 func TestDecodePatch(t *testing.T) {
-	req, err := scim.DecodePatch([]byte(protoOps(`[{"op":"Replace","path":"active","value":"False"},{"op":"REMOVE","path":"title"},{"op":"add","value":{"nickName":null}}]`)))
+	req, err := DecodePatch([]byte(protoOps(`[{"op":"Replace","path":"active","value":"False"},{"op":"REMOVE","path":"title"},{"op":"add","value":{"nickName":null}}]`)))
 	require.NoError(t, err)
-	assert.Equal(t, []scim.PatchOperation{
+	assert.Equal(t, []PatchOperation{
 		{Op: "replace", Path: "active", Value: "False", HasValue: true},
 		{Op: "remove", Path: "title"},
 		{Op: "add", Value: map[string]any{"nickName": nil}, HasValue: true},
 	}, req.Operations)
 
-	for body, typ := range map[string]scim.ErrorType{
-		`{`:                 scim.ErrorInvalidSyntax,
-		`{"Operations":[]}`: scim.ErrorInvalidSyntax,
-		`{"schemas":["urn:x"],"Operations":[{"op":"add","value":{}}]}`: scim.ErrorInvalidSyntax,
-		protoOps(`[{"op":"move","path":"a"}]`):                         scim.ErrorInvalidSyntax,
-		protoOps(`[{"op":"add","path":"title"}]`):                      scim.ErrorInvalidValue,
-		protoOps(`[{"op":"add","value":1}] trailing`):                  scim.ErrorInvalidSyntax,
+	for body, typ := range map[string]ErrorType{
+		`{`:                 ErrorInvalidSyntax,
+		`{"Operations":[]}`: ErrorInvalidSyntax,
+		`{"schemas":["urn:x"],"Operations":[{"op":"add","value":{}}]}`: ErrorInvalidSyntax,
+		protoOps(`[{"op":"move","path":"a"}]`):                         ErrorInvalidSyntax,
+		protoOps(`[{"op":"add","path":"title"}]`):                      ErrorInvalidValue,
+		protoOps(`[{"op":"add","value":1}] trailing`):                  ErrorInvalidSyntax,
 	} {
-		_, err := scim.DecodePatch([]byte(body))
+		_, err := DecodePatch([]byte(body))
 		protoErr(t, err, typ)
 	}
 }
@@ -96,25 +95,25 @@ func TestDecodePatch(t *testing.T) {
 // [entra-known-issues] without the flag: capitalized op names and a string boolean.
 func TestPatchEntraDisableUserStringBoolean(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"Replace","path":"active","value":"False"}]`))
+	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"Replace","path":"active","value":"False"}]`))
 	assert.Equal(t, false, out.Resource["active"])
 	c, ok := out.Changed("active")
 	require.True(t, ok)
 	assert.Equal(t, true, c.Before)
 	assert.Equal(t, false, c.After)
 
-	out = protoMustPatch(t, out.Resource, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"True"}]`))
+	out = protoMustPatch(t, out.Resource, NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"True"}]`))
 	assert.Equal(t, true, out.Resource["active"])
 
-	_, err := protoPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"maybe"}]`))
-	protoErr(t, err, scim.ErrorInvalidValue)
+	_, err := protoPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"maybe"}]`))
+	protoErr(t, err, ErrorInvalidValue)
 }
 
 // [entra-known-issues] with the aadOptscim062020 flag: one replace without a path whose
 // value keys are attribute paths, a filtered path and an extension attribute path.
 func TestPatchEntraValueObjectWithPathKeys(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","value":{
+	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","value":{
 		"displayName":"Pvlo",
 		"emails[type eq \"work\"].value":"TestBcwqnm@test.microsoft.com",
 		"name.givenName":"Gtfd",
@@ -140,7 +139,7 @@ func TestPatchEntraValueObjectWithPathKeys(t *testing.T) {
 // [entra-known-issues] without the flag: the same update as one Replace per path.
 func TestPatchEntraReplacePerPath(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[
+	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[
 		{"op":"Replace","path":"displayName","value":"Pvlo"},
 		{"op":"Replace","path":"emails[type eq \"work\"].value","value":"TestBcwqnm@test.microsoft.com"},
 		{"op":"Replace","path":"name.givenName","value":"Gtfd"},
@@ -160,7 +159,7 @@ func TestPatchEntraAddSingleValue(t *testing.T) {
 		protoOps(`[{"op":"add","value":{"nickName":"Babs"}}]`),
 		protoOps(`[{"op":"Add","path":"nickName","value":"Babs"}]`),
 	} {
-		out := protoMustPatch(t, alice, scim.NewUserResourceType(), body)
+		out := protoMustPatch(t, alice, NewUserResourceType(), body)
 		assert.Equal(t, "Babs", out.Resource["nickName"])
 	}
 }
@@ -169,7 +168,7 @@ func TestPatchEntraAddSingleValue(t *testing.T) {
 // plain string and clears it with an empty value (or a Remove); it is stored and
 // returned as an object.
 func TestPatchEntraManagerPlainString(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	alice[protoEnterprise].(map[string]any)["manager"] = map[string]any{"value": "m-1", "displayName": "Old Boss"}
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"26118915-6090-4610-87e4-49d8ca9f808d"}]`))
@@ -201,23 +200,23 @@ func TestPatchEntraManagerPlainString(t *testing.T) {
 // An extension URN key whose value is an object of the extension's attributes, and a
 // URN-prefixed key; the extension object and "schemas" are created as needed.
 func TestPatchExtensionObject(t *testing.T) {
-	users := scim.NewUserResourceType()
-	bob := map[string]any{"schemas": []any{scim.UserSchema}, "id": "u-2", "userName": "bob"}
+	users := NewUserResourceType()
+	bob := map[string]any{"schemas": []any{UserSchema}, "id": "u-2", "userName": "bob"}
 	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"add","value":{
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"42"}}}]`))
 	assert.Equal(t, map[string]any{"department": "R&D", "employeeNumber": "42"}, out.Resource[protoEnterprise])
-	assert.Equal(t, []any{scim.UserSchema, protoEnterprise}, out.Resource["schemas"])
+	assert.Equal(t, []any{UserSchema, protoEnterprise}, out.Resource["schemas"])
 
 	out = protoMustPatch(t, out.Resource, users, protoOps(`[{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"},
 		{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber"}]`))
 	assert.NotContains(t, out.Resource, protoEnterprise, "an emptied extension object is dropped")
-	assert.Equal(t, []any{scim.UserSchema}, out.Resource["schemas"])
+	assert.Equal(t, []any{UserSchema}, out.Resource["schemas"])
 }
 
 // The brief's Entra case: Add on phoneNumbers[type eq "mobile"].value when the user has
 // no mobile creates {"type":"mobile","value":…}; a second Add updates it in place.
 func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	bob := map[string]any{"id": "u-2", "userName": "bob"}
 	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+86 139 0000 0001"}]`))
 	assert.Equal(t, []any{map[string]any{"type": "mobile", "value": "+86 139 0000 0001"}}, out.Resource["phoneNumbers"])
@@ -231,17 +230,17 @@ func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
 
 	// a filter that does not say what to create
 	_, err := protoPatch(t, bob, users, protoOps(`[{"op":"add","path":"phoneNumbers[type sw \"mob\"].value","value":"1"}]`))
-	protoErr(t, err, scim.ErrorNoTarget)
+	protoErr(t, err, ErrorNoTarget)
 	// replace with a value filter that matches nothing: noTarget (RFC 7644 §3.5.2.3)
 	_, err = protoPatch(t, bob, users, protoOps(`[{"op":"replace","path":"phoneNumbers[type eq \"mobile\"].value","value":"1"}]`))
-	protoErr(t, err, scim.ErrorNoTarget)
+	protoErr(t, err, ErrorNoTarget)
 }
 
 // [entra-scim-tutorial] Update Group [Add Members] with "$ref": null, and
 // [entra-known-issues] Remove on path "members" with a value list, which removes only
 // the listed members. The change lists the member IDs, never a whole-value replacement.
 func TestPatchEntraGroupMembers(t *testing.T) {
-	groups := scim.NewGroupResourceType()
+	groups := NewGroupResourceType()
 	g := protoGroup(t, "u1", "u2", "u3")
 	out := protoMustPatch(t, g, groups, protoOps(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"},{"$ref":null,"value":"u2"}]}]`))
 	c, ok := out.Changed("members")
@@ -275,7 +274,7 @@ func TestPatchEntraGroupMembers(t *testing.T) {
 // membership change: the id equal to the group's own is no change; a different id is
 // refused (id is readOnly).
 func TestPatchOktaGroupNameSync(t *testing.T) {
-	groups := scim.NewGroupResourceType()
+	groups := NewGroupResourceType()
 	g := protoGroup(t, "u1")
 	out := protoMustPatch(t, g, groups, protoOps(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales EMEA"}}]`))
 	assert.Equal(t, "Sales EMEA", out.Resource["displayName"])
@@ -286,7 +285,7 @@ func TestPatchOktaGroupNameSync(t *testing.T) {
 	assert.Empty(t, out.Changes, "a name sync that changes nothing reports nothing")
 
 	_, err := protoPatch(t, g, groups, protoOps(`[{"op":"replace","value":{"id":"other","displayName":"Sales"}}]`))
-	se := protoErr(t, err, scim.ErrorMutability)
+	se := protoErr(t, err, ErrorMutability)
 	assert.Contains(t, se.Detail, "id is readOnly")
 }
 
@@ -294,7 +293,7 @@ func TestPatchOktaGroupNameSync(t *testing.T) {
 // with members[value eq "…"], in one request; and Okta's deactivation, replace without a
 // path {"active": false}.
 func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
-	groups := scim.NewGroupResourceType()
+	groups := NewGroupResourceType()
 	g := protoGroup(t, "u1", "u2")
 	out := protoMustPatch(t, g, groups, protoOps(`[
 		{"op":"remove","path":"members[value eq \"u1\"]"},
@@ -305,14 +304,14 @@ func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
 	assert.Equal(t, []string{"u1"}, c.RemovedValues())
 
 	alice := protoDecode(t, protoAliceJSON)
-	out = protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","value":{"active":false}}]`))
+	out = protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","value":{"active":false}}]`))
 	assert.Equal(t, false, out.Resource["active"])
 }
 
 // A whole-value replace of members still reports what was added and removed, so a
 // server applies intent commands and never loses a concurrent membership change.
 func TestPatchReplaceMembersReportsDelta(t *testing.T) {
-	groups := scim.NewGroupResourceType()
+	groups := NewGroupResourceType()
 	out := protoMustPatch(t, protoGroup(t, "u1", "u2"), groups, protoOps(`[{"op":"replace","path":"members","value":[{"value":"u2"},{"value":"u3"}]}]`))
 	c, ok := out.Changed("members")
 	require.True(t, ok)
@@ -335,7 +334,7 @@ func TestPatchReplaceMembersReportsDelta(t *testing.T) {
 
 func TestPatchNullUnsets(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","value":{"displayName":null,"name.givenName":null}},{"op":"add","path":"title","value":null}]`))
 	assert.NotContains(t, out.Resource, "displayName")
 	assert.Equal(t, map[string]any{"familyName": "Liddell"}, out.Resource["name"])
@@ -347,7 +346,7 @@ func TestPatchNullUnsets(t *testing.T) {
 
 func TestPatchComplexMergeAndCaseInsensitiveNames(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"NAME","value":{"GIVENNAME":"Alicia"}},{"op":"replace","path":"DisplayName","value":"A"}]`))
+	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","path":"NAME","value":{"GIVENNAME":"Alicia"}},{"op":"replace","path":"DisplayName","value":"A"}]`))
 	assert.Equal(t, map[string]any{"givenName": "Alicia", "familyName": "Liddell"}, out.Resource["name"], "replace on a complex attribute merges")
 	assert.Equal(t, "A", out.Resource["displayName"])
 	assert.NotContains(t, out.Resource, "DisplayName", "stored under the schema's spelling")
@@ -355,45 +354,45 @@ func TestPatchComplexMergeAndCaseInsensitiveNames(t *testing.T) {
 
 func TestPatchPrimaryIsUnique(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}]`))
+	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}]`))
 	emails := out.Resource["emails"].([]any)
 	require.Len(t, emails, 3)
 	assert.Equal(t, false, emails[0].(map[string]any)["primary"])
 	assert.Equal(t, true, emails[2].(map[string]any)["primary"])
 
-	out = protoMustPatch(t, alice, scim.NewUserResourceType(), protoOps(`[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]`))
+	out = protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]`))
 	emails = out.Resource["emails"].([]any)
 	assert.Equal(t, false, emails[0].(map[string]any)["primary"])
 	assert.Equal(t, true, emails[1].(map[string]any)["primary"])
 }
 
 func TestPatchErrors(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	tests := []struct {
 		name, body string
-		typ        scim.ErrorType
+		typ        ErrorType
 		detail     string
 	}{
-		{"remove without path", `[{"op":"remove"}]`, scim.ErrorNoTarget, "remove needs a path"},
-		{"bad path", `[{"op":"add","path":"emails[type eq","value":"x"}]`, scim.ErrorInvalidPath, "invalid path"},
-		{"unknown attribute", `[{"op":"add","path":"shoeSize","value":"x"}]`, scim.ErrorInvalidPath, "not an attribute of User"},
-		{"unknown value key", `[{"op":"add","value":{"shoeSize":"x"}}]`, scim.ErrorInvalidPath, "not an attribute"},
-		{"unknown sub-attribute", `[{"op":"add","path":"name.nick","value":"x"}]`, scim.ErrorInvalidPath, "no sub-attribute"},
-		{"sub of simple", `[{"op":"add","path":"userName.x","value":"x"}]`, scim.ErrorInvalidPath, "has no sub-attributes"},
-		{"filter on simple", `[{"op":"add","path":"userName[value eq \"x\"]","value":"x"}]`, scim.ErrorInvalidPath, "needs a complex attribute"},
-		{"string for boolean", `[{"op":"replace","path":"active","value":"yes"}]`, scim.ErrorInvalidValue, "is not a boolean"},
-		{"number for string", `[{"op":"replace","path":"displayName","value":12}]`, scim.ErrorInvalidValue, "is not a string"},
-		{"array for complex", `[{"op":"replace","path":"name","value":[1]}]`, scim.ErrorInvalidValue, "is not an object"},
-		{"unknown sub in value", `[{"op":"add","path":"emails","value":[{"value":"a@b","kind":"x"}]}]`, scim.ErrorInvalidValue, "no sub-attribute"},
-		{"value object not object", `[{"op":"replace","value":"x"}]`, scim.ErrorInvalidValue, "needs an object value"},
-		{"remove required", `[{"op":"remove","path":"userName"}]`, scim.ErrorInvalidValue, "userName is required"},
-		{"empty required", `[{"op":"replace","path":"userName","value":""}]`, scim.ErrorInvalidValue, "userName is required"},
-		{"readOnly id", `[{"op":"replace","path":"id","value":"x"}]`, scim.ErrorMutability, "id is readOnly"},
-		{"readOnly meta", `[{"op":"remove","path":"meta"}]`, scim.ErrorMutability, "meta is readOnly"},
-		{"readOnly groups", `[{"op":"add","path":"groups","value":[{"value":"g"}]}]`, scim.ErrorMutability, "groups is readOnly"},
-		{"readOnly sub", `[{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName","value":"x"}]`, scim.ErrorMutability, "manager.displayName is readOnly"},
-		{"error in second op", `[{"op":"replace","path":"displayName","value":"ok"},{"op":"replace","path":"active","value":3}]`, scim.ErrorInvalidValue, "operation 2"},
+		{"remove without path", `[{"op":"remove"}]`, ErrorNoTarget, "remove needs a path"},
+		{"bad path", `[{"op":"add","path":"emails[type eq","value":"x"}]`, ErrorInvalidPath, "invalid path"},
+		{"unknown attribute", `[{"op":"add","path":"shoeSize","value":"x"}]`, ErrorInvalidPath, "not an attribute of User"},
+		{"unknown value key", `[{"op":"add","value":{"shoeSize":"x"}}]`, ErrorInvalidPath, "not an attribute"},
+		{"unknown sub-attribute", `[{"op":"add","path":"name.nick","value":"x"}]`, ErrorInvalidPath, "no sub-attribute"},
+		{"sub of simple", `[{"op":"add","path":"userName.x","value":"x"}]`, ErrorInvalidPath, "has no sub-attributes"},
+		{"filter on simple", `[{"op":"add","path":"userName[value eq \"x\"]","value":"x"}]`, ErrorInvalidPath, "needs a complex attribute"},
+		{"string for boolean", `[{"op":"replace","path":"active","value":"yes"}]`, ErrorInvalidValue, "is not a boolean"},
+		{"number for string", `[{"op":"replace","path":"displayName","value":12}]`, ErrorInvalidValue, "is not a string"},
+		{"array for complex", `[{"op":"replace","path":"name","value":[1]}]`, ErrorInvalidValue, "is not an object"},
+		{"unknown sub in value", `[{"op":"add","path":"emails","value":[{"value":"a@b","kind":"x"}]}]`, ErrorInvalidValue, "no sub-attribute"},
+		{"value object not object", `[{"op":"replace","value":"x"}]`, ErrorInvalidValue, "needs an object value"},
+		{"remove required", `[{"op":"remove","path":"userName"}]`, ErrorInvalidValue, "userName is required"},
+		{"empty required", `[{"op":"replace","path":"userName","value":""}]`, ErrorInvalidValue, "userName is required"},
+		{"readOnly id", `[{"op":"replace","path":"id","value":"x"}]`, ErrorMutability, "id is readOnly"},
+		{"readOnly meta", `[{"op":"remove","path":"meta"}]`, ErrorMutability, "meta is readOnly"},
+		{"readOnly groups", `[{"op":"add","path":"groups","value":[{"value":"g"}]}]`, ErrorMutability, "groups is readOnly"},
+		{"readOnly sub", `[{"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName","value":"x"}]`, ErrorMutability, "manager.displayName is readOnly"},
+		{"error in second op", `[{"op":"replace","path":"displayName","value":"ok"},{"op":"replace","path":"active","value":3}]`, ErrorInvalidValue, "operation 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -407,37 +406,37 @@ func TestPatchErrors(t *testing.T) {
 // A platform-bound directory makes the platform's fields readOnly in a clone of the
 // resource type; PATCH then refuses to change them with scimType mutability.
 func TestPatchReadOnlyByHost(t *testing.T) {
-	users := scim.NewUserResourceType().Clone()
-	users.Attribute("displayName").Mutability = scim.ReadOnly
+	users := NewUserResourceType().Clone()
+	users.Attribute("displayName").Mutability = ReadOnly
 	alice := protoDecode(t, protoAliceJSON)
 	_, err := protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"displayName","value":"X"}]`))
-	protoErr(t, err, scim.ErrorMutability)
+	protoErr(t, err, ErrorMutability)
 	_, err = protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"displayName","value":"Alice Liddell"}]`))
 	assert.NoError(t, err, "writing the current value is no change")
 
-	users.Attribute("externalId").Mutability = scim.Immutable // a clone's common attributes are shared copies: no effect
+	users.Attribute("externalId").Mutability = Immutable // a clone's common attributes are shared copies: no effect
 	_, err = protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"externalId","value":"new"}]`))
 	assert.NoError(t, err)
 }
 
 // Immutable attributes may be set once.
 func TestPatchImmutable(t *testing.T) {
-	rt := &scim.ResourceType{Name: "Thing", Schema: &scim.Schema{ID: "urn:example:thing", Attributes: []*scim.Attribute{
-		{Name: "serial", Mutability: scim.Immutable},
+	rt := &ResourceType{Name: "Thing", Schema: &Schema{ID: "urn:example:thing", Attributes: []*Attribute{
+		{Name: "serial", Mutability: Immutable},
 	}}}
 	out := protoMustPatch(t, map[string]any{"id": "t"}, rt, protoOps(`[{"op":"add","path":"serial","value":"S1"}]`))
 	_, err := protoPatch(t, out.Resource, rt, protoOps(`[{"op":"replace","path":"serial","value":"S2"}]`))
-	protoErr(t, err, scim.ErrorMutability)
+	protoErr(t, err, ErrorMutability)
 }
 
 // The password (writeOnly, returned never) is accepted, and never echoed in errors.
 func TestPatchPasswordNeverInErrors(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","value":{"password":"t1meMa$heen"}}]`))
 	assert.Equal(t, "t1meMa$heen", out.Resource["password"])
 	_, err := protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"password","value":{"secret":"hunter2"}}]`))
-	se := protoErr(t, err, scim.ErrorInvalidValue)
+	se := protoErr(t, err, ErrorInvalidValue)
 	assert.NotContains(t, se.Detail, "hunter2")
 }
 
@@ -458,7 +457,7 @@ func TestPatchWithoutSchema(t *testing.T) {
 // attribute removes it only when it is the current value: the order of a manager
 // change's Add and Remove does not matter.
 func TestPatchRemoveSingleByValue(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	path := protoEnterprise + ":manager"
 	out := protoMustPatch(t, alice, users, protoOps(`[
@@ -473,7 +472,7 @@ func TestPatchRemoveSingleByValue(t *testing.T) {
 
 // A value filter on a single-valued complex attribute keeps it an object.
 func TestPatchFilterOnSingleComplex(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"remove","path":"name[givenName eq \"Alice\"].familyName"}]`))
 	assert.Equal(t, map[string]any{"givenName": "Alice"}, out.Resource["name"])
@@ -487,10 +486,10 @@ func TestPatchFilterOnSingleComplex(t *testing.T) {
 
 // The values a filter seeds a new entry with are checked like any value.
 func TestPatchAddFilteredSeedIsChecked(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	bob := map[string]any{"id": "u-2", "userName": "bob"}
 	_, err := protoPatch(t, bob, users, protoOps(`[{"op":"add","path":"emails[primary eq \"yes\"].value","value":"a@b.c"}]`))
-	protoErr(t, err, scim.ErrorInvalidValue)
+	protoErr(t, err, ErrorInvalidValue)
 	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"add","path":"emails[primary eq \"True\" and type eq \"work\"].value","value":"a@b.c"}]`))
 	assert.Equal(t, []any{map[string]any{"primary": true, "type": "work", "value": "a@b.c"}}, out.Resource["emails"])
 }

@@ -1,11 +1,10 @@
-package scim_test
+package scim
 
 import (
 	"encoding/json"
 	"net/http"
 	"testing"
 
-	"github.com/orgkit/orgkit/scim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,25 +12,25 @@ import (
 func TestParsePath(t *testing.T) {
 	tests := []struct {
 		in   string
-		want scim.Path
+		want Path
 	}{
-		{`members`, scim.Path{Attr: "members"}},
-		{`name.givenName`, scim.Path{Attr: "name", Sub: "givenName"}},
-		{`emails[type eq "work"].value`, scim.Path{Attr: "emails", Filter: protoCmp("type", scim.Eq, "work"), Sub: "value"}},
-		{`members[value eq "2819c223-7f76-453a-919d-413861904646"]`, scim.Path{Attr: "members", Filter: protoCmp("value", scim.Eq, "2819c223-7f76-453a-919d-413861904646")}},
-		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`, scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager"}},
-		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`, scim.Path{URN: scim.EnterpriseUserSchema, Attr: "manager", Sub: "value"}},
-		{`phoneNumbers[type eq "mobile"].value`, scim.Path{Attr: "phoneNumbers", Filter: protoCmp("type", scim.Eq, "mobile"), Sub: "value"}},
-		{`emails[type eq "work" and primary eq true]`, scim.Path{Attr: "emails", Filter: &scim.And{Left: protoCmp("type", scim.Eq, "work"), Right: protoCmp("primary", scim.Eq, true)}}},
-		{`members[$ref pr]`, scim.Path{Attr: "members", Filter: &scim.Compare{Path: scim.Path{Attr: "$ref"}, Op: scim.Pr}}},
-		{` userName `, scim.Path{Attr: "userName"}},
+		{`members`, Path{Attr: "members"}},
+		{`name.givenName`, Path{Attr: "name", Sub: "givenName"}},
+		{`emails[type eq "work"].value`, Path{Attr: "emails", Filter: protoCmp("type", Eq, "work"), Sub: "value"}},
+		{`members[value eq "2819c223-7f76-453a-919d-413861904646"]`, Path{Attr: "members", Filter: protoCmp("value", Eq, "2819c223-7f76-453a-919d-413861904646")}},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`, Path{URN: EnterpriseUserSchema, Attr: "manager"}},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`, Path{URN: EnterpriseUserSchema, Attr: "manager", Sub: "value"}},
+		{`phoneNumbers[type eq "mobile"].value`, Path{Attr: "phoneNumbers", Filter: protoCmp("type", Eq, "mobile"), Sub: "value"}},
+		{`emails[type eq "work" and primary eq true]`, Path{Attr: "emails", Filter: &And{Left: protoCmp("type", Eq, "work"), Right: protoCmp("primary", Eq, true)}}},
+		{`members[$ref pr]`, Path{Attr: "members", Filter: &Compare{Path: Path{Attr: "$ref"}, Op: Pr}}},
+		{` userName `, Path{Attr: "userName"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			p, err := scim.ParsePath(tt.in)
+			p, err := ParsePath(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p)
-			again, err := scim.ParsePath(p.String())
+			again, err := ParsePath(p.String())
 			require.NoError(t, err)
 			assert.Equal(t, p, again)
 		})
@@ -45,71 +44,71 @@ func TestParsePathErrors(t *testing.T) {
 		`emails[type eq "work"].value.x`,
 	} {
 		t.Run(in, func(t *testing.T) {
-			_, err := scim.ParsePath(in)
-			var se *scim.Error
+			_, err := ParsePath(in)
+			var se *Error
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, http.StatusBadRequest, se.Status)
-			assert.Equal(t, scim.ErrorInvalidPath, se.ScimType)
+			assert.Equal(t, ErrorInvalidPath, se.ScimType)
 		})
 	}
 }
 
 func TestPathIs(t *testing.T) {
-	p, err := scim.ParsePath("MEMBERS")
+	p, err := ParsePath("MEMBERS")
 	require.NoError(t, err)
 	assert.True(t, p.Is("members"))
-	p, err = scim.ParsePath(`members[value eq "x"]`)
+	p, err = ParsePath(`members[value eq "x"]`)
 	require.NoError(t, err)
 	assert.False(t, p.Is("members"))
-	p, err = scim.ParsePath(scim.GroupSchema + ":members")
+	p, err = ParsePath(GroupSchema + ":members")
 	require.NoError(t, err)
 	assert.True(t, p.Is("members"))
-	p, err = scim.ParsePath(scim.EnterpriseUserSchema + ":manager")
+	p, err = ParsePath(EnterpriseUserSchema + ":manager")
 	require.NoError(t, err)
 	assert.False(t, p.Is("manager"), "an extension attribute is not the core attribute")
 }
 
 func TestResourceTypeAttribute(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	a := users.Attribute("USERNAME")
 	require.NotNil(t, a)
 	assert.Equal(t, "userName", a.Name)
 	assert.False(t, a.CaseExact)
-	assert.Equal(t, scim.UniqueServer, a.Uniqueness)
-	assert.Equal(t, scim.WriteOnly, users.Attribute("password").Mutability)
-	assert.Equal(t, scim.Never, users.Attribute("password").Returned)
+	assert.Equal(t, UniqueServer, a.Uniqueness)
+	assert.Equal(t, WriteOnly, users.Attribute("password").Mutability)
+	assert.Equal(t, Never, users.Attribute("password").Returned)
 	assert.True(t, users.Attribute("emails").MultiValued)
-	assert.Equal(t, scim.Boolean, users.Attribute(`emails[type eq "work"].primary`).Type)
-	assert.Equal(t, "manager", users.Attribute(scim.EnterpriseUserSchema+":manager").Name)
-	assert.Equal(t, scim.ReadOnly, users.Attribute("id").Mutability)
+	assert.Equal(t, Boolean, users.Attribute(`emails[type eq "work"].primary`).Type)
+	assert.Equal(t, "manager", users.Attribute(EnterpriseUserSchema+":manager").Name)
+	assert.Equal(t, ReadOnly, users.Attribute("id").Mutability)
 	assert.Nil(t, users.Attribute("nope"))
 	assert.Nil(t, users.Attribute("urn:example:x:manager"))
 
 	// changing a returned definition of a clone leaves the original alone
 	c := users.Clone()
-	c.Attribute("displayName").Mutability = scim.ReadOnly
-	c.Attribute("id").Mutability = scim.ReadWrite
-	assert.Equal(t, scim.ReadOnly, c.Attribute("displayName").Mutability)
-	assert.Equal(t, scim.Mutability(""), users.Attribute("displayName").Mutability)
-	assert.Equal(t, scim.ReadOnly, users.Attribute("id").Mutability)
-	assert.Equal(t, scim.ReadOnly, c.Attribute("id").Mutability, "common attributes are shared and handed out as copies")
+	c.Attribute("displayName").Mutability = ReadOnly
+	c.Attribute("id").Mutability = ReadWrite
+	assert.Equal(t, ReadOnly, c.Attribute("displayName").Mutability)
+	assert.Equal(t, Mutability(""), users.Attribute("displayName").Mutability)
+	assert.Equal(t, ReadOnly, users.Attribute("id").Mutability)
+	assert.Equal(t, ReadOnly, c.Attribute("id").Mutability, "common attributes are shared and handed out as copies")
 }
 
 func TestWriteError(t *testing.T) {
 	rec := protoRecorder()
-	scim.WriteError(rec, scim.Errorf(http.StatusBadRequest, scim.ErrorInvalidValue, "active must be a boolean"))
+	WriteError(rec, Errorf(http.StatusBadRequest, ErrorInvalidValue, "active must be a boolean"))
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Equal(t, "application/scim+json", rec.Header().Get("Content-Type"))
 	var body map[string]any
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
-	assert.Equal(t, map[string]any{"schemas": []any{scim.ErrorSchema}, "status": "400", "scimType": "invalidValue", "detail": "active must be a boolean"}, body)
+	assert.Equal(t, map[string]any{"schemas": []any{ErrorSchema}, "status": "400", "scimType": "invalidValue", "detail": "active must be a boolean"}, body)
 
 	rec = protoRecorder()
-	scim.WriteError(rec, protoErrWrap{scim.Errorf(http.StatusNotFound, "", "User 1 not found")})
+	WriteError(rec, protoErrWrap{Errorf(http.StatusNotFound, "", "User 1 not found")})
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 
 	rec = protoRecorder()
-	scim.WriteError(rec, assert.AnError)
+	WriteError(rec, assert.AnError)
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.NotContains(t, rec.Body.String(), assert.AnError.Error(), "internal messages stay internal")
 }

@@ -1,17 +1,16 @@
-package scim_test
+package scim
 
 import (
 	"fmt"
 	"testing"
 
-	"github.com/orgkit/orgkit/scim"
 )
 
 // BenchmarkParseFilter parses the lookup Microsoft Entra ID makes before each create.
 func BenchmarkParseFilter(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := scim.ParseFilter(`userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"`); err != nil {
+		if _, err := ParseFilter(`userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"`); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -19,15 +18,15 @@ func BenchmarkParseFilter(b *testing.B) {
 
 // BenchmarkMatch evaluates a filter with a value path against one user.
 func BenchmarkMatch(b *testing.B) {
-	f, err := scim.ParseFilter(`userName eq "alice@example.com" and emails[type eq "work"].value ew "@example.com"`)
+	f, err := ParseFilter(`userName eq "alice@example.com" and emails[type eq "work"].value ew "@example.com"`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	alice := protoFuzzAlice(b)
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	b.ReportAllocs()
 	for b.Loop() {
-		if !scim.Match(f, alice, users) {
+		if !Match(f, alice, users) {
 			b.Fatal("no match")
 		}
 	}
@@ -40,12 +39,12 @@ func BenchmarkPatchGroupMembers(b *testing.B) {
 	for i := range members {
 		members[i] = map[string]any{"value": fmt.Sprintf("u%05d", i), "display": fmt.Sprintf("User %d", i)}
 	}
-	g := map[string]any{"schemas": []any{scim.GroupSchema}, "id": "g-1", "displayName": "All", "members": members}
-	groups := scim.NewGroupResourceType()
+	g := map[string]any{"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "All", "members": members}
+	groups := NewGroupResourceType()
 	body := []byte(protoOps(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"new"}]},{"op":"Remove","path":"members","value":[{"value":"u00042"}]}]`))
 	b.ReportAllocs()
 	for b.Loop() {
-		req, err := scim.DecodePatch(body)
+		req, err := DecodePatch(body)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,9 +1,8 @@
-package scim_test
+package scim
 
 import (
 	"testing"
 
-	"github.com/orgkit/orgkit/scim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -11,7 +10,7 @@ import (
 // [okta-scim20] Okta creates users with a POST carrying a password, "groups": [] and
 // string-typed values, and replaces profiles with PUT carrying the whole user.
 func TestReplaceOktaCreateAndPut(t *testing.T) {
-	users := scim.NewUserResourceType()
+	users := NewUserResourceType()
 	post := protoDecode(t, `{
 	  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
 	  "userName": "test.user@okta.local",
@@ -25,7 +24,7 @@ func TestReplaceOktaCreateAndPut(t *testing.T) {
 	  "active": "True",
 	  "id": "client-chosen"
 	}`)
-	created, err := scim.Replace(nil, post, users)
+	created, err := Replace(nil, post, users)
 	require.NoError(t, err)
 	r := created.Resource
 	assert.Equal(t, true, r["active"], "string boolean")
@@ -50,7 +49,7 @@ func TestReplaceOktaCreateAndPut(t *testing.T) {
 	  "externalId": "00ujl29u0le5T6Aj10h7",
 	  "active": true
 	}`)
-	replaced, err := scim.Replace(current, put, users)
+	replaced, err := Replace(current, put, users)
 	require.NoError(t, err)
 	assert.Equal(t, "u-1", replaced.Resource["id"])
 	assert.Equal(t, map[string]any{"resourceType": "User"}, replaced.Resource["meta"], "readOnly kept from current")
@@ -63,15 +62,15 @@ func TestReplaceOktaCreateAndPut(t *testing.T) {
 }
 
 func TestReplaceErrorsAndExtensions(t *testing.T) {
-	users := scim.NewUserResourceType()
-	_, err := scim.Replace(nil, map[string]any{"displayName": "x"}, users)
-	se := protoErr(t, err, scim.ErrorInvalidValue)
+	users := NewUserResourceType()
+	_, err := Replace(nil, map[string]any{"displayName": "x"}, users)
+	se := protoErr(t, err, ErrorInvalidValue)
 	assert.Contains(t, se.Detail, "userName is required")
 
-	_, err = scim.Replace(nil, map[string]any{"userName": "x", "active": "perhaps"}, users)
-	protoErr(t, err, scim.ErrorInvalidValue)
+	_, err = Replace(nil, map[string]any{"userName": "x", "active": "perhaps"}, users)
+	protoErr(t, err, ErrorInvalidValue)
 
-	out, err := scim.Replace(nil, map[string]any{
+	out, err := Replace(nil, map[string]any{
 		"userName":                     "x",
 		protoEnterprise:                map[string]any{"manager": "m-1", "department": "Sales", "shoe": "42"},
 		"urn:example:unknown:1.0:User": map[string]any{"a": 1},
@@ -80,21 +79,21 @@ func TestReplaceErrorsAndExtensions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"manager": map[string]any{"value": "m-1"}, "department": "Sales"}, out.Resource[protoEnterprise])
 	assert.Equal(t, "Bee", out.Resource["nickName"], "canonical spelling")
-	assert.Equal(t, []any{scim.UserSchema, protoEnterprise}, out.Resource["schemas"])
+	assert.Equal(t, []any{UserSchema, protoEnterprise}, out.Resource["schemas"])
 	assert.Equal(t, []string{"urn:example:unknown:1.0:User", protoEnterprise + ":shoe"}, out.Ignored)
 
-	rt := &scim.ResourceType{Name: "Thing", Schema: &scim.Schema{ID: "urn:example:thing", Attributes: []*scim.Attribute{{Name: "serial", Mutability: scim.Immutable}}}}
-	out, err = scim.Replace(map[string]any{"id": "t", "serial": "S1"}, map[string]any{}, rt)
+	rt := &ResourceType{Name: "Thing", Schema: &Schema{ID: "urn:example:thing", Attributes: []*Attribute{{Name: "serial", Mutability: Immutable}}}}
+	out, err = Replace(map[string]any{"id": "t", "serial": "S1"}, map[string]any{}, rt)
 	require.NoError(t, err)
 	assert.Equal(t, "S1", out.Resource["serial"], "an omitted immutable attribute keeps its value")
-	_, err = scim.Replace(map[string]any{"id": "t", "serial": "S1"}, map[string]any{"serial": "S2"}, rt)
-	protoErr(t, err, scim.ErrorMutability)
+	_, err = Replace(map[string]any{"id": "t", "serial": "S1"}, map[string]any{"serial": "S2"}, rt)
+	protoErr(t, err, ErrorMutability)
 }
 
 // A group PUT reports members added and removed like a PATCH does.
 func TestReplaceGroupMembersDelta(t *testing.T) {
-	groups := scim.NewGroupResourceType()
-	out, err := scim.Replace(protoGroup(t, "u1", "u2"), map[string]any{
+	groups := NewGroupResourceType()
+	out, err := Replace(protoGroup(t, "u1", "u2"), map[string]any{
 		"displayName": "Sales", "members": []any{map[string]any{"value": "u2"}, map[string]any{"value": "u3"}},
 	}, groups)
 	require.NoError(t, err)
