@@ -32,7 +32,7 @@ func (c *protoCountingReader) Read(p []byte) (int, error) {
 
 func TestReadBody(t *testing.T) {
 	req := httptest.NewRequest(http.MethodPost, "/Users", strings.NewReader(`{"userName":"a"}`))
-	b, err := ReadBody(req, 100)
+	b, err := readBody(req, 100)
 	require.NoError(t, err)
 	assert.Equal(t, `{"userName":"a"}`, string(b))
 
@@ -40,7 +40,7 @@ func TestReadBody(t *testing.T) {
 	body := &protoCountingReader{r: strings.NewReader(strings.Repeat("x", 200))}
 	req = httptest.NewRequest(http.MethodPost, "/Users", body)
 	req.ContentLength = 200
-	_, err = ReadBody(req, 100)
+	_, err = readBody(req, 100)
 	var se *Error
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, se.Status)
@@ -50,17 +50,17 @@ func TestReadBody(t *testing.T) {
 	body = &protoCountingReader{r: strings.NewReader(strings.Repeat("x", 1<<20))}
 	req = httptest.NewRequest(http.MethodPost, "/Users", body)
 	req.ContentLength = -1
-	_, err = ReadBody(req, 100)
+	_, err = readBody(req, 100)
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, se.Status)
 	assert.LessOrEqual(t, body.n, 100+1+512, "reads stop just past the limit")
 
 	// exactly at the limit is fine; zero means the default
 	req = httptest.NewRequest(http.MethodPost, "/Users", strings.NewReader(strings.Repeat("x", 100)))
-	_, err = ReadBody(req, 100)
+	_, err = readBody(req, 100)
 	assert.NoError(t, err)
 	req = httptest.NewRequest(http.MethodPost, "/Users", strings.NewReader(strings.Repeat("x", DefaultMaxBodyBytes+1)))
-	_, err = ReadBody(req, 0)
+	_, err = readBody(req, 0)
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, se.Status)
 }

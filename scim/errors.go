@@ -145,10 +145,10 @@ func (e *Error) UnmarshalJSON(b []byte) error {
 // ContentType is the media type of SCIM request and response bodies (RFC 7644 §8.1).
 const ContentType = "application/scim+json"
 
-// WriteError writes err as a SCIM error response. An *Error anywhere in err's chain
+// writeError writes err as a SCIM error response. An *Error anywhere in err's chain
 // (errors.As) gives the status and body; any other error is answered 500 with a
 // generic detail, so internal messages never reach the client.
-func WriteError(w http.ResponseWriter, err error) {
+func writeError(w http.ResponseWriter, err error) {
 	var se *Error
 	if !errors.As(err, &se) {
 		se = &Error{Status: http.StatusInternalServerError, Detail: "internal server error"}
@@ -160,16 +160,16 @@ func WriteError(w http.ResponseWriter, err error) {
 	_, _ = w.Write(body)
 }
 
-// DefaultMaxBodyBytes is the request body limit ReadBody applies when given a limit of
+// DefaultMaxBodyBytes is the request body limit readBody applies when given a limit of
 // zero or less: 1 MiB, far above any single-resource request an identity provider sends.
 const DefaultMaxBodyBytes = 1 << 20
 
-// ReadBody reads a request body of at most limit bytes (DefaultMaxBodyBytes when limit
+// readBody reads a request body of at most limit bytes (DefaultMaxBodyBytes when limit
 // ≤ 0). A body over the limit is refused with a 413 *Error before any of it is parsed:
 // at once when the declared Content-Length is over the limit, otherwise as soon as
 // the limit is crossed while reading, so at most limit+1 bytes are ever held. A read
 // failure is a 400 invalidSyntax *Error.
-func ReadBody(r *http.Request, limit int64) ([]byte, error) {
+func readBody(r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}

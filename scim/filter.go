@@ -8,84 +8,84 @@ import (
 	"unicode/utf8"
 )
 
-// Filter is a parsed SCIM filter expression (RFC 7644 §3.4.2.2): one of *Compare,
-// *And, *Or, *Not and *ValuePath. The set is closed. Callers may inspect the tree (for
-// example to answer `userName eq "x"` from an index, see EqualityValue) and evaluate
-// it with Match.
-type Filter interface {
+// filterExpr is a parsed SCIM filter expression (RFC 7644 §3.4.2.2): one of *compareExpr,
+// *andExpr, *orExpr, *notExpr and *valuePathExpr. The set is closed. Callers may inspect the tree (for
+// example to answer `userName eq "x"` from an index, see equalityValue) and evaluate
+// it with matchFilter.
+type filterExpr interface {
 	// String renders the filter in a form ParseFilter parses back to an equal tree.
 	String() string
 	isFilter()
 }
 
-// Op is a comparison operator of a filter, in lower case.
-type Op string
+// compareOp is a comparison operator of a filter, in lower case.
+type compareOp string
 
 // The attribute operators of RFC 7644 §3.4.2.2, table 3.
 const (
-	Eq Op = "eq" // equal
-	Ne Op = "ne" // not equal
-	Co Op = "co" // contains
-	Sw Op = "sw" // starts with
-	Ew Op = "ew" // ends with
-	Gt Op = "gt" // greater than
-	Ge Op = "ge" // greater than or equal to
-	Lt Op = "lt" // less than
-	Le Op = "le" // less than or equal to
-	Pr Op = "pr" // present (has value); takes no comparison value
+	opEq compareOp = "eq" // equal
+	opNe compareOp = "ne" // not equal
+	opCo compareOp = "co" // contains
+	opSw compareOp = "sw" // starts with
+	opEw compareOp = "ew" // ends with
+	opGt compareOp = "gt" // greater than
+	opGe compareOp = "ge" // greater than or equal to
+	opLt compareOp = "lt" // less than
+	opLe compareOp = "le" // less than or equal to
+	opPr compareOp = "pr" // present (has value); takes no comparison value
 )
 
-var ops = map[string]Op{"eq": Eq, "ne": Ne, "co": Co, "sw": Sw, "ew": Ew, "gt": Gt, "ge": Ge, "lt": Lt, "le": Le, "pr": Pr}
+var ops = map[string]compareOp{"eq": opEq, "ne": opNe, "co": opCo, "sw": opSw, "ew": opEw, "gt": opGt, "ge": opGe, "lt": opLt, "le": opLe, "pr": opPr}
 
-// Compare is an attribute expression: `Path Op Value`, or `Path pr`.
-type Compare struct {
+// compareExpr is an attribute expression: `Path Op Value`, or `Path pr`.
+type compareExpr struct {
 	// Path is the attribute compared; its Filter is always nil.
-	Path Path
+	Path pathExpr
 	// Op is the operator.
-	Op Op
+	Op compareOp
 	// Value is the comparison value: a string, a bool, nil (the literal null) or a
 	// json.Number. It is nil for Pr.
 	Value any
 }
 
-// And is the logical conjunction `Left and Right`.
-type And struct {
-	Left  Filter // the left operand
-	Right Filter // the right operand
+// andExpr is the logical conjunction `Left and Right`.
+type andExpr struct {
+	Left  filterExpr // the left operand
+	Right filterExpr // the right operand
 }
 
-// Or is the logical disjunction `Left or Right`.
-type Or struct {
-	Left  Filter // the left operand
-	Right Filter // the right operand
+// orExpr is the logical disjunction `Left or Right`.
+type orExpr struct {
+	Left  filterExpr // the left operand
+	Right filterExpr // the right operand
 }
 
-// Not is the negation `not (Filter)`.
-type Not struct {
-	Filter Filter // the negated filter
+// notExpr is the negation `not (Filter)`.
+type notExpr struct {
+	Filter filterExpr // the negated filter
 }
 
-// ValuePath is a filter on the values of a multi-valued (or complex) attribute:
+// valuePathExpr is a filter on the values of a multi-valued (or complex) attribute:
 // `emails[type eq "work" and primary eq true]` matches a resource when one of its
 // emails matches the inner filter, whose attribute paths name sub-attributes. The
 // non-standard form `emails[type eq "work"].value eq "x"` (sent by Microsoft Entra ID)
-// parses to ValuePath{emails, `type eq "work" and value eq "x"`}, which means the same.
-type ValuePath struct {
+// parses to valuePathExpr{emails, `type eq "work" and value eq "x"`}, which means the same.
+type valuePathExpr struct {
 	// Path names the attribute; its Filter and Sub are always empty.
-	Path Path
+	Path pathExpr
 	// Filter applies to each value of the attribute.
-	Filter Filter
+	Filter filterExpr
 }
 
-func (*Compare) isFilter()   {}
-func (*And) isFilter()       {}
-func (*Or) isFilter()        {}
-func (*Not) isFilter()       {}
-func (*ValuePath) isFilter() {}
+func (*compareExpr) isFilter()   {}
+func (*andExpr) isFilter()       {}
+func (*orExpr) isFilter()        {}
+func (*notExpr) isFilter()       {}
+func (*valuePathExpr) isFilter() {}
 
 // String renders `path op value`.
-func (c *Compare) String() string {
-	if c.Op == Pr {
+func (c *compareExpr) String() string {
+	if c.Op == opPr {
 		return c.Path.String() + " pr"
 	}
 	return c.Path.String() + " " + string(c.Op) + " " + literal(c.Value)
@@ -93,10 +93,10 @@ func (c *Compare) String() string {
 
 // String renders `left and right`, parenthesizing an Or operand and a right-hand And,
 // so the tree parses back with the same shape.
-func (a *And) String() string {
+func (a *andExpr) String() string {
 	r := a.Right.String()
 	switch a.Right.(type) {
-	case *Or, *And:
+	case *orExpr, *andExpr:
 		r = "(" + r + ")"
 	}
 	return andOperand(a.Left) + " and " + r
@@ -104,23 +104,23 @@ func (a *And) String() string {
 
 // String renders `left or right`; an Or on the right is parenthesized so the tree
 // parses back with the same shape.
-func (o *Or) String() string {
+func (o *orExpr) String() string {
 	r := o.Right.String()
-	if _, ok := o.Right.(*Or); ok {
+	if _, ok := o.Right.(*orExpr); ok {
 		r = "(" + r + ")"
 	}
 	return o.Left.String() + " or " + r
 }
 
 // String renders `not (filter)`.
-func (n *Not) String() string { return "not (" + n.Filter.String() + ")" }
+func (n *notExpr) String() string { return "not (" + n.Filter.String() + ")" }
 
 // String renders `attr[filter]`.
-func (v *ValuePath) String() string { return v.Path.String() + "[" + v.Filter.String() + "]" }
+func (v *valuePathExpr) String() string { return v.Path.String() + "[" + v.Filter.String() + "]" }
 
-func andOperand(f Filter) string {
+func andOperand(f filterExpr) string {
 	switch f.(type) {
-	case *Or:
+	case *orExpr:
 		return "(" + f.String() + ")"
 	}
 	return f.String()
@@ -146,7 +146,7 @@ func literal(v any) string {
 	return string(b)
 }
 
-// Parse limits applied when ParseOptions leaves them zero.
+// Parse limits applied when parseOptions leaves them zero.
 const (
 	// DefaultMaxFilterLength is the longest filter, in bytes, ParseFilter accepts.
 	DefaultMaxFilterLength = 4096
@@ -155,24 +155,24 @@ const (
 	DefaultMaxFilterDepth = 16
 )
 
-// ParseOptions bounds what the filter and path parsers accept. The zero value means
+// parseOptions bounds what the filter and path parsers accept. The zero value means
 // DefaultMaxFilterLength and DefaultMaxFilterDepth. Both limits are checked before
 // the input is parsed, so a hostile filter costs one linear scan.
-type ParseOptions struct {
+type parseOptions struct {
 	// MaxLength is the longest input in bytes; ≤ 0 means the default.
 	MaxLength int
 	// MaxDepth is the deepest nesting of "(", "[" and "not"; ≤ 0 means the default.
 	MaxDepth int
 }
 
-func (o ParseOptions) maxLength() int {
+func (o parseOptions) maxLength() int {
 	if o.MaxLength <= 0 {
 		return DefaultMaxFilterLength
 	}
 	return o.MaxLength
 }
 
-func (o ParseOptions) maxDepth() int {
+func (o parseOptions) maxDepth() int {
 	if o.MaxDepth <= 0 {
 		return DefaultMaxFilterDepth
 	}
@@ -181,7 +181,7 @@ func (o ParseOptions) maxDepth() int {
 
 // check applies the length and bracket-depth bounds without parsing: one scan that
 // skips string literals.
-func (o ParseOptions) check(s string) error {
+func (o parseOptions) check(s string) error {
 	if len(s) > o.maxLength() {
 		return fmt.Errorf("longer than the limit of %d bytes", o.maxLength())
 	}
@@ -206,15 +206,15 @@ func (o ParseOptions) check(s string) error {
 	return nil
 }
 
-// ParseFilter parses a filter expression of RFC 7644 §3.4.2.2 with the default limits
-// (see ParseOptions). Attribute names, operators and the keywords and, or, not, true,
+// parseFilter parses a filter expression of RFC 7644 §3.4.2.2 with the default limits
+// (see parseOptions). Attribute names, operators and the keywords and, or, not, true,
 // false and null are case-insensitive; "and" binds tighter than "or"; string literals
 // are JSON strings (escapes included). Errors are *Error values with status 400 and
 // scimType invalidFilter, whose detail gives the offset of the problem.
-func ParseFilter(s string) (Filter, error) { return ParseOptions{}.ParseFilter(s) }
+func parseFilter(s string) (filterExpr, error) { return parseOptions{}.ParseFilter(s) }
 
 // ParseFilter is ParseFilter with the limits of o.
-func (o ParseOptions) ParseFilter(s string) (Filter, error) {
+func (o parseOptions) ParseFilter(s string) (filterExpr, error) {
 	f, err := o.parseFilter(s)
 	if err != nil {
 		return nil, badRequest(ErrorInvalidFilter, "invalid filter %s: %s", quoteInput(s), err.Error())
@@ -222,7 +222,7 @@ func (o ParseOptions) ParseFilter(s string) (Filter, error) {
 	return f, nil
 }
 
-func (o ParseOptions) parseFilter(s string) (Filter, error) {
+func (o parseOptions) parseFilter(s string) (filterExpr, error) {
 	if err := o.check(s); err != nil {
 		return nil, err
 	}
@@ -401,7 +401,7 @@ func (p *parser) enter(t token) error {
 func keyword(t token, kw string) bool { return t.kind == tkWord && strings.EqualFold(t.text, kw) }
 
 // or parses orExp = andExp *("or" andExp). inValue: inside a value filter's brackets.
-func (p *parser) or(inValue bool) (Filter, error) {
+func (p *parser) or(inValue bool) (filterExpr, error) {
 	left, err := p.and(inValue)
 	if err != nil {
 		return nil, err
@@ -412,13 +412,13 @@ func (p *parser) or(inValue bool) (Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &Or{Left: left, Right: right}
+		left = &orExpr{Left: left, Right: right}
 	}
 	return left, nil
 }
 
 // and parses andExp = term *("and" term).
-func (p *parser) and(inValue bool) (Filter, error) {
+func (p *parser) and(inValue bool) (filterExpr, error) {
 	left, err := p.term(inValue)
 	if err != nil {
 		return nil, err
@@ -429,13 +429,13 @@ func (p *parser) and(inValue bool) (Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &And{Left: left, Right: right}
+		left = &andExpr{Left: left, Right: right}
 	}
 	return left, nil
 }
 
 // term parses "not" term | "(" filter ")" | attrExp | valuePath.
-func (p *parser) term(inValue bool) (Filter, error) {
+func (p *parser) term(inValue bool) (filterExpr, error) {
 	t := p.next()
 	switch {
 	case t.kind == tkLParen:
@@ -460,7 +460,7 @@ func (p *parser) term(inValue bool) (Filter, error) {
 			return nil, err
 		}
 		p.depth--
-		return &Not{Filter: f}, nil
+		return &notExpr{Filter: f}, nil
 	case t.kind == tkWord:
 		return p.attrExp(t, inValue)
 	}
@@ -476,7 +476,7 @@ func isOperator(t token) bool {
 }
 
 // attrExp parses attrPath op value | attrPath "pr" | valuePath ["." sub op value].
-func (p *parser) attrExp(t token, inValue bool) (Filter, error) {
+func (p *parser) attrExp(t token, inValue bool) (filterExpr, error) {
 	path, err := parseAttrPath(t)
 	if err != nil {
 		return nil, err
@@ -493,7 +493,7 @@ func (p *parser) attrExp(t token, inValue bool) (Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		vp := &ValuePath{Path: path, Filter: inner}
+		vp := &valuePathExpr{Path: path, Filter: inner}
 		// Entra ID form: emails[type eq "work"].value eq "x"
 		if n := p.peek(); n.kind == tkWord && n.text[0] == '.' && n.pos == p.lastEnd {
 			p.next()
@@ -501,11 +501,11 @@ func (p *parser) attrExp(t token, inValue bool) (Filter, error) {
 			if !validName(sub) {
 				return nil, n.err("invalid sub-attribute name %q", sub)
 			}
-			c, err := p.comparison(Path{Attr: sub}, n)
+			c, err := p.comparison(pathExpr{Attr: sub}, n)
 			if err != nil {
 				return nil, err
 			}
-			vp.Filter = &And{Left: inner, Right: c}
+			vp.Filter = &andExpr{Left: inner, Right: c}
 		}
 		return vp, nil
 	}
@@ -513,7 +513,7 @@ func (p *parser) attrExp(t token, inValue bool) (Filter, error) {
 }
 
 // valueFilter parses the inside of "[…]" and the closing bracket; lb is the "[".
-func (p *parser) valueFilter(lb token) (Filter, error) {
+func (p *parser) valueFilter(lb token) (filterExpr, error) {
 	if err := p.enter(lb); err != nil {
 		return nil, err
 	}
@@ -529,7 +529,7 @@ func (p *parser) valueFilter(lb token) (Filter, error) {
 }
 
 // comparison parses the operator and value after path (at token at).
-func (p *parser) comparison(path Path, at token) (Filter, error) {
+func (p *parser) comparison(path pathExpr, at token) (filterExpr, error) {
 	o := p.next()
 	if o.kind != tkWord {
 		return nil, p.errAt(o, "expected an operator after %q, found %s", path.String(), o.describe())
@@ -538,8 +538,8 @@ func (p *parser) comparison(path Path, at token) (Filter, error) {
 	if !ok {
 		return nil, p.errAt(o, "unknown operator %s after %q", quoteInput(o.text), path.String())
 	}
-	if op == Pr {
-		return &Compare{Path: path, Op: Pr}, nil
+	if op == opPr {
+		return &compareExpr{Path: path, Op: opPr}, nil
 	}
 	v := p.next()
 	var val any
@@ -562,7 +562,7 @@ func (p *parser) comparison(path Path, at token) (Filter, error) {
 	default:
 		return nil, p.errAt(v, "expected a comparison value after %q %s, found %s", path.String(), op, v.describe())
 	}
-	return &Compare{Path: path, Op: op, Value: val}, nil
+	return &compareExpr{Path: path, Op: op, Value: val}, nil
 }
 
 // isJSONNumber reports whether s is a number in JSON syntax (RFC 8259 §6).
@@ -603,30 +603,30 @@ func isJSONNumber(s string) bool {
 	return i == len(s)
 }
 
-// EqualityValue reports the string value v when f is `attr eq "v"` (attr named
+// equalityValue reports the string value v when f is `attr eq "v"` (attr named
 // without a sub-attribute, with no URN or a core schema URN, compared
 // case-insensitively), or an And whose operands include such a term. A server uses it
 // to narrow the candidates of a filter through an index (userName, externalId,
-// displayName) before evaluating the whole filter on each candidate with Match.
-func EqualityValue(f Filter, attr string) (string, bool) {
+// displayName) before evaluating the whole filter on each candidate with matchFilter.
+func equalityValue(f filterExpr, attr string) (string, bool) {
 	switch f := f.(type) {
-	case *Compare:
-		if f.Op == Eq && f.Path.Is(attr) {
+	case *compareExpr:
+		if f.Op == opEq && f.Path.Is(attr) {
 			s, ok := f.Value.(string)
 			return s, ok
 		}
-	case *And:
-		if v, ok := EqualityValue(f.Left, attr); ok {
+	case *andExpr:
+		if v, ok := equalityValue(f.Left, attr); ok {
 			return v, true
 		}
-		return EqualityValue(f.Right, attr)
+		return equalityValue(f.Right, attr)
 	}
 	return "", false
 }
 
 // ---- evaluation
 
-// Match reports whether the resource res (a JSON object as decoded by encoding/json)
+// matchFilter reports whether the resource res (a JSON object as decoded by encoding/json)
 // matches f, using rt's attribute definitions; rt may be nil, in which case every
 // string comparison is case-insensitive. The rules of RFC 7644 §3.4.2.2:
 //
@@ -640,7 +640,7 @@ func EqualityValue(f Filter, attr string) (string, bool) {
 //   - A missing attribute matches no comparison except ne (which is "no value equals")
 //     and `eq null`; pr matches a value that is not null, "", [] or {}.
 //   - Values of different types never compare equal.
-func Match(f Filter, res map[string]any, rt *ResourceType) bool {
+func matchFilter(f filterExpr, res map[string]any, rt *resourceDef) bool {
 	return scope{obj: res, rt: rt, top: true}.match(f)
 }
 
@@ -648,23 +648,23 @@ func Match(f Filter, res map[string]any, rt *ResourceType) bool {
 // multi-valued complex attribute inside a value filter.
 type scope struct {
 	obj   map[string]any
-	rt    *ResourceType
+	rt    *resourceDef
 	top   bool
 	attrs []*Attribute // the sub-attribute definitions, inside a value filter
 }
 
-func (s scope) match(f Filter) bool {
+func (s scope) match(f filterExpr) bool {
 	switch f := f.(type) {
-	case *And:
+	case *andExpr:
 		return s.match(f.Left) && s.match(f.Right)
-	case *Or:
+	case *orExpr:
 		return s.match(f.Left) || s.match(f.Right)
-	case *Not:
+	case *notExpr:
 		return !s.match(f.Filter)
-	case *Compare:
+	case *compareExpr:
 		vals, def := s.values(f.Path)
 		return compareAll(vals, def, f.Op, f.Value)
-	case *ValuePath:
+	case *valuePathExpr:
 		raw, def := s.attr(f.Path)
 		var subs []*Attribute
 		if def != nil {
@@ -680,7 +680,7 @@ func (s scope) match(f Filter) bool {
 }
 
 // attr returns the raw value of the top-level attribute p names and its definition.
-func (s scope) attr(p Path) (any, *Attribute) {
+func (s scope) attr(p pathExpr) (any, *Attribute) {
 	if !s.top {
 		v, _ := getKey(s.obj, p.Attr)
 		return v, findAttr(s.attrs, p.Attr)
@@ -705,7 +705,7 @@ func (s scope) attr(p Path) (any, *Attribute) {
 
 // values returns the flattened values p names, and the definition of the attribute
 // compared (the sub-attribute, or "value" of a complex attribute).
-func (s scope) values(p Path) ([]any, *Attribute) {
+func (s scope) values(p pathExpr) ([]any, *Attribute) {
 	raw, def := s.attr(p)
 	sub := p.Sub
 	if sub == "" && (def != nil && def.typ() == Complex || def == nil && isObjects(raw)) {
@@ -789,9 +789,9 @@ func present(v any) bool {
 
 // compareAll applies op to the values: any value matching matches, except ne, which
 // matches when no value is equal.
-func compareAll(vals []any, def *Attribute, op Op, lit any) bool {
+func compareAll(vals []any, def *Attribute, op compareOp, lit any) bool {
 	switch {
-	case op == Pr:
+	case op == opPr:
 		for _, v := range vals {
 			if present(v) {
 				return true
@@ -799,16 +799,16 @@ func compareAll(vals []any, def *Attribute, op Op, lit any) bool {
 		}
 		return false
 	case lit == nil: // eq null / ne null
-		has := compareAll(vals, def, Pr, nil)
+		has := compareAll(vals, def, opPr, nil)
 		switch op {
-		case Eq:
+		case opEq:
 			return !has
-		case Ne:
+		case opNe:
 			return has
 		}
 		return false
-	case op == Ne:
-		return !compareAll(vals, def, Eq, lit)
+	case op == opNe:
+		return !compareAll(vals, def, opEq, lit)
 	}
 	for _, v := range vals {
 		if compareOne(v, def, op, lit) {
@@ -819,11 +819,11 @@ func compareAll(vals []any, def *Attribute, op Op, lit any) bool {
 }
 
 // compareOne compares one value with the literal.
-func compareOne(v any, def *Attribute, op Op, lit any) bool {
+func compareOne(v any, def *Attribute, op compareOp, lit any) bool {
 	switch l := lit.(type) {
 	case bool:
 		b, ok := v.(bool)
-		return ok && op == Eq && b == l
+		return ok && op == opEq && b == l
 	case json.Number:
 		x, ok := number(v)
 		if !ok {
@@ -849,17 +849,17 @@ func compareOne(v any, def *Attribute, op Op, lit any) bool {
 			}
 		}
 		if def == nil || !def.CaseExact {
-			if op == Eq {
+			if op == opEq {
 				return strings.EqualFold(s, l) // no allocation on the common lookup
 			}
 			s, l = strings.ToLower(s), strings.ToLower(l)
 		}
 		switch op {
-		case Co:
+		case opCo:
 			return strings.Contains(s, l)
-		case Sw:
+		case opSw:
 			return strings.HasPrefix(s, l)
-		case Ew:
+		case opEw:
 			return strings.HasSuffix(s, l)
 		}
 		return ordered(op, strings.Compare(s, l))
@@ -868,17 +868,17 @@ func compareOne(v any, def *Attribute, op Op, lit any) bool {
 }
 
 // ordered applies an equality or ordering operator to a comparison result.
-func ordered(op Op, c int) bool {
+func ordered(op compareOp, c int) bool {
 	switch op {
-	case Eq:
+	case opEq:
 		return c == 0
-	case Gt:
+	case opGt:
 		return c > 0
-	case Ge:
+	case opGe:
 		return c >= 0
-	case Lt:
+	case opLt:
 		return c < 0
-	case Le:
+	case opLe:
 		return c <= 0
 	}
 	return false
@@ -918,34 +918,34 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// CheckFilter checks a parsed filter against rt's attribute definitions, as RFC 7644
+// validateFilter checks a parsed filter against rt's attribute definitions, as RFC 7644
 // §3.4.2.2 requires: gt, ge, lt and le on a boolean or binary attribute, a value
 // filter on an attribute that is not complex, and a comparison on an attribute that is
 // never returned (a password) are refused with a 400 invalidFilter *Error. Attributes
 // the resource type does not define are allowed: they match nothing. A nil rt accepts
 // every filter.
-func CheckFilter(f Filter, rt *ResourceType) error {
+func validateFilter(f filterExpr, rt *resourceDef) error {
 	if rt == nil {
 		return nil
 	}
 	return checkFilter(f, rt, nil, false)
 }
 
-func checkFilter(f Filter, rt *ResourceType, subs []*Attribute, inValue bool) error {
+func checkFilter(f filterExpr, rt *resourceDef, subs []*Attribute, inValue bool) error {
 	switch f := f.(type) {
-	case *And:
+	case *andExpr:
 		if err := checkFilter(f.Left, rt, subs, inValue); err != nil {
 			return err
 		}
 		return checkFilter(f.Right, rt, subs, inValue)
-	case *Or:
+	case *orExpr:
 		if err := checkFilter(f.Left, rt, subs, inValue); err != nil {
 			return err
 		}
 		return checkFilter(f.Right, rt, subs, inValue)
-	case *Not:
+	case *notExpr:
 		return checkFilter(f.Filter, rt, subs, inValue)
-	case *ValuePath:
+	case *valuePathExpr:
 		def, _ := rt.lookup(f.Path)
 		if def == nil {
 			return nil
@@ -954,7 +954,7 @@ func checkFilter(f Filter, rt *ResourceType, subs []*Attribute, inValue bool) er
 			return badRequest(ErrorInvalidFilter, "invalid filter: %s is not complex and has no values to filter with [%s]", def.Name, f.Filter)
 		}
 		return checkFilter(f.Filter, rt, def.SubAttributes, true)
-	case *Compare:
+	case *compareExpr:
 		var def *Attribute
 		if inValue {
 			def = findAttr(subs, f.Path.Attr)
@@ -975,7 +975,7 @@ func checkFilter(f Filter, rt *ResourceType, subs []*Attribute, inValue bool) er
 			return nil
 		}
 		switch f.Op {
-		case Gt, Ge, Lt, Le:
+		case opGt, opGe, opLt, opLe:
 			if t := def.typ(); t == Boolean || t == Binary {
 				return badRequest(ErrorInvalidFilter, "invalid filter: %s is %s and cannot be compared with %s", f.Path.String(), t, f.Op)
 			}

@@ -12,51 +12,51 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func protoCmp(attr string, op Op, v any) *Compare {
-	return &Compare{Path: Path{Attr: attr}, Op: op, Value: v}
+func protoCmp(attr string, op compareOp, v any) *compareExpr {
+	return &compareExpr{Path: pathExpr{Attr: attr}, Op: op, Value: v}
 }
 
 func TestParseFilterTree(t *testing.T) {
 	tests := []struct {
 		in   string
-		want Filter
+		want filterExpr
 	}{
 		// Entra ID and Okta: the lookups they make before creating a user or group.
-		{`userName eq "a@b.com"`, protoCmp("userName", Eq, "a@b.com")},
-		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, protoCmp("externalId", Eq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
-		{`displayName eq "Sales"`, protoCmp("displayName", Eq, "Sales")},
+		{`userName eq "a@b.com"`, protoCmp("userName", opEq, "a@b.com")},
+		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, protoCmp("externalId", opEq, "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")},
+		{`displayName eq "Sales"`, protoCmp("displayName", opEq, "Sales")},
 		// case-insensitive operators and keywords
-		{`UserName EQ "x" AND active Eq TRUE`, &And{Left: protoCmp("UserName", Eq, "x"), Right: protoCmp("active", Eq, true)}},
-		{`title pr`, &Compare{Path: Path{Attr: "title"}, Op: Pr}},
-		{`name.familyName co "O'Malley"`, &Compare{Path: Path{Attr: "name", Sub: "familyName"}, Op: Co, Value: "O'Malley"}},
+		{`UserName EQ "x" AND active Eq TRUE`, &andExpr{Left: protoCmp("UserName", opEq, "x"), Right: protoCmp("active", opEq, true)}},
+		{`title pr`, &compareExpr{Path: pathExpr{Attr: "title"}, Op: opPr}},
+		{`name.familyName co "O'Malley"`, &compareExpr{Path: pathExpr{Attr: "name", Sub: "familyName"}, Op: opCo, Value: "O'Malley"}},
 		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"`,
-			&Compare{Path: Path{URN: UserSchema, Attr: "userName"}, Op: Sw, Value: "J"}},
+			&compareExpr{Path: pathExpr{URN: UserSchema, Attr: "userName"}, Op: opSw, Value: "J"}},
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`,
-			&Compare{Path: Path{URN: EnterpriseUserSchema, Attr: "manager", Sub: "value"}, Op: Eq, Value: "26118915-6090-4610-87e4-49d8ca9f808d"}},
-		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, &Compare{Path: Path{Attr: "meta", Sub: "lastModified"}, Op: Gt, Value: "2011-05-13T04:42:34Z"}},
-		{`count ge -1.5e3`, protoCmp("count", Ge, json.Number("-1.5e3"))},
-		{`nickName eq null`, protoCmp("nickName", Eq, nil)},
-		{`title eq "a \"quoted\" \u00e9\n"`, protoCmp("title", Eq, "a \"quoted\" é\n")},
+			&compareExpr{Path: pathExpr{URN: EnterpriseUserSchema, Attr: "manager", Sub: "value"}, Op: opEq, Value: "26118915-6090-4610-87e4-49d8ca9f808d"}},
+		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, &compareExpr{Path: pathExpr{Attr: "meta", Sub: "lastModified"}, Op: opGt, Value: "2011-05-13T04:42:34Z"}},
+		{`count ge -1.5e3`, protoCmp("count", opGe, json.Number("-1.5e3"))},
+		{`nickName eq null`, protoCmp("nickName", opEq, nil)},
+		{`title eq "a \"quoted\" \u00e9\n"`, protoCmp("title", opEq, "a \"quoted\" é\n")},
 		// precedence: and binds tighter than or
-		{`a eq 1 or b eq 2 and c eq 3`, &Or{Left: protoCmp("a", Eq, json.Number("1")),
-			Right: &And{Left: protoCmp("b", Eq, json.Number("2")), Right: protoCmp("c", Eq, json.Number("3"))}}},
-		{`(a eq 1 or b eq 2) and c eq 3`, &And{Left: &Or{Left: protoCmp("a", Eq, json.Number("1")), Right: protoCmp("b", Eq, json.Number("2"))},
-			Right: protoCmp("c", Eq, json.Number("3"))}},
-		{`not (a eq 1) and b eq 2`, &And{Left: &Not{Filter: protoCmp("a", Eq, json.Number("1"))}, Right: protoCmp("b", Eq, json.Number("2"))}},
-		{`emails[type eq "work" and primary eq true]`, &ValuePath{Path: Path{Attr: "emails"},
-			Filter: &And{Left: protoCmp("type", Eq, "work"), Right: protoCmp("primary", Eq, true)}}},
+		{`a eq 1 or b eq 2 and c eq 3`, &orExpr{Left: protoCmp("a", opEq, json.Number("1")),
+			Right: &andExpr{Left: protoCmp("b", opEq, json.Number("2")), Right: protoCmp("c", opEq, json.Number("3"))}}},
+		{`(a eq 1 or b eq 2) and c eq 3`, &andExpr{Left: &orExpr{Left: protoCmp("a", opEq, json.Number("1")), Right: protoCmp("b", opEq, json.Number("2"))},
+			Right: protoCmp("c", opEq, json.Number("3"))}},
+		{`not (a eq 1) and b eq 2`, &andExpr{Left: &notExpr{Filter: protoCmp("a", opEq, json.Number("1"))}, Right: protoCmp("b", opEq, json.Number("2"))}},
+		{`emails[type eq "work" and primary eq true]`, &valuePathExpr{Path: pathExpr{Attr: "emails"},
+			Filter: &andExpr{Left: protoCmp("type", opEq, "work"), Right: protoCmp("primary", opEq, true)}}},
 		// Entra ID: emails[type eq "work"].value eq "x" (a sub-attribute after the brackets)
-		{`emails[type eq "work"].value eq "x@y.com"`, &ValuePath{Path: Path{Attr: "emails"},
-			Filter: &And{Left: protoCmp("type", Eq, "work"), Right: protoCmp("value", Eq, "x@y.com")}}},
+		{`emails[type eq "work"].value eq "x@y.com"`, &valuePathExpr{Path: pathExpr{Attr: "emails"},
+			Filter: &andExpr{Left: protoCmp("type", opEq, "work"), Right: protoCmp("value", opEq, "x@y.com")}}},
 		// an attribute named like a keyword
-		{`not eq "x"`, protoCmp("not", Eq, "x")},
+		{`not eq "x"`, protoCmp("not", opEq, "x")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			f, err := ParseFilter(tt.in)
+			f, err := parseFilter(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, f)
-			again, err := ParseFilter(f.String())
+			again, err := parseFilter(f.String())
 			require.NoError(t, err, "String() = %s", f.String())
 			assert.Equal(t, f, again, "String() = %s", f.String())
 		})
@@ -83,7 +83,7 @@ func TestParseFilterErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			_, err := ParseFilter(tt.in)
+			_, err := parseFilter(tt.in)
 			var se *Error
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, http.StatusBadRequest, se.Status)
@@ -98,61 +98,61 @@ func TestParseFilterErrors(t *testing.T) {
 // scimType invalidFilter; the bounds are configurable.
 func TestParseFilterBounds(t *testing.T) {
 	deep := strings.Repeat("(", 17) + `a eq 1` + strings.Repeat(")", 17)
-	_, err := ParseFilter(deep)
+	_, err := parseFilter(deep)
 	var se *Error
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, ErrorInvalidFilter, se.ScimType)
 	assert.Contains(t, se.Detail, "nested deeper than the limit of 16")
 
-	_, err = ParseOptions{MaxDepth: 20}.ParseFilter(deep)
+	_, err = parseOptions{MaxDepth: 20}.ParseFilter(deep)
 	assert.NoError(t, err)
 
 	// not without parentheses nests too
-	_, err = ParseFilter(strings.Repeat("not ", 17) + `a eq 1`)
+	_, err = parseFilter(strings.Repeat("not ", 17) + `a eq 1`)
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, se.Detail, "nested deeper")
 
 	// a million parentheses cost one scan, not a million stack frames
-	_, err = ParseOptions{MaxLength: 4 << 20}.ParseFilter(strings.Repeat("(", 1<<20))
+	_, err = parseOptions{MaxLength: 4 << 20}.ParseFilter(strings.Repeat("(", 1<<20))
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, se.Detail, "nested deeper")
 
 	long := `userName eq "` + strings.Repeat("x", DefaultMaxFilterLength) + `"`
-	_, err = ParseFilter(long)
+	_, err = parseFilter(long)
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, ErrorInvalidFilter, se.ScimType)
 	assert.Contains(t, se.Detail, "longer than the limit")
 	assert.Less(t, len(se.Detail), 400, "the detail quotes a bounded prefix of the input")
 
 	// brackets inside string literals do not count
-	_, err = ParseFilter(`title eq "` + strings.Repeat("(", 100) + `"`)
+	_, err = parseFilter(`title eq "` + strings.Repeat("(", 100) + `"`)
 	assert.NoError(t, err)
 
 	// long and-chains are fine: they do not nest
 	chain := strings.Repeat(`a eq 1 and `, 300) + `a eq 1`
-	_, err = ParseOptions{MaxLength: 1 << 20}.ParseFilter(chain)
+	_, err = parseOptions{MaxLength: 1 << 20}.ParseFilter(chain)
 	assert.NoError(t, err)
 }
 
 func TestEqualityValue(t *testing.T) {
-	f, err := ParseFilter(`externalId eq "e1" and active eq true`)
+	f, err := parseFilter(`externalId eq "e1" and active eq true`)
 	require.NoError(t, err)
-	v, ok := EqualityValue(f, "externalId")
+	v, ok := equalityValue(f, "externalId")
 	assert.True(t, ok)
 	assert.Equal(t, "e1", v)
-	_, ok = EqualityValue(f, "userName")
+	_, ok = equalityValue(f, "userName")
 	assert.False(t, ok)
 
-	f, err = ParseFilter(`urn:ietf:params:scim:schemas:core:2.0:User:USERNAME eq "Bob"`)
+	f, err = parseFilter(`urn:ietf:params:scim:schemas:core:2.0:User:USERNAME eq "Bob"`)
 	require.NoError(t, err)
-	v, ok = EqualityValue(f, "userName")
+	v, ok = equalityValue(f, "userName")
 	assert.True(t, ok)
 	assert.Equal(t, "Bob", v)
 
 	for _, s := range []string{`userName eq "a" or userName eq "b"`, `userName co "a"`, `not (userName eq "a")`, `name.userName eq "a"`} {
-		f, err := ParseFilter(s)
+		f, err := parseFilter(s)
 		require.NoError(t, err)
-		_, ok := EqualityValue(f, "userName")
+		_, ok := equalityValue(f, "userName")
 		assert.False(t, ok, s)
 	}
 }
@@ -188,7 +188,7 @@ const protoAliceJSON = `{
 
 func TestMatch(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	tests := []struct {
 		filter string
 		want   bool
@@ -230,9 +230,9 @@ func TestMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
-			f, err := ParseFilter(tt.filter)
+			f, err := parseFilter(tt.filter)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, Match(f, alice, users))
+			assert.Equal(t, tt.want, matchFilter(f, alice, users))
 		})
 	}
 }
@@ -240,9 +240,9 @@ func TestMatch(t *testing.T) {
 // Without a resource type every string comparison is case-insensitive.
 func TestMatchWithoutSchema(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	f, err := ParseFilter(`externalId eq "alice-ext" and emails[type eq "WORK"]`)
+	f, err := parseFilter(`externalId eq "alice-ext" and emails[type eq "WORK"]`)
 	require.NoError(t, err)
-	assert.True(t, Match(f, alice, nil))
+	assert.True(t, matchFilter(f, alice, nil))
 }
 
 func TestErrorBody(t *testing.T) {
@@ -272,24 +272,24 @@ func TestErrorBody(t *testing.T) {
 // RFC 7644 §3.4.2.2: ordering a boolean or binary attribute, or filtering the values of
 // an attribute that is not complex, is invalidFilter; so is filtering on the password.
 func TestCheckFilter(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	for _, ok := range []string{
 		`userName eq "a@b.com"`, `emails[type eq "work"].value eq "x"`, `active eq true`,
 		`meta.lastModified gt "2011-05-13T04:42:34Z"`, `shoeSize gt 3`, `emails[primary eq true]`,
 		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "m"`,
 	} {
-		f, err := ParseFilter(ok)
+		f, err := parseFilter(ok)
 		require.NoError(t, err)
-		assert.NoError(t, CheckFilter(f, users), ok)
-		assert.NoError(t, CheckFilter(f, nil), ok)
+		assert.NoError(t, validateFilter(f, users), ok)
+		assert.NoError(t, validateFilter(f, nil), ok)
 	}
 	for _, bad := range []string{
 		`active gt false`, `emails[primary ge true]`, `x509Certificates.value lt "x"`,
 		`userName[value eq "x"]`, `password eq "hunter2"`, `not (active le true)`,
 	} {
-		f, err := ParseFilter(bad)
+		f, err := parseFilter(bad)
 		require.NoError(t, err)
-		err = CheckFilter(f, users)
+		err = validateFilter(f, users)
 		var se *Error
 		require.ErrorAs(t, err, &se, bad)
 		assert.Equal(t, ErrorInvalidFilter, se.ScimType)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-
 )
 
 // FuzzParseFilter: any input either parses, renders back to a filter that parses to the
@@ -31,9 +30,9 @@ func FuzzParseFilter(f *testing.F) {
 	if err := json.Unmarshal([]byte(protoAliceJSON), &alice); err != nil {
 		f.Fatal(err)
 	}
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	f.Fuzz(func(t *testing.T, s string) {
-		flt, err := ParseFilter(s)
+		flt, err := parseFilter(s)
 		if err != nil {
 			var se *Error
 			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != ErrorInvalidFilter {
@@ -42,7 +41,7 @@ func FuzzParseFilter(f *testing.F) {
 			return
 		}
 		out := flt.String()
-		again, err := ParseFilter(out)
+		again, err := parseFilter(out)
 		if err != nil {
 			if strings.Contains(err.Error(), "limit") {
 				return // rendering may add parentheses past the bounds
@@ -52,8 +51,8 @@ func FuzzParseFilter(f *testing.F) {
 		if again.String() != out {
 			t.Fatalf("round trip of %q: %q then %q", s, out, again.String())
 		}
-		Match(flt, alice, users)
-		Match(flt, alice, nil)
+		matchFilter(flt, alice, users)
+		matchFilter(flt, alice, nil)
 	})
 }
 
@@ -74,7 +73,7 @@ func FuzzParsePath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := ParsePath(s)
+		p, err := parsePath(s)
 		if err != nil {
 			var se *Error
 			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != ErrorInvalidPath {
@@ -83,7 +82,7 @@ func FuzzParsePath(f *testing.F) {
 			return
 		}
 		out := p.String()
-		again, err := ParsePath(out)
+		again, err := parsePath(out)
 		if err != nil {
 			if strings.Contains(err.Error(), "limit") {
 				return
@@ -113,9 +112,9 @@ func FuzzApplyPatch(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	users, groups := NewUserResourceType(), NewGroupResourceType()
+	users, groups := newUserResourceType(), newGroupResourceType()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, err := DecodePatch(body)
+		req, err := decodePatch(body)
 		if err != nil {
 			var se *Error
 			if !errors.As(err, &se) || se.Status != 400 {
@@ -125,7 +124,7 @@ func FuzzApplyPatch(f *testing.F) {
 		}
 		for _, c := range []struct {
 			res map[string]any
-			rt  *ResourceType
+			rt  *resourceDef
 		}{{protoFuzzAlice(t), users}, {protoFuzzGroup(), groups}, {protoFuzzAlice(t), nil}} {
 			before, _ := json.Marshal(c.res)
 			out, err := req.Apply(c.res, c.rt)
@@ -153,7 +152,7 @@ func FuzzApplyPatch(f *testing.F) {
 // protoCheckShape fails when an attribute's value does not have the shape its
 // definition says: a list for multi-valued attributes, an object for single complex
 // ones, a bool for booleans.
-func protoCheckShape(t *testing.T, res map[string]any, rt *ResourceType) {
+func protoCheckShape(t *testing.T, res map[string]any, rt *resourceDef) {
 	t.Helper()
 	for k, v := range res {
 		if strings.EqualFold(k, "schemas") {
@@ -230,7 +229,7 @@ func FuzzReplace(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	users, groups := NewUserResourceType(), NewGroupResourceType()
+	users, groups := newUserResourceType(), newGroupResourceType()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		d := json.NewDecoder(bytes.NewReader(body))
 		d.UseNumber()
@@ -241,10 +240,10 @@ func FuzzReplace(f *testing.F) {
 		inBefore, _ := json.Marshal(in)
 		for _, c := range []struct {
 			cur map[string]any
-			rt  *ResourceType
+			rt  *resourceDef
 		}{{nil, users}, {protoFuzzAlice(t), users}, {protoFuzzGroup(), groups}, {protoFuzzAlice(t), nil}} {
 			curBefore, _ := json.Marshal(c.cur)
-			out, err := Replace(c.cur, in, c.rt)
+			out, err := replaceResource(c.cur, in, c.rt)
 			if after, _ := json.Marshal(in); string(after) != string(inBefore) {
 				t.Fatalf("Replace modified the request")
 			}

@@ -159,11 +159,11 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 	}
 	f, s, ti := l.f, l.s, l.ti
 	var cands []*group
-	if v, ok := EqualityValue(f, "id"); ok && f != nil {
+	if v, ok := equalityValue(f, "id"); ok && f != nil {
 		if g, err := rq.groupOf(s, v); err == nil {
 			cands = append(cands, g)
 		}
-	} else if v, ok := EqualityValue(f, "externalId"); ok && f != nil && rq.opts.Groups == GroupsAsDepartments {
+	} else if v, ok := equalityValue(f, "externalId"); ok && f != nil && rq.opts.Groups == GroupsAsDepartments {
 		if n, ok := s.Shared().Tree().ByExternalID(v); ok {
 			if g, err := rq.groupOf(s, n.ID.String()); err == nil {
 				cands = append(cands, g)
@@ -175,7 +175,7 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 	filterMembers := strings.Contains(strings.ToLower(filter), "members")
 	withMembers := rq.wantsMembers()
 	for _, g := range cands {
-		if f != nil && !Match(f, rq.renderGroup(s, g, ti.of(g.id), filterMembers), rq.groups) {
+		if f != nil && !matchFilter(f, rq.renderGroup(s, g, ti.of(g.id), filterMembers), rq.groups) {
 			continue
 		}
 		if l.onPage() {

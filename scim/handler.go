@@ -20,7 +20,9 @@ import (
 
 // Target is the directory a request works on: the service that holds it and its ID.
 type Target struct {
-	Service   *directory.Service
+	// Service holds the directory; every read and write of the request goes through it.
+	Service *directory.Service
+	// Directory is the ID of the directory within Service.
 	Directory orgkit.DirectoryID
 }
 
@@ -107,9 +109,9 @@ type Options struct {
 // as the log grows.
 type Handler struct {
 	opts    Options
-	users   *ResourceType
-	groups  *ResourceType
-	parse   ParseOptions
+	users   *resourceDef
+	groups  *resourceDef
+	parse   parseOptions
 	touches touchIndexes
 }
 
@@ -122,12 +124,12 @@ func NewHandler(opts Options) *Handler {
 	if opts.MaxResults <= 0 {
 		opts.MaxResults = 200
 	}
-	h := &Handler{opts: opts, users: NewUserResourceType(), groups: NewGroupResourceType()}
+	h := &Handler{opts: opts, users: newUserResourceType(), groups: newGroupResourceType()}
 	if opts.Custom != nil && opts.Custom.Schema != "" {
-		h.users.Extensions = append(h.users.Extensions, Extension{Schema: &Schema{ID: opts.Custom.Schema, Name: "Custom",
+		h.users.Extensions = append(h.users.Extensions, extensionDef{Schema: &schemaDef{ID: opts.Custom.Schema, Name: "Custom",
 			Attributes: opts.Custom.Attributes}})
 	}
-	h.parse = ParseOptions{MaxDepth: opts.MaxFilterDepth, MaxLength: opts.MaxFilterLength}
+	h.parse = parseOptions{MaxDepth: opts.MaxFilterDepth, MaxLength: opts.MaxFilterLength}
 	return h
 }
 
@@ -304,7 +306,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.opts.Logger.Debug("scim: request failed", "method", r.Method, "path", r.URL.Path, "status", se.Status,
 			"scimType", string(se.ScimType), "detail", se.Detail)
 	}
-	WriteError(w, se)
+	writeError(w, se)
 }
 
 // mapError turns any error into an *Error: violations into 400 invalidValue (409
@@ -369,7 +371,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 
 // readObject reads the request body (bounded) and decodes it as a JSON object.
 func (rq *request) readObject() (map[string]any, error) {
-	b, err := ReadBody(rq.r, rq.opts.MaxBodyBytes)
+	b, err := readBody(rq.r, rq.opts.MaxBodyBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -391,12 +393,12 @@ func (rq *request) readObject() (map[string]any, error) {
 }
 
 // readPatch reads the request body (bounded) as a PatchOp message.
-func (rq *request) readPatch() (*PatchRequest, error) {
-	b, err := ReadBody(rq.r, rq.opts.MaxBodyBytes)
+func (rq *request) readPatch() (*patchRequest, error) {
+	b, err := readBody(rq.r, rq.opts.MaxBodyBytes)
 	if err != nil {
 		return nil, err
 	}
-	p, err := DecodePatch(b)
+	p, err := decodePatch(b)
 	if err != nil {
 		return nil, err
 	}

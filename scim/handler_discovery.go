@@ -6,8 +6,8 @@ import (
 )
 
 // project applies the request's attributes and excludedAttributes to a resource.
-func (rq *request) project(res map[string]any, rt *ResourceType) (map[string]any, error) {
-	pr, err := ProjectionFromQuery(rq.r)
+func (rq *request) project(res map[string]any, rt *resourceDef) (map[string]any, error) {
+	pr, err := projectionFromQuery(rq.r)
 	if err != nil {
 		return nil, err
 	}
@@ -15,8 +15,8 @@ func (rq *request) project(res map[string]any, rt *ResourceType) (map[string]any
 }
 
 // writeList writes a ListResponse page, each resource projected.
-func (rq *request) writeList(w http.ResponseWriter, page []map[string]any, total, start int, rt *ResourceType) error {
-	pr, err := ProjectionFromQuery(rq.r)
+func (rq *request) writeList(w http.ResponseWriter, page []map[string]any, total, start int, rt *resourceDef) error {
+	pr, err := projectionFromQuery(rq.r)
 	if err != nil {
 		return err
 	}
@@ -24,19 +24,19 @@ func (rq *request) writeList(w http.ResponseWriter, page []map[string]any, total
 	for _, p := range page {
 		res = append(res, pr.Apply(p, rt))
 	}
-	return writeJSON(w, http.StatusOK, ListResponse{TotalResults: total, StartIndex: start, Resources: res})
+	return writeJSON(w, http.StatusOK, listResponse{TotalResults: total, StartIndex: start, Resources: res})
 }
 
 // wantsMembers reports whether the response is to list a group's members (Entra ID
 // reads groups with excludedAttributes=members: they are then never computed).
 func (rq *request) wantsMembers() bool {
-	pr, err := ProjectionFromQuery(rq.r)
+	pr, err := projectionFromQuery(rq.r)
 	return err != nil || pr.Returns(rq.groups, "members")
 }
 
 // paging reads startIndex and count (at most Options.MaxResults).
 func (rq *request) paging(startParam, countParam string) (int, int, error) {
-	p, err := ParsePage(startParam, countParam, rq.opts.MaxResults)
+	p, err := parsePage(startParam, countParam, rq.opts.MaxResults)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -45,13 +45,13 @@ func (rq *request) paging(startParam, countParam string) (int, int, error) {
 
 // discovery answers /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4).
 func (rq *request) discovery(w http.ResponseWriter, ep, id string) error {
-	rts := []*ResourceType{rq.users, rq.groups}
+	rts := []*resourceDef{rq.users, rq.groups}
 	switch ep {
 	case "serviceproviderconfig":
 		if id != "" {
 			return Errorf(http.StatusNotFound, "", "unknown endpoint")
 		}
-		return writeJSON(w, http.StatusOK, ServiceProviderConfig{DocumentationURI: rq.opts.DocumentationURI,
+		return writeJSON(w, http.StatusOK, serviceProviderConfig{DocumentationURI: rq.opts.DocumentationURI,
 			MaxResults: rq.opts.MaxResults, ETag: true, AuthenticationSchemes: rq.opts.AuthenticationSchemes}.Document(rq.base))
 	case "resourcetypes":
 		var docs []map[string]any
@@ -63,7 +63,7 @@ func (rq *request) discovery(w http.ResponseWriter, ep, id string) error {
 		return rq.discoveryAnswer(w, id, docs)
 	default:
 		var docs []map[string]any
-		for _, s := range SchemasOf(rts...) {
+		for _, s := range schemasOf(rts...) {
 			if id == "" || strings.EqualFold(id, s.ID) {
 				docs = append(docs, s.Document(rq.base))
 			}
@@ -75,7 +75,7 @@ func (rq *request) discovery(w http.ResponseWriter, ep, id string) error {
 // discoveryAnswer writes a list of discovery documents, or the one an id names.
 func (rq *request) discoveryAnswer(w http.ResponseWriter, id string, docs []map[string]any) error {
 	if id == "" {
-		return writeJSON(w, http.StatusOK, ListResponse{TotalResults: len(docs), StartIndex: 1, Resources: docs})
+		return writeJSON(w, http.StatusOK, listResponse{TotalResults: len(docs), StartIndex: 1, Resources: docs})
 	}
 	if len(docs) == 0 {
 		return Errorf(http.StatusNotFound, "", "%q not found", id)

@@ -10,11 +10,11 @@ import (
 // ListResponseSchema is the schema URN of a query response (RFC 7644 §3.4.2).
 const ListResponseSchema = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
-// ListResponse is a page of query results (RFC 7644 §3.4.2). Its JSON form always
+// listResponse is a page of query results (RFC 7644 §3.4.2). Its JSON form always
 // carries "Resources", an empty list when nothing matched (the connection test of
 // Microsoft Entra ID expects 200 with an empty list), and "itemsPerPage", the number
 // of resources on the page.
-type ListResponse struct {
+type listResponse struct {
 	// TotalResults is the number of results the query matched, over all pages.
 	TotalResults int
 	// StartIndex is the 1-based index of the first result on the page; values below 1
@@ -25,7 +25,7 @@ type ListResponse struct {
 }
 
 // MarshalJSON encodes the ListResponse message.
-func (l ListResponse) MarshalJSON() ([]byte, error) {
+func (l listResponse) MarshalJSON() ([]byte, error) {
 	res := l.Resources
 	if res == nil {
 		res = []map[string]any{}
@@ -39,38 +39,38 @@ func (l ListResponse) MarshalJSON() ([]byte, error) {
 	}{[]string{ListResponseSchema}, l.TotalResults, max(l.StartIndex, 1), len(res), res})
 }
 
-// Page is the pagination of a query (RFC 7644 §3.4.2.4): the 1-based index of the
+// listPage is the pagination of a query (RFC 7644 §3.4.2.4): the 1-based index of the
 // first result and the most results to return.
-type Page struct {
+type listPage struct {
 	// StartIndex is the 1-based index of the first result (at least 1).
 	StartIndex int
 	// Count is the most results to return (0 means none: only totalResults).
 	Count int
 }
 
-// ParsePage reads the startIndex and count query parameters: startIndex defaults to 1
+// parsePage reads the startIndex and count query parameters: startIndex defaults to 1
 // and values below 1 count as 1; count defaults to maxResults, negative values count
 // as 0 and values above maxResults are capped to it (maxResults ≤ 0 means no cap and
 // a default of 100). A parameter that is not an integer is a 400 invalidValue *Error.
-func ParsePage(startIndex, count string, maxResults int) (Page, error) {
+func parsePage(startIndex, count string, maxResults int) (listPage, error) {
 	if maxResults <= 0 {
 		maxResults = 0
 	}
-	p := Page{StartIndex: 1, Count: maxResults}
+	p := listPage{StartIndex: 1, Count: maxResults}
 	if maxResults == 0 {
 		p.Count = 100
 	}
 	if s := strings.TrimSpace(startIndex); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return Page{}, badRequest(ErrorInvalidValue, "startIndex %s is not an integer", quoteInput(startIndex))
+			return listPage{}, badRequest(ErrorInvalidValue, "startIndex %s is not an integer", quoteInput(startIndex))
 		}
 		p.StartIndex = max(n, 1)
 	}
 	if s := strings.TrimSpace(count); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return Page{}, badRequest(ErrorInvalidValue, "count %s is not an integer", quoteInput(count))
+			return listPage{}, badRequest(ErrorInvalidValue, "count %s is not an integer", quoteInput(count))
 		}
 		p.Count = max(n, 0)
 		if maxResults > 0 {
@@ -82,55 +82,55 @@ func ParsePage(startIndex, count string, maxResults int) (Page, error) {
 
 // Bounds returns the half-open range [lo, hi) of 0-based indexes of a result list of
 // total items that the page covers; lo == hi when the page is empty.
-func (p Page) Bounds(total int) (lo, hi int) {
+func (p listPage) Bounds(total int) (lo, hi int) {
 	lo = min(max(p.StartIndex, 1)-1, total)
 	hi = min(lo+max(p.Count, 0), total)
 	return lo, hi
 }
 
-// Projection is the attributes / excludedAttributes selection of a request
+// projectionSpec is the attributes / excludedAttributes selection of a request
 // (RFC 7644 §3.4.2.5, §3.9), applied together with each attribute's "returned"
 // characteristic: "never" attributes (a password) are never returned, "always"
 // attributes (id) always are, "request" attributes only when named in attributes,
 // and "default" attributes unless excluded or left out of a non-empty attributes
-// list. The zero Projection returns every attribute that is not "never" or "request".
-type Projection struct {
+// list. The zero projectionSpec returns every attribute that is not "never" or "request".
+type projectionSpec struct {
 	// Attributes are the attributes asked for; empty means the default set.
-	Attributes []Path
+	Attributes []pathExpr
 	// Excluded are the attributes to leave out.
-	Excluded []Path
+	Excluded []pathExpr
 }
 
-// ParseProjection parses the comma-separated attributes and excludedAttributes
+// parseProjection parses the comma-separated attributes and excludedAttributes
 // parameters. Each entry is an attribute path without a filter: "userName",
 // "name.givenName", "members", or one with a schema URN prefix; a schema URN alone
 // names a whole extension. A malformed entry is a 400 invalidPath *Error.
-func ParseProjection(attributes, excludedAttributes string) (Projection, error) {
-	var p Projection
+func parseProjection(attributes, excludedAttributes string) (projectionSpec, error) {
+	var p projectionSpec
 	var err error
 	if p.Attributes, err = parseAttrList("attributes", attributes); err != nil {
-		return Projection{}, err
+		return projectionSpec{}, err
 	}
 	if p.Excluded, err = parseAttrList("excludedAttributes", excludedAttributes); err != nil {
-		return Projection{}, err
+		return projectionSpec{}, err
 	}
 	return p, nil
 }
 
-// ProjectionFromQuery is ParseProjection over a request's query parameters.
-func ProjectionFromQuery(r *http.Request) (Projection, error) {
+// projectionFromQuery is parseProjection over a request's query parameters.
+func projectionFromQuery(r *http.Request) (projectionSpec, error) {
 	q := r.URL.Query()
-	return ParseProjection(q.Get("attributes"), q.Get("excludedAttributes"))
+	return parseProjection(q.Get("attributes"), q.Get("excludedAttributes"))
 }
 
-func parseAttrList(param, s string) ([]Path, error) {
-	var out []Path
+func parseAttrList(param, s string) ([]pathExpr, error) {
+	var out []pathExpr
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
-		p, err := ParsePath(part)
+		p, err := parsePath(part)
 		if err == nil && p.Filter != nil {
 			err = badRequest(ErrorInvalidPath, "%s: %s has a value filter", param, quoteInput(part))
 		}
@@ -144,7 +144,7 @@ func parseAttrList(param, s string) ([]Path, error) {
 
 // names reports whether path p names the attribute (urn, name) of rt: urn is "" for
 // the core schema; a path without URN names a core attribute.
-func (pr Projection) names(p Path, rt *ResourceType, urn, name string) bool {
+func (pr projectionSpec) names(p pathExpr, rt *resourceDef, urn, name string) bool {
 	if !strings.EqualFold(p.Attr, name) {
 		return false
 	}
@@ -155,7 +155,7 @@ func (pr Projection) names(p Path, rt *ResourceType, urn, name string) bool {
 }
 
 // namesExtension reports whether p is a schema URN alone naming extension urn.
-func namesExtension(p Path, urn string) bool {
+func namesExtension(p pathExpr, urn string) bool {
 	return urn != "" && p.Sub == "" && strings.EqualFold(p.URN+":"+p.Attr, urn)
 }
 
@@ -166,7 +166,7 @@ type selection struct {
 	subs  []string
 }
 
-func (pr Projection) selected(list []Path, rt *ResourceType, urn, name string) selection {
+func (pr projectionSpec) selected(list []pathExpr, rt *resourceDef, urn, name string) selection {
 	var s selection
 	for _, p := range list {
 		switch {
@@ -187,8 +187,8 @@ func (pr Projection) selected(list []Path, rt *ResourceType, urn, name string) s
 // attr ("members", "name", an URN-prefixed extension attribute): a server uses it to
 // skip computing an attribute nobody will see, such as a group's members when
 // Microsoft Entra ID reads groups with excludedAttributes=members.
-func (pr Projection) Returns(rt *ResourceType, attr string) bool {
-	p, err := ParsePath(attr)
+func (pr projectionSpec) Returns(rt *resourceDef, attr string) bool {
+	p, err := parsePath(attr)
 	if err != nil {
 		return false
 	}
@@ -210,7 +210,7 @@ func (pr Projection) Returns(rt *ResourceType, attr string) bool {
 // Apply returns the projection of res: a new top-level object (and new objects where
 // sub-attributes were dropped) that shares the other values with res. "schemas" is
 // always kept; an extension object is kept when any of its attributes is.
-func (pr Projection) Apply(res map[string]any, rt *ResourceType) map[string]any {
+func (pr projectionSpec) Apply(res map[string]any, rt *resourceDef) map[string]any {
 	out := make(map[string]any, len(res))
 	for k, v := range res {
 		if strings.EqualFold(k, "schemas") {
@@ -240,7 +240,7 @@ func (pr Projection) Apply(res map[string]any, rt *ResourceType) map[string]any 
 }
 
 // attr projects one top-level attribute's value.
-func (pr Projection) attr(rt *ResourceType, urn, name string, def *Attribute, v any) (any, bool) {
+func (pr projectionSpec) attr(rt *resourceDef, urn, name string, def *Attribute, v any) (any, bool) {
 	ret := ReturnedDefault
 	if def != nil && def.Returned != "" {
 		ret = def.Returned

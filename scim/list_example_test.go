@@ -3,14 +3,13 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
-
 )
 
-// ExampleProjection reads groups the way Microsoft Entra ID does, with
+// Example_projection reads groups the way Microsoft Entra ID does, with
 // excludedAttributes=members, and answers with one page of a ListResponse.
-func ExampleProjection() {
-	groups := NewGroupResourceType()
-	proj, err := ParseProjection("", "members")
+func Example_projection() {
+	groups := newGroupResourceType()
+	proj, err := parseProjection("", "members")
 	if err != nil {
 		panic(err)
 	}
@@ -20,12 +19,12 @@ func ExampleProjection() {
 		{"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "Sales", "members": []any{map[string]any{"value": "u1"}}},
 		{"schemas": []any{GroupSchema}, "id": "g-2", "displayName": "R&D"},
 	}
-	page, err := ParsePage("2", "10", 100)
+	page, err := parsePage("2", "10", 100)
 	if err != nil {
 		panic(err)
 	}
 	lo, hi := page.Bounds(len(all))
-	resp := ListResponse{TotalResults: len(all), StartIndex: page.StartIndex}
+	resp := listResponse{TotalResults: len(all), StartIndex: page.StartIndex}
 	for _, g := range all[lo:hi] {
 		resp.Resources = append(resp.Resources, proj.Apply(g, groups))
 	}

@@ -13,11 +13,11 @@ import (
 // Microsoft Entra ID's connection test queries a userName that does not exist and
 // expects 200 with an empty list: Resources is [] (never null), totalResults 0.
 func TestListResponseEmpty(t *testing.T) {
-	b, err := json.Marshal(ListResponse{})
+	b, err := json.Marshal(listResponse{})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`, string(b))
 
-	b, err = json.Marshal(ListResponse{TotalResults: 7, StartIndex: 3, Resources: []map[string]any{{"id": "a"}, {"id": "b"}}})
+	b, err = json.Marshal(listResponse{TotalResults: 7, StartIndex: 3, Resources: []map[string]any{{"id": "a"}, {"id": "b"}}})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":7,"startIndex":3,"itemsPerPage":2,"Resources":[{"id":"a"},{"id":"b"}]}`, string(b))
 }
@@ -26,47 +26,47 @@ func TestParsePage(t *testing.T) {
 	tests := []struct {
 		start, count string
 		max          int
-		want         Page
+		want         listPage
 	}{
-		{"", "", 200, Page{StartIndex: 1, Count: 200}},
-		{"", "", 0, Page{StartIndex: 1, Count: 100}},
-		{"0", "10", 200, Page{StartIndex: 1, Count: 10}}, // startIndex < 1 is 1
-		{"-5", "-1", 200, Page{StartIndex: 1, Count: 0}},
-		{"21", "1000", 200, Page{StartIndex: 21, Count: 200}},
-		{" 2 ", "0", 200, Page{StartIndex: 2, Count: 0}},
-		{"1", "5000", 0, Page{StartIndex: 1, Count: 5000}},
+		{"", "", 200, listPage{StartIndex: 1, Count: 200}},
+		{"", "", 0, listPage{StartIndex: 1, Count: 100}},
+		{"0", "10", 200, listPage{StartIndex: 1, Count: 10}}, // startIndex < 1 is 1
+		{"-5", "-1", 200, listPage{StartIndex: 1, Count: 0}},
+		{"21", "1000", 200, listPage{StartIndex: 21, Count: 200}},
+		{" 2 ", "0", 200, listPage{StartIndex: 2, Count: 0}},
+		{"1", "5000", 0, listPage{StartIndex: 1, Count: 5000}},
 	}
 	for _, tt := range tests {
-		p, err := ParsePage(tt.start, tt.count, tt.max)
+		p, err := parsePage(tt.start, tt.count, tt.max)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, p, "startIndex=%q count=%q", tt.start, tt.count)
 	}
 	for _, bad := range [][2]string{{"x", ""}, {"", "1.5"}, {"99999999999999999999", ""}} {
-		_, err := ParsePage(bad[0], bad[1], 100)
+		_, err := parsePage(bad[0], bad[1], 100)
 		protoErr(t, err, ErrorInvalidValue)
 	}
 }
 
 func TestPageBounds(t *testing.T) {
 	for _, tt := range []struct {
-		page          Page
+		page          listPage
 		total, lo, hi int
 	}{
-		{Page{StartIndex: 1, Count: 10}, 25, 0, 10},
-		{Page{StartIndex: 21, Count: 10}, 25, 20, 25},
-		{Page{StartIndex: 26, Count: 10}, 25, 25, 25},
-		{Page{StartIndex: 100, Count: 10}, 25, 25, 25},
-		{Page{StartIndex: 0, Count: 0}, 25, 0, 0},
-		{Page{StartIndex: 1, Count: 10}, 0, 0, 0},
+		{listPage{StartIndex: 1, Count: 10}, 25, 0, 10},
+		{listPage{StartIndex: 21, Count: 10}, 25, 20, 25},
+		{listPage{StartIndex: 26, Count: 10}, 25, 25, 25},
+		{listPage{StartIndex: 100, Count: 10}, 25, 25, 25},
+		{listPage{StartIndex: 0, Count: 0}, 25, 0, 0},
+		{listPage{StartIndex: 1, Count: 10}, 0, 0, 0},
 	} {
 		lo, hi := tt.page.Bounds(tt.total)
 		assert.Equal(t, [2]int{tt.lo, tt.hi}, [2]int{lo, hi}, "%+v of %d", tt.page, tt.total)
 	}
 }
 
-func protoProject(t *testing.T, attrs, excluded string, res map[string]any, rt *ResourceType) map[string]any {
+func protoProject(t *testing.T, attrs, excluded string, res map[string]any, rt *resourceDef) map[string]any {
 	t.Helper()
-	p, err := ParseProjection(attrs, excluded)
+	p, err := parseProjection(attrs, excluded)
 	require.NoError(t, err)
 	return p.Apply(res, rt)
 }
@@ -80,7 +80,7 @@ func protoKeys(m map[string]any) []string {
 }
 
 func TestProjection(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	alice["password"] = "secret"
 
@@ -122,8 +122,8 @@ func TestProjection(t *testing.T) {
 // Microsoft Entra ID reads groups with excludedAttributes=members; Returns lets a server
 // skip computing the members at all.
 func TestProjectionEntraExcludesMembers(t *testing.T) {
-	groups := NewGroupResourceType()
-	p, err := ParseProjection("", "members")
+	groups := newGroupResourceType()
+	p, err := parseProjection("", "members")
 	require.NoError(t, err)
 	assert.False(t, p.Returns(groups, "members"))
 	assert.True(t, p.Returns(groups, "displayName"))
@@ -131,19 +131,19 @@ func TestProjectionEntraExcludesMembers(t *testing.T) {
 	g := protoGroup(t, "u1", "u2")
 	assert.ElementsMatch(t, []string{"schemas", "id", "displayName"}, protoKeys(p.Apply(g, groups)))
 
-	p, err = ParseProjection("displayName", "")
+	p, err = parseProjection("displayName", "")
 	require.NoError(t, err)
 	assert.False(t, p.Returns(groups, "members"))
-	p, err = ParseProjection("members.value", "")
+	p, err = parseProjection("members.value", "")
 	require.NoError(t, err)
 	assert.True(t, p.Returns(groups, "members"))
-	assert.True(t, Projection{}.Returns(groups, "members"))
-	assert.False(t, Projection{}.Returns(NewUserResourceType(), "password"))
+	assert.True(t, projectionSpec{}.Returns(groups, "members"))
+	assert.False(t, projectionSpec{}.Returns(newUserResourceType(), "password"))
 }
 
 // returned "request" attributes appear only when asked for.
 func TestProjectionReturnedRequest(t *testing.T) {
-	rt := &ResourceType{Name: "Thing", Schema: &Schema{ID: "urn:example:thing", Attributes: []*Attribute{
+	rt := &resourceDef{Name: "Thing", Schema: &schemaDef{ID: "urn:example:thing", Attributes: []*Attribute{
 		{Name: "big", Returned: Request},
 		{Name: "small"},
 		{Name: "box", Type: Complex, SubAttributes: []*Attribute{{Name: "lid", Returned: Request}, {Name: "side"}}},
@@ -156,17 +156,17 @@ func TestProjectionReturnedRequest(t *testing.T) {
 
 func TestParseProjectionErrors(t *testing.T) {
 	for _, bad := range [][2]string{{"emails[type eq \"work\"]", ""}, {"", "a.b.c"}, {"1x", ""}} {
-		_, err := ParseProjection(bad[0], bad[1])
+		_, err := parseProjection(bad[0], bad[1])
 		protoErr(t, err, ErrorInvalidPath)
 	}
 	req := httptest.NewRequest(http.MethodGet, "/Groups/g?excludedAttributes=members", nil)
-	p, err := ProjectionFromQuery(req)
+	p, err := projectionFromQuery(req)
 	require.NoError(t, err)
-	assert.Equal(t, Projection{Excluded: []Path{{Attr: "members"}}}, p)
+	assert.Equal(t, projectionSpec{Excluded: []pathExpr{{Attr: "members"}}}, p)
 }
 
 func TestDiscoveryDocuments(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	d := users.Document("https://example.com/scim/v2/")
 	assert.Equal(t, "/Users", d["endpoint"])
 	assert.Equal(t, UserSchema, d["schema"])
@@ -197,14 +197,14 @@ func TestDiscoveryDocuments(t *testing.T) {
 		}
 	}
 
-	schemas := SchemasOf(users, NewGroupResourceType(), users)
+	schemas := schemasOf(users, newGroupResourceType(), users)
 	var ids []string
 	for _, s := range schemas {
 		ids = append(ids, s.ID)
 	}
 	assert.Equal(t, []string{UserSchema, EnterpriseUserSchema, GroupSchema}, ids)
 
-	spc := ServiceProviderConfig{MaxResults: 200, ETag: true}.Document("https://example.com/scim")
+	spc := serviceProviderConfig{MaxResults: 200, ETag: true}.Document("https://example.com/scim")
 	assert.Equal(t, map[string]any{"supported": true, "maxResults": 200}, spc["filter"])
 	assert.Equal(t, map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0}, spc["bulk"])
 	assert.Equal(t, map[string]any{"supported": true}, spc["etag"])

@@ -14,15 +14,15 @@ import (
 // PatchOpSchema is the schema URN of a PATCH request body (RFC 7644 §3.5.2).
 const PatchOpSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
-// PatchRequest is a decoded PATCH request (RFC 7644 §3.5.2): operations applied in
+// patchRequest is a decoded PATCH request (RFC 7644 §3.5.2): operations applied in
 // order, all or nothing.
-type PatchRequest struct {
+type patchRequest struct {
 	// Operations are the operations in request order.
-	Operations []PatchOperation
+	Operations []patchOperation
 }
 
-// PatchOperation is one operation of a PATCH request.
-type PatchOperation struct {
+// patchOperation is one operation of a PATCH request.
+type patchOperation struct {
 	// Op is "add", "remove" or "replace", in lower case whatever the client sent
 	// (Microsoft Entra ID sends "Add", "Replace" and "Remove").
 	Op string
@@ -34,12 +34,12 @@ type PatchOperation struct {
 	HasValue bool
 }
 
-// DecodePatch decodes a PATCH request body. It checks the structure only: the schemas
+// decodePatch decodes a PATCH request body. It checks the structure only: the schemas
 // (when present) must include PatchOpSchema, there must be at least one operation,
 // each op must be add, remove or replace (in any case), and add and replace must carry
 // a value. Errors are 400 *Error values with scimType invalidSyntax or invalidValue.
 // Paths and values are checked by Apply.
-func DecodePatch(body []byte) (*PatchRequest, error) {
+func decodePatch(body []byte) (*patchRequest, error) {
 	var raw struct {
 		Schemas    []string `json:"schemas"`
 		Operations []struct {
@@ -62,7 +62,7 @@ func DecodePatch(body []byte) (*PatchRequest, error) {
 	if len(raw.Operations) == 0 {
 		return nil, badRequest(ErrorInvalidSyntax, "the PATCH body has no Operations")
 	}
-	req := &PatchRequest{Operations: make([]PatchOperation, len(raw.Operations))}
+	req := &patchRequest{Operations: make([]patchOperation, len(raw.Operations))}
 	for i, o := range raw.Operations {
 		op := strings.ToLower(strings.TrimSpace(o.Op))
 		switch op {
@@ -70,7 +70,7 @@ func DecodePatch(body []byte) (*PatchRequest, error) {
 		default:
 			return nil, badRequest(ErrorInvalidSyntax, "operation %d: unknown op %s (want add, remove or replace)", i+1, quoteInput(o.Op))
 		}
-		po := PatchOperation{Op: op, Path: strings.TrimSpace(o.Path), HasValue: o.Value != nil}
+		po := patchOperation{Op: op, Path: strings.TrimSpace(o.Path), HasValue: o.Value != nil}
 		if po.HasValue {
 			vd := json.NewDecoder(bytes.NewReader(o.Value))
 			vd.UseNumber()
@@ -86,37 +86,37 @@ func DecodePatch(body []byte) (*PatchRequest, error) {
 	return req, nil
 }
 
-// PatchResult is the outcome of PatchRequest.Apply: the patched copy of the resource
+// patchResult is the outcome of patchRequest.Apply: the patched copy of the resource
 // and what changed in it.
-type PatchResult struct {
+type patchResult struct {
 	// Resource is the patched resource, a deep copy: the input is never modified.
 	Resource map[string]any
 	// Changes lists, sorted by Attribute, every attribute whose value differs between
 	// the input and the patched resource. An operation that leaves a value as it was
 	// (a retried add, the name-sync replace Okta sends before membership changes)
 	// produces no change.
-	Changes []Change
+	Changes []attrChange
 }
 
 // Changed returns the change to the attribute named attr ("members", "name",
 // "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"),
 // compared case-insensitively, and whether there is one.
-func (r *PatchResult) Changed(attr string) (Change, bool) {
+func (r *patchResult) Changed(attr string) (attrChange, bool) {
 	for _, c := range r.Changes {
 		if strings.EqualFold(c.Attribute, attr) {
 			return c, true
 		}
 	}
-	return Change{}, false
+	return attrChange{}, false
 }
 
-// Change is the net change of one top-level attribute. For a multi-valued attribute
+// attrChange is the net change of one top-level attribute. For a multi-valued attribute
 // Added and Removed list the values whose identity appears only after or only before
 // the patch; identity is the "value" sub-attribute of complex values (a group
 // member's ID), or the whole value. A server turns Added and Removed of "members" into
 // add/remove intent commands, never into a whole-value replacement, whatever form the
 // client used (add, remove with a filter, remove with a value list, or replace).
-type Change struct {
+type attrChange struct {
 	// Attribute is the attribute's name as its schema spells it; an extension
 	// attribute is prefixed with its schema URN and a colon.
 	Attribute string
@@ -131,11 +131,11 @@ type Change struct {
 
 // AddedValues returns the "value" sub-attributes of the added values that have one
 // (for "members": the IDs of the added members), in order.
-func (c Change) AddedValues() []string { return valueStrings(c.Added) }
+func (c attrChange) AddedValues() []string { return valueStrings(c.Added) }
 
 // RemovedValues returns the "value" sub-attributes of the removed values that have one
 // (for "members": the IDs of the removed members), in order.
-func (c Change) RemovedValues() []string { return valueStrings(c.Removed) }
+func (c attrChange) RemovedValues() []string { return valueStrings(c.Removed) }
 
 func valueStrings(vs []any) []string {
 	var out []string
@@ -181,7 +181,7 @@ func valueStrings(vs []any) []string {
 // filter matches nothing, and mutability for a change to a readOnly attribute, or to
 // an immutable one that has a value (a value equal to the current one is no change:
 // Okta sends the group's id with each name sync).
-func (r *PatchRequest) Apply(res map[string]any, rt *ResourceType) (*PatchResult, error) {
+func (r *patchRequest) Apply(res map[string]any, rt *resourceDef) (*patchResult, error) {
 	a := &applier{rt: rt, doc: cloneJSON(res).(map[string]any)}
 	if a.doc == nil {
 		a.doc = map[string]any{}
@@ -196,12 +196,12 @@ func (r *PatchRequest) Apply(res map[string]any, rt *ResourceType) (*PatchResult
 	if err := a.checkMutability(res); err != nil {
 		return nil, err
 	}
-	return &PatchResult{Resource: a.doc, Changes: diff(res, a.doc, rt)}, nil
+	return &patchResult{Resource: a.doc, Changes: diff(res, a.doc, rt)}, nil
 }
 
 // applier holds the resource being patched.
 type applier struct {
-	rt      *ResourceType
+	rt      *resourceDef
 	doc     map[string]any
 	opIndex int
 	current map[string]any // Replace: the resource replaced
@@ -214,7 +214,7 @@ func (a *applier) errorf(t ErrorType, format string, args ...any) *Error {
 	return badRequest(t, "operation %d: %s", a.opIndex, fmt.Sprintf(format, args...))
 }
 
-func (a *applier) apply(op PatchOperation) error {
+func (a *applier) apply(op patchOperation) error {
 	if op.Path == "" {
 		if op.Op == "remove" {
 			return a.errorf(ErrorNoTarget, "remove needs a path")
@@ -225,7 +225,7 @@ func (a *applier) apply(op PatchOperation) error {
 		}
 		return a.applyObject(op.Op, "", obj)
 	}
-	p, err := ParsePath(op.Path)
+	p, err := parsePath(op.Path)
 	if err != nil {
 		return a.errorf(ErrorInvalidPath, "%s", err.(*Error).Detail)
 	}
@@ -273,7 +273,7 @@ func (a *applier) applyObject(op, urn string, obj map[string]any) error {
 		if urn != "" && !(len(k) > 4 && strings.EqualFold(k[:4], "urn:")) {
 			key = urn + ":" + k
 		}
-		p, err := ParsePath(key)
+		p, err := parsePath(key)
 		if err != nil {
 			return a.errorf(ErrorInvalidPath, "value key %s: %s", quoteInput(k), err.(*Error).Detail)
 		}
@@ -303,7 +303,7 @@ func (a *applier) extension(s string) string {
 
 // target resolves the map holding the attribute p names, the attribute's key there
 // and its definition. create makes a missing extension object.
-func (a *applier) target(p Path, create bool) (map[string]any, string, *Attribute, error) {
+func (a *applier) target(p pathExpr, create bool) (map[string]any, string, *Attribute, error) {
 	container, urn := a.doc, ""
 	var def *Attribute
 	if a.rt != nil {
@@ -361,7 +361,7 @@ func put(m map[string]any, key string, v any) {
 	m[key] = v
 }
 
-func (a *applier) applyPath(op string, p Path, v any, hasValue bool) error {
+func (a *applier) applyPath(op string, p pathExpr, v any, hasValue bool) error {
 	// a path naming a whole extension: urn:…:2.0:User
 	if p.Filter == nil && p.Sub == "" && p.URN != "" {
 		if ext := a.extension(p.URN + ":" + p.Attr); ext != "" {
@@ -435,7 +435,7 @@ func (a *applier) applyPath(op string, p Path, v any, hasValue bool) error {
 }
 
 // sub handles a path with a sub-attribute and no filter.
-func (a *applier) sub(op string, c map[string]any, key string, def *Attribute, p Path, cur, v any, multi bool) error {
+func (a *applier) sub(op string, c map[string]any, key string, def *Attribute, p pathExpr, cur, v any, multi bool) error {
 	var sd *Attribute
 	if def != nil {
 		if def.typ() != Complex {
@@ -492,7 +492,7 @@ func (a *applier) sub(op string, c map[string]any, key string, def *Attribute, p
 }
 
 // filtered handles a path with a value filter.
-func (a *applier) filtered(op string, c map[string]any, key string, def *Attribute, p Path, cur, v any) error {
+func (a *applier) filtered(op string, c map[string]any, key string, def *Attribute, p pathExpr, cur, v any) error {
 	var subs []*Attribute
 	if def != nil {
 		subs = def.SubAttributes
@@ -627,15 +627,15 @@ func (a *applier) filtered(op string, c map[string]any, key string, def *Attribu
 
 // seedFromFilter turns a filter made of `sub eq literal` terms joined by and into the
 // object those terms describe: `type eq "mobile"` → {"type":"mobile"}.
-func seedFromFilter(f Filter, subs []*Attribute) (map[string]any, bool) {
+func seedFromFilter(f filterExpr, subs []*Attribute) (map[string]any, bool) {
 	out := map[string]any{}
-	var walk func(Filter) bool
-	walk = func(f Filter) bool {
+	var walk func(filterExpr) bool
+	walk = func(f filterExpr) bool {
 		switch f := f.(type) {
-		case *And:
+		case *andExpr:
 			return walk(f.Left) && walk(f.Right)
-		case *Compare:
-			if f.Op != Eq || f.Path.Sub != "" || f.Value == nil {
+		case *compareExpr:
+			if f.Op != opEq || f.Path.Sub != "" || f.Value == nil {
 				return false
 			}
 			name := f.Path.Attr
@@ -1074,8 +1074,8 @@ func attrValue(res map[string]any, urn, name string) any {
 }
 
 // diff lists the changed attributes between two resources.
-func diff(before, after map[string]any, rt *ResourceType) []Change {
-	var out []Change
+func diff(before, after map[string]any, rt *resourceDef) []attrChange {
+	var out []attrChange
 	type attr struct {
 		urn, name string
 		def       *Attribute
@@ -1113,7 +1113,7 @@ func diff(before, after map[string]any, rt *ResourceType) []Change {
 		if jsonEqual(bv, av) {
 			continue
 		}
-		c := Change{Attribute: at.name, Before: bv, After: av}
+		c := attrChange{Attribute: at.name, Before: bv, After: av}
 		if at.urn != "" {
 			c.Attribute = at.urn + ":" + at.name
 		}
@@ -1144,7 +1144,7 @@ func diff(before, after map[string]any, rt *ResourceType) []Change {
 }
 
 // extensionOf returns the extension URN when key k with value v is an extension object.
-func extensionOf(rt *ResourceType, k string, v any) string {
+func extensionOf(rt *resourceDef, k string, v any) string {
 	if rt != nil {
 		if e := rt.Extension(k); e != nil {
 			return e.ID
@@ -1223,17 +1223,17 @@ func jsonEqual(x, y any) bool {
 	return x == y
 }
 
-// ReplaceResult is the outcome of Replace.
-type ReplaceResult struct {
-	// PatchResult holds the new resource and the changes from current to it.
-	PatchResult
+// replaceResult is the outcome of Replace.
+type replaceResult struct {
+	// patchResult holds the new resource and the changes from current to it.
+	patchResult
 	// Ignored lists the attributes of the request that were left out: readOnly
 	// attributes (id, meta, groups, …) and attributes or extensions the resource type
 	// does not define, as "name" or "urn:…:name". A server may log them.
 	Ignored []string
 }
 
-// Replace computes the resource a PUT (RFC 7644 §3.5.1) or a POST (current nil)
+// replaceResource computes the resource a PUT (RFC 7644 §3.5.1) or a POST (current nil)
 // asserts: the incoming attributes, checked and normalized as PATCH values are
 // (string booleans, a plain string for a complex attribute's value, null and "" as
 // unset, canonical names), with readOnly attributes taken from current whatever the
@@ -1242,9 +1242,9 @@ type ReplaceResult struct {
 // required attribute left without a value is a 400 invalidValue *Error. Changes are
 // computed as for Apply, so a group PUT still yields the members added and removed.
 // Neither input is modified.
-func Replace(current, incoming map[string]any, rt *ResourceType) (*ReplaceResult, error) {
+func replaceResource(current, incoming map[string]any, rt *resourceDef) (*replaceResult, error) {
 	a := &applier{rt: rt, doc: map[string]any{}, current: current}
-	out := &ReplaceResult{}
+	out := &replaceResult{}
 	if k := foldKey(incoming, "schemas"); incoming[k] != nil {
 		a.doc["schemas"] = cloneJSON(incoming[k])
 	} else if rt != nil {
@@ -1352,11 +1352,11 @@ func (a *applier) set(urn, name string, v any) {
 }
 
 // put checks and stores one incoming attribute of a Replace.
-func (a *applier) put(urn, name string, v any, out *ReplaceResult) error {
+func (a *applier) put(urn, name string, v any, out *replaceResult) error {
 	var def *Attribute
 	if a.rt != nil {
 		if urn == "" {
-			def, _ = a.rt.lookup(Path{Attr: name})
+			def, _ = a.rt.lookup(pathExpr{Attr: name})
 		} else {
 			def = a.rt.Extension(urn).Attribute(name)
 		}

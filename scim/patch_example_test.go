@@ -3,18 +3,17 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
-
 )
 
-// ExamplePatchRequest_Apply applies a PATCH as Microsoft Entra ID sends it to a group:
+// Example_patch applies a PATCH as Microsoft Entra ID sends it to a group:
 // capitalized op names and a Remove on "members" with a value list. The result lists
 // the member IDs added and removed, for intent commands.
-func ExamplePatchRequest_Apply() {
+func Example_patch() {
 	group := map[string]any{
 		"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "Sales",
 		"members": []any{map[string]any{"value": "u1"}, map[string]any{"value": "u2"}},
 	}
-	req, err := DecodePatch([]byte(`{
+	req, err := decodePatch([]byte(`{
 	  "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
 	  "Operations": [
 	    {"op": "Add", "path": "members", "value": [{"$ref": null, "value": "u3"}]},
@@ -23,7 +22,7 @@ func ExamplePatchRequest_Apply() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := req.Apply(group, NewGroupResourceType())
+	res, err := req.Apply(group, newGroupResourceType())
 	if err != nil {
 		panic(err)
 	}
@@ -33,8 +32,8 @@ func ExamplePatchRequest_Apply() {
 	fmt.Println(string(b))
 
 	// a change to a read-only attribute is refused, and nothing is changed
-	req, _ = DecodePatch([]byte(`{"Operations":[{"op":"replace","value":{"id":"other"}}]}`))
-	_, err = req.Apply(group, NewGroupResourceType())
+	req, _ = decodePatch([]byte(`{"Operations":[{"op":"replace","value":{"id":"other"}}]}`))
+	_, err = req.Apply(group, newGroupResourceType())
 	fmt.Println(err)
 	// Output:
 	// added: [u3] removed: [u1]

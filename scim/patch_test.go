@@ -20,9 +20,9 @@ import (
 
 const protoEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
-func protoPatch(t *testing.T, res map[string]any, rt *ResourceType, body string) (*PatchResult, error) {
+func protoPatch(t *testing.T, res map[string]any, rt *resourceDef, body string) (*patchResult, error) {
 	t.Helper()
-	req, err := DecodePatch([]byte(body))
+	req, err := decodePatch([]byte(body))
 	require.NoError(t, err)
 	before := protoJSON(t, res)
 	out, err := req.Apply(res, rt)
@@ -30,7 +30,7 @@ func protoPatch(t *testing.T, res map[string]any, rt *ResourceType, body string)
 	return out, err
 }
 
-func protoMustPatch(t *testing.T, res map[string]any, rt *ResourceType, body string) *PatchResult {
+func protoMustPatch(t *testing.T, res map[string]any, rt *resourceDef, body string) *patchResult {
 	t.Helper()
 	out, err := protoPatch(t, res, rt, body)
 	require.NoError(t, err)
@@ -71,9 +71,9 @@ func protoGroup(t *testing.T, members ...string) map[string]any {
 }
 
 func TestDecodePatch(t *testing.T) {
-	req, err := DecodePatch([]byte(protoOps(`[{"op":"Replace","path":"active","value":"False"},{"op":"REMOVE","path":"title"},{"op":"add","value":{"nickName":null}}]`)))
+	req, err := decodePatch([]byte(protoOps(`[{"op":"Replace","path":"active","value":"False"},{"op":"REMOVE","path":"title"},{"op":"add","value":{"nickName":null}}]`)))
 	require.NoError(t, err)
-	assert.Equal(t, []PatchOperation{
+	assert.Equal(t, []patchOperation{
 		{Op: "replace", Path: "active", Value: "False", HasValue: true},
 		{Op: "remove", Path: "title"},
 		{Op: "add", Value: map[string]any{"nickName": nil}, HasValue: true},
@@ -87,7 +87,7 @@ func TestDecodePatch(t *testing.T) {
 		protoOps(`[{"op":"add","path":"title"}]`):                      ErrorInvalidValue,
 		protoOps(`[{"op":"add","value":1}] trailing`):                  ErrorInvalidSyntax,
 	} {
-		_, err := DecodePatch([]byte(body))
+		_, err := decodePatch([]byte(body))
 		protoErr(t, err, typ)
 	}
 }
@@ -95,17 +95,17 @@ func TestDecodePatch(t *testing.T) {
 // [entra-known-issues] without the flag: capitalized op names and a string boolean.
 func TestPatchEntraDisableUserStringBoolean(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"Replace","path":"active","value":"False"}]`))
+	out := protoMustPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"Replace","path":"active","value":"False"}]`))
 	assert.Equal(t, false, out.Resource["active"])
 	c, ok := out.Changed("active")
 	require.True(t, ok)
 	assert.Equal(t, true, c.Before)
 	assert.Equal(t, false, c.After)
 
-	out = protoMustPatch(t, out.Resource, NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"True"}]`))
+	out = protoMustPatch(t, out.Resource, newUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"True"}]`))
 	assert.Equal(t, true, out.Resource["active"])
 
-	_, err := protoPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"maybe"}]`))
+	_, err := protoPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"replace","path":"active","value":"maybe"}]`))
 	protoErr(t, err, ErrorInvalidValue)
 }
 
@@ -113,7 +113,7 @@ func TestPatchEntraDisableUserStringBoolean(t *testing.T) {
 // value keys are attribute paths, a filtered path and an extension attribute path.
 func TestPatchEntraValueObjectWithPathKeys(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","value":{
+	out := protoMustPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"replace","value":{
 		"displayName":"Pvlo",
 		"emails[type eq \"work\"].value":"TestBcwqnm@test.microsoft.com",
 		"name.givenName":"Gtfd",
@@ -139,7 +139,7 @@ func TestPatchEntraValueObjectWithPathKeys(t *testing.T) {
 // [entra-known-issues] without the flag: the same update as one Replace per path.
 func TestPatchEntraReplacePerPath(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[
+	out := protoMustPatch(t, alice, newUserResourceType(), protoOps(`[
 		{"op":"Replace","path":"displayName","value":"Pvlo"},
 		{"op":"Replace","path":"emails[type eq \"work\"].value","value":"TestBcwqnm@test.microsoft.com"},
 		{"op":"Replace","path":"name.givenName","value":"Gtfd"},
@@ -159,7 +159,7 @@ func TestPatchEntraAddSingleValue(t *testing.T) {
 		protoOps(`[{"op":"add","value":{"nickName":"Babs"}}]`),
 		protoOps(`[{"op":"Add","path":"nickName","value":"Babs"}]`),
 	} {
-		out := protoMustPatch(t, alice, NewUserResourceType(), body)
+		out := protoMustPatch(t, alice, newUserResourceType(), body)
 		assert.Equal(t, "Babs", out.Resource["nickName"])
 	}
 }
@@ -168,7 +168,7 @@ func TestPatchEntraAddSingleValue(t *testing.T) {
 // plain string and clears it with an empty value (or a Remove); it is stored and
 // returned as an object.
 func TestPatchEntraManagerPlainString(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	alice[protoEnterprise].(map[string]any)["manager"] = map[string]any{"value": "m-1", "displayName": "Old Boss"}
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"26118915-6090-4610-87e4-49d8ca9f808d"}]`))
@@ -200,7 +200,7 @@ func TestPatchEntraManagerPlainString(t *testing.T) {
 // An extension URN key whose value is an object of the extension's attributes, and a
 // URN-prefixed key; the extension object and "schemas" are created as needed.
 func TestPatchExtensionObject(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	bob := map[string]any{"schemas": []any{UserSchema}, "id": "u-2", "userName": "bob"}
 	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"add","value":{
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"42"}}}]`))
@@ -216,7 +216,7 @@ func TestPatchExtensionObject(t *testing.T) {
 // The brief's Entra case: Add on phoneNumbers[type eq "mobile"].value when the user has
 // no mobile creates {"type":"mobile","value":…}; a second Add updates it in place.
 func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	bob := map[string]any{"id": "u-2", "userName": "bob"}
 	out := protoMustPatch(t, bob, users, protoOps(`[{"op":"Add","path":"phoneNumbers[type eq \"mobile\"].value","value":"+86 139 0000 0001"}]`))
 	assert.Equal(t, []any{map[string]any{"type": "mobile", "value": "+86 139 0000 0001"}}, out.Resource["phoneNumbers"])
@@ -240,7 +240,7 @@ func TestPatchEntraAddFilteredCreatesEntry(t *testing.T) {
 // [entra-known-issues] Remove on path "members" with a value list, which removes only
 // the listed members. The change lists the member IDs, never a whole-value replacement.
 func TestPatchEntraGroupMembers(t *testing.T) {
-	groups := NewGroupResourceType()
+	groups := newGroupResourceType()
 	g := protoGroup(t, "u1", "u2", "u3")
 	out := protoMustPatch(t, g, groups, protoOps(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"u4"},{"$ref":null,"value":"u2"}]}]`))
 	c, ok := out.Changed("members")
@@ -274,7 +274,7 @@ func TestPatchEntraGroupMembers(t *testing.T) {
 // membership change: the id equal to the group's own is no change; a different id is
 // refused (id is readOnly).
 func TestPatchOktaGroupNameSync(t *testing.T) {
-	groups := NewGroupResourceType()
+	groups := newGroupResourceType()
 	g := protoGroup(t, "u1")
 	out := protoMustPatch(t, g, groups, protoOps(`[{"op":"replace","value":{"id":"g-1","displayName":"Sales EMEA"}}]`))
 	assert.Equal(t, "Sales EMEA", out.Resource["displayName"])
@@ -293,7 +293,7 @@ func TestPatchOktaGroupNameSync(t *testing.T) {
 // with members[value eq "…"], in one request; and Okta's deactivation, replace without a
 // path {"active": false}.
 func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
-	groups := NewGroupResourceType()
+	groups := newGroupResourceType()
 	g := protoGroup(t, "u1", "u2")
 	out := protoMustPatch(t, g, groups, protoOps(`[
 		{"op":"remove","path":"members[value eq \"u1\"]"},
@@ -304,14 +304,14 @@ func TestPatchOktaMembershipAndDeactivate(t *testing.T) {
 	assert.Equal(t, []string{"u1"}, c.RemovedValues())
 
 	alice := protoDecode(t, protoAliceJSON)
-	out = protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","value":{"active":false}}]`))
+	out = protoMustPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"replace","value":{"active":false}}]`))
 	assert.Equal(t, false, out.Resource["active"])
 }
 
 // A whole-value replace of members still reports what was added and removed, so a
 // server applies intent commands and never loses a concurrent membership change.
 func TestPatchReplaceMembersReportsDelta(t *testing.T) {
-	groups := NewGroupResourceType()
+	groups := newGroupResourceType()
 	out := protoMustPatch(t, protoGroup(t, "u1", "u2"), groups, protoOps(`[{"op":"replace","path":"members","value":[{"value":"u2"},{"value":"u3"}]}]`))
 	c, ok := out.Changed("members")
 	require.True(t, ok)
@@ -334,7 +334,7 @@ func TestPatchReplaceMembersReportsDelta(t *testing.T) {
 
 func TestPatchNullUnsets(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","value":{"displayName":null,"name.givenName":null}},{"op":"add","path":"title","value":null}]`))
 	assert.NotContains(t, out.Resource, "displayName")
 	assert.Equal(t, map[string]any{"familyName": "Liddell"}, out.Resource["name"])
@@ -346,7 +346,7 @@ func TestPatchNullUnsets(t *testing.T) {
 
 func TestPatchComplexMergeAndCaseInsensitiveNames(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","path":"NAME","value":{"GIVENNAME":"Alicia"}},{"op":"replace","path":"DisplayName","value":"A"}]`))
+	out := protoMustPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"replace","path":"NAME","value":{"GIVENNAME":"Alicia"}},{"op":"replace","path":"DisplayName","value":"A"}]`))
 	assert.Equal(t, map[string]any{"givenName": "Alicia", "familyName": "Liddell"}, out.Resource["name"], "replace on a complex attribute merges")
 	assert.Equal(t, "A", out.Resource["displayName"])
 	assert.NotContains(t, out.Resource, "DisplayName", "stored under the schema's spelling")
@@ -354,20 +354,20 @@ func TestPatchComplexMergeAndCaseInsensitiveNames(t *testing.T) {
 
 func TestPatchPrimaryIsUnique(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	out := protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}]`))
+	out := protoMustPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"add","path":"emails","value":[{"value":"new@example.com","type":"other","primary":true}]}]`))
 	emails := out.Resource["emails"].([]any)
 	require.Len(t, emails, 3)
 	assert.Equal(t, false, emails[0].(map[string]any)["primary"])
 	assert.Equal(t, true, emails[2].(map[string]any)["primary"])
 
-	out = protoMustPatch(t, alice, NewUserResourceType(), protoOps(`[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]`))
+	out = protoMustPatch(t, alice, newUserResourceType(), protoOps(`[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]`))
 	emails = out.Resource["emails"].([]any)
 	assert.Equal(t, false, emails[0].(map[string]any)["primary"])
 	assert.Equal(t, true, emails[1].(map[string]any)["primary"])
 }
 
 func TestPatchErrors(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	tests := []struct {
 		name, body string
@@ -406,7 +406,7 @@ func TestPatchErrors(t *testing.T) {
 // A platform-bound directory makes the platform's fields readOnly in a clone of the
 // resource type; PATCH then refuses to change them with scimType mutability.
 func TestPatchReadOnlyByHost(t *testing.T) {
-	users := NewUserResourceType().Clone()
+	users := newUserResourceType().Clone()
 	users.Attribute("displayName").Mutability = ReadOnly
 	alice := protoDecode(t, protoAliceJSON)
 	_, err := protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"displayName","value":"X"}]`))
@@ -421,7 +421,7 @@ func TestPatchReadOnlyByHost(t *testing.T) {
 
 // Immutable attributes may be set once.
 func TestPatchImmutable(t *testing.T) {
-	rt := &ResourceType{Name: "Thing", Schema: &Schema{ID: "urn:example:thing", Attributes: []*Attribute{
+	rt := &resourceDef{Name: "Thing", Schema: &schemaDef{ID: "urn:example:thing", Attributes: []*Attribute{
 		{Name: "serial", Mutability: Immutable},
 	}}}
 	out := protoMustPatch(t, map[string]any{"id": "t"}, rt, protoOps(`[{"op":"add","path":"serial","value":"S1"}]`))
@@ -432,7 +432,7 @@ func TestPatchImmutable(t *testing.T) {
 // The password (writeOnly, returned never) is accepted, and never echoed in errors.
 func TestPatchPasswordNeverInErrors(t *testing.T) {
 	alice := protoDecode(t, protoAliceJSON)
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"replace","value":{"password":"t1meMa$heen"}}]`))
 	assert.Equal(t, "t1meMa$heen", out.Resource["password"])
 	_, err := protoPatch(t, alice, users, protoOps(`[{"op":"replace","path":"password","value":{"secret":"hunter2"}}]`))
@@ -457,7 +457,7 @@ func TestPatchWithoutSchema(t *testing.T) {
 // attribute removes it only when it is the current value: the order of a manager
 // change's Add and Remove does not matter.
 func TestPatchRemoveSingleByValue(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	path := protoEnterprise + ":manager"
 	out := protoMustPatch(t, alice, users, protoOps(`[
@@ -472,7 +472,7 @@ func TestPatchRemoveSingleByValue(t *testing.T) {
 
 // A value filter on a single-valued complex attribute keeps it an object.
 func TestPatchFilterOnSingleComplex(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	alice := protoDecode(t, protoAliceJSON)
 	out := protoMustPatch(t, alice, users, protoOps(`[{"op":"remove","path":"name[givenName eq \"Alice\"].familyName"}]`))
 	assert.Equal(t, map[string]any{"givenName": "Alice"}, out.Resource["name"])
@@ -486,7 +486,7 @@ func TestPatchFilterOnSingleComplex(t *testing.T) {
 
 // The values a filter seeds a new entry with are checked like any value.
 func TestPatchAddFilteredSeedIsChecked(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	bob := map[string]any{"id": "u-2", "userName": "bob"}
 	_, err := protoPatch(t, bob, users, protoOps(`[{"op":"add","path":"emails[primary eq \"yes\"].value","value":"a@b.c"}]`))
 	protoErr(t, err, ErrorInvalidValue)

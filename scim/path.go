@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Path is an attribute path (RFC 7644 §3.10 and the PATCH "path" of §3.5.2):
+// pathExpr is an attribute path (RFC 7644 §3.10 and the PATCH "path" of §3.5.2):
 //
 //	[URN ":"] Attr ["." Sub]                    userName, name.givenName,
 //	                                            urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager
@@ -14,19 +14,19 @@ import (
 // Names keep the spelling they were written with; they are compared case-insensitively.
 // Attribute paths inside a filter never carry a Filter (a filter's value path is a
 // ValuePath node); a PATCH path may.
-type Path struct {
+type pathExpr struct {
 	// URN is the schema URN prefix, empty when the path has none.
 	URN string
 	// Attr is the top-level attribute name (in a value filter: the sub-attribute name).
 	Attr string
 	// Filter selects values of a multi-valued attribute (the "[…]" part), or nil.
-	Filter Filter
+	Filter filterExpr
 	// Sub is the sub-attribute name, empty when the path names the whole attribute.
 	Sub string
 }
 
 // String renders the path in the form ParsePath accepts.
-func (p Path) String() string {
+func (p pathExpr) String() string {
 	var b strings.Builder
 	if p.URN != "" {
 		b.WriteString(p.URN)
@@ -47,7 +47,7 @@ func (p Path) String() string {
 
 // Is reports whether p names the attribute name with no URN (or a core schema URN), no
 // filter and no sub-attribute, comparing case-insensitively: Path{Attr:"UserName"}.Is("userName").
-func (p Path) Is(name string) bool {
+func (p pathExpr) Is(name string) bool {
 	return p.Filter == nil && p.Sub == "" && strings.EqualFold(p.Attr, name) && isCoreURN(p.URN)
 }
 
@@ -60,81 +60,81 @@ func isCoreURN(urn string) bool {
 // DefaultMaxPathLength is the longest PATCH path or attribute name ParsePath accepts.
 const DefaultMaxPathLength = 1024
 
-// ParsePath parses a PATCH operation path or an attribute path (RFC 7644 §3.5.2,
+// parsePath parses a PATCH operation path or an attribute path (RFC 7644 §3.5.2,
 // §3.10): an attribute name with an optional schema URN prefix and sub-attribute, or
 // a value path with a filter in brackets and an optional sub-attribute after it. A
 // path longer than DefaultMaxPathLength, or whose filter is nested deeper than
 // DefaultMaxFilterDepth, is refused before parsing. Errors are *Error values with
 // status 400 and scimType invalidPath.
-func ParsePath(s string) (Path, error) {
-	return ParseOptions{MaxLength: DefaultMaxPathLength}.ParsePath(s)
+func parsePath(s string) (pathExpr, error) {
+	return parseOptions{MaxLength: DefaultMaxPathLength}.ParsePath(s)
 }
 
 // ParsePath is ParsePath with the limits of o (MaxLength bounds the whole path).
-func (o ParseOptions) ParsePath(s string) (Path, error) {
+func (o parseOptions) ParsePath(s string) (pathExpr, error) {
 	p, err := o.parsePath(s)
 	if err != nil {
-		return Path{}, badRequest(ErrorInvalidPath, "invalid path %s: %s", quoteInput(s), err.Error())
+		return pathExpr{}, badRequest(ErrorInvalidPath, "invalid path %s: %s", quoteInput(s), err.Error())
 	}
 	return p, nil
 }
 
-func (o ParseOptions) parsePath(s string) (Path, error) {
+func (o parseOptions) parsePath(s string) (pathExpr, error) {
 	if err := o.check(s); err != nil {
-		return Path{}, err
+		return pathExpr{}, err
 	}
 	ps := &parser{lx: lexer{src: s}, maxDepth: o.maxDepth()}
 	t := ps.next()
 	if t.kind != tkWord {
-		return Path{}, ps.errAt(t, "expected an attribute name")
+		return pathExpr{}, ps.errAt(t, "expected an attribute name")
 	}
 	p, err := parseAttrPath(t)
 	if err != nil {
-		return Path{}, err
+		return pathExpr{}, err
 	}
 	t = ps.next()
 	if t.kind == tkLBrack {
 		if p.Sub != "" {
-			return Path{}, ps.errAt(t, "a value filter must follow the attribute name, not a sub-attribute")
+			return pathExpr{}, ps.errAt(t, "a value filter must follow the attribute name, not a sub-attribute")
 		}
 		f, err := ps.valueFilter(t)
 		if err != nil {
-			return Path{}, err
+			return pathExpr{}, err
 		}
 		p.Filter = f
 		t = ps.next()
 		if t.kind == tkWord && t.text[0] == '.' && t.pos == ps.lastEnd {
 			sub := t.text[1:]
 			if !validName(sub) {
-				return Path{}, ps.errAt(t, "invalid sub-attribute name")
+				return pathExpr{}, ps.errAt(t, "invalid sub-attribute name")
 			}
 			p.Sub = sub
 			t = ps.next()
 		}
 	}
 	if t.kind != tkEOF {
-		return Path{}, ps.errAt(t, "unexpected text after the path")
+		return pathExpr{}, ps.errAt(t, "unexpected text after the path")
 	}
 	return p, nil
 }
 
 // parseAttrPath parses an attribute path word: [URN ":"] name ["." sub].
-func parseAttrPath(t token) (Path, error) {
+func parseAttrPath(t token) (pathExpr, error) {
 	w := t.text
-	var p Path
+	var p pathExpr
 	if len(w) > 4 && strings.EqualFold(w[:4], "urn:") {
 		i := strings.LastIndexByte(w, ':')
 		p.URN, w = w[:i], w[i+1:]
 		if strings.Count(p.URN, ":") < 2 {
-			return Path{}, t.err("invalid schema URN %q", p.URN)
+			return pathExpr{}, t.err("invalid schema URN %q", p.URN)
 		}
 	}
 	name, sub, dotted := strings.Cut(w, ".")
 	if !validName(name) {
-		return Path{}, t.err("invalid attribute name %q", name)
+		return pathExpr{}, t.err("invalid attribute name %q", name)
 	}
 	if dotted && !validName(sub) {
-		return Path{}, t.err("invalid sub-attribute name %q", sub)
+		return pathExpr{}, t.err("invalid sub-attribute name %q", sub)
 	}
 	p.Attr, p.Sub = name, sub
 	return p, nil

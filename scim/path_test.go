@@ -12,25 +12,25 @@ import (
 func TestParsePath(t *testing.T) {
 	tests := []struct {
 		in   string
-		want Path
+		want pathExpr
 	}{
-		{`members`, Path{Attr: "members"}},
-		{`name.givenName`, Path{Attr: "name", Sub: "givenName"}},
-		{`emails[type eq "work"].value`, Path{Attr: "emails", Filter: protoCmp("type", Eq, "work"), Sub: "value"}},
-		{`members[value eq "2819c223-7f76-453a-919d-413861904646"]`, Path{Attr: "members", Filter: protoCmp("value", Eq, "2819c223-7f76-453a-919d-413861904646")}},
-		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`, Path{URN: EnterpriseUserSchema, Attr: "manager"}},
-		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`, Path{URN: EnterpriseUserSchema, Attr: "manager", Sub: "value"}},
-		{`phoneNumbers[type eq "mobile"].value`, Path{Attr: "phoneNumbers", Filter: protoCmp("type", Eq, "mobile"), Sub: "value"}},
-		{`emails[type eq "work" and primary eq true]`, Path{Attr: "emails", Filter: &And{Left: protoCmp("type", Eq, "work"), Right: protoCmp("primary", Eq, true)}}},
-		{`members[$ref pr]`, Path{Attr: "members", Filter: &Compare{Path: Path{Attr: "$ref"}, Op: Pr}}},
-		{` userName `, Path{Attr: "userName"}},
+		{`members`, pathExpr{Attr: "members"}},
+		{`name.givenName`, pathExpr{Attr: "name", Sub: "givenName"}},
+		{`emails[type eq "work"].value`, pathExpr{Attr: "emails", Filter: protoCmp("type", opEq, "work"), Sub: "value"}},
+		{`members[value eq "2819c223-7f76-453a-919d-413861904646"]`, pathExpr{Attr: "members", Filter: protoCmp("value", opEq, "2819c223-7f76-453a-919d-413861904646")}},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`, pathExpr{URN: EnterpriseUserSchema, Attr: "manager"}},
+		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value`, pathExpr{URN: EnterpriseUserSchema, Attr: "manager", Sub: "value"}},
+		{`phoneNumbers[type eq "mobile"].value`, pathExpr{Attr: "phoneNumbers", Filter: protoCmp("type", opEq, "mobile"), Sub: "value"}},
+		{`emails[type eq "work" and primary eq true]`, pathExpr{Attr: "emails", Filter: &andExpr{Left: protoCmp("type", opEq, "work"), Right: protoCmp("primary", opEq, true)}}},
+		{`members[$ref pr]`, pathExpr{Attr: "members", Filter: &compareExpr{Path: pathExpr{Attr: "$ref"}, Op: opPr}}},
+		{` userName `, pathExpr{Attr: "userName"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			p, err := ParsePath(tt.in)
+			p, err := parsePath(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p)
-			again, err := ParsePath(p.String())
+			again, err := parsePath(p.String())
 			require.NoError(t, err)
 			assert.Equal(t, p, again)
 		})
@@ -44,7 +44,7 @@ func TestParsePathErrors(t *testing.T) {
 		`emails[type eq "work"].value.x`,
 	} {
 		t.Run(in, func(t *testing.T) {
-			_, err := ParsePath(in)
+			_, err := parsePath(in)
 			var se *Error
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, http.StatusBadRequest, se.Status)
@@ -54,22 +54,22 @@ func TestParsePathErrors(t *testing.T) {
 }
 
 func TestPathIs(t *testing.T) {
-	p, err := ParsePath("MEMBERS")
+	p, err := parsePath("MEMBERS")
 	require.NoError(t, err)
 	assert.True(t, p.Is("members"))
-	p, err = ParsePath(`members[value eq "x"]`)
+	p, err = parsePath(`members[value eq "x"]`)
 	require.NoError(t, err)
 	assert.False(t, p.Is("members"))
-	p, err = ParsePath(GroupSchema + ":members")
+	p, err = parsePath(GroupSchema + ":members")
 	require.NoError(t, err)
 	assert.True(t, p.Is("members"))
-	p, err = ParsePath(EnterpriseUserSchema + ":manager")
+	p, err = parsePath(EnterpriseUserSchema + ":manager")
 	require.NoError(t, err)
 	assert.False(t, p.Is("manager"), "an extension attribute is not the core attribute")
 }
 
 func TestResourceTypeAttribute(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	a := users.Attribute("USERNAME")
 	require.NotNil(t, a)
 	assert.Equal(t, "userName", a.Name)
@@ -96,7 +96,7 @@ func TestResourceTypeAttribute(t *testing.T) {
 
 func TestWriteError(t *testing.T) {
 	rec := protoRecorder()
-	WriteError(rec, Errorf(http.StatusBadRequest, ErrorInvalidValue, "active must be a boolean"))
+	writeError(rec, Errorf(http.StatusBadRequest, ErrorInvalidValue, "active must be a boolean"))
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Equal(t, "application/scim+json", rec.Header().Get("Content-Type"))
 	var body map[string]any
@@ -104,11 +104,11 @@ func TestWriteError(t *testing.T) {
 	assert.Equal(t, map[string]any{"schemas": []any{ErrorSchema}, "status": "400", "scimType": "invalidValue", "detail": "active must be a boolean"}, body)
 
 	rec = protoRecorder()
-	WriteError(rec, protoErrWrap{Errorf(http.StatusNotFound, "", "User 1 not found")})
+	writeError(rec, protoErrWrap{Errorf(http.StatusNotFound, "", "User 1 not found")})
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 
 	rec = protoRecorder()
-	WriteError(rec, assert.AnError)
+	writeError(rec, assert.AnError)
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.NotContains(t, rec.Body.String(), assert.AnError.Error(), "internal messages stay internal")
 }

@@ -3,14 +3,13 @@ package scim
 import (
 	"fmt"
 	"testing"
-
 )
 
 // BenchmarkParseFilter parses the lookup Microsoft Entra ID makes before each create.
 func BenchmarkParseFilter(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseFilter(`userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"`); err != nil {
+		if _, err := parseFilter(`userName eq "Test_User_dfeef4c5-5681-4387-b016-bdf221e82081"`); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -18,15 +17,15 @@ func BenchmarkParseFilter(b *testing.B) {
 
 // BenchmarkMatch evaluates a filter with a value path against one user.
 func BenchmarkMatch(b *testing.B) {
-	f, err := ParseFilter(`userName eq "alice@example.com" and emails[type eq "work"].value ew "@example.com"`)
+	f, err := parseFilter(`userName eq "alice@example.com" and emails[type eq "work"].value ew "@example.com"`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	alice := protoFuzzAlice(b)
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	b.ReportAllocs()
 	for b.Loop() {
-		if !Match(f, alice, users) {
+		if !matchFilter(f, alice, users) {
 			b.Fatal("no match")
 		}
 	}
@@ -40,11 +39,11 @@ func BenchmarkPatchGroupMembers(b *testing.B) {
 		members[i] = map[string]any{"value": fmt.Sprintf("u%05d", i), "display": fmt.Sprintf("User %d", i)}
 	}
 	g := map[string]any{"schemas": []any{GroupSchema}, "id": "g-1", "displayName": "All", "members": members}
-	groups := NewGroupResourceType()
+	groups := newGroupResourceType()
 	body := []byte(protoOps(`[{"op":"Add","path":"members","value":[{"$ref":null,"value":"new"}]},{"op":"Remove","path":"members","value":[{"value":"u00042"}]}]`))
 	b.ReportAllocs()
 	for b.Loop() {
-		req, err := DecodePatch(body)
+		req, err := decodePatch(body)
 		if err != nil {
 			b.Fatal(err)
 		}

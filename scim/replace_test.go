@@ -10,7 +10,7 @@ import (
 // [okta-scim20] Okta creates users with a POST carrying a password, "groups": [] and
 // string-typed values, and replaces profiles with PUT carrying the whole user.
 func TestReplaceOktaCreateAndPut(t *testing.T) {
-	users := NewUserResourceType()
+	users := newUserResourceType()
 	post := protoDecode(t, `{
 	  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
 	  "userName": "test.user@okta.local",
@@ -24,7 +24,7 @@ func TestReplaceOktaCreateAndPut(t *testing.T) {
 	  "active": "True",
 	  "id": "client-chosen"
 	}`)
-	created, err := Replace(nil, post, users)
+	created, err := replaceResource(nil, post, users)
 	require.NoError(t, err)
 	r := created.Resource
 	assert.Equal(t, true, r["active"], "string boolean")
@@ -49,7 +49,7 @@ func TestReplaceOktaCreateAndPut(t *testing.T) {
 	  "externalId": "00ujl29u0le5T6Aj10h7",
 	  "active": true
 	}`)
-	replaced, err := Replace(current, put, users)
+	replaced, err := replaceResource(current, put, users)
 	require.NoError(t, err)
 	assert.Equal(t, "u-1", replaced.Resource["id"])
 	assert.Equal(t, map[string]any{"resourceType": "User"}, replaced.Resource["meta"], "readOnly kept from current")
@@ -62,15 +62,15 @@ func TestReplaceOktaCreateAndPut(t *testing.T) {
 }
 
 func TestReplaceErrorsAndExtensions(t *testing.T) {
-	users := NewUserResourceType()
-	_, err := Replace(nil, map[string]any{"displayName": "x"}, users)
+	users := newUserResourceType()
+	_, err := replaceResource(nil, map[string]any{"displayName": "x"}, users)
 	se := protoErr(t, err, ErrorInvalidValue)
 	assert.Contains(t, se.Detail, "userName is required")
 
-	_, err = Replace(nil, map[string]any{"userName": "x", "active": "perhaps"}, users)
+	_, err = replaceResource(nil, map[string]any{"userName": "x", "active": "perhaps"}, users)
 	protoErr(t, err, ErrorInvalidValue)
 
-	out, err := Replace(nil, map[string]any{
+	out, err := replaceResource(nil, map[string]any{
 		"userName":                     "x",
 		protoEnterprise:                map[string]any{"manager": "m-1", "department": "Sales", "shoe": "42"},
 		"urn:example:unknown:1.0:User": map[string]any{"a": 1},
@@ -82,18 +82,18 @@ func TestReplaceErrorsAndExtensions(t *testing.T) {
 	assert.Equal(t, []any{UserSchema, protoEnterprise}, out.Resource["schemas"])
 	assert.Equal(t, []string{"urn:example:unknown:1.0:User", protoEnterprise + ":shoe"}, out.Ignored)
 
-	rt := &ResourceType{Name: "Thing", Schema: &Schema{ID: "urn:example:thing", Attributes: []*Attribute{{Name: "serial", Mutability: Immutable}}}}
-	out, err = Replace(map[string]any{"id": "t", "serial": "S1"}, map[string]any{}, rt)
+	rt := &resourceDef{Name: "Thing", Schema: &schemaDef{ID: "urn:example:thing", Attributes: []*Attribute{{Name: "serial", Mutability: Immutable}}}}
+	out, err = replaceResource(map[string]any{"id": "t", "serial": "S1"}, map[string]any{}, rt)
 	require.NoError(t, err)
 	assert.Equal(t, "S1", out.Resource["serial"], "an omitted immutable attribute keeps its value")
-	_, err = Replace(map[string]any{"id": "t", "serial": "S1"}, map[string]any{"serial": "S2"}, rt)
+	_, err = replaceResource(map[string]any{"id": "t", "serial": "S1"}, map[string]any{"serial": "S2"}, rt)
 	protoErr(t, err, ErrorMutability)
 }
 
 // A group PUT reports members added and removed like a PATCH does.
 func TestReplaceGroupMembersDelta(t *testing.T) {
-	groups := NewGroupResourceType()
-	out, err := Replace(protoGroup(t, "u1", "u2"), map[string]any{
+	groups := newGroupResourceType()
+	out, err := replaceResource(protoGroup(t, "u1", "u2"), map[string]any{
 		"displayName": "Sales", "members": []any{map[string]any{"value": "u2"}, map[string]any{"value": "u3"}},
 	}, groups)
 	require.NoError(t, err)

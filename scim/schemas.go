@@ -170,8 +170,8 @@ func findAttr(as []*Attribute, name string) *Attribute {
 	return nil
 }
 
-// Schema is a SCIM schema (RFC 7643 §7): a URN and the definitions of its attributes.
-type Schema struct {
+// schemaDef is a SCIM schema (RFC 7643 §7): a URN and the definitions of its attributes.
+type schemaDef struct {
 	// ID is the schema URN, e.g. UserSchema.
 	ID string
 	// Name is the human-readable name ("User").
@@ -184,7 +184,7 @@ type Schema struct {
 
 // Attribute returns the top-level attribute with the given name (case-insensitive),
 // or nil.
-func (s *Schema) Attribute(name string) *Attribute {
+func (s *schemaDef) Attribute(name string) *Attribute {
 	if s == nil {
 		return nil
 	}
@@ -193,7 +193,7 @@ func (s *Schema) Attribute(name string) *Attribute {
 
 // Clone returns a deep copy of s, whose attribute definitions may be changed (for
 // example made readOnly) without affecting s.
-func (s *Schema) Clone() *Schema {
+func (s *schemaDef) Clone() *schemaDef {
 	if s == nil {
 		return nil
 	}
@@ -202,17 +202,17 @@ func (s *Schema) Clone() *Schema {
 	return &c
 }
 
-// Extension is a schema extension of a resource type: its schema, and whether every
+// extensionDef is a schema extension of a resource type: its schema, and whether every
 // resource must carry it.
-type Extension struct {
+type extensionDef struct {
 	// Schema is the extension schema; its attributes live in resources under the
 	// schema URN as a JSON object.
-	Schema *Schema
+	Schema *schemaDef
 	// Required: resources of the type must include the extension.
 	Required bool
 }
 
-// ResourceType is a SCIM resource type (RFC 7643 §6): its name, endpoint, core schema
+// resourceDef is a SCIM resource type (RFC 7643 §6): its name, endpoint, core schema
 // and schema extensions. It is the schema this package's filter evaluator, PATCH and
 // projection consult: which attributes exist, which are multi-valued, case-exact,
 // read-only, and so on. The common attributes id, externalId and meta (RFC 7643 §3.1)
@@ -221,7 +221,7 @@ type Extension struct {
 // A resource is a JSON object as encoding/json decodes it into a map[string]any
 // (numbers as float64 or json.Number); extension attributes live in a nested object
 // under the extension's schema URN. Attribute names are matched case-insensitively.
-type ResourceType struct {
+type resourceDef struct {
 	// ID is the resource type's identifier ("User").
 	ID string
 	// Name is the resource type's name ("User"), used in meta.resourceType.
@@ -232,29 +232,29 @@ type ResourceType struct {
 	// ("/Users").
 	Endpoint string
 	// Schema is the core schema.
-	Schema *Schema
+	Schema *schemaDef
 	// Extensions are the schema extensions.
-	Extensions []Extension
+	Extensions []extensionDef
 }
 
 // Clone returns a deep copy of rt. A host that must refuse writes to some attributes
 // (because a platform owns them) clones the resource type and sets their Mutability to
 // ReadOnly in the copy.
-func (rt *ResourceType) Clone() *ResourceType {
+func (rt *resourceDef) Clone() *resourceDef {
 	if rt == nil {
 		return nil
 	}
 	c := *rt
 	c.Schema = rt.Schema.Clone()
-	c.Extensions = make([]Extension, len(rt.Extensions))
+	c.Extensions = make([]extensionDef, len(rt.Extensions))
 	for i, e := range rt.Extensions {
-		c.Extensions[i] = Extension{Schema: e.Schema.Clone(), Required: e.Required}
+		c.Extensions[i] = extensionDef{Schema: e.Schema.Clone(), Required: e.Required}
 	}
 	return &c
 }
 
 // Extension returns the extension schema with the given URN (case-insensitive), or nil.
-func (rt *ResourceType) Extension(urn string) *Schema {
+func (rt *resourceDef) Extension(urn string) *schemaDef {
 	if rt == nil {
 		return nil
 	}
@@ -267,7 +267,7 @@ func (rt *ResourceType) Extension(urn string) *Schema {
 }
 
 // Schemas returns the URNs of the core schema and every extension, in that order.
-func (rt *ResourceType) Schemas() []string {
+func (rt *resourceDef) Schemas() []string {
 	if rt == nil {
 		return nil
 	}
@@ -283,8 +283,8 @@ func (rt *ResourceType) Schemas() []string {
 // accepted by ParsePath ("userName", "name.givenName", "emails.value",
 // "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"); a value
 // filter in it is ignored. Clone the resource type before changing what it returns.
-func (rt *ResourceType) Attribute(path string) *Attribute {
-	p, err := ParsePath(path)
+func (rt *resourceDef) Attribute(path string) *Attribute {
+	p, err := parsePath(path)
 	if err != nil {
 		return nil
 	}
@@ -302,7 +302,7 @@ func (rt *ResourceType) Attribute(path string) *Attribute {
 // unknown) and the schema URN its value lives under ("" for the core schema and the
 // common attributes, the extension URN for extension attributes). A path whose URN is
 // neither the core schema nor an extension resolves to nil.
-func (rt *ResourceType) lookup(p Path) (*Attribute, string) {
+func (rt *resourceDef) lookup(p pathExpr) (*Attribute, string) {
 	if rt == nil {
 		return nil, ""
 	}
@@ -322,10 +322,10 @@ func (rt *ResourceType) lookup(p Path) (*Attribute, string) {
 // named returns the definition of the attribute k of a resource — top-level for
 // urn "", else of the extension urn — and its name as defined: nil and k itself when
 // rt (which may be nil) does not define it.
-func (rt *ResourceType) named(urn, k string) (*Attribute, string) {
+func (rt *resourceDef) named(urn, k string) (*Attribute, string) {
 	var def *Attribute
 	if urn == "" {
-		def, _ = rt.lookup(Path{Attr: k})
+		def, _ = rt.lookup(pathExpr{Attr: k})
 	} else {
 		def = rt.Extension(urn).Attribute(k)
 	}
@@ -336,7 +336,7 @@ func (rt *ResourceType) named(urn, k string) (*Attribute, string) {
 }
 
 // commonAttributes are the attributes of every resource (RFC 7643 §3.1). They are
-// never changed: ResourceType.Clone does not copy them.
+// never changed: resourceDef.Clone does not copy them.
 var commonAttributes = []*Attribute{
 	{Name: "id", Type: String, CaseExact: true, Mutability: ReadOnly, Returned: Always, Uniqueness: UniqueServer,
 		Description: "Unique identifier for the SCIM resource as defined by the service provider."},
@@ -364,10 +364,10 @@ func multi(valueType Type, caseExactValue bool, canonical ...string) []*Attribut
 	}
 }
 
-// NewUserSchema returns the core User schema of RFC 7643 §4.1 (a fresh value each call).
-func NewUserSchema() *Schema {
+// newUserSchema returns the core User schema of RFC 7643 §4.1 (a fresh value each call).
+func newUserSchema() *schemaDef {
 	str := func(name, desc string) *Attribute { return &Attribute{Name: name, Type: String, Description: desc} }
-	return &Schema{
+	return &schemaDef{
 		ID: UserSchema, Name: "User", Description: "User Account",
 		Attributes: []*Attribute{
 			{Name: "userName", Type: String, Required: true, Uniqueness: UniqueServer,
@@ -429,11 +429,11 @@ func NewUserSchema() *Schema {
 	}
 }
 
-// NewEnterpriseUserSchema returns the Enterprise User extension schema of RFC 7643 §4.3
+// newEnterpriseUserSchema returns the Enterprise User extension schema of RFC 7643 §4.3
 // (a fresh value each call).
-func NewEnterpriseUserSchema() *Schema {
+func newEnterpriseUserSchema() *schemaDef {
 	str := func(name, desc string) *Attribute { return &Attribute{Name: name, Type: String, Description: desc} }
-	return &Schema{
+	return &schemaDef{
 		ID: EnterpriseUserSchema, Name: "EnterpriseUser", Description: "Enterprise User",
 		Attributes: []*Attribute{
 			str("employeeNumber", "Numeric or alphanumeric identifier assigned to a person."),
@@ -451,10 +451,10 @@ func NewEnterpriseUserSchema() *Schema {
 	}
 }
 
-// NewGroupSchema returns the core Group schema of RFC 7643 §4.2 (a fresh value each
+// newGroupSchema returns the core Group schema of RFC 7643 §4.2 (a fresh value each
 // call). Member entries also accept "display", which identity providers send.
-func NewGroupSchema() *Schema {
-	return &Schema{
+func newGroupSchema() *schemaDef {
+	return &schemaDef{
 		ID: GroupSchema, Name: "Group", Description: "Group",
 		Attributes: []*Attribute{
 			{Name: "displayName", Type: String, Required: true,
@@ -470,22 +470,22 @@ func NewGroupSchema() *Schema {
 	}
 }
 
-// NewUserResourceType returns the User resource type, endpoint /Users, with the core
+// newUserResourceType returns the User resource type, endpoint /Users, with the core
 // User schema and the (optional) Enterprise User extension (a fresh value each call).
-func NewUserResourceType() *ResourceType {
-	return &ResourceType{
+func newUserResourceType() *resourceDef {
+	return &resourceDef{
 		ID: "User", Name: "User", Endpoint: "/Users", Description: "User Account",
-		Schema:     NewUserSchema(),
-		Extensions: []Extension{{Schema: NewEnterpriseUserSchema()}},
+		Schema:     newUserSchema(),
+		Extensions: []extensionDef{{Schema: newEnterpriseUserSchema()}},
 	}
 }
 
-// NewGroupResourceType returns the Group resource type, endpoint /Groups, with the core
+// newGroupResourceType returns the Group resource type, endpoint /Groups, with the core
 // Group schema (a fresh value each call).
-func NewGroupResourceType() *ResourceType {
-	return &ResourceType{
+func newGroupResourceType() *resourceDef {
+	return &resourceDef{
 		ID: "Group", Name: "Group", Endpoint: "/Groups", Description: "Group",
-		Schema: NewGroupSchema(),
+		Schema: newGroupSchema(),
 	}
 }
 
@@ -559,7 +559,7 @@ func stringsAny(ss []string) []any {
 // Document returns the schema's /Schemas resource (RFC 7643 §7) as a JSON object, its
 // meta.location under baseURL (the URL the SCIM endpoints are served at, e.g.
 // "https://example.com/scim/v2"). Every attribute's characteristics are spelled out.
-func (s *Schema) Document(baseURL string) map[string]any {
+func (s *schemaDef) Document(baseURL string) map[string]any {
 	attrs := make([]any, len(s.Attributes))
 	for i, a := range s.Attributes {
 		attrs[i] = a.document()
@@ -579,7 +579,7 @@ func (s *Schema) Document(baseURL string) map[string]any {
 
 // Document returns the resource type's /ResourceTypes resource (RFC 7643 §6) as a
 // JSON object, its meta.location under baseURL.
-func (rt *ResourceType) Document(baseURL string) map[string]any {
+func (rt *resourceDef) Document(baseURL string) map[string]any {
 	d := map[string]any{
 		"schemas":     []any{ResourceTypeSchema},
 		"id":          rt.ID,
@@ -602,12 +602,12 @@ func (rt *ResourceType) Document(baseURL string) map[string]any {
 	return d
 }
 
-// SchemasOf returns the schemas of the resource types, core schemas and extensions,
+// schemasOf returns the schemas of the resource types, core schemas and extensions,
 // each once (by URN), in order: what /Schemas serves.
-func SchemasOf(rts ...*ResourceType) []*Schema {
-	var out []*Schema
+func schemasOf(rts ...*resourceDef) []*schemaDef {
+	var out []*schemaDef
 	seen := map[string]bool{}
-	add := func(s *Schema) {
+	add := func(s *schemaDef) {
 		if s != nil && !seen[strings.ToLower(s.ID)] {
 			seen[strings.ToLower(s.ID)] = true
 			out = append(out, s)
@@ -642,10 +642,10 @@ type AuthenticationScheme struct {
 	Primary bool
 }
 
-// ServiceProviderConfig describes what the service provider supports (RFC 7643 §5).
+// serviceProviderConfig describes what the service provider supports (RFC 7643 §5).
 // PATCH and filtering are supported; bulk, sorting and password change are not. The
 // zero value is a valid configuration (an OAuth bearer token scheme, no maxResults).
-type ServiceProviderConfig struct {
+type serviceProviderConfig struct {
 	// DocumentationURI is the URL of the host's help for its SCIM endpoint, if any.
 	DocumentationURI string
 	// MaxResults is the most resources a query returns per page (0: not stated).
@@ -659,7 +659,7 @@ type ServiceProviderConfig struct {
 
 // Document returns the /ServiceProviderConfig resource (RFC 7643 §5) as a JSON object,
 // its meta.location under baseURL.
-func (c ServiceProviderConfig) Document(baseURL string) map[string]any {
+func (c serviceProviderConfig) Document(baseURL string) map[string]any {
 	schemes := c.AuthenticationSchemes
 	if len(schemes) == 0 {
 		schemes = []AuthenticationScheme{{Type: "oauthbearertoken", Name: "OAuth Bearer Token",

@@ -242,7 +242,7 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 		var res map[string]any
 		if f != nil {
 			res = rq.renderUserFor(s, m, ti.of(m.ID.UUID()), full)
-			if !Match(f, res, rq.users) {
+			if !matchFilter(f, res, rq.users) {
 				return
 			}
 			if !full {
@@ -271,7 +271,7 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 
 // userCandidates returns the members an indexed filter can select, when the filter
 // has an equality on an indexed attribute.
-func userCandidates(sh directory.Shared, f Filter) ([]*member.Member, bool) {
+func userCandidates(sh directory.Shared, f filterExpr) ([]*member.Member, bool) {
 	if f == nil {
 		return nil, false
 	}
@@ -286,16 +286,16 @@ func userCandidates(sh directory.Shared, f Filter) ([]*member.Member, bool) {
 			out = append(out, m)
 		}
 	}
-	if v, ok := EqualityValue(f, "userName"); ok {
+	if v, ok := equalityValue(f, "userName"); ok {
 		add(member.LoginAccountField, v)
 		add(member.SystemNameField, v)
 		return out, true
 	}
-	if v, ok := EqualityValue(f, "externalId"); ok {
+	if v, ok := equalityValue(f, "externalId"); ok {
 		add(member.ExternalIDField, v)
 		return out, true
 	}
-	if v, ok := EqualityValue(f, "id"); ok {
+	if v, ok := equalityValue(f, "id"); ok {
 		if id, err := orgkit.ParseMemberID(v); err == nil {
 			if m, ok := sh.Member(id); ok {
 				out = append(out, m)
@@ -312,20 +312,20 @@ func userCandidates(sh directory.Shared, f Filter) ([]*member.Member, bool) {
 
 // emailEquality finds `emails[… value eq "v" …]` or `emails.value eq "v"` as the
 // filter or as an operand of its top-level and.
-func emailEquality(f Filter) (string, bool) {
+func emailEquality(f filterExpr) (string, bool) {
 	switch f := f.(type) {
-	case *And:
+	case *andExpr:
 		if v, ok := emailEquality(f.Left); ok {
 			return v, true
 		}
 		return emailEquality(f.Right)
-	case *ValuePath:
+	case *valuePathExpr:
 		if !strings.EqualFold(f.Path.Attr, "emails") {
 			return "", false
 		}
-		return EqualityValue(f.Filter, "value")
-	case *Compare:
-		if f.Op == Eq && strings.EqualFold(f.Path.Attr, "emails") && (f.Path.Sub == "" || strings.EqualFold(f.Path.Sub, "value")) && f.Path.Filter == nil {
+		return equalityValue(f.Filter, "value")
+	case *compareExpr:
+		if f.Op == opEq && strings.EqualFold(f.Path.Attr, "emails") && (f.Path.Sub == "" || strings.EqualFold(f.Path.Sub, "value")) && f.Path.Filter == nil {
 			s, ok := f.Value.(string)
 			return s, ok
 		}

@@ -80,7 +80,7 @@ func setETag(w http.ResponseWriter, t touch) {
 
 // writeResource answers with a rendered resource last touched at t: its ETag, its
 // Location when created, and the attributes the request asks for.
-func (rq *request) writeResource(w http.ResponseWriter, status int, t touch, location string, res map[string]any, rt *ResourceType) error {
+func (rq *request) writeResource(w http.ResponseWriter, status int, t touch, location string, res map[string]any, rt *resourceDef) error {
 	setETag(w, t)
 	if status == http.StatusCreated {
 		w.Header().Set("Location", location)
@@ -93,7 +93,7 @@ func (rq *request) writeResource(w http.ResponseWriter, status int, t touch, loc
 }
 
 // listFilter parses and checks a list request's filter against rt; nil for none.
-func (rq *request) listFilter(filter string, rt *ResourceType) (Filter, error) {
+func (rq *request) listFilter(filter string, rt *resourceDef) (filterExpr, error) {
 	if strings.TrimSpace(filter) == "" {
 		return nil, nil
 	}
@@ -101,7 +101,7 @@ func (rq *request) listFilter(filter string, rt *ResourceType) (Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckFilter(f, rt); err != nil {
+	if err := validateFilter(f, rt); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -110,7 +110,7 @@ func (rq *request) listFilter(filter string, rt *ResourceType) (Filter, error) {
 // listing is a list request under way: its filter, the snapshot and ETag index it
 // reads, and the page it collects.
 type listing struct {
-	f            Filter
+	f            filterExpr
 	s            *directory.Snapshot
 	ti           *touchIndex
 	start, count int
@@ -120,7 +120,7 @@ type listing struct {
 
 // beginList reads a list request's paging and filter (checked against rt) and the
 // snapshot it lists from.
-func (rq *request) beginList(filter, startParam, countParam string, rt *ResourceType) (*listing, error) {
+func (rq *request) beginList(filter, startParam, countParam string, rt *resourceDef) (*listing, error) {
 	start, count, err := rq.paging(startParam, countParam)
 	if err != nil {
 		return nil, err
