@@ -11,7 +11,6 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
-	"github.com/orgkit/orgkit/member"
 )
 
 // touch is when a resource last changed: the version of the change set and its time.
@@ -160,6 +159,3 @@ func createdAt(id uuid.UUID) time.Time {
 	sec, nsec := id.Time().UnixTime()
 	return time.Unix(sec, nsec).UTC()
 }
-
-// memberTouchID is the key of a member in the touch index.
-func memberTouchID(m *member.Member) uuid.UUID { return m.ID.UUID() }

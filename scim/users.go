@@ -51,7 +51,7 @@ func (rq *request) userResponse(w http.ResponseWriter, status int, s *directory.
 	if err != nil {
 		return err
 	}
-	t := ti.of(memberTouchID(m))
+	t := ti.of(m.ID.UUID())
 	return rq.writeResource(w, status, t, rq.base+"/Users/"+m.ID.String(), rq.renderUser(s, m, t), rq.users)
 }
 
