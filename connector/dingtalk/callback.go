@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -54,25 +53,12 @@ type Callbacks struct {
 // NewCallbacks checks the configuration: a token, a 43-character EncodingAESKey and
 // an owner key.
 func NewCallbacks(cfg CallbackConfig) (*Callbacks, error) {
-	var errs []error
-	if cfg.Token.IsZero() {
-		errs = append(errs, fmt.Errorf("dingtalk: callback Token is empty: %w", orgkit.ErrInvalid))
-	}
-	c, err := msgcrypt.NewCipher(cfg.EncodingAESKey.Reveal())
+	rx, err := msgcrypt.NewReceiver(msgcrypt.Settings{Prefix: "dingtalk", Token: cfg.Token.Reveal(), EncodingAESKey: cfg.EncodingAESKey.Reveal(),
+		ID: cfg.OwnerKey, IDField: "OwnerKey", IDHint: " (the AppKey, or the corp ID)", IDName: "owner", MaxAge: cfg.MaxAge, Now: cfg.Now, Time: timestamp, Refused: ErrCallbackRefused})
 	if err != nil {
-		errs = append(errs, fmt.Errorf("dingtalk: callback EncodingAESKey is not 43 characters of base64: %w", orgkit.ErrInvalid))
+		return nil, err
 	}
-	if cfg.OwnerKey == "" {
-		errs = append(errs, fmt.Errorf("dingtalk: callback OwnerKey is empty (the AppKey, or the corp ID): %w", orgkit.ErrInvalid))
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if cfg.MaxAge <= 0 {
-		cfg.MaxAge = 5 * time.Minute
-	}
-	rx := &msgcrypt.Receiver{Token: cfg.Token.Reveal(), Cipher: c, ID: cfg.OwnerKey, IDName: "owner", MaxAge: cfg.MaxAge,
-		Now: cfg.Now, Time: timestamp, Refused: ErrCallbackRefused}
+	cfg.MaxAge = rx.MaxAge
 	return &Callbacks{cfg: cfg, rx: rx}, nil
 }
 

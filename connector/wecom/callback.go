@@ -2,7 +2,6 @@ package wecom
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -47,25 +46,12 @@ type Callbacks struct {
 // NewCallbacks checks the configuration: a token, a 43-character EncodingAESKey and
 // a receiver ID.
 func NewCallbacks(cfg CallbackConfig) (*Callbacks, error) {
-	var errs []error
-	if cfg.Token.IsZero() {
-		errs = append(errs, fmt.Errorf("wecom: callback Token is empty: %w", orgkit.ErrInvalid))
-	}
-	c, err := msgcrypt.NewCipher(cfg.EncodingAESKey.Reveal())
+	rx, err := msgcrypt.NewReceiver(msgcrypt.Settings{Prefix: "wecom", Token: cfg.Token.Reveal(), EncodingAESKey: cfg.EncodingAESKey.Reveal(),
+		ID: cfg.ReceiverID, IDField: "ReceiverID", IDName: "receiver", MaxAge: cfg.MaxAge, Now: cfg.Now, Time: timestamp, Refused: ErrCallbackRefused})
 	if err != nil {
-		errs = append(errs, fmt.Errorf("wecom: callback EncodingAESKey is not 43 characters of base64: %w", orgkit.ErrInvalid))
+		return nil, err
 	}
-	if cfg.ReceiverID == "" {
-		errs = append(errs, fmt.Errorf("wecom: callback ReceiverID is empty: %w", orgkit.ErrInvalid))
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	if cfg.MaxAge <= 0 {
-		cfg.MaxAge = 5 * time.Minute
-	}
-	rx := &msgcrypt.Receiver{Token: cfg.Token.Reveal(), Cipher: c, ID: cfg.ReceiverID, IDName: "receiver", MaxAge: cfg.MaxAge,
-		Now: cfg.Now, Time: timestamp, Refused: ErrCallbackRefused}
+	cfg.MaxAge = rx.MaxAge
 	return &Callbacks{cfg: cfg, rx: rx}, nil
 }
 

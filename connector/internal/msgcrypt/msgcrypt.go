@@ -10,6 +10,7 @@ package msgcrypt
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -24,6 +25,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/orgkit/orgkit"
 )
 
 // blockPad is the block size the scheme pads to (twice AES's).
@@ -184,4 +187,45 @@ func (r *Receiver) Open(sig, ts, nonce, encrypted, missing string) ([]byte, erro
 		r.pruned = now
 	}
 	return msg, nil
+}
+
+// Settings are what a client's callback configuration holds, and how the client
+// names it in errors.
+type Settings struct {
+	// Prefix names the client in errors ("wecom").
+	Prefix string
+	// Token and EncodingAESKey are the subscription's secrets.
+	Token, EncodingAESKey string
+	// ID is the app ID every message must carry; IDField names its configuration
+	// field in errors ("ReceiverID"), IDHint says what belongs there (" (the
+	// AppKey, or the corp ID)", or ""), IDName names the ID in refusals ("receiver").
+	ID, IDField, IDHint, IDName string
+	// MaxAge is how far from now a callback's timestamp may be (0 means 5 minutes).
+	MaxAge time.Duration
+	// Now, Time and Refused are the Receiver's.
+	Now     func() time.Time
+	Time    func(ts string) (time.Time, bool)
+	Refused error
+}
+
+// NewReceiver checks the settings — a token, a 43-character EncodingAESKey and an
+// app ID, every one at fault named in an error matching orgkit.ErrInvalid — and
+// returns their Receiver.
+func NewReceiver(s Settings) (*Receiver, error) {
+	var errs []error
+	if s.Token == "" {
+		errs = append(errs, fmt.Errorf("%s: callback Token is empty: %w", s.Prefix, orgkit.ErrInvalid))
+	}
+	c, err := NewCipher(s.EncodingAESKey)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: callback EncodingAESKey is not 43 characters of base64: %w", s.Prefix, orgkit.ErrInvalid))
+	}
+	if s.ID == "" {
+		errs = append(errs, fmt.Errorf("%s: callback %s is empty%s: %w", s.Prefix, s.IDField, s.IDHint, orgkit.ErrInvalid))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return &Receiver{Token: s.Token, Cipher: c, ID: s.ID, IDName: s.IDName, MaxAge: cmp.Or(s.MaxAge, 5*time.Minute),
+		Now: s.Now, Time: s.Time, Refused: s.Refused}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orgkit/orgkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -115,4 +116,14 @@ func FuzzDecrypt(f *testing.F) {
 		require.Equal(t, msg, got)
 		require.Equal(t, id, gotID)
 	})
+}
+
+func TestNewReceiver(t *testing.T) {
+	_, err := NewReceiver(Settings{Prefix: "x", EncodingAESKey: "short", IDField: "OwnerKey", IDHint: " (hint)"})
+	require.ErrorIs(t, err, orgkit.ErrInvalid)
+	assert.Equal(t, "x: callback Token is empty: orgkit: invalid\nx: callback EncodingAESKey is not 43 characters of base64: orgkit: invalid\n"+
+		"x: callback OwnerKey is empty (hint): orgkit: invalid", err.Error())
+	r, err := NewReceiver(Settings{Prefix: "x", Token: testToken, EncodingAESKey: testKey, ID: "corp", IDField: "ReceiverID"})
+	require.NoError(t, err)
+	assert.Equal(t, 5*time.Minute, r.MaxAge, "the default")
 }
