@@ -384,12 +384,17 @@ func (rq *request) readObject() (map[string]any, error) {
 	if dec.More() {
 		return nil, Errorf(http.StatusBadRequest, ErrorInvalidSyntax, "the request body holds more than one JSON value")
 	}
+	dropPasswords(obj)
+	return obj, nil
+}
+
+// dropPasswords deletes an object's password attribute: never kept, never quoted.
+func dropPasswords(obj map[string]any) {
 	for k := range obj {
 		if isPassword(k) {
-			delete(obj, k) // never kept, never quoted
+			delete(obj, k)
 		}
 	}
-	return obj, nil
 }
 
 // readPatch reads the request body (bounded) as a PatchOp message.
@@ -410,11 +415,7 @@ func (rq *request) readPatch() (*patchRequest, error) {
 			continue
 		}
 		if obj, ok := op.Value.(map[string]any); ok && op.Path == "" {
-			for k := range obj {
-				if isPassword(k) {
-					delete(obj, k)
-				}
-			}
+			dropPasswords(obj)
 		}
 		ops = append(ops, op)
 	}
