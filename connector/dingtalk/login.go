@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/connector"
@@ -124,11 +123,27 @@ func (c *Client) callAPI(ctx context.Context, method, path string, tok connector
 			return fmt.Errorf("dingtalk: %s: %w", path, err)
 		}
 	}
-	retries := c.policy.Retries()
-	for attempt := 0; ; attempt++ {
+	type apiErr struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"requestid"`
+	}
+	fail := func(ans apicall.Answer, e apiErr, kind error) *connector.PlatformError {
+		return &connector.PlatformError{Platform: orgkit.DingTalk, Op: path, HTTPStatus: ans.Status, Code: e.Code,
+			Message: cmpOr(e.Message, http.StatusText(ans.Status)), RequestID: e.RequestID, RetryAfter: ans.RetryAfter, Kind: kind}
+	}
+	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, ThrottleDelay: c.throttleDelay(), AnyStatus: true,
+		Fail: func(status int, _ string, kind error) *connector.PlatformError {
+			pe := fail(apicall.Answer{Status: status}, apiErr{}, kind)
+			if status == 0 {
+				pe.Message = "no answer"
+			}
+			return pe
+		}}
+	build := func(string) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, method, c.api+path, bytes.NewReader(payload))
 		if err != nil {
-			return fmt.Errorf("dingtalk: %s: %w", path, apicall.StripURL(err))
+			return nil, fmt.Errorf("dingtalk: %s: %w", path, apicall.StripURL(err))
 		}
 		if payload != nil {
 			req.Header.Set("Content-Type", "application/json; charset=utf-8")
@@ -136,61 +151,27 @@ func (c *Client) callAPI(ctx context.Context, method, path string, tok connector
 		if !tok.IsZero() {
 			req.Header.Set("x-acs-dingtalk-access-token", tok.Reveal())
 		}
-		ans, err := apicall.Send(ctx, c.http, &c.pacer, &c.policy, req)
-		var e struct {
-			Code      string `json:"code"`
-			Message   string `json:"message"`
-			RequestID string `json:"requestid"`
-		}
-		fail := func(kind error) *connector.PlatformError {
-			pe := &connector.PlatformError{Platform: orgkit.DingTalk, Op: path, HTTPStatus: ans.Status, Code: e.Code,
-				Message: cmpOr(e.Message, http.StatusText(ans.Status)), RequestID: e.RequestID, RetryAfter: ans.RetryAfter, Kind: kind}
-			if err != nil {
-				pe.Err, pe.Message = apicall.StripURL(err), "no answer"
-			}
-			return pe
-		}
-		retry := func(kind error, d time.Duration) error {
-			if attempt >= retries {
-				return fail(kind)
-			}
-			return c.policy.Wait(ctx, c.policy.Delay(attempt, max(ans.RetryAfter, d)))
-		}
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return ctx.Err()
-		case err != nil:
-			if werr := retry(connector.ErrPlatform, 0); werr != nil {
-				return werr
-			}
-			continue
-		case ans.Status == http.StatusTooManyRequests:
-			if werr := retry(connector.ErrRateLimited, c.throttleDelay()); werr != nil {
-				return werr
-			}
-			continue
-		case ans.Status >= 500:
-			if werr := retry(connector.ErrPlatform, 0); werr != nil {
-				return werr
-			}
-			continue
-		case ans.Status >= 300:
+		return req, nil
+	}
+	return caller.Do(ctx, build, func(ans apicall.Answer) apicall.Verdict {
+		var e apiErr
+		if ans.Status >= 300 {
 			_ = json.Unmarshal(ans.Body, &e)
 			low := strings.ToLower(e.Code)
 			switch {
 			case strings.Contains(low, "clientid") || strings.Contains(low, "secret"):
-				return fail(connector.ErrBadCredentials)
+				return apicall.Verdict{Err: fail(ans, e, connector.ErrBadCredentials)}
 			case path == "/v1.0/oauth2/userAccessToken" && ans.Status < 500:
-				return fail(connector.ErrLoginCode)
+				return apicall.Verdict{Err: fail(ans, e, connector.ErrLoginCode)}
 			case ans.Status == http.StatusForbidden:
-				return fail(connector.ErrPermission)
+				return apicall.Verdict{Err: fail(ans, e, connector.ErrPermission)}
 			}
-			return fail(connector.ErrPlatform)
+			return apicall.Verdict{Err: fail(ans, e, connector.ErrPlatform)}
 		}
 		if err := json.Unmarshal(ans.Body, out); err != nil {
 			e.Message = "unexpected answer: " + err.Error()
-			return fail(connector.ErrPlatform)
+			return apicall.Verdict{Err: fail(ans, e, connector.ErrPlatform)}
 		}
-		return nil
-	}
+		return apicall.Verdict{}
+	})
 }

@@ -312,7 +312,8 @@ func SetText(m *member.Member, f member.Field, s string) bool {
 	return true
 }
 
-// Verdict is what a client makes of an answer with HTTP status 200.
+// Verdict is what a client makes of an answer with HTTP status 200 (or, with
+// Caller.AnyStatus, another that is not retried anyway).
 type Verdict struct {
 	// Err is the call's failure; nil means the call succeeded.
 	Err error
@@ -339,6 +340,9 @@ type Caller struct {
 	// Fail builds the error of an answer that did not come (status 0) or did not
 	// come with HTTP 200: msg says what happened, kind is the connector error kind.
 	Fail func(status int, msg string, kind error) *connector.PlatformError
+	// AnyStatus hands judge every answer but HTTP 429 and server errors, not only
+	// those with HTTP 200 (for APIs whose errors come with 4xx statuses).
+	AnyStatus bool
 }
 
 // Do sends a call until it succeeds or fails for good: build makes each attempt's
@@ -374,7 +378,7 @@ func (c *Caller) Do(ctx context.Context, build func(token string) (*http.Request
 			v = Verdict{Err: c.Fail(ans.Status, "too many requests", connector.ErrRateLimited), Retry: true, Delay: c.ThrottleDelay}
 		case ans.Status >= 500:
 			v = Verdict{Err: c.Fail(ans.Status, http.StatusText(ans.Status), connector.ErrPlatform), Retry: true}
-		case ans.Status != http.StatusOK:
+		case ans.Status != http.StatusOK && !c.AnyStatus:
 			return c.Fail(ans.Status, http.StatusText(ans.Status), connector.ErrPlatform)
 		default:
 			v = judge(ans)
