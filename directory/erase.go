@@ -21,7 +21,10 @@ import (
 // The structure stays: the member keeps its ID, status, departments and reporting
 // line, every version of the history stays, and the system name becomes a stable
 // pseudonym (store.Pseudonym). The erased values are released, so another member
-// may take the mobile or email. Undo never brings them back: the history it reads
+// may take the mobile or email. Where the erased values appear in the free text of
+// any change set of the directory (its actor or reason, the erasure's own included)
+// they are replaced by store.ErasedMark (store.Scrubber finds them, ignoring case,
+// and mobiles in their national and punctuated forms too). Undo never brings them back: the history it reads
 // no longer holds them. Other services on the same store see the erasure like any
 // commit and refresh their snapshots.
 //
