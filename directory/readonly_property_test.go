@@ -50,7 +50,7 @@ func readOnlyProperty(t *testing.T, seed uint64) {
 	require.NoError(t, gen.Seed(ctx, st))
 	svc := directory.New(directory.Options{Store: st})
 	dir := gen.ID()
-	snap, err := svc.Snapshot(ctx, dir)
+	_, err := svc.Snapshot(ctx, dir)
 	require.NoError(t, err)
 
 	// Some history, so that Undo, History and change views have something to show.
@@ -64,7 +64,7 @@ func readOnlyProperty(t *testing.T, seed uint64) {
 	)
 	require.NoError(t, err)
 	edit := res.ChangeSet.Version
-	snap = res.Snapshot
+	snap := res.Snapshot
 
 	before, beforeAnswers := dumpSnapshot(snap), answersOf(t, snap)
 

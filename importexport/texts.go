@@ -1,8 +1,6 @@
 package importexport
 
 import (
-	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -123,8 +121,6 @@ func (t tr) in(tag language.Tag) string { return t[i18n.Match(tag)] }
 
 // Words used in reports, templates and the error workbook.
 var (
-	wordRow      = tr{"row %d", "第 %d 行", "第 %d 列"}
-	wordSheet    = tr{"sheet %q", "工作表「%s」", "工作表「%s」"}
 	wordMembers  = tr{"Members", "成员", "成員"}
 	wordDepts    = tr{"Departments", "部门", "部門"}
 	wordInstr    = tr{"Instructions", "填写说明", "填寫說明"}
@@ -235,10 +231,6 @@ var (
 	detailRootTwice    = tr{" appears twice", "重复出现", "重複出現"}
 	detailKindChange   = tr{" (the kind of an existing node cannot change)", "（已有节点的类型不能修改）", "（已有節點的類型不能修改）"}
 )
-
-func rowWord(row int, tag language.Tag) string {
-	return strings.Replace(wordRow.in(tag), "%d", strconv.Itoa(row), 1)
-}
 
 // Instructions: what each kind of column holds.
 var typeHelp = map[colType]tr{
