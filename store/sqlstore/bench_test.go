@@ -237,9 +237,8 @@ func BenchmarkSecondInstanceSees(b *testing.B) {
 					if snap.Version() >= res.ChangeSet.Version {
 						break
 					}
-					if time.Since(start) > time.Minute {
-						b.Fatal("the second instance never saw the commit")
-					}
+					// No wall-clock limit here: a commit the second instance never sees
+					// hangs the benchmark until go test's -timeout reports it.
 					time.Sleep(200 * time.Microsecond)
 				}
 				ds = append(ds, time.Since(start))
