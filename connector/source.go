@@ -131,6 +131,11 @@ func (f Fields) notIn(g Fields) []string {
 	return out
 }
 
+// Clone returns a copy of f that shares no memory with it.
+func (f Fields) Clone() Fields {
+	return Fields{Member: slices.Clone(f.Member), Node: slices.Clone(f.Node)}
+}
+
 // IsZero reports whether f declares no field.
 func (f Fields) IsZero() bool { return len(f.Member) == 0 && len(f.Node) == 0 }
 

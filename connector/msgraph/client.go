@@ -14,7 +14,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -146,11 +145,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 		fields: fields, ext: ext}
 	c.policy = apicall.Policy{Interval: opts.Interval, MaxRetries: opts.MaxRetries, BaseDelay: opts.BaseDelay,
 		MaxDelay: opts.MaxDelay, Sleep: opts.Sleep, Now: opts.Now}
-	cache := opts.Tokens
-	if cache == nil {
-		cache = &connector.MemoryTokenCache{}
-	}
-	c.tokens = &apicall.Tokens{Cache: cache, Key: "msgraph:" + login + ":" + cfg.TenantID + ":" + cfg.ClientID + ":" + graph,
+	c.tokens = &apicall.Tokens{Cache: opts.Tokens, Key: "msgraph:" + login + ":" + cfg.TenantID + ":" + cfg.ClientID + ":" + graph,
 		Fetch: c.fetchToken, Now: opts.Now}
 	c.jwks = &keySet{}
 	return c, nil
@@ -176,7 +171,7 @@ func (c *Client) TenantID() string { return c.cfg.TenantID }
 // department, reporting manager and the fields ExtensionAttributes maps onto;
 // department names and parents.
 func (c *Client) Fields() connector.Fields {
-	return connector.Fields{Member: slices.Clone(c.fields.Member), Node: slices.Clone(c.fields.Node)}
+	return c.fields.Clone()
 }
 
 // String describes the client without its credential.

@@ -94,11 +94,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 	c := &Client{cfg: cfg, opts: opts, base: base, http: cmp.Or(opts.HTTPClient, http.DefaultClient), fields: fields}
 	c.policy = apicall.Policy{Interval: opts.Interval, MaxRetries: opts.MaxRetries, BaseDelay: opts.BaseDelay,
 		MaxDelay: opts.MaxDelay, Sleep: opts.Sleep, Now: opts.Now}
-	cache := opts.Tokens
-	if cache == nil {
-		cache = &connector.MemoryTokenCache{}
-	}
-	c.tokens = &apicall.Tokens{Cache: cache, Key: "wecom:" + cfg.CorpID + ":" + cfg.AgentID, Fetch: c.fetchToken, Now: opts.Now}
+	c.tokens = &apicall.Tokens{Cache: opts.Tokens, Key: "wecom:" + cfg.CorpID + ":" + cfg.AgentID, Fetch: c.fetchToken, Now: opts.Now}
 	return c, nil
 }
 
@@ -113,7 +109,7 @@ func (c *Client) TenantID() string { return c.cfg.CorpID }
 // department names, parents, orders and leaders. A fetch declares fewer when the app
 // may not see some (see Fetch).
 func (c *Client) Fields() connector.Fields {
-	return connector.Fields{Member: append([]member.Field(nil), c.fields.Member...), Node: append(c.fields.Node[:0:0], c.fields.Node...)}
+	return c.fields.Clone()
 }
 
 // String describes the client without its secret.

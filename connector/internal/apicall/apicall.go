@@ -127,6 +127,7 @@ func (pc *Pacer) Wait(ctx context.Context, p *Policy) error {
 // Tokens hands out a platform's access token: from the cache while it is valid for
 // more than the margin, else fetched anew and kept.
 type Tokens struct {
+	// Cache keeps tokens, shared between instances; nil keeps them in this process.
 	Cache connector.TokenCache
 	Key   string
 	// Fetch asks the platform for a new token.
@@ -135,7 +136,19 @@ type Tokens struct {
 	Margin time.Duration
 	Now    func() time.Time
 
-	mu sync.Mutex // one fetch at a time in this process
+	mu   sync.Mutex // one fetch at a time in this process
+	once sync.Once  // sets a nil Cache
+}
+
+// cache returns t.Cache, or the process-local cache made the first time it is
+// needed when t.Cache is nil.
+func (t *Tokens) cache() connector.TokenCache {
+	t.once.Do(func() {
+		if t.Cache == nil {
+			t.Cache = &connector.MemoryTokenCache{}
+		}
+	})
+	return t.Cache
 }
 
 func (t *Tokens) now() time.Time {
@@ -155,14 +168,14 @@ func (t *Tokens) fresh(tok connector.Token) bool {
 
 // Get returns a valid token.
 func (t *Tokens) Get(ctx context.Context) (connector.Secret, error) {
-	if tok, ok, err := t.Cache.Get(ctx, t.Key); err != nil {
+	if tok, ok, err := t.cache().Get(ctx, t.Key); err != nil {
 		return connector.Secret{}, err
 	} else if ok && t.fresh(tok) {
 		return tok.Value, nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if tok, ok, err := t.Cache.Get(ctx, t.Key); err != nil {
+	if tok, ok, err := t.cache().Get(ctx, t.Key); err != nil {
 		return connector.Secret{}, err
 	} else if ok && t.fresh(tok) {
 		return tok.Value, nil // fetched meanwhile
@@ -175,10 +188,10 @@ func (t *Tokens) Get(ctx context.Context) (connector.Secret, error) {
 func (t *Tokens) Refresh(ctx context.Context, stale connector.Secret) (connector.Secret, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.Cache.Delete(ctx, t.Key, stale); err != nil {
+	if err := t.cache().Delete(ctx, t.Key, stale); err != nil {
 		return connector.Secret{}, err
 	}
-	if tok, ok, err := t.Cache.Get(ctx, t.Key); err != nil {
+	if tok, ok, err := t.cache().Get(ctx, t.Key); err != nil {
 		return connector.Secret{}, err
 	} else if ok && t.fresh(tok) && tok.Value.Reveal() != stale.Reveal() {
 		return tok.Value, nil
@@ -191,7 +204,7 @@ func (t *Tokens) fetch(ctx context.Context) (connector.Secret, error) {
 	if err != nil {
 		return connector.Secret{}, err
 	}
-	if err := t.Cache.Put(ctx, t.Key, tok); err != nil {
+	if err := t.cache().Put(ctx, t.Key, tok); err != nil {
 		return connector.Secret{}, err
 	}
 	return tok.Value, nil
