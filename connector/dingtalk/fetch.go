@@ -303,12 +303,7 @@ func (c *Client) user(ctx context.Context, userID string) (apiUser, error) {
 func (c *Client) member(u apiUser, details bool) connector.Member {
 	v := &member.Member{}
 	m := connector.Member{ExternalID: u.UserID, Values: v, Status: connector.Enabled}
-	text := func(p *string, f member.Field, set func(string)) {
-		if p != nil {
-			set(*p)
-			m.Present = append(m.Present, f)
-		}
-	}
+	text := func(p *string, f member.Field, set func(string)) { apicall.Text(&m, p, f, set) }
 	text(u.Name, member.FullNameField, func(s string) { v.FullName = s })
 	text(u.Title, member.JobTitleField, func(s string) { v.JobTitle = s })
 	text(u.Email, member.EmailField, func(s string) { v.Email = s })

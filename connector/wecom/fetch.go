@@ -202,12 +202,7 @@ func (c *Client) users(ctx context.Context, department int64) ([]apiUser, error)
 func (c *Client) member(u apiUser) connector.Member {
 	v := &member.Member{}
 	m := connector.Member{ExternalID: u.UserID, Values: v}
-	text := func(p *string, f member.Field, set func(string)) {
-		if p != nil {
-			set(*p)
-			m.Present = append(m.Present, f)
-		}
-	}
+	text := func(p *string, f member.Field, set func(string)) { apicall.Text(&m, p, f, set) }
 	text(u.Name, member.FullNameField, func(s string) { v.FullName = s })
 	text(u.Position, member.JobTitleField, func(s string) { v.JobTitle = s })
 	text(u.Mobile, member.MobileField, func(s string) { v.Mobile = s })

@@ -269,6 +269,16 @@ func RetryAfter(s string) time.Duration {
 	return time.Duration(f * float64(time.Second))
 }
 
+// Text sets a member field from an upstream text the answer may leave out (nil): when
+// given, set receives it and the field is marked present in m; when left out, the
+// field stays absent and the directory keeps its value.
+func Text(m *connector.Member, p *string, f member.Field, set func(string)) {
+	if p != nil {
+		set(*p)
+		m.Present = append(m.Present, f)
+	}
+}
+
 // TextField reports whether a member field can be set from a platform's free text
 // (a custom attribute): text fields and dates (YYYY-MM-DD).
 func TextField(f member.Field) bool {
