@@ -35,16 +35,27 @@ const (
 	StatusUnassignedPrimary
 )
 
-func (f StatusFilter) match(m *member.Member) bool {
-	switch {
-	case f&StatusActive != 0 && m.Status != orgkit.Active,
-		f&StatusInactive != 0 && m.Status != orgkit.Inactive,
-		f&StatusLoginBlocked != 0 && !m.LoginBlocked,
-		f&StatusNoReportingManager != 0 && !m.ReportingManager.IsZero(),
-		f&StatusUnassignedPrimary != 0 && !m.Primary.IsZero():
-		return false
+// passes returns the filters the member passes, as a StatusFilter: a member passes
+// a filter f exactly when passes(m)&f == f. Snapshots keep it per slot, so that a
+// list filtered by status scans a byte per member, not the members themselves.
+func passes(m *member.Member) StatusFilter {
+	var f StatusFilter
+	switch m.Status {
+	case orgkit.Active:
+		f |= StatusActive
+	case orgkit.Inactive:
+		f |= StatusInactive
 	}
-	return true
+	if m.LoginBlocked {
+		f |= StatusLoginBlocked
+	}
+	if m.ReportingManager.IsZero() {
+		f |= StatusNoReportingManager
+	}
+	if m.Primary.IsZero() {
+		f |= StatusUnassignedPrimary
+	}
+	return f
 }
 
 // List is a query for a page of members: scope × affiliation × status × role (the
@@ -124,7 +135,9 @@ func (s *Snapshot) List(q List) (Page, error) {
 		limit = defaultListLimit
 	}
 	limit = min(limit, maxListLimit)
-	var p Page
+	// One allocation for a page of the usual sizes; larger limits grow as they fill,
+	// so a large limit on a small selection costs nothing up front.
+	p := Page{members: make([]*member.Member, 0, min(limit, 2*defaultListLimit))}
 	last := 0
 	for slot, m := range sel.from(s, sel.start) {
 		if len(p.members) == limit { // one more exists: there is a next page
@@ -234,8 +247,11 @@ func (sel selection) from(s *Snapshot, start int) iter.Seq2[int, *member.Member]
 				if i >= n {
 					return
 				}
+				if s.passes.At(i)&sel.status != sel.status {
+					continue
+				}
 				m := s.members.At(i)
-				if sel.status.match(m) && (sel.primary == nil || sel.primary(m)) && !yield(i, m) {
+				if (sel.primary == nil || sel.primary(m)) && !yield(i, m) {
 					return
 				}
 			}
@@ -398,7 +414,9 @@ const cursorVersion = 1
 
 // encodeCursor returns the opaque cursor after the slot.
 func encodeCursor(slot int) string {
-	buf := binary.AppendUvarint([]byte{cursorVersion}, uint64(slot))
+	var a [1 + binary.MaxVarintLen64]byte
+	a[0] = cursorVersion
+	buf := binary.AppendUvarint(a[:1], uint64(slot))
 	return base64.RawURLEncoding.EncodeToString(buf)
 }
 

@@ -179,42 +179,78 @@ func TestListAgreesWithBruteForce(t *testing.T) {
 		d := orgkittest.Generate(orgkittest.SmallShape(seed + 1))
 		st := memstore.New()
 		require.NoError(t, d.Seed(ctx, st))
-		snap, err := directory.New(directory.Options{Store: st}).Snapshot(ctx, d.ID())
+		svc := directory.New(directory.Options{Store: st})
+		snap, err := svc.Snapshot(ctx, d.ID())
 		require.NoError(t, err)
-		tree := snap.Tree()
 		nodes := append([]orgkit.NodeID{{}}, d.NodeIDs()...)
 		roles := append([]orgkit.RoleID{{}, d.AdminRole()}, d.BusinessRoles()...)
-		statuses := []directory.StatusFilter{directory.StatusAll, directory.StatusActive, directory.StatusInactive,
-			directory.StatusLoginBlocked, directory.StatusNoReportingManager, directory.StatusUnassignedPrimary,
-			directory.StatusActive | directory.StatusNoReportingManager}
 		r := rand.New(rand.NewPCG(seed, 7))
-		for range 200 {
-			q := directory.List{
-				Node: nodes[r.IntN(len(nodes))], NodeOnly: r.IntN(3) == 0, PrimaryOnly: r.IntN(2) == 0,
-				Status: statuses[r.IntN(len(statuses))], Role: roles[r.IntN(len(roles))], Limit: 1 + r.IntN(40),
-			}
-			var want []string
-			for mv := range snap.Members() { // in slot order, as pages are
-				m := &mv
-				if inScope(tree, snap, m, q) && statusOK(m, q.Status) && (q.Role.IsZero() || snap.Assignment(m.ID).Holds(q.Role)) {
-					want = append(want, m.ID.String())
-				}
-			}
-			var got []string
-			for {
-				p, err := snap.List(q)
-				require.NoError(t, err)
-				require.LessOrEqual(t, p.Len(), q.Limit)
-				for m := range p.Members() {
-					got = append(got, m.ID.String())
-				}
-				if p.Next == "" {
-					break
-				}
-				q.Cursor = p.Next
-			}
-			require.Equal(t, want, got, fmt.Sprintf("%+v", q))
+		listsAgree(t, r, snap, nodes, roles)
+
+		// Edits change what the status filters see: each edit of a random member
+		// lands alone (the rules may refuse some), and the lists of the snapshot after
+		// them must agree as well.
+		var ids []orgkit.MemberID
+		for m := range snap.Members() {
+			ids = append(ids, m.ID)
 		}
+		landed := 0
+		for i := range 40 {
+			pick := []orgkit.MemberID{ids[r.IntN(len(ids))]}
+			cmds := []orgkit.Command{
+				member.Deactivate{Members: pick},
+				member.Activate{Members: pick},
+				member.SetLoginBlocked{Members: pick, Blocked: r.IntN(2) == 0},
+				member.SetReportingManager{Members: pick},
+				member.SetReportingManager{Members: pick, Manager: ids[r.IntN(len(ids))]},
+				member.SetDepartments{Members: pick, SetPrimary: true},
+				member.SetDepartments{Members: pick, SetPrimary: true, Primary: nodes[1+r.IntN(len(nodes)-1)]},
+			}
+			res, err := svc.Apply(ctx, d.ID(), directory.Meta{Actor: "test"}, cmds[i%len(cmds)])
+			if err == nil {
+				landed++
+				snap = res.Snapshot
+			}
+		}
+		require.Greater(t, landed, 20, "too few edits landed to test anything")
+		listsAgree(t, r, snap, nodes, roles)
+	}
+}
+
+// listsAgree pages through random queries of snap and compares each with a brute-force
+// filter of every member.
+func listsAgree(t *testing.T, r *rand.Rand, snap *directory.Snapshot, nodes []orgkit.NodeID, roles []orgkit.RoleID) {
+	t.Helper()
+	tree := snap.Tree()
+	statuses := []directory.StatusFilter{directory.StatusAll, directory.StatusActive, directory.StatusInactive,
+		directory.StatusLoginBlocked, directory.StatusNoReportingManager, directory.StatusUnassignedPrimary,
+		directory.StatusActive | directory.StatusNoReportingManager, directory.StatusInactive | directory.StatusLoginBlocked}
+	for range 200 {
+		q := directory.List{
+			Node: nodes[r.IntN(len(nodes))], NodeOnly: r.IntN(3) == 0, PrimaryOnly: r.IntN(2) == 0,
+			Status: statuses[r.IntN(len(statuses))], Role: roles[r.IntN(len(roles))], Limit: 1 + r.IntN(40),
+		}
+		var want []string
+		for mv := range snap.Members() { // in slot order, as pages are
+			m := &mv
+			if inScope(tree, snap, m, q) && statusOK(m, q.Status) && (q.Role.IsZero() || snap.Assignment(m.ID).Holds(q.Role)) {
+				want = append(want, m.ID.String())
+			}
+		}
+		var got []string
+		for {
+			p, err := snap.List(q)
+			require.NoError(t, err)
+			require.LessOrEqual(t, p.Len(), q.Limit)
+			for m := range p.Members() {
+				got = append(got, m.ID.String())
+			}
+			if p.Next == "" {
+				break
+			}
+			q.Cursor = p.Next
+		}
+		require.Equal(t, want, got, fmt.Sprintf("%+v", q))
 	}
 }
 

@@ -24,6 +24,7 @@ type Snapshot struct {
 	rules    member.Rules // the service's: MemberBy normalizes with them
 
 	members  persist.Vec[*member.Member]         // dense slots in creation order
+	passes   persist.Vec[StatusFilter]           // by slot: the status filters the member passes
 	slots    persist.Map[orgkit.MemberID, int32] // ID → slot
 	unique   *uniqueIndex                        // built on first use for a snapshot loaded from records
 	lazy     *derivedIndexes                     // list and search indexes, made on first use (see derivedIndexes)

@@ -26,6 +26,7 @@ type working struct {
 	nodeOrder []orgkit.NodeID                   // record order for the next tree
 
 	members  *persist.VecBuilder[*member.Member]
+	passes   *persist.VecBuilder[StatusFilter] // in step with members
 	slots    *persist.MapBuilder[orgkit.MemberID, int32]
 	unique   [uniqueCount]*persist.MapBuilder[string, orgkit.MemberID]
 	byNode   *persist.MapBuilder[orgkit.NodeID, []int32]
@@ -56,6 +57,7 @@ func newWorking(base *Snapshot) *working {
 		base:     base,
 		settings: base.settings,
 		members:  base.members.Edit(),
+		passes:   base.passes.Edit(),
 		slots:    base.slots.Edit(),
 		byNode:   base.byNode.Edit(),
 		reports:  base.reports.Edit(),
@@ -215,8 +217,10 @@ func (w *working) putMember(m *member.Member) {
 	if existed {
 		old = w.members.At(int(slot))
 		w.members.Set(int(slot), m)
+		w.passes.Set(int(slot), passes(m))
 	} else {
 		slot = int32(w.members.Append(m))
+		w.passes.Append(passes(m))
 		w.slots.Set(m.ID, slot)
 	}
 	for k, f := range member.UniqueFields {
@@ -279,6 +283,7 @@ func (w *working) loadMembers(ms []*member.Member) {
 	reports := map[orgkit.MemberID][]orgkit.MemberID{}
 	for _, m := range ms {
 		slot := int32(w.members.Append(m))
+		w.passes.Append(passes(m))
 		w.slots.SetNew(m.ID, slot)
 		if !m.Primary.IsZero() {
 			byNode[m.Primary] = append(byNode[m.Primary], slot)
@@ -410,6 +415,7 @@ func (w *working) freeze(version uint64) (*Snapshot, error) {
 		tree:     w.base.tree,
 		rules:    w.base.rules,
 		members:  w.members.Freeze(),
+		passes:   w.passes.Freeze(),
 		slots:    w.slots.Freeze(),
 		byNode:   w.byNode.Freeze(),
 		reports:  w.reports.Freeze(),
