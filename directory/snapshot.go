@@ -106,22 +106,13 @@ func (s *Snapshot) member(id orgkit.MemberID) (*member.Member, bool) {
 // MemberCount returns the number of members, inactive ones included.
 func (s *Snapshot) MemberCount() int { return s.members.Len() }
 
-// denseMembers is the snapshot as internal/dense shows its members to this module's
-// packages: slots in [0, MemberCount()), stable across versions (a member keeps its
-// slot forever), holding the snapshot's own records.
-type denseMembers Snapshot
-
-var _ = dense.LendMembers(func(s *Snapshot) dense.Members[*member.Member] { return (*denseMembers)(s) })
-
-func (d *denseMembers) Count() int              { return d.members.Len() }
-func (d *denseMembers) At(i int) *member.Member { return d.members.At(i) }
-func (d *denseMembers) Slot(id orgkit.MemberID) (int, bool) {
-	i, ok := d.slots.Get(id)
-	return int(i), ok
-}
+// The snapshot as internal/dense shows its members to this module's packages: slots
+// in [0, MemberCount()), stable across versions (a member keeps its slot forever),
+// holding the snapshot's own records.
+var _ = dense.LendMembers(func(s *Snapshot) dense.Members[*member.Member] { return dense.NewMembers(s.members, s.slots) })
 
 // denseTree returns the dense view of a tree.
-func denseTree(t *orgtree.Tree) dense.Tree[*orgtree.Node] {
+func denseTree(t *orgtree.Tree) *dense.Tree[*orgtree.Node] {
 	return dense.TreeOf[*orgtree.Tree, *orgtree.Node](t)
 }
 

@@ -30,6 +30,7 @@ type Tree struct {
 	byCode   map[string]int32
 	byExt    map[string]int32
 	root     int32
+	dense    *dense.Tree[*Node] // the view internal/dense lends; resolved indexes in it
 }
 
 // Build indexes nodes into a Tree. It reports an error when the nodes do not form one
@@ -125,7 +126,25 @@ func Build(nodes []*Node) (*Tree, error) {
 			return nil, fmt.Errorf("orgtree: node %s is in a cycle", nd.ID)
 		}
 	}
+	resolved := make([]int32, n)
+	for i := range nodes {
+		resolved[i] = t.follow(int32(i))
+	}
+	t.dense = dense.NewTree(nodes, t.index, resolved, t.parent, t.pre, t.end)
 	return t, nil
+}
+
+// follow returns the index node i resolves to: i itself, or for a node merged away
+// the node its merges lead to (as far as they lead within the tree).
+func (t *Tree) follow(i int32) int32 {
+	for hops := 0; t.nodes[i].Status == orgkit.Retired && !t.nodes[i].MergedInto.IsZero() && hops < len(t.nodes); hops++ {
+		j, ok := t.index[t.nodes[i].MergedInto]
+		if !ok {
+			break
+		}
+		i = j
+	}
+	return i
 }
 
 // Len returns the number of nodes, retired ones included.
@@ -155,31 +174,18 @@ func (t *Tree) Record(id orgkit.NodeID) (Node, bool) { return valueOf(t.Shared()
 
 // indexOf returns the dense index of the node id resolves to, in [0, Len()).
 // Dense indexes are stable for one Tree only.
-func (t *Tree) indexOf(id orgkit.NodeID) (int, bool) {
-	i, ok := t.index[id]
-	if !ok {
-		return 0, false
+func (t *Tree) indexOf(id orgkit.NodeID) (int, bool) { return denseOf(t).Index(id) }
+
+// denseOf returns the tree as internal/dense shows it to this module's packages; a
+// zero Tree shows no nodes.
+func denseOf(t *Tree) *dense.Tree[*Node] {
+	if t.dense == nil {
+		return &dense.Tree[*Node]{}
 	}
-	for hops := 0; t.nodes[i].Status == orgkit.Retired && !t.nodes[i].MergedInto.IsZero() && hops < len(t.nodes); hops++ {
-		j, ok := t.index[t.nodes[i].MergedInto]
-		if !ok {
-			break
-		}
-		i = j
-	}
-	return int(i), true
+	return t.dense
 }
 
-// denseTree is the tree as internal/dense shows it to this module's packages.
-type denseTree Tree
-
-var _ = dense.LendTree(func(t *Tree) dense.Tree[*Node] { return (*denseTree)(t) })
-
-func (d *denseTree) Len() int                           { return len(d.nodes) }
-func (d *denseTree) At(i int) *Node                     { return d.nodes[i] }
-func (d *denseTree) Index(id orgkit.NodeID) (int, bool) { return (*Tree)(d).indexOf(id) }
-func (d *denseTree) Interval(i int) (pre, end int)      { return int(d.pre[i]), int(d.end[i]) }
-func (d *denseTree) ParentIndex(i int) int              { return int(d.parent[i]) }
+var _ = dense.LendTree(denseOf)
 
 // Contains reports whether node b is a or lies below a. Both IDs are resolved.
 func (t *Tree) Contains(a, b orgkit.NodeID) bool {

@@ -9,7 +9,7 @@ import (
 
 // treeOf returns the dense view of a tree: node indexes, pre-order intervals and the
 // tree's own records.
-func treeOf(t *orgtree.Tree) dense.Tree[*orgtree.Node] {
+func treeOf(t *orgtree.Tree) *dense.Tree[*orgtree.Node] {
 	return dense.TreeOf[*orgtree.Tree, *orgtree.Node](t)
 }
 

@@ -154,8 +154,8 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 	}
 	var changed []int32
 	if d == nil {
-		for s := range mp.n {
-			if pm.At(s) != nm.At(s) {
+		for s := range nm.Changed(pm) {
+			if s < mp.n {
 				changed = append(changed, int32(s))
 			}
 		}

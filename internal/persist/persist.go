@@ -180,6 +180,27 @@ func (v Vec[T]) All() iter.Seq2[int, T] {
 	}
 }
 
+// Changed yields, in ascending order, the indexes below min(old.Len(), cur.Len())
+// whose elements differ between old and cur, where cur was edited from old (directly
+// or through other Vecs). A chunk the two share is skipped without being read: frozen
+// chunks never change, so the cost follows the chunks edits copied, not the length.
+func Changed[T comparable](old, cur Vec[T]) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		n := min(old.n, cur.n)
+		for c := 0; c<<chunkBits < n; c++ {
+			a, b := old.chunks[c], cur.chunks[c]
+			if len(a) > 0 && len(b) > 0 && &a[0] == &b[0] {
+				continue // shared: the common prefix is the same elements
+			}
+			for k := range min(len(a), len(b)) {
+				if a[k] != b[k] && !yield(c<<chunkBits|k) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // Edit starts a builder; v itself never changes.
 func (v Vec[T]) Edit() *VecBuilder[T] { return &VecBuilder[T]{v: v} }
 

@@ -72,3 +72,46 @@ func TestVecSharesAndIsolates(t *testing.T) {
 	// an untouched chunk is shared, not copied
 	assert.Same(t, &v1.chunks[1][0], &v2.chunks[1][0])
 }
+
+// TestChangedFindsEveryEdit edits Vecs through chains of builders at random (sets,
+// sets back to the old value, appends) and checks that Changed between any two
+// versions yields exactly the indexes whose elements differ.
+func TestChangedFindsEveryEdit(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var versions []Vec[int]
+	var v Vec[int]
+	b := v.Edit()
+	for i := range 1500 {
+		b.Append(i)
+	}
+	versions = append(versions, b.Freeze())
+	for range 30 {
+		b := versions[r.IntN(len(versions))].Edit() // branch from any version
+		for range r.IntN(6) {
+			switch i := r.IntN(b.Len()); r.IntN(3) {
+			case 0:
+				b.Set(i, -r.IntN(100))
+			case 1:
+				b.Set(i, b.At(i)) // copies the chunk, changes nothing
+			default:
+				b.Append(r.IntN(100))
+			}
+		}
+		versions = append(versions, b.Freeze())
+	}
+	for _, old := range versions {
+		for _, cur := range versions {
+			var want []int
+			for i := range min(old.Len(), cur.Len()) {
+				if old.At(i) != cur.At(i) {
+					want = append(want, i)
+				}
+			}
+			var got []int
+			for i := range Changed(old, cur) {
+				got = append(got, i)
+			}
+			require.Equal(t, want, got)
+		}
+	}
+}
