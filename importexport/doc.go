@@ -39,13 +39,15 @@
 // names it:
 //
 //	template          identified by (all of)           columns read                                   departments
-//	WeCom (xlsx)      姓名 帐号/账号 部门 别名         姓名 帐号/账号 职务 部门 性别 手机 座机         path with "/", from the top;
-//	                  (Traditional spellings too)      个人邮箱 地址; 别名 企业邮箱 ignored            several separated by ";"
+//	WeCom (xlsx)      姓名 帐号/账号 部门 别名         姓名 账号/帐号 职务 部门 性别 手机 座机 邮箱   path with "/", from the top;
+//	                  (Traditional spellings too)      (个人邮箱) 地址; 别名 企业邮箱 视频号 and the    several separated by "；"
+//	                                                   exported status columns ignored                 (or ";")
 //	WeCom CSV (API)   姓名 帐号/账号 所在部门          姓名 帐号 手机号 邮箱 所在部门 职位 性别        department IDs (codes here)
 //	                                                   地址 座机 禁用; 是否部门内领导 排序 ignored      separated by ";"
-//	DingTalk (xlsx)   姓名 部门 分机号 办公地点        员工UserID (external ID) 部门 职位 姓名 性别    path with "/";
-//	                                                   工号 手机号 邮箱 分机号 办公地点 入职时间;      several separated by ";"
-//	                                                   主管 flag, 备注, 企业邮箱 ignored
+//	DingTalk (xlsx)   姓名 部门 分机号 办公地点        员工UserID (external ID) 姓名 手机号 部门 职位  path with "-" (or "/");
+//	                                                   工号 直属主管UserID 邮箱 分机号 办公地点         several separated by ","
+//	                                                   入职时间 性别; 初始密码 a secret; 主管 flag,     (or "；", ";")
+//	                                                   备注, 企业邮箱, account and role columns ignored
 //	Feishu/Lark       姓名 部门 人员类型 入职日期      姓名 用户 ID (external ID) 手机号 工作邮箱 部门  path with "/";
 //	                  (繁體 spellings too)             工号 性别 入职日期 直属上级 职务 工作城市;       several separated by ";"
 //	                                                   人员类型 企业邮箱 ignored
@@ -62,17 +64,22 @@
 // How sure each header set is: the Entra and Google Workspace headers (the blank
 // template and a downloaded user list, whose "[READ ONLY]" columns are ignored as
 // Google ignores them) and WeCom's API CSV header are confirmed verbatim by several
-// independent public sources; DingTalk's header (员工UserID 部门 职位 姓名 性别 工号
-// 是否此部门主管(是/否) 手机号 邮箱 分机号 办公地点 备注, its parentheses half- or
-// full-width) is confirmed in spelling and order by public code, its instruction row
-// is not. The WeCom and Feishu/Lark console templates can only be downloaded by a
-// signed-in administrator: their headers are built from the fields and rules the
-// vendors document, and are not confirmed cell by cell. Since columns are found by
-// header in any order, a real file that orders them otherwise still imports; a
-// spelling not listed here can be given through ImportOptions.HeaderAliases.
+// independent public sources. WeCom's member file (the sheet 成员列表 the console
+// exports for editing and imports back: eight rule rows, each merged over the
+// header, then 姓名 账号 别名 职务 部门 性别 手机 座机 邮箱 地址 视频号 and the status
+// columns; a company with business mail has one rule and a 企业邮箱 column more) is
+// confirmed by a public copy of the file and by independent programs that read or
+// rebuild it. DingTalk's current file (its rules in one merged cell, a row of column
+// groups, then 员工UserID 姓名 手机号 部门 职位 工号 …) is read from one public copy
+// of the file; an older layout (员工UserID 部门 职位 姓名 性别 工号 …) is confirmed by
+// public code. The Feishu/Lark console template can only be downloaded by a
+// signed-in administrator: its header is built from the fields and rules Lark
+// documents and is not confirmed cell by cell. Since columns are found by header in
+// any order, a real file that orders them otherwise still imports; a spelling not
+// listed here can be given through ImportOptions.HeaderAliases.
 //
 // Password columns (Entra's Initial password, Google's Password and Password Hash
-// Function, and any header aliased to ColSecret) are never stored, never put in a
+// Function, DingTalk's 初始密码, and any header aliased to ColSecret) are never stored, never put in a
 // report, a problem or an error, and blanked in the error workbook. Spelling
 // variants are read everywhere, template or not: 帐号/账号/帳號, 手机/手机号/手機號,
 // 邮箱/电子邮箱/个人邮箱/工作邮箱, 部门/所在部门/部門, and so on.
@@ -80,7 +87,9 @@
 // On any member sheet, a primary-department cell may list several departments
 // separated by "；" or ";" (commas are legal in department names): the first is the
 // primary, the others secondary (a name that itself holds the separator is tried
-// whole first). A sheet without a system-name column names new members as sync
+// whole first). A template that documents a notation of its own is read in it too:
+// DingTalk's "市场部-杭州分部,产品部" (levels by "-", departments by ","), tried after
+// the cell as it is. A sheet without a system-name column names new members as sync
 // does (member.Rules.DeriveSystemName: the full name, else an identifier of the row
 // — external ID, login account, SSO account, employee number, email or mobile — and
 // a name another member or row holds gets that identifier as a suffix,

@@ -449,6 +449,12 @@ func (im *importer) memberCell(m *member.Member, sh *sheetData, row, bi int, v s
 		var id orgkit.NodeID
 		if !clear {
 			r := im.res.node(v)
+			if !r.ok && f == member.PrimaryDepartmentField {
+				// Written in the template's own notation ("市场部-杭州分部,产品部").
+				if alt, ok := templateNamed(sh.report.Template).departmentCell(v); ok {
+					v, r = alt, im.res.node(alt)
+				}
+			}
 			if !r.ok && f == member.PrimaryDepartmentField && len(splitList(v)) > 1 {
 				// Several departments, the first the primary ("研发部；产品部"): a list
 				// the platforms' templates write this way. A name holding the

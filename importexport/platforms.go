@@ -25,6 +25,11 @@ type platformTemplate struct {
 	// example reports whether a data row, by its first non-blank cell, is the
 	// template's own example row.
 	example func(first string) bool
+	// pathSeparator and listSeparator are how the template writes a department path
+	// ("市场部-杭州分部") and several departments in one cell ("研发部,产品部"), where
+	// it documents its own; "" where it writes them as the importer does ('/' between
+	// levels, ';' or '；' between departments).
+	pathSeparator, listSeparator string
 }
 
 // platformTemplates are the templates recognized, in the order they are tried. The
@@ -33,20 +38,24 @@ type platformTemplate struct {
 var platformTemplates = []*platformTemplate{
 	{
 		name:   "WeCom",
-		source: "WeCom admin console, 通讯录 → 批量导入 → 文件导入 (see testdata/templates/wecom.json)",
+		source: "WeCom admin console, 通讯录 → 批量导入/导出, sheet 成员列表 (see testdata/templates/wecom.json)",
 		columns: map[string]Column{
 			"姓名": FieldColumn(member.FullNameField), "帐号": FieldColumn(member.LoginAccountField),
 			"账号": FieldColumn(member.LoginAccountField), "别名": ColIgnore, "职务": FieldColumn(member.JobTitleField),
 			"部门": FieldColumn(member.PrimaryDepartmentField), "性别": FieldColumn(member.GenderField),
 			"手机": FieldColumn(member.MobileField), "座机": FieldColumn(member.OfficePhoneField),
-			"个人邮箱": FieldColumn(member.EmailField), "企业邮箱": ColIgnore, "地址": FieldColumn(member.WorkPlaceField),
-			"对外职务": ColIgnore, "视频号": ColIgnore, "英文名": ColIgnore,
+			"邮箱": FieldColumn(member.EmailField), "个人邮箱": FieldColumn(member.EmailField), "企业邮箱": ColIgnore,
+			"地址": FieldColumn(member.WorkPlaceField), "对外职务": ColIgnore, "视频号": ColIgnore, "英文名": ColIgnore,
+			"英文id": ColIgnore,
+			// The exported file's status columns, which an import ignores.
+			"激活状态": ColIgnore, "禁用状态": ColIgnore, "微信插件": ColIgnore,
 			// Traditional-Chinese spellings (企業微信 in 繁體中文)
 			"帳號": FieldColumn(member.LoginAccountField), "賬號": FieldColumn(member.LoginAccountField),
 			"別名": ColIgnore, "職務": FieldColumn(member.JobTitleField), "部門": FieldColumn(member.PrimaryDepartmentField),
 			"性別": FieldColumn(member.GenderField), "手機": FieldColumn(member.MobileField),
-			"座機": FieldColumn(member.OfficePhoneField), "個人郵箱": FieldColumn(member.EmailField),
-			"企業郵箱": ColIgnore, "對外職務": ColIgnore, "視頻號": ColIgnore,
+			"座機": FieldColumn(member.OfficePhoneField), "郵箱": FieldColumn(member.EmailField),
+			"個人郵箱": FieldColumn(member.EmailField), "企業郵箱": ColIgnore, "對外職務": ColIgnore, "視頻號": ColIgnore,
+			"激活狀態": ColIgnore, "禁用狀態": ColIgnore,
 		},
 		signature: []string{"姓名", "帐号|账号|帳號|賬號", "部门|部門", "别名|別名"},
 		example:   chineseExample,
@@ -69,7 +78,7 @@ var platformTemplates = []*platformTemplate{
 	},
 	{
 		name:   "DingTalk",
-		source: "DingTalk admin console, 通讯录 → 导入/导出员工 (see testdata/templates/dingtalk.json)",
+		source: "DingTalk admin console, 通讯录 → 批量导入/导出, sheet 员工信息表1 (see testdata/templates/dingtalk.json)",
 		columns: map[string]Column{
 			"员工userid": FieldColumn(member.ExternalIDField), "userid": FieldColumn(member.ExternalIDField),
 			"姓名": FieldColumn(member.FullNameField), "手机号": FieldColumn(member.MobileField),
@@ -80,6 +89,10 @@ var platformTemplates = []*platformTemplate{
 			"备注": ColIgnore, "入职时间": FieldColumn(member.HireDateField), "企业邮箱": ColIgnore,
 			"激活状态": ColIgnore, "角色": ColIgnore, "性别": FieldColumn(member.GenderField),
 			"直属主管": FieldColumn(member.ReportingManagerField), "主管": FieldColumn(member.ReportingManagerField),
+			"直属主管userid": FieldColumn(member.ReportingManagerField),
+			// The current file's exclusive-account columns: 初始密码 is the initial
+			// password of a new exclusive account, a secret.
+			"初始密码": ColSecret, "登录名": ColIgnore, "归属组织": ColIgnore, "版本类型": ColIgnore, "激活日期": ColIgnore,
 			// Traditional-Chinese spellings (釘釘 in 繁體中文)
 			"員工userid": FieldColumn(member.ExternalIDField), "手機號": FieldColumn(member.MobileField),
 			"手機": FieldColumn(member.MobileField), "部門": FieldColumn(member.PrimaryDepartmentField),
@@ -88,10 +101,13 @@ var platformTemplates = []*platformTemplate{
 			"分機號": FieldColumn(member.ExtensionField), "辦公地點": FieldColumn(member.WorkPlaceField),
 			"備註": ColIgnore, "入職時間": FieldColumn(member.HireDateField), "企業郵箱": ColIgnore,
 			"激活狀態": ColIgnore, "啟用狀態": ColIgnore, "性別": FieldColumn(member.GenderField),
-			"直屬主管": FieldColumn(member.ReportingManagerField),
+			"直屬主管": FieldColumn(member.ReportingManagerField), "直屬主管userid": FieldColumn(member.ReportingManagerField),
+			"初始密碼": ColSecret, "登錄名": ColIgnore, "歸屬組織": ColIgnore, "版本類型": ColIgnore,
 		},
 		signature: []string{"姓名", "部门|部門", "分机号|分機號", "办公地点|辦公地點"},
 		example:   chineseExample,
+		// Its 填写须知: "上下级部门间用‘-’隔开 … 多部门和多部门主管都用英文的“,”隔开".
+		pathSeparator: "-", listSeparator: ",",
 	},
 	{
 		name:   "Feishu",
@@ -159,6 +175,46 @@ var platformTemplates = []*platformTemplate{
 // under their headers ("示例", "例：张三").
 func chineseExample(first string) bool {
 	return strings.HasPrefix(first, "示例") || strings.HasPrefix(first, "例:") || strings.HasPrefix(first, "例：")
+}
+
+// templateNamed returns the recognized template of the name, or nil.
+func templateNamed(name string) *platformTemplate {
+	for _, t := range platformTemplates {
+		if t.name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// departmentCell rewrites a department cell written in the template's own notation
+// into the importer's: levels separated by '/', departments by ';'. It reports false
+// when the template has no notation of its own or the cell reads the same either way.
+// Callers try a cell as it is first, so a name holding the template's separators
+// still resolves whole.
+func (t *platformTemplate) departmentCell(v string) (string, bool) {
+	if t == nil || (t.pathSeparator == "" && t.listSeparator == "") {
+		return v, false
+	}
+	items := []string{v}
+	if t.listSeparator != "" {
+		items = strings.Split(v, t.listSeparator)
+	}
+	out := make([]string, 0, len(items))
+	for _, item := range items {
+		if t.pathSeparator != "" {
+			levels := strings.Split(item, t.pathSeparator)
+			for i, l := range levels {
+				levels[i] = strings.TrimSpace(l)
+			}
+			item = strings.Join(levels, "/")
+		}
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	alt := strings.Join(out, ";")
+	return alt, alt != v
 }
 
 // templateKeys returns the keys a header may be found under in a template's columns:

@@ -143,3 +143,59 @@ func FuzzHeaderMatch(f *testing.F) {
 		}
 	})
 }
+
+// A department cell in a template's own notation reads in the importer's: DingTalk's
+// file separates levels with '-' and departments with ','; WeCom's writes them as the
+// importer does, so nothing is rewritten.
+func TestTemplateDepartmentCell(t *testing.T) {
+	ding := templateNamed("DingTalk")
+	require.NotNil(t, ding)
+	for in, want := range map[string]string{
+		"市场部-杭州分部":                         "市场部/杭州分部",
+		"Acme-Beijing R&D, Shanghai Sales": "Acme/Beijing R&D;Shanghai Sales",
+		"市场部 - 杭州分部,,产品部":                  "市场部/杭州分部;产品部",
+	} {
+		got, ok := ding.departmentCell(in)
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"广州研发部", "Acme/Beijing R&D；Shanghai Sales", ""} {
+		got, ok := ding.departmentCell(in)
+		assert.False(t, ok, "%q reads the same either way", in)
+		assert.Equal(t, in, got)
+	}
+	wecom := templateNamed("WeCom")
+	require.NotNil(t, wecom)
+	got, ok := wecom.departmentCell("腾讯公司-微信事业群,广州研发部")
+	assert.False(t, ok, "WeCom's notation is the importer's")
+	assert.Equal(t, "腾讯公司-微信事业群,广州研发部", got)
+	_, ok = templateNamed("no such template").departmentCell("a-b")
+	assert.False(t, ok, "no template: nothing rewritten")
+}
+
+// FuzzDepartmentCell: any cell is rewritten or not, never a panic; a rewrite has none
+// of the template's separators left and reads the same when rewritten again.
+func FuzzDepartmentCell(f *testing.F) {
+	for _, s := range []string{"市场部-杭州分部", "a,b", "-", ",", " - , - ", "Acme/Beijing R&D；Shanghai Sales", "a--b,,c", "\u3000-\u3000"} {
+		f.Add(s)
+	}
+	ding := templateNamed("DingTalk")
+	f.Fuzz(func(t *testing.T, v string) {
+		if len(v) > 1000 {
+			return
+		}
+		got, ok := ding.departmentCell(v)
+		if !ok {
+			if got != v {
+				t.Fatalf("%q: not rewritten, yet %q returned", v, got)
+			}
+			return
+		}
+		if strings.ContainsAny(got, ding.pathSeparator+ding.listSeparator) {
+			t.Fatalf("%q → %q: a template separator is left", v, got)
+		}
+		if again, ok := ding.departmentCell(got); ok && again != got {
+			t.Fatalf("%q → %q → %q: not stable", v, got, again)
+		}
+	})
+}

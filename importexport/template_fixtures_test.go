@@ -48,6 +48,28 @@ type pinnedTemplate struct {
 	// VariantCells maps header cells to the variant spellings sources show for them
 	// (full-width parentheses, …): the template must import with either.
 	VariantCells map[string]string `json:"variant_cells"`
+	// Variants are other layouts of the same file sources show (a company with
+	// business mail has one more column and one more rule): whole rows, header row
+	// and merges of their own.
+	Variants []struct {
+		What      string      `json:"what"`
+		Source    string      `json:"source"`
+		Rows      [][]string  `json:"rows"`
+		HeaderRow int         `json:"header_row"`
+		Merges    [][2]string `json:"merges"`
+	} `json:"variants"`
+}
+
+// variantLayout returns the template as its i-th variant lays it out.
+func (p *pinnedTemplate) variantLayout(t *testing.T, i int) *pinnedTemplate {
+	t.Helper()
+	require.Less(t, i, len(p.Variants))
+	v := p.Variants[i]
+	require.NotEmpty(t, v.Source)
+	require.True(t, v.HeaderRow >= 1 && v.HeaderRow <= len(v.Rows))
+	q := *p
+	q.Rows, q.HeaderRow, q.Merges, q.Variants = v.Rows, v.HeaderRow, v.Merges, nil
+	return &q
 }
 
 // variant returns the header with every variant cell substituted, and the data with
@@ -195,39 +217,52 @@ func (fx *fixture) nodeByCode(t *testing.T, code string) orgkit.NodeID {
 	return n.ID
 }
 
-// WeCom's admin template (xlsx): an instruction row merged over the header, 帐号 for
-// the account, several departments in one cell separated by ";" (the full-width
-// "；" too), the first the primary; no system-name column, so system names are
-// derived as sync derives them, a taken one suffixed with the row's account.
+// WeCom's member file (xlsx), as the console exports it for editing and imports it
+// back: eight rule rows, each merged over the header, the header on row 9, 账号 for
+// the account, 邮箱 the email, several departments in one cell separated by the
+// full-width "；" its rule 4 documents (";" too), the first the primary; the status
+// columns ignored; no system-name column, so system names are derived as sync
+// derives them, a taken one suffixed with the row's account. The same with a company's
+// business mail: one rule more, a 企业邮箱 column, the header on row 10.
 func TestTemplateWeCom(t *testing.T) {
 	p := loadTemplate(t, "wecom")
-	fx := templateFixture(t)
-	rows := p.fill(nil, []map[string]string{
-		{"姓名": "张伟", "帐号": "zhangwei", "别名": "David", "职务": "工程师", "部门": "Acme/北京研发；Shanghai Sales", "性别": "男", "手机": "13800138001", "座机": "010-62345678"},
-		{"姓名": "张伟", "帐号": "zhangwei2", "职务": "产品经理", "部门": "广州研发部", "性别": "男", "个人邮箱": "zw2@example.com"},
-		{"姓名": "ada", "帐号": "ada2", "部门": "Acme/Beijing R&D/Product;广州研发部", "性别": "女", "手机": "13800138003"},
-	})
-	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
-	require.NoError(t, err, dumpProblems(rep))
-	assert.Equal(t, "WeCom", rep.Sheets[0].Template)
-	assert.Equal(t, 2, rep.Sheets[0].HeaderRow, "below the instruction row")
-	assert.Equal(t, 3, rep.Members.Created)
+	require.Equal(t, []string{"姓名", "账号", "别名", "职务", "部门", "性别", "手机", "座机", "邮箱", "地址", "视频号", "激活状态", "禁用状态", "微信插件"},
+		p.header(), "the header of the console's file")
+	data := []map[string]string{
+		{"姓名": "张伟", "账号": "zhangwei", "别名": "David", "职务": "工程师", "部门": "Acme/北京研发；Shanghai Sales", "性别": "男", "手机": "13800138001", "座机": "010-62345678",
+			"地址": "望京", "激活状态": "已激活", "禁用状态": "未禁用", "微信插件": "已关注"},
+		{"姓名": "张伟", "账号": "zhangwei2", "职务": "产品经理", "部门": "广州研发部", "性别": "男", "邮箱": "zw2@example.com", "激活状态": "未激活", "禁用状态": "未禁用", "微信插件": "未关注"},
+		{"姓名": "ada", "账号": "ada2", "部门": "Acme/Beijing R&D/Product;广州研发部", "性别": "女", "手机": "13800138003", "视频号": "ada的视频号"},
+	}
+	for name, layout := range map[string]*pinnedTemplate{"pinned": p, "business mail": p.variantLayout(t, 0)} {
+		t.Run(name, func(t *testing.T) {
+			fx := templateFixture(t)
+			rows := layout.fill(nil, data)
+			rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(layout.xlsxOf(t, rows)), ImportOptions{})
+			require.NoError(t, err, dumpProblems(rep))
+			assert.Equal(t, "WeCom", rep.Sheets[0].Template)
+			assert.Equal(t, layout.HeaderRow, rep.Sheets[0].HeaderRow, "below the rule rows")
+			assert.Equal(t, 3, rep.Members.Created)
 
-	zw := fx.member(t, member.LoginAccountField, "zhangwei")
-	assert.Equal(t, "张伟", zw.SystemName.Default, "derived from the full name")
-	assert.Equal(t, fx.rd, zw.Primary, "the first department is the primary")
-	assert.Equal(t, []orgkit.NodeID{fx.sales}, zw.Secondary)
-	assert.Equal(t, "工程师", zw.JobTitle)
-	assert.Equal(t, member.Male, zw.Gender)
-	assert.Equal(t, "010-62345678", zw.OfficePhone)
-	zw2 := fx.member(t, member.LoginAccountField, "zhangwei2")
-	assert.Equal(t, "张伟 (zhangwei2)", zw2.SystemName.Default, "a taken name gets the row's account, as sync gives the external ID")
-	assert.Equal(t, member.LoginByEmail, zw2.LoginMethod, "only an email: login by email")
-	assert.Equal(t, "zw2@example.com", zw2.Email)
-	ada2 := fx.member(t, member.LoginAccountField, "ada2")
-	assert.Equal(t, "ada (ada2)", ada2.SystemName.Default, "an existing member holds \"ada\"")
-	assert.Equal(t, fx.product, ada2.Primary)
-	assert.Equal(t, []orgkit.NodeID{fx.nodeByCode(t, "2")}, ada2.Secondary)
+			zw := fx.member(t, member.LoginAccountField, "zhangwei")
+			assert.Equal(t, "张伟", zw.SystemName.Default, "derived from the full name")
+			assert.Equal(t, fx.rd, zw.Primary, "the first department is the primary")
+			assert.Equal(t, []orgkit.NodeID{fx.sales}, zw.Secondary)
+			assert.Equal(t, "工程师", zw.JobTitle)
+			assert.Equal(t, member.Male, zw.Gender)
+			assert.Equal(t, "010-62345678", zw.OfficePhone)
+			assert.Equal(t, "望京", zw.WorkPlace)
+			assert.Equal(t, orgkit.Active, zw.Status, "激活状态 is not imported")
+			zw2 := fx.member(t, member.LoginAccountField, "zhangwei2")
+			assert.Equal(t, "张伟 (zhangwei2)", zw2.SystemName.Default, "a taken name gets the row's account, as sync gives the external ID")
+			assert.Equal(t, member.LoginByEmail, zw2.LoginMethod, "only an email: login by email")
+			assert.Equal(t, "zw2@example.com", zw2.Email)
+			ada2 := fx.member(t, member.LoginAccountField, "ada2")
+			assert.Equal(t, "ada (ada2)", ada2.SystemName.Default, "an existing member holds \"ada\"")
+			assert.Equal(t, fx.product, ada2.Primary)
+			assert.Equal(t, []orgkit.NodeID{fx.nodeByCode(t, "2")}, ada2.Secondary)
+		})
+	}
 }
 
 // WeCom's contacts-API CSV template saved by Simplified-Chinese Excel: GBK, its
@@ -257,12 +292,77 @@ func TestTemplateWeComCSVInGBK(t *testing.T) {
 	assert.Equal(t, "广州市海珠区新港中路", ly.WorkPlace)
 }
 
-// DingTalk's template (xlsx): instructions above, the header in the order public
-// sources confirm (员工UserID first, then 部门 职位 姓名 …), 员工UserID as the
-// external ID, 入职时间 as the hire date, the columns without a field here ignored;
-// the same with the variant spelling 是否此部门主管（是/否） (full-width parentheses).
+// DingTalk's member file (xlsx), as the console writes it: the rules in one cell
+// merged over the sheet, a row of column groups (员工信息, 企业账号, 角色信息) merged
+// above the header on row 3; departments in the file's own notation — levels
+// separated by '-', several departments by ',' (its rule 4), the first the primary —
+// and in the importer's; 直属主管UserID naming the manager by 员工UserID; 初始密码
+// never stored, shown or logged.
 func TestTemplateDingTalk(t *testing.T) {
 	p := loadTemplate(t, "dingtalk")
+	require.Equal(t, 3, p.HeaderRow)
+	require.Equal(t, []string{"员工UserID", "姓名", "手机号", "部门", "职位", "工号", "是否此部门主管(是/否)", "直属主管UserID", "邮箱", "分机号", "办公地点",
+		"备注", "入职时间", "企业邮箱", "激活状态", "版本类型", "归属组织", "登录名", "初始密码", "激活日期", "角色"}, p.header(), "the header of the console's file")
+	const secret = "Ding-1nitial-pass"
+	fx, log := loggedTemplateFixture(t)
+	rows := p.fill(nil, []map[string]string{
+		{"员工UserID": "manager7", "姓名": "赵敏", "手机号": "13800138021", "部门": "Acme-Beijing R&D", "职位": "总监", "工号": "D001", "是否此部门主管(是/否)": "是",
+			"邮箱": "zhaomin@example.com", "分机号": "8001", "办公地点": "望京", "备注": "老员工", "入职时间": "2019-07-01", "激活状态": "已激活", "角色": "主管理员"},
+		{"员工UserID": "user8", "姓名": "钱进", "手机号": "13800138022", "部门": "Beijing R&D,Shanghai Sales", "职位": "销售", "工号": "D002",
+			"是否此部门主管(是/否)": "否,否", "直属主管UserID": "manager7", "入职时间": "2024/3/1", "激活状态": "未激活"},
+		{"员工UserID": "user9", "姓名": "孙七", "手机号": "13800138023", "部门": "Acme/Beijing R&D/Product；广州研发部", "工号": "D003",
+			"归属组织": "Acme", "登录名": "sunqi", "初始密码": secret, "版本类型": "专属帐号", "激活日期": "2024-05-01"},
+	})
+	rep, err := Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(p.xlsxOf(t, rows)), ImportOptions{})
+	require.NoError(t, err, dumpProblems(rep))
+	assert.Equal(t, "DingTalk", rep.Sheets[0].Template)
+	assert.Equal(t, 3, rep.Sheets[0].HeaderRow, "below the rules and the column groups")
+	assert.Equal(t, member.EmployeeNumberField, rep.Key)
+	assert.Equal(t, 3, rep.Members.Created)
+	zm := fx.member(t, member.EmployeeNumberField, "D001")
+	assert.Equal(t, "manager7", zm.ExternalID)
+	assert.Equal(t, "赵敏", zm.SystemName.Default)
+	assert.Equal(t, fx.rd, zm.Primary, "Acme-Beijing R&D: the levels separated by '-'")
+	assert.Equal(t, "总监", zm.JobTitle)
+	assert.Equal(t, "8001", zm.Extension)
+	assert.Equal(t, "望京", zm.WorkPlace)
+	assert.Equal(t, member.Date{Year: 2019, Month: 7, Day: 1}, zm.HireDate)
+	qj := fx.member(t, member.EmployeeNumberField, "D002")
+	assert.Equal(t, fx.rd, qj.Primary, "the first of the departments separated by ','")
+	assert.Equal(t, []orgkit.NodeID{fx.sales}, qj.Secondary)
+	assert.Equal(t, zm.ID, qj.ReportingManager, "直属主管UserID: the manager by 员工UserID")
+	assert.Equal(t, member.Date{Year: 2024, Month: 3, Day: 1}, qj.HireDate)
+	sq := fx.member(t, member.EmployeeNumberField, "D003")
+	assert.Equal(t, fx.product, sq.Primary, "the importer's own notation still reads")
+	assert.Equal(t, []orgkit.NodeID{fx.nodeByCode(t, "2")}, sq.Secondary)
+	shown := secretsIn(t, fx, rep, err)
+	assert.NotContains(t, shown, secret)
+	require.Contains(t, log.String(), "committed", "the service logged the import's commit")
+	assert.NotContains(t, log.String(), secret, "never logged")
+
+	// A refused file: its error workbook copies the upload but blanks the password.
+	rows[len(rows)-1][2] = "not-a-number"
+	bad := p.xlsxOf(t, rows)
+	fx, log = loggedTemplateFixture(t)
+	rep, err = Import(fx.ctx, fx.svc, fx.dir, bytes.NewReader(bad), ImportOptions{})
+	require.Error(t, err)
+	require.NotNil(t, rep)
+	assert.Equal(t, []string{"C6 member.mobile.invalid"}, problemsOf(rep))
+	assert.NotContains(t, secretsIn(t, fx, rep, err), secret)
+	assert.NotContains(t, log.String(), secret, "never logged")
+	var wb bytes.Buffer
+	require.NoError(t, WriteErrorWorkbook(context.Background(), &wb, bytes.NewReader(bad), rep))
+	text := workbookText(t, wb.Bytes())
+	assert.Contains(t, text, "not-a-number", "the upload is copied")
+	assert.NotContains(t, text, secret)
+}
+
+// DingTalk's older template layout (xlsx): instructions above, the header in the
+// order two older public sources confirm (员工UserID first, then 部门 职位 姓名 …), 员工UserID as the
+// external ID, 入职时间 as the hire date, the columns without a field here ignored;
+// the same with the variant spelling 是否此部门主管（是/否） (full-width parentheses).
+func TestTemplateDingTalkLegacy(t *testing.T) {
+	p := loadTemplate(t, "dingtalk-legacy")
 	require.Equal(t, []string{"员工UserID", "部门", "职位", "姓名", "性别", "工号", "是否此部门主管(是/否)", "手机号", "邮箱", "分机号", "办公地点", "备注"},
 		p.header()[:12], "the confirmed header")
 	data := []map[string]string{
@@ -499,7 +599,7 @@ func TestTemplateGoogleDownload(t *testing.T) {
 // Every pinned template is recognized from its header row, and each of its headers
 // is known (none is refused as unknown).
 func TestPinnedTemplatesRecognized(t *testing.T) {
-	want := map[string]string{"wecom": "WeCom", "wecom-csv": "WeCom CSV", "dingtalk": "DingTalk", "feishu": "Feishu", "entra": "Microsoft Entra", "google": "Google Workspace", "google-download": "Google Workspace"}
+	want := map[string]string{"wecom": "WeCom", "wecom-csv": "WeCom CSV", "dingtalk": "DingTalk", "dingtalk-legacy": "DingTalk", "feishu": "Feishu", "entra": "Microsoft Entra", "google": "Google Workspace", "google-download": "Google Workspace"}
 	for file, name := range want {
 		p := loadTemplate(t, file)
 		headers := [][]string{p.header()}
@@ -510,7 +610,10 @@ func TestPinnedTemplatesRecognized(t *testing.T) {
 			vh, _ := p.variant(nil)
 			headers = append(headers, vh)
 		}
-		assert.Contains(t, []string{"verbatim", "header", "fields"}, p.Confidence, "%s: confidence as testdata/templates/README.md defines it", file)
+		for i := range p.Variants {
+			headers = append(headers, p.variantLayout(t, i).header())
+		}
+		assert.Contains(t, []string{"verbatim", "copy", "header", "fields"}, p.Confidence, "%s: confidence as testdata/templates/README.md defines it", file)
 		for _, h := range headers {
 			tmpl := recognizeTemplate(h)
 			require.NotNil(t, tmpl, file)
