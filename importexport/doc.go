@@ -71,8 +71,8 @@
 // confirmed by a public copy of the file and by independent programs that read or
 // rebuild it. DingTalk's current file (its rules in one merged cell, a row of column
 // groups, then 员工UserID 姓名 手机号 部门 职位 工号 …) is read from one public copy
-// of the file; an older layout (员工UserID 部门 职位 姓名 性别 工号 …) is confirmed by
-// public code. The Feishu/Lark console template can only be downloaded by a
+// of the file, most of its column order also from an independent reader; an older
+// layout (员工UserID 部门 职位 姓名 性别 工号 …) is confirmed by public code. The Feishu/Lark console template can only be downloaded by a
 // signed-in administrator: its header is built from the fields and rules Lark
 // documents and is not confirmed cell by cell. Since columns are found by header in
 // any order, a real file that orders them otherwise still imports; a spelling not
