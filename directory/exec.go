@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/handoff"
 	"github.com/orgkit/orgkit/internal/seal"
 	"github.com/orgkit/orgkit/internal/textnorm"
 	"github.com/orgkit/orgkit/member"
@@ -24,8 +25,8 @@ type batch struct {
 	rules      member.Rules
 	origin     store.Origin
 	violations []orgkit.Violation
-	adminTouch bool          // an org admin's status or the admin role's holders changed
-	normalized []*normalized // member.Create commands normalized ahead (normalizeCreates)
+	adminTouch bool         // an org admin's status or the admin role's holders changed
+	normalized []normalized // member.Create commands normalized ahead (normalizeCreates)
 
 	// refused holds the IDs of the records whose create command this batch refused;
 	// cascades are the indexes in violations of what those refusals caused (a
@@ -74,7 +75,7 @@ func (b *batch) dropCascades() {
 }
 
 // normalized is the member of a member.Create command, normalized, and the violations
-// normalizing it found.
+// normalizing it found; m is nil for the other commands.
 type normalized struct {
 	m  *member.Member
 	vs []orgkit.Violation
@@ -225,6 +226,8 @@ func (b *batch) exec(c orgkit.Command) {
 		b.mergeNodes(c)
 	case member.Create:
 		b.createMember(c)
+	case handoff.MemberCreate:
+		b.createOwned(c)
 	case member.Update:
 		b.updateMember(c)
 	case member.Deactivate:

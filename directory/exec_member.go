@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/handoff"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -63,9 +64,44 @@ func (b *batch) resolveAffiliations(m *member.Member) bool {
 	return ok
 }
 
+// createMember runs a member.Create: the member created is a copy of the command's
+// (the host may reuse the command), normalized — ahead of the batch for a large one
+// (normalizeCreates).
 func (b *batch) createMember(c member.Create) {
+	if pre := b.preNormalized(); pre != nil {
+		b.addMember(pre.m, pre.vs, true)
+		return
+	}
+	b.addMember((*member.Member)(&c).Clone(), nil, false)
+}
+
+// createOwned runs a handoff.MemberCreate: its member, handed over by one of this
+// module's packages, is the record created, normalized in place.
+func (b *batch) createOwned(c handoff.MemberCreate) {
+	if c.M == nil {
+		b.fail(orgkit.CodeCommandNil, orgkit.Ref{Kind: orgkit.KindCommand}, "", "")
+		return
+	}
+	if pre := b.preNormalized(); pre != nil {
+		b.addMember(pre.m, pre.vs, true)
+		return
+	}
+	b.addMember(c.M, nil, false)
+}
+
+// preNormalized returns the member of the command being run as normalizeCreates
+// normalized it, or nil.
+func (b *batch) preNormalized() *normalized {
+	if b.cmd >= 0 && b.cmd < len(b.normalized) && b.normalized[b.cmd].m != nil {
+		return &b.normalized[b.cmd]
+	}
+	return nil
+}
+
+// addMember creates m, a member the batch owns: normalized already (with the
+// violations vs normalizing it found) or normalized here.
+func (b *batch) addMember(m *member.Member, vs []orgkit.Violation, normalized bool) {
 	since := len(b.violations)
-	m := (*member.Member)(&c).Clone()
 	if m.ID.IsZero() {
 		b.fail(orgkit.CodeIDZero, memberRecord(m), "id", "")
 	} else if _, exists := b.member(m.ID); exists {
@@ -74,10 +110,8 @@ func (b *batch) createMember(c member.Create) {
 	if m.Status == orgkit.Retired {
 		b.fail(orgkit.CodeFieldInvalid, memberRecord(m), "status", m.Status.String())
 	}
-	if b.cmd < len(b.normalized) && b.normalized[b.cmd] != nil {
-		pre := b.normalized[b.cmd]
-		m = pre.m
-		b.report(pre.vs)
+	if normalized {
+		b.report(vs)
 	} else {
 		b.normalize(m, member.Fields())
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/handoff"
 	"github.com/orgkit/orgkit/internal/mobiles"
 	"github.com/orgkit/orgkit/internal/parallel"
 	"github.com/orgkit/orgkit/internal/seal"
@@ -637,8 +638,9 @@ func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta Meta, c
 
 func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
 	rules := prepareMobiles(s.rules, cmds)
-	b := &batch{working: newWorking(base), rules: rules, origin: cmp.Or(meta.Origin, store.OriginAPI),
-		normalized: normalizeCreates(rules, cmds)}
+	b := &batch{working: newWorking(base), rules: rules, origin: cmp.Or(meta.Origin, store.OriginAPI)}
+	b.reserve(cmds)
+	b.normalized = normalizeCreates(rules, cmds)
 	b.run(cmds)
 	if s.midPlan != nil {
 		s.midPlan(base.settings.ID)
@@ -670,6 +672,27 @@ func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (
 	return res, nil
 }
 
+// reserve sizes a large batch's change list and indexes for its commands ahead of
+// time — about one changed record per command, one member slot per member created —
+// so that they are made once at their size instead of growing (and being copied)
+// step by step while the batch runs.
+func (b *batch) reserve(cmds []orgkit.Command) {
+	if len(cmds) < 256 {
+		return
+	}
+	creates := 0
+	for _, c := range cmds {
+		switch c.(type) {
+		case member.Create, handoff.MemberCreate:
+			creates++
+		}
+	}
+	b.changes = make([]store.Change, 0, len(cmds))
+	b.changed = make(map[changeKey]int, len(cmds))
+	b.touched = make(map[changeKey]int, len(cmds))
+	b.slots.Grow(creates)
+}
+
 // prepareMobiles normalizes the mobiles of a large batch's member commands ahead of
 // time, in parallel (see internal/mobiles.Prepare).
 func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
@@ -681,6 +704,10 @@ func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
 		switch c := c.(type) {
 		case member.Create:
 			numbers = append(numbers, c.Mobile)
+		case handoff.MemberCreate:
+			if c.M != nil {
+				numbers = append(numbers, c.M.Mobile)
+			}
 		case member.Update:
 			if slices.Contains(c.Fields, member.MobileField) {
 				numbers = append(numbers, c.Value.Mobile)
@@ -695,22 +722,35 @@ func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
 
 // normalizeCreates normalizes the members of a large batch's member.Create commands
 // ahead of time, in parallel on every processor (normalizing does not depend on the
-// other commands); nil for a small batch. By command index; nil for other commands.
-func normalizeCreates(r member.Rules, cmds []orgkit.Command) []*normalized {
+// other commands); nil for a small batch. By command index; zero for other commands.
+// A member.Create's member is copied first (the command is the caller's); a
+// handoff.MemberCreate's is normalized in place (it is the batch's).
+func normalizeCreates(r member.Rules, cmds []orgkit.Command) []normalized {
 	var at []int
 	for i, c := range cmds {
-		if _, ok := c.(member.Create); ok {
+		switch c := c.(type) {
+		case member.Create:
 			at = append(at, i)
+		case handoff.MemberCreate:
+			if c.M != nil {
+				at = append(at, i)
+			}
 		}
 	}
 	if len(at) < 256 {
 		return nil
 	}
-	out := make([]*normalized, len(cmds))
+	out := make([]normalized, len(cmds))
+	all := member.Fields()
 	parallel.For(len(at), 64, func(k int) {
-		c := cmds[at[k]].(member.Create)
-		m := (*member.Member)(&c).Clone()
-		out[at[k]] = &normalized{m, r.Normalize(m, member.Fields())}
+		var m *member.Member
+		switch c := cmds[at[k]].(type) {
+		case member.Create:
+			m = (*member.Member)(&c).Clone()
+		case handoff.MemberCreate:
+			m = c.M
+		}
+		out[at[k]] = normalized{m, r.Normalize(m, all)}
 	})
 	return out
 }

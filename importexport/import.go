@@ -18,6 +18,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/internal/mobiles"
 	"github.com/orgkit/orgkit/member"
 )
 
@@ -337,7 +338,7 @@ func run(ctx context.Context, svc *directory.Service, dir orgkit.DirectoryID, in
 			return nil, err
 		}
 	}
-	im.mobiles.finish()
+	im.mobiles.complete()
 	for attempt := 0; ; attempt++ {
 		rep, err := im.build(commit)
 		if !errors.Is(err, orgkit.ErrConflict) || opts.Meta.IfVersion != 0 || attempt >= 3 {
@@ -376,7 +377,7 @@ type importer struct {
 	rep        *Report
 	res        *resolver
 	idRows     map[uuid.UUID]rowLoc // IDs of the import's records → their rows, built on demand
-	memberRows []*memberRow
+	memberRows []memberRow
 	deptRows   []*deptRow
 	names      map[string]bool // system names held by rows or derived, by unique key
 	// rowSecondary are the departments after the first in the primary department's
@@ -1041,11 +1042,15 @@ func (im *importer) markReadOnly() {
 // goroutine while the file is read (an XML decode on one processor; a CSV file is
 // read too fast for it to matter): the service's rules remember the results
 // (see internal/mobiles), so the batch finds those numbers done instead of parsing
-// them after the read. It never holds the reader up, and stops when the read ends:
-// numbers it did not reach are left to the batch, which parses them in parallel.
+// them after the read. It never holds the reader up; once the read ends, complete
+// parses the numbers it did not reach, in parallel, before the batch is built.
+// Parsing a number allocates several kilobytes that are garbage at once: done while
+// little more than the file's cells is live, rather than while the batch holds the
+// new members and their indexes, that garbage does not raise the import's peak heap.
 type mobileWarmer struct {
 	rules member.Rules
 	buf   []string
+	all   []string // every number handed over, for complete
 	ch    chan []string
 	quit  chan struct{}
 	done  chan struct{}
@@ -1100,6 +1105,7 @@ func (w *mobileWarmer) add(m string) {
 	if w == nil {
 		return
 	}
+	w.all = append(w.all, m)
 	if w.buf = append(w.buf, m); len(w.buf) == warmChunk {
 		select {
 		case w.ch <- w.buf:
@@ -1107,6 +1113,19 @@ func (w *mobileWarmer) add(m string) {
 		}
 		w.buf = make([]string, 0, warmChunk)
 	}
+}
+
+// complete stops the warmer and parses the numbers it did not reach, in parallel on
+// every processor (numbers it did are not parsed again).
+func (w *mobileWarmer) complete() {
+	if w == nil {
+		return
+	}
+	w.finish()
+	if len(w.all) > 0 {
+		mobiles.Prepare(w.rules, w.all)
+	}
+	w.all, w.buf = nil, nil
 }
 
 // finish stops the warmer and waits for it; it may be called again.

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/handoff"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/role"
 )
@@ -54,11 +55,18 @@ func (im *importer) plan() *batchPlan {
 	im.memberRows, im.deptRows = members, depts
 	im.memberCommands(members, p)
 	im.departmentCommands(depts, p)
-	for _, s := range []section{p.deptCreate, p.memberFirst, p.members, p.deptPosts, p.deptDeactivate} {
-		for _, x := range s {
+	sections := []*section{&p.deptCreate, &p.memberFirst, &p.members, &p.deptPosts, &p.deptDeactivate}
+	n := 0
+	for _, s := range sections {
+		n += len(*s)
+	}
+	im.cmds, im.refs = make([]orgkit.Command, 0, n), make([]cmdRef, 0, n)
+	for _, s := range sections {
+		for _, x := range *s {
 			im.cmds = append(im.cmds, x.cmd)
 			im.refs = append(im.refs, x.ref)
 		}
+		*s = nil // the batch holds them now
 	}
 	return p
 }
@@ -81,8 +89,14 @@ type memberRow struct {
 // indexes the rows by key and system name for references. Key problems (blank in
 // update and upsert, unknown in update, taken in add, twice in the file) are reported
 // here and their rows dropped.
-func (im *importer) prepareMembers() []*memberRow {
-	var rows []*memberRow
+func (im *importer) prepareMembers() []memberRow {
+	n := 0
+	for _, sh := range im.sheets {
+		if sh.kind == Members {
+			n += sh.rows()
+		}
+	}
+	rows := make([]memberRow, 0, n) // values, in one allocation: a large file has many
 	kf := im.key
 	for _, sh := range im.sheets {
 		if sh.kind != Members {
@@ -110,7 +124,7 @@ func (im *importer) prepareMembers() []*memberRow {
 			if raw != "" {
 				key, keyOK = im.res.memberKey(kf, raw)
 			}
-			mr := &memberRow{sh: sh, row: row}
+			mr := memberRow{sh: sh, row: row}
 			switch {
 			case raw == "" && im.opts.Mode != Add:
 				im.addProblem(im.cellProblem(sh, row, kb, orgkit.CodeFieldRequired, "", ""))
@@ -155,12 +169,12 @@ func (im *importer) prepareMembers() []*memberRow {
 }
 
 // memberCommands builds each member row's commands.
-func (im *importer) memberCommands(rows []*memberRow, p *batchPlan) {
-	for _, mr := range rows {
+func (im *importer) memberCommands(rows []memberRow, p *batchPlan) {
+	for i := range rows {
 		if im.cancelled() {
 			return
 		}
-		im.memberRowCommands(mr, p)
+		im.memberRowCommands(&rows[i], p)
 	}
 }
 
@@ -235,12 +249,12 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 			// Roles can only be given to an active member: create it active, give the
 			// roles, then deactivate it, before any other row refers to it.
 			m.Status = orgkit.Active
-			p.memberFirst.add(member.Create(m), sh, row, -1)
+			p.memberFirst.add(handOver(m), sh, row, -1)
 			p.memberFirst.add(role.Assign{Members: []orgkit.MemberID{m.ID}, Roles: want, Primary: want[0]}, sh, row, rolesCol)
 			p.memberFirst.add(member.Deactivate{Members: []orgkit.MemberID{m.ID}}, sh, row, sh.bindingOf(FieldColumn(member.StatusField)))
 			return
 		}
-		p.members.add(member.Create(m), sh, row, -1)
+		p.members.add(handOver(m), sh, row, -1)
 		if rolesSet && len(want) > 0 {
 			p.members.add(role.Assign{Members: []orgkit.MemberID{m.ID}, Roles: want, Primary: want[0]}, sh, row, rolesCol)
 		}
@@ -272,6 +286,15 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 	if mr.cur.Status != orgkit.Active {
 		addRoles()
 	}
+}
+
+// handOver makes the command that creates m, handing the service a copy of m it may
+// keep as the new record: the import builds each member once and never touches it
+// again, so the batch normalizes that copy in place instead of copying it again.
+func handOver(m member.Member) orgkit.Command {
+	rec := new(member.Member)
+	*rec = m
+	return handoff.MemberCreate{M: rec}
 }
 
 // memberUnchanged reports whether updating the fields of cur to their values in m
