@@ -21,7 +21,7 @@ import (
 func (b *batch) finish() {
 	parents := map[orgkit.NodeID]bool{}
 	var nodes []*orgtree.Node
-	var members []*member.Member
+	members := make([]*member.Member, 0, len(b.changes))
 	rolesChanged, multiOrgOff := false, false
 	for _, c := range b.changes {
 		switch a := c.After.(type) {
@@ -262,18 +262,26 @@ func (b *batch) finishMember(m *member.Member) {
 		case boss.Status != orgkit.Active:
 			b.failAt(k, orgkit.CodeMemberManagerInactive, rec, "reporting_manager", mgr.String(), boss.Ref())
 		default:
-			chain := []string{m.DisplayName()}
-			for cur, hops := boss, 0; cur != nil && hops <= b.members.Len(); hops++ {
-				chain = append(chain, cur.DisplayName())
-				if cur.ID == m.ID {
-					b.reportAt(k, orgkit.Violation{Code: orgkit.CodeMemberManagerCycle, Record: rec, Field: "reporting_manager",
-						Value: mgr.String(), Detail: strings.Join(chain, " → "), Related: []orgkit.Ref{boss.Ref()}})
-					break
+			// Walk up the reporting line; only a line that comes back to m (a cycle,
+			// rare) is walked again to name its members.
+			walk := func(visit func(*member.Member)) bool {
+				for cur, hops := boss, 0; cur != nil && hops <= b.members.Len(); hops++ {
+					visit(cur)
+					if cur.ID == m.ID {
+						return true
+					}
+					if cur.ReportingManager.IsZero() {
+						return false
+					}
+					cur, _ = b.member(cur.ReportingManager)
 				}
-				if cur.ReportingManager.IsZero() {
-					break
-				}
-				cur, _ = b.member(cur.ReportingManager)
+				return false
+			}
+			if walk(func(*member.Member) {}) {
+				chain := []string{m.DisplayName()}
+				walk(func(cur *member.Member) { chain = append(chain, cur.DisplayName()) })
+				b.reportAt(k, orgkit.Violation{Code: orgkit.CodeMemberManagerCycle, Record: rec, Field: "reporting_manager",
+					Value: mgr.String(), Detail: strings.Join(chain, " → "), Related: []orgkit.Ref{boss.Ref()}})
 			}
 		}
 	}

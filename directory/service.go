@@ -681,16 +681,34 @@ func (b *batch) reserve(cmds []orgkit.Command) {
 		return
 	}
 	creates := 0
+	keyed := make([]int, len(member.UniqueFields)) // members created with a value in each unique field
+	count := func(m *member.Member) {
+		creates++
+		for k, f := range member.UniqueFields {
+			if !f.IsBlank(m) {
+				keyed[k]++
+			}
+		}
+	}
 	for _, c := range cmds {
-		switch c.(type) {
-		case member.Create, handoff.MemberCreate:
-			creates++
+		switch c := c.(type) {
+		case member.Create:
+			count((*member.Member)(&c))
+		case handoff.MemberCreate:
+			if c.M != nil {
+				count(c.M)
+			}
 		}
 	}
 	b.changes = make([]store.Change, 0, len(cmds))
 	b.changed = make(map[changeKey]int, len(cmds))
 	b.touched = make(map[changeKey]int, len(cmds))
 	b.slots.Grow(creates)
+	if !b.lazyUnique {
+		for k, n := range keyed {
+			b.unique[k].Grow(n)
+		}
+	}
 }
 
 // prepareMobiles normalizes the mobiles of a large batch's member commands ahead of
@@ -699,7 +717,7 @@ func prepareMobiles(r member.Rules, cmds []orgkit.Command) member.Rules {
 	if len(cmds) < 256 {
 		return r
 	}
-	var numbers []string
+	numbers := make([]string, 0, len(cmds))
 	for _, c := range cmds {
 		switch c := c.(type) {
 		case member.Create:

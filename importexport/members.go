@@ -170,6 +170,7 @@ func (im *importer) prepareMembers() []memberRow {
 
 // memberCommands builds each member row's commands.
 func (im *importer) memberCommands(rows []memberRow, p *batchPlan) {
+	p.members = slices.Grow(p.members, len(rows)) // a command or two per row
 	for i := range rows {
 		if im.cancelled() {
 			return
