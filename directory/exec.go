@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -25,8 +26,10 @@ type batch struct {
 	rules      member.Rules
 	origin     store.Origin
 	violations []orgkit.Violation
-	adminTouch bool         // an org admin's status or the admin role's holders changed
-	normalized []normalized // member.Create commands normalized ahead (normalizeCreates)
+	adminTouch bool            // an org admin's status or the admin role's holders changed
+	normalized []normalized    // member.Create commands normalized ahead (normalizeCreates)
+	ctx        context.Context // looked at every cancelPoll commands; nil: never
+	ctxErr     error           // ctx's error, once the batch gave up on it
 
 	// refused holds the IDs of the records whose create command this batch refused;
 	// cascades are the indexes in violations of what those refusals caused (a
@@ -158,15 +161,34 @@ func (b *batch) directoryRecord() orgkit.Ref {
 	return orgkit.Ref{Kind: orgkit.KindDirectory, ID: b.settings.ID.UUID(), Name: b.settings.Name.Default}
 }
 
-// run executes the commands in order.
+// cancelPoll is how many commands a batch runs between looks at its context.
+const cancelPoll = 1024
+
+// run executes the commands in order. It stops early, with ctxErr set, once the
+// batch's context is done.
 func (b *batch) run(cmds []orgkit.Command) {
 	for i, c := range cmds {
+		if i%cancelPoll == cancelPoll-1 && b.done() {
+			b.cmd = -1
+			return
+		}
 		b.cmd = i
 		b.exec(c)
 	}
 	b.cmd = -1
+	if len(cmds) >= cancelPoll && b.done() {
+		return
+	}
 	b.finish()
 	b.dropCascades()
+}
+
+// done reports whether the batch's context is done, noting its error.
+func (b *batch) done() bool {
+	if b.ctx != nil && b.ctxErr == nil {
+		b.ctxErr = b.ctx.Err()
+	}
+	return b.ctxErr != nil
 }
 
 func (b *batch) exec(c orgkit.Command) {

@@ -211,7 +211,7 @@ func (s *Service) Create(ctx context.Context, nd NewDirectory) (*Snapshot, error
 	}
 	// Validate the founder before anything is written.
 	genesis := genesisCommands(rec, nd.Founder)
-	if _, err := s.plan(emptySnapshot(rec, s.rules), store.Meta{Origin: store.OriginAPI}, genesis); err != nil {
+	if _, err := s.plan(ctx, emptySnapshot(rec, s.rules), store.Meta{Origin: store.OriginAPI}, genesis); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateDirectory(ctx, rec); err != nil {
@@ -295,7 +295,7 @@ func emptySnapshot(rec store.DirectoryRecord, rules member.Rules) *Snapshot {
 // commitGenesis commits a directory's first change set. Losing the race to another
 // process that committed it first is fine.
 func (s *Service) commitGenesis(ctx context.Context, rec store.DirectoryRecord, f *Founder) error {
-	res, err := s.plan(emptySnapshot(rec, s.rules), store.Meta{Origin: store.OriginAPI, Reason: "create directory", Time: s.clock().UTC()}, genesisCommands(rec, f))
+	res, err := s.plan(ctx, emptySnapshot(rec, s.rules), store.Meta{Origin: store.OriginAPI, Reason: "create directory", Time: s.clock().UTC()}, genesisCommands(rec, f))
 	if err != nil {
 		return err
 	}
@@ -535,7 +535,7 @@ func (s *Service) apply(ctx context.Context, dir orgkit.DirectoryID, meta store.
 		if meta.IfVersion != 0 && meta.IfVersion != base.version {
 			return nil, fmt.Errorf("directory: %s is at version %d, not %d: %w", dir, base.version, meta.IfVersion, orgkit.ErrConflict)
 		}
-		res, err := s.plan(base, meta, cmds)
+		res, err := s.plan(ctx, base, meta, cmds)
 		if err != nil || res.cs == nil {
 			return res, err
 		}
@@ -627,21 +627,34 @@ func (s *Service) resolve(ctx context.Context, dir orgkit.DirectoryID, base uint
 }
 
 // Plan validates the commands exactly as Apply would and returns the would-be
-// snapshot and change set without committing: a dry run.
+// snapshot and change set without committing: a dry run. Like Apply, it gives up with
+// ctx's error once ctx is done, also in the middle of a large batch.
 func (s *Service) Plan(ctx context.Context, dir orgkit.DirectoryID, meta Meta, cmds ...orgkit.Command) (*Result, error) {
 	base, err := s.Snapshot(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	return s.plan(base, meta.store(), cmds)
+	return s.plan(ctx, base, meta.store(), cmds)
 }
 
-func (s *Service) plan(base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
+// plan runs the commands on base. It gives up with ctx's error, having written
+// nothing, once ctx is done: it looks before it starts and every cancelPoll commands
+// while a large batch is validated.
+func (s *Service) plan(ctx context.Context, base *Snapshot, meta store.Meta, cmds []orgkit.Command) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rules := prepareMobiles(s.rules, cmds)
-	b := &batch{working: newWorking(base), rules: rules, origin: cmp.Or(meta.Origin, store.OriginAPI)}
+	b := &batch{working: newWorking(base), rules: rules, origin: cmp.Or(meta.Origin, store.OriginAPI), ctx: ctx}
 	b.reserve(cmds)
 	b.normalized = normalizeCreates(rules, cmds)
+	if len(b.normalized) > 0 && b.done() { // a large batch's creates took a while
+		return nil, b.ctxErr
+	}
 	b.run(cmds)
+	if b.ctxErr != nil {
+		return nil, b.ctxErr
+	}
 	if s.midPlan != nil {
 		s.midPlan(base.settings.ID)
 	}
