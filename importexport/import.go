@@ -412,49 +412,60 @@ type binding struct {
 
 func (s *sheetData) rows() int { return len(s.nums) }
 
-func (s *sheetData) cell(row, b int) string { return s.cells.at(row*len(s.binds) + b) }
+func (s *sheetData) cell(row, b int) string { return s.cells.at(row, b) }
 
-// cellStore holds a sheet's cells in blocks, so that a large sheet is never copied
-// as it grows (a slice grown by append would copy it several times over).
+// cellStore holds a sheet's cells row by row: each row's texts packed into one string,
+// with the end of each cell in it. A cell costs 4 bytes beside its text, rather than
+// the 16 of a string of its own, for a sheet whose cells are all kept in memory until
+// the import ends. Rows are kept in blocks, so that a large sheet is never copied as
+// it grows (a slice grown by append would copy it several times over).
 type cellStore struct {
-	blocks [][]string
-	n      int
+	width int        // cells per row, set by the first row
+	texts [][]string // blocks of rowBlock rows' packed texts
+	ends  [][]uint32 // blocks of rowBlock×width cell ends, offsets into their row's text
+	n     int        // rows
+	buf   []byte     // where a row is packed
 }
 
-// cellBlock is the number of cells of a block.
-const cellBlock = 16 << 10
+// rowBlock is the number of rows of a block.
+const rowBlock = 1 << 10
 
+// len returns the number of rows.
 func (c *cellStore) len() int { return c.n }
 
-func (c *cellStore) at(i int) string { return c.blocks[i/cellBlock][i%cellBlock] }
-
-func (c *cellStore) set(i int, v string) { c.blocks[i/cellBlock][i%cellBlock] = v }
-
-func (c *cellStore) append(v string) {
-	k := c.n / cellBlock
-	if k == len(c.blocks) {
-		n := cellBlock
-		if k == 0 {
-			n = 256 // the first block grows from small: most sheets are small
-		}
-		c.blocks = append(c.blocks, make([]string, 0, n))
+// at returns the cell of the row at the column.
+func (c *cellStore) at(row, col int) string {
+	k, r := row/rowBlock, row%rowBlock
+	ends := c.ends[k][r*c.width : (r+1)*c.width]
+	lo := uint32(0)
+	if col > 0 {
+		lo = ends[col-1]
 	}
-	c.blocks[k] = append(c.blocks[k], v)
-	c.n++
+	return c.texts[k][r][lo:ends[col]]
 }
 
-// truncate drops the cells from n on.
-func (c *cellStore) truncate(n int) {
-	for c.n > n {
-		k := (c.n - 1) / cellBlock
-		keep := max(n-k*cellBlock, 0)
-		clear(c.blocks[k][keep:])
-		c.blocks[k] = c.blocks[k][:keep]
-		c.n = k*cellBlock + keep
-		if keep == 0 {
-			c.blocks = c.blocks[:k]
-		}
+// appendRow adds a row of width cells (the first row sets the width), packing their
+// texts into one string of the store's own.
+func (c *cellStore) appendRow(cells []string) {
+	if c.n == 0 {
+		c.width = len(cells)
 	}
+	k := c.n / rowBlock
+	if k == len(c.texts) {
+		n := rowBlock
+		if k == 0 {
+			n = 16 // the first block grows from small: most sheets are small
+		}
+		c.texts = append(c.texts, make([]string, 0, n))
+		c.ends = append(c.ends, make([]uint32, 0, n*c.width))
+	}
+	c.buf = c.buf[:0]
+	for _, v := range cells[:c.width] {
+		c.buf = append(c.buf, v...)
+		c.ends[k] = append(c.ends[k], uint32(len(c.buf)))
+	}
+	c.texts[k] = append(c.texts[k], string(c.buf))
+	c.n++
 }
 
 // bindingOf returns the binding of a column, or -1.
@@ -665,6 +676,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			im.addReadErr(p)
 		}
 	}
+	var vals []string // a row's cells, cleaned, before the store packs them
 	add := func(num int, cells []string) error {
 		if len(cells) > max(width, im.lim.MaxColumns) {
 			return &LimitError{Limit: LimitColumns, Max: int64(im.lim.MaxColumns), File: file, Row: num}
@@ -682,7 +694,7 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			headerless(num, c, cells)
 		}
 		blank := true
-		start := sh.cells.len()
+		vals = vals[:0]
 		for _, b := range sh.binds {
 			v := ""
 			if b.phys < len(cells) {
@@ -691,10 +703,9 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 			if v != "" {
 				blank = false
 			}
-			sh.cells.append(v)
+			vals = append(vals, v)
 		}
 		if blank {
-			sh.cells.truncate(start)
 			return nil
 		}
 		im.dataRows++
@@ -703,19 +714,27 @@ func (im *importer) readSheet(idx int, file, name string, format Format, kinds S
 		}
 		sh.nums = append(sh.nums, num)
 		row := len(sh.nums) - 1
-		for i, b := range sh.binds {
-			v := sh.cells.at(start + i)
+		for i, v := range vals {
 			switch {
 			case v == "":
 			case len(v) > im.lim.MaxCellLength && utf8RuneCountOver(v, im.lim.MaxCellLength):
 				im.addReadErr(im.cellProblem(sh, row, i, CodeCellTooLong, truncate(v, 200), fmt.Sprint(im.lim.MaxCellLength)))
-				sh.cells.set(start+i, "")
+				vals[i] = ""
 			case isExcelError(v):
 				im.addReadErr(im.cellProblem(sh, row, i, CodeCellError, v, ""))
-				sh.cells.set(start+i, "")
-			case format == XLSX && kind == Members && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v):
+				vals[i] = ""
+			}
+		}
+		sh.cells.appendRow(vals)
+		if format != XLSX || kind != Members {
+			return nil
+		}
+		for i, b := range sh.binds {
+			if v := sh.cell(row, i); v != "" && b.spec.field == member.MobileField && b.spec.lang == "" && !isClear(v) {
+				// the stored cell: the number the warmer remembers is the one
+				// memberCell gives the batch, and holds on to no text of the row as read
 				if m, rounded := parseNumberText(v); !rounded {
-					im.warm(m) // the value memberCell gives the batch
+					im.warm(m)
 				}
 			}
 		}
@@ -1125,7 +1144,7 @@ func (w *mobileWarmer) complete() {
 	if len(w.all) > 0 {
 		mobiles.Prepare(w.rules, w.all)
 	}
-	w.all, w.buf = nil, nil
+	w.all, w.buf, w.ch = nil, nil, nil // and the chunks it did not take
 }
 
 // finish stops the warmer and waits for it; it may be called again.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -201,27 +200,28 @@ func TestXLSXReaderEncodingDeclaration(t *testing.T) {
 	assert.Contains(t, err.Error(), "UTF-16")
 }
 
-// The cell store keeps every cell across its blocks, and truncates across them.
+// The cell store keeps every row's cells, blank ones too, across its blocks.
 func TestCellStore(t *testing.T) {
 	var c cellStore
-	n := 3*cellBlock + 7
-	for i := range n {
-		c.append(strconv.Itoa(i))
+	n := 3*rowBlock + 7
+	cell := func(row, col int) string {
+		if col == 1 && row%3 == 0 {
+			return ""
+		}
+		return fmt.Sprintf("r%d-c%d", row, col)
+	}
+	for row := range n {
+		c.appendRow([]string{cell(row, 0), cell(row, 1), cell(row, 2)})
 	}
 	require.Equal(t, n, c.len())
-	for _, i := range []int{0, 255, 256, cellBlock - 1, cellBlock, 2*cellBlock + 1, n - 1} {
-		require.Equal(t, strconv.Itoa(i), c.at(i))
+	for _, row := range []int{0, 15, 16, 17, rowBlock - 1, rowBlock, 2*rowBlock + 1, n - 1} {
+		for col := range 3 {
+			require.Equal(t, cell(row, col), c.at(row, col), "row %d column %d", row, col)
+		}
 	}
-	c.set(cellBlock, "x")
-	assert.Equal(t, "x", c.at(cellBlock))
-	c.truncate(cellBlock + 1)
-	assert.Equal(t, cellBlock+1, c.len())
-	c.append("y")
-	assert.Equal(t, "y", c.at(cellBlock+1))
-	c.truncate(cellBlock)
-	c.append("z")
-	assert.Equal(t, "z", c.at(cellBlock))
-	assert.Equal(t, cellBlock+1, c.len())
+	read := strings.Repeat("x", 64)
+	c.appendRow([]string{read[:3], "", read[10:12]})
+	assert.Equal(t, []string{"xxx", "", "xx"}, []string{c.at(n, 0), c.at(n, 1), c.at(n, 2)})
 }
 
 // Shared strings of the commonest form are read by a fast path; every other form
