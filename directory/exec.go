@@ -105,11 +105,10 @@ func (b *batch) failAt(k changeKey, code string, record orgkit.Ref, field orgkit
 // reportAt reports v, found on the final state, blamed on the command that last
 // touched the record k.
 func (b *batch) reportAt(k changeKey, v orgkit.Violation) {
-	cmd, ok := b.touched[k]
-	if !ok {
-		cmd = -1
+	v.Command = -1
+	if t, ok := b.changed[k]; ok {
+		v.Command = int(t.cmd)
 	}
-	v.Command = cmd
 	b.violations = append(b.violations, v)
 }
 

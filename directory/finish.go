@@ -79,9 +79,9 @@ func (b *batch) finish() {
 
 func (b *batch) lastAdminCmd() int {
 	last := -1
-	for k, cmd := range b.touched {
+	for k, t := range b.changed {
 		if k.kind == store.KindMember || k.kind == store.KindAssignment {
-			last = max(last, cmd)
+			last = max(last, int(t.cmd))
 		}
 	}
 	return last
@@ -185,7 +185,7 @@ func (b *batch) checkSiblingNames(parent orgkit.NodeID) {
 	}
 	nameClashes(ns, func(n, o *orgtree.Node, lang, name string) {
 		culprit, other := n, o
-		if _, touched := b.touched[changeKey{store.KindNode, n.ID.UUID()}]; !touched {
+		if _, touched := b.changed[changeKey{store.KindNode, n.ID.UUID()}]; !touched {
 			culprit, other = o, n
 		}
 		b.reportAt(changeKey{store.KindNode, culprit.ID.UUID()}, orgkit.Violation{Code: orgkit.CodeNodeNameDuplicate,

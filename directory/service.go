@@ -714,8 +714,7 @@ func (b *batch) reserve(cmds []orgkit.Command) {
 		}
 	}
 	b.changes = make([]store.Change, 0, len(cmds))
-	b.changed = make(map[changeKey]int, len(cmds))
-	b.touched = make(map[changeKey]int, len(cmds))
+	b.changed = make(map[changeKey]touch, len(cmds))
 	b.slots.Grow(creates)
 	if !b.lazyUnique {
 		for k, n := range keyed {

@@ -42,10 +42,13 @@ type working struct {
 	ownRep     map[orgkit.MemberID]bool // reports slices this working made
 
 	changes []store.Change
-	changed map[changeKey]int // index into changes
-	touched map[changeKey]int // command index that last touched the record
-	cmd     int               // index of the command being run; -1 outside commands
+	changed map[changeKey]touch // every record changed: its change, the last command
+	cmd     int                 // index of the command being run; -1 outside commands
 }
+
+// touch locates a record's change: its index in changes, and the index of the
+// command that last touched the record (-1: none).
+type touch struct{ at, cmd int32 }
 
 type changeKey struct {
 	kind store.RecordKind
@@ -64,10 +67,9 @@ func newWorking(base *Snapshot) *working {
 		assigned: base.assigned.Edit(),
 		roles:    base.roles,
 		groups:   base.groups,
-		changed:  map[changeKey]int{},
+		changed:  map[changeKey]touch{},
 		ownAff:   map[orgkit.NodeID]bool{},
 		ownRep:   map[orgkit.MemberID]bool{},
-		touched:  map[changeKey]int{},
 		cmd:      -1,
 	}
 	for i, m := range base.uniqueMaps() {
@@ -82,12 +84,12 @@ func (w *working) record(kind store.RecordKind, id uuid.UUID, before, after any)
 		return
 	}
 	k := changeKey{kind, id}
-	w.touched[k] = w.cmd
-	if i, ok := w.changed[k]; ok {
-		w.changes[i].After = after
+	if t, ok := w.changed[k]; ok {
+		w.changes[t.at].After = after
+		w.changed[k] = touch{t.at, int32(w.cmd)}
 		return
 	}
-	w.changed[k] = len(w.changes)
+	w.changed[k] = touch{int32(len(w.changes)), int32(w.cmd)}
 	w.changes = append(w.changes, store.Change{Kind: kind, Before: before, After: after})
 }
 

@@ -869,6 +869,7 @@ func (im *importer) build(commit bool) (*Report, error) {
 	im.markReadOnly()
 	im.res = newResolver(im)
 	plan := im.plan()
+	im.res.dropMemberIndexes() // the batch is built: nothing resolves members any more
 	if im.ctxErr != nil {
 		return nil, im.ctxErr
 	}

@@ -67,6 +67,14 @@ type resolver struct {
 	roleIdx map[string]orgkit.RoleID // name key → role; zero when ambiguous
 }
 
+// dropMemberIndexes lets the indexes of the import's member rows go once the batch is
+// built — a large file's are several megabytes, held for nothing while the service
+// validates and commits the batch. Members cannot be resolved afterwards; nodes can
+// (problems name departments).
+func (r *resolver) dropMemberIndexes() {
+	r.keyIdx, r.sysIdx, r.rowIdx = nil, nil, nil
+}
+
 func newResolver(im *importer) *resolver {
 	t := im.snap.Tree().Shared()
 	tree := im.snap.Tree()
