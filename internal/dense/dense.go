@@ -91,7 +91,9 @@ func (m Members[M]) Slot(id orgkit.MemberID) (int, bool) {
 // whose records are not the same as old's, where old is an earlier snapshot of the
 // same directory: slots whose storage the two snapshots share are skipped without
 // being read, so the cost follows what changed, not the directory's size.
-func (m Members[M]) Changed(old Members[M]) iter.Seq[int] { return persist.Changed(old.records, m.records) }
+func (m Members[M]) Changed(old Members[M]) iter.Seq[int] {
+	return persist.Changed(old.records, m.records)
+}
 
 var treeOf, membersOf any // func(T) *Tree[N] and func(S) Members[M], lent
 
