@@ -566,7 +566,8 @@ func (r Rules) normalizeMobile(s string, recheck bool) (string, error) {
 	if err != nil || num.GetExtension() != "" {
 		return "", errMobile
 	}
-	valid := phonenumbers.IsValidNumber(num)
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	valid := validNumber(num, nsn)
 	// libphonenumber's metadata knows the assigned ranges of every plan, which is too
 	// strict for foreign numbers (e.g. "+852 1234 5678" is not in an assigned Hong
 	// Kong range), so those need only a length possible in their plan.
@@ -574,7 +575,7 @@ func (r Rules) normalizeMobile(s string, recheck bool) (string, error) {
 		phonenumbers.IsPossibleNumberWithReason(num) != phonenumbers.IS_POSSIBLE) {
 		return "", errMobile
 	}
-	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	e164 := formatE164(num, nsn)
 	if len(e164) > maxE164 { // some valid Japanese toll-free numbers are longer
 		return "", errMobile
 	}
