@@ -112,9 +112,17 @@ func (m *Member) Ref() orgkit.Ref {
 
 // Clone returns a deep copy of m.
 func (m *Member) Clone() *Member {
-	c := *m
-	c.deepen()
-	return &c
+	c := new(Member)
+	m.CloneTo(c)
+	return c
+}
+
+// CloneTo makes *dst a deep copy of m: Clone into a Member the caller has, for code
+// that keeps many members in one allocation (a slice of Members is one object for
+// the garbage collector to mark, whereas separate Members are one each).
+func (m *Member) CloneTo(dst *Member) {
+	*dst = *m
+	dst.deepen()
 }
 
 // deepen replaces every map and slice of m by a copy.
