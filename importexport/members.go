@@ -37,6 +37,8 @@ func (s *section) add(c orgkit.Command, sh *sheetData, row, col int) {
 type batchPlan struct {
 	deptCreate, memberFirst, members, deptPosts, deptDeactivate section
 	mCounts, dCounts                                            Counts
+	slab                                                        []member.Member // where handOver puts the next members
+	creates                                                     int             // members still to be created
 }
 
 func (p *batchPlan) count(rep *Report) {
@@ -172,6 +174,11 @@ func (im *importer) prepareMembers() []memberRow {
 func (im *importer) memberCommands(rows []memberRow, p *batchPlan) {
 	p.members = slices.Grow(p.members, len(rows)) // a command or two per row
 	for i := range rows {
+		if rows[i].cur == nil {
+			p.creates++
+		}
+	}
+	for i := range rows {
 		if im.cancelled() {
 			return
 		}
@@ -250,12 +257,12 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 			// Roles can only be given to an active member: create it active, give the
 			// roles, then deactivate it, before any other row refers to it.
 			m.Status = orgkit.Active
-			p.memberFirst.add(handOver(m), sh, row, -1)
+			p.memberFirst.add(p.handOver(m), sh, row, -1)
 			p.memberFirst.add(role.Assign{Members: []orgkit.MemberID{m.ID}, Roles: want, Primary: want[0]}, sh, row, rolesCol)
 			p.memberFirst.add(member.Deactivate{Members: []orgkit.MemberID{m.ID}}, sh, row, sh.bindingOf(FieldColumn(member.StatusField)))
 			return
 		}
-		p.members.add(handOver(m), sh, row, -1)
+		p.members.add(p.handOver(m), sh, row, -1)
 		if rolesSet && len(want) > 0 {
 			p.members.add(role.Assign{Members: []orgkit.MemberID{m.ID}, Roles: want, Primary: want[0]}, sh, row, rolesCol)
 		}
@@ -291,12 +298,23 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 
 // handOver makes the command that creates m, handing the service a copy of m it may
 // keep as the new record: the import builds each member once and never touches it
-// again, so the batch normalizes that copy in place instead of copying it again.
-func handOver(m member.Member) orgkit.Command {
-	rec := new(member.Member)
+// again, so the batch normalizes that copy in place instead of copying it again. The
+// copies are made memberSlab at a time: a directory imported whole then keeps its
+// members in few objects for the collector to mark, not one per member.
+func (p *batchPlan) handOver(m member.Member) orgkit.Command {
+	if len(p.slab) == 0 {
+		n := min(memberSlab, max(p.creates, 1))
+		p.slab, p.creates = make([]member.Member, n), p.creates-n
+	}
+	rec := &p.slab[0]
+	p.slab = p.slab[1:]
 	*rec = m
 	return handoff.MemberCreate{M: rec}
 }
+
+// memberSlab is how many members handOver allocates together; a slab stays alive
+// while any of its members does, so slabs are kept small.
+const memberSlab = 256
 
 // memberUnchanged reports whether updating the fields of cur to their values in m
 // would change nothing (after the service's normalization).
