@@ -27,11 +27,11 @@ func validNumber(num *phonenumbers.PhoneNumber, nsn string) bool {
 	if len(regions) != 1 {
 		return phonenumbers.IsValidNumber(num)
 	}
-	md := phonePlans().metadata(regions[0], cc)
+	pl := phonePlans()
+	md := pl.metadata(regions[0], cc)
 	if md == nil {
 		return phonenumbers.IsValidNumber(num)
 	}
-	pl := phonePlans()
 	if !pl.matches(md.GetGeneralDesc(), nsn) {
 		return false
 	}

@@ -180,10 +180,13 @@ func (t *Tree) indexOf(id orgkit.NodeID) (int, bool) { return denseOf(t).Index(i
 // zero Tree shows no nodes.
 func denseOf(t *Tree) *dense.Tree[*Node] {
 	if t.dense == nil {
-		return &dense.Tree[*Node]{}
+		return &noNodes
 	}
 	return t.dense
 }
+
+// noNodes is the view of a zero Tree; nothing writes to it.
+var noNodes dense.Tree[*Node]
 
 var _ = dense.LendTree(denseOf)
 

@@ -2,16 +2,14 @@ package msgraph_test
 
 import (
 	"context"
-	"runtime"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit/connector"
 	"github.com/orgkit/orgkit/connector/connectortest"
 	"github.com/orgkit/orgkit/connector/msgraph"
+	"github.com/orgkit/orgkit/internal/heappeak"
 )
 
 // BenchmarkFetch10k fetches a fake tenant of 10,000 members in 1,000 departments
@@ -30,27 +28,7 @@ func BenchmarkFetch10k(b *testing.B) {
 	require.NoError(b, err)
 	require.Len(b, snap.Members, 10_000)
 
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	runtime.GC()
-	go func() {
-		defer close(done)
-		var ms runtime.MemStats
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				runtime.ReadMemStats(&ms)
-				if ms.HeapAlloc > peak.Load() {
-					peak.Store(ms.HeapAlloc)
-				}
-			}
-		}
-	}()
+	stopSampling := heappeak.Start()
 	before := srv.Requests("")
 	b.ResetTimer()
 	b.ReportAllocs()
@@ -61,9 +39,8 @@ func BenchmarkFetch10k(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	close(stop)
-	<-done
+	peak := stopSampling()
 	b.ReportMetric(float64(srv.Requests("")-before)/float64(b.N), "requests/op")
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	require.Len(b, snap.Members, 10_000)
 }
