@@ -52,6 +52,16 @@ func TestUpdateReuses(t *testing.T) {
 	assert.Same(t, x.np, y.np, "UpdateWith keeps the tree part")
 	assert.Same(t, &x.mp.recs[1][0], &y.mp.recs[1][0], "UpdateWith copies only the edited member's chunk")
 	assert.True(t, y.Receives(b, ids[10]))
+	for name, pair := range map[string][2]bitset{"active": {x.mp.active, y.mp.active}, "admin": {x.mp.admin, y.mp.admin},
+		"hidden": {x.mp.hidden, y.mp.hidden}, "restricted": {x.mp.restricted, y.mp.restricted}} {
+		assert.Same(t, &pair[0][0], &pair[1][0], "a move that changes none of its bits shares the %s bitset", name)
+	}
+	x = y
+	y = with(member.Deactivate{Members: []orgkit.MemberID{ids[11]}})
+	assert.NotSame(t, &x.mp.active[0], &y.mp.active[0], "a deactivation copies the active bitset")
+	assert.True(t, x.mp.active.has(y.slot(ids[11])), "and leaves the old one as it was")
+	assert.False(t, y.mp.active.has(y.slot(ids[11])))
+	assert.Same(t, &x.mp.hidden[0], &y.mp.hidden[0])
 	x = y
 	y = edit(member.Update{ID: ids[2500], Fields: []member.Field{member.PrimaryDepartmentField}, Value: member.Member{Primary: b}})
 	assert.Same(t, x.np, y.np, "a member edit keeps the tree part")

@@ -189,6 +189,24 @@ func (b bitset) set(i int32) { b[uint32(i)>>6] |= 1 << (uint32(i) & 63) }
 
 func (b bitset) clear(i int32) { b[uint32(i)>>6] &^= 1 << (uint32(i) & 63) }
 
+// put sets bit i to v. A bitset not owned (*owned false: shared with the index this
+// one is derived from) is copied first, grown to hold n members; the copy is owned.
+// Setting a bit to the value it has writes nothing, so a derived index shares every
+// bitset its edit leaves as it was.
+func (b *bitset) put(i int32, v bool, owned *bool, n int) {
+	if b.has(i) == v {
+		return
+	}
+	if !*owned {
+		*b, *owned = b.grow(n), true
+	}
+	if v {
+		b.set(i)
+	} else {
+		b.clear(i)
+	}
+}
+
 // grow returns a copy of b that can hold n members.
 func (b bitset) grow(n int) bitset {
 	c := make(bitset, max(len(b), (n+63)>>6))

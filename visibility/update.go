@@ -179,19 +179,21 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 	if len(changed) > n/4+64 {
 		return buildMembers(next, np), true
 	}
+	// The bitsets are shared with mp until a bit in them changes (bitset.put).
 	c := &memberPart{
 		n:          n,
 		recs:       slices.Clone(mp.recs),
 		ids:        slices.Clone(mp.ids),
 		entries:    mp.entries,
-		active:     mp.active.grow(n),
-		admin:      newBitset(n),
-		hidden:     mp.hidden.grow(n),
-		restricted: mp.restricted.grow(n),
+		active:     mp.active,
+		admin:      mp.admin,
+		hidden:     mp.hidden,
+		restricted: mp.restricted,
 		more:       mp.more,
 		atNode:     mp.atNode,
 		extra:      mp.extra,
 	}
+	bits := &bitsOwned{n: n}
 	admins := func() {
 		defer func() {
 			if slices.Equal(c.admin, mp.admin) { // posts are the same: np shares them
@@ -201,18 +203,14 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 			}
 		}()
 		if d == nil {
+			c.admin = newBitset(n)
 			c.setAdmins(next, np)
 			return
 		}
-		c.admin = mp.admin.grow(n)
 		for _, ids := range [][]orgkit.MemberID{d.members, d.roles} {
 			for _, id := range ids {
 				if s, ok := nm.Slot(id); ok {
-					if next.IsOrgAdmin(id) {
-						c.admin.set(int32(s))
-					} else {
-						c.admin.clear(int32(s))
-					}
+					c.admin.put(int32(s), next.IsOrgAdmin(id), &bits.admin, n)
 				}
 			}
 		}
@@ -274,7 +272,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		if int(s) < mp.n {
 			old = append(old, mp.affs(s)...)
 		}
-		buf = c.setRec(next, np, s, buf)
+		buf = c.setRec(next, np, s, buf, bits)
 		now := c.affs(s)
 		for _, p := range old {
 			if !slices.Contains(now, p) {

@@ -152,29 +152,33 @@ const chunkBits = 9
 
 const chunkSize = 1 << chunkBits
 
+// chunk is a Vec's unit of storage and of copying. A Vec's spine holds pointers to
+// chunks, 8 bytes a chunk, so that an edit's copy of the spine stays small: 1.6 KB for
+// 100,000 elements.
+type chunk[T any] = [chunkSize]T
+
 // Vec is an immutable, append-friendly vector stored in fixed-size chunks: an edit
 // copies the one chunk it touches. The zero Vec is empty.
 type Vec[T any] struct {
-	chunks [][]T
+	chunks []*chunk[T] // the last one may be partly filled: elements from n on are unused
 	n      int
 }
 
 // Len returns the number of elements.
 func (v Vec[T]) Len() int { return v.n }
 
-// At returns element i.
+// At returns element i, 0 ≤ i < Len().
 func (v Vec[T]) At(i int) T { return v.chunks[i>>chunkBits][i&(chunkSize-1)] }
 
 // All yields the elements in order with their indexes.
 func (v Vec[T]) All() iter.Seq2[int, T] {
 	return func(yield func(int, T) bool) {
-		i := 0
-		for _, c := range v.chunks {
-			for _, e := range c {
-				if !yield(i, e) {
+		for c, ch := range v.chunks {
+			base := c << chunkBits
+			for k := range min(chunkSize, v.n-base) {
+				if !yield(base+k, ch[k]) {
 					return
 				}
-				i++
 			}
 		}
 	}
@@ -189,10 +193,10 @@ func Changed[T comparable](old, cur Vec[T]) iter.Seq[int] {
 		n := min(old.n, cur.n)
 		for c := 0; c<<chunkBits < n; c++ {
 			a, b := old.chunks[c], cur.chunks[c]
-			if len(a) > 0 && len(b) > 0 && &a[0] == &b[0] {
+			if a == b {
 				continue // shared: the common prefix is the same elements
 			}
-			for k := range min(len(a), len(b)) {
+			for k := range min(chunkSize, n-c<<chunkBits) {
 				if a[k] != b[k] && !yield(c<<chunkBits|k) {
 					return
 				}
@@ -205,28 +209,31 @@ func Changed[T comparable](old, cur Vec[T]) iter.Seq[int] {
 func (v Vec[T]) Edit() *VecBuilder[T] { return &VecBuilder[T]{v: v} }
 
 // VecBuilder edits a Vec until Freeze. It is not safe for concurrent use.
+//
+// A builder writes only to the chunks it made itself (owned, by chunk index) and to
+// a spine it copied: chunks and spines of frozen Vecs are shared, never written,
+// whether or not their slots past Len are used.
 type VecBuilder[T any] struct {
-	v           Vec[T]
-	ownedChunks map[int]bool
-	ownedSpine  bool
+	v          Vec[T]
+	owned      []uint64 // bitset of chunk indexes; nil until the spine is copied
+	ownedSpine bool
 }
 
 func (b *VecBuilder[T]) ownSpine() {
 	if !b.ownedSpine {
-		b.v.chunks = append(make([][]T, 0, len(b.v.chunks)+1), b.v.chunks...)
+		b.v.chunks = append(make([]*chunk[T], 0, len(b.v.chunks)+1), b.v.chunks...)
+		b.owned = make([]uint64, (len(b.v.chunks)+64)>>6)
 		b.ownedSpine = true
-		b.ownedChunks = map[int]bool{}
 	}
 }
 
-func (b *VecBuilder[T]) ownChunk(c int) []T {
+func (b *VecBuilder[T]) ownChunk(c int) *chunk[T] {
 	b.ownSpine()
-	if !b.ownedChunks[c] {
-		old := b.v.chunks[c]
-		nc := make([]T, len(old), chunkSize)
-		copy(nc, old)
+	if b.owned[c>>6]&(1<<(c&63)) == 0 {
+		nc := new(chunk[T])
+		*nc = *b.v.chunks[c]
 		b.v.chunks[c] = nc
-		b.ownedChunks[c] = true
+		b.owned[c>>6] |= 1 << (c & 63)
 	}
 	return b.v.chunks[c]
 }
@@ -237,8 +244,13 @@ func (b *VecBuilder[T]) Len() int { return b.v.n }
 // At returns element i.
 func (b *VecBuilder[T]) At(i int) T { return b.v.At(i) }
 
-// Set replaces element i.
-func (b *VecBuilder[T]) Set(i int, e T) { b.ownChunk(i >> chunkBits)[i&(chunkSize-1)] = e }
+// Set replaces element i, 0 ≤ i < Len().
+func (b *VecBuilder[T]) Set(i int, e T) {
+	if uint(i) >= uint(b.v.n) {
+		panic("persist: Vec index out of range")
+	}
+	b.ownChunk(i >> chunkBits)[i&(chunkSize-1)] = e
+}
 
 // Append adds e at the end and returns its index.
 func (b *VecBuilder[T]) Append(e T) int {
@@ -246,11 +258,13 @@ func (b *VecBuilder[T]) Append(e T) int {
 	c := i >> chunkBits
 	if c == len(b.v.chunks) {
 		b.ownSpine()
-		b.v.chunks = append(b.v.chunks, make([]T, 0, chunkSize))
-		b.ownedChunks[c] = true
+		b.v.chunks = append(b.v.chunks, new(chunk[T]))
+		if c>>6 == len(b.owned) {
+			b.owned = append(b.owned, 0)
+		}
+		b.owned[c>>6] |= 1 << (c & 63)
 	}
-	ch := b.ownChunk(c)
-	b.v.chunks[c] = append(ch, e)
+	b.ownChunk(c)[i&(chunkSize-1)] = e
 	b.v.n++
 	return i
 }
@@ -258,6 +272,6 @@ func (b *VecBuilder[T]) Append(e T) int {
 // Freeze returns the edited Vec. The builder must not be used afterwards.
 func (b *VecBuilder[T]) Freeze() Vec[T] {
 	v := b.v
-	b.v = Vec[T]{}
+	*b = VecBuilder[T]{}
 	return v
 }

@@ -70,7 +70,17 @@ func TestVecSharesAndIsolates(t *testing.T) {
 	}
 	assert.Equal(t, 2000, n)
 	// an untouched chunk is shared, not copied
-	assert.Same(t, &v1.chunks[1][0], &v2.chunks[1][0])
+	assert.Same(t, v1.chunks[1], v2.chunks[1])
+	// builders from one frozen Vec append into the shared, partly filled last chunk
+	// each on a copy of their own
+	b1, b2 := v2.Edit(), v2.Edit()
+	b1.Append(1)
+	b2.Append(2)
+	v3, v4 := b1.Freeze(), b2.Freeze()
+	assert.Equal(t, 1, v3.At(2001))
+	assert.Equal(t, 2, v4.At(2001))
+	assert.Equal(t, 2001, v2.Len())
+	assert.Panics(t, func() { v2.Edit().Set(2001, 0) }, "a slot past the end is not an element")
 }
 
 // TestChangedFindsEveryEdit edits Vecs through chains of builders at random (sets,
