@@ -106,15 +106,26 @@ func (g *group) members(s *directory.Snapshot) []*member.Member {
 	return out
 }
 
-// renderGroup renders a group; withMembers false leaves the members out (Entra ID
-// reads groups with excludedAttributes=members, and filters need them rarely).
-func (rq *request) renderGroup(s *directory.Snapshot, g *group, t touch, withMembers bool) map[string]any {
-	id := g.id.String()
-	res := map[string]any{"schemas": []any{GroupSchema}, "id": id, "displayName": g.name}
-	if g.externalID != "" {
+// renderGroup renders the attributes want holds of a group: a response's attributes
+// (allAttrs, without members when the request excludes them: Entra ID reads groups
+// with excludedAttributes=members), or those a filter names (filterAttrs). An
+// attribute in want has the value it has in the full rendering; t is read only for
+// meta.
+func (rq *request) renderGroup(s *directory.Snapshot, g *group, t touch, want attrSet) map[string]any {
+	res := make(map[string]any, 6)
+	if want.has(groupSchemas) {
+		res["schemas"] = []any{GroupSchema}
+	}
+	if want.has(groupID) {
+		res["id"] = g.id.String()
+	}
+	if want.has(groupDisplayName) {
+		res["displayName"] = g.name
+	}
+	if want.has(groupExternalID) && g.externalID != "" {
 		res["externalId"] = g.externalID
 	}
-	if withMembers {
+	if want.has(groupMembers) {
 		ms := g.members(s)
 		list := make([]any, 0, len(ms))
 		for _, m := range ms {
@@ -123,8 +134,19 @@ func (rq *request) renderGroup(s *directory.Snapshot, g *group, t touch, withMem
 		}
 		res["members"] = list
 	}
-	res["meta"] = rq.resourceMeta("Group", "/Groups/"+id, createdAt(g.id), t)
+	if want.has(groupMeta) {
+		res["meta"] = rq.resourceMeta("Group", "/Groups/"+g.id.String(), createdAt(g.id), t)
+	}
 	return res
+}
+
+// responseGroupAttrs are the attributes of a Group a response renders: all, without
+// members when the request's attributes or excludedAttributes leave them out.
+func (rq *request) responseGroupAttrs() attrSet {
+	if rq.wantsMembers() {
+		return allAttrs
+	}
+	return allAttrs &^ groupMembers
 }
 
 func (rq *request) groupResponse(w http.ResponseWriter, status int, s *directory.Snapshot, g *group) error {
@@ -133,7 +155,7 @@ func (rq *request) groupResponse(w http.ResponseWriter, status int, s *directory
 		return err
 	}
 	t := ti.of(g.id)
-	return rq.writeResource(w, status, t, rq.base+"/Groups/"+g.id.String(), rq.renderGroup(s, g, t, rq.wantsMembers()), rq.groups)
+	return rq.writeResource(w, status, t, rq.base+"/Groups/"+g.id.String(), rq.renderGroup(s, g, t, rq.responseGroupAttrs()), rq.groups)
 }
 
 func (rq *request) getGroup(w http.ResponseWriter, id string) error {
@@ -148,8 +170,10 @@ func (rq *request) getGroup(w http.ResponseWriter, id string) error {
 	return rq.groupResponse(w, http.StatusOK, s, g)
 }
 
-// listGroups answers GET /Groups; `externalId eq` and `id eq` are answered from
-// indexes, `displayName eq` by comparing names, the rest by evaluation.
+// listGroups answers GET /Groups. `id eq` and (for departments) `externalId eq` are
+// answered from indexes; any other filter is evaluated on every Group, on a rendering
+// of only the attributes the filter names (filterAttrs): the members of a Group, the
+// expensive part, are listed only for a filter that names members.
 func (rq *request) listGroups(w http.ResponseWriter) error {
 	q := rq.r.URL.Query()
 	filter := q.Get("filter")
@@ -172,14 +196,20 @@ func (rq *request) listGroups(w http.ResponseWriter) error {
 	} else {
 		cands = rq.allGroups(s)
 	}
-	filterMembers := strings.Contains(strings.ToLower(filter), "members")
-	withMembers := rq.wantsMembers()
+	want := filterAttrs(f, groupAttrNames, "")
+	resp := rq.responseGroupAttrs()
 	for _, g := range cands {
-		if f != nil && !matchFilter(f, rq.renderGroup(s, g, ti.of(g.id), filterMembers), rq.groups) {
-			continue
+		if f != nil {
+			var t touch
+			if want.has(groupMeta) {
+				t = ti.of(g.id)
+			}
+			if !matchFilter(f, rq.renderGroup(s, g, t, want), rq.groups) {
+				continue
+			}
 		}
 		if l.onPage() {
-			l.page = append(l.page, rq.renderGroup(s, g, ti.of(g.id), withMembers))
+			l.page = append(l.page, rq.renderGroup(s, g, ti.of(g.id), resp))
 		}
 	}
 	return rq.writeList(w, l.page, l.total, l.start, rq.groups)
@@ -407,7 +437,7 @@ func (rq *request) writeGroup(w http.ResponseWriter, id, reason string, want fun
 		if err != nil {
 			return nil, err
 		}
-		cur := rq.renderGroup(s, g, touch{}, true)
+		cur := rq.renderGroup(s, g, touch{}, allAttrs)
 		res, err := want(s, g, cur)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"math/bits"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,93 +38,112 @@ type userInput struct {
 
 // renderUser renders a member as a SCIM User resource.
 func (rq *request) renderUser(s *directory.Snapshot, m *member.Member, t touch) map[string]any {
-	return rq.renderUserFor(s, m, t, true)
+	return rq.renderUserFor(s, m, t, allAttrs)
 }
 
-// renderUserFor renders a member; without full, the groups and meta attributes are
-// left out (what a filter that names neither needs to be evaluated).
-func (rq *request) renderUserFor(s *directory.Snapshot, m *member.Member, t touch, full bool) map[string]any {
-	res := map[string]any{
-		"schemas":  []any{UserSchema, EnterpriseUserSchema},
-		"id":       m.ID.String(),
-		"userName": userName(m),
-		"active":   m.Status == orgkit.Active,
+// renderUserFor renders the attributes want holds of a member as a User resource:
+// allAttrs for a response, the attributes a filter names (filterAttrs) to evaluate
+// it. An attribute in want has the value it has in the full rendering, and is absent
+// when it is absent there; t is read only for meta. The enterprise extension object
+// holds the extension attributes in want, and is left out when it holds none.
+func (rq *request) renderUserFor(s *directory.Snapshot, m *member.Member, t touch, want attrSet) map[string]any {
+	res := make(map[string]any, min(bits.OnesCount32(uint32(want)), 20))
+	if want.has(userSchemas) {
+		res["schemas"] = []any{UserSchema, EnterpriseUserSchema}
 	}
-	if m.ExternalID != "" {
+	if want.has(userID) {
+		res["id"] = m.ID.String()
+	}
+	if want.has(userUserName) {
+		res["userName"] = userName(m)
+	}
+	if want.has(userActive) {
+		res["active"] = m.Status == orgkit.Active
+	}
+	if want.has(userExternalID) && m.ExternalID != "" {
 		res["externalId"] = m.ExternalID
 	}
-	name := map[string]any{}
-	if m.GivenName != "" {
-		name["givenName"] = m.GivenName
-	}
-	if m.FamilyName != "" {
-		name["familyName"] = m.FamilyName
-	}
-	if len(name) > 0 {
+	if want.has(userNameParts) && (m.GivenName != "" || m.FamilyName != "") {
+		name := map[string]any{}
+		if m.GivenName != "" {
+			name["givenName"] = m.GivenName
+		}
+		if m.FamilyName != "" {
+			name["familyName"] = m.FamilyName
+		}
 		res["name"] = name
 	}
-	if m.FullName != "" {
+	if want.has(userDisplayName) && m.FullName != "" {
 		res["displayName"] = m.FullName
 	}
-	if m.JobTitle != "" {
+	if want.has(userTitle) && m.JobTitle != "" {
 		res["title"] = m.JobTitle
 	}
-	if m.Language != "" {
+	if want.has(userPreferredLanguage) && m.Language != "" {
 		res["preferredLanguage"] = m.Language
 	}
-	if m.TimeZone != "" {
+	if want.has(userTimezone) && m.TimeZone != "" {
 		res["timezone"] = m.TimeZone
 	}
-	if m.Email != "" {
+	if want.has(userEmails) && m.Email != "" {
 		res["emails"] = []any{map[string]any{"value": asWritten(s, m, member.EmailField, m.Email, m.EmailAsWritten),
 			"type": "work", "primary": true}}
 	}
-	var phones []any
-	if m.Mobile != "" {
-		phones = append(phones, map[string]any{"value": asWritten(s, m, member.MobileField, m.Mobile, m.MobileAsWritten),
-			"type": "mobile"})
-	}
-	if m.OfficePhone != "" {
-		phones = append(phones, map[string]any{"value": m.OfficePhone, "type": "work"})
-	}
-	if phones != nil {
-		res["phoneNumbers"] = phones
-	}
-	ent := map[string]any{}
-	if m.EmployeeNumber != "" {
-		ent["employeeNumber"] = m.EmployeeNumber
-	}
-	if !m.Primary.IsZero() {
-		ent["department"] = s.NodeName(m.Primary, language.Und)
-	}
-	// The organization is always shown, derived or not: an explicit organization equal
-	// to the derived one stays derived, and must still read back as it was sent.
-	if org := s.AffiliatedOrganization(m); !org.IsZero() {
-		ent["organization"] = s.NodeName(org, language.Und)
-	}
-	if !m.ReportingManager.IsZero() {
-		mgr := map[string]any{"value": m.ReportingManager.String(), "$ref": rq.base + "/Users/" + m.ReportingManager.String()}
-		if n := s.MemberName(m.ReportingManager, language.Und); n != "" {
-			mgr["displayName"] = n
+	if want.has(userPhoneNumbers) {
+		var phones []any
+		if m.Mobile != "" {
+			phones = append(phones, map[string]any{"value": asWritten(s, m, member.MobileField, m.Mobile, m.MobileAsWritten),
+				"type": "mobile"})
 		}
-		ent["manager"] = mgr
+		if m.OfficePhone != "" {
+			phones = append(phones, map[string]any{"value": m.OfficePhone, "type": "work"})
+		}
+		if phones != nil {
+			res["phoneNumbers"] = phones
+		}
 	}
-	if len(ent) > 0 {
-		res[EnterpriseUserSchema] = ent
+	if want.has(userEmployeeNumber | userDepartment | userOrganization | userManager) {
+		ent := map[string]any{}
+		if want.has(userEmployeeNumber) && m.EmployeeNumber != "" {
+			ent["employeeNumber"] = m.EmployeeNumber
+		}
+		if want.has(userDepartment) && !m.Primary.IsZero() {
+			ent["department"] = s.NodeName(m.Primary, language.Und)
+		}
+		// The organization is always shown, derived or not: an explicit organization equal
+		// to the derived one stays derived, and must still read back as it was sent.
+		if want.has(userOrganization) {
+			if org := s.AffiliatedOrganization(m); !org.IsZero() {
+				ent["organization"] = s.NodeName(org, language.Und)
+			}
+		}
+		if want.has(userManager) && !m.ReportingManager.IsZero() {
+			mgr := map[string]any{"value": m.ReportingManager.String(), "$ref": rq.base + "/Users/" + m.ReportingManager.String()}
+			if n := s.MemberName(m.ReportingManager, language.Und); n != "" {
+				mgr["displayName"] = n
+			}
+			ent["manager"] = mgr
+		}
+		if len(ent) > 0 {
+			res[EnterpriseUserSchema] = ent
+		}
 	}
-	if c := rq.opts.Custom; c != nil && c.Render != nil {
+	if c := rq.opts.Custom; want.has(userCustom) && c != nil && c.Render != nil {
 		if ext := c.Render(m.Clone()); len(ext) > 0 {
 			res[c.Schema] = ext
-			res["schemas"] = append(res["schemas"].([]any), c.Schema)
+			if want.has(userSchemas) {
+				res["schemas"] = append(res["schemas"].([]any), c.Schema)
+			}
 		}
 	}
-	if !full {
-		return res
+	if want.has(userGroups) {
+		if groups := rq.userGroups(s, m); len(groups) > 0 {
+			res["groups"] = groups
+		}
 	}
-	if groups := rq.userGroups(s, m); len(groups) > 0 {
-		res["groups"] = groups
+	if want.has(userMeta) {
+		res["meta"] = rq.resourceMeta("User", "/Users/"+m.ID.String(), createdAt(m.ID.UUID()), t)
 	}
-	res["meta"] = rq.resourceMeta("User", "/Users/"+m.ID.String(), createdAt(m.ID.UUID()), t)
 	return res
 }
 

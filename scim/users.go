@@ -223,9 +223,13 @@ func (rq *request) searchUsers(w http.ResponseWriter) error {
 }
 
 // queryUsers lists the Users a filter selects, a page at a time. `userName eq`,
-// `externalId eq` and `emails[type eq "work"].value eq` (alone or in an `and`) are
-// answered from the directory's unique-value indexes; other filters are evaluated
-// on every member.
+// `externalId eq`, `id eq` and `emails[type eq "work"].value eq` (alone or in an
+// `and`) are answered from the directory's unique-value indexes: only the members the
+// index returns are rendered and the whole filter evaluated on them. Any other filter
+// is evaluated on every member, on a rendering of only the attributes the filter names
+// (filterAttrs): `displayName eq "x"` reads each member's full name and formats no
+// ID, looks up no department or manager and reads no ETag. The Users on the page are
+// then rendered in full, in the directory's member order.
 func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countParam string) error {
 	l, err := rq.beginList(filter, startParam, countParam, rq.users)
 	if err != nil {
@@ -233,29 +237,30 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 	}
 	f, s, ti := l.f, l.s, l.ti
 	sh := s.Shared()
-	lower := strings.ToLower(filter)
-	full := strings.Contains(lower, "groups") || strings.Contains(lower, "meta")
+	var want attrSet
+	if f != nil {
+		custom := ""
+		if c := rq.opts.Custom; c != nil {
+			custom = c.Schema
+		}
+		want = filterAttrs(f, userAttrNames, custom)
+	}
 	consider := func(m *member.Member) {
 		if m.Deprovisioned {
 			return
 		}
-		var res map[string]any
 		if f != nil {
-			res = rq.renderUserFor(s, m, ti.of(m.ID.UUID()), full)
-			if !matchFilter(f, res, rq.users) {
+			var t touch
+			if want.has(userMeta) {
+				t = ti.of(m.ID.UUID())
+			}
+			if !matchFilter(f, rq.renderUserFor(s, m, t, want), rq.users) {
 				return
 			}
-			if !full {
-				res = nil
-			}
 		}
-		if !l.onPage() {
-			return
+		if l.onPage() {
+			l.page = append(l.page, rq.renderUser(s, m, ti.of(m.ID.UUID())))
 		}
-		if res == nil {
-			res = rq.renderUser(s, m, ti.of(m.ID.UUID()))
-		}
-		l.page = append(l.page, res)
 	}
 	if cands, indexed := userCandidates(sh, f); indexed {
 		for _, m := range cands {
