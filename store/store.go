@@ -25,6 +25,7 @@ import (
 //     no reader ever sees part of a change set.
 //   - An empty or malformed change set (a zero ID, an After of the wrong type for its
 //     Kind, a record twice, a zero record ID) is never committed: orgkit.ErrInvalid.
+//     ChangeSet.Validate makes exactly these checks; a store calls it first in Commit.
 //   - Changes(dir, after, limit) returns the change sets with versions after+1 …
 //     min(head, after+limit), in ascending order with no gaps: exactly limit of them
 //     unless the head comes first, so a page shorter than limit is the last one.

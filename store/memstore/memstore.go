@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -229,13 +228,7 @@ func (s *Store) commit(ctx context.Context, dir orgkit.DirectoryID, base uint64,
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if cs == nil || len(cs.Changes) == 0 {
-		return 0, fmt.Errorf("memstore: empty change set: %w", orgkit.ErrInvalid)
-	}
-	if cs.ID == uuid.Nil {
-		return 0, fmt.Errorf("memstore: change set has no ID: %w", orgkit.ErrInvalid)
-	}
-	if err := validate(dir, cs.Changes); err != nil {
+	if err := cs.Validate(dir); err != nil {
 		return 0, err
 	}
 	d, err := s.dir(dir)
@@ -297,81 +290,6 @@ func (d *directory) apply(c store.Change) {
 	case *role.Assignment:
 		d.assignments[a.Member] = a
 	}
-}
-
-// recordKey identifies a record within a directory.
-type recordKey struct {
-	kind store.RecordKind
-	id   uuid.UUID
-}
-
-// validate checks every change: a known kind; an After of that kind's type, not nil,
-// with a non-zero ID (the directory's own for settings); a Before that is absent or of
-// the same type and ID; and at most one change per record.
-func validate(dir orgkit.DirectoryID, changes []store.Change) error {
-	seen := make(map[recordKey]int, len(changes))
-	for i, c := range changes {
-		after, ok := image(c.Kind, c.After)
-		if !ok {
-			return fmt.Errorf("memstore: change %d (%s): after-image is %T, want a non-nil %s: %w",
-				i, c.Kind, c.After, typeName(c.Kind), orgkit.ErrInvalid)
-		}
-		if after == uuid.Nil {
-			return fmt.Errorf("memstore: change %d (%s): record ID is zero: %w", i, c.Kind, orgkit.ErrInvalid)
-		}
-		if c.Kind == store.KindSettings && after != dir.UUID() {
-			return fmt.Errorf("memstore: change %d: settings of directory %s committed to directory %s: %w",
-				i, after, dir, orgkit.ErrInvalid)
-		}
-		if c.Before != nil {
-			before, ok := image(c.Kind, c.Before)
-			switch {
-			case !ok && !isTypedNil(c.Kind, c.Before):
-				return fmt.Errorf("memstore: change %d (%s): before-image is %T, want nil or a %s: %w",
-					i, c.Kind, c.Before, typeName(c.Kind), orgkit.ErrInvalid)
-			case ok && before != after:
-				return fmt.Errorf("memstore: change %d (%s): before-image is record %s, after-image record %s: %w",
-					i, c.Kind, before, after, orgkit.ErrInvalid)
-			}
-		}
-		k := recordKey{c.Kind, after}
-		if j, dup := seen[k]; dup {
-			return fmt.Errorf("memstore: changes %d and %d are both about %s %s: %w", j, i, c.Kind, after, orgkit.ErrInvalid)
-		}
-		seen[k] = i
-	}
-	return nil
-}
-
-// image returns the ID of v when v is a non-nil record of the type kind stands for.
-func image(kind store.RecordKind, v any) (uuid.UUID, bool) {
-	k, id, ok := store.Identify(v)
-	return id, ok && k == kind
-}
-
-// imageTypes are the Go types of each kind's images.
-var imageTypes = map[store.RecordKind]reflect.Type{
-	store.KindSettings:   reflect.TypeFor[*store.DirectoryRecord](),
-	store.KindNode:       reflect.TypeFor[*orgtree.Node](),
-	store.KindMember:     reflect.TypeFor[*member.Member](),
-	store.KindRole:       reflect.TypeFor[*role.Role](),
-	store.KindRoleGroup:  reflect.TypeFor[*role.Group](),
-	store.KindAssignment: reflect.TypeFor[*role.Assignment](),
-}
-
-// isTypedNil reports whether v is a nil pointer of the type kind stands for, which a
-// before-image may be (a caller wrote Before: old with old == nil).
-func isTypedNil(kind store.RecordKind, v any) bool {
-	rv := reflect.ValueOf(v)
-	return rv.IsValid() && rv.Type() == imageTypes[kind] && rv.IsNil()
-}
-
-// typeName names the Go type of kind's images, for error messages.
-func typeName(kind store.RecordKind) string {
-	if t, ok := imageTypes[kind]; ok {
-		return t.String()
-	}
-	return fmt.Sprintf("record of a known kind (kind %d is unknown)", uint8(kind))
 }
 
 // Changes returns the change sets committed after version after, ascending: versions

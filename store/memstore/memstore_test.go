@@ -13,7 +13,6 @@ import (
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
-	"github.com/orgkit/orgkit/role"
 
 	"github.com/orgkit/orgkit/store"
 	"github.com/orgkit/orgkit/store/memstore"
@@ -41,55 +40,6 @@ func TestCreateDirectoryInvalid(t *testing.T) {
 	dirs, err := s.Directories(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, dirs)
-}
-
-func TestCommitValidation(t *testing.T) {
-	s := memstore.New()
-	d := newDir(t, s)
-	other := newDir(t, s)
-	m := &member.Member{ID: orgkit.NewMemberID(), FullName: "Ada"}
-	n := &orgtree.Node{ID: orgkit.NewNodeID(), Kind: orgtree.Department}
-	for name, changes := range map[string][]store.Change{
-		"nil after":                  {{Kind: store.KindMember}},
-		"typed nil after":            {{Kind: store.KindMember, After: (*member.Member)(nil)}},
-		"wrong after type":           {{Kind: store.KindNode, After: m}},
-		"value, not pointer":         {{Kind: store.KindMember, After: *m}},
-		"unknown kind":               {{Kind: 0, After: m}},
-		"kind out of range":          {{Kind: 99, After: m}},
-		"zero ID":                    {{Kind: store.KindMember, After: &member.Member{FullName: "Nobody"}}},
-		"zero assignment ID":         {{Kind: store.KindAssignment, After: &role.Assignment{}}},
-		"wrong before type":          {{Kind: store.KindMember, Before: n, After: m}},
-		"before of another ID":       {{Kind: store.KindMember, Before: &member.Member{ID: orgkit.NewMemberID()}, After: m}},
-		"same record twice":          {{Kind: store.KindMember, After: m}, {Kind: store.KindMember, Before: m, After: m.Clone()}},
-		"other directory's settings": {{Kind: store.KindSettings, After: &other}},
-		"valid then invalid":         {{Kind: store.KindNode, After: n}, {Kind: store.KindRole, After: &role.Group{ID: orgkit.NewRoleGroupID()}}},
-	} {
-		cs := &store.ChangeSet{ID: store.NewChangeSetID(), Changes: changes}
-		_, err := s.Commit(t.Context(), d.ID, 0, cs)
-		assert.ErrorIs(t, err, orgkit.ErrInvalid, name)
-		assert.Zero(t, cs.Version, name)
-	}
-	recs, err := s.Load(t.Context(), d.ID)
-	require.NoError(t, err)
-	assert.Zero(t, recs.Head, "nothing was committed")
-	assert.Empty(t, recs.Nodes)
-	assert.Empty(t, recs.Members)
-}
-
-func TestCommitAcceptsTypedNilBefore(t *testing.T) {
-	s := memstore.New()
-	d := newDir(t, s)
-	var none *member.Member
-	m := &member.Member{ID: orgkit.NewMemberID()}
-	// Same record kind and ID under different kinds is no duplicate: an assignment's
-	// ID is its member's.
-	a := &role.Assignment{Member: m.ID}
-	head, err := s.Commit(t.Context(), d.ID, 0, &store.ChangeSet{ID: store.NewChangeSetID(), Changes: []store.Change{
-		{Kind: store.KindMember, Before: none, After: m},
-		{Kind: store.KindAssignment, After: a},
-	}})
-	require.NoError(t, err)
-	assert.Equal(t, uint64(1), head)
 }
 
 func TestConflictReturnsHead(t *testing.T) {

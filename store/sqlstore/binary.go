@@ -136,8 +136,17 @@ type binCodec struct {
 var codec = sync.OnceValue(func() *binCodec {
 	c := &binCodec{plans: map[store.RecordKind]*binPlan{}}
 	var fp []byte
-	for _, k := range []store.RecordKind{store.KindNode, store.KindMember, store.KindRole, store.KindRoleGroup, store.KindAssignment} {
-		t := imageTypes[k].Elem()
+	for _, kt := range []struct {
+		k store.RecordKind
+		t reflect.Type
+	}{
+		{store.KindNode, reflect.TypeFor[orgtree.Node]()},
+		{store.KindMember, reflect.TypeFor[member.Member]()},
+		{store.KindRole, reflect.TypeFor[role.Role]()},
+		{store.KindRoleGroup, reflect.TypeFor[role.Group]()},
+		{store.KindAssignment, reflect.TypeFor[role.Assignment]()},
+	} {
+		k, t := kt.k, kt.t
 		fp = fmt.Appendf(fp, "%d=", k)
 		if p, ok := compilePlan(t, &fp); ok {
 			c.plans[k] = p

@@ -19,86 +19,6 @@ import (
 	"github.com/orgkit/orgkit/store"
 )
 
-// recordKey identifies a record within a directory.
-type recordKey struct {
-	kind store.RecordKind
-	id   uuid.UUID
-}
-
-// validate checks every change: a known kind; an After of that kind's type, not nil,
-// with a non-zero ID (the directory's own for settings); a Before that is absent or of
-// the same type and ID; and at most one change per record.
-func validate(dir orgkit.DirectoryID, cs *store.ChangeSet) error {
-	if cs == nil || len(cs.Changes) == 0 {
-		return fmt.Errorf("empty change set: %w", orgkit.ErrInvalid)
-	}
-	if cs.ID == uuid.Nil {
-		return fmt.Errorf("change set has no ID: %w", orgkit.ErrInvalid)
-	}
-	seen := make(map[recordKey]int, len(cs.Changes))
-	for i, c := range cs.Changes {
-		after, ok := image(c.Kind, c.After)
-		if !ok {
-			return fmt.Errorf("change %d (%s): after-image is %T, want a non-nil %s: %w",
-				i, c.Kind, c.After, typeName(c.Kind), orgkit.ErrInvalid)
-		}
-		if after == uuid.Nil {
-			return fmt.Errorf("change %d (%s): record ID is zero: %w", i, c.Kind, orgkit.ErrInvalid)
-		}
-		if c.Kind == store.KindSettings && after != dir.UUID() {
-			return fmt.Errorf("change %d: settings of directory %s committed to directory %s: %w",
-				i, after, dir, orgkit.ErrInvalid)
-		}
-		if c.Before != nil {
-			before, ok := image(c.Kind, c.Before)
-			switch {
-			case !ok && !isTypedNil(c.Kind, c.Before):
-				return fmt.Errorf("change %d (%s): before-image is %T, want nil or a %s: %w",
-					i, c.Kind, c.Before, typeName(c.Kind), orgkit.ErrInvalid)
-			case ok && before != after:
-				return fmt.Errorf("change %d (%s): before-image is record %s, after-image record %s: %w",
-					i, c.Kind, before, after, orgkit.ErrInvalid)
-			}
-		}
-		k := recordKey{c.Kind, after}
-		if j, dup := seen[k]; dup {
-			return fmt.Errorf("changes %d and %d are both about %s %s: %w", j, i, c.Kind, after, orgkit.ErrInvalid)
-		}
-		seen[k] = i
-	}
-	return nil
-}
-
-// image returns the ID of v when v is a non-nil record of the type kind stands for.
-func image(kind store.RecordKind, v any) (uuid.UUID, bool) {
-	k, id, ok := store.Identify(v)
-	return id, ok && k == kind
-}
-
-// imageTypes are the Go types of each kind's images.
-var imageTypes = map[store.RecordKind]reflect.Type{
-	store.KindSettings:   reflect.TypeFor[*store.DirectoryRecord](),
-	store.KindNode:       reflect.TypeFor[*orgtree.Node](),
-	store.KindMember:     reflect.TypeFor[*member.Member](),
-	store.KindRole:       reflect.TypeFor[*role.Role](),
-	store.KindRoleGroup:  reflect.TypeFor[*role.Group](),
-	store.KindAssignment: reflect.TypeFor[*role.Assignment](),
-}
-
-// isTypedNil reports whether v is a nil pointer of the type kind stands for.
-func isTypedNil(kind store.RecordKind, v any) bool {
-	rv := reflect.ValueOf(v)
-	return rv.IsValid() && rv.Type() == imageTypes[kind] && rv.IsNil()
-}
-
-// typeName names the Go type of kind's images, for error messages.
-func typeName(kind store.RecordKind) string {
-	if t, ok := imageTypes[kind]; ok {
-		return t.String()
-	}
-	return fmt.Sprintf("record of a known kind (kind %d is unknown)", uint8(kind))
-}
-
 // encodedChange is one change ready for the database.
 type encodedChange struct {
 	kind   store.RecordKind
@@ -117,7 +37,7 @@ type encoded struct {
 // encodeChangeSet validates cs and encodes its metadata and images, the images on
 // every processor when there are many.
 func encodeChangeSet(ctx context.Context, dir orgkit.DirectoryID, cs *store.ChangeSet) (*encoded, error) {
-	if err := validate(dir, cs); err != nil {
+	if err := cs.Validate(dir); err != nil {
 		return nil, err
 	}
 	meta, err := json.Marshal(cs.Meta)
@@ -128,13 +48,13 @@ func encodeChangeSet(ctx context.Context, dir orgkit.DirectoryID, cs *store.Chan
 	err = parallel(ctx, len(cs.Changes), func(i int) error {
 		c := cs.Changes[i]
 		e := encodedChange{kind: c.Kind}
-		e.id, _ = image(c.Kind, c.After)
+		e.id = c.ID()
 		var err error
 		if e.after, err = encodeRecord(c.After); err != nil {
 			return fmt.Errorf("change %d (%s %s): encode after-image: %w", i, c.Kind, e.id, err)
 		}
 		e.bin = encodeBinary(c.Kind, c.After)
-		if c.Before != nil && !isTypedNil(c.Kind, c.Before) {
+		if _, _, ok := store.Identify(c.Before); ok { // nil, or a nil pointer: a creation
 			if e.before, err = encodeRecord(c.Before); err != nil {
 				return fmt.Errorf("change %d (%s %s): encode before-image: %w", i, c.Kind, e.id, err)
 			}

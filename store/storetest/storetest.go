@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Commit", testCommit},
 		{"CommitConflict", testCommitConflict},
 		{"EmptyChangeSet", testEmptyChangeSet},
+		{"InvalidChanges", testInvalidChanges},
 		{"History", testHistory},
 		{"RoundTrip", testRoundTrip},
 		{"LatestImage", testLatestImage},
@@ -251,6 +252,54 @@ func testEmptyChangeSet(t *testing.T, s store.Store) {
 	head, err := s.Commit(ctx, d.ID, 0, changeSet(memberChange(nil, newMember("Ada"))))
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), head, "the next real change set is version 1")
+}
+
+// testInvalidChanges commits malformed changes (what store.ChangeSet.Validate
+// refuses): each is refused with orgkit.ErrInvalid and nothing is written. A typed nil
+// before-image and the same ID under two kinds are accepted.
+func testInvalidChanges(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	d, other := newDirectory(), newDirectory()
+	require.NoError(t, s.CreateDirectory(ctx, d))
+	m := newMember("Ada")
+	n := &orgtree.Node{ID: orgkit.NewNodeID(), Kind: orgtree.Department, Name: orgkit.Name("R&D")}
+	for name, changes := range map[string][]store.Change{
+		"nil after":                  {{Kind: store.KindMember}},
+		"typed nil after":            {{Kind: store.KindMember, After: (*member.Member)(nil)}},
+		"wrong after type":           {{Kind: store.KindNode, After: m}},
+		"value, not pointer":         {{Kind: store.KindMember, After: *m}},
+		"unknown kind":               {{Kind: 0, After: m}},
+		"kind out of range":          {{Kind: 99, After: m}},
+		"zero ID":                    {{Kind: store.KindMember, After: &member.Member{FullName: "Nobody"}}},
+		"zero assignment ID":         {{Kind: store.KindAssignment, After: &role.Assignment{}}},
+		"wrong before type":          {{Kind: store.KindMember, Before: n, After: m}},
+		"before of another ID":       {{Kind: store.KindMember, Before: newMember("Bob"), After: m}},
+		"same record twice":          {{Kind: store.KindMember, After: m}, {Kind: store.KindMember, Before: m, After: m.Clone()}},
+		"other directory's settings": {{Kind: store.KindSettings, After: &other}},
+		"valid then invalid":         {{Kind: store.KindNode, After: n}, {Kind: store.KindRole, After: &role.Group{ID: orgkit.NewRoleGroupID()}}},
+	} {
+		cs := &store.ChangeSet{ID: store.NewChangeSetID(), Meta: meta(name), Changes: changes}
+		_, err := s.Commit(ctx, d.ID, 0, cs)
+		assert.ErrorIs(t, err, orgkit.ErrInvalid, name)
+		assert.Zero(t, cs.Version, name)
+	}
+	recs, err := s.Load(ctx, d.ID)
+	require.NoError(t, err)
+	assert.Zero(t, recs.Head, "nothing was committed")
+	assert.Empty(t, recs.Nodes)
+	assert.Empty(t, recs.Members)
+
+	var none *member.Member
+	head, err := s.Commit(ctx, d.ID, 0, changeSet(
+		store.Change{Kind: store.KindMember, Before: none, After: m},
+		store.Change{Kind: store.KindAssignment, After: &role.Assignment{Member: m.ID}}, // an assignment's ID is its member's
+	))
+	require.NoError(t, err, "a typed nil before-image is a creation")
+	assert.Equal(t, uint64(1), head)
+	log, err := allChanges(ctx, s, d.ID, 0)
+	require.NoError(t, err)
+	require.Len(t, log, 1)
+	assert.Nil(t, log[0].Changes[0].Before, "a creation reads back with no before-image")
 }
 
 func testHistory(t *testing.T, s store.Store) {
