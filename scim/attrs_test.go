@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -204,9 +206,10 @@ func (e *narrowEnv) send(t *testing.T, h *Handler, method, path string, body any
 	return out
 }
 
-// request returns a request of h over the directory, as ServeHTTP makes one.
+// request returns a request of h over the directory, as ServeHTTP makes one for the
+// requests send serves.
 func (e *narrowEnv) request(h *Handler) *request {
-	return &request{Handler: h, ctx: context.Background(), svc: e.svc, dir: e.dir, base: "https://example.test/scim/v2"}
+	return &request{Handler: h, ctx: context.Background(), svc: e.svc, dir: e.dir, base: baseURL(httptest.NewRequest("GET", "/Users", nil))}
 }
 
 // resources are the resources of one kind, rendered by one request: each
@@ -217,6 +220,8 @@ type resources struct {
 	render func(i int, want attrSet) map[string]any
 	names  []attrName
 	custom string
+	// members are the Users rendered (nil for Groups).
+	members []*member.Member
 }
 
 func (e *narrowEnv) users(t *testing.T, h *Handler) resources {
@@ -229,13 +234,18 @@ func (e *narrowEnv) users(t *testing.T, h *Handler) resources {
 	for m := range s.Shared().Members() {
 		ms = append(ms, m)
 	}
-	r := resources{rt: rq.users, names: userAttrNames,
+	scratch := map[string]any{} // narrowed renderings reuse one map, as queryUsers does
+	r := resources{rt: rq.users, names: userAttrNames, members: ms,
 		render: func(i int, want attrSet) map[string]any {
 			var t touch
 			if want.has(userMeta) {
 				t = ti.of(ms[i].ID.UUID())
 			}
-			return rq.renderUserFor(s, ms[i], t, want)
+			if want == allAttrs {
+				return rq.renderUserFor(s, ms[i], t, want)
+			}
+			clear(scratch)
+			return rq.renderUserInto(scratch, s, ms[i], t, want)
 		}}
 	if c := h.opts.Custom; c != nil {
 		r.custom = c.Schema
@@ -465,7 +475,7 @@ func checkNarrowing(t *testing.T, r resources, seed uint64, n int, stop bool, na
 				hits++
 			}
 			if fm != nm {
-				bad = append(bad, disagreement{filter: f.String(), resource: i, full: fm, narrowed: nm, narrowedPayload: nres})
+				bad = append(bad, disagreement{filter: f.String(), resource: i, full: fm, narrowed: nm, narrowedPayload: maps.Clone(nres)})
 				if stop {
 					return bad, discriminating, matched
 				}
@@ -513,6 +523,49 @@ func TestNarrowedRenderingMatchesAsFull(t *testing.T) {
 			assert.Greater(t, discriminating, filters/10, "filters selecting some resources but not all")
 			assert.Greater(t, matched, 0)
 		})
+	}
+}
+
+// TestFilteredListsMatchFullEvaluation sends random filters to GET /Users and checks
+// the answer against the live Users whose full rendering the filter matches: the same
+// ids in directory order, the same totalResults, and the same pages (startIndex, count).
+func TestFilteredListsMatchFullEvaluation(t *testing.T) {
+	users, filters := 40, 300
+	if testing.Short() {
+		users, filters = 20, 100
+	}
+	e := newNarrowEnv(t, users)
+	for _, h := range []*Handler{e.depts, e.roles} {
+		r := e.users(t, h)
+		g := &filterGen{rnd: rand.New(rand.NewPCG(3, 5)), rt: r.rt, res: r.full}
+		for range filters {
+			f := g.filter(2)
+			if validateFilter(f, r.rt) != nil {
+				continue
+			}
+			var want []any
+			for i, m := range r.members {
+				if !m.Deprovisioned && matchFilter(f, r.full[i], r.rt) {
+					want = append(want, m.ID.String())
+				}
+			}
+			got := e.send(t, h, "GET", "/Users?count=1000&filter="+url.QueryEscape(f.String()), nil, http.StatusOK)
+			var ids []any
+			for _, res := range got["Resources"].([]any) {
+				ids = append(ids, res.(map[string]any)["id"])
+			}
+			assert.Equal(t, want, ids, f.String())
+			assert.EqualValues(t, len(want), got["totalResults"], f.String())
+			// A page of it.
+			start, count := 1+g.rnd.IntN(len(want)+1), g.rnd.IntN(4)
+			page := e.send(t, h, "GET", fmt.Sprintf("/Users?startIndex=%d&count=%d&filter=%s", start, count, url.QueryEscape(f.String())), nil, http.StatusOK)
+			ids = []any{}
+			for _, res := range page["Resources"].([]any) {
+				ids = append(ids, res.(map[string]any)["id"])
+			}
+			assert.Equal(t, append([]any{}, want[min(start-1, len(want)):min(start-1+count, len(want))]...), ids, "startIndex=%d count=%d %s", start, count, f)
+			assert.EqualValues(t, len(want), page["totalResults"], f.String())
+		}
 	}
 }
 

@@ -662,6 +662,17 @@ func (s scope) match(f filterExpr) bool {
 	case *notExpr:
 		return !s.match(f.Filter)
 	case *compareExpr:
+		if f.Path.Sub == "" {
+			// A plain value compares as a list of one, without allocating the list.
+			raw, def := s.attr(f.Path)
+			switch raw.(type) {
+			case string, bool:
+				if def.typ() != Complex {
+					one := [1]any{raw}
+					return compareAll(one[:], def, f.Op, f.Value)
+				}
+			}
+		}
 		vals, def := s.values(f.Path)
 		return compareAll(vals, def, f.Op, f.Value)
 	case *valuePathExpr:

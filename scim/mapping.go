@@ -47,7 +47,13 @@ func (rq *request) renderUser(s *directory.Snapshot, m *member.Member, t touch) 
 // when it is absent there; t is read only for meta. The enterprise extension object
 // holds the extension attributes in want, and is left out when it holds none.
 func (rq *request) renderUserFor(s *directory.Snapshot, m *member.Member, t touch, want attrSet) map[string]any {
-	res := make(map[string]any, min(bits.OnesCount32(uint32(want)), 20))
+	return rq.renderUserInto(make(map[string]any, min(bits.OnesCount32(uint32(want)), 20)), s, m, t, want)
+}
+
+// renderUserInto is renderUserFor writing into res, which must be empty: a filter
+// evaluated on every member reuses one map (cleared between members) instead of
+// allocating one per member.
+func (rq *request) renderUserInto(res map[string]any, s *directory.Snapshot, m *member.Member, t touch, want attrSet) map[string]any {
 	if want.has(userSchemas) {
 		res["schemas"] = []any{UserSchema, EnterpriseUserSchema}
 	}

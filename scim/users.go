@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"math/bits"
 	"net/http"
 	"strings"
 
@@ -238,12 +239,14 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 	f, s, ti := l.f, l.s, l.ti
 	sh := s.Shared()
 	var want attrSet
+	var scratch map[string]any // the narrowed rendering, reused from member to member
 	if f != nil {
 		custom := ""
 		if c := rq.opts.Custom; c != nil {
 			custom = c.Schema
 		}
 		want = filterAttrs(f, userAttrNames, custom)
+		scratch = make(map[string]any, bits.OnesCount32(uint32(want)))
 	}
 	consider := func(m *member.Member) {
 		if m.Deprovisioned {
@@ -254,7 +257,8 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 			if want.has(userMeta) {
 				t = ti.of(m.ID.UUID())
 			}
-			if !matchFilter(f, rq.renderUserFor(s, m, t, want), rq.users) {
+			clear(scratch)
+			if !matchFilter(f, rq.renderUserInto(scratch, s, m, t, want), rq.users) {
 				return
 			}
 		}
