@@ -107,9 +107,11 @@
 // Filters: `userName eq`, `externalId eq`, `id eq` and `emails[type eq "work"].value
 // eq` (alone or within an `and`) are answered from the directory's unique-value
 // indexes (a lookup, whatever the directory's size); every other filter (co, sw, pr,
-// or, not, …) is evaluated on each member. For Groups, `id eq` and `externalId eq`
-// are lookups and other filters are evaluated on each group, with members computed
-// only when the filter or the response needs them.
+// or, not, …) is evaluated on each member, reading only the attributes the filter
+// names: `displayName co "x"` costs a string comparison a member, not the rendering
+// of a whole User with its groups, manager and department names. For Groups, `id eq`
+// and `externalId eq` are lookups and other filters are evaluated on each group, with
+// members listed only when the filter or the response needs them.
 // Pagination by startIndex and count (at most Options.MaxResults); attributes and
 // excludedAttributes. PUT replaces a resource (absent attributes are cleared, except
 // the enterprise department, organization and manager, which a PUT without them
