@@ -133,3 +133,45 @@ func filterAttrs(f filterExpr, names []attrName, custom string) attrSet {
 	walk(f)
 	return out
 }
+
+// responseAttrs returns the attributes a response must render for the request's
+// attributes and excludedAttributes (pr) to show what they ask: allAttrs without
+// either; else the attributes of names pr.Returns, and schemas (a projection always
+// keeps it, with the host's extension URN in it). The response is still projected
+// with pr.Apply: an attribute left out here is one Apply would drop.
+func responseAttrs(pr projectionSpec, rt *resourceDef, names []attrName) attrSet {
+	if len(pr.Attributes) == 0 && len(pr.Excluded) == 0 {
+		return allAttrs
+	}
+	var out attrSet
+	for _, n := range names {
+		path := n.name
+		if n.urn != "" {
+			path = n.urn + ":" + n.name
+		}
+		if n.urn == "" && n.name == "schemas" || pr.Returns(rt, path) {
+			out |= n.bit
+		}
+	}
+	return out
+}
+
+// responseUserAttrs are the attributes of a User the request's response shows.
+func (rq *request) responseUserAttrs() attrSet {
+	pr, err := projectionFromQuery(rq.r)
+	if err != nil {
+		return allAttrs // the response is the error
+	}
+	return responseAttrs(pr, rq.users, userAttrNames)
+}
+
+// responseGroupAttrs are the attributes of a Group the request's response shows:
+// without members when excludedAttributes=members (as Entra ID reads groups) or
+// attributes leave them out, so that they are not listed at all.
+func (rq *request) responseGroupAttrs() attrSet {
+	pr, err := projectionFromQuery(rq.r)
+	if err != nil {
+		return allAttrs
+	}
+	return responseAttrs(pr, rq.groups, groupAttrNames)
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -288,7 +289,7 @@ type filterGen struct {
 
 // mixCase changes the case of some letters of s ("$ref" only parses as written).
 func (g *filterGen) mixCase(s string) string {
-	if g.rnd.IntN(2) == 0 || s == "$ref" {
+	if g.rnd.IntN(2) == 0 || strings.Contains(s, "$ref") {
 		return s
 	}
 	b := []byte(s)
@@ -641,4 +642,98 @@ func TestFilterAttrs(t *testing.T) {
 	f, err := parseFilter(`displayName eq "Sales" and not (members pr)`)
 	require.NoError(t, err)
 	assert.Equal(t, groupDisplayName|groupMembers, filterAttrs(f, groupAttrNames, ""))
+}
+
+// projectionPaths are the paths a random attributes or excludedAttributes list draws
+// from: every attribute of rt, with its URN for extension attributes, some
+// sub-attributes, whole extensions, schemas and an attribute rt does not define.
+func projectionPaths(rt *resourceDef) []string {
+	out := []string{"schemas", "nickName"}
+	add := func(urn string, a *Attribute) {
+		p := a.Name
+		if urn != "" {
+			p = urn + ":" + a.Name
+		}
+		out = append(out, p)
+		for _, sub := range a.SubAttributes {
+			out = append(out, p+"."+sub.Name)
+		}
+	}
+	for _, a := range commonAttributes {
+		add("", a)
+	}
+	for _, a := range rt.Schema.Attributes {
+		add("", a)
+		if len(out)%3 == 0 {
+			add(rt.Schema.ID, a)
+		}
+	}
+	for _, ext := range rt.Extensions {
+		out = append(out, ext.Schema.ID)
+		for _, a := range ext.Schema.Attributes {
+			add(ext.Schema.ID, a)
+		}
+	}
+	return out
+}
+
+// sortMembers orders the members of a rendered Group: a role's holders are listed in
+// no fixed order.
+func sortMembers(res map[string]any) map[string]any {
+	if l, ok := res["members"].([]any); ok {
+		l = slices.Clone(l)
+		slices.SortFunc(l, func(a, b any) int {
+			ja, _ := json.Marshal(a)
+			jb, _ := json.Marshal(b)
+			return strings.Compare(string(ja), string(jb))
+		})
+		res["members"] = l
+	}
+	return res
+}
+
+// TestResponseRenderingMatchesProjectedFull checks that a response rendered with only
+// the attributes a request's attributes and excludedAttributes let through
+// (responseAttrs) projects to the same JSON as the full rendering, for random
+// projections of every User and Group in both group modes.
+func TestResponseRenderingMatchesProjectedFull(t *testing.T) {
+	users, projections := 30, 250
+	if testing.Short() {
+		users, projections = 20, 100
+	}
+	e := newNarrowEnv(t, users)
+	for _, r := range []resources{e.users(t, e.depts), e.users(t, e.roles), e.groups(t, e.depts), e.groups(t, e.roles)} {
+		g := &filterGen{rnd: rand.New(rand.NewPCG(4, 6)), rt: r.rt}
+		paths := projectionPaths(r.rt)
+		list := func(max int) string {
+			var out []string
+			for range g.rnd.IntN(max + 1) {
+				out = append(out, g.mixCase(paths[g.rnd.IntN(len(paths))]))
+			}
+			return strings.Join(out, ",")
+		}
+		narrowed := 0
+		for range projections {
+			attributes, excluded := list(3), list(2)
+			if g.rnd.IntN(2) == 0 {
+				attributes = ""
+			} else if g.rnd.IntN(2) == 0 {
+				excluded = ""
+			}
+			pr, err := parseProjection(attributes, excluded)
+			require.NoError(t, err)
+			want := responseAttrs(pr, r.rt, r.names)
+			if want != allAttrs {
+				narrowed++
+			}
+			for i, full := range r.full {
+				a, err := json.Marshal(sortMembers(pr.Apply(full, r.rt)))
+				require.NoError(t, err)
+				b, err := json.Marshal(sortMembers(pr.Apply(maps.Clone(r.render(i, want)), r.rt)))
+				require.NoError(t, err)
+				require.Equal(t, string(a), string(b), "attributes=%s excludedAttributes=%s", attributes, excluded)
+			}
+		}
+		assert.Greater(t, narrowed, projections/2, "projections that narrow the rendering")
+	}
 }

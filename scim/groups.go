@@ -140,15 +140,6 @@ func (rq *request) renderGroup(s *directory.Snapshot, g *group, t touch, want at
 	return res
 }
 
-// responseGroupAttrs are the attributes of a Group a response renders: all, without
-// members when the request's attributes or excludedAttributes leave them out.
-func (rq *request) responseGroupAttrs() attrSet {
-	if rq.wantsMembers() {
-		return allAttrs
-	}
-	return allAttrs &^ groupMembers
-}
-
 func (rq *request) groupResponse(w http.ResponseWriter, status int, s *directory.Snapshot, g *group) error {
 	ti, err := rq.touches(s)
 	if err != nil {

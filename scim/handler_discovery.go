@@ -27,13 +27,6 @@ func (rq *request) writeList(w http.ResponseWriter, page []map[string]any, total
 	return writeJSON(w, http.StatusOK, listResponse{TotalResults: total, StartIndex: start, Resources: res})
 }
 
-// wantsMembers reports whether the response is to list a group's members (Entra ID
-// reads groups with excludedAttributes=members: they are then never computed).
-func (rq *request) wantsMembers() bool {
-	pr, err := projectionFromQuery(rq.r)
-	return err != nil || pr.Returns(rq.groups, "members")
-}
-
 // paging reads startIndex and count (at most Options.MaxResults).
 func (rq *request) paging(startParam, countParam string) (int, int, error) {
 	p, err := parsePage(startParam, countParam, rq.opts.MaxResults)

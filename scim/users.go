@@ -53,7 +53,7 @@ func (rq *request) userResponse(w http.ResponseWriter, status int, s *directory.
 		return err
 	}
 	t := ti.of(m.ID.UUID())
-	return rq.writeResource(w, status, t, rq.base+"/Users/"+m.ID.String(), rq.renderUser(s, m, t), rq.users)
+	return rq.writeResource(w, status, t, rq.base+"/Users/"+m.ID.String(), rq.renderUserFor(s, m, t, rq.responseUserAttrs()), rq.users)
 }
 
 func (rq *request) getUser(w http.ResponseWriter, id string) error {
@@ -230,7 +230,8 @@ func (rq *request) searchUsers(w http.ResponseWriter) error {
 // is evaluated on every member, on a rendering of only the attributes the filter names
 // (filterAttrs): `displayName eq "x"` reads each member's full name and formats no
 // ID, looks up no department or manager and reads no ETag. The Users on the page are
-// then rendered in full, in the directory's member order.
+// then rendered, in the directory's member order, with the attributes the request's
+// attributes and excludedAttributes let through (responseAttrs).
 func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countParam string) error {
 	l, err := rq.beginList(filter, startParam, countParam, rq.users)
 	if err != nil {
@@ -238,6 +239,7 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 	}
 	f, s, ti := l.f, l.s, l.ti
 	sh := s.Shared()
+	resp := rq.responseUserAttrs()
 	var want attrSet
 	var scratch map[string]any // the narrowed rendering, reused from member to member
 	if f != nil {
@@ -263,7 +265,11 @@ func (rq *request) queryUsers(w http.ResponseWriter, filter, startParam, countPa
 			}
 		}
 		if l.onPage() {
-			l.page = append(l.page, rq.renderUser(s, m, ti.of(m.ID.UUID())))
+			var t touch
+			if resp.has(userMeta) {
+				t = ti.of(m.ID.UUID())
+			}
+			l.page = append(l.page, rq.renderUserFor(s, m, t, resp))
 		}
 	}
 	if cands, indexed := userCandidates(sh, f); indexed {
