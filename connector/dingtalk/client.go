@@ -277,8 +277,8 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 		}
 	}
 	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, ThrottleDelay: c.throttleDelay(),
-		Fail: func(status int, msg string, kind error) *connector.PlatformError {
-			return c.fail(path, status, envelope{}, msg, kind)
+		Fail: func(ans apicall.Answer, msg string, kind error) *connector.PlatformError {
+			return c.fail(path, ans.Status, envelope{}, msg, kind)
 		}}
 	if withToken {
 		caller.Tokens = c.tokens

@@ -133,9 +133,9 @@ func (c *Client) callAPI(ctx context.Context, method, path string, tok connector
 			Message: cmpOr(e.Message, http.StatusText(ans.Status)), RequestID: e.RequestID, RetryAfter: ans.RetryAfter, Kind: kind}
 	}
 	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, ThrottleDelay: c.throttleDelay(), AnyStatus: true,
-		Fail: func(status int, _ string, kind error) *connector.PlatformError {
-			pe := fail(apicall.Answer{Status: status}, apiErr{}, kind)
-			if status == 0 {
+		Fail: func(ans apicall.Answer, _ string, kind error) *connector.PlatformError {
+			pe := fail(apicall.Answer{Status: ans.Status}, apiErr{}, kind)
+			if ans.Status == 0 {
 				pe.Message = "no answer"
 			}
 			return pe

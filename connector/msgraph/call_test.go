@@ -323,6 +323,10 @@ func TestTokenEndpointAnswers(t *testing.T) {
 			check: func(t *testing.T, pe *connector.PlatformError) {
 				assert.Equal(t, 4*time.Second, pe.RetryAfter)
 				assert.Equal(t, http.StatusTooManyRequests, pe.HTTPStatus)
+				assert.Equal(t, "temporarily_unavailable", pe.Code, "what the last answer's body says")
+				assert.Equal(t, "AADSTS50196", pe.SubCode)
+				assert.Equal(t, "trace-1", pe.RequestID)
+				assert.Equal(t, "corr-1", pe.ClientRequestID)
 			}},
 		{name: "unavailable until retries run out", answers: []scripted{{status: 503, body: tokenBody("temporarily_unavailable", 50196)}},
 			kind: connector.ErrPlatform, calls: 4},

@@ -189,15 +189,6 @@ func (c *Client) tokenEndpoint() string {
 	return c.login + "/" + url.PathEscape(c.cfg.TenantID) + "/oauth2/v2.0/token"
 }
 
-// tokenError is the identity platform's error answer.
-type tokenError struct {
-	Error         string `json:"error"`
-	Description   string `json:"error_description"`
-	Codes         []int  `json:"error_codes"`
-	TraceID       string `json:"trace_id"`
-	CorrelationID string `json:"correlation_id"`
-}
-
 // fetchToken asks the identity platform for an app-only token (client credentials).
 func (c *Client) fetchToken(ctx context.Context) (connector.Token, error) {
 	form := url.Values{"client_id": {c.cfg.ClientID}, "scope": {c.graph + "/.default"}, "grant_type": {"client_credentials"}}
@@ -255,212 +246,183 @@ func (c *Client) assertion() (string, error) {
 	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
 
-// postForm posts a form to the identity platform, retrying throttled, unavailable
-// and dropped calls; a refusal of the credentials or the request is never retried.
-// With grant set (a code exchange), invalid_grant is of that kind.
+// postForm posts a form to the identity platform (c.do), retrying throttled,
+// unavailable and dropped calls; a refusal of the credentials or the request is
+// never retried: invalid_client, unauthorized_client, invalid_request,
+// invalid_grant, invalid_scope, invalid_resource and an answer without an error
+// code are connector.ErrBadCredentials, other codes connector.ErrPlatform. With
+// grant set (a code exchange), invalid_grant is of that kind. The error carries
+// the AADSTS code (SubCode), the trace ID (RequestID) and the correlation ID
+// (ClientRequestID).
 func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Values, out any, grant error) error {
-	retries := c.policy.Retries()
-	for attempt := 0; ; attempt++ {
-		res, err := c.send(ctx, http.MethodPost, endpoint, "", strings.NewReader(form.Encode()))
-		if err != nil {
-			if werr := c.retry(ctx, op, attempt, retries, res, err); werr != nil {
-				return werr
+	return c.do(ctx, request{op: op, method: http.MethodPost, url: endpoint, form: form, refuse: func(_ apicall.Answer, e *connector.PlatformError) apicall.Verdict {
+		switch e.Code {
+		case "invalid_grant":
+			if grant != nil {
+				e.Kind = grant // the code was refused: expired, used, for another redirect or verifier
+				break
 			}
-			continue
-		}
-		if res.status == http.StatusOK {
-			if err := json.Unmarshal(res.body, out); err != nil {
-				return c.fail(op, res, "", "", "unexpected answer: "+err.Error(), connector.ErrPlatform)
-			}
-			return nil
-		}
-		if res.status == http.StatusTooManyRequests || res.status >= 500 {
-			if werr := c.retry(ctx, op, attempt, retries, res, nil); werr != nil {
-				return werr
-			}
-			continue
-		}
-		var te tokenError
-		_ = json.Unmarshal(res.body, &te)
-		e := c.fail(op, res, te.Error, "", cmp.Or(te.Description, http.StatusText(res.status)), connector.ErrPlatform)
-		if len(te.Codes) > 0 {
-			e.SubCode = "AADSTS" + strconv.Itoa(te.Codes[0])
-		}
-		e.RequestID = cmp.Or(te.TraceID, e.RequestID)
-		e.ClientRequestID = cmp.Or(te.CorrelationID, e.ClientRequestID)
-		switch {
-		case te.Error == "invalid_grant" && grant != nil:
-			e.Kind = grant // the code was refused: expired, used, for another redirect or verifier
-		case te.Error == "invalid_client" || te.Error == "unauthorized_client" || te.Error == "invalid_request" || te.Error == "invalid_grant" ||
-			te.Error == "invalid_scope" || te.Error == "invalid_resource" || te.Error == "":
+			e.Kind = connector.ErrBadCredentials
+		case "invalid_client", "unauthorized_client", "invalid_request", "invalid_scope", "invalid_resource", "":
 			// a wrong secret or certificate, an unknown app or tenant, a disabled app
 			e.Kind = connector.ErrBadCredentials
 		}
-		return e
-	}
-}
-
-// result is one answer.
-type result struct {
-	status          int
-	body            []byte
-	retryAfter      time.Duration
-	requestID       string
-	clientRequestID string
-}
-
-// send makes one request after the pacer allows it (apicall.Send) and reads the
-// answer. A form body is sent as such; a token as the bearer.
-func (c *Client) send(ctx context.Context, method, u string, token string, body io.Reader) (*result, error) {
-	res := &result{clientRequestID: uuid.NewString()}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return res, err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("client-request-id", res.clientRequestID)
-	req.Header.Set("return-client-request-id", "true")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	a, err := apicall.Send(ctx, c.http, &c.pacer, &c.policy, req)
-	res.retryAfter = a.RetryAfter
-	if err != nil {
-		return res, err
-	}
-	res.status, res.body = a.Status, a.Body
-	res.requestID = a.Header.Get("request-id")
-	res.clientRequestID = cmp.Or(a.Header.Get("client-request-id"), res.clientRequestID)
-	return res, nil
-}
-
-// retry waits before retry number attempt, or, past the retries, returns the error
-// to give up with: ErrRateLimited after 429, else ErrPlatform.
-func (c *Client) retry(ctx context.Context, op string, attempt, retries int, res *result, err error) error {
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if attempt >= retries {
-		kind, msg := connector.ErrPlatform, "no answer"
-		var code string
-		if res != nil && res.status != 0 {
-			msg = http.StatusText(res.status)
-			if ge := graphError(res.body); ge != nil {
-				code, msg = ge.Code, cmp.Or(ge.Message, msg)
-			}
-			if res.status == http.StatusTooManyRequests {
-				kind = connector.ErrRateLimited
-			}
-		}
-		e := c.fail(op, res, code, "", msg, kind)
-		if err != nil {
-			e.Err = apicall.StripURL(err)
-		}
-		return e
-	}
-	var asked time.Duration
-	if res != nil {
-		asked = res.retryAfter
-	}
-	return c.policy.Wait(ctx, c.policy.Delay(attempt, asked))
-}
-
-func (c *Client) fail(op string, res *result, code, sub, msg string, kind error) *connector.PlatformError {
-	e := &connector.PlatformError{Platform: orgkit.Teams, Op: op, Code: code, SubCode: sub, Message: msg, Kind: kind}
-	if res != nil {
-		e.HTTPStatus, e.RetryAfter, e.RequestID, e.ClientRequestID = res.status, res.retryAfter, res.requestID, res.clientRequestID
-	}
-	return e
-}
-
-// apiError is Microsoft Graph's error body: {"error": {code, message, innerError}}.
-type apiError struct {
-	Code       string `json:"code"`
-	Message    string `json:"message"`
-	InnerError struct {
-		Code            string `json:"code"`
-		RequestID       string `json:"request-id"`
-		ClientRequestID string `json:"client-request-id"`
-	} `json:"innerError"`
-}
-
-func graphError(body []byte) *apiError {
-	var env struct {
-		Error *apiError `json:"error"`
-	}
-	if json.Unmarshal(body, &env) != nil {
-		return nil
-	}
-	return env.Error
+		return apicall.Verdict{Err: e}
+	}}, out)
 }
 
 // errExpired marks an answer that the delta link has expired.
 var errExpired = errors.New("delta link expired")
 
-// get calls Microsoft Graph: u is a path under GraphURL ("/v1.0/users?…") or a
-// next or delta link Graph gave (which must point at GraphURL's host). It refreshes
-// the token once when Graph refuses it (401), retries throttling (429), 503 and
-// other server errors and dropped connections honouring Retry-After, and fails at
-// once on anything else. An expired delta link (400 syncStateNotFound, 410) gives
-// an error matching errExpired.
+// get calls Microsoft Graph (c.do): u is a path under GraphURL ("/v1.0/users?…")
+// or a next or delta link Graph gave (which must point at GraphURL's host, so that
+// the token never goes elsewhere). It refreshes the token once when Graph refuses
+// it (401; refused again, connector.ErrBadCredentials), retries throttling (429),
+// 503 and other server errors and dropped connections honouring Retry-After, and
+// fails at once on anything else: 403 is connector.ErrPermission, an expired delta
+// link (410, or 400 syncStateNotFound or resyncRequired) an error matching
+// errExpired, the rest connector.ErrPlatform.
 func (c *Client) get(ctx context.Context, op, u string, out any) error {
 	if strings.HasPrefix(u, "/") {
 		u = c.graph + u
 	} else if err := c.onGraph(u); err != nil {
 		return err
 	}
-	refreshed := false
-	retries := c.policy.Retries()
-	for attempt := 0; ; attempt++ {
-		tok, err := c.tokens.Get(ctx)
-		if err != nil {
-			return err
-		}
-		res, err := c.send(ctx, http.MethodGet, u, tok.Reveal(), nil)
-		if err != nil {
-			if werr := c.retry(ctx, op, attempt, retries, res, err); werr != nil {
-				return werr
-			}
-			continue
-		}
-		if res.status == http.StatusOK {
-			if err := json.Unmarshal(res.body, out); err != nil {
-				return c.fail(op, res, "", "", "unexpected answer: "+err.Error(), connector.ErrPlatform)
-			}
-			return nil
-		}
-		ge := graphError(res.body)
-		if ge == nil {
-			ge = &apiError{Message: http.StatusText(res.status)}
-		}
-		res.requestID = cmp.Or(ge.InnerError.RequestID, res.requestID)
-		res.clientRequestID = cmp.Or(ge.InnerError.ClientRequestID, res.clientRequestID)
+	return c.do(ctx, request{op: op, method: http.MethodGet, url: u, token: true, refuse: func(ans apicall.Answer, e *connector.PlatformError) apicall.Verdict {
 		switch {
-		case res.status == http.StatusUnauthorized && !refreshed:
-			refreshed = true
-			if _, err := c.tokens.Refresh(ctx, tok); err != nil {
-				return err
-			}
-			attempt-- // a refreshed token is not a retry
-		case res.status == http.StatusTooManyRequests || res.status >= 500:
-			if werr := c.retry(ctx, op, attempt, retries, res, nil); werr != nil {
-				return werr
-			}
-		case res.status == http.StatusGone || res.status == http.StatusBadRequest && (ge.Code == "syncStateNotFound" ||
-			ge.Code == "resyncRequired" || ge.InnerError.Code == "syncStateNotFound"):
-			e := c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrPlatform)
-			return fmt.Errorf("%w: %w", errExpired, e)
-		case res.status == http.StatusUnauthorized:
-			return c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrBadCredentials)
-		case res.status == http.StatusForbidden:
-			return c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrPermission)
-		default:
-			return c.fail(op, res, ge.Code, ge.InnerError.Code, ge.Message, connector.ErrPlatform)
+		case ans.Status == http.StatusUnauthorized:
+			e.Kind = connector.ErrBadCredentials
+			return apicall.Verdict{Err: e, RefreshToken: true}
+		case ans.Status == http.StatusForbidden:
+			e.Kind = connector.ErrPermission
+		case ans.Status == http.StatusGone || ans.Status == http.StatusBadRequest &&
+			(e.Code == "syncStateNotFound" || e.Code == "resyncRequired" || e.SubCode == "syncStateNotFound"):
+			return apicall.Verdict{Err: fmt.Errorf("%w: %w", errExpired, e)}
 		}
+		return apicall.Verdict{Err: e}
+	}}, out)
+}
+
+// request is one call of c.do.
+type request struct {
+	op     string // the API, in errors ("/v1.0/users")
+	method string
+	url    string
+	form   url.Values // the body, sent as a form; nil sends none
+	token  bool       // sent with the app's access token as the bearer
+	// refuse decides on an answer with another status than 200, 429 and 5xx: e is
+	// its error (kind connector.ErrPlatform) with what the body says. nil fails with e.
+	refuse func(ans apicall.Answer, e *connector.PlatformError) apicall.Verdict
+}
+
+// do sends a call through apicall.Caller.Do, paced: each attempt carries a
+// client-request-id of its own (a UUID, which Graph returns); a dropped
+// connection, HTTP 429 and server errors are retried with backoff honouring
+// Retry-After, ErrRateLimited after 429 and ErrPlatform otherwise once the retries
+// run out; a token the platform refuses (as r.refuse says) is refreshed once. An
+// answer with HTTP 200 is decoded into out. Every error of an answer is a
+// *connector.PlatformError carrying the code, message and request IDs its body and
+// headers hold (explain), the last answer's when the retries ran out, and never the
+// request's address (which holds tokens and secrets).
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	var sent string // the client-request-id of the last attempt
+	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, AnyStatus: true,
+		Fail: func(ans apicall.Answer, msg string, kind error) *connector.PlatformError {
+			if ans.Status != 0 {
+				msg = http.StatusText(ans.Status)
+			}
+			e := c.failure(r.op, ans, sent, msg, kind)
+			explain(e, ans.Body)
+			return e
+		}}
+	if r.token {
+		caller.Tokens = c.tokens
 	}
+	build := func(token string) (*http.Request, error) {
+		var body io.Reader
+		if r.form != nil {
+			body = strings.NewReader(r.form.Encode())
+		}
+		req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
+		if err != nil {
+			e := c.failure(r.op, apicall.Answer{}, "", "the request cannot be made", connector.ErrPlatform)
+			e.Err = apicall.StripURL(err)
+			return nil, e
+		}
+		sent = uuid.NewString()
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("client-request-id", sent)
+		req.Header.Set("return-client-request-id", "true")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req, nil
+	}
+	return caller.Do(ctx, build, func(ans apicall.Answer) apicall.Verdict {
+		if ans.Status == http.StatusOK {
+			if err := json.Unmarshal(ans.Body, out); err != nil {
+				return apicall.Verdict{Err: c.failure(r.op, ans, sent, "unexpected answer: "+err.Error(), connector.ErrPlatform)}
+			}
+			return apicall.Verdict{}
+		}
+		e := caller.Fail(ans, "", connector.ErrPlatform)
+		if r.refuse == nil {
+			return apicall.Verdict{Err: e}
+		}
+		return r.refuse(ans, e)
+	})
+}
+
+// failure is the error of an answer (Status 0: none came), with msg and kind, the
+// answer's request-id header and the client-request-id Graph returned, or else
+// the one sent.
+func (c *Client) failure(op string, ans apicall.Answer, sent, msg string, kind error) *connector.PlatformError {
+	return &connector.PlatformError{Platform: orgkit.Teams, Op: op, HTTPStatus: ans.Status, Message: msg, Kind: kind,
+		RetryAfter: ans.RetryAfter, RequestID: ans.Header.Get("request-id"), ClientRequestID: cmp.Or(ans.Header.Get("client-request-id"), sent)}
+}
+
+// explain puts into e what an error body says: Microsoft Graph's
+// {"error": {code, message, innerError: {code, request-id, client-request-id}}}
+// (the inner code becomes SubCode), or the identity platform's {error,
+// error_description, error_codes, trace_id, correlation_id} (the first code
+// becomes SubCode "AADSTS…", the trace ID RequestID, the correlation ID
+// ClientRequestID). A body that is neither leaves e as it is.
+func explain(e *connector.PlatformError, body []byte) {
+	var env struct {
+		Error         json.RawMessage `json:"error"`
+		Description   string          `json:"error_description"`
+		Codes         []int           `json:"error_codes"`
+		TraceID       string          `json:"trace_id"`
+		CorrelationID string          `json:"correlation_id"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return
+	}
+	var ge struct {
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		InnerError struct {
+			Code            string `json:"code"`
+			RequestID       string `json:"request-id"`
+			ClientRequestID string `json:"client-request-id"`
+		} `json:"innerError"`
+	}
+	if json.Unmarshal(env.Error, &ge) == nil {
+		e.Code, e.SubCode, e.Message = ge.Code, ge.InnerError.Code, cmp.Or(ge.Message, e.Message)
+		e.RequestID = cmp.Or(ge.InnerError.RequestID, e.RequestID)
+		e.ClientRequestID = cmp.Or(ge.InnerError.ClientRequestID, e.ClientRequestID)
+		return
+	}
+	_ = json.Unmarshal(env.Error, &e.Code)
+	e.Message = cmp.Or(env.Description, e.Message)
+	if len(env.Codes) > 0 {
+		e.SubCode = "AADSTS" + strconv.Itoa(env.Codes[0])
+	}
+	e.RequestID = cmp.Or(env.TraceID, e.RequestID)
+	e.ClientRequestID = cmp.Or(env.CorrelationID, e.ClientRequestID)
 }
 
 // onGraph checks that a link Graph gave points at GraphURL, so that the token never

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -257,23 +258,8 @@ func (c *Client) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	return keys[kid], nil
 }
 
-// getPublic reads a public document of the login host (no token), retrying as
-// other calls do.
+// getPublic reads a public document of the login host (no token) through c.do,
+// retrying as other calls do; another status than 200 fails at once.
 func (c *Client) getPublic(ctx context.Context, op, u string, out any) error {
-	retries := c.policy.Retries()
-	for attempt := 0; ; attempt++ {
-		res, err := c.send(ctx, "GET", u, "", nil)
-		if err == nil && res.status == 200 {
-			if err := json.Unmarshal(res.body, out); err != nil {
-				return c.fail(op, res, "", "", "unexpected answer: "+err.Error(), connector.ErrPlatform)
-			}
-			return nil
-		}
-		if err == nil && res.status != 429 && res.status < 500 {
-			return c.fail(op, res, "", "", "HTTP "+fmt.Sprint(res.status), connector.ErrPlatform)
-		}
-		if werr := c.retry(ctx, op, attempt, retries, res, err); werr != nil {
-			return werr
-		}
-	}
+	return c.do(ctx, request{op: op, method: http.MethodGet, url: u}, out)
 }

@@ -169,8 +169,8 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 // throttled answers with backoff, and (withToken) refreshing a refused token once.
 func (c *Client) call(ctx context.Context, path string, q url.Values, out any, withToken bool) error {
 	caller := apicall.Caller{HTTP: c.http, Pacer: &c.pacer, Policy: &c.policy, ThrottleDelay: c.throttleDelay(),
-		Fail: func(status int, msg string, kind error) *connector.PlatformError {
-			return c.fail(path, status, 0, msg, kind)
+		Fail: func(ans apicall.Answer, msg string, kind error) *connector.PlatformError {
+			return c.fail(path, ans.Status, 0, msg, kind)
 		}}
 	if withToken {
 		caller.Tokens = c.tokens

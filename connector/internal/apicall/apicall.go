@@ -360,9 +360,14 @@ type Caller struct {
 	Tokens *Tokens
 	// ThrottleDelay is the least wait after HTTP 429.
 	ThrottleDelay time.Duration
-	// Fail builds the error of an answer that did not come (status 0) or did not
-	// come with HTTP 200: msg says what happened, kind is the connector error kind.
-	Fail func(status int, msg string, kind error) *connector.PlatformError
+	// Fail builds the error of an answer that did not come (Status 0; RetryAfter
+	// may be set when the body broke off) or that Do refuses itself (HTTP 429, a
+	// server error, another status than 200 without AnyStatus): msg says what
+	// happened, kind is the connector error kind. It sees the whole answer, so that
+	// the error can carry what the body and headers say (the platform's error code,
+	// request IDs); after the last retry Do returns the error Fail built for the
+	// last answer.
+	Fail func(ans Answer, msg string, kind error) *connector.PlatformError
 	// AnyStatus hands judge every answer but HTTP 429 and server errors, not only
 	// those with HTTP 200 (for APIs whose errors come with 4xx statuses).
 	AnyStatus bool
@@ -394,15 +399,15 @@ func (c *Caller) Do(ctx context.Context, build func(token string) (*http.Request
 		case err != nil && ctx.Err() != nil:
 			return ctx.Err()
 		case err != nil:
-			e := c.Fail(ans.Status, "no answer", connector.ErrPlatform)
+			e := c.Fail(ans, "no answer", connector.ErrPlatform)
 			e.Err = StripURL(err)
 			v = Verdict{Err: e, Retry: true}
 		case ans.Status == http.StatusTooManyRequests:
-			v = Verdict{Err: c.Fail(ans.Status, "too many requests", connector.ErrRateLimited), Retry: true, Delay: c.ThrottleDelay}
+			v = Verdict{Err: c.Fail(ans, "too many requests", connector.ErrRateLimited), Retry: true, Delay: c.ThrottleDelay}
 		case ans.Status >= 500:
-			v = Verdict{Err: c.Fail(ans.Status, http.StatusText(ans.Status), connector.ErrPlatform), Retry: true}
+			v = Verdict{Err: c.Fail(ans, http.StatusText(ans.Status), connector.ErrPlatform), Retry: true}
 		case ans.Status != http.StatusOK && !c.AnyStatus:
-			return c.Fail(ans.Status, http.StatusText(ans.Status), connector.ErrPlatform)
+			return c.Fail(ans, http.StatusText(ans.Status), connector.ErrPlatform)
 		default:
 			v = judge(ans)
 		}

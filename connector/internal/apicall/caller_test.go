@@ -15,13 +15,14 @@ import (
 )
 
 // TestCallerDo: HTTP 429 and busy answers are retried up to the policy's limit and
-// the last failure carries Retry-After; a refused token is refreshed once, and that
-// refresh is not counted as a retry.
+// the last failure, which Fail builds from the whole answer, carries Retry-After; a
+// refused token is refreshed once, and that refresh is not counted as a retry.
 func TestCallerDo(t *testing.T) {
 	var hits, fetched atomic.Int32
 	answers := []func(w http.ResponseWriter){
 		func(w http.ResponseWriter) {
 			w.Header().Set("Retry-After", "2")
+			w.Header().Set("X-Request-Id", "r1")
 			w.WriteHeader(http.StatusTooManyRequests)
 		},
 		func(w http.ResponseWriter) { _, _ = w.Write([]byte("busy")) },
@@ -39,8 +40,8 @@ func TestCallerDo(t *testing.T) {
 		return connector.Token{Value: connector.NewSecret(string(rune('a' + n))), Expires: time.Now().Add(time.Hour)}, nil
 	}}
 	c := &Caller{HTTP: srv.Client(), Pacer: &Pacer{}, Policy: pol, Tokens: tokens, ThrottleDelay: time.Second,
-		Fail: func(status int, msg string, kind error) *connector.PlatformError {
-			return &connector.PlatformError{HTTPStatus: status, Message: msg, Kind: kind}
+		Fail: func(ans Answer, msg string, kind error) *connector.PlatformError {
+			return &connector.PlatformError{HTTPStatus: ans.Status, Message: msg, Kind: kind, RequestID: ans.Header.Get("X-Request-Id")}
 		}}
 	var sent []string
 	build := func(token string) (*http.Request, error) {
@@ -68,6 +69,7 @@ func TestCallerDo(t *testing.T) {
 	var pe *connector.PlatformError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, 2*time.Second, pe.RetryAfter)
+	assert.Equal(t, "r1", pe.RequestID, "Fail sees the whole answer")
 	assert.Equal(t, int32(3), hits.Load(), "the first try and two retries")
 
 	c.Tokens = nil
