@@ -255,7 +255,7 @@ func (c *Client) assertion() (string, error) {
 // the AADSTS code (SubCode), the trace ID (RequestID) and the correlation ID
 // (ClientRequestID).
 func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Values, out any, grant error) error {
-	return c.do(ctx, request{op: op, method: http.MethodPost, url: endpoint, form: form, refuse: func(_ apicall.Answer, e *connector.PlatformError) apicall.Verdict {
+	refuse := func(_ apicall.Answer, e *connector.PlatformError) apicall.Verdict {
 		switch e.Code {
 		case "invalid_grant":
 			if grant != nil {
@@ -268,7 +268,8 @@ func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Val
 			e.Kind = connector.ErrBadCredentials
 		}
 		return apicall.Verdict{Err: e}
-	}}, out)
+	}
+	return c.do(ctx, request{op: op, method: http.MethodPost, url: endpoint, form: form, refuse: refuse}, out)
 }
 
 // errExpired marks an answer that the delta link has expired.
@@ -288,7 +289,7 @@ func (c *Client) get(ctx context.Context, op, u string, out any) error {
 	} else if err := c.onGraph(u); err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: op, method: http.MethodGet, url: u, token: true, refuse: func(ans apicall.Answer, e *connector.PlatformError) apicall.Verdict {
+	refuse := func(ans apicall.Answer, e *connector.PlatformError) apicall.Verdict {
 		switch {
 		case ans.Status == http.StatusUnauthorized:
 			e.Kind = connector.ErrBadCredentials
@@ -300,7 +301,8 @@ func (c *Client) get(ctx context.Context, op, u string, out any) error {
 			return apicall.Verdict{Err: fmt.Errorf("%w: %w", errExpired, e)}
 		}
 		return apicall.Verdict{Err: e}
-	}}, out)
+	}
+	return c.do(ctx, request{op: op, method: http.MethodGet, url: u, token: true, refuse: refuse}, out)
 }
 
 // request is one call of c.do.

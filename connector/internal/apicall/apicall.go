@@ -374,10 +374,13 @@ type Caller struct {
 }
 
 // Do sends a call until it succeeds or fails for good: build makes each attempt's
-// request with the access token (empty without Tokens); a dropped connection,
-// HTTP 429 and server errors are retried with backoff, another status other than
-// 200 fails, and judge decides on an answer with status 200. A failure that retries
-// have run out on carries the delay the last answer asked for (RetryAfter).
+// request anew (so that each can carry a request ID of its own) with the access
+// token (empty without Tokens); a dropped connection, HTTP 429 and server errors
+// are retried with backoff, honouring Retry-After; another status than 200 fails
+// (with AnyStatus, judge decides on it), and judge decides on an answer with status
+// 200. Once the retries have run out Do returns the error of the last attempt
+// (built by Fail, or judge's), carrying the delay its answer asked for
+// (RetryAfter). An error of build, of Tokens or of ctx is returned as it is.
 func (c *Caller) Do(ctx context.Context, build func(token string) (*http.Request, error), judge func(Answer) Verdict) error {
 	var tok connector.Secret
 	refreshed := false
