@@ -83,8 +83,8 @@ func (rq *request) allGroups(s *directory.Snapshot) []*group {
 }
 
 // members returns the Users in a group: for a department, the members affiliated to
-// it (primary or secondary); for a role, its holders. Deprovisioned members are left
-// out.
+// it (primary or secondary); for a role, its holders in the order they were created.
+// Deprovisioned members are left out.
 func (g *group) members(s *directory.Snapshot) []*member.Member {
 	sh := s.Shared()
 	var out []*member.Member
@@ -96,11 +96,9 @@ func (g *group) members(s *directory.Snapshot) []*member.Member {
 		}
 		return out
 	}
-	for a := range sh.Assignments() {
-		if a.Holds(g.role.ID) {
-			if m, ok := sh.Member(a.Member); ok && !m.Deprovisioned {
-				out = append(out, m)
-			}
+	for m := range sh.ListAll(directory.List{Role: g.role.ID}) { // in creation order
+		if !m.Deprovisioned {
+			out = append(out, m)
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ package scim_test
 // HTTP with the statuses, bodies and resulting directory asserted.
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -382,4 +383,31 @@ func TestGroupsAsRoles(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, r.Status, r.Raw)
 	ro, _ := e.snapshot().Role(rid)
 	assert.Equal(t, orgkit.Retired, ro.Status)
+}
+
+// TestRoleGroupMembersInCreationOrder checks that a Group backed by a role lists its
+// members in one order, the order the Users were created, on every request (they came
+// in the random order of the directory's assignment map).
+func TestRoleGroupMembersInCreationOrder(t *testing.T) {
+	e := newEnv(t, func(o *scim.Options) { o.Groups = scim.GroupsAsRoles })
+	var ids, members []any
+	for i := range 40 {
+		r := e.do("POST", "/Users", map[string]any{"userName": fmt.Sprintf("u%02d@example.com", i)})
+		require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+		ids = append(ids, r.Body["id"])
+		members = append(members, map[string]any{"value": r.Body["id"]})
+	}
+	slices.Reverse(members) // the order of the request is not the order of the answer
+	r := e.do("POST", "/Groups", map[string]any{"displayName": "Approvers", "members": members})
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	gid := r.Body["id"].(string)
+	for range 5 {
+		r = e.do("GET", "/Groups/"+gid, nil)
+		require.Equal(t, http.StatusOK, r.Status, r.Raw)
+		var got []any
+		for _, m := range r.Body["members"].([]any) {
+			got = append(got, m.(map[string]any)["value"])
+		}
+		require.Equal(t, ids, got)
+	}
 }
