@@ -276,7 +276,9 @@ func (s *Snapshot) assignment(m orgkit.MemberID) *role.Assignment {
 	return a
 }
 
-// Assignments yields a copy of every member's role assignment.
+// Assignments yields a copy of every member's role assignment, in no particular order
+// (it may differ between calls): sort by Member for a stable one, or list a role's
+// holders in creation order with List{Role: …}.
 func (s *Snapshot) Assignments() iter.Seq[role.Assignment] {
 	return copies(s.Shared().Assignments())
 }
@@ -356,7 +358,8 @@ func (sh Shared) Assignment(m orgkit.MemberID) (*role.Assignment, bool) {
 	return sh.s.assigned.Get(m)
 }
 
-// Assignments yields every assignment record.
+// Assignments yields every assignment record, in no particular order (see
+// Snapshot.Assignments).
 func (sh Shared) Assignments() iter.Seq[*role.Assignment] {
 	return func(yield func(*role.Assignment) bool) {
 		for _, a := range sh.s.assigned.All() {
