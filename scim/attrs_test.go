@@ -156,27 +156,23 @@ func newNarrowEnv(t *testing.T, users int) *narrowEnv {
 		e.send(t, h, "PATCH", "/Groups/"+group, map[string]any{"schemas": []any{PatchOpSchema},
 			"Operations": []any{map[string]any{"op": "add", "path": "members", "value": vals}}}, http.StatusNoContent)
 	}
-	for _, g := range deptIDs[:3] { // secondary departments (and Legal without extra members)
+	// addSome adds each of ids to group g with probability p.
+	addSome := func(h *Handler, g string, ids []string, p float64) {
 		var ms []string
 		for _, id := range ids {
-			if maybe(0.15) {
+			if maybe(p) {
 				ms = append(ms, id)
 			}
 		}
 		if ms != nil {
-			add(e.depts, g, ms)
+			add(h, g, ms)
 		}
 	}
+	for _, g := range deptIDs[:3] { // secondary departments (and Legal without extra members)
+		addSome(e.depts, g, ids, 0.15)
+	}
 	for _, g := range roleIDs[:2] { // Buyers holds nobody; roles are held by active members
-		var ms []string
-		for _, id := range active {
-			if maybe(0.3) {
-				ms = append(ms, id)
-			}
-		}
-		if ms != nil {
-			add(e.roles, g, ms)
-		}
+		addSome(e.roles, g, active, 0.3)
 	}
 	for _, id := range ids[len(ids)-2:] {
 		e.send(t, e.depts, "DELETE", "/Users/"+id, nil, http.StatusNoContent)
