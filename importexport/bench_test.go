@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/directory"
+	"github.com/orgkit/orgkit/internal/heappeak"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgkittest"
 	"github.com/orgkit/orgkit/store"
@@ -152,7 +151,7 @@ func measure(f func()) cost {
 	var r0, r1 syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
 	t0 := time.Now()
-	peak, base := peakHeap(f)
+	peak, base := heappeak.Of(f)
 	wall := time.Since(t0)
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
 	cpu := time.Duration(r1.Utime.Nano()-r0.Utime.Nano()) + time.Duration(r1.Stime.Nano()-r0.Stime.Nano())
@@ -220,39 +219,6 @@ func report(b *testing.B, name string, base, ours *costs) {
 	b.ReportMetric(float64(base.maxAbove)/(1<<20), "excelize-above-MB")
 	b.ReportMetric(float64(ours.maxAbove)/(1<<20), name+"-above-MB")
 	b.ReportMetric(medianRatio(base, ours, func(c cost) float64 { return float64(c.above()) }), "med-above-ratio")
-}
-
-// peakHeap samples the heap in use while f runs and returns its peak in bytes, and
-// the heap in use before f began, right after a collection.
-func peakHeap(f func()) (highest, base uint64) {
-	runtime.GC()
-	var peak atomic.Uint64
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base = sample[0].Value.Uint64()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		s := make([]metrics.Sample, 1)
-		copy(s, sample)
-		for {
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return peak.Load(), base
 }
 
 // xlsxOptions are the options excelize reads the baseline with: raw cell values (as

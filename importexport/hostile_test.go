@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/heappeak"
 )
 
 // The hostile-file suite: files built to exhaust memory or time, each refused with
@@ -37,43 +36,14 @@ type spend struct {
 	peak, allocs uint64
 }
 
-var spendMetrics = []string{"/memory/classes/heap/objects:bytes", "/gc/heap/allocs:bytes"}
-
-// spendOf runs f, sampling the heap in use every millisecond or so.
+// spendOf runs f, sampling the heap in use every millisecond (internal/heappeak).
 func spendOf(f func()) spend {
-	runtime.GC()
-	s := make([]metrics.Sample, len(spendMetrics))
-	for i, n := range spendMetrics {
-		s[i].Name = n
-	}
-	metrics.Read(s)
-	base, alloc0 := s[0].Value.Uint64(), s[1].Value.Uint64()
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		s := []metrics.Sample{{Name: spendMetrics[0]}}
-		for {
-			metrics.Read(s)
-			if v := s[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	})
-	f()
-	close(done)
-	wg.Wait()
-	metrics.Read(s)
-	out := spend{allocs: s[1].Value.Uint64() - alloc0}
-	if p := max(peak.Load(), s[0].Value.Uint64()); p > base {
-		out.peak = p - base
-	}
-	return out
+	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(allocs)
+	alloc0 := allocs[0].Value.Uint64()
+	peak, base := heappeak.Of(f)
+	metrics.Read(allocs)
+	return spend{peak: peak - min(base, peak), allocs: allocs[0].Value.Uint64() - alloc0}
 }
 
 const mib = 1 << 20

@@ -39,7 +39,7 @@ func BenchmarkFetch10k(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	peak := stopSampling()
+	peak, _ := stopSampling()
 	b.ReportMetric(float64(srv.Requests("")-before)/float64(b.N), "requests/op")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	require.Len(b, snap.Members, 10_000)
