@@ -9,6 +9,7 @@ import (
 
 	"github.com/orgkit/orgkit"
 	"github.com/orgkit/orgkit/internal/handoff"
+	"github.com/orgkit/orgkit/internal/slab"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/role"
 )
@@ -37,8 +38,8 @@ func (s *section) add(c orgkit.Command, sh *sheetData, row, col int) {
 type batchPlan struct {
 	deptCreate, memberFirst, members, deptPosts, deptDeactivate section
 	mCounts, dCounts                                            Counts
-	slab                                                        []member.Member // where handOver puts the next members
-	creates                                                     int             // members still to be created
+	slab                                                        slab.Slab[member.Member] // where handOver puts the members
+	creates                                                     int                      // members still to be created
 }
 
 func (p *batchPlan) count(rep *Report) {
@@ -299,22 +300,14 @@ func (im *importer) memberRowCommands(mr *memberRow, p *batchPlan) {
 // handOver makes the command that creates m, handing the service a copy of m it may
 // keep as the new record: the import builds each member once and never touches it
 // again, so the batch normalizes that copy in place instead of copying it again. The
-// copies are made memberSlab at a time: a directory imported whole then keeps its
-// members in few objects for the collector to mark, not one per member.
+// copies are allocated together (internal/slab): a directory imported whole then
+// keeps its members in few objects for the collector to mark, not one per member.
 func (p *batchPlan) handOver(m member.Member) orgkit.Command {
-	if len(p.slab) == 0 {
-		n := min(memberSlab, max(p.creates, 1))
-		p.slab, p.creates = make([]member.Member, n), p.creates-n
-	}
-	rec := &p.slab[0]
-	p.slab = p.slab[1:]
+	rec := p.slab.New(p.creates)
+	p.creates--
 	*rec = m
 	return handoff.MemberCreate{M: rec}
 }
-
-// memberSlab is how many members handOver allocates together; a slab stays alive
-// while any of its members does, so slabs are kept small.
-const memberSlab = 256
 
 // memberUnchanged reports whether updating the fields of cur to their values in m
 // would change nothing (after the service's normalization).

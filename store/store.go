@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/orgkit/orgkit"
+	"github.com/orgkit/orgkit/internal/slab"
 	"github.com/orgkit/orgkit/member"
 	"github.com/orgkit/orgkit/orgtree"
 	"github.com/orgkit/orgkit/role"
@@ -337,29 +338,23 @@ func (cs *ChangeSet) Clone() *ChangeSet {
 	c.Meta.Erased = slices.Clone(cs.Meta.Erased)
 	if cs.Changes != nil {
 		c.Changes = make([]Change, len(cs.Changes))
-		var slab []member.Member // the members' copies, memberSlab at a time
+		// The members' copies are allocated together: a large change set (a seed, an
+		// import) then holds its members in few objects, which the collector marks in
+		// a fraction of the time 100,000 separate ones take.
+		var copies slab.Slab[member.Member]
 		for i, ch := range cs.Changes {
 			m, ok := ch.After.(*member.Member)
 			if !ok || m == nil {
 				c.Changes[i] = ch.Clone()
 				continue
 			}
-			if len(slab) == 0 {
-				slab = make([]member.Member, min(memberSlab, len(cs.Changes)-i))
-			}
-			m.CloneTo(&slab[0])
-			c.Changes[i] = Change{Kind: ch.Kind, Before: cloneImage(ch.Before), After: &slab[0]}
-			slab = slab[1:]
+			after := copies.New(len(cs.Changes) - i)
+			m.CloneTo(after)
+			c.Changes[i] = Change{Kind: ch.Kind, Before: cloneImage(ch.Before), After: after}
 		}
 	}
 	return &c
 }
-
-// memberSlab is how many members' copies ChangeSet.Clone allocates together. A large
-// change set (a seed, an import) then holds its members in few objects, which the
-// collector marks in a fraction of the time 100,000 separate ones take; a slab stays
-// alive while any of its members does, so slabs are kept small.
-const memberSlab = 256
 
 // Clone returns a copy of c whose images are deep copies of c's. An image that is not
 // a record of a known type is kept as it is.
