@@ -219,7 +219,9 @@ func (w *working) putMember(m *member.Member) {
 	if existed {
 		old = w.members.At(int(slot))
 		w.members.Set(int(slot), m)
-		w.passes.Set(int(slot), passes(m))
+		if f := passes(m); f != w.passes.At(int(slot)) { // most edits leave it: share its chunk
+			w.passes.Set(int(slot), f)
+		}
 	} else {
 		slot = int32(w.members.Append(m))
 		w.passes.Append(passes(m))
