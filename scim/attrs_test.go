@@ -387,7 +387,7 @@ func (g *filterGen) compare() filterExpr {
 	if op == opPr {
 		return &compareExpr{Path: p, Op: opPr}
 	}
-	vals, _ := scope{obj: g.res[g.rnd.IntN(len(g.res))], rt: g.rt, top: true}.values(p)
+	vals, _ := scope{obj: g.res[g.rnd.IntN(len(g.res))], rt: g.rt, top: true}.values(p, new([1]any))
 	return &compareExpr{Path: p, Op: op, Value: g.value(op, vals)}
 }
 

@@ -662,18 +662,8 @@ func (s scope) match(f filterExpr) bool {
 	case *notExpr:
 		return !s.match(f.Filter)
 	case *compareExpr:
-		if f.Path.Sub == "" {
-			// A plain value compares as a list of one, without allocating the list.
-			raw, def := s.attr(f.Path)
-			switch raw.(type) {
-			case string, bool:
-				if def.typ() != Complex {
-					one := [1]any{raw}
-					return compareAll(one[:], def, f.Op, f.Value)
-				}
-			}
-		}
-		vals, def := s.values(f.Path)
+		var one [1]any
+		vals, def := s.values(f.Path, &one)
 		return compareAll(vals, def, f.Op, f.Value)
 	case *valuePathExpr:
 		raw, def := s.attr(f.Path)
@@ -715,15 +705,16 @@ func (s scope) attr(p pathExpr) (any, *Attribute) {
 }
 
 // values returns the flattened values p names, and the definition of the attribute
-// compared (the sub-attribute, or "value" of a complex attribute).
-func (s scope) values(p pathExpr) ([]any, *Attribute) {
+// compared (the sub-attribute, or "value" of a complex attribute). A single plain
+// value is returned in one, the caller's: comparing it allocates no list.
+func (s scope) values(p pathExpr, one *[1]any) ([]any, *Attribute) {
 	raw, def := s.attr(p)
 	sub := p.Sub
 	if sub == "" && (def != nil && def.typ() == Complex || def == nil && isObjects(raw)) {
 		sub = "value"
 	}
 	if sub == "" {
-		return asList(raw), def
+		return listIn(raw, one), def
 	}
 	var out []any
 	for _, v := range asList(raw) {
@@ -751,7 +742,10 @@ func isObjects(v any) bool {
 }
 
 // asList returns v as a list of values: nil for nil, the elements of an array, or v.
-func asList(v any) []any {
+func asList(v any) []any { return listIn(v, new([1]any)) }
+
+// listIn is asList returning a single value in one.
+func listIn(v any, one *[1]any) []any {
 	switch v := v.(type) {
 	case nil:
 		return nil
@@ -770,7 +764,8 @@ func asList(v any) []any {
 		}
 		return out
 	}
-	return []any{v}
+	one[0] = v
+	return one[:]
 }
 
 // present reports whether v counts as a value for pr.
