@@ -221,12 +221,19 @@ type resources struct {
 	members []*member.Member
 }
 
-func (e *narrowEnv) users(t *testing.T, h *Handler) resources {
+// read returns a request of h, the directory's snapshot and its ETag index.
+func (e *narrowEnv) read(t *testing.T, h *Handler) (*request, *directory.Snapshot, *touchIndex) {
+	t.Helper()
 	rq := e.request(h)
 	s, err := e.svc.Snapshot(context.Background(), e.dir)
 	require.NoError(t, err)
 	ti, err := rq.touches(s)
 	require.NoError(t, err)
+	return rq, s, ti
+}
+
+func (e *narrowEnv) users(t *testing.T, h *Handler) resources {
+	rq, s, ti := e.read(t, h)
 	var ms []*member.Member
 	for m := range s.Shared().Members() {
 		ms = append(ms, m)
@@ -254,11 +261,7 @@ func (e *narrowEnv) users(t *testing.T, h *Handler) resources {
 }
 
 func (e *narrowEnv) groups(t *testing.T, h *Handler) resources {
-	rq := e.request(h)
-	s, err := e.svc.Snapshot(context.Background(), e.dir)
-	require.NoError(t, err)
-	ti, err := rq.touches(s)
-	require.NoError(t, err)
+	rq, s, ti := e.read(t, h)
 	gs := rq.allGroups(s)
 	r := resources{rt: rq.groups, names: groupAttrNames,
 		render: func(i int, want attrSet) map[string]any {
