@@ -425,11 +425,11 @@ func buildMembers(snap *directory.Snapshot, np *nodePart) *memberPart {
 	}
 	counts := make([]int32, len(np.at))
 	var buf []int32
-	own := allOwned(n)
+	own := allOwned
 	for s := range n {
 		m := membersOf(snap).At(s)
 		mp.ids[s>>chunkShift][s&chunkMask] = m.ID
-		buf = mp.setRec(snap, np, int32(s), buf, own)
+		buf = mp.setRec(snap, np, int32(s), buf, &own)
 		for _, a := range mp.affs(int32(s)) {
 			counts[a]++
 		}
@@ -465,21 +465,17 @@ func sumInt32(xs []int32) int {
 }
 
 // bitsOwned says which of a memberPart's bitsets are its own (writable): all of a
-// built one, none of an updated one until it changes a bit (bitset.put). n is the
-// number of members a copied bitset must hold.
-type bitsOwned struct {
-	n                                 int
-	active, hidden, restricted, admin bool
-}
+// built one, none of an updated one until it changes a bit (bitset.put).
+type bitsOwned struct{ active, hidden, restricted, admin bool }
 
-// allOwned is the bitsOwned of a memberPart built from scratch for n members.
-func allOwned(n int) *bitsOwned { return &bitsOwned{n, true, true, true, true} }
+// allOwned is the bitsOwned of a memberPart built from scratch.
+var allOwned = bitsOwned{true, true, true, true}
 
 // setRec computes the record and the active, hidden and restricted bits of the member
 // in slot s.
 func (mp *memberPart) setRec(snap *directory.Snapshot, np *nodePart, s int32, buf []int32, own *bitsOwned) []int32 {
 	m := membersOf(snap).At(int(s))
-	mp.active.put(s, m.Status == orgkit.Active, &own.active, own.n)
+	mp.active.put(s, m.Status == orgkit.Active, &own.active, mp.n)
 	buf = buf[:0]
 	if !m.Primary.IsZero() {
 		if p := np.nodes.get((*[16]byte)(&m.Primary)); p >= 0 {
@@ -511,8 +507,8 @@ func (mp *memberPart) setRec(snap *directory.Snapshot, np *nodePart, s int32, bu
 		open = open || np.hideAt[a] < 0
 		restricted = restricted || np.contactAt[a] >= 0
 	}
-	mp.hidden.put(s, !open, &own.hidden, own.n)
-	mp.restricted.put(s, restricted, &own.restricted, own.n)
+	mp.hidden.put(s, !open, &own.hidden, mp.n)
+	mp.restricted.put(s, restricted, &own.restricted, mp.n)
 	if d := snap.AffiliatedDepartment(m); !d.IsZero() {
 		if p := np.nodes.get((*[16]byte)(&d)); p >= 0 {
 			r.owner = p

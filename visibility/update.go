@@ -193,7 +193,7 @@ func (mp *memberPart) update(prev, next *directory.Snapshot, np *nodePart, d *de
 		atNode:     mp.atNode,
 		extra:      mp.extra,
 	}
-	bits := &bitsOwned{n: n}
+	bits := &bitsOwned{}
 	admins := func() {
 		defer func() {
 			if slices.Equal(c.admin, mp.admin) { // posts are the same: np shares them
