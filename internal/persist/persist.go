@@ -214,16 +214,14 @@ func (v Vec[T]) Edit() *VecBuilder[T] { return &VecBuilder[T]{v: v} }
 // a spine it copied: chunks and spines of frozen Vecs are shared, never written,
 // whether or not their slots past Len are used.
 type VecBuilder[T any] struct {
-	v          Vec[T]
-	owned      []uint64 // bitset of chunk indexes; nil until the spine is copied
-	ownedSpine bool
+	v     Vec[T]
+	owned []uint64 // bitset of the chunks owned, by index; nil until the spine is copied
 }
 
 func (b *VecBuilder[T]) ownSpine() {
-	if !b.ownedSpine {
+	if b.owned == nil {
 		b.v.chunks = append(make([]*chunk[T], 0, len(b.v.chunks)+1), b.v.chunks...)
 		b.owned = make([]uint64, (len(b.v.chunks)+64)>>6)
-		b.ownedSpine = true
 	}
 }
 
